@@ -1,0 +1,149 @@
+"""The seam between services and SQLAlchemy: one ``UnitOfWork`` is one transaction.
+
+Services ask it for records and hand it new ones; they never build SQL themselves. Queries that need more than
+"rows of a model where columns equal values" live in ``locality.store.queries``.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from locality.domain.vocabulary import normalise_name
+from locality.store.models import Base, ChangeLogRecord, TrackedMixin, WorkspaceMetaRecord, utc_now
+
+T = TypeVar("T", bound=Base)
+Tracked = TypeVar("Tracked", bound=TrackedMixin)
+
+
+def encode_value(value: Any) -> str | None:
+    """The change log's text form of a field value."""
+    if value is None:
+        return None
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, (date, datetime)):
+        value = value.isoformat()
+    elif isinstance(value, uuid.UUID):
+        value = str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+class UnitOfWork:
+    def __init__(self, session: Session, *, author: str = "", author_organisation: str = "") -> None:
+        self.session = session
+        self.author = author
+        self.author_organisation = author_organisation
+        self._meta: WorkspaceMetaRecord | None = None
+
+    # ------------------------------------------------------------------ reading
+
+    def get(self, model: type[T], record_id: uuid.UUID, *, include_deleted: bool = False) -> T | None:
+        record = self.session.get(model, record_id)
+        if record is None:
+            return None
+        if not include_deleted and isinstance(record, TrackedMixin) and record.deleted_at is not None:
+            return None
+        return record
+
+    def list(
+        self,
+        model: type[T],
+        where: Mapping[str, Any] | None = None,
+        *,
+        order_by: Sequence[str] = (),
+        include_deleted: bool = False,
+    ) -> list[T]:
+        statement = select(model)
+        for column, value in (where or {}).items():
+            attribute = getattr(model, column)
+            if isinstance(value, (list, tuple, set, frozenset)):
+                statement = statement.where(attribute.in_(list(value)))
+            else:
+                statement = statement.where(attribute == value if value is not None else attribute.is_(None))
+        if not include_deleted and issubclass(model, TrackedMixin):
+            statement = statement.where(model.deleted_at.is_(None))  # type: ignore[attr-defined]
+        for column in order_by:
+            descending = column.startswith("-")
+            attribute = getattr(model, column.lstrip("-"))
+            statement = statement.order_by(attribute.desc() if descending else attribute)
+        return list(self.session.scalars(statement))
+
+    def count(self, model: type[T], where: Mapping[str, Any] | None = None) -> int:
+        statement = select(func.count()).select_from(model)
+        for column, value in (where or {}).items():
+            statement = statement.where(getattr(model, column) == value)
+        if issubclass(model, TrackedMixin):
+            statement = statement.where(model.deleted_at.is_(None))  # type: ignore[attr-defined]
+        return int(self.session.scalar(statement) or 0)
+
+    def find_by_name(
+        self,
+        model: type[T],
+        name: str,
+        *,
+        column: str = "name",
+        where: Mapping[str, Any] | None = None,
+    ) -> list[T]:
+        """Live records whose ``column`` equals ``name`` ignoring case and surrounding or repeated spaces."""
+        wanted = normalise_name(name)
+        # Compared in Python: SQL's lower() folds only ASCII on SQLite.
+        return [record for record in self.list(model, where) if normalise_name(str(getattr(record, column))) == wanted]
+
+    def meta(self) -> WorkspaceMetaRecord:
+        if self._meta is None:
+            meta = self.session.scalars(select(WorkspaceMetaRecord).limit(1)).first()
+            if meta is None:
+                raise RuntimeError("workspace has no metadata row")
+            self._meta = meta
+        return self._meta
+
+    # ------------------------------------------------------------------ writing
+
+    def add(self, record: Base) -> None:
+        self.session.add(record)
+
+    def add_all(self, records: Iterable[Base]) -> None:
+        self.session.add_all(list(records))
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def touch(self, record: TrackedMixin) -> None:
+        """Marks a record as changed now: a new version and ``updated_at``."""
+        record.version = (record.version or 0) + 1
+        record.updated_at = utc_now()
+
+    def log(
+        self,
+        entity: str,
+        record_id: uuid.UUID,
+        operation: str,
+        field: str | None = None,
+        old: Any = None,
+        new: Any = None,
+    ) -> None:
+        meta = self.meta()
+        meta.last_change_seq += 1
+        self.session.add(
+            ChangeLogRecord(
+                replica_id=meta.replica_id,
+                seq=meta.last_change_seq,
+                changed_at=utc_now(),
+                author=self.author,
+                author_organisation=self.author_organisation,
+                entity=entity,
+                record_id=record_id,
+                operation=operation,
+                field=field,
+                old_value=encode_value(old),
+                new_value=encode_value(new),
+            )
+        )
