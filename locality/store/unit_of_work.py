@@ -23,17 +23,22 @@ T = TypeVar("T", bound=Base)
 Tracked = TypeVar("Tracked", bound=TrackedMixin)
 
 
+def plain_value(value: Any) -> Any:
+    """A field value as JSON can hold it: enums by value, dates in ISO form, UUIDs as text."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {key: plain_value(item) for key, item in value.items()}
+    return value
+
+
 def encode_value(value: Any) -> str | None:
     """The change log's text form of a field value."""
-    if value is None:
-        return None
-    if isinstance(value, Enum):
-        value = value.value
-    if isinstance(value, (date, datetime)):
-        value = value.isoformat()
-    elif isinstance(value, uuid.UUID):
-        value = str(value)
-    return json.dumps(value, ensure_ascii=False)
+    return None if value is None else json.dumps(plain_value(value), ensure_ascii=False)
 
 
 class UnitOfWork:

@@ -1,0 +1,161 @@
+"""The workspace itself: its partnership details, RAG thresholds, counts per entity and an integrity check."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from locality.domain.errors import ValidationError
+from locality.domain.rag import RagThresholds
+from locality.domain.values import format_date
+from locality.services import records
+from locality.services.context import ServiceContext
+from locality.store import queries
+from locality.store.models import OrganisationRecord
+
+# Entity (table) name and the plural the user reads, in the order `locality check` prints them.
+COUNTED_ENTITIES: tuple[tuple[str, str], ...] = (
+    ("organisation", "organisations"),
+    ("theme", "themes"),
+    ("need", "needs"),
+    ("need_organisation", "need–organisation links"),
+    ("action", "actions"),
+    ("action_partner", "action partners"),
+    ("action_need", "action–need links"),
+    ("milestone", "milestones"),
+    ("progress_update", "progress updates"),
+    ("indicator", "indicators"),
+    ("measurement", "measurements"),
+    ("funding_source", "funding sources"),
+    ("funding_allocation", "funding allocations"),
+    ("spend", "spend entries"),
+    ("workshop", "workshops"),
+    ("workshop_participant", "workshop participants"),
+    ("workshop_vote", "workshop votes"),
+    ("board_snapshot", "board snapshots"),
+    ("change_log", "change log entries"),
+)
+
+
+@dataclass(frozen=True)
+class WorkspaceDetails:
+    version: int
+    partnership_name: str
+    area: str
+    plan_start: date | None
+    plan_end: date | None
+    owner_organisation_id: uuid.UUID | None
+    replica_id: uuid.UUID
+    rag_thresholds: RagThresholds
+
+    @property
+    def plan_period(self) -> str:
+        if not self.plan_start and not self.plan_end:
+            return ""
+        return f"{format_date(self.plan_start)} to {format_date(self.plan_end)}"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    location: str
+    schema_revision: str | None
+    latest_revision: str
+    problems: tuple[str, ...]
+    counts: tuple[tuple[str, int], ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.schema_revision == self.latest_revision
+
+
+class WorkspaceInfoService:
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def details(self) -> WorkspaceDetails:
+        with self._context.read() as unit:
+            meta = unit.meta()
+            return WorkspaceDetails(
+                version=meta.version,
+                partnership_name=meta.partnership_name,
+                area=meta.area,
+                plan_start=meta.plan_start,
+                plan_end=meta.plan_end,
+                owner_organisation_id=meta.owner_organisation_id,
+                replica_id=meta.replica_id,
+                rag_thresholds=RagThresholds(
+                    due_soon_days=meta.rag_due_soon_days,
+                    amber_shortfall=meta.rag_amber_shortfall,
+                    red_shortfall=meta.rag_red_shortfall,
+                    amber_overdue_milestones=meta.rag_amber_overdue_milestones,
+                    red_overdue_milestones=meta.rag_red_overdue_milestones,
+                ),
+            )
+
+    def update_details(
+        self,
+        *,
+        partnership_name: str,
+        area: str,
+        plan_start: date | None,
+        plan_end: date | None,
+        owner_organisation_id: uuid.UUID | None,
+        expected_version: int | None,
+    ) -> WorkspaceDetails:
+        errors: dict[str, str] = {}
+        if plan_start and plan_end and plan_end < plan_start:
+            errors["plan_end"] = "The plan cannot end before it starts"
+        with self._context.edit("workspace_meta") as unit:
+            meta = unit.meta()
+            records.check_version(meta, expected_version, "workspace's details")
+            if owner_organisation_id is not None and unit.get(OrganisationRecord, owner_organisation_id) is None:
+                errors["owner_organisation_id"] = "Choose an organisation from the list"
+            if errors:
+                raise ValidationError(errors)
+            records.update(
+                unit,
+                meta,
+                {
+                    "partnership_name": partnership_name.strip(),
+                    "area": area.strip(),
+                    "plan_start": plan_start,
+                    "plan_end": plan_end,
+                    "owner_organisation_id": owner_organisation_id,
+                },
+            )
+        return self.details()
+
+    def set_rag_thresholds(self, thresholds: RagThresholds) -> WorkspaceDetails:
+        thresholds.validate()
+        with self._context.edit("workspace_meta", "action") as unit:
+            records.update(
+                unit,
+                unit.meta(),
+                {
+                    "rag_due_soon_days": thresholds.due_soon_days,
+                    "rag_amber_shortfall": thresholds.amber_shortfall,
+                    "rag_red_shortfall": thresholds.red_shortfall,
+                    "rag_amber_overdue_milestones": thresholds.amber_overdue_milestones,
+                    "rag_red_overdue_milestones": thresholds.red_overdue_milestones,
+                },
+            )
+        return self.details()
+
+    def counts(self) -> list[tuple[str, int]]:
+        """Live records per entity, labelled for people."""
+        with self._context.read() as unit:
+            by_table = queries.live_counts(unit, [entity for entity, _ in COUNTED_ENTITIES])
+        return [(label, by_table[entity]) for entity, label in COUNTED_ENTITIES]
+
+    def check(self) -> CheckReport:
+        workspace = self._context.workspace
+        state = workspace.schema_state()
+        problems = workspace.integrity_problems()
+        return CheckReport(
+            location=workspace.location,
+            schema_revision=state.current,
+            latest_revision=state.head,
+            problems=tuple(problems),
+            counts=tuple(self.counts()),
+        )
