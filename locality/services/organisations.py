@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -85,7 +86,9 @@ class DeletedOrganisations:
 _FIELDS = ("name", "short_name", "type_id", "sector_id", "contact_name", "contact_email", "notes", "active")
 
 
-def to_organisation(unit: UnitOfWork, record: OrganisationRecord, names: dict[uuid.UUID, str] | None = None) -> Organisation:
+def to_organisation(
+    unit: UnitOfWork, record: OrganisationRecord, names: dict[uuid.UUID, str] | None = None
+) -> Organisation:
     names = names if names is not None else term_names(unit)
     return Organisation(
         id=record.id,
@@ -144,7 +147,7 @@ class OrganisationService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
 
-    def list(self, *, include_inactive: bool = True) -> list[Organisation]:
+    def list(self, *, include_inactive: bool = True) -> builtins.list[Organisation]:
         with self._context.read() as unit:
             names = term_names(unit)
             rows = unit.list(OrganisationRecord, order_by=("name",))
@@ -169,7 +172,9 @@ class OrganisationService:
             unit.flush()
             return to_organisation(unit, record)
 
-    def update(self, organisation_id: uuid.UUID, draft: OrganisationDraft, expected_version: int | None) -> Organisation:
+    def update(
+        self, organisation_id: uuid.UUID, draft: OrganisationDraft, expected_version: int | None
+    ) -> Organisation:
         with self._context.edit(ENTITY) as unit:
             record = records.require(unit, OrganisationRecord, organisation_id, LABEL)
             records.check_version(record, expected_version, LABEL, lambda: to_organisation(unit, record))
@@ -177,7 +182,7 @@ class OrganisationService:
             unit.flush()
             return to_organisation(unit, record)
 
-    def delete(self, organisation_ids: list[uuid.UUID]) -> DeletedOrganisations:
+    def delete(self, organisation_ids: builtins.list[uuid.UUID]) -> DeletedOrganisations:
         """Deletes organisations with their need links and partnerships; refused while one leads an action."""
         with self._context.edit(ENTITY, "need_organisation", "action_partner") as unit:
             targets = [records.require(unit, OrganisationRecord, oid, LABEL) for oid in organisation_ids]

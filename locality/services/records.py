@@ -20,10 +20,10 @@ def entity_of(record: TrackedMixin | type[TrackedMixin]) -> str:
 
 
 def require(unit: UnitOfWork, model: type[R], record_id: uuid.UUID, label: str) -> R:
-    record = unit.get(model, record_id)  # type: ignore[type-var]
+    record = unit.get(model, record_id)
     if record is None:
         raise NotFoundError(f"That {label} no longer exists; it may have been deleted by someone else.")
-    return record  # type: ignore[return-value]
+    return record
 
 
 def check_version(
@@ -87,11 +87,9 @@ def restore(unit: UnitOfWork, records: Iterable[TrackedMixin]) -> None:
             unit.log(entity_of(record), record.id, "restore")
 
 
-def deleted_with(
-    unit: UnitOfWork, model: type[R], where: Mapping[str, Any], deleted_at: datetime | None
-) -> list[R]:
+def deleted_with(unit: UnitOfWork, model: type[R], where: Mapping[str, Any], deleted_at: datetime | None) -> list[R]:
     """The dependent records tombstoned at the same instant as their parent."""
     if deleted_at is None:
         return []
-    rows = unit.list(model, where, include_deleted=True)  # type: ignore[type-var]
-    return [row for row in rows if row.deleted_at == deleted_at]  # type: ignore[attr-defined]
+    rows = unit.list(model, where, include_deleted=True)
+    return [row for row in rows if row.deleted_at == deleted_at]

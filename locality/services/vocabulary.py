@@ -34,7 +34,7 @@ class Theme:
 
     @property
     def full_name(self) -> str:
-        """"Service improvement: Housing" for a service area, the plain name for a top-level theme."""
+        """ "Service improvement: Housing" for a service area, the plain name for a top-level theme."""
         return f"{self.parent_name}: {self.name}" if self.parent_name else self.name
 
 
@@ -54,8 +54,14 @@ def _themes(unit: UnitOfWork) -> list[Theme]:
     rows = unit.list(ThemeRecord, order_by=("sort_order", "name"))
     names = {row.id: row.name for row in rows}
     return [
-        Theme(row.id, row.name, row.parent_id, names.get(row.parent_id) if row.parent_id else None, row.colour,
-              row.sort_order)
+        Theme(
+            row.id,
+            row.name,
+            row.parent_id,
+            names.get(row.parent_id) if row.parent_id else None,
+            row.colour,
+            row.sort_order,
+        )
         for row in rows
     ]
 
@@ -82,7 +88,8 @@ class VocabularyService:
                 raise DuplicateError({"name": f'There is already a {kind.label} called "{name}"'})
             order = unit.count(VocabularyTermRecord, {"kind": kind.value})
             record = records.create(
-                unit, VocabularyTermRecord(kind=kind.value, name=name, sort_order=order, active=True),
+                unit,
+                VocabularyTermRecord(kind=kind.value, name=name, sort_order=order, active=True),
                 ("kind", "name", "sort_order"),
             )
             return _term(record)
@@ -111,7 +118,8 @@ class VocabularyService:
                     raise ValidationError({"parent_id": "Themes have two levels; choose a top-level parent"})
             order = unit.count(ThemeRecord) * 100
             record = records.create(
-                unit, ThemeRecord(name=name, parent_id=parent_id, colour=colour, sort_order=order, active=True),
+                unit,
+                ThemeRecord(name=name, parent_id=parent_id, colour=colour, sort_order=order, active=True),
                 ("name", "parent_id", "colour", "sort_order"),
             )
             unit.flush()
@@ -135,8 +143,12 @@ class VocabularyService:
                 raise DuplicateError({"name": f'There is already a funding source called "{name}"'})
             record = records.create(
                 unit,
-                FundingSourceRecord(name=name, description=description.strip(),
-                                    sort_order=unit.count(FundingSourceRecord), active=True),
+                FundingSourceRecord(
+                    name=name,
+                    description=description.strip(),
+                    sort_order=unit.count(FundingSourceRecord),
+                    active=True,
+                ),
                 ("name", "description"),
             )
             return FundingSource(record.id, record.name, record.description, record.sort_order)
@@ -152,7 +164,10 @@ class VocabularyService:
 def resolve_term(unit: UnitOfWork, kind: VocabularyKind, name: str, field: str | None = None) -> uuid.UUID:
     found = unit.find_by_name(VocabularyTermRecord, name, where={"kind": kind.value})
     if not found:
-        allowed = [row.name for row in unit.list(VocabularyTermRecord, {"kind": kind.value}, order_by=("sort_order",))]
+        allowed = [
+            row.name
+            for row in unit.list(VocabularyTermRecord, {"kind": kind.value}, order_by=("sort_order",))
+        ]
         raise ValidationError({field or kind.value: unknown_value_message(kind.label, name, allowed)})
     return found[0].id
 

@@ -109,7 +109,10 @@ class WorkspaceInfoService:
         with self._context.edit("workspace_meta") as unit:
             meta = unit.meta()
             records.check_version(meta, expected_version, "workspace's details")
-            if owner_organisation_id is not None and unit.get(OrganisationRecord, owner_organisation_id) is None:
+            if (
+                owner_organisation_id is not None
+                and unit.get(OrganisationRecord, owner_organisation_id) is None
+            ):
                 errors["owner_organisation_id"] = "Choose an organisation from the list"
             if errors:
                 raise ValidationError(errors)

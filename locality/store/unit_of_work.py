@@ -6,6 +6,7 @@ Services ask it for records and hand it new ones; they never build SQL themselve
 
 from __future__ import annotations
 
+import builtins
 import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,10 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from locality.domain.vocabulary import normalise_name
-from locality.store.models import Base, ChangeLogRecord, TrackedMixin, WorkspaceMetaRecord, utc_now
+from locality.store.models import ChangeLogRecord, TrackedMixin, WorkspaceMetaRecord, utc_now
 
-T = TypeVar("T", bound=Base)
-Tracked = TypeVar("Tracked", bound=TrackedMixin)
+T = TypeVar("T")
 
 
 def plain_value(value: Any) -> Any:
@@ -65,7 +65,7 @@ class UnitOfWork:
         *,
         order_by: Sequence[str] = (),
         include_deleted: bool = False,
-    ) -> list[T]:
+    ) -> builtins.list[T]:
         statement = select(model)
         for column, value in (where or {}).items():
             attribute = getattr(model, column)
@@ -74,7 +74,7 @@ class UnitOfWork:
             else:
                 statement = statement.where(attribute == value if value is not None else attribute.is_(None))
         if not include_deleted and issubclass(model, TrackedMixin):
-            statement = statement.where(model.deleted_at.is_(None))  # type: ignore[attr-defined]
+            statement = statement.where(model.deleted_at.is_(None))
         for column in order_by:
             descending = column.startswith("-")
             attribute = getattr(model, column.lstrip("-"))
@@ -86,7 +86,7 @@ class UnitOfWork:
         for column, value in (where or {}).items():
             statement = statement.where(getattr(model, column) == value)
         if issubclass(model, TrackedMixin):
-            statement = statement.where(model.deleted_at.is_(None))  # type: ignore[attr-defined]
+            statement = statement.where(model.deleted_at.is_(None))
         return int(self.session.scalar(statement) or 0)
 
     def find_by_name(
@@ -96,7 +96,7 @@ class UnitOfWork:
         *,
         column: str = "name",
         where: Mapping[str, Any] | None = None,
-    ) -> list[T]:
+    ) -> builtins.list[T]:
         """Live records whose ``column`` equals ``name`` ignoring case and surrounding or repeated spaces."""
         wanted = normalise_name(name)
         # Compared in Python: SQL's lower() folds only ASCII on SQLite.
@@ -112,10 +112,10 @@ class UnitOfWork:
 
     # ------------------------------------------------------------------ writing
 
-    def add(self, record: Base) -> None:
+    def add(self, record: object) -> None:
         self.session.add(record)
 
-    def add_all(self, records: Iterable[Base]) -> None:
+    def add_all(self, records: Iterable[object]) -> None:
         self.session.add_all(list(records))
 
     def flush(self) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from locality.domain.errors import WorkspaceError
-from locality.files import FileWriteError, atomic_path
+from locality.files import FileWriteError, atomic_copy, atomic_path
 from locality.store.migrate import SchemaState, head_revision, known_revisions, schema_state, upgrade_to_head
 from locality.store.models import (
     APPLICATION_MARKER,
@@ -126,9 +126,7 @@ def inspect_workspace_file(path: Path) -> FileInspection:
         raise WorkspaceError(f"{name} is damaged (truncated or corrupt); restore it from a backup.") from error
     state = SchemaState(current=revision_row[0] if revision_row else None, head=head_revision())
     if state.is_newer_than_app:
-        raise WorkspaceError(
-            f"{name} was saved by a newer version of Locality; install the latest version to open it."
-        )
+        raise WorkspaceError(f"{name} was saved by a newer version of Locality; install the latest version to open it.")
     return FileInspection(state=state)
 
 
@@ -276,20 +274,13 @@ def create_workspace_file(path: Path, *, partnership_name: str = "") -> None:
 
 
 def backup_workspace_file(path: Path, label: str) -> Path:
-    """Copies the workspace beside itself (consistently, through SQLite's backup API) and returns the copy."""
+    """Copies the workspace, byte for byte, beside itself and returns the copy's path."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     backup = path.with_name(f"{path.stem}.backup-{label}-{stamp}{path.suffix or '.locality'}")
     try:
-        with atomic_path(backup) as temporary:
-            source_uri = f"{path.resolve().as_uri()}?mode=ro"
-            with closing(sqlite3.connect(source_uri, uri=True)) as source, closing(
-                sqlite3.connect(temporary)
-            ) as copy:
-                source.backup(copy)
+        atomic_copy(path, backup)
     except FileWriteError as error:
         raise WorkspaceError(f"The workspace could not be backed up, so it was not upgraded: {error}") from error
-    except sqlite3.DatabaseError as error:
-        raise WorkspaceError(describe_database_error(error)) from error
     return backup
 
 
@@ -322,9 +313,7 @@ def upgrade_workspace_file(path: Path) -> UpgradeResult:
                 f"Upgrading {path.name} left broken references; the original is kept at {backup.name}."
             )
     except OperationalError as error:
-        raise WorkspaceError(
-            f"{describe_database_error(error)} The original is kept at {backup.name}."
-        ) from error
+        raise WorkspaceError(f"{describe_database_error(error)} The original is kept at {backup.name}.") from error
     finally:
         engine.dispose()
     log.info("upgraded %s from %s to %s (backup %s)", path, state.current, state.head, backup)

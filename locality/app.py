@@ -1,0 +1,64 @@
+"""The composition root: paths, logging, workspace, services and main window, built in that order.
+
+``build_main_window(db)`` is DESIGN.md's window contract: it builds the window exactly as the ``locality``
+command does, without entering the event loop.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from locality import __version__
+from locality.paths import APP_NAME, default_workspace_path, resource
+from locality.services.context import User
+from locality.services.registry import Services
+from locality.ui.errors import user_message
+from locality.ui.main_window import MainWindow
+
+
+def application() -> QApplication:
+    """The running QApplication, created (with our name, icon and style sheet) if there is none yet."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    if app.applicationName() != APP_NAME:
+        app.setApplicationName(APP_NAME)
+        app.setOrganizationName(APP_NAME)
+        app.setApplicationVersion(__version__)
+        app.setWindowIcon(QIcon(str(resource("icons", "locality.svg"))))
+        style = resource("style.qss")
+        if style.exists():
+            app.setStyleSheet(style.read_text(encoding="utf-8"))
+    return app
+
+
+def _default_user() -> User:
+    try:
+        return User(name=getpass.getuser())
+    except Exception:  # some systems have no login name
+        return User()
+
+
+def build_main_window(db: str | Path | None = None) -> MainWindow:
+    """Opens the workspace (the default one, created on first run, when ``db`` is None) and builds the window."""
+    application()
+    target = db if db is not None else default_workspace_path()
+    services = Services.open(target, _default_user())
+    return MainWindow(services)
+
+
+def run(db: str | None = None) -> int:
+    app = application()
+    try:
+        window = build_main_window(db)
+    except Exception as error:
+        QMessageBox.critical(None, "Locality", user_message(error))
+        return 1
+    window.show()
+    return app.exec()

@@ -1,0 +1,209 @@
+"""The ``locality`` command line (contract in DESIGN.md).
+
+Exit 0 on success, 2 for a usage error (argparse's own), 1 for anything else with one clear line on stderr and
+never a traceback: unexpected errors go to the log file with their traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from locality import __version__
+from locality.domain.errors import LocalityError
+
+if TYPE_CHECKING:
+    from locality.services.context import User
+
+log = logging.getLogger("locality.cli")
+
+SIZES = ("small", "medium", "large")
+EXPORT_FORMATS = ("pdf", "docx", "xlsx", "csv", "html")
+IMPORT_KINDS = ("organisations", "needs", "actions", "progress")
+
+
+class CommandError(LocalityError):
+    """A command cannot go ahead; the sentence says why."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="locality",
+        description="Locality: map shared improvement needs, agree joint actions and track them.",
+    )
+    parser.add_argument("--version", action="version", version=f"locality {__version__}")
+    parser.add_argument("--db", metavar="PATH_OR_URL", help="workspace file or database URL")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        # --db is accepted after the command too: "locality demo --db x.locality".
+        sub.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        return sub
+
+    demo = command("demo", "fill a new workspace with a realistic demonstration partnership")
+    demo.add_argument("--size", choices=SIZES, default="small")
+    demo.add_argument("--seed", type=int, default=1)
+
+    import_ = command("import", "import organisations, needs, actions or progress from CSV or XLSX")
+    import_.add_argument("--kind", choices=IMPORT_KINDS, required=True)
+    import_.add_argument("file", metavar="FILE")
+    import_.add_argument("--dry-run", action="store_true")
+
+    export = command("export", "export the joint action plan")
+    export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    export.add_argument("--out", required=True, metavar="FILE")
+    export.add_argument("--organisation", action="append", default=[], metavar="NAME")
+    export.add_argument("--theme", metavar="NAME")
+    export.add_argument("--status", action="append", default=[], metavar="STATUS")
+    export.add_argument("--include-confidential", action="store_true")
+
+    merge = command("merge", "merge another copy of the workspace into this one")
+    merge.add_argument("--from", dest="source", required=True, metavar="OTHER_PATH")
+    merge.add_argument("--dry-run", action="store_true")
+
+    command("check", "check a workspace: integrity, schema revision and counts")
+    command("upgrade", "back up a workspace, then upgrade it to the latest schema")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        from locality.log import configure_logging
+
+        configure_logging()
+    except OSError:
+        pass  # no writable data folder: carry on without a log file
+    try:
+        if args.command is None:
+            return _run_gui(args.db)
+        if args.command in ("demo", "import", "export", "merge", "check", "upgrade") and not args.db:
+            parser.error(f"locality {args.command} needs --db PATH")
+        handler = _HANDLERS[args.command]
+        return handler(args)
+    except LocalityError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 1
+    except Exception as error:  # a bug: keep the traceback in the log, give the user one line
+        log.exception("unexpected error in locality %s", args.command or "")
+        from locality.log import log_file
+
+        print(
+            f"Locality hit an unexpected problem ({type(error).__name__}); details are in {log_file()}.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _existing_db(target: str) -> str:
+    """Commands that work on an existing workspace refuse a missing file rather than create one."""
+    if "://" not in target and not Path(target).expanduser().exists():
+        raise CommandError(f"There is no workspace at {target}.")
+    return target
+
+
+def _user() -> User:
+    from locality.services.context import User
+
+    try:
+        name = getpass.getuser()
+    except Exception:  # no login name on some systems
+        name = ""
+    return User(name=name, organisation="")
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from locality.services.demo import generate_demo
+    from locality.services.registry import Services
+
+    services = Services.open(args.db, _user())
+    try:
+        show_progress = sys.stderr.isatty()
+
+        def progress(done: int, total: int, stage: str) -> None:
+            if show_progress:
+                print(f"\r{stage}: {done * 100 // max(total, 1)}%   ", end="", file=sys.stderr, flush=True)
+
+        summary = generate_demo(services.context, size=args.size, seed=args.seed, progress=progress)
+        if show_progress:
+            print(file=sys.stderr)
+    finally:
+        services.close()
+    print(f"Created the {args.size} demo partnership in {args.db}:")
+    for label, count in summary.counts():
+        print(f"  {label}: {count:,}")
+    return 0
+
+
+def _cmd_not_yet(args: argparse.Namespace) -> int:
+    raise CommandError(f"locality {args.command} is not available in this version yet.")
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from locality.services.registry import Services
+
+    services = Services.open(_existing_db(args.db), create_missing=False, read_only=True)
+    try:
+        report = services.workspace.check()
+    finally:
+        services.close()
+    print(f"Workspace: {report.location}")
+    latest = (
+        " (latest)"
+        if report.schema_revision == report.latest_revision
+        else f" (latest is {report.latest_revision})"
+    )
+    print(f"Schema revision: {report.schema_revision}{latest}")
+    if report.problems:
+        print(f"Integrity: {len(report.problems)} problem(s) found")
+        for problem in report.problems:
+            print(f"  {problem}")
+    else:
+        print("Integrity: ok")
+    print("Counts:")
+    for label, count in report.counts:
+        print(f"  {label}: {count:,}")
+    return 0 if report.ok else 1
+
+
+def _cmd_upgrade(args: argparse.Namespace) -> int:
+    from locality.store.workspace import is_url, open_workspace, upgrade_workspace_file
+
+    target = _existing_db(args.db)
+    if is_url(target):
+        open_workspace(target, create_missing=False).close()
+        print("The workspace is at the latest schema.")
+        return 0
+    result = upgrade_workspace_file(Path(target).expanduser())
+    if result.changed:
+        print(f"Upgraded {target} from schema {result.from_revision} to {result.to_revision}.")
+        print(f"The original was backed up to {result.backup}.")
+    else:
+        print(f"{target} is already at the latest schema ({result.to_revision}); nothing to do.")
+    return 0
+
+
+def _run_gui(db: str | None) -> int:
+    from locality.app import run
+
+    return run(db)
+
+
+_HANDLERS = {
+    "demo": _cmd_demo,
+    "import": _cmd_not_yet,
+    "export": _cmd_not_yet,
+    "merge": _cmd_not_yet,
+    "check": _cmd_check,
+    "upgrade": _cmd_upgrade,
+}

@@ -1,0 +1,41 @@
+"""All services of one open workspace, built together: the composition root hands this to the UI and CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from locality.services.context import ServiceContext, User
+from locality.services.organisations import OrganisationService
+from locality.services.vocabulary import VocabularyService
+from locality.services.workspace_info import WorkspaceInfoService
+from locality.store.workspace import Workspace, open_workspace
+
+
+class Services:
+    def __init__(self, context: ServiceContext) -> None:
+        self.context = context
+        self.vocabulary = VocabularyService(context)
+        self.organisations = OrganisationService(context)
+        self.workspace = WorkspaceInfoService(context)
+
+    @classmethod
+    def open(
+        cls,
+        target: str | Path,
+        user: User | None = None,
+        *,
+        create_missing: bool = True,
+        read_only: bool = False,
+        today: Callable[[], date] = date.today,
+    ) -> Services:
+        workspace: Workspace = open_workspace(target, create_missing=create_missing, read_only=read_only)
+        return cls(ServiceContext(workspace, user, today))
+
+    @property
+    def location(self) -> str:
+        return self.context.workspace.location
+
+    def close(self) -> None:
+        self.context.workspace.close()

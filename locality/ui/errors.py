@@ -1,0 +1,31 @@
+"""The one place the GUI tells the user about an error.
+
+A ``LocalityError`` is shown as its plain sentence. Anything else is a bug: it is logged with its traceback and
+the user is told where the details are.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from locality.domain.errors import LocalityError
+
+log = logging.getLogger("locality.ui")
+
+
+def user_message(error: BaseException) -> str:
+    if isinstance(error, LocalityError):
+        return str(error)
+    log.error("unexpected error", exc_info=(type(error), error, error.__traceback__))
+    from locality.log import log_file
+
+    return (
+        f"Locality hit an unexpected problem ({type(error).__name__}). Nothing more was changed; "
+        f"the details are in {log_file()}."
+    )
+
+
+def show_error(parent: QWidget | None, error: BaseException, title: str = "Locality") -> None:
+    QMessageBox.warning(parent, title, user_message(error))

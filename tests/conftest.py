@@ -1,0 +1,56 @@
+"""Shared fixtures: every test gets a fresh data folder and, when it asks, a fresh workspace copied from one
+migrated template (building a workspace from scratch runs every migration; copying is far quicker)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from locality.services.context import ServiceContext, User  # noqa: E402
+from locality.services.registry import Services  # noqa: E402
+from locality.store.workspace import create_workspace_file  # noqa: E402
+
+TODAY = date(2008, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keeps the user's real data folder (and settings) out of every test."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    monkeypatch.setenv("LOCALITY_DATA_DIR", str(folder))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def template_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.locality"
+    create_workspace_file(path)
+    return path
+
+
+@pytest.fixture
+def workspace_path(tmp_path: Path, template_workspace: Path) -> Path:
+    path = tmp_path / "workspace.locality"
+    shutil.copyfile(template_workspace, path)
+    return path
+
+
+@pytest.fixture
+def services(workspace_path: Path) -> Iterator[Services]:
+    opened = Services.open(workspace_path, User("Test User", "Test Org"), today=lambda: TODAY)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def context(services: Services) -> ServiceContext:
+    return services.context

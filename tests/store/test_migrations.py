@@ -1,0 +1,114 @@
+"""Migrations: one head, upgrade from empty, models and migrations agree, and an older workspace is backed up
+before it is upgraded."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+
+from locality.store import migrate
+from locality.store.migrate import alembic_config
+from locality.store.workspace import inspect_workspace_file, open_workspace, upgrade_workspace_file
+
+
+def test_revisions_form_one_chain_with_one_head() -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    assert len(script.get_heads()) == 1
+    revisions = list(script.walk_revisions())
+    assert revisions[-1].down_revision is None
+    for revision in revisions:
+        assert revision.path is not None and Path(revision.path).name[:4].isdigit(), (
+            "date-prefixed file names"
+        )
+
+
+def test_upgrade_from_an_empty_database_then_models_and_migrations_agree(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    try:
+        with engine.connect() as connection:
+            command.upgrade(alembic_config(connection), "head")
+            connection.commit()
+        with engine.connect() as connection:
+            # Raises if autogenerate would find any difference between the models and the migrated schema.
+            command.check(alembic_config(connection))
+    finally:
+        engine.dispose()
+
+
+def test_every_earlier_revision_upgrades_to_head(tmp_path: Path) -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    for revision in script.walk_revisions():
+        path = tmp_path / f"at-{revision.revision}.sqlite"
+        engine = create_engine(f"sqlite:///{path}")
+        with engine.connect() as connection:
+            command.upgrade(alembic_config(connection), revision.revision)
+            command.upgrade(alembic_config(connection), "head")
+            connection.commit()
+            assert migrate.schema_state(connection).is_current
+        engine.dispose()
+
+
+@pytest.fixture
+def migrations_with_a_newer_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of our migrations plus one later revision, as the next version of the app would ship."""
+    folder = tmp_path / "migrations"
+    shutil.copytree(migrate.migrations_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
+    head = migrate.head_revision()
+    (folder / "versions" / "2099_01_01_9999_add_partnership_motto.py").write_text(
+        f'''"""Add a motto to the workspace."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999_motto"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("workspace_meta") as batch:
+        batch.add_column(sa.Column("motto", sa.String(200), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("workspace_meta") as batch:
+        batch.drop_column("motto")
+'''
+    )
+    monkeypatch.setattr(migrate, "migrations_dir", lambda: folder)
+    migrate._script.cache_clear()
+    yield folder
+    migrate._script.cache_clear()
+
+
+def test_an_older_workspace_is_backed_up_then_upgraded_on_open(
+    workspace_path: Path, migrations_with_a_newer_revision: Path
+) -> None:
+    original_bytes = hashlib.sha256(workspace_path.read_bytes()).hexdigest()
+    assert inspect_workspace_file(workspace_path).state.is_behind
+
+    workspace = open_workspace(workspace_path)
+    workspace.close()
+
+    backups = list(workspace_path.parent.glob("workspace.backup-*"))
+    assert len(backups) == 1
+    assert hashlib.sha256(backups[0].read_bytes()).hexdigest() == original_bytes
+    with sqlite3.connect(workspace_path) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("9999_motto",)
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(workspace_meta)")}
+    connection.close()
+    assert "motto" in columns
+
+
+def test_upgrade_of_a_current_workspace_does_nothing(workspace_path: Path) -> None:
+    result = upgrade_workspace_file(workspace_path)
+    assert not result.changed
+    assert result.backup is None
+    assert not list(workspace_path.parent.glob("*.backup-*"))
