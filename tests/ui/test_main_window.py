@@ -1,0 +1,77 @@
+"""The window contract: build_main_window, pages with stable object names reachable through the navigation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLabel, QMessageBox
+
+from locality.app import build_main_window
+from locality.paths import default_workspace_path
+from locality.services.organisations import OrganisationDraft
+
+PAGE_NAMES = [
+    "dashboardPage",
+    "organisationsPage",
+    "needsPage",
+    "actionsPage",
+    "needsMapPage",
+    "timelinePage",
+    "indicatorsPage",
+    "fundingPage",
+    "workshopPage",
+    "historyPage",
+]
+
+
+@pytest.fixture
+def window(qtbot, workspace_path: Path):  # type: ignore[no-untyped-def]
+    built = build_main_window(str(workspace_path))
+    qtbot.addWidget(built)
+    built.show()
+    yield built
+    built.close()
+
+
+def test_every_page_is_reachable_through_the_navigation(window) -> None:  # type: ignore[no-untyped-def]
+    for row, name in enumerate(PAGE_NAMES):
+        window.navigation.setCurrentRow(row)
+        assert window.stack.currentWidget().objectName() == name
+        assert window.findChild(type(window.stack.currentWidget()), name) is not None
+
+
+def test_title_and_status_bar_name_the_workspace(window, workspace_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert window.windowTitle().endswith("— Locality")
+    status = window.statusBar().findChildren(QLabel)
+    assert any(str(workspace_path) in label.text() for label in status)
+
+
+def test_dashboard_counts_follow_changes_made_anywhere(window) -> None:  # type: ignore[no-untyped-def]
+    dashboard = window.pages["dashboardPage"]
+    texts = lambda: " ".join(label.text() for label in dashboard.findChildren(QLabel))  # noqa: E731
+    assert "0</span><br>Organisations" in texts()
+    window.services.organisations.create(OrganisationDraft(name="Westshire Fire and Rescue Service"))
+    assert "1</span><br>Organisations" in texts()
+    assert any("1 organisations" in label.text() for label in window.statusBar().findChildren(QLabel))
+
+
+def test_default_workspace_is_created_on_first_run(qtbot) -> None:  # type: ignore[no-untyped-def]
+    assert not default_workspace_path().exists()
+    built = build_main_window()
+    qtbot.addWidget(built)
+    assert default_workspace_path().exists()
+    assert str(default_workspace_path()) in built.services.location
+    built.close()
+
+
+def test_opening_a_bad_file_keeps_the_current_workspace(window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "budget.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not a workspace")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+    assert window.open_workspace(str(bad)) is False
+    assert shown and "not a Locality workspace" in shown[0]
+    assert window.isVisible()
+    assert window.services.organisations.list() == []
+    assert bad.read_bytes() == b"PK\x03\x04 not a workspace"
