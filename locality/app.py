@@ -19,6 +19,7 @@ from locality.services.context import User
 from locality.services.registry import Services
 from locality.ui.errors import user_message
 from locality.ui.main_window import MainWindow
+from locality.ui.settings import AppSettings
 
 
 def application() -> QApplication:
@@ -48,9 +49,10 @@ def _default_user() -> User:
 def build_main_window(db: str | Path | None = None) -> MainWindow:
     """Opens the workspace (the default one, created on first run, when ``db`` is None) and builds the window."""
     application()
+    settings = AppSettings()
     target = db if db is not None else default_workspace_path()
-    services = Services.open(target, _default_user())
-    return MainWindow(services)
+    services = Services.open(target, settings.user() or _default_user())
+    return MainWindow(services, settings)
 
 
 def run(db: str | None = None) -> int:
@@ -61,4 +63,6 @@ def run(db: str | None = None) -> int:
         QMessageBox.critical(None, "Locality", user_message(error))
         return 1
     window.show()
+    if window.settings.user() is None:
+        window.ask_user()  # asked once; written on the change log and progress updates
     return app.exec()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from locality.domain.errors import ValidationError
 from locality.domain.rag import RagThresholds
@@ -109,10 +110,7 @@ class WorkspaceInfoService:
         with self._context.edit("workspace_meta") as unit:
             meta = unit.meta()
             records.check_version(meta, expected_version, "workspace's details")
-            if (
-                owner_organisation_id is not None
-                and unit.get(OrganisationRecord, owner_organisation_id) is None
-            ):
+            if owner_organisation_id is not None and unit.get(OrganisationRecord, owner_organisation_id) is None:
                 errors["owner_organisation_id"] = "Choose an organisation from the list"
             if errors:
                 raise ValidationError(errors)
@@ -144,6 +142,9 @@ class WorkspaceInfoService:
                 },
             )
         return self.details()
+
+    def save_copy(self, target: str | Path) -> None:
+        self._context.workspace.save_copy(Path(target))
 
     def counts(self) -> list[tuple[str, int]]:
         """Live records per entity, labelled for people."""

@@ -186,6 +186,28 @@ class Workspace:
                 problems.append(f"{table} row {rowid} refers to a missing {parent}")
         return problems
 
+    def save_copy(self, target: Path) -> None:
+        """Writes a consistent copy of this workspace to ``target`` (atomically), for a laptop or a colleague.
+
+        Opened from its new path the copy takes a replica id of its own, so the two can be merged later.
+        """
+        if self.path is None:
+            raise WorkspaceError("A workspace on a server cannot be copied from here; ask its administrator.")
+        if target.resolve() == self.path.resolve():
+            raise WorkspaceError("Choose another file name: a copy cannot replace the workspace itself.")
+        try:
+            with atomic_path(target) as temporary:
+                raw = self.engine.raw_connection()
+                try:
+                    with closing(sqlite3.connect(temporary)) as copy:
+                        raw.driver_connection.backup(copy)  # type: ignore[union-attr]
+                finally:
+                    raw.close()
+        except FileWriteError as error:
+            raise WorkspaceError(str(error)) from error
+        except sqlite3.DatabaseError as error:
+            raise WorkspaceError(describe_database_error(error)) from error
+
     def schema_state(self) -> SchemaState:
         with self.engine.connect() as connection:
             return schema_state(connection)

@@ -1,27 +1,40 @@
-"""The main window: navigation on the left, one page at a time on the right."""
+"""The main window: navigation on the left, one page at a time on the right, menus, toolbar and status bar."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QSplitter,
     QStackedWidget,
+    QTextBrowser,
+    QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
 from locality import __version__
 from locality.paths import resource
-from locality.services.context import Changes
+from locality.services.context import Changes, User
 from locality.services.registry import Services
+from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
-from locality.ui.pages import PAGES, Page
+from locality.ui.forms import ErrorForm
+from locality.ui.pages import PAGES
+from locality.ui.settings import AppSettings
+
+WORKSPACE_FILTER = "Locality workspaces (*.locality *.sqlite *.db);;All files (*)"
 
 
 class ChangeBridge(QObject):
@@ -35,83 +48,287 @@ def icon(name: str) -> QIcon:
     return QIcon(str(path)) if path.exists() else QIcon()
 
 
+class UserDialog(QDialog):
+    """Asked once: who is editing, written on the change log and on progress updates."""
+
+    def __init__(self, user: User | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About you")
+        layout = QVBoxLayout(self)
+        intro = QLabel("Locality writes your name and organisation on every change and progress update you make.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.form = ErrorForm()
+        self.name = self.form.add_field("name", "Your &name:", QLineEdit(user.name if user else ""))
+        self.organisation = self.form.add_field(
+            "organisation", "Your &organisation:", QLineEdit(user.organisation if user else "")
+        )
+        layout.addLayout(self.form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _accept(self) -> None:
+        if not self.name.text().strip():
+            self.form.show_errors({"name": "Enter your name"})
+            return
+        self.accept()
+
+    def user(self) -> User:
+        return User(self.name.text().strip(), self.organisation.text().strip())
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, settings: AppSettings | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self.services = services
+        self.settings = settings or AppSettings()
+        self.undo_stack = QUndoStack(self)
         self._bridge = ChangeBridge(self)
         self._bridge.changed.connect(self._on_changes)
-        services.context.subscribe(self._bridge.changed.emit)
         self.setWindowIcon(icon("locality.svg"))
-        self.resize(1200, 780)
+        self.resize(1280, 800)
 
-        central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Pages")
-        self.navigation.setFixedWidth(190)
+        self.navigation.setMinimumWidth(170)
         self.stack = QStackedWidget()
-        layout.addWidget(self.navigation)
-        layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.navigation)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([190, 1090])
+        self.setCentralWidget(self.splitter)
+        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
 
-        self.pages: dict[str, Page] = {}
+        self._status = QLabel()
+        self._status.setObjectName("workspaceStatus")
+        self.statusBar().addPermanentWidget(self._status)
+        self.pages: dict[str, QWidget] = {}
+        self.services: Services | None = None
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.set_services(services)
+        self._restore_geometry()
+
+    # ------------------------------------------------------------------ workspace
+
+    @property
+    def env(self) -> UiEnv:
+        assert self.services is not None
+        return UiEnv(self.services, self.undo_stack, self.settings)
+
+    def set_services(self, services: Services) -> None:
+        """Shows ``services``' workspace, replacing (and closing) the one shown before."""
+        current_row = max(self.navigation.currentRow(), 0)
+        if self.services is not None:
+            self._save_tables()
+            self.services.context.unsubscribe(self._bridge.changed.emit)
+            self.services.close()
+        self.services = services
+        services.context.subscribe(self._bridge.changed.emit)
+        self.undo_stack.clear()
+        self.navigation.clear()
+        while self.stack.count():
+            page = self.stack.widget(0)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages = {}
+        env = self.env
         for spec in PAGES:
-            page = spec.build(services)
+            page = spec.build(env)
             page.setObjectName(spec.object_name)
             self.pages[spec.object_name] = page
             self.stack.addWidget(page)
             item = QListWidgetItem(icon(spec.icon), spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.object_name)
             self.navigation.addItem(item)
-        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.navigation.setCurrentRow(0)
-
-        self._status = QLabel()
-        self.statusBar().addPermanentWidget(self._status)
-        self._build_menus()
+        self.navigation.setCurrentRow(min(current_row, len(PAGES) - 1))
+        if services.context.workspace.path is not None:
+            self.settings.remember_workspace(str(services.context.workspace.path))
+        self._rebuild_recent_menu()
         self._update_title_and_status()
+
+    def open_workspace(self, target: str, *, create: bool = False) -> bool:
+        """Switches to another workspace; on failure the current one stays open and the user is told why."""
+        assert self.services is not None
+        try:
+            services = Services.open(target, self.services.context.user, create_missing=create)
+        except Exception as error:  # shown in one place; the current workspace stays as it was
+            show_error(self, error, "Open workspace")
+            return False
+        self.set_services(services)
+        return True
 
     # ------------------------------------------------------------------ navigation
 
-    def show_page(self, object_name: str) -> Page:
-        index = list(self.pages).index(object_name)
-        self.navigation.setCurrentRow(index)
+    def show_page(self, object_name: str) -> QWidget:
+        self.navigation.setCurrentRow(list(self.pages).index(object_name))
         return self.pages[object_name]
 
-    def current_page(self) -> Page:
-        return self.stack.currentWidget()  # type: ignore[return-value]
+    def current_page(self) -> QWidget:
+        return self.stack.currentWidget()
 
-    # ------------------------------------------------------------------ menus
+    # ------------------------------------------------------------------ actions and menus
+
+    def _action(
+        self,
+        text: str,
+        slot,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,  # type: ignore[no-untyped-def]
+        icon_name: str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_workspace_action = self._action("&New workspace…", self._new_workspace, QKeySequence.StandardKey.New)
+        self.open_action = self._action("&Open workspace…", self._open_dialog, QKeySequence.StandardKey.Open)
+        self.save_copy_action = self._action("Save a &copy as…", self._save_copy, QKeySequence.StandardKey.SaveAs)
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setIcon(icon("undo.svg"))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.setIcon(icon("redo.svg"))
+        self.find_action = self._action("&Find…", self._find, QKeySequence.StandardKey.Find, "search.svg")
+        self.new_item_action = self._action("New &item…", self._new_item, "Ctrl+Shift+N", "add.svg")
+        self.edit_item_action = self._action("&Edit selected…", self._edit_item, None, "edit.svg")
+        self.delete_action = self._action("&Delete selected", self._delete, None, "delete.svg")
+        self.about_action = self._action("&About Locality", self._about)
+        self.getting_started_action = self._action(
+            "&Getting started", self._getting_started, QKeySequence.StandardKey.HelpContents
+        )
+        self.shortcuts_action = self._action("&Keyboard shortcuts", self._shortcuts)
+        self.identity_action = self._action("Your &name and organisation…", self.ask_user)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open workspace…", self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self._open_workspace_dialog)
-        file_menu.addAction(open_action)
+        file_menu.addAction(self.new_workspace_action)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu.addAction(self.save_copy_action)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        file_menu.addAction(self.identity_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        for action in (self.undo_action, self.redo_action):
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        for action in (self.new_item_action, self.edit_item_action, self.delete_action, self.find_action):
+            edit_menu.addAction(action)
 
         view_menu = self.menuBar().addMenu("&View")
         for index, spec in enumerate(PAGES):
-            action = QAction(spec.title, self)
-            if index < 9:
-                action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action = QAction(icon(spec.icon), spec.title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{(index + 1) % 10}"))
             action.triggered.connect(lambda _checked=False, name=spec.object_name: self.show_page(name))
             view_menu.addAction(action)
 
         help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About Locality", self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+        help_menu.addAction(self.getting_started_action)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Main toolbar")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.new_item_action, self.edit_item_action, self.delete_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.find_action)
+        self.addToolBar(toolbar)
+
+    def _rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        current = str(self.services.context.workspace.path) if self.services else ""
+        recent = [item for item in self.settings.recent_workspaces() if item != current]
+        for location in recent:
+            action = self.recent_menu.addAction(location)
+            action.triggered.connect(lambda _checked=False, where=location: self.open_workspace(where))
+        self.recent_menu.setEnabled(bool(recent))
+
+    # ------------------------------------------------------------------ commands
+
+    def _page_call(self, name: str) -> None:
+        method = getattr(self.current_page(), name, None)
+        if callable(method):
+            method()
+        else:
+            self.statusBar().showMessage("That does not apply to this page.", 3000)
+
+    def _find(self) -> None:
+        self._page_call("focus_search")
+
+    def _new_item(self) -> None:
+        page = self.current_page()
+        if hasattr(page, "open_editor"):
+            page.open_editor(None)
+        else:
+            self.statusBar().showMessage("That does not apply to this page.", 3000)
+
+    def _edit_item(self) -> None:
+        self._page_call("edit_selected")
+
+    def _delete(self) -> None:
+        self._page_call("delete_selected")
+
+    def _open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", self._folder(), WORKSPACE_FILTER)
+        if path:
+            self.open_workspace(path)
+
+    def _new_workspace(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New workspace", self._folder(), WORKSPACE_FILTER)
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".locality"
+        if Path(path).exists():
+            QMessageBox.warning(self, "New workspace", f"{Path(path).name} already exists; choose a new name.")
+            return
+        self.open_workspace(path, create=True)
+
+    def _save_copy(self) -> None:
+        assert self.services is not None
+        path, _ = QFileDialog.getSaveFileName(self, "Save a copy as", self._folder(), WORKSPACE_FILTER)
+        if not path:
+            return
+        try:
+            self.services.workspace.save_copy(path)
+        except Exception as error:
+            show_error(self, error, "Save a copy")
+            return
+        self.statusBar().showMessage(f"Saved a copy as {path}", 5000)
+
+    def _folder(self) -> str:
+        path = self.services.context.workspace.path if self.services else None
+        return str(path.parent) if path else ""
+
+    def ask_user(self) -> None:
+        assert self.services is not None
+        dialog = UserDialog(self.settings.user() or self.services.context.user, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            user = dialog.user()
+            self.settings.set_user(user)
+            self.services.context.user = user
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -121,35 +338,45 @@ class MainWindow(QMainWindow):
             "joint capacity-building actions, track their progress and export joint action plans.</p>",
         )
 
-    def _open_workspace_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open workspace", "", "Locality workspaces (*.locality *.sqlite *.db);;All files (*)"
-        )
-        if path:
-            self.open_workspace(path)
+    def _getting_started(self) -> None:
+        self._show_help("Getting started", GETTING_STARTED)
 
-    def open_workspace(self, target: str) -> bool:
-        """Switches to another workspace; on failure the current one stays open and the user is told why."""
-        try:
-            services = Services.open(target, self.services.context.user, create_missing=False)
-        except Exception as error:  # shown in one place, the current workspace untouched
-            show_error(self, error, "Open workspace")
-            return False
-        replacement = MainWindow(services)
-        replacement.setGeometry(self.geometry())
-        replacement.show()
-        self._replacement = replacement
-        self.close()
-        return True
+    def _shortcuts(self) -> None:
+        rows = "".join(
+            f"<tr><td>{action.text().replace('&', '')}</td><td>{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}</td></tr>"
+            for action in self.findChildren(QAction)
+            if not action.shortcut().isEmpty()
+        )
+        self._show_help(
+            "Keyboard shortcuts",
+            f"<table cellpadding='4'>{rows}<tr><td>Edit the selected row</td><td>Enter</td></tr>"
+            "<tr><td>Delete the selected rows</td><td>Delete</td></tr></table>",
+        )
+
+    def _show_help(self, title: str, html: str) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(title)
+        layout = QVBoxLayout(dialog)
+        text = QTextBrowser()
+        text.setHtml(html)
+        layout.addWidget(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.resize(560, 460)
+        dialog.exec()
 
     # ------------------------------------------------------------------ changes
 
     def _on_changes(self, changes: Changes) -> None:
         for page in self.pages.values():
-            page.on_changes(changes)
+            handler = getattr(page, "on_changes", None)
+            if handler is not None:
+                handler(changes)
         self._update_title_and_status()
 
     def _update_title_and_status(self) -> None:
+        assert self.services is not None
         details = self.services.workspace.details()
         name = details.partnership_name or "New partnership"
         self.setWindowTitle(f"{name} — Locality")
@@ -159,7 +386,49 @@ class MainWindow(QMainWindow):
             f"{counts['needs']:,} needs · {counts['actions']:,} actions"
         )
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
-        self.services.context.unsubscribe(self._bridge.changed.emit)
-        self.services.close()
+    # ------------------------------------------------------------------ remembered layout
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.bytes("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.bytes("window/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = self.settings.bytes("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def _save_tables(self) -> None:
+        for page in self.pages.values():
+            saver = getattr(page, "save_table_state", None)
+            if saver is not None:
+                saver()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.settings.set_bytes("window/geometry", self.saveGeometry())
+        self.settings.set_bytes("window/state", self.saveState())
+        self.settings.set_bytes("window/splitter", self.splitter.saveState())
+        self._save_tables()
+        self.settings.sync()
+        if self.services is not None:
+            self.services.context.unsubscribe(self._bridge.changed.emit)
+            self.services.close()
+            self.services = None
         super().closeEvent(event)
+
+
+GETTING_STARTED = """
+<h2>Getting started</h2>
+<ol>
+<li><b>Organisations</b>: add the council and each partner (police, health, fire and rescue, housing, voluntary
+sector…).</li>
+<li><b>Needs</b>: record each improvement need, the theme it falls under and the organisations that share it.
+A need shared by two or more organisations is a <i>shared need</i>.</li>
+<li><b>Actions</b>: agree joint capacity-building actions — who leads, which partners contribute what, which
+needs each addresses, the dates and budget.</li>
+<li><b>Progress</b>: open an action and choose <i>Log progress</i> to record percent complete, status and a
+note. The RAG rating is worked out from the dates, milestones and progress, and says why.</li>
+</ol>
+<p>Every change is saved at once. Use Edit › Undo if you change your mind.</p>
+"""

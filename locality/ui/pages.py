@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from locality.services.context import Changes
-from locality.services.registry import Services
+from locality.ui.env import UiEnv
 
 
 class Page(QWidget):
@@ -20,9 +20,10 @@ class Page(QWidget):
     #: Entities whose change means this page must refresh; empty means "any change".
     watches: frozenset[str] = frozenset()
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.services = services
+        self.env = env
+        self.services = env.services
 
     def refresh(self) -> None:  # pragma: no cover - overridden
         pass
@@ -35,8 +36,8 @@ class Page(QWidget):
 class DashboardPage(Page):
     title = "Dashboard"
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(services, parent)
+    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
+        super().__init__(env, parent)
         layout = QVBoxLayout(self)
         self._heading = QLabel()
         self._heading.setObjectName("pageHeading")
@@ -56,11 +57,7 @@ class DashboardPage(Page):
     def refresh(self) -> None:
         details = self.services.workspace.details()
         self._heading.setText(details.partnership_name or "New partnership")
-        parts = [
-            part
-            for part in (details.area, details.plan_period and f"Plan period {details.plan_period}")
-            if part
-        ]
+        parts = [part for part in (details.area, details.plan_period and f"Plan period {details.plan_period}") if part]
         self._details.setText(" · ".join(parts) or "Add your partners, needs and actions to get started.")
         while self._figures.count():
             item = self._figures.takeAt(0)
@@ -86,8 +83,8 @@ class DashboardPage(Page):
 class PlannedPage(Page):
     """A page whose tools arrive in a later release: says what it will hold, so it is never a blank pane."""
 
-    def __init__(self, services: Services, title: str, purpose: str, parent: QWidget | None = None) -> None:
-        super().__init__(services, parent)
+    def __init__(self, env: UiEnv, title: str, purpose: str, parent: QWidget | None = None) -> None:
+        super().__init__(env, parent)
         self.title = title
         layout = QFormLayout(self)
         heading = QLabel(title)
@@ -103,11 +100,11 @@ class PageSpec:
     object_name: str
     title: str
     icon: str
-    build: Callable[[Services], Page]
+    build: Callable[[UiEnv], QWidget]
 
 
-def _planned(title: str, purpose: str) -> Callable[[Services], Page]:
-    return lambda services: PlannedPage(services, title, purpose)
+def _planned(title: str, purpose: str) -> Callable[[UiEnv], QWidget]:
+    return lambda env: PlannedPage(env, title, purpose)
 
 
 PAGES: tuple[PageSpec, ...] = (

@@ -1,0 +1,267 @@
+"""The shape every list page shares: a search box that filters as you type, filter pickers, a visible count,
+a sortable table fed on demand, and New / Edit / Delete by button, double-click, Enter and the Delete key."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from locality.services.context import Changes
+from locality.ui.env import UiEnv
+from locality.ui.errors import show_error
+from locality.ui.table_model import Column, RowTableModel
+
+Row = TypeVar("Row")
+
+
+class ListPage(QWidget, Generic[Row]):
+    """Subclasses set the texts and implement ``columns``, ``load_rows``, ``matches``, ``open_editor`` and
+    ``delete_rows``."""
+
+    title = ""
+    noun = "item"
+    plural = "items"
+    watches: frozenset[str] = frozenset()
+
+    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.env = env
+        self.services = env.services
+        self._all_rows: list[Row] = []
+        self._loaded = False
+        self._stale = True
+
+        layout = QVBoxLayout(self)
+        heading = QLabel(self.title)
+        heading.setObjectName("pageHeading")
+        layout.addWidget(heading)
+
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("searchBox")
+        self.search.setPlaceholderText(f"Search {self.plural}…")
+        self.search.setAccessibleName(f"Search {self.plural}")
+        self.search.setClearButtonEnabled(True)
+        bar.addWidget(self.search, 2)
+        self.filters: dict[str, QComboBox] = {}
+        self.filter_bar = bar
+        layout.addLayout(bar)
+
+        self.model: RowTableModel[Row] = RowTableModel(self.columns(), self)
+        self.table = QTableView()
+        self.table.setObjectName("table")
+        self.table.setAccessibleName(f"{self.plural.capitalize()} table")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        for number, column in enumerate(self.model.columns):
+            self.table.setColumnWidth(number, column.width)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.table.installEventFilter(self)
+        layout.addWidget(self.table, 1)
+
+        footer = QHBoxLayout()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        footer.addWidget(self.count_label, 1)
+        self.new_button = QPushButton(f"&New {self.noun}…")
+        self.edit_button = QPushButton("&Edit…")
+        self.delete_button = QPushButton("&Delete")
+        for button in (self.new_button, self.edit_button, self.delete_button):
+            footer.addWidget(button)
+        self.new_button.clicked.connect(lambda: self.open_editor(None))
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        layout.addLayout(footer)
+
+        # Filtering waits for a pause in typing so a fast typist does not filter on every key.
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(120)
+        self._filter_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _text: self._filter_timer.start())
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._restore_table_state()
+        self._update_buttons()
+
+    # ------------------------------------------------------------------ to implement
+
+    def columns(self) -> Sequence[Column[Row]]:
+        raise NotImplementedError
+
+    def load_rows(self) -> list[Row]:
+        raise NotImplementedError
+
+    def matches(self, row: Row, search: str) -> bool:
+        """Whether ``row`` passes the search text (already case-folded) and the filter pickers."""
+        raise NotImplementedError
+
+    def open_editor(self, row: Row | None) -> None:
+        raise NotImplementedError
+
+    def delete_rows(self, rows: list[Row]) -> None:
+        raise NotImplementedError
+
+    def describe(self, row: Row) -> str:
+        return str(getattr(row, "title", None) or getattr(row, "name", ""))
+
+    # ------------------------------------------------------------------ filters
+
+    def add_filter(self, key: str, label: str, choices: Sequence[tuple[str, Any]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(f"{key}Filter")
+        combo.setAccessibleName(f"Filter by {label.lower()}")
+        combo.addItem(f"All {label.lower()}", None)
+        for text, value in choices:
+            combo.addItem(text, value)
+        combo.currentIndexChanged.connect(lambda _index: self.apply_filters())
+        self.filter_bar.addWidget(combo, 1)
+        self.filters[key] = combo
+        return combo
+
+    def filter_value(self, key: str) -> Any:
+        return self.filters[key].currentData()
+
+    def set_filter(self, key: str, value: Any) -> None:
+        combo = self.filters[key]
+        index = combo.findData(value)
+        combo.setCurrentIndex(max(index, 0))
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # ------------------------------------------------------------------ loading
+
+    def showEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def on_changes(self, changes: Changes) -> None:
+        if self.watches and not changes.touches(*self.watches):
+            return
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Reloads rows from the services (only when shown: a hidden page waits until it is next shown)."""
+        selected = {getattr(row, "id", None) for row in self.selected_rows()}
+        try:
+            self._all_rows = self.load_rows()
+        except Exception as error:
+            show_error(self, error)
+            return
+        self._stale = False
+        self._loaded = True
+        self.apply_filters()
+        if selected:
+            self.select_where(lambda row: getattr(row, "id", None) in selected)
+
+    def apply_filters(self) -> None:
+        self._filter_timer.stop()
+        search = self.search.text().strip().casefold()
+        rows = [row for row in self._all_rows if self.matches(row, search)]
+        self.model.set_rows(rows)
+        shown, total = len(rows), len(self._all_rows)
+        noun = self.noun if total == 1 else self.plural
+        self.count_label.setText(f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}")
+        self._update_buttons()
+
+    # ------------------------------------------------------------------ selection and commands
+
+    def selected_rows(self) -> list[Row]:
+        numbers = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.row_at(number) for number in numbers]
+
+    def select_where(self, predicate: Any) -> bool:
+        number = self.model.index_where(predicate)
+        if number is None:
+            return False
+        self.table.selectRow(number)
+        self.table.scrollTo(self.model.index(number, 0))
+        return True
+
+    def edit_selected(self) -> None:
+        rows = self.selected_rows()
+        if rows:
+            self.open_editor(rows[0])
+
+    def delete_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        if len(rows) == 1:
+            question = f"Delete the {self.noun} “{self.describe(rows[0])}”?"
+        else:
+            question = f"Delete these {len(rows)} {self.plural}?"
+        answer = QMessageBox.question(
+            self,
+            f"Delete {self.plural if len(rows) > 1 else self.noun}",
+            f"{question}\n\nYou can undo this with Edit › Undo.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.delete_rows(rows)
+        except Exception as error:
+            show_error(self, error, f"Delete {self.plural}")
+
+    def _update_buttons(self) -> None:
+        count = len(self.table.selectionModel().selectedRows())
+        self.edit_button.setEnabled(count == 1)
+        self.delete_button.setEnabled(count >= 1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.edit_selected()
+                return True
+            if key == Qt.Key.Key_Delete:
+                self.delete_selected()
+                return True
+        return super().eventFilter(watched, event)
+
+    # ------------------------------------------------------------------ remembered layout
+
+    def _settings_key(self) -> str:
+        return f"tables/{self.objectName() or type(self).__name__}"
+
+    def _restore_table_state(self) -> None:
+        QTimer.singleShot(0, self._restore_header)
+
+    def _restore_header(self) -> None:
+        state = self.env.settings.bytes(self._settings_key())
+        if state is not None:
+            self.table.horizontalHeader().restoreState(state)
+
+    def save_table_state(self) -> None:
+        self.env.settings.set_bytes(self._settings_key(), self.table.horizontalHeader().saveState())

@@ -1,0 +1,59 @@
+"""What the app remembers between sessions (QSettings): window and splitter geometry, the last workspace,
+recent files, table columns and sort, and who the user is."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from locality.services.context import User
+
+MAX_RECENT = 8
+
+
+class AppSettings:
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings or QSettings()
+
+    # ------------------------------------------------------------------ who is editing
+
+    def user(self) -> User | None:
+        name = str(self._settings.value("user/name", "") or "")
+        if not name:
+            return None
+        return User(name=name, organisation=str(self._settings.value("user/organisation", "") or ""))
+
+    def set_user(self, user: User) -> None:
+        self._settings.setValue("user/name", user.name)
+        self._settings.setValue("user/organisation", user.organisation)
+
+    # ------------------------------------------------------------------ workspaces
+
+    def last_workspace(self) -> str | None:
+        value = self._settings.value("workspace/last", "")
+        return str(value) if value else None
+
+    def recent_workspaces(self) -> list[str]:
+        value = self._settings.value("workspace/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(item) for item in (value or []) if item]
+
+    def remember_workspace(self, location: str) -> None:
+        recent = [location] + [item for item in self.recent_workspaces() if item != location]
+        self._settings.setValue("workspace/recent", recent[:MAX_RECENT])
+        self._settings.setValue("workspace/last", location)
+
+    def forget_workspace(self, location: str) -> None:
+        self._settings.setValue("workspace/recent", [item for item in self.recent_workspaces() if item != location])
+
+    # ------------------------------------------------------------------ geometry and tables
+
+    def bytes(self, key: str) -> QByteArray | None:
+        value = self._settings.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def set_bytes(self, key: str, value: QByteArray) -> None:
+        self._settings.setValue(key, value)
+
+    def sync(self) -> None:
+        self._settings.sync()

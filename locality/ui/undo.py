@@ -1,0 +1,58 @@
+"""Undo and redo for edits made through the services.
+
+The first time an edit is made, it is made directly (so a validation error can be shown beside the field and
+nothing is pushed); only a successful edit is pushed onto the undo stack, as a command that knows how to reverse
+and repeat it. If reversing fails because someone else changed the record meanwhile, the user is told and the
+command is dropped rather than overwriting their change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from locality.ui.errors import show_error
+
+
+class ServiceCommand(QUndoCommand):
+    def __init__(
+        self,
+        text: str,
+        redo: Callable[[], object],
+        undo: Callable[[], object],
+        parent_widget: QWidget | None = None,
+    ) -> None:
+        super().__init__(text)
+        self._redo = redo
+        self._undo = undo
+        self._parent_widget = parent_widget
+        self._first_redo = True  # the edit itself was already made before pushing
+
+    def redo(self) -> None:
+        if self._first_redo:
+            self._first_redo = False
+            return
+        self._run(self._redo, "Redo")
+
+    def undo(self) -> None:
+        self._run(self._undo, "Undo")
+
+    def _run(self, step: Callable[[], object], title: str) -> None:
+        try:
+            step()
+        except Exception as error:  # shown in one place; the command can no longer be trusted
+            self.setObsolete(True)
+            show_error(self._parent_widget, error, f"{title} {self.text()}")
+
+
+def push_done(
+    stack: QUndoStack,
+    text: str,
+    redo: Callable[[], object],
+    undo: Callable[[], object],
+    parent_widget: QWidget | None = None,
+) -> None:
+    """Records an edit that has just been made so that it can be undone and redone."""
+    stack.push(ServiceCommand(text, redo, undo, parent_widget))
