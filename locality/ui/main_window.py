@@ -342,8 +342,9 @@ class MainWindow(QMainWindow):
         self._show_help("Getting started", GETTING_STARTED)
 
     def _shortcuts(self) -> None:
+        native = QKeySequence.SequenceFormat.NativeText
         rows = "".join(
-            f"<tr><td>{action.text().replace('&', '')}</td><td>{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}</td></tr>"
+            f"<tr><td>{action.text().replace('&', '')}</td><td>{action.shortcut().toString(native)}</td></tr>"
             for action in self.findChildren(QAction)
             if not action.shortcut().isEmpty()
         )
