@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QGridLayout, QLabel, QVBoxLay
 
 from locality.services.context import Changes
 from locality.ui.env import UiEnv
+from locality.ui.organisations_page import OrganisationsPage
 
 
 class Page(QWidget):
@@ -109,12 +110,7 @@ def _planned(title: str, purpose: str) -> Callable[[UiEnv], QWidget]:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("dashboardPage", "Dashboard", "dashboard.svg", DashboardPage),
-    PageSpec(
-        "organisationsPage",
-        "Organisations",
-        "organisations.svg",
-        _planned("Organisations", "The councils and partners of the partnership."),
-    ),
+    PageSpec("organisationsPage", "Organisations", "organisations.svg", OrganisationsPage),
     PageSpec(
         "needsPage",
         "Needs",
