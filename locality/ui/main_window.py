@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPainter, QPixmap, QUndoStack
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -43,9 +45,23 @@ class ChangeBridge(QObject):
     changed = Signal(object)
 
 
+@cache
 def icon(name: str) -> QIcon:
+    """An icon from resources/icons, with a white variant for selected rows (dark strokes vanish on teal)."""
     path = resource("icons", name)
-    return QIcon(str(path)) if path.exists() else QIcon()
+    if not path.exists():
+        return QIcon()
+    result = QIcon(str(path))
+    white = QByteArray(path.read_text(encoding="utf-8").replace("#37474f", "#ffffff").encode("utf-8"))
+    for size in (16, 24, 32, 48):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        renderer = QSvgRenderer(white)
+        painter = QPainter(pixmap)
+        renderer.render(painter)
+        painter.end()
+        result.addPixmap(pixmap, QIcon.Mode.Selected)
+    return result
 
 
 class UserDialog(QDialog):
