@@ -112,7 +112,7 @@ class OrganisationsPage(ListPage[Organisation]):
     def columns(self) -> Sequence[Column[Organisation]]:
         return [
             Column("Name", lambda o: o.name, width=260),
-            Column("Short name", lambda o: o.short_name, width=90),
+            Column("Short name", lambda o: o.short_name, width=115),
             Column("Type", lambda o: o.type_name, width=150),
             Column("Sector", lambda o: o.sector_name, width=100),
             Column(
@@ -130,7 +130,7 @@ class OrganisationsPage(ListPage[Organisation]):
                 lambda o: f"{o.partner_in_count:,}",
                 sort_key=lambda o: o.partner_in_count,
                 align_right=True,
-                width=80,
+                width=100,
             ),
             Column("Contact", lambda o: o.contact_name, width=150),
             Column("Active", lambda o: "Yes" if o.active else "No", width=60),
