@@ -159,9 +159,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         services.close()
     print(f"Workspace: {report.location}")
     latest = (
-        " (latest)"
-        if report.schema_revision == report.latest_revision
-        else f" (latest is {report.latest_revision})"
+        " (latest)" if report.schema_revision == report.latest_revision else f" (latest is {report.latest_revision})"
     )
     print(f"Schema revision: {report.schema_revision}{latest}")
     if report.problems:

@@ -20,9 +20,7 @@ def configure_logging(level: int = logging.INFO) -> Path:
     path = log_file()
     root = logging.getLogger("locality")
     if not any(isinstance(handler, logging.handlers.RotatingFileHandler) for handler in root.handlers):
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     root.setLevel(level)

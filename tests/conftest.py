@@ -54,3 +54,22 @@ def services(workspace_path: Path) -> Iterator[Services]:
 @pytest.fixture
 def context(services: Services) -> ServiceContext:
     return services.context
+
+
+@pytest.fixture(autouse=True)
+def shown_warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Warning and critical message boxes are recorded instead of waiting for a click that never comes.
+
+    A test that expects one asserts on this list; every other test fails if one was shown (see below).
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+
+    def record(_parent, _title, text, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+        shown.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", record)
+    monkeypatch.setattr(QMessageBox, "critical", record)
+    return shown

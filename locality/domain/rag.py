@@ -110,9 +110,7 @@ def expected_percent(start: date | None, due: date | None, today: date) -> int |
 def count_overdue_milestones(milestones: tuple[MilestoneDates, ...], today: date) -> int:
     """Milestones due before ``today`` and not done by ``today``; one done late is done, not overdue."""
     return sum(
-        1
-        for m in milestones
-        if m.due is not None and m.due < today and (m.done_on is None or m.done_on > today)
+        1 for m in milestones if m.due is not None and m.due < today and (m.done_on is None or m.done_on > today)
     )
 
 
@@ -184,11 +182,7 @@ def assess_rag(item: RagInput, today: date, thresholds: RagThresholds = DEFAULT_
         if shortfall >= max(1, thresholds.amber_shortfall):
             return with_facts(Rag.AMBER, "Behind schedule")
     # g) due soon and not finished
-    if (
-        item.due is not None
-        and (item.due - today).days <= thresholds.due_soon_days
-        and item.percent_complete < 100
-    ):
+    if item.due is not None and (item.due - today).days <= thresholds.due_soon_days and item.percent_complete < 100:
         return with_facts(Rag.AMBER, "Due soon")
     # h) no plan
     if item.due is None:

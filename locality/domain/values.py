@@ -93,15 +93,9 @@ def parse_money(text: str, field: str = "amount", *, allow_negative: bool = Fals
     if not stripped:
         raise ValidationError({field: f"Enter an amount in pounds, for example {MONEY_EXAMPLE}."})
     match = _MONEY.fullmatch(stripped)
-    if (
-        match is None
-        or (match["pounds"] is None and match["pence"] is None)
-        or (match["sign1"] and match["sign2"])
-    ):
+    if match is None or (match["pounds"] is None and match["pence"] is None) or (match["sign1"] and match["sign2"]):
         shown = _shown(stripped)
-        raise ValidationError(
-            {field: f'"{shown}" is not an amount of money; use pounds, for example {MONEY_EXAMPLE}.'}
-        )
+        raise ValidationError({field: f'"{shown}" is not an amount of money; use pounds, for example {MONEY_EXAMPLE}.'})
     if match["pence"] is not None and len(match["pence"]) > 2:
         raise ValidationError(
             {field: f'"{_shown(stripped)}" has more than 2 decimal places; amounts are in pounds and pence.'}
@@ -120,9 +114,7 @@ def parse_money(text: str, field: str = "amount", *, allow_negative: bool = Fals
     return pence
 
 
-def parse_optional_money(
-    text: str | None, field: str = "amount", *, allow_negative: bool = False
-) -> int | None:
+def parse_optional_money(text: str | None, field: str = "amount", *, allow_negative: bool = False) -> int | None:
     """As ``parse_money``, but blank text (or None) means no amount."""
     if text is None or not text.strip():
         return None
@@ -152,9 +144,7 @@ def require_text(value: str | None, field: str, label: str, max_length: int = 50
     if not text:
         raise ValidationError({field: f"{label} cannot be empty."})
     if len(text) > max_length:
-        raise ValidationError(
-            {field: f"{label} must be {max_length} characters or fewer; it has {len(text)}."}
-        )
+        raise ValidationError({field: f"{label} must be {max_length} characters or fewer; it has {len(text)}."})
     return text
 
 
@@ -166,7 +156,5 @@ def validate_email(value: str | None, field: str = "contact_email") -> str | Non
     match = _EMAIL.fullmatch(text)
     domain = match[1] if match else ""
     if not match or "." not in domain or domain.startswith(".") or domain.endswith(".") or ".." in domain:
-        raise ValidationError(
-            {field: f'"{_shown(text)}" is not an e-mail address; use a form like name@example.org.'}
-        )
+        raise ValidationError({field: f'"{_shown(text)}" is not an e-mail address; use a form like name@example.org.'})
     return text

@@ -59,9 +59,7 @@ class ServiceContext:
     @contextmanager
     def edit(self, *entities: str) -> Iterator[UnitOfWork]:
         """One user edit as one transaction; listeners hear of ``entities`` once it has committed."""
-        with self.workspace.transaction(
-            author=self.user.name, author_organisation=self.user.organisation
-        ) as unit:
+        with self.workspace.transaction(author=self.user.name, author_organisation=self.user.organisation) as unit:
             yield unit
         self.notify(Changes(frozenset(entities)))
 

@@ -6,9 +6,17 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from locality.services.actions import ActionService
 from locality.services.context import ServiceContext, User
+from locality.services.funding import FundingService
+from locality.services.history import HistoryService
+from locality.services.indicators import IndicatorService
+from locality.services.needs import NeedService
 from locality.services.organisations import OrganisationService
+from locality.services.progress import ProgressService
+from locality.services.snapshots import SnapshotService
 from locality.services.vocabulary import VocabularyService
+from locality.services.workshops import WorkshopService
 from locality.services.workspace_info import WorkspaceInfoService
 from locality.store.workspace import Workspace, open_workspace
 
@@ -18,6 +26,14 @@ class Services:
         self.context = context
         self.vocabulary = VocabularyService(context)
         self.organisations = OrganisationService(context)
+        self.needs = NeedService(context)
+        self.actions = ActionService(context)
+        self.progress = ProgressService(context)
+        self.indicators = IndicatorService(context)
+        self.funding = FundingService(context)
+        self.workshops = WorkshopService(context)
+        self.snapshots = SnapshotService(context)
+        self.history = HistoryService(context)
         self.workspace = WorkspaceInfoService(context)
 
     @classmethod

@@ -164,10 +164,7 @@ class VocabularyService:
 def resolve_term(unit: UnitOfWork, kind: VocabularyKind, name: str, field: str | None = None) -> uuid.UUID:
     found = unit.find_by_name(VocabularyTermRecord, name, where={"kind": kind.value})
     if not found:
-        allowed = [
-            row.name
-            for row in unit.list(VocabularyTermRecord, {"kind": kind.value}, order_by=("sort_order",))
-        ]
+        allowed = [row.name for row in unit.list(VocabularyTermRecord, {"kind": kind.value}, order_by=("sort_order",))]
         raise ValidationError({field or kind.value: unknown_value_message(kind.label, name, allowed)})
     return found[0].id
 

@@ -97,8 +97,18 @@ def combo_data(combo: QComboBox) -> object:
     return combo.currentData()
 
 
+def find_data(combo: QComboBox, value: object) -> int:
+    """The index of the item whose data equals ``value``: QComboBox.findData compares Python objects such as
+    UUIDs by identity, not by value."""
+    for index in range(combo.count()):
+        data = combo.itemData(index)
+        if data == value or (value is not None and data is not None and str(data) == str(value)):
+            return index
+    return -1
+
+
 def select_data(combo: QComboBox, value: object) -> None:
-    index = combo.findData(value)
+    index = find_data(combo, value)
     combo.setCurrentIndex(index if index >= 0 else 0)
 
 

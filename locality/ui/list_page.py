@@ -3,7 +3,7 @@ a sortable table fed on demand, and New / Edit / Delete by button, double-click,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from locality.services.context import Changes
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.forms import find_data
 from locality.ui.table_model import Column, RowTableModel
 
 Row = TypeVar("Row")
@@ -60,6 +61,7 @@ class ListPage(QWidget, Generic[Row]):
         self.search.setClearButtonEnabled(True)
         bar.addWidget(self.search, 2)
         self.filters: dict[str, QComboBox] = {}
+        self._filter_choices: dict[str, Any] = {}
         self.filter_bar = bar
         layout.addLayout(bar)
 
@@ -131,25 +133,44 @@ class ListPage(QWidget, Generic[Row]):
 
     # ------------------------------------------------------------------ filters
 
-    def add_filter(self, key: str, label: str, choices: Sequence[tuple[str, Any]]) -> QComboBox:
+    def add_filter(
+        self,
+        key: str,
+        label: str,
+        choices: Sequence[tuple[str, Any]] | Callable[[], Sequence[tuple[str, Any]]],
+    ) -> QComboBox:
+        """Adds a filter picker; ``choices`` may be a function, re-read whenever the page reloads its rows (so
+        an organisation added a moment ago can be filtered on)."""
         combo = QComboBox()
         combo.setObjectName(f"{key}Filter")
         combo.setAccessibleName(f"Filter by {label.lower()}")
-        combo.addItem(f"All {label.lower()}", None)
-        for text, value in choices:
-            combo.addItem(text, value)
+        combo.setProperty("allLabel", f"All {label.lower()}")
+        self._filter_choices[key] = choices
+        self.filters[key] = combo
+        self._fill_filter(key)
         combo.currentIndexChanged.connect(lambda _index: self.apply_filters())
         self.filter_bar.addWidget(combo, 1)
-        self.filters[key] = combo
         return combo
+
+    def _fill_filter(self, key: str) -> None:
+        combo = self.filters[key]
+        choices = self._filter_choices[key]
+        items = list(choices() if callable(choices) else choices)
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(str(combo.property("allLabel")), None)
+        for text, value in items:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(max(find_data(combo, current), 0) if current is not None else 0)
+        combo.blockSignals(False)
 
     def filter_value(self, key: str) -> Any:
         return self.filters[key].currentData()
 
     def set_filter(self, key: str, value: Any) -> None:
         combo = self.filters[key]
-        index = combo.findData(value)
-        combo.setCurrentIndex(max(index, 0))
+        combo.setCurrentIndex(max(find_data(combo, value), 0))
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -179,12 +200,19 @@ class ListPage(QWidget, Generic[Row]):
             return
         self._stale = False
         self._loaded = True
+        for key, choices in self._filter_choices.items():
+            if callable(choices):
+                self._fill_filter(key)
         self.apply_filters()
         if selected:
             self.select_where(lambda row: getattr(row, "id", None) in selected)
 
+    def prepare_filters(self) -> None:
+        """Called before rows are matched, for filters that need a look-up first."""
+
     def apply_filters(self) -> None:
         self._filter_timer.stop()
+        self.prepare_filters()
         search = self.search.text().strip().casefold()
         rows = [row for row in self._all_rows if self.matches(row, search)]
         self.model.set_rows(rows)

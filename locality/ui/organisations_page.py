@@ -103,10 +103,13 @@ class OrganisationsPage(ListPage[Organisation]):
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)
-        types = [(term.name, term.name) for term in env.services.vocabulary.terms(VocabularyKind.ORGANISATION_TYPE)]
-        self.add_filter("type", "Types", types)
-        sectors = [(term.name, term.name) for term in env.services.vocabulary.terms(VocabularyKind.SECTOR)]
-        self.add_filter("sector", "Sectors", sectors)
+        vocabulary = env.services.vocabulary
+
+        def names(kind: VocabularyKind) -> list[tuple[str, str]]:
+            return [(term.name, term.name) for term in vocabulary.terms(kind)]
+
+        self.add_filter("type", "Types", lambda: names(VocabularyKind.ORGANISATION_TYPE))
+        self.add_filter("sector", "Sectors", lambda: names(VocabularyKind.SECTOR))
         self.add_filter("active", "Partners (active or not)", [("Active", True), ("Not active", False)])
 
     def columns(self) -> Sequence[Column[Organisation]]:

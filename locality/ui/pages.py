@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QGridLayout, QLabel, QVBoxLay
 
 from locality.services.context import Changes
 from locality.ui.env import UiEnv
+from locality.ui.needs_page import NeedsPage
 from locality.ui.organisations_page import OrganisationsPage
 
 
@@ -111,12 +112,7 @@ def _planned(title: str, purpose: str) -> Callable[[UiEnv], QWidget]:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("dashboardPage", "Dashboard", "dashboard.svg", DashboardPage),
     PageSpec("organisationsPage", "Organisations", "organisations.svg", OrganisationsPage),
-    PageSpec(
-        "needsPage",
-        "Needs",
-        "needs.svg",
-        _planned("Needs", "Improvement needs raised by each organisation, and which are shared."),
-    ),
+    PageSpec("needsPage", "Needs", "needs.svg", NeedsPage),
     PageSpec(
         "actionsPage",
         "Actions",

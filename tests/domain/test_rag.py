@@ -350,17 +350,11 @@ def test_assessment_carries_the_facts() -> None:
             RagThresholds(due_soon_days=0), action(95), date(2008, 4, 9), Rag.GREEN, id="due-soon 0, tomorrow"
         ),
         pytest.param(RagThresholds(due_soon_days=0), action(95), DUE, Rag.AMBER, id="due-soon 0, today"),
-        pytest.param(
-            RagThresholds(due_soon_days=30), action(90), date(2008, 3, 11), Rag.AMBER, id="due-soon 30"
-        ),
+        pytest.param(RagThresholds(due_soon_days=30), action(90), date(2008, 3, 11), Rag.AMBER, id="due-soon 30"),
         pytest.param(RagThresholds(red_shortfall=40), action(25), DAY_50, Rag.AMBER, id="red shortfall 40"),
         pytest.param(RagThresholds(amber_shortfall=5), action(45), DAY_50, Rag.AMBER, id="amber shortfall 5"),
-        pytest.param(
-            RagThresholds(amber_shortfall=0), action(50), DAY_50, Rag.GREEN, id="amber shortfall 0, level"
-        ),
-        pytest.param(
-            RagThresholds(amber_shortfall=0), action(49), DAY_50, Rag.AMBER, id="amber shortfall 0, behind"
-        ),
+        pytest.param(RagThresholds(amber_shortfall=0), action(50), DAY_50, Rag.GREEN, id="amber shortfall 0, level"),
+        pytest.param(RagThresholds(amber_shortfall=0), action(49), DAY_50, Rag.AMBER, id="amber shortfall 0, behind"),
         pytest.param(
             RagThresholds(red_overdue_milestones=1),
             action(50, milestones=(LATE_1,)),
@@ -384,9 +378,7 @@ def test_assessment_carries_the_facts() -> None:
         ),
     ],
 )
-def test_assess_rag_with_other_thresholds(
-    thresholds: RagThresholds, item: RagInput, today: date, rag: Rag
-) -> None:
+def test_assess_rag_with_other_thresholds(thresholds: RagThresholds, item: RagInput, today: date, rag: Rag) -> None:
     assert assess_rag(item, today, thresholds.validate()).rag == rag
 
 

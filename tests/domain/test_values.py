@@ -92,9 +92,7 @@ def test_parse_date_shortens_long_text_in_the_message() -> None:
     assert len(caught.value.field_errors["due"]) < 120
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"), [("", None), ("  ", None), (None, None), ("1/4/2008", date(2008, 4, 1))]
-)
+@pytest.mark.parametrize(("text", "expected"), [("", None), ("  ", None), (None, None), ("1/4/2008", date(2008, 4, 1))])
 def test_parse_optional_date(text: str | None, expected: date | None) -> None:
     assert parse_optional_date(text, "due") == expected
 
@@ -105,9 +103,7 @@ def test_parse_optional_date_still_rejects_garbage() -> None:
     assert set(caught.value.field_errors) == {"due"}
 
 
-@pytest.mark.parametrize(
-    "value", [date(2008, 1, 1), date(2008, 2, 29), date(1999, 12, 31), date(2030, 6, 15)]
-)
+@pytest.mark.parametrize("value", [date(2008, 1, 1), date(2008, 2, 29), date(1999, 12, 31), date(2030, 6, 15)])
 def test_format_then_parse_round_trips(value: date) -> None:
     assert parse_date(format_date(value)) == value
     assert parse_date(value.isoformat()) == value

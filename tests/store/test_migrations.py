@@ -24,9 +24,7 @@ def test_revisions_form_one_chain_with_one_head() -> None:
     revisions = list(script.walk_revisions())
     assert revisions[-1].down_revision is None
     for revision in revisions:
-        assert revision.path is not None and Path(revision.path).name[:4].isdigit(), (
-            "date-prefixed file names"
-        )
+        assert revision.path is not None and Path(revision.path).name[:4].isdigit(), "date-prefixed file names"
 
 
 def test_upgrade_from_an_empty_database_then_models_and_migrations_agree(tmp_path: Path) -> None:

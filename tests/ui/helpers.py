@@ -5,20 +5,46 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QWidget
 
 
-def when_dialog_opens(act: Callable[[QDialog], None], *, attempts: int = 50) -> None:
-    """Runs ``act`` on the next modal dialog to appear (polling briefly, as exec() starts its own loop)."""
+class DialogFailure:
+    """What went wrong inside a dialog callback, re-raised by ``check`` once exec() has returned."""
+
+    def __init__(self) -> None:
+        self.error: BaseException | None = None
+
+    def check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
+def when_dialog_opens(act: Callable[[QDialog], None], *, attempts: int = 100) -> DialogFailure:
+    """Runs ``act`` on the next modal dialog to appear (polling briefly, as exec() starts its own loop).
+
+    If ``act`` fails, the dialog is closed so the test cannot hang, and the failure is kept for ``check``.
+    """
+    failure = DialogFailure()
 
     def poll(remaining: int) -> None:
         dialog = QApplication.activeModalWidget()
         if isinstance(dialog, QDialog) and dialog.isVisible():
-            act(dialog)
+            try:
+                act(dialog)
+            except BaseException as error:  # noqa: BLE001 - handed back to the test
+                failure.error = error
+                dialog.reject()
+                return
+            if dialog.isVisible() and QApplication.activeModalWidget() is dialog:
+                labels = dialog.findChildren(QLabel)
+                errors = " ".join(label.text() for label in labels if label.objectName().endswith("Error"))
+                failure.error = AssertionError(f"the dialog stayed open: {errors}")
+                dialog.reject()
         elif remaining > 0:
             QTimer.singleShot(20, lambda: poll(remaining - 1))
 
     QTimer.singleShot(0, lambda: poll(attempts))
+    return failure
 
 
 def answer_message_box(button: QMessageBox.StandardButton) -> None:

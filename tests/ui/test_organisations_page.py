@@ -28,19 +28,20 @@ def page(window):  # type: ignore[no-untyped-def]
     return window.show_page("organisationsPage")
 
 
-def fill_and_save(name: str, email: str = "") -> None:
+def fill_and_save(name: str, email: str = ""):  # type: ignore[no-untyped-def]
     def act(dialog: QDialog) -> None:
         assert isinstance(dialog, OrganisationDialog)
         dialog.name.setText(name)
         dialog.contact_email.setText(email)
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
-    when_dialog_opens(act)
+    return when_dialog_opens(act)
 
 
 def test_create_an_organisation_through_the_dialog(qtbot, window, page) -> None:  # type: ignore[no-untyped-def]
-    fill_and_save("Westshire Constabulary")
+    failure = fill_and_save("Westshire Constabulary")
     page.new_button.click()
+    failure.check()
     assert [o.name for o in window.services.organisations.list()] == ["Westshire Constabulary"]
     assert page.model.total() == 1
     assert page.count_label.text() == "1 organisation"
@@ -149,8 +150,9 @@ def test_enter_opens_the_editor_for_the_selected_row(qtbot, window, page) -> Non
         seen.append(dialog.findChild(QLineEdit).text())
         dialog.reject()
 
-    when_dialog_opens(act)
+    failure = when_dialog_opens(act)
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    failure.check()
     assert seen == ["Westshire Chamber of Commerce"]
 
 

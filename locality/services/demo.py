@@ -1,0 +1,2062 @@
+"""The demonstration partnership: a realistic, deterministic Westshire Locality Partnership in three sizes.
+
+Everything comes from one ``random.Random(seed)``: organisation and record UUIDs, titles, dates, money and
+progress, so the same size, seed and ``today`` give byte-for-byte the same content. Timestamps are derived
+from each record's own dates (a need's ``created_at`` is the day it was identified), never from the clock.
+
+The vocabulary comes from the LGA's 2007 paper "Towards a national improvement strategy" and the commentary on
+it (DESIGN.md, ``seeds/``): the improvement themes and service areas, the funding streams it names (capacity-
+building fund, RSG top-slice, pump-priming grant, performance reward grant), peer challenge, scrutiny, shared
+services and the locality approach to improvement.
+
+Rows are composed here as plain dicts and written by ``locality.store.bulk.bulk_insert`` in one transaction:
+the large size (200 organisations, 5,000 needs, 20,000 actions, 100,000 progress updates, 50,000
+measurements) would take minutes through the per-record services. No change-log rows are written for the
+generated records; they are the workspace's starting content, like its seeded vocabulary.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from locality.domain.errors import ValidationError
+from locality.domain.rag import MilestoneDates, RagInput, assess_rag, expected_percent
+from locality.domain.vocabulary import (
+    SERVICE_IMPROVEMENT,
+    ActionStatus,
+    Direction,
+    NeedRole,
+    NeedStatus,
+    Priority,
+    Rag,
+    TargetKind,
+    VocabularyKind,
+    normalise_name,
+)
+from locality.services.context import Changes, ServiceContext
+from locality.store.bulk import BulkInsertCancelled, bulk_insert
+from locality.store.models import (
+    ActionRecord,
+    FundingSourceRecord,
+    NeedRecord,
+    OrganisationRecord,
+    ThemeRecord,
+    VocabularyTermRecord,
+)
+
+Row = dict[str, Any]
+ProgressCallback = Callable[[int, int, str], None]
+CancelledCallback = Callable[[], bool]
+
+# Raised when ``cancelled()`` answers True, while composing or while writing; nothing has been written.
+DemoCancelled = BulkInsertCancelled
+
+PARTNERSHIP_NAME = "Westshire Locality Partnership"
+AREA = "Westshire"
+PLAN_START = date(2008, 4, 1)
+PLAN_END = date(2011, 3, 31)
+# The demo's "today" when none is given: half-way through the plan period, so that there is history behind it
+# and work ahead of it. Not the clock: the same seed must give the same partnership on any day.
+DEMO_TODAY = date(2009, 10, 1)
+# A "today" is kept within the plan period, and at least two months into it so that there is history to show.
+EARLIEST_TODAY = PLAN_START + timedelta(days=61)
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    """How much a demo size generates. Progress updates and measurements are exact totals."""
+
+    name: str
+    organisations: int
+    needs: int
+    actions: int
+    progress_updates: int
+    indicators: int
+    measurements: int
+    workshops: int
+
+
+SMALL = DemoSize("small", organisations=12, needs=40, actions=60, progress_updates=240, indicators=10,
+                 measurements=150, workshops=2)  # fmt: skip
+MEDIUM = DemoSize("medium", organisations=50, needs=500, actions=2_000, progress_updates=10_000, indicators=250,
+                  measurements=5_000, workshops=3)  # fmt: skip
+LARGE = DemoSize("large", organisations=200, needs=5_000, actions=20_000, progress_updates=100_000,
+                 indicators=2_500, measurements=50_000, workshops=6)  # fmt: skip
+DEMO_SIZES: dict[str, DemoSize] = {size.name: size for size in (SMALL, MEDIUM, LARGE)}
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What a demo generation wrote, entity by entity."""
+
+    size: str
+    seed: int
+    today: date
+    partnership_name: str
+    organisations: int
+    needs: int
+    need_links: int
+    actions: int
+    action_partners: int
+    action_needs: int
+    milestones: int
+    progress_updates: int
+    indicators: int
+    measurements: int
+    funding_allocations: int
+    spend_entries: int
+    workshops: int
+    workshop_participants: int
+    workshop_votes: int
+
+    def counts(self) -> list[tuple[str, int]]:
+        """(label, count) pairs in the order ``locality check`` prints them."""
+        return [
+            ("organisations", self.organisations),
+            ("needs", self.needs),
+            ("need–organisation links", self.need_links),
+            ("actions", self.actions),
+            ("action partners", self.action_partners),
+            ("action–need links", self.action_needs),
+            ("milestones", self.milestones),
+            ("progress updates", self.progress_updates),
+            ("indicators", self.indicators),
+            ("measurements", self.measurements),
+            ("funding allocations", self.funding_allocations),
+            ("spend entries", self.spend_entries),
+            ("workshops", self.workshops),
+            ("workshop participants", self.workshop_participants),
+            ("workshop votes", self.workshop_votes),
+        ]
+
+    @property
+    def total_rows(self) -> int:
+        return sum(count for _, count in self.counts())
+
+
+# =========================================================================== phrase lists (from the seeds)
+
+# (name, short name, type, sector, e-mail domain, notes). The first twelve make the small partnership.
+CORE_ORGANISATIONS: tuple[tuple[str, str, str, str, str, str], ...] = (
+    ("Westshire County Council", "WCC", "County council", "Public", "westshire.gov.uk",
+     "Accountable body for the partnership's capacity-building fund; hosts the partnership team."),
+    ("Northbrook District Council", "NDC", "District council", "Public", "northbrook.gov.uk",
+     "Two-star council at the last CPA; keen to strengthen scrutiny."),
+    ("Wexcombe Borough Council", "WBC", "District council", "Public", "wexcombe.gov.uk",
+     "Leads the shared services programme for the district councils."),
+    ("Westbridge City Council", "Westbridge CC", "Unitary council", "Public", "westbridge.gov.uk",
+     "Unitary authority for the city; improving strongly."),
+    ("Westshire Constabulary", "Police", "Police", "Public", "westshire.pnn.police.uk",
+     "Chairs the community safety partnership's tasking group."),
+    ("Westshire Fire and Rescue Service", "WFRS", "Fire and rescue", "Public", "westshirefire.gov.uk",
+     "Runs home fire safety checks with the district councils."),
+    ("Westshire Primary Care Trust", "Westshire PCT", "Health", "Public", "westshirepct.nhs.uk",
+     "Commissions primary and community health services for the county."),
+    ("Westbridge Hospitals NHS Trust", "WHT", "Health", "Public", "westbridgehospitals.nhs.uk",
+     "Acute hospitals in Westbridge and Wexcombe."),
+    ("Wexcombe Homes", "Wexcombe Homes", "Housing", "Third sector", "wexcombehomes.org.uk",
+     "Stock transfer housing association, 6,400 homes."),
+    ("Westshire Council for Voluntary Service", "Westshire CVS", "Voluntary and community", "Third sector",
+     "westshirecvs.org.uk", "Represents the third sector on the partnership board."),
+    ("Westshire Chamber of Commerce", "Chamber", "Business", "Private", "westshirechamber.co.uk",
+     "Voice of local business on the economic partnership."),
+    ("Westbridge College", "Westbridge College", "Education", "Public", "westbridge.ac.uk",
+     "Further education college; leads on skills for the local economy."),
+    ("Brackenfield District Council", "BDC", "District council", "Public", "brackenfield.gov.uk", ""),
+    ("Selbourne District Council", "SDC", "District council", "Public", "selbourne.gov.uk", ""),
+    ("Thornleigh Vale District Council", "TVDC", "District council", "Public", "thornleighvale.gov.uk", ""),
+    ("Westshire Police Authority", "Police Authority", "Police", "Public", "westshirepa.gov.uk", ""),
+    ("Westshire Partnership NHS Foundation Trust", "WPFT", "Health", "Public", "wpft.nhs.uk",
+     "Mental health and learning disability services."),
+    ("Westshire Ambulance Service NHS Trust", "Ambulance", "Health", "Public", "westshireambulance.nhs.uk", ""),
+    ("Northbrook Housing Association", "NHA", "Housing", "Third sector", "northbrookha.org.uk", ""),
+    ("Westbridge Community Housing Trust", "WCHT", "Housing", "Third sector", "wcht.org.uk", ""),
+    ("Selbourne and District Housing Society", "SDHS", "Housing", "Third sector", "sdhs.org.uk", ""),
+    ("Westshire Rural Community Council", "Westshire RCC", "Voluntary and community", "Third sector",
+     "westshirercc.org.uk", ""),
+    ("Volunteer Centre Westbridge", "VC Westbridge", "Voluntary and community", "Third sector",
+     "volunteerwestbridge.org.uk", ""),
+    ("Westshire Older People's Forum", "Older People's Forum", "Voluntary and community", "Third sector",
+     "westshireopf.org.uk", ""),
+    ("Westshire Youth Forum", "Youth Forum", "Voluntary and community", "Third sector", "westshireyouth.org.uk",
+     ""),
+    ("Westshire Association of Local Councils", "WALC", "Other", "Public", "westshirealc.org.uk",
+     "Represents the county's town and parish councils."),
+    ("Westshire Probation Area", "Probation", "Other", "Public", "westshire.probation.gsi.gov.uk", ""),
+    ("Jobcentre Plus Westshire", "Jobcentre Plus", "Other", "Public", "jobcentreplus.gsi.gov.uk", ""),
+    ("Westshire Learning and Skills Council", "LSC", "Education", "Public", "westshirelsc.gov.uk", ""),
+    ("University of Westshire", "University", "Education", "Public", "westshire.ac.uk", ""),
+    ("Northbrook College", "Northbrook College", "Education", "Public", "northbrook.ac.uk", ""),
+    ("Westshire Federation of Small Businesses", "FSB", "Business", "Private", "westshirefsb.org.uk", ""),
+    ("Westbridge Business Improvement District", "Westbridge BID", "Business", "Private", "westbridgebid.co.uk",
+     ""),
+    ("Westshire Tourism Partnership", "Tourism", "Business", "Private", "visitwestshire.co.uk", ""),
+    ("Westshire Wildlife Trust", "Wildlife Trust", "Voluntary and community", "Third sector",
+     "westshirewildlife.org.uk", ""),
+    ("Westshire Racial Equality Council", "REC", "Voluntary and community", "Third sector", "westshirerec.org.uk",
+     ""),
+    ("Westshire Disability Forum", "Disability Forum", "Voluntary and community", "Third sector",
+     "westshiredisability.org.uk", ""),
+    ("Westshire Drug and Alcohol Action Team", "DAAT", "Other", "Public", "westshiredaat.gov.uk", ""),
+    ("Westshire Economic Partnership", "WEP", "Business", "Public", "westshireeconomy.co.uk", ""),
+    ("Westshire Local Involvement Network", "LINk", "Voluntary and community", "Third sector",
+     "westshirelink.org.uk", "Patients' and public voice in health and social care."),
+)  # fmt: skip
+
+# Generated partners for the bigger sizes: (name, short name, type, sector, domain suffix), "{town}" filled in.
+ORGANISATION_TEMPLATES: tuple[tuple[str, str, str, str, str], ...] = (
+    ("{town} Town Council", "{town} TC", "Other", "Public", "gov.uk"),
+    ("{town} Community Association", "{town} CA", "Voluntary and community", "Third sector", "org.uk"),
+    ("Citizens Advice {town}", "CAB {town}", "Voluntary and community", "Third sector", "org.uk"),
+    ("{town} Volunteer Centre", "{town} VC", "Voluntary and community", "Third sector", "org.uk"),
+    ("{town} Credit Union", "{town} CU", "Voluntary and community", "Third sector", "org.uk"),
+    ("{town} Residents' Association", "{town} RA", "Voluntary and community", "Third sector", "org.uk"),
+    ("{town} Carers' Centre", "{town} Carers", "Voluntary and community", "Third sector", "org.uk"),
+    ("{town} Youth Project", "{town} Youth", "Voluntary and community", "Third sector", "org.uk"),
+    ("{town} Development Trust", "{town} DT", "Voluntary and community", "Third sector", "org.uk"),
+    ("{town} High School", "{town} HS", "Education", "Public", "sch.uk"),
+    ("{town} Children's Centre", "{town} CC", "Education", "Public", "sch.uk"),
+    ("{town} Medical Practice", "{town} MP", "Health", "Public", "nhs.uk"),
+    ("{town} Traders' Association", "{town} Traders", "Business", "Private", "co.uk"),
+    ("{town} Business Forum", "{town} BF", "Business", "Private", "co.uk"),
+    ("{town} Homes", "{town} Homes", "Housing", "Third sector", "org.uk"),
+    ("{town} Neighbourhood Watch Association", "{town} NWA", "Voluntary and community", "Third sector", "org.uk"),
+)
+
+# (area as the need records it, places within it)
+DISTRICTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Northbrook district", ("Northbrook", "Hadley St Mary", "Fernley", "Caldbury", "Upper Stow")),
+    ("Wexcombe borough", ("Wexcombe", "Redmarsh", "Kingsmere", "Elmstead")),
+    ("Westbridge", ("Westbridge city centre", "Riverside", "St Anne's", "Millbrook")),
+    ("Brackenfield district", ("Brackenfield", "Ashcombe", "Tollerton Green", "Marlow Cross")),
+    ("Selbourne district", ("Selbourne", "Oakhurst", "Little Wendham", "Stowbridge")),
+    ("Thornleigh Vale", ("Thornleigh", "Harcourt Bay", "Penmarsh", "Dunsford")),
+)
+COUNTY_WIDE = "County-wide"
+TOWNS: tuple[str, ...] = tuple(place.removesuffix(" city centre") for _, places in DISTRICTS for place in places)
+
+# Improvement needs by theme, in the seeds' words where they have them.
+NEED_PHRASES: dict[str, tuple[str, ...]] = {
+    "Leadership and governance": (
+        "Stronger, more credible scrutiny of partnership services",
+        "Visionary political and managerial leadership across the partnership",
+        "Front-line councillors able to engage with neighbourhoods",
+        "Councillors' skills in scrutinising health and crime",
+        "Clearer governance of the local strategic partnership",
+        "Development programme for newly elected members",
+        "Succession planning for senior managers",
+        "A stronger member role in performance management",
+    ),
+    "Partnership working, community leadership and place shaping": (
+        "Moving from leadership of councils to leadership of place",
+        "Cross-sector partnership governance including the third sector",
+        "Joining up partners' capacity-building needs",
+        "A stronger, more intelligent commissioning role",
+        "A shared evidence base for local area agreement targets",
+        "A joint place-shaping vision for growth areas",
+        "Third sector involvement in commissioning decisions",
+        "Joined-up improvement activity across partners",
+    ),
+    "Community engagement": (
+        "Deepening the relationship between community and council",
+        "Developing active and participative neighbourhoods",
+        "Greater accountability through customer-focused improvement",
+        "Jointly agreeing local problems and solutions with residents",
+        "Engaging increasingly diverse communities",
+        "Involving young people in local decision-making",
+        "Consistent consultation across partners",
+        "Neighbourhood forums that residents trust",
+    ),
+    "Corporate effectiveness and efficiencies": (
+        "Transforming services to achieve greater value for money",
+        "Increasing the pace of the shared services agenda",
+        "Tackling technical and cultural barriers to shared services",
+        "Equipping managers to cope with constant change",
+        "Attracting, developing and motivating the workforce",
+        "Reducing sickness absence across partner workforces",
+        "Harnessing technology to improve access to services",
+        "Meeting efficiency savings targets in a tighter financial environment",
+        "Joint procurement across partners",
+    ),
+    SERVICE_IMPROVEMENT: (
+        "Delivering improved outcomes through better partnership working",
+        "Addressing under-performance in specific service areas",
+        "Responding to rising expectations of service users",
+    ),
+    "Children's services": (
+        "Joined-up support for looked-after children",
+        "Reducing young people not in education, employment or training",
+        "Early intervention for families at risk",
+        "Improving school attendance",
+        "Safeguarding training across partner agencies",
+        "Stable placements for looked-after children",
+    ),
+    "Adult social care": (
+        "Personal budgets for adult social care users",
+        "Supporting older people to live independently",
+        "Joint commissioning of intermediate care",
+        "Better support for carers",
+        "Reducing delayed discharges from hospital",
+        "Safeguarding vulnerable adults",
+    ),
+    "Community safety": (
+        "Reducing repeat incidents of anti-social behaviour",
+        "Tackling alcohol-related violence in the night-time economy",
+        "Joint tasking of neighbourhood policing and wardens",
+        "Reducing repeat victims of domestic abuse",
+        "Reducing accidental dwelling fires",
+        "Reassuring residents about fear of crime",
+    ),
+    "Health": (
+        "Reducing health inequalities between neighbourhoods",
+        "Smoke-free public places and stop smoking support",
+        "Tackling childhood obesity",
+        "Reducing teenage conceptions",
+        "Reducing alcohol-related hospital admissions",
+        "Improving access to mental health services",
+    ),
+    "Housing": (
+        "Preventing homelessness",
+        "Bringing empty homes back into use",
+        "Improving conditions in private rented housing",
+        "Delivering more affordable housing",
+        "Faster adaptations for disabled residents",
+        "Reducing overcrowding",
+    ),
+    "Environment": (
+        "Responding to climate change",
+        "Reducing carbon emissions from partner buildings",
+        "Increasing household recycling",
+        "Cleaner streets and open spaces",
+        "Resilience to flooding",
+        "Reducing fly-tipping",
+    ),
+    "Economic development": (
+        "Responding to globalisation in the local economy",
+        "Skills for a changing local economy",
+        "Supporting rural businesses",
+        "Town centre regeneration",
+        "Reducing worklessness and incapacity benefit claims",
+        "Attracting inward investment",
+    ),
+    "Cross-cutting challenges": (
+        "Responding to an ageing population",
+        "Building cohesive and sustainable communities",
+        "Rising customer expectations for better-quality services",
+        "Living within a tighter financial settlement",
+        "Tackling cross-cutting issues through joined-up improvement support",
+        "A rigorous evidence base of what works for improvement",
+        "Simplifying access to improvement support",
+    ),
+}
+
+# One sentence per theme for need descriptions, close to the seeds' own words.
+THEME_SENTENCES: dict[str, tuple[str, ...]] = {
+    "Leadership and governance": (
+        "Scrutiny of a range of services and organisations needs more effective arrangements and councillors "
+        "with the skills to carry it out.",
+        "The challenges ahead need visionary political and managerial leadership.",
+    ),
+    "Partnership working, community leadership and place shaping": (
+        "Councils and local partners need to work together effectively over time, joining up improvement "
+        "activity and tackling partners' capacity-building needs in a joined-up way.",
+        "The place-shaping role calls for leadership of place rather than of councils alone.",
+    ),
+    "Community engagement": (
+        "The community and the partners want to agree the problems and the solutions jointly.",
+        "Residents expect services that respond to them and partners who account for what they do.",
+    ),
+    "Corporate effectiveness and efficiencies": (
+        "Services must achieve even greater value for money within an ever tighter financial environment.",
+        "Technical and cultural barriers are slowing the shared services agenda.",
+    ),
+    SERVICE_IMPROVEMENT: ("Specific service areas are under-performing and need better partnership working.",),
+    "Children's services": ("The children's trust partners want joined-up support around the child and family.",),
+    "Adult social care": ("Rising demand from an ageing population needs services that keep people independent.",),
+    "Community safety": ("Residents name crime and anti-social behaviour among their biggest concerns.",),
+    "Health": ("Health outcomes differ sharply between the most and least deprived neighbourhoods.",),
+    "Housing": ("Demand for affordable and decent homes outstrips supply.",),
+    "Environment": ("Climate change is one of the long-term challenges facing the area.",),
+    "Economic development": ("Globalisation and changes in technology are reshaping the local economy.",),
+    "Cross-cutting challenges": (
+        "Difficult cross-cutting issues need improvement support that is joined up across partners.",
+    ),
+}
+
+# Short noun phrases that action titles are built around.
+THEME_TOPICS: dict[str, tuple[str, ...]] = {
+    "Leadership and governance": (
+        "partnership scrutiny arrangements",
+        "the local strategic partnership board",
+        "member leadership of place",
+        "overview and scrutiny of health",
+        "political and managerial leadership",
+    ),
+    "Partnership working, community leadership and place shaping": (
+        "the local area agreement",
+        "third sector partnership governance",
+        "third sector commissioning",
+        "place shaping in growth areas",
+        "joint improvement planning",
+    ),
+    "Community engagement": (
+        "neighbourhood engagement",
+        "customer insight",
+        "community involvement in decisions",
+        "engaging diverse communities",
+        "youth participation",
+    ),
+    "Corporate effectiveness and efficiencies": (
+        "value for money",
+        "sickness absence management",
+        "workforce development",
+        "managing change",
+        "customer access channels",
+        "joint procurement",
+    ),
+    SERVICE_IMPROVEMENT: ("service user outcomes", "under-performing services"),
+    "Children's services": (
+        "children's trust arrangements",
+        "support for looked-after children",
+        "young people not in education, employment or training",
+        "early intervention",
+        "safeguarding children",
+    ),
+    "Adult social care": (
+        "personal budgets",
+        "intermediate care",
+        "support for carers",
+        "hospital discharge",
+        "adult safeguarding",
+    ),
+    "Community safety": (
+        "the community safety partnership",
+        "anti-social behaviour",
+        "the night-time economy",
+        "domestic abuse",
+        "home fire safety",
+    ),
+    "Health": (
+        "health inequalities",
+        "stop smoking services",
+        "childhood obesity",
+        "alcohol harm",
+        "access to mental health services",
+    ),
+    "Housing": (
+        "homelessness prevention",
+        "empty homes",
+        "private rented housing",
+        "affordable housing delivery",
+        "disabled facilities adaptations",
+    ),
+    "Environment": (
+        "climate change",
+        "carbon management",
+        "waste and recycling",
+        "street cleanliness",
+        "flood resilience",
+    ),
+    "Economic development": (
+        "the local economy",
+        "skills and employability",
+        "rural business support",
+        "town centre management",
+        "worklessness",
+    ),
+    "Cross-cutting challenges": (
+        "demographic change",
+        "community cohesion",
+        "the evidence base for improvement",
+        "access to improvement support",
+        "joined-up improvement support",
+    ),
+}
+
+SHARED_SERVICES: tuple[str, ...] = (
+    "revenues and benefits",
+    "payroll and HR",
+    "procurement",
+    "ICT support",
+    "building control",
+    "legal services",
+    "internal audit",
+    "customer contact",
+    "emergency planning",
+    "fraud investigation",
+    "training and development",
+    "communications",
+    "performance and research",
+    "asset management",
+    "grounds maintenance",
+)
+
+# Action type -> (title templates, one-sentence description, support providers in order of likelihood)
+ACTION_TYPES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
+    "Peer challenge or review": (
+        ("Joint peer challenge of {topic}", "Peer review of {topic}", "Self-assessment and peer challenge of {topic}"),
+        "A team of peers from other councils and partners tests the partners' self-assessment and recommends "
+        "improvements.",
+        ("Peer councils", "IDeA", "Regional improvement partnership"),
+    ),
+    "Leadership development": (
+        ("Leadership programme on {topic}", "Joint leadership development on {topic}",
+         "Leadership of place masterclass: {topic}"),
+        "Political and managerial leaders from the partners learn together and agree a shared approach.",
+        ("IDeA", "LGA", "Regional improvement partnership"),
+    ),
+    "Member development / scrutiny skills": (
+        ("Scrutiny skills for councillors: {topic}", "Member development on {topic}",
+         "Joint scrutiny review of {topic}"),
+        "Councillors build the skills for stronger, more credible scrutiny of partnership services.",
+        ("IDeA", "Regional improvement partnership", "Peer councils"),
+    ),
+    "Training and skills": (
+        ("Joint training for front-line staff on {topic}", "Skills programme on {topic}",
+         "E-learning module on {topic}"),
+        "Staff from several partners train together, sharing the cost and the learning.",
+        ("In-house", "Regional improvement partnership", "Other"),
+    ),
+    "Shared service": (
+        ("Shared service for {service}",),
+        "Partners pool a back-office or front-line service to secure better value for money.",
+        ("In-house", "Regional centre of excellence", "Other"),
+    ),
+    "Joint commissioning": (
+        ("Joint commissioning plan for {topic}", "Pooled budget for {topic}", "Joint commissioning review of {topic}"),
+        "Partners commission together, with one specification and a pooled budget.",
+        ("Regional centre of excellence", "In-house", "Other"),
+    ),
+    "Secondment or mentoring": (
+        ("Mentoring scheme on {topic}", "Secondment to lead work on {topic}", "Peer mentoring for {topic}"),
+        "An experienced officer or member from a partner or peer council supports the lead.",
+        ("Peer councils", "IDeA", "In-house"),
+    ),
+    "Consultancy or advice": (
+        ("Independent review of {topic}", "Expert advice on {topic}", "Diagnostic of {topic}"),
+        "Outside advisers review current arrangements and recommend options to the board.",
+        ("Audit Commission", "IDeA", "Other"),
+    ),
+    "Community engagement event": (
+        ("Community conversation on {topic}", "Neighbourhood forum on {topic}", "Residents' panel on {topic}"),
+        "Residents and partners meet to agree the problems and the solutions together.",
+        ("In-house", "Other", "Regional improvement partnership"),
+    ),
+    "Toolkit or good-practice sharing": (
+        ("Good-practice toolkit on {topic}", "Learning set on {topic}", "Sharing what works on {topic}"),
+        "Partners share what works for improvement so that others can use it.",
+        ("IDeA", "Regional centre of excellence", "LGA"),
+    ),
+}  # fmt: skip
+
+# Action types most used for each theme (the rest remain possible).
+THEME_ACTION_TYPES: dict[str, tuple[str, ...]] = {
+    "Leadership and governance": (
+        "Member development / scrutiny skills", "Leadership development", "Peer challenge or review",
+    ),
+    "Partnership working, community leadership and place shaping": (
+        "Peer challenge or review", "Joint commissioning", "Leadership development",
+    ),
+    "Community engagement": ("Community engagement event", "Toolkit or good-practice sharing", "Training and skills"),
+    "Corporate effectiveness and efficiencies": ("Shared service", "Consultancy or advice", "Training and skills"),
+    SERVICE_IMPROVEMENT: ("Peer challenge or review", "Consultancy or advice"),
+    "Children's services": ("Joint commissioning", "Training and skills", "Peer challenge or review"),
+    "Adult social care": ("Joint commissioning", "Secondment or mentoring", "Training and skills"),
+    "Community safety": ("Peer challenge or review", "Training and skills", "Community engagement event"),
+    "Health": ("Joint commissioning", "Community engagement event", "Toolkit or good-practice sharing"),
+    "Housing": ("Joint commissioning", "Shared service", "Consultancy or advice"),
+    "Environment": ("Toolkit or good-practice sharing", "Shared service", "Community engagement event"),
+    "Economic development": ("Training and skills", "Consultancy or advice", "Secondment or mentoring"),
+    "Cross-cutting challenges": ("Toolkit or good-practice sharing", "Consultancy or advice", "Leadership development"),
+}  # fmt: skip
+
+# Organisation types most concerned by each theme.
+THEME_ORGANISATION_TYPES: dict[str, tuple[str, ...]] = {
+    "Leadership and governance": ("County council", "District council", "Unitary council", "Police"),
+    "Partnership working, community leadership and place shaping": (
+        "County council", "District council", "Unitary council", "Voluntary and community", "Health",
+    ),
+    "Community engagement": ("District council", "Unitary council", "Voluntary and community", "Housing", "Other"),
+    "Corporate effectiveness and efficiencies": (
+        "County council", "District council", "Unitary council", "Fire and rescue", "Health", "Police",
+    ),
+    SERVICE_IMPROVEMENT: ("County council", "Unitary council", "Health"),
+    "Children's services": ("County council", "Unitary council", "Education", "Health", "Voluntary and community"),
+    "Adult social care": ("County council", "Unitary council", "Health", "Voluntary and community", "Housing"),
+    "Community safety": (
+        "Police", "Fire and rescue", "District council", "Unitary council", "Housing", "Voluntary and community",
+    ),
+    "Health": ("Health", "County council", "Unitary council", "Voluntary and community", "Fire and rescue"),
+    "Housing": ("Housing", "District council", "Unitary council", "Voluntary and community"),
+    "Environment": ("District council", "County council", "Unitary council", "Business", "Voluntary and community"),
+    "Economic development": ("Business", "Education", "County council", "District council", "Unitary council"),
+    "Cross-cutting challenges": ("County council", "Unitary council", "District council", "Health", "Police"),
+}  # fmt: skip
+
+# How often needs fall under each theme (the service areas share "Service improvement"'s weight).
+THEME_WEIGHTS: dict[str, int] = {
+    "Leadership and governance": 12,
+    "Partnership working, community leadership and place shaping": 12,
+    "Community engagement": 10,
+    "Corporate effectiveness and efficiencies": 12,
+    SERVICE_IMPROVEMENT: 2,
+    "Children's services": 6,
+    "Adult social care": 5,
+    "Community safety": 7,
+    "Health": 6,
+    "Housing": 5,
+    "Environment": 4,
+    "Economic development": 5,
+    "Cross-cutting challenges": 8,
+}
+
+MILESTONES: dict[str, tuple[str, ...]] = {
+    "Peer challenge or review": (
+        "Scope agreed with partners", "Self-assessment submitted", "Peer team on site",
+        "Feedback presented to the board", "Improvement plan agreed",
+    ),
+    "Leadership development": (
+        "Programme designed with the provider", "Participants nominated", "First module delivered",
+        "Action learning sets under way", "Evaluation reported",
+    ),
+    "Member development / scrutiny skills": (
+        "Training needs analysis completed", "Member champions identified", "Scrutiny skills sessions held",
+        "First joint scrutiny review reported",
+    ),
+    "Training and skills": (
+        "Course content agreed", "Trainers recruited", "First cohort trained", "Second cohort trained",
+        "Evaluation reported",
+    ),
+    "Shared service": (
+        "Business case approved by each partner", "Staff consultation completed", "Host authority agreed",
+        "Shared service goes live", "Savings confirmed",
+    ),
+    "Joint commissioning": (
+        "Needs assessment completed", "Pooled budget agreed", "Specification published", "Contract awarded",
+        "Service mobilised",
+    ),
+    "Secondment or mentoring": (
+        "Mentor or secondee identified", "Terms agreed with the home organisation", "Placement started",
+        "Mid-point review", "Learning shared with partners",
+    ),
+    "Consultancy or advice": (
+        "Brief agreed", "Adviser appointed", "Fieldwork completed", "Recommendations to the board",
+    ),
+    "Community engagement event": (
+        "Venue and date confirmed", "Invitations sent to residents and groups", "Event held",
+        "Feedback published to residents",
+    ),
+    "Toolkit or good-practice sharing": (
+        "Good practice gathered from partners", "Toolkit drafted", "Toolkit tested with two partners",
+        "Toolkit launched",
+    ),
+}  # fmt: skip
+
+IN_KIND: tuple[str, ...] = (
+    "Venue and refreshments",
+    "Use of the training suite",
+    "Analyst time for the evidence base",
+    "Printing and publicity",
+    "Loan of the mobile engagement vehicle",
+    "Meeting rooms for the project team",
+    "Translation and interpreting",
+    "Data sharing and mapping support",
+    "Facilitation by trained volunteers",
+    "Communications support",
+)
+
+PROGRESS_NOTES: dict[str, tuple[str, ...]] = {
+    "Green": (
+        "On track; partners met and agreed the next steps.",
+        "Good progress: the project group met and actions are on schedule.",
+        "Fieldwork completed on time; report being drafted.",
+        "Sessions well attended by councillors and officers from all partners.",
+        "Milestone met; the board noted the progress.",
+        "Partners' contributions confirmed and work is under way.",
+    ),
+    "Amber": (
+        "Some slippage while we wait for partner sign-off of the project brief.",
+        "Behind plan: procurement took longer than expected.",
+        "Attendance from two partners has been low; the lead is following up.",
+        "Waiting for data from the partners before the analysis can finish.",
+        "Recovery plan agreed with the lead officer; expect to catch up next quarter.",
+    ),
+    "Red": (
+        "Behind schedule: the lead officer has left and a replacement is being sought.",
+        "Significant delay; funding from one partner is not yet confirmed.",
+        "Overdue: the board has asked for a recovery plan at its next meeting.",
+        "Stalled while partners reconsider the business case.",
+    ),
+    "Completed": (
+        "Completed; evaluation report presented to the partnership board.",
+        "Completed and signed off by all partners.",
+        "Completed; learning shared through the improvement partnership.",
+    ),
+    "On hold": (
+        "Paused pending the outcome of the spending review.",
+        "On hold while the partners agree a new lead organisation.",
+        "On hold until the restructure of the lead partner is complete.",
+    ),
+    "Cancelled": (
+        "Cancelled: superseded by the sub-regional programme.",
+        "Cancelled by the board; the need is now met through another action.",
+        "Cancelled: partners could not agree the funding.",
+    ),
+}
+
+CONFIDENTIAL_NOTES: tuple[str, ...] = (
+    "Sensitive: linked to the corporate assessment findings; not for circulation beyond the board.",
+    "The lead officer's post is at risk in the restructure; HR are aware.",
+    "Performance concerns about one partner raised privately by the Audit Commission.",
+    "Relates to a live safeguarding case review; keep to named officers.",
+)
+OPEN_NOTES: tuple[str, ...] = (
+    "Raised again at the March board.",
+    "Links to the local area agreement targets.",
+    "The regional improvement partnership may co-fund.",
+    "Agreed as a priority for the next spending review period.",
+    "Evidence from the latest place survey supports this.",
+)
+
+RAG_OVERRIDE_REASONS: tuple[str, ...] = (
+    "The board asked for this to be watched closely until partners confirm funding.",
+    "Key partner has withdrawn staff; rated by hand until a new lead is found.",
+    "Depends on a national decision that is now expected late.",
+)
+
+SPEND_NOTES: tuple[str, ...] = (
+    "Facilitator fees",
+    "Venue hire and refreshments",
+    "Backfill for seconded staff",
+    "Licence fees",
+    "Printing and publicity",
+    "Consultancy days",
+    "Evaluation",
+    "Travel and subsistence",
+)
+
+FUNDING_WEIGHTS: dict[str, int] = {
+    "Capacity-building fund": 30,
+    "RSG top-slice": 10,
+    "Pump-priming grant": 15,
+    "Performance reward grant": 15,
+    "Partner contribution": 25,
+    "Other": 5,
+}
+
+NEED_SOURCE_WEIGHTS: dict[str, int] = {
+    "Self-assessment": 30,
+    "Peer challenge": 15,
+    "Inspection / CPA": 15,
+    "Citizen or customer survey": 15,
+    "Workshop": 20,
+    "Other": 5,
+}
+
+SOURCE_PHRASES: dict[str, str] = {
+    "Self-assessment": " through its self-assessment",
+    "Peer challenge": " after a peer challenge",
+    "Inspection / CPA": " following inspection (CPA)",
+    "Citizen or customer survey": " from the citizen survey",
+    "Workshop": " at a partnership workshop",
+    "Other": "",
+}
+
+# How a need title is qualified when the same need is recorded again: "Preventing homelessness (CPA 2009)".
+SOURCE_LABELS: dict[str, str] = {
+    "Self-assessment": "self-assessment",
+    "Peer challenge": "peer challenge",
+    "Inspection / CPA": "CPA",
+    "Citizen or customer survey": "citizen survey",
+    "Workshop": "workshop",
+    "Other": "",
+}
+
+DELIVERY_LEVEL_WEIGHTS: dict[str, int] = {"Local": 55, "Sub-regional": 25, "Regional": 15, "National": 5}
+
+
+@dataclass(frozen=True)
+class IndicatorBase:
+    name: str
+    unit: str
+    direction: Direction
+    theme: str
+    baseline: tuple[float, float]  # range of baseline values (cumulative: the target total's range)
+    change: tuple[float, float]  # range of the improvement aimed for by the plan's end
+    decimals: int = 1
+    cumulative: bool = False
+    percent: bool = False
+
+
+_HIGHER = Direction.HIGHER_IS_BETTER
+_LOWER = Direction.LOWER_IS_BETTER
+
+INDICATOR_BASES: tuple[IndicatorBase, ...] = (
+    IndicatorBase("Percentage of residents satisfied with their area", "%", _HIGHER, "Community engagement",
+                  (62, 78), (3, 8), percent=True),
+    IndicatorBase("Percentage of residents who feel they can influence decisions in their locality", "%", _HIGHER,
+                  "Community engagement", (25, 35), (3, 7), percent=True),
+    IndicatorBase("Repeat incidents of anti-social behaviour", "incidents a quarter", _LOWER, "Community safety",
+                  (120, 480), (20, 80), decimals=0),
+    IndicatorBase("Days lost to sickness per FTE", "days", _LOWER, "Corporate effectiveness and efficiencies",
+                  (9.0, 12.5), (1.0, 2.5)),
+    IndicatorBase("Efficiency savings achieved", "£000", _HIGHER, "Corporate effectiveness and efficiencies",
+                  (400, 2500), (0, 0), decimals=0, cumulative=True),
+    IndicatorBase("Percentage of councillors completing scrutiny skills training", "%", _HIGHER,
+                  "Leadership and governance", (15, 40), (30, 50), decimals=0, percent=True),
+    IndicatorBase("Scrutiny reviews of partner services completed", "reviews", _HIGHER, "Leadership and governance",
+                  (4, 12), (0, 0), decimals=0, cumulative=True),
+    IndicatorBase("Partners signed up to the joint improvement plan", "%", _HIGHER,
+                  "Partnership working, community leadership and place shaping", (40, 70), (20, 40), decimals=0,
+                  percent=True),
+    IndicatorBase("Young people not in education, employment or training", "%", _LOWER, "Children's services",
+                  (5.5, 9.5), (1.0, 2.5), percent=True),
+    IndicatorBase("Stability of placements of looked-after children", "%", _HIGHER, "Children's services",
+                  (60, 72), (3, 8), percent=True),
+    IndicatorBase("Older people supported to live independently", "per 1,000 population", _HIGHER,
+                  "Adult social care", (25, 40), (3, 8)),
+    IndicatorBase("Delayed transfers of care", "per 100,000 population", _LOWER, "Adult social care",
+                  (12, 25), (3, 8)),
+    IndicatorBase("Accidental dwelling fires", "fires a quarter", _LOWER, "Community safety", (20, 60), (4, 12),
+                  decimals=0),
+    IndicatorBase("Households in temporary accommodation", "households", _LOWER, "Housing", (80, 300), (20, 90),
+                  decimals=0),
+    IndicatorBase("Empty homes returned to use", "homes", _HIGHER, "Housing", (40, 150), (0, 0), decimals=0,
+                  cumulative=True),
+    IndicatorBase("Household waste recycled or composted", "%", _HIGHER, "Environment", (28, 40), (5, 12),
+                  percent=True),
+    IndicatorBase("CO2 emissions from partner buildings", "tonnes a quarter", _LOWER, "Environment",
+                  (2000, 9000), (200, 900), decimals=0),
+    IndicatorBase("Working-age people on out-of-work benefits", "%", _LOWER, "Economic development", (9, 15),
+                  (0.5, 2.0), percent=True),
+    IndicatorBase("Alcohol-related hospital admissions", "per 100,000 population", _LOWER, "Health",
+                  (1200, 1800), (50, 200), decimals=0),
+    IndicatorBase("Under-18 conception rate", "per 1,000 girls aged 15-17", _LOWER, "Health", (30, 48), (4, 10)),
+    IndicatorBase("Residents volunteering at least once a month", "%", _HIGHER, "Cross-cutting challenges",
+                  (18, 28), (2, 5), percent=True),
+    IndicatorBase("Customer enquiries resolved at first contact", "%", _HIGHER,
+                  "Corporate effectiveness and efficiencies", (55, 75), (8, 15), decimals=0, percent=True),
+    IndicatorBase("People who feel people from different backgrounds get on well together", "%", _HIGHER,
+                  "Cross-cutting challenges", (68, 82), (2, 6), percent=True),
+    IndicatorBase("Serious violent crime in the night-time economy", "offences a quarter", _LOWER,
+                  "Community safety", (15, 60), (3, 12), decimals=0),
+    IndicatorBase("Shared services savings", "£000", _HIGHER, "Corporate effectiveness and efficiencies",
+                  (150, 900), (0, 0), decimals=0, cumulative=True),
+)  # fmt: skip
+
+# (title, venue, themes in focus, when in the period up to "today" as a fraction)
+WORKSHOPS: tuple[tuple[str, str, tuple[str, ...], float], ...] = (
+    ("Westshire improvement priorities workshop", "Westbridge Guildhall, Council Chamber",
+     ("Leadership and governance", "Partnership working, community leadership and place shaping",
+      "Corporate effectiveness and efficiencies"), 0.06),
+    ("Community safety partnership away day", "Westshire Fire and Rescue Service headquarters, Training Suite",
+     ("Community safety", "Cross-cutting challenges"), 0.2),
+    ("Northbrook locality needs workshop", "Northbrook Community Centre",
+     ("Community engagement", "Housing", "Health"), 0.35),
+    ("Health and wellbeing partners' workshop", "Westbridge College, Conference Centre",
+     ("Health", "Adult social care", "Children's services"), 0.5),
+    ("Shared services options workshop", "Wexcombe Civic Offices, Committee Room 2",
+     ("Corporate effectiveness and efficiencies",), 0.65),
+    ("Third sector capacity-building workshop", "Westshire CVS, The Old Library",
+     ("Partnership working, community leadership and place shaping", "Community engagement",
+      "Economic development", "Environment"), 0.8),
+)  # fmt: skip
+
+FIRST_NAMES: tuple[str, ...] = (
+    "Sarah", "David", "Helen", "Mark", "Julie", "Paul", "Karen", "Andrew", "Claire", "Stephen", "Rachel", "Ian",
+    "Joanne", "Richard", "Nicola", "Simon", "Alison", "Gareth", "Priya", "Tariq", "Fiona", "Graham", "Lesley",
+    "Neil", "Amanda", "Rajesh", "Bernadette", "Colin", "Deborah", "Martin", "Sian", "Kevin", "Yvonne", "Darren",
+    "Gillian", "Anil", "Moira", "Trevor", "Catherine", "Jason",
+)  # fmt: skip
+SURNAMES: tuple[str, ...] = (
+    "Ashworth", "Bennett", "Campbell", "Dawson", "Ellis", "Fletcher", "Gibson", "Harding", "Iqbal", "Jenkins",
+    "Kaur", "Lawson", "Marsh", "Newton", "O'Brien", "Patel", "Quinn", "Reynolds", "Shaw", "Thompson", "Underwood",
+    "Vickers", "Walsh", "Young", "Akhtar", "Barker", "Chapman", "Doyle", "Edwards", "Foster", "Greenwood", "Holt",
+    "Ingram", "Jones", "Khan", "Lloyd", "Morgan", "Nash", "Owen", "Pearson", "Rowe", "Sutton", "Turner",
+    "Wilkinson", "Yates",
+)  # fmt: skip
+FACILITATORS: tuple[str, ...] = (
+    "Jane Harper (IDeA regional associate)",
+    "Tom Ellery (regional improvement partnership)",
+    "Partnership team, Westshire County Council",
+)
+
+
+# =========================================================================== the service
+
+
+def demo_size(size: str) -> DemoSize:
+    found = DEMO_SIZES.get(normalise_name(size or ""))
+    if found is None:
+        raise ValidationError({"size": f'"{size}" is not a demo size; choose small, medium or large'})
+    return found
+
+
+def demo_today(today: date | None) -> date:
+    """The date the demo is generated as at: ``today`` kept within the plan period, or the fixed demo date."""
+    if today is None:
+        return DEMO_TODAY
+    return min(max(today, EARLIEST_TODAY), PLAN_END)
+
+
+def generate_demo(
+    context: ServiceContext,
+    size: str = "small",
+    seed: int = 1,
+    today: date | None = None,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelledCallback | None = None,
+) -> DemoSummary:
+    """Fills an empty workspace with the Westshire Locality Partnership and returns what was written.
+
+    Refuses (``ValidationError``) a workspace that already has organisations, needs or actions, and an unknown
+    size. ``today`` places the demo in the plan period (01/04/2008 to 31/03/2011): progress, spend and
+    measurements stop there, and milestones before it are done or overdue; when None, 01/10/2009 is used. A
+    ``today`` outside the period is brought within it (no earlier than 31/05/2008).
+
+    ``progress(done, total, stage)`` reports composing and then writing; ``cancelled()`` is asked throughout,
+    and when it answers True ``DemoCancelled`` is raised with nothing written.
+    """
+    chosen = demo_size(size)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ValidationError({"seed": "The seed must be a whole number"})
+    as_at = demo_today(today)
+    with context.read() as unit:
+        existing = [
+            label
+            for model, label in (
+                (OrganisationRecord, "organisations"),
+                (NeedRecord, "needs"),
+                (ActionRecord, "actions"),
+            )
+            if unit.count(model)
+        ]
+        if existing:
+            raise ValidationError(
+                {
+                    "workspace": f"This workspace already has data ({', '.join(existing)}); "
+                    "use a new file for the demo partnership"
+                }
+            )
+        vocabulary = _Vocabulary(
+            themes={
+                row.name: (row.id, row.parent_id) for row in unit.list(ThemeRecord, order_by=("sort_order", "name"))
+            },
+            terms={
+                (row.kind, normalise_name(row.name)): row.id
+                for row in unit.list(VocabularyTermRecord, order_by=("sort_order", "name"))
+            },
+            funding_sources={
+                normalise_name(row.name): row.id
+                for row in unit.list(FundingSourceRecord, order_by=("sort_order", "name"))
+            },
+        )
+    builder = _Builder(chosen, seed, as_at, vocabulary, progress, cancelled)
+    rows = builder.build()
+    bulk_insert(
+        context.workspace,
+        rows,
+        progress,
+        cancelled,
+        stamp=_at(as_at, 17),
+        meta={
+            "partnership_name": PARTNERSHIP_NAME,
+            "area": AREA,
+            "plan_start": PLAN_START,
+            "plan_end": PLAN_END,
+            "owner_organisation_id": builder.owner_id,
+        },
+    )
+    context.notify(Changes(frozenset([*rows, "workspace_meta"])))
+    return DemoSummary(
+        size=chosen.name,
+        seed=seed,
+        today=as_at,
+        partnership_name=PARTNERSHIP_NAME,
+        organisations=len(rows["organisation"]),
+        needs=len(rows["need"]),
+        need_links=len(rows["need_organisation"]),
+        actions=len(rows["action"]),
+        action_partners=len(rows["action_partner"]),
+        action_needs=len(rows["action_need"]),
+        milestones=len(rows["milestone"]),
+        progress_updates=len(rows["progress_update"]),
+        indicators=len(rows["indicator"]),
+        measurements=len(rows["measurement"]),
+        funding_allocations=len(rows["funding_allocation"]),
+        spend_entries=len(rows["spend"]),
+        workshops=len(rows["workshop"]),
+        workshop_participants=len(rows["workshop_participant"]),
+        workshop_votes=len(rows["workshop_vote"]),
+    )
+
+
+# =========================================================================== composing the rows
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The workspace's own themes, terms and funding sources (seeded ones may have been renamed or retired)."""
+
+    themes: dict[str, tuple[uuid.UUID, uuid.UUID | None]]
+    terms: dict[tuple[str, str], uuid.UUID]
+    funding_sources: dict[str, uuid.UUID]
+
+    def term(self, kind: VocabularyKind, name: str) -> uuid.UUID | None:
+        return self.terms.get((kind.value, normalise_name(name)))
+
+    def funding_source(self, name: str) -> uuid.UUID | None:
+        return self.funding_sources.get(normalise_name(name))
+
+
+@dataclass(slots=True)
+class _Org:
+    id: uuid.UUID
+    name: str
+    short: str
+    type_name: str
+    contact: str
+    core: bool
+
+
+@dataclass(slots=True)
+class _Need:
+    id: uuid.UUID
+    theme: str
+    area: str
+    identified_on: date
+    priority: str | None
+    organisations: list[uuid.UUID]
+    lead: uuid.UUID
+    addressable: bool
+    row: Row
+    action_statuses: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Action:
+    id: uuid.UUID
+    row: Row
+    lead: _Org
+    start: date
+    due: date
+    status: ActionStatus
+    percent: int
+    end: date  # the last day anything happened: completed, stopped, or today
+    completed_on: date | None
+    milestones: tuple[MilestoneDates, ...]
+    milestone_titles: tuple[str, ...]
+
+
+def _uuid(rng: random.Random) -> uuid.UUID:
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+
+
+def _between(rng: random.Random, first: date, last: date) -> date:
+    if last <= first:
+        return first
+    return first + timedelta(days=rng.randint(0, (last - first).days))
+
+
+def _round_to(value: float, step: int) -> int:
+    return int(step * round(value / step))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+def _allocate(total: int, weights: Sequence[float], rng: random.Random) -> list[int]:
+    """``total`` split into whole shares in proportion to ``weights``, each at least 1 while total allows."""
+    count = len(weights)
+    if count == 0:
+        return []
+    if total <= count:
+        shares = [1] * total + [0] * (count - total)
+        rng.shuffle(shares)
+        return shares
+    rest = total - count
+    weight_sum = float(sum(weights)) or 1.0
+    exact = [rest * weight / weight_sum for weight in weights]
+    shares = [1 + int(value) for value in exact]
+    left = total - sum(shares)
+    if left:
+        order = sorted(range(count), key=lambda index: (exact[index] - int(exact[index]), -index), reverse=True)
+        for index in order[:left]:
+            shares[index] += 1
+    return shares
+
+
+class _UniqueTitles:
+    """Keeps generated titles distinct: a title already taken is qualified (``take``'s ``qualified``), and
+    failing that numbered with ``suffix`` ("X (2)", "X – phase 2")."""
+
+    def __init__(self, suffix: Callable[[int], str]) -> None:
+        self._counts: dict[str, int] = {}
+        self._taken: set[str] = set()
+        self._suffix = suffix
+
+    def take(self, title: str, qualified: str | None = None) -> str:
+        if title not in self._taken:
+            self._taken.add(title)
+            return title
+        if qualified is not None and qualified not in self._taken:
+            self._taken.add(qualified)
+            return qualified
+        count = self._counts.get(title, 1) + 1
+        candidate = title if count == 1 else title + self._suffix(count)
+        while candidate in self._taken:
+            count += 1
+            candidate = title + self._suffix(count)
+        self._counts[title] = count
+        self._taken.add(candidate)
+        return candidate
+
+
+class _Builder:
+    def __init__(
+        self,
+        size: DemoSize,
+        seed: int,
+        today: date,
+        vocabulary: _Vocabulary,
+        progress: ProgressCallback | None,
+        cancelled: CancelledCallback | None,
+    ) -> None:
+        self.size = size
+        self.rng = random.Random(seed)
+        self.today = today
+        self.vocabulary = vocabulary
+        self._progress = progress
+        self._cancelled = cancelled
+        self.rows: dict[str, list[Row]] = {
+            name: []
+            for name in (
+                "organisation",
+                "need",
+                "need_organisation",
+                "action",
+                "action_partner",
+                "action_need",
+                "milestone",
+                "progress_update",
+                "indicator",
+                "measurement",
+                "funding_allocation",
+                "spend",
+                "workshop",
+                "workshop_participant",
+                "workshop_vote",
+            )
+        }
+        self.orgs: list[_Org] = []
+        self.org_by_id: dict[uuid.UUID, _Org] = {}
+        self.needs: list[_Need] = []
+        self.actions: list[_Action] = []
+        self.workshop_dates: list[date] = []
+        self.owner_id: uuid.UUID | None = None
+        # themes present in this workspace, with their seeded weights
+        self.themes = [name for name in THEME_WEIGHTS if name in vocabulary.themes]
+        self._theme_cum = self._cumulative([THEME_WEIGHTS[name] for name in self.themes])
+        self._org_cum: dict[str, list[float]] = {}
+        self.areas = [COUNTY_WIDE] + [district for district, _ in DISTRICTS]
+        self.areas += [place for _, places in DISTRICTS for place in places]
+        self._area_cum = self._cumulative([25.0] + [40.0 / len(DISTRICTS)] * len(DISTRICTS)
+                                          + [35.0 / (len(self.areas) - 1 - len(DISTRICTS))]
+                                          * (len(self.areas) - 1 - len(DISTRICTS)))  # fmt: skip
+
+    # ------------------------------------------------------------------ plumbing
+
+    @staticmethod
+    def _cumulative(weights: Sequence[float]) -> list[float]:
+        total = 0.0
+        result = []
+        for weight in weights:
+            total += weight
+            result.append(total)
+        return result
+
+    def _step(self, done: int, stage: str) -> None:
+        if self._cancelled is not None and self._cancelled():
+            raise DemoCancelled()
+        if self._progress is not None:
+            self._progress(done, 8, stage)
+
+    def _pick_weighted(self, population: Sequence[Any], weights: dict[str, int]) -> Any:
+        return self.rng.choices(population, weights=[weights.get(name, 1) for name in population])[0]
+
+    def _person(self) -> tuple[str, str, str]:
+        first = self.rng.choice(FIRST_NAMES)
+        last = self.rng.choice(SURNAMES)
+        return first, last, f"{first} {last}"
+
+    # ------------------------------------------------------------------ the whole partnership
+
+    def build(self) -> dict[str, list[Row]]:
+        self._step(0, "Composing organisations")
+        self._organisations()
+        self._workshop_dates()
+        self._step(1, "Composing needs")
+        self._needs()
+        self._step(2, "Composing actions")
+        self._actions()
+        self._step(4, "Composing progress updates")
+        self._progress_updates()
+        self._need_statuses()
+        self._step(6, "Composing indicators")
+        self._indicators()
+        self._step(7, "Composing workshops")
+        self._workshops()
+        self._step(8, "Composed the partnership")
+        return self.rows
+
+    # ------------------------------------------------------------------ organisations
+
+    def _organisations(self) -> None:
+        rng = self.rng
+        wanted = self.size.organisations
+        specs: list[tuple[str, str, str, str, str, str, bool]] = [(*spec, True) for spec in CORE_ORGANISATIONS[:wanted]]
+        if len(specs) < wanted:
+            taken = {spec[0] for spec in specs}
+            combos = [(template, town) for template in ORGANISATION_TEMPLATES for town in TOWNS]
+            rng.shuffle(combos)
+            for (name_tpl, short_tpl, type_name, sector, suffix), town in combos:
+                if len(specs) >= wanted:
+                    break
+                name = name_tpl.format(town=town)
+                if name in taken:
+                    continue
+                taken.add(name)
+                domain = f"{_slug(name)}.{suffix}"
+                specs.append((name, short_tpl.format(town=town), type_name, sector, domain, "", False))
+        plan_day = _at(PLAN_START - timedelta(days=30), 9)
+        for index, (name, short, type_name, sector, domain, notes, core) in enumerate(specs):
+            org_id = _uuid(rng)
+            first, last, contact = self._person()
+            has_contact = core or rng.random() < 0.85
+            email = f"{first}.{last.replace(chr(39), '')}@{domain}".lower() if has_contact else ""
+            created = plan_day + timedelta(minutes=index)
+            self.rows["organisation"].append(
+                {
+                    "id": org_id,
+                    "name": name,
+                    "short_name": short,
+                    "type_id": self.vocabulary.term(VocabularyKind.ORGANISATION_TYPE, type_name),
+                    "sector_id": self.vocabulary.term(VocabularyKind.SECTOR, sector),
+                    "contact_name": contact if has_contact else "",
+                    "contact_email": email,
+                    "notes": notes,
+                    "active": True,
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
+            org = _Org(org_id, name, short or name, type_name, contact if has_contact else "", core)
+            self.orgs.append(org)
+            self.org_by_id[org_id] = org
+        self.owner_id = self.orgs[0].id if self.orgs else None
+
+    def _org_weights(self, theme: str) -> list[float]:
+        cum = self._org_cum.get(theme)
+        if cum is None:
+            preferred = set(THEME_ORGANISATION_TYPES.get(theme, ()))
+            weights = [(4.0 if org.type_name in preferred else 1.0) * (3.0 if org.core else 1.0) for org in self.orgs]
+            cum = self._org_cum[theme] = self._cumulative(weights)
+        return cum
+
+    def _pick_orgs(self, theme: str, count: int, exclude: Sequence[uuid.UUID] = ()) -> list[_Org]:
+        count = min(count, len(self.orgs) - len(exclude))
+        chosen: list[_Org] = []
+        seen = set(exclude)
+        cum = self._org_weights(theme)
+        while len(chosen) < count:
+            org = self.rng.choices(self.orgs, cum_weights=cum)[0]
+            if org.id not in seen:
+                seen.add(org.id)
+                chosen.append(org)
+        return chosen
+
+    # ------------------------------------------------------------------ needs
+
+    def _workshop_dates(self) -> None:
+        span = (self.today - PLAN_START).days
+        for _, _, _, fraction in WORKSHOPS[: self.size.workshops]:
+            self.workshop_dates.append(PLAN_START + timedelta(days=max(1, round(span * fraction))))
+
+    def _needs(self) -> None:
+        rng = self.rng
+        vocabulary = self.vocabulary
+        titles = _UniqueTitles(lambda n: f" ({n})")
+        sources = list(NEED_SOURCE_WEIGHTS)
+        source_weights = [NEED_SOURCE_WEIGHTS[name] for name in sources]
+        span_to_today = (self.today - PLAN_START).days
+        early = min(90, span_to_today)
+        count = self.size.needs
+        # Some needs stay unaddressed whatever happens: at least one, about one in seven.
+        unaddressed = set(rng.sample(range(count), max(1, count // 7))) if count else set()
+        by_priority = {Priority.HIGH.value: (55, 100), Priority.MEDIUM.value: (30, 75), Priority.LOW.value: (5, 45)}
+        for index in range(count):
+            # Every theme (and service area) appears: the first needs go round them in turn.
+            if index < len(self.themes):
+                theme = self.themes[index]
+            else:
+                theme = rng.choices(self.themes, cum_weights=self._theme_cum)[0]
+            area = rng.choices(self.areas, cum_weights=self._area_cum)[0]
+            base = rng.choice(NEED_PHRASES[theme])
+            source = rng.choices(sources, weights=source_weights)[0]
+            if source == "Workshop" and self.workshop_dates:
+                identified = rng.choice(self.workshop_dates)
+            elif rng.random() < 0.6:
+                identified = PLAN_START + timedelta(days=rng.randint(0, early))
+            else:
+                identified = PLAN_START + timedelta(days=rng.randint(0, span_to_today))
+            roll = rng.random()
+            priority = (
+                Priority.HIGH.value
+                if roll < 0.3
+                else Priority.MEDIUM.value
+                if roll < 0.75
+                else Priority.LOW.value
+                if roll < 0.95
+                else None
+            )
+            score = rng.randint(*by_priority[priority]) if priority and rng.random() < 0.6 else None
+            # Links: about 45% raised by one organisation, the rest shared by two to five.
+            link_count = rng.choices((1, 2, 3, 4, 5), weights=(45, 20, 17, 10, 8))[0]
+            orgs = self._pick_orgs(theme, link_count)
+            title = base if area == COUNTY_WIDE else f"{base} in {area}"
+            title = titles.take(title, f"{title} ({SOURCE_LABELS[source] or orgs[0].short} {identified.year})")
+            need_id = _uuid(rng)
+            created = _at(identified, 10, rng.randint(0, 59))
+            lead = orgs[0].id
+            for position, org in enumerate(orgs):
+                if position == 0:
+                    role = NeedRole.RAISED_BY.value
+                elif position == 1 and rng.random() < 0.7:
+                    role = NeedRole.LEAD.value
+                    lead = org.id
+                else:
+                    role = NeedRole.SHARES.value
+                severity = self._severity(priority)
+                self.rows["need_organisation"].append(
+                    {
+                        "id": _uuid(rng),
+                        "need_id": need_id,
+                        "organisation_id": org.id,
+                        "role": role,
+                        "severity": severity,
+                        "created_at": created,
+                        "updated_at": created,
+                    }
+                )
+            notes, confidential = "", False
+            if rng.random() < 0.2:
+                confidential = rng.random() < 0.3
+                notes = rng.choice(CONFIDENTIAL_NOTES if confidential else OPEN_NOTES)
+            description = f"{rng.choice(THEME_SENTENCES[theme])} Raised by {orgs[0].name}{SOURCE_PHRASES[source]}."
+
+            row: Row = {
+                "id": need_id,
+                "title": title,
+                "description": description,
+                "theme_id": vocabulary.themes[theme][0],
+                "area": area,
+                "source_id": vocabulary.term(VocabularyKind.NEED_SOURCE, source),
+                "priority": priority,
+                "score": score,
+                "status": NeedStatus.IDENTIFIED.value,  # settled once the actions are known
+                "identified_on": identified,
+                "notes": notes,
+                "notes_confidential": confidential,
+                "created_at": created,
+                "updated_at": created,
+            }
+            self.rows["need"].append(row)
+            self.needs.append(
+                _Need(
+                    need_id,
+                    theme,
+                    area,
+                    identified,
+                    priority,
+                    [org.id for org in orgs],
+                    lead,
+                    index not in unaddressed,
+                    row,
+                )  # fmt: skip
+            )
+
+    def _severity(self, priority: str | None) -> str | None:
+        roll = self.rng.random()
+        if roll < 0.1:
+            return None
+        if roll < 0.65 and priority:
+            return priority
+        return self.rng.choice((Priority.HIGH.value, Priority.MEDIUM.value, Priority.LOW.value))
+
+    def _need_statuses(self) -> None:
+        rng = self.rng
+        finished = {ActionStatus.COMPLETED.value}
+        moving = {ActionStatus.IN_PROGRESS.value, ActionStatus.ON_HOLD.value, ActionStatus.COMPLETED.value}
+        for need in self.needs:
+            statuses = need.action_statuses
+            # judged on the actions that have started: later ones may follow up a need already met
+            started = [status for status in statuses if status in moving]
+            done = sum(1 for status in started if status in finished)
+            if not statuses:
+                roll = rng.random()
+                status = NeedStatus.IDENTIFIED if roll < 0.55 else NeedStatus.AGREED
+                if roll >= 0.95:
+                    status = NeedStatus.CLOSED
+            elif started and (done == len(started) or (done >= 0.6 * len(started) and rng.random() < 0.5)):
+                status = NeedStatus.MET if rng.random() < 0.85 else NeedStatus.CLOSED
+            elif started:
+                status = NeedStatus.BEING_ADDRESSED
+            else:
+                status = NeedStatus.AGREED
+            need.row["status"] = status.value
+
+    # ------------------------------------------------------------------ actions
+
+    def _actions(self) -> None:
+        rng = self.rng
+        count = self.size.actions
+        titles = _UniqueTitles(lambda n: f" – phase {n}")
+        addressable = [need for need in self.needs if need.addressable]
+        # High-priority needs attract more actions than low-priority ones.
+        priority_weight = {Priority.HIGH.value: 3.0, Priority.MEDIUM.value: 2.0}
+        need_cum = self._cumulative([priority_weight.get(need.priority or "", 1.0) for need in addressable])
+        by_theme: dict[str, list[_Need]] = {}
+        for need in addressable:
+            by_theme.setdefault(need.theme, []).append(need)
+        # About one action in five addresses no recorded need; the second always does not.
+        no_need = set(rng.sample(range(count), max(1, count // 5))) if count else set()
+        if count > 1:
+            no_need.discard(0)
+            no_need.add(1)
+        type_names = list(ACTION_TYPES)
+        for index in range(count):
+            if index % 500 == 0:
+                self._step(2 + (2 * index) // max(count, 1), "Composing actions")
+            primary: _Need | None = None
+            if index not in no_need and addressable:
+                primary = rng.choices(addressable, cum_weights=need_cum)[0]
+                theme = primary.theme
+                area = primary.area
+            else:
+                theme = rng.choices(self.themes, cum_weights=self._theme_cum)[0]
+                area = rng.choices(self.areas, cum_weights=self._area_cum)[0]
+            preferred = THEME_ACTION_TYPES.get(theme, ())
+            type_name = rng.choice(preferred) if preferred and rng.random() < 0.7 else rng.choice(type_names)
+            templates, type_sentence, providers = ACTION_TYPES[type_name]
+            template = rng.choice(templates)
+            base = template.format(topic=rng.choice(THEME_TOPICS[theme]), service=rng.choice(SHARED_SERVICES))
+            lead = self._lead(primary, theme)
+            title = base if area == COUNTY_WIDE else f"{base} – {area}"
+            title = titles.take(title, f"{title} (led by {lead.short})")
+            provider = providers[0] if rng.random() < 0.5 else rng.choice(providers)
+            level = rng.choices(list(DELIVERY_LEVEL_WEIGHTS), weights=list(DELIVERY_LEVEL_WEIGHTS.values()))[0]
+
+            start, due = self._dates(primary)
+            action_id = _uuid(rng)
+            status, percent, completed_on, end = self._state(start, due)
+            milestones, milestone_titles = self._milestones(action_id, type_name, start, due, status, end,
+                                                            completed_on)  # fmt: skip
+            agreed = min(start, self.today) - timedelta(days=rng.randint(7, 45))
+            created_day = max(PLAN_START - timedelta(days=14), agreed)
+            created = _at(created_day, 11, rng.randint(0, 59))
+            budget = self._budget(type_name)
+            override, override_reason = None, ""
+            if status == ActionStatus.IN_PROGRESS and rng.random() < 0.03:
+                override = rng.choice((Rag.AMBER.value, Rag.RED.value))
+                override_reason = rng.choice(RAG_OVERRIDE_REASONS)
+            notes, confidential = "", False
+            if rng.random() < 0.15:
+                confidential = rng.random() < 0.3
+                notes = rng.choice(CONFIDENTIAL_NOTES if confidential else OPEN_NOTES)
+            row: Row = {
+                "id": action_id,
+                "title": title,
+                "description": f"{type_sentence} Led by {lead.name}.",
+                "theme_id": self.vocabulary.themes[theme][0],
+                "type_id": self.vocabulary.term(VocabularyKind.ACTION_TYPE, type_name),
+                "delivery_level_id": self.vocabulary.term(VocabularyKind.DELIVERY_LEVEL, level),
+                "provider_id": self.vocabulary.term(VocabularyKind.PROVIDER, provider),
+                "lead_organisation_id": lead.id,
+                "start_on": start,
+                "due_on": due,
+                "completed_on": completed_on,
+                "status": status.value,
+                "percent_complete": percent,
+                "rag_override": override,
+                "rag_override_reason": override_reason,
+                "budget_pence": budget * 100 if budget is not None else None,
+                "notes": notes,
+                "notes_confidential": confidential,
+                "created_at": created,
+                "updated_at": created,
+            }
+            self.rows["action"].append(row)
+            action = _Action(action_id, row, lead, start, due, status, percent, end, completed_on, milestones,
+                             milestone_titles)  # fmt: skip
+            self.actions.append(action)
+            self._needs_of(action, primary, by_theme, created)
+            self._partners(action, primary, theme, created, joint=index == 0 or rng.random() < 0.6)
+            if budget is not None:
+                self._funding(action, budget, created)
+        self._ensure_milestone_variety()
+
+    def _lead(self, primary: _Need | None, theme: str) -> _Org:
+        rng = self.rng
+        if primary is not None and rng.random() < 0.75:
+            wanted = primary.lead if rng.random() < 0.7 else rng.choice(primary.organisations)
+            return self.org_by_id[wanted]
+        return self._pick_orgs(theme, 1)[0]
+
+    def _dates(self, primary: _Need | None) -> tuple[date, date]:
+        """Start and due: about seven in ten start by today, none before the need they address was found."""
+        rng = self.rng
+        earliest = PLAN_START if primary is None else max(PLAN_START, primary.identified_on + timedelta(days=14))
+        latest_start = PLAN_END - timedelta(days=60)
+        past = earliest <= self.today and rng.random() < 0.7
+        if past or self.today >= latest_start - timedelta(days=30):
+            start = _between(rng, earliest, min(self.today, latest_start))
+        else:
+            start = _between(rng, max(earliest, self.today + timedelta(days=1)), latest_start)
+        duration = rng.choice((90, 120, 180, 180, 270, 365, 365, 450, 540))
+        due = min(PLAN_END, start + timedelta(days=duration + rng.randint(-20, 20)))
+        if due <= start:
+            due = start + timedelta(days=30)
+        return start, due
+
+    def _state(self, start: date, due: date) -> tuple[ActionStatus, int, date | None, date]:
+        """Status, percent complete, completion date and the last day anything happened, as at today."""
+        rng = self.rng
+        today = self.today
+        roll = rng.random()
+        if start > today:
+            status = ActionStatus.PLANNED if roll < 0.6 else ActionStatus.PROPOSED
+            if roll >= 0.95:
+                status = ActionStatus.CANCELLED
+            return status, 0, None, today
+        if due < today:
+            choices = ((0.72, ActionStatus.COMPLETED), (0.86, ActionStatus.IN_PROGRESS), (0.92, ActionStatus.ON_HOLD),
+                       (0.97, ActionStatus.CANCELLED), (1.0, ActionStatus.PLANNED))  # fmt: skip
+        else:
+            choices = ((0.04, ActionStatus.COMPLETED), (0.82, ActionStatus.IN_PROGRESS), (0.89, ActionStatus.ON_HOLD),
+                       (0.92, ActionStatus.CANCELLED), (1.0, ActionStatus.PLANNED))  # fmt: skip
+        status = next(value for limit, value in choices if roll < limit)
+        if status == ActionStatus.COMPLETED and (today - start).days < 21:
+            status = ActionStatus.IN_PROGRESS
+        if status == ActionStatus.PLANNED:  # the start slipped
+            return status, 0, None, today
+        if status == ActionStatus.COMPLETED:
+            first = min(max(start + timedelta(days=14), due - timedelta(days=45)), today)
+            completed = _between(rng, first, min(due + timedelta(days=40), today))
+            return status, 100, completed, completed
+        if status in (ActionStatus.ON_HOLD, ActionStatus.CANCELLED):
+            stopped = _between(rng, min(start + timedelta(days=1), today), today)
+            expected = expected_percent(start, due, stopped) or 0
+            share = rng.uniform(0.4, 1.0) if status == ActionStatus.ON_HOLD else rng.uniform(0.1, 0.7)
+            return status, max(0, min(95, _round_to(expected * share, 5))), None, stopped
+        # in progress
+        if due < today:
+            return status, _round_to(rng.randint(40, 95), 5), None, today
+        expected = expected_percent(start, due, today) or 0
+        roll = rng.random()
+        if roll < 0.65:
+            percent = expected + rng.randint(-8, 12)
+        elif roll < 0.85:
+            percent = expected - rng.randint(10, 24)
+        else:
+            percent = expected - rng.randint(25, 45)
+        return status, max(5, min(95, _round_to(percent, 5))), None, today
+
+    def _milestones(
+        self,
+        action_id: uuid.UUID,
+        type_name: str,
+        start: date,
+        due: date,
+        status: ActionStatus,
+        end: date,
+        completed_on: date | None,
+    ) -> tuple[tuple[MilestoneDates, ...], tuple[str, ...]]:
+        rng = self.rng
+        count = rng.choices((0, 1, 2, 3, 4), weights=(10, 15, 25, 30, 20))[0]
+        if count == 0:
+            return (), ()
+        names = MILESTONES[type_name]
+        picked = sorted(rng.sample(range(len(names)), min(count, len(names))))
+        span = (due - start).days
+        started = status in (ActionStatus.IN_PROGRESS, ActionStatus.COMPLETED, ActionStatus.ON_HOLD,
+                             ActionStatus.CANCELLED)  # fmt: skip
+        result: list[MilestoneDates] = []
+        titles: list[str] = []
+        for position, name_index in enumerate(picked, start=1):
+            due_on = start + timedelta(days=round(span * position / len(picked)))
+            done: date | None = None
+            if started:
+                if status == ActionStatus.COMPLETED and completed_on is not None:
+                    if due_on <= completed_on:
+                        done = min(max(start, due_on + timedelta(days=rng.randint(-14, 10))), completed_on)
+                    else:
+                        done = completed_on
+                elif due_on <= end:
+                    keep = 0.82 if status == ActionStatus.IN_PROGRESS else 0.7
+                    if rng.random() < keep:
+                        done = min(max(start, due_on + timedelta(days=rng.randint(-10, 21))), end)
+                elif status == ActionStatus.IN_PROGRESS and rng.random() < 0.08:
+                    done = _between(rng, start, end)
+            created = _at(max(PLAN_START - timedelta(days=14), min(start, self.today)), 11, 30)
+            self.rows["milestone"].append(
+                {
+                    "id": _uuid(rng),
+                    "action_id": action_id,
+                    "title": names[name_index],
+                    "due_on": due_on,
+                    "done_on": done,
+                    "sort_order": position,
+                    "created_at": created,
+                    "updated_at": _at(done, 15) if done else created,
+                }
+            )
+            result.append(MilestoneDates(due_on, done))
+            titles.append(names[name_index])
+        return tuple(result), tuple(titles)
+
+    def _ensure_milestone_variety(self) -> None:
+        """Every size shows at least one milestone done and one overdue."""
+        rows = self.rows["milestone"]
+        if not rows:
+            return
+        today = self.today
+        if not any(row["done_on"] is not None for row in rows):
+            row = min(rows, key=lambda r: r["due_on"])
+            row["done_on"] = min(row["due_on"], today)
+        if not any(row["done_on"] is None and row["due_on"] < today for row in rows):
+            in_progress = {action.id for action in self.actions if action.status == ActionStatus.IN_PROGRESS}
+            candidates = [row for row in rows if row["action_id"] in in_progress and row["due_on"] < today]
+            if not candidates:
+                # Early in the plan little is due yet: bring an under-way action's first milestone forward.
+                starts = {a.id: a.start for a in self.actions if a.id in in_progress and a.start < today}
+                firsts = [row for row in rows if row["action_id"] in starts and row["sort_order"] == 1]
+                if firsts:
+                    firsts[0]["due_on"] = _between(self.rng, starts[firsts[0]["action_id"]], today - timedelta(days=1))
+                    candidates = firsts[:1]
+            if candidates:
+                candidates[0]["done_on"] = None
+                candidates[0]["updated_at"] = candidates[0]["created_at"]
+        # keep the actions' milestone dates (used for progress RAG) in step with the rows
+        by_action: dict[uuid.UUID, list[MilestoneDates]] = {}
+        for row in rows:
+            by_action.setdefault(row["action_id"], []).append(MilestoneDates(row["due_on"], row["done_on"]))
+        for action in self.actions:
+            if action.milestones:
+                action.milestones = tuple(by_action.get(action.id, ()))
+
+    def _needs_of(
+        self, action: _Action, primary: _Need | None, by_theme: dict[str, list[_Need]], created: datetime
+    ) -> None:
+        if primary is None:
+            return
+        rng = self.rng
+        linked = [primary]
+        if rng.random() < 0.4:
+            pool = by_theme.get(primary.theme, [])
+            for _ in range(rng.randint(1, 2)):
+                other = rng.choice(pool)
+                if all(other is not need for need in linked) and other.identified_on <= action.start:
+                    linked.append(other)
+        for need in linked:
+            need.action_statuses.append(action.status.value)
+            self.rows["action_need"].append(
+                {
+                    "id": _uuid(rng),
+                    "action_id": action.id,
+                    "need_id": need.id,
+                    "created_at": created,
+                    "updated_at": created,
+                }  # fmt: skip
+            )
+
+    def _partners(self, action: _Action, primary: _Need | None, theme: str, created: datetime, joint: bool) -> None:
+        rng = self.rng
+        if not joint or len(self.orgs) < 2:
+            return
+        wanted = rng.choices((1, 2, 3, 4), weights=(35, 30, 20, 15))[0]
+        partners: list[_Org] = []
+        if primary is not None:
+            for org_id in primary.organisations:
+                if org_id != action.lead.id and len(partners) < wanted:
+                    partners.append(self.org_by_id[org_id])
+        if len(partners) < wanted:
+            partners += self._pick_orgs(theme, wanted - len(partners), [action.lead.id, *(p.id for p in partners)])
+        for org in partners:
+            cash = rng.randint(2, 100) * 250 if rng.random() < 0.4 else 0
+            days = rng.randint(1, 60) / 2 if rng.random() < 0.75 else 0.0
+            in_kind = rng.choice(IN_KIND) if rng.random() < 0.4 else ""
+            if not cash and not days and not in_kind:
+                days = rng.randint(1, 20) / 2
+            self.rows["action_partner"].append(
+                {
+                    "id": _uuid(rng),
+                    "action_id": action.id,
+                    "organisation_id": org.id,
+                    "cash_pence": cash * 100,
+                    "staff_days": days,
+                    "in_kind": in_kind,
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
+
+    def _budget(self, type_name: str) -> int | None:
+        """A budget in whole pounds (£5,000 to £250,000, mostly at the lower end), or none for one in ten."""
+        rng = self.rng
+        if rng.random() < 0.1:
+            return None
+        pounds = math.exp(rng.uniform(math.log(5_000), math.log(250_000)))
+        if type_name == "Shared service":
+            pounds *= 1.6
+        elif type_name in ("Community engagement event", "Toolkit or good-practice sharing"):
+            pounds /= 3
+        return max(5_000, min(250_000, _round_to(pounds, 500)))
+
+    def _funding(self, action: _Action, budget: int, created: datetime) -> None:
+        rng = self.rng
+        names = [name for name in FUNDING_WEIGHTS if self.vocabulary.funding_source(name)]
+        if not names:
+            return
+        count = min(len(names), rng.choices((1, 2, 3), weights=(50, 35, 15))[0])
+        chosen: list[str] = []
+        while len(chosen) < count:
+            name = self._pick_weighted(names, FUNDING_WEIGHTS)
+            if name not in chosen:
+                chosen.append(name)
+        amounts: list[int] = []
+        left = budget
+        for _ in range(count - 1):
+            share = _round_to(left * rng.uniform(0.3, 0.7), 100)
+            if share <= 0 or share >= left:
+                break
+            amounts.append(share)
+            left -= share
+        amounts.append(left)
+        sources: list[tuple[uuid.UUID, int]] = []
+        for name, amount in zip(chosen, amounts, strict=False):
+            source_id = self.vocabulary.funding_source(name)
+            assert source_id is not None
+            sources.append((source_id, amount))
+            self.rows["funding_allocation"].append(
+                {
+                    "id": _uuid(rng),
+                    "action_id": action.id,
+                    "funding_source_id": source_id,
+                    "amount_pence": amount * 100,
+                    "note": "Agreed at the partnership board" if rng.random() < 0.3 else "",
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
+        self._spend(action, budget, sources)
+
+    def _spend(self, action: _Action, budget: int, sources: list[tuple[uuid.UUID, int]]) -> None:
+        rng = self.rng
+        status = action.status
+        if status in (ActionStatus.PROPOSED, ActionStatus.PLANNED) or action.start > self.today:
+            return
+        if status == ActionStatus.COMPLETED:
+            total = budget * rng.uniform(0.85, 1.12)  # some come in over budget
+            count = rng.randint(2, 5)
+        else:
+            total = budget * action.percent / 100 * rng.uniform(0.6, 1.1)
+            count = rng.randint(1, 4)
+        total_pounds = int(total)
+        if total_pounds < 100:
+            return
+        count = min(count, max(1, total_pounds // 100))
+        shares = _allocate(total_pounds, [rng.uniform(0.5, 1.5) for _ in range(count)], rng)
+        span = max(0, (action.end - action.start).days)
+        for position, amount in enumerate(shares, start=1):
+            spent_on = action.start + timedelta(days=round(span * position / count))
+            source_id = rng.choices([source for source, _ in sources], weights=[share for _, share in sources])[0]
+            stamp = _at(spent_on, 14)
+            self.rows["spend"].append(
+                {
+                    "id": _uuid(rng),
+                    "action_id": action.id,
+                    "funding_source_id": source_id,
+                    "spent_on": spent_on,
+                    "amount_pence": amount * 100,
+                    "note": rng.choice(SPEND_NOTES),
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+            )
+
+    # ------------------------------------------------------------------ progress
+
+    def _progress_updates(self) -> None:
+        """Exactly the size's number of updates, spread over the actions under way in proportion to their time."""
+        rng = self.rng
+        reporting = {ActionStatus.IN_PROGRESS, ActionStatus.COMPLETED, ActionStatus.ON_HOLD, ActionStatus.CANCELLED}
+        eligible = [action for action in self.actions if action.status in reporting and action.start <= self.today]
+        total = self.size.progress_updates
+        if not eligible:
+            return
+        if len(eligible) > total:
+            eligible = eligible[:total]
+        weights = [max(1, (action.end - action.start).days) for action in eligible]
+        counts = _allocate(total, weights, rng)
+        for number, (action, count) in enumerate(zip(eligible, counts, strict=True)):
+            if number % 2000 == 0:
+                self._step(4 + (2 * number) // len(eligible), "Composing progress updates")
+            if count:
+                self._updates_for(action, count)
+
+    def _updates_for(self, action: _Action, count: int) -> None:
+        rng = self.rng
+        start, end = action.start, action.end
+        span = max(0, (end - start).days)
+        final = action.status
+        reach = action.percent
+        author = action.lead.contact or "Partnership team"
+        author_org = action.lead.name
+        rows = self.rows["progress_update"]
+        gap = span // count
+        jitter = gap // 4
+        previous = start
+        for step in range(1, count + 1):
+            last = step == count
+            if last and final != ActionStatus.IN_PROGRESS:
+                day = end
+            elif last:  # the latest report on work still under way came in during the last fortnight or so
+                day = end - timedelta(days=rng.randint(0, min(14, gap)))
+            else:
+                day = start + timedelta(days=round(span * step / count))
+                if jitter:
+                    day += timedelta(days=rng.randint(-jitter, jitter))
+            day = min(max(day, previous), end)
+            previous = day
+            status = final if last else ActionStatus.IN_PROGRESS
+            percent = reach if last else _round_to(reach * step / count, 5)
+            if not last and final == ActionStatus.COMPLETED:
+                percent = min(percent, 95)
+            completed_on = action.completed_on if status == ActionStatus.COMPLETED else None
+            assessment = assess_rag(RagInput(status, start, action.due, completed_on, percent, action.milestones), day)
+            rag = assessment.rag.value if assessment.rag else None
+            if status == ActionStatus.COMPLETED:
+                note = rng.choice(PROGRESS_NOTES["Completed"])
+            elif status in (ActionStatus.ON_HOLD, ActionStatus.CANCELLED):
+                note = rng.choice(PROGRESS_NOTES[status.value])
+            else:
+                note = rng.choice(PROGRESS_NOTES[rag or "Green"])
+            confidential = rng.random() < 0.04
+            if confidential:
+                note = f"{note} {rng.choice(CONFIDENTIAL_NOTES)}"
+            stamp = _at(day, 16) + timedelta(minutes=step)  # same-day reports keep their order
+            rows.append(
+                {
+                    "id": _uuid(rng),
+                    "action_id": action.id,
+                    "reported_on": day,
+                    "author": author,
+                    "author_organisation": author_org,
+                    "percent_complete": percent,
+                    "status": status.value,
+                    "rag": rag,
+                    "note": note,
+                    "confidential": confidential,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+            )
+        action.row["updated_at"] = max(action.row["created_at"], _at(previous, 16) + timedelta(minutes=count))
+
+    # ------------------------------------------------------------------ evidence base
+
+    def _indicators(self) -> None:
+        rng = self.rng
+        count = self.size.indicators
+        if not count:
+            return
+        titles = _UniqueTitles(lambda n: f" ({n})")
+        needs_by_theme: dict[str, list[_Need]] = {}
+        for each in self.needs:
+            needs_by_theme.setdefault(each.theme, []).append(each)
+        actions_by_need: dict[uuid.UUID, list[uuid.UUID]] = {}
+        for link in self.rows["action_need"]:
+            actions_by_need.setdefault(link["need_id"], []).append(link["action_id"])
+        theme_of_action = {row["id"]: row["theme_id"] for row in self.rows["action"]}
+        actions_by_theme: dict[uuid.UUID, list[uuid.UUID]] = {}
+        for linked_action, theme_id in theme_of_action.items():
+            actions_by_theme.setdefault(theme_id, []).append(linked_action)
+        bases = list(INDICATOR_BASES)
+        rng.shuffle(bases)
+        per_indicator = _allocate(self.size.measurements, [rng.uniform(0.6, 1.4) for _ in range(count)], rng)
+        baseline_on = PLAN_START
+        created = _at(baseline_on, 12)
+        for index in range(count):
+            base = bases[index % len(bases)]
+            theme = base.theme if base.theme in self.vocabulary.themes else self.themes[0]
+            need = rng.choice(needs_by_theme[theme]) if needs_by_theme.get(theme) and rng.random() < 0.75 else None
+            action_id: uuid.UUID | None = None
+            if rng.random() < 0.5:
+                pool = actions_by_need.get(need.id, []) if need else []
+                pool = pool or actions_by_theme.get(self.vocabulary.themes[theme][0], [])
+                action_id = rng.choice(pool) if pool else None
+            place = need.area if need else rng.choices(self.areas, cum_weights=self._area_cum)[0]
+            name = titles.take(base.name if place == COUNTY_WIDE else f"{base.name} – {place}")
+            indicator_id = _uuid(rng)
+            if base.cumulative:
+                baseline = 0.0
+                target = float(_round_to(rng.uniform(*base.baseline), 10))
+            else:
+                baseline = round(rng.uniform(*base.baseline), base.decimals)
+                change = rng.uniform(*base.change)
+                target = baseline + change if base.direction == _HIGHER else baseline - change
+                target = round(min(100.0, target) if base.percent else max(0.0, target), base.decimals)
+            self.rows["indicator"].append(
+                {
+                    "id": indicator_id,
+                    "name": name,
+                    "description": f"Evidence of what the partners' actions achieve on {theme.lower()}.",
+                    "unit": base.unit,
+                    "direction": base.direction.value,
+                    "target_kind": (TargetKind.CUMULATIVE if base.cumulative else TargetKind.PERIODIC).value,
+                    "baseline_value": baseline,
+                    "baseline_on": baseline_on,
+                    "target_value": target,
+                    "target_on": PLAN_END,
+                    "need_id": need.id if need else None,
+                    "action_id": action_id,
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
+            self._measurements(indicator_id, base, baseline, target, per_indicator[index])
+
+    def _measurements(self, indicator_id: uuid.UUID, base: IndicatorBase, baseline: float, target: float,
+                      count: int) -> None:  # fmt: skip
+        if not count:
+            return
+        rng = self.rng
+        plan_days = (PLAN_END - PLAN_START).days
+        span = (self.today - PLAN_START).days
+        achievement = rng.uniform(0.2, 1.3)
+        spread = abs(target - baseline) * 0.15
+        rows = self.rows["measurement"]
+        for step in range(1, count + 1):
+            day = PLAN_START + timedelta(days=round(span * step / count))
+            if base.cumulative:
+                # a period's own contribution; the running total heads for the target
+                value = target * achievement * (span / count) / plan_days * rng.uniform(0.5, 1.5)
+            else:
+                elapsed = (day - PLAN_START).days / plan_days
+                value = baseline + (target - baseline) * achievement * elapsed + rng.gauss(0, spread)
+            value = max(0.0, value)
+            if base.percent:
+                value = min(100.0, value)
+            stamp = _at(day, 9)
+            rows.append(
+                {
+                    "id": _uuid(rng),
+                    "indicator_id": indicator_id,
+                    "measured_on": day,
+                    "value": round(value, base.decimals),
+                    "note": "Provisional figure" if rng.random() < 0.05 else "",
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+            )
+
+    # ------------------------------------------------------------------ workshops
+
+    def _workshops(self) -> None:
+        rng = self.rng
+        for (title, venue, focus, _), held_on in zip(WORKSHOPS, self.workshop_dates, strict=False):
+            workshop_id = _uuid(rng)
+            stamp = _at(held_on, 17)
+            facilitator = rng.choice(FACILITATORS)
+            self.rows["workshop"].append(
+                {
+                    "id": workshop_id,
+                    "title": title,
+                    "held_on": held_on,
+                    "venue": venue,
+                    "facilitator": facilitator,
+                    "notes": "Needs captured on the day and prioritised by dot-voting; five dots per organisation.",
+                    "created_at": _at(held_on - timedelta(days=14), 9),
+                    "updated_at": stamp,
+                }
+            )
+            theme = focus[0] if focus[0] in self.vocabulary.themes else self.themes[0]
+            people = rng.randint(8, 16)
+            orgs = self._pick_orgs(theme, min(people, len(self.orgs)))
+            names: set[str] = set()
+            attendees: list[tuple[str, _Org]] = []
+            for position in range(people):
+                org = orgs[position % len(orgs)]
+                name = org.contact if position < len(orgs) and org.contact else self._person()[2]
+                while name in names:
+                    name = self._person()[2]
+                names.add(name)
+                attendees.append((name, org))
+            for name, org in attendees:
+                self.rows["workshop_participant"].append(
+                    {
+                        "id": _uuid(rng),
+                        "workshop_id": workshop_id,
+                        "name": name,
+                        "organisation_id": org.id,
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                    }  # fmt: skip
+                )
+            candidates = [need for need in self.needs if need.identified_on <= held_on]
+            focused = [need for need in candidates if need.theme in focus] or candidates
+            if not focused:
+                continue
+            for org in orgs:
+                own = [need for need in focused if org.id in need.organisations]
+                dots: dict[uuid.UUID, int] = {}
+                for _ in range(5):
+                    pool = own if own and rng.random() < 0.5 else focused
+                    chosen = rng.choice(pool)
+                    dots[chosen.id] = dots.get(chosen.id, 0) + 1
+                for need_id, number in dots.items():
+                    self.rows["workshop_vote"].append(
+                        {"id": _uuid(rng), "workshop_id": workshop_id, "need_id": need_id,
+                         "organisation_id": org.id, "dots": number, "created_at": stamp, "updated_at": stamp}
+                    )  # fmt: skip
+
+
+__all__ = [
+    "DEMO_SIZES",
+    "DEMO_TODAY",
+    "EARLIEST_TODAY",
+    "LARGE",
+    "MEDIUM",
+    "PARTNERSHIP_NAME",
+    "PLAN_END",
+    "PLAN_START",
+    "SMALL",
+    "DemoCancelled",
+    "DemoSize",
+    "DemoSummary",
+    "demo_size",
+    "demo_today",
+    "generate_demo",
+]

@@ -1,0 +1,121 @@
+"""An editable table of links (for example the organisations sharing a need): one row per link, each cell a
+picker or a field, with Add and Remove buttons. Used by the need and action dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from locality.ui.forms import find_data
+
+
+@dataclass(frozen=True)
+class LinkColumn:
+    """``kind`` is "choice" (with ``choices`` as (text, value) pairs), "text", "money" or "number"."""
+
+    key: str
+    title: str
+    kind: str = "choice"
+    choices: Sequence[tuple[str, Any]] = ()
+    width: int = 160
+
+
+class LinkTable(QWidget):
+    def __init__(self, columns: Sequence[LinkColumn], noun: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableWidget(0, len(self.columns))
+        self.table.setAccessibleName(noun.capitalize() + "s")
+        self.table.setHorizontalHeaderLabels([column.title for column in self.columns])
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for number, column in enumerate(self.columns):
+            self.table.setColumnWidth(number, column.width)
+        self.table.setMinimumHeight(120)
+        layout.addWidget(self.table)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton(f"Add {noun}")
+        self.remove_button = QPushButton(f"Remove {noun}")
+        self.add_button.clicked.connect(lambda: self.add_row({}))
+        self.remove_button.clicked.connect(self.remove_selected)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.on_change: Callable[[], None] | None = None
+
+    def add_row(self, values: dict[str, Any]) -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for number, column in enumerate(self.columns):
+            value = values.get(column.key)
+            editor: QWidget
+            if column.kind == "choice":
+                combo = QComboBox()
+                for text, data in column.choices:
+                    combo.addItem(text, data)
+                index = find_data(combo, value) if value is not None else 0
+                combo.setCurrentIndex(max(index, 0))
+                editor = combo
+            elif column.kind == "number":
+                spin = QDoubleSpinBox()
+                spin.setDecimals(1)
+                spin.setRange(0, 10_000)
+                spin.setValue(float(value or 0))
+                editor = spin
+            else:
+                line = QLineEdit("" if value is None else str(value))
+                editor = line
+            editor.setAccessibleName(f"{column.title}, row {row + 1}")
+            self.table.setCellWidget(row, number, editor)
+        self.table.setCurrentCell(row, 0)
+        return row
+
+    def remove_selected(self) -> None:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()}, reverse=True)
+        if not rows and self.table.currentRow() >= 0:
+            rows = [self.table.currentRow()]
+        for row in rows:
+            self.table.removeRow(row)
+
+    def set_rows(self, rows: Sequence[dict[str, Any]]) -> None:
+        self.table.setRowCount(0)
+        for values in rows:
+            self.add_row(values)
+
+    def rows(self) -> list[dict[str, Any]]:
+        result = []
+        for row in range(self.table.rowCount()):
+            values: dict[str, Any] = {}
+            for number, column in enumerate(self.columns):
+                editor = self.table.cellWidget(row, number)
+                if isinstance(editor, QComboBox):
+                    values[column.key] = editor.currentData()
+                elif isinstance(editor, QDoubleSpinBox):
+                    values[column.key] = editor.value()
+                elif isinstance(editor, QLineEdit):
+                    values[column.key] = editor.text()
+            result.append(values)
+        return result
+
+    def editor(self, row: int, key: str) -> QWidget:
+        number = [column.key for column in self.columns].index(key)
+        return self.table.cellWidget(row, number)

@@ -1,0 +1,285 @@
+"""The needs page: improvement needs, the theme they fall under and the organisations that share them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from locality.domain.errors import ValidationError
+from locality.domain.values import format_date
+from locality.domain.vocabulary import NeedRole, NeedStatus, Priority, VocabularyKind
+from locality.services.needs import Need, NeedDraft, NeedLinkDraft, NeedSummary
+from locality.ui.edit_dialog import EditDialog, run_dialog
+from locality.ui.env import UiEnv
+from locality.ui.forms import DateField, select_data
+from locality.ui.link_table import LinkColumn, LinkTable
+from locality.ui.list_page import ListPage
+from locality.ui.table_model import Column
+from locality.ui.undo import push_done
+
+SHARED_BACKGROUND = QColor("#e0f2f1")
+
+
+def theme_choices(env: UiEnv) -> list[tuple[str, uuid.UUID]]:
+    return [(("    " if theme.parent_id else "") + theme.name, theme.id) for theme in env.services.vocabulary.themes()]
+
+
+def organisation_choices(env: UiEnv) -> list[tuple[str, uuid.UUID]]:
+    return [(organisation.name, organisation.id) for organisation in env.services.organisations.list()]
+
+
+class NeedDialog(EditDialog):
+    def __init__(self, env: UiEnv, need: Need | None, parent: QWidget | None = None) -> None:
+        super().__init__("Edit need" if need else "New need", parent)
+        self.env = env
+        self.need = need
+        self.setMinimumWidth(680)
+        self.title_edit = self.form.add_field("title", "&Title:", QLineEdit())
+        self.description = self.form.add_field("description", "&Description:", QPlainTextEdit())
+        self.description.setTabChangesFocus(True)
+        self.description.setFixedHeight(70)
+        self.theme = self.form.add_field("theme_id", "T&heme:", QComboBox())
+        self.theme.addItem("(no theme)", None)
+        for text, value in theme_choices(env):
+            self.theme.addItem(text, value)
+        self.area = self.form.add_field("area", "&Area:", QLineEdit())
+        self.area.setPlaceholderText("for example North Westshire, or the whole county")
+        self.source = self.form.add_field("source_id", "&Source:", QComboBox())
+        self.source.addItem("(not set)", None)
+        for term in env.services.vocabulary.terms(VocabularyKind.NEED_SOURCE):
+            self.source.addItem(term.name, term.id)
+        self.priority = self.form.add_field("priority", "&Priority:", QComboBox())
+        self.priority.addItem("(not set)", None)
+        for priority in Priority:
+            self.priority.addItem(priority.value, priority)
+        self.score = self.form.add_field("score", "Sc&ore (0–100):", QSpinBox())
+        self.score.setRange(-1, 100)
+        self.score.setSpecialValueText("(no score)")
+        self.score.setValue(-1)
+        self.status = self.form.add_field("status", "Stat&us:", QComboBox())
+        for status in NeedStatus:
+            self.status.addItem(status.value, status)
+        self.identified_on = self.form.add_field("identified_on", "Identified &on:", DateField())
+        self.organisations = LinkTable(
+            [
+                LinkColumn("organisation_id", "Organisation", choices=organisation_choices(env), width=260),
+                LinkColumn("role", "Role", choices=[(role.value, role) for role in NeedRole], width=110),
+                LinkColumn(
+                    "severity",
+                    "Severity for them",
+                    choices=[("(not set)", None)] + [(p.value, p) for p in Priority],
+                    width=130,
+                ),
+            ],
+            "organisation",
+        )
+        self.form.add_field("organisations", "Or&ganisations:", self.organisations)
+        self.notes = self.form.add_field("notes", "&Notes:", QPlainTextEdit())
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(60)
+        self.confidential = self.form.add_field(
+            "notes_confidential", "", QCheckBox("Notes are &confidential (left out of exports)")
+        )
+        self.actions_list = QListWidget()
+        self.actions_list.setAccessibleName("Actions addressing this need")
+        self.actions_list.setFixedHeight(70)
+        self.form.addRow(QLabel("Actions addressing it:"), self.actions_list)
+        self.finish_layout()
+        if need is not None:
+            self.load(need)
+        else:
+            self.identified_on.set_value(env.services.context.today())
+            self.actions_list.addItem("(none yet: save the need, then link it from an action)")
+
+    def load(self, need: Need) -> None:
+        self.need = need
+        self.title_edit.setText(need.title)
+        self.description.setPlainText(need.description)
+        select_data(self.theme, need.theme_id)
+        self.area.setText(need.area)
+        select_data(self.source, need.source_id)
+        select_data(self.priority, need.priority)
+        self.score.setValue(need.score if need.score is not None else -1)
+        select_data(self.status, need.status)
+        self.identified_on.set_value(need.identified_on)
+        self.organisations.set_rows(
+            [
+                {"organisation_id": link.organisation_id, "role": link.role, "severity": link.severity}
+                for link in need.links
+            ]
+        )
+        self.notes.setPlainText(need.notes)
+        self.confidential.setChecked(need.notes_confidential)
+        self.actions_list.clear()
+        titles = [self.env.services.actions.get(action_id).title for action_id in need.action_ids[:50]]
+        for title in titles:
+            self.actions_list.addItem(title)
+        if not titles:
+            self.actions_list.addItem("(no action addresses this need yet)")
+
+    def draft(self) -> NeedDraft:
+        links = []
+        for row in self.organisations.rows():
+            if row["organisation_id"] is None:
+                raise ValidationError({"organisations": "Choose an organisation on every row, or remove the row"})
+            links.append(NeedLinkDraft(row["organisation_id"], row["role"], row["severity"]))
+        return NeedDraft(
+            title=self.title_edit.text(),
+            description=self.description.toPlainText(),
+            theme_id=self.theme.currentData(),
+            area=self.area.text(),
+            source_id=self.source.currentData(),
+            priority=self.priority.currentData(),
+            score=self.score.value() if self.score.value() >= 0 else None,
+            status=self.status.currentData(),
+            identified_on=self.identified_on.value(),
+            notes=self.notes.toPlainText(),
+            notes_confidential=self.confidential.isChecked(),
+            organisations=tuple(links),
+        )
+
+    def save(self) -> Need:
+        needs = self.env.services.needs
+        draft = self.draft()
+        if self.need is None:
+            created = needs.create(draft)
+            state: dict[str, object] = {}
+            push_done(
+                self.env.undo_stack,
+                f"add need {created.title}",
+                redo=lambda: needs.restore(state["deleted"]),  # type: ignore[arg-type]
+                undo=lambda: state.update(deleted=needs.delete([created.id])),
+                parent_widget=self.parentWidget(),
+            )
+            return created
+        before = self.need
+        updated = needs.update(before.id, draft, before.version)
+        version = {"now": updated.version}
+
+        def apply(values: NeedDraft) -> None:
+            version["now"] = needs.update(before.id, values, version["now"]).version
+
+        push_done(
+            self.env.undo_stack,
+            f"edit need {updated.title}",
+            redo=lambda: apply(draft),
+            undo=lambda: apply(before.as_draft()),
+            parent_widget=self.parentWidget(),
+        )
+        return updated
+
+
+class NeedsPage(ListPage[NeedSummary]):
+    title = "Needs"
+    noun = "need"
+    plural = "needs"
+    watches = frozenset({"need", "need_organisation", "action_need", "action", "organisation", "theme"})
+
+    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
+        super().__init__(env, parent)
+        self._themes = env.services.vocabulary.themes()
+        self.add_filter("theme", "Themes", lambda: theme_choices(env))
+        self.add_filter("status", "Statuses", [(status.value, status) for status in NeedStatus])
+        self.add_filter("priority", "Priorities", [(priority.value, priority) for priority in Priority])
+        self.add_filter("organisation", "Organisations", lambda: organisation_choices(env))
+        self.add_filter("gap", "Needs", [("Shared needs", "shared"), ("With no action yet", "unaddressed")])
+        self._organisation_needs: set[uuid.UUID] | None = None
+        self._organisation_filter: uuid.UUID | None = None
+
+    def columns(self) -> Sequence[Column[NeedSummary]]:
+        shared = lambda n: SHARED_BACKGROUND if n.is_shared else None  # noqa: E731
+        return [
+            Column("Title", lambda n: n.title, width=340),
+            Column("Theme", lambda n: n.theme_name, width=190),
+            Column("Organisations", lambda n: n.organisation_names, width=260, tooltip=lambda n: n.organisation_names),
+            Column(
+                "Shared by",
+                lambda n: f"{n.organisation_count}",
+                sort_key=lambda n: n.organisation_count,
+                align_right=True,
+                background=shared,
+                width=80,
+            ),
+            Column("Priority", lambda n: n.priority.value if n.priority else "", sort_key=_priority_rank, width=80),
+            Column("Status", lambda n: n.status.value, width=110),
+            Column(
+                "Actions", lambda n: f"{n.action_count}", sort_key=lambda n: n.action_count, align_right=True, width=70
+            ),
+            Column(
+                "Identified",
+                lambda n: format_date(n.identified_on),
+                sort_key=lambda n: n.identified_on,
+                width=95,
+            ),
+        ]
+
+    def load_rows(self) -> list[NeedSummary]:
+        self._organisation_filter = None  # links may have changed: look them up again
+        return self.services.needs.list()
+
+    def prepare_filters(self) -> None:
+        organisation = self.filter_value("organisation") if "organisation" in self.filters else None
+        if organisation == self._organisation_filter and (organisation is None) == (self._organisation_needs is None):
+            return
+        self._organisation_filter = organisation
+        if organisation is None:
+            self._organisation_needs = None
+        else:
+            self._organisation_needs = {need.id for need in self.services.needs.list(organisation_id=organisation)}
+
+    def _theme_ids(self, theme_id: uuid.UUID) -> set[uuid.UUID]:
+        return {theme_id} | {theme.id for theme in self._themes if theme.parent_id == theme_id}
+
+    def matches(self, row: NeedSummary, search: str) -> bool:
+        if search and search not in row.title.casefold() and search not in row.organisation_names.casefold():
+            return False
+        theme = self.filter_value("theme")
+        if theme is not None and row.theme_id not in self._theme_ids(theme):
+            return False
+        status = self.filter_value("status")
+        if status is not None and row.status != status:
+            return False
+        priority = self.filter_value("priority")
+        if priority is not None and row.priority != priority:
+            return False
+        if self._organisation_needs is not None and row.id not in self._organisation_needs:
+            return False
+        gap = self.filter_value("gap")
+        if gap == "shared" and not row.is_shared:
+            return False
+        return not (gap == "unaddressed" and row.action_count > 0)
+
+    def open_editor(self, row: NeedSummary | None) -> None:
+        current = self.services.needs.get(row.id) if row is not None else None
+        saved = run_dialog(NeedDialog(self.env, current, self))
+        if saved is not None:
+            self.select_where(lambda n: n.id == saved.id)
+
+    def delete_rows(self, rows: list[NeedSummary]) -> None:
+        needs = self.services.needs
+        ids = [row.id for row in rows]
+        state = {"deleted": needs.delete(ids)}
+        push_done(
+            self.env.undo_stack,
+            f"delete need {rows[0].title}" if len(rows) == 1 else f"delete {len(rows)} needs",
+            redo=lambda: state.update(deleted=needs.delete(ids)),
+            undo=lambda: needs.restore(state["deleted"]),
+            parent_widget=self,
+        )
+
+
+def _priority_rank(row: NeedSummary) -> int | None:
+    order = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}
+    return order.get(row.priority) if row.priority else None
