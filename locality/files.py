@@ -30,6 +30,12 @@ def describe_os_error(error: OSError, path: Path) -> str:
     return f"{path.name} could not be written: {error.strerror or error}."
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 @contextmanager
 def atomic_path(target: Path | str) -> Iterator[Path]:
     """Yields a temporary path to write; on success it replaces ``target``, on any error it is removed."""
@@ -40,6 +46,12 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
         raise FileWriteError(describe_os_error(error, target)) from error
     os.close(handle)
     temporary = Path(temporary_name)
+    # mkstemp makes a private (0600) file; give the result the mode the target had, or the usual one.
+    try:
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
+        os.chmod(temporary, mode)
+    except OSError:
+        pass
     try:
         yield temporary
         with open(temporary, "rb+") as written:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,6 +47,7 @@ class ListPage(QWidget, Generic[Row]):
         self._all_rows: list[Row] = []
         self._loaded = False
         self._stale = True
+        self._columns_fitted = False
 
         layout = QVBoxLayout(self)
         heading = QLabel(self.title)
@@ -59,6 +60,7 @@ class ListPage(QWidget, Generic[Row]):
         self.search.setPlaceholderText(f"Search {self.plural}…")
         self.search.setAccessibleName(f"Search {self.plural}")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(260)
         bar.addWidget(self.search, 2)
         self.filters: dict[str, QComboBox] = {}
         self._filter_choices: dict[str, Any] = {}
@@ -70,6 +72,8 @@ class ListPage(QWidget, Generic[Row]):
         self.table.setObjectName("table")
         self.table.setAccessibleName(f"{self.plural.capitalize()} table")
         self.table.setModel(self.model)
+        # Qt's default sort indicator is descending; start A to Z on the first column.
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -78,9 +82,6 @@ class ListPage(QWidget, Generic[Row]):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        for number, column in enumerate(self.model.columns):
-            self.table.setColumnWidth(number, column.width)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.installEventFilter(self)
         layout.addWidget(self.table, 1)
@@ -107,7 +108,6 @@ class ListPage(QWidget, Generic[Row]):
         self.search.textChanged.connect(lambda _text: self._filter_timer.start())
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self._restore_table_state()
         self._update_buttons()
 
     # ------------------------------------------------------------------ to implement
@@ -142,6 +142,8 @@ class ListPage(QWidget, Generic[Row]):
         """Adds a filter picker; ``choices`` may be a function, re-read whenever the page reloads its rows (so
         an organisation added a moment ago can be filtered on)."""
         combo = QComboBox()
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
         combo.setObjectName(f"{key}Filter")
         combo.setAccessibleName(f"Filter by {label.lower()}")
         combo.setProperty("allLabel", f"All {label.lower()}")
@@ -180,6 +182,11 @@ class ListPage(QWidget, Generic[Row]):
 
     def showEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
+        if not self._columns_fitted:
+            # Fonts are final only once the style sheet has polished the table, at its first showing.
+            self._columns_fitted = True
+            self._fit_columns()
+            self._restore_header()
         if self._stale:
             self.refresh()
 
@@ -278,13 +285,22 @@ class ListPage(QWidget, Generic[Row]):
                 return True
         return super().eventFilter(watched, event)
 
+    def _fit_columns(self) -> None:
+        """Column widths are given for a 9-point font; scale them to the font in use, and leave room for the
+        bold header title and its sort arrow so that no header is clipped."""
+        body = self.table.fontMetrics()
+        scale = max(1.0, body.averageCharWidth() / 6.0)
+        bold = QFont(self.table.horizontalHeader().font())
+        bold.setBold(True)
+        header = QFontMetrics(bold)
+        for number, column in enumerate(self.model.columns):
+            fitted = header.horizontalAdvance(column.title) + 36
+            self.table.setColumnWidth(number, max(int(column.width * scale), fitted))
+
     # ------------------------------------------------------------------ remembered layout
 
     def _settings_key(self) -> str:
         return f"tables/{self.objectName() or type(self).__name__}"
-
-    def _restore_table_state(self) -> None:
-        QTimer.singleShot(0, self._restore_header)
 
     def _restore_header(self) -> None:
         state = self.env.settings.bytes(self._settings_key())

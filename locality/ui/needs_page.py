@@ -201,9 +201,9 @@ class NeedsPage(ListPage[NeedSummary]):
     def columns(self) -> Sequence[Column[NeedSummary]]:
         shared = lambda n: SHARED_BACKGROUND if n.is_shared else None  # noqa: E731
         return [
-            Column("Title", lambda n: n.title, width=340),
-            Column("Theme", lambda n: n.theme_name, width=190),
-            Column("Organisations", lambda n: n.organisation_names, width=260, tooltip=lambda n: n.organisation_names),
+            Column("Title", lambda n: n.title, width=330, tooltip=lambda n: n.title),
+            Column("Theme", lambda n: n.theme_name, width=170, tooltip=lambda n: n.theme_full_name),
+            Column("Organisations", lambda n: n.organisation_names, width=220, tooltip=lambda n: n.organisation_names),
             Column(
                 "Shared by",
                 lambda n: f"{n.organisation_count}",
@@ -213,7 +213,7 @@ class NeedsPage(ListPage[NeedSummary]):
                 width=80,
             ),
             Column("Priority", lambda n: n.priority.value if n.priority else "", sort_key=_priority_rank, width=80),
-            Column("Status", lambda n: n.status.value, width=110),
+            Column("Status", lambda n: n.status.value, width=125),
             Column(
                 "Actions", lambda n: f"{n.action_count}", sort_key=lambda n: n.action_count, align_right=True, width=70
             ),
