@@ -13,6 +13,7 @@ from locality.domain.vocabulary import VocabularyKind
 from locality.services import records
 from locality.services.context import ServiceContext
 from locality.services.vocabulary import check_term, term_names
+from locality.store import queries
 from locality.store.models import (
     ActionPartnerRecord,
     ActionRecord,
@@ -87,9 +88,13 @@ _FIELDS = ("name", "short_name", "type_id", "sector_id", "contact_name", "contac
 
 
 def to_organisation(
-    unit: UnitOfWork, record: OrganisationRecord, names: dict[uuid.UUID, str] | None = None
+    unit: UnitOfWork,
+    record: OrganisationRecord,
+    names: dict[uuid.UUID, str] | None = None,
+    usage: dict[str, dict[uuid.UUID, int]] | None = None,
 ) -> Organisation:
     names = names if names is not None else term_names(unit)
+    usage = usage if usage is not None else queries.organisation_usage(unit)
     return Organisation(
         id=record.id,
         version=record.version,
@@ -105,9 +110,9 @@ def to_organisation(
         active=record.active,
         created_at=record.created_at,
         updated_at=record.updated_at,
-        needs_count=unit.count(NeedOrganisationRecord, {"organisation_id": record.id}),
-        actions_led_count=unit.count(ActionRecord, {"lead_organisation_id": record.id}),
-        partner_in_count=unit.count(ActionPartnerRecord, {"organisation_id": record.id}),
+        needs_count=usage["needs"].get(record.id, 0),
+        actions_led_count=usage["leads"].get(record.id, 0),
+        partner_in_count=usage["partners"].get(record.id, 0),
     )
 
 
@@ -150,8 +155,14 @@ class OrganisationService:
     def list(self, *, include_inactive: bool = True) -> builtins.list[Organisation]:
         with self._context.read() as unit:
             names = term_names(unit)
+            usage = queries.organisation_usage(unit)
             rows = unit.list(OrganisationRecord, order_by=("name",))
-            return [to_organisation(unit, row, names) for row in rows if include_inactive or row.active]
+            return [to_organisation(unit, row, names, usage) for row in rows if include_inactive or row.active]
+
+    def names(self) -> builtins.list[tuple[uuid.UUID, str]]:
+        """Every live organisation's id and name, A to Z: for pickers, without the usage counts."""
+        with self._context.read() as unit:
+            return [(row.id, row.name) for row in unit.list(OrganisationRecord, order_by=("name",))]
 
     def get(self, organisation_id: uuid.UUID) -> Organisation:
         with self._context.read() as unit:

@@ -37,7 +37,7 @@ def theme_choices(env: UiEnv) -> list[tuple[str, uuid.UUID]]:
 
 
 def organisation_choices(env: UiEnv) -> list[tuple[str, uuid.UUID]]:
-    return [(organisation.name, organisation.id) for organisation in env.services.organisations.list()]
+    return [(name, organisation_id) for organisation_id, name in env.services.organisations.names()]
 
 
 class NeedDialog(EditDialog):
