@@ -23,6 +23,7 @@ class EditDialog(QDialog):
         self.setMinimumWidth(520)
         self.outer = QVBoxLayout(self)
         self.form = ErrorForm()
+        self.forms = [self.form]
         self.outer.addLayout(self.form)
         self.outer.addWidget(self.form.general_error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -39,12 +40,22 @@ class EditDialog(QDialog):
     def load(self, record: Any) -> None:
         raise NotImplementedError
 
+    def add_form(self) -> ErrorForm:
+        """A further form (on another tab, say) whose fields also show their own messages."""
+        form = ErrorForm()
+        self.forms.append(form)
+        return form
+
+    def error_text(self, name: str) -> str:
+        return " ".join(form.error_text(name) for form in self.forms if form.error_text(name))
+
     def try_save(self) -> None:
-        self.form.clear_errors()
+        for form in self.forms:
+            form.clear_errors()
         try:
             self.saved = self.save()
         except ValidationError as error:
-            self.form.show_errors(error.field_errors)
+            self._show_field_errors(error.field_errors)
             return
         except StaleRecordError as error:
             self._show_conflict(error)
@@ -53,6 +64,21 @@ class EditDialog(QDialog):
             show_error(self, error, self.windowTitle())
             return
         self.accept()
+
+    def _show_field_errors(self, errors: dict[str, str]) -> None:
+        unplaced = set(errors)
+        for form in reversed(self.forms):  # the first form last, so its field gets the focus
+            mine = {name: message for name, message in errors.items() if form.has_field(name)}
+            form.show_errors(mine, show_unplaced=False)
+            unplaced -= set(mine)
+            if mine:
+                self.reveal(form)
+        if unplaced:
+            self.form.general_error.setText(" ".join(errors[name] for name in unplaced))
+            self.form.general_error.show()
+
+    def reveal(self, form: ErrorForm) -> None:
+        """Brings ``form`` into view when one of its fields has a message (a tabbed dialog switches tab)."""
 
     def _show_conflict(self, error: StaleRecordError) -> None:
         """Someone else saved first: show their values and let the user decide; nothing was overwritten."""

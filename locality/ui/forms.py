@@ -145,7 +145,8 @@ class ErrorForm(QFormLayout):
         self._fields[name] = widget
         return widget
 
-    def show_errors(self, errors: Mapping[str, str]) -> None:
+    def show_errors(self, errors: Mapping[str, str], *, show_unplaced: bool = True) -> list[str]:
+        """Shows each message beside its field; returns the messages about fields this form does not have."""
         self.clear_errors()
         unplaced: list[str] = []
         first: QWidget | None = None
@@ -157,11 +158,15 @@ class ErrorForm(QFormLayout):
             label.setText(message if message.endswith(".") else message + ".")
             label.show()
             first = first or self._fields[name]
-        if unplaced:
+        if unplaced and show_unplaced:
             self.general_error.setText(" ".join(unplaced))
             self.general_error.show()
         if first is not None:
             first.setFocus()
+        return unplaced
+
+    def has_field(self, name: str) -> bool:
+        return name in self._fields
 
     def clear_errors(self) -> None:
         for label in self._errors.values():

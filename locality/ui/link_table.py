@@ -3,7 +3,7 @@ picker or a field, with Add and Remove buttons. Used by the need and action dial
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from locality.ui.forms import find_data
+from locality.ui.forms import DateField, MoneyField, find_data
 
 
 @dataclass(frozen=True)
 class LinkColumn:
-    """``kind`` is "choice" (with ``choices`` as (text, value) pairs), "text", "money" or "number"."""
+    """``kind`` is "choice" (with ``choices`` as (text, value) pairs), "text", "date", "money" or "number"."""
 
     key: str
     title: str
@@ -60,7 +60,7 @@ class LinkTable(QWidget):
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.on_change: Callable[[], None] | None = None
+        self._row_ids: dict[int, Any] = {}
 
     def add_row(self, values: dict[str, Any]) -> int:
         row = self.table.rowCount()
@@ -75,6 +75,14 @@ class LinkTable(QWidget):
                 index = find_data(combo, value) if value is not None else 0
                 combo.setCurrentIndex(max(index, 0))
                 editor = combo
+            elif column.kind == "date":
+                field = DateField()
+                field.set_value(value)
+                editor = field
+            elif column.kind == "money":
+                money = MoneyField()
+                money.set_pence(value if value else None)
+                editor = money
             elif column.kind == "number":
                 spin = QDoubleSpinBox()
                 spin.setDecimals(1)
@@ -85,6 +93,9 @@ class LinkTable(QWidget):
                 line = QLineEdit("" if value is None else str(value))
                 editor = line
             editor.setAccessibleName(f"{column.title}, row {row + 1}")
+            if number == 0:
+                # The saved record's id travels with the row, so an edited milestone is updated, not re-added.
+                self._row_ids[id(editor)] = values.get("id")
             self.table.setCellWidget(row, number, editor)
         self.table.setCurrentCell(row, 0)
         return row
@@ -98,21 +109,27 @@ class LinkTable(QWidget):
 
     def set_rows(self, rows: Sequence[dict[str, Any]]) -> None:
         self.table.setRowCount(0)
+        self._row_ids.clear()
         for values in rows:
             self.add_row(values)
 
     def rows(self) -> list[dict[str, Any]]:
         result = []
         for row in range(self.table.rowCount()):
-            values: dict[str, Any] = {}
+            values: dict[str, Any] = {"id": self._row_ids.get(id(self.table.cellWidget(row, 0)))}
             for number, column in enumerate(self.columns):
                 editor = self.table.cellWidget(row, number)
                 if isinstance(editor, QComboBox):
                     values[column.key] = editor.currentData()
+                elif isinstance(editor, DateField):
+                    values[column.key] = editor.value()
+                elif isinstance(editor, MoneyField):
+                    values[column.key] = editor.pence(column.key)
                 elif isinstance(editor, QDoubleSpinBox):
                     values[column.key] = editor.value()
                 elif isinstance(editor, QLineEdit):
                     values[column.key] = editor.text()
+
             result.append(values)
         return result
 

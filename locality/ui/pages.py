@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from locality.services.context import Changes
+from locality.ui.actions_page import ActionsPage
 from locality.ui.env import UiEnv
 from locality.ui.needs_page import NeedsPage
 from locality.ui.organisations_page import OrganisationsPage
@@ -113,12 +114,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("dashboardPage", "Dashboard", "dashboard.svg", DashboardPage),
     PageSpec("organisationsPage", "Organisations", "organisations.svg", OrganisationsPage),
     PageSpec("needsPage", "Needs", "needs.svg", NeedsPage),
-    PageSpec(
-        "actionsPage",
-        "Actions",
-        "actions.svg",
-        _planned("Actions", "Joint capacity-building actions: leads, partners, dates, status and RAG."),
-    ),
+    PageSpec("actionsPage", "Actions", "actions.svg", ActionsPage),
     PageSpec(
         "needsMapPage",
         "Needs map",

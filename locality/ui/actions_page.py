@@ -1,0 +1,579 @@
+"""The actions page: joint capacity-building actions with their leads, partners, needs, milestones and progress."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from locality.domain.errors import ValidationError
+from locality.domain.values import format_date, format_money
+from locality.domain.vocabulary import ActionStatus, Rag, VocabularyKind
+from locality.services.actions import Action, ActionDraft, ActionSummary, MilestoneDraft, PartnerDraft
+from locality.services.progress import ProgressDraft, ProgressUpdate
+from locality.ui.edit_dialog import EditDialog, run_dialog
+from locality.ui.env import UiEnv
+from locality.ui.errors import show_error
+from locality.ui.forms import DateField, ErrorForm, MoneyField, select_data
+from locality.ui.link_table import LinkColumn, LinkTable
+from locality.ui.list_page import ListPage
+from locality.ui.needs_page import organisation_choices, theme_choices
+from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND, rag_style, rag_text
+from locality.ui.table_model import Column
+from locality.ui.undo import push_done
+
+CLOSED_STATUSES = (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
+
+
+def _combo(items: Sequence[tuple[str, object]], none_text: str | None = "(not set)") -> QComboBox:
+    combo = QComboBox()
+    if none_text is not None:
+        combo.addItem(none_text, None)
+    for text, value in items:
+        combo.addItem(text, value)
+    return combo
+
+
+class LogProgressDialog(EditDialog):
+    """Log progress on an action: percent, status, RAG as reported, and a note."""
+
+    def __init__(self, env: UiEnv, action: Action, parent: QWidget | None = None) -> None:
+        super().__init__(f"Log progress — {action.title}", parent)
+        self.env = env
+        self.action = action
+        self.reported_on = self.form.add_field("reported_on", "&Date:", DateField(optional=False))
+        self.reported_on.set_value(env.services.context.today())
+        self.percent = self.form.add_field("percent_complete", "&Percent complete:", QSpinBox())
+        self.percent.setRange(0, 100)
+        self.percent.setSuffix("%")
+        self.percent.setValue(action.percent_complete)
+        self.status = self.form.add_field(
+            "status", "&Status:", _combo([(s.value, s) for s in ActionStatus], none_text=None)
+        )
+        select_data(self.status, action.status)
+        self.rag = self.form.add_field("rag", "&RAG as reported:", _combo([(r.value, r) for r in Rag], "(not given)"))
+        self.note = self.form.add_field("note", "&Note:", QPlainTextEdit())
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(90)
+        self.confidential = self.form.add_field("confidential", "", QCheckBox("Note is &confidential"))
+        self.finish_layout()
+        self.note.setFocus()
+
+    def draft(self) -> ProgressDraft:
+        percent = self.percent.value()
+        status = ActionStatus(self.status.currentData())
+        return ProgressDraft(
+            action_id=self.action.id,
+            reported_on=self.reported_on.value(),
+            percent_complete=percent if percent != self.action.percent_complete else None,
+            status=status if status != self.action.status else None,
+            rag=Rag(self.rag.currentData()) if self.rag.currentData() else None,
+            note=self.note.toPlainText(),
+            confidential=self.confidential.isChecked(),
+        )
+
+    def save(self) -> ProgressUpdate:
+        progress = self.env.services.progress
+        logged = progress.log(self.draft())
+        state: dict[str, object] = {}
+        push_done(
+            self.env.undo_stack,
+            f"log progress on {self.action.title}",
+            redo=lambda: progress.reinstate(state["retracted"]),  # type: ignore[arg-type]
+            undo=lambda: state.update(retracted=progress.retract(logged.id)),
+            parent_widget=self.parentWidget(),
+        )
+        return logged
+
+
+class ActionDialog(EditDialog):
+    def __init__(self, env: UiEnv, action: Action | None, parent: QWidget | None = None) -> None:
+        super().__init__("Edit action" if action else "New action", parent)
+        self.env = env
+        self.action = action
+        self.setMinimumSize(820, 640)
+        vocabulary = env.services.vocabulary
+        organisations = organisation_choices(env)
+
+        self.rag_label = QLabel()
+        self.rag_label.setObjectName("ragLabel")
+        self.rag_label.setWordWrap(True)
+        self.outer.insertWidget(0, self.rag_label)
+
+        # The first form (details) lives on the first tab rather than directly in the dialog.
+        self.outer.removeItem(self.form)
+        self.tabs = QTabWidget()
+        self.outer.insertWidget(1, self.tabs)
+        details = QWidget()
+        details.setLayout(self.form)
+        self.tabs.addTab(details, "&Details")
+
+        self.title_edit = self.form.add_field("title", "&Title:", QLineEdit())
+        self.description = self.form.add_field("description", "Desc&ription:", QPlainTextEdit())
+        self.description.setTabChangesFocus(True)
+        self.description.setFixedHeight(60)
+        self.lead = self.form.add_field("lead_organisation_id", "&Lead organisation:", _combo(organisations))
+        self.theme = self.form.add_field("theme_id", "T&heme:", _combo(theme_choices(env), "(no theme)"))
+        self.type = self.form.add_field(
+            "type_id", "T&ype:", _combo([(t.name, t.id) for t in vocabulary.terms(VocabularyKind.ACTION_TYPE)])
+        )
+        self.provider = self.form.add_field(
+            "provider_id",
+            "Support &provider:",
+            _combo([(t.name, t.id) for t in vocabulary.terms(VocabularyKind.PROVIDER)]),
+        )
+        self.level = self.form.add_field(
+            "delivery_level_id",
+            "Deli&very level:",
+            _combo([(t.name, t.id) for t in vocabulary.terms(VocabularyKind.DELIVERY_LEVEL)]),
+        )
+        dates = QWidget()
+        row = QHBoxLayout(dates)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.start_on = DateField()
+        self.start_on.setAccessibleName("Start date")
+        self.due_on = DateField()
+        self.due_on.setAccessibleName("Due date")
+        row.addWidget(self.start_on)
+        row.addWidget(QLabel("due"))
+        row.addWidget(self.due_on)
+        self.form.add_field("start_on", "&Start:", dates)
+        self.form._fields["due_on"] = self.due_on  # its message shows under the same row
+        self.form._errors["due_on"] = self.form._errors["start_on"]
+        self.completed_on = self.form.add_field("completed_on", "Completed o&n:", DateField())
+        self.status = self.form.add_field(
+            "status", "Stat&us:", _combo([(s.value, s) for s in ActionStatus], none_text=None)
+        )
+        self.percent = self.form.add_field("percent_complete", "Percent &complete:", QSpinBox())
+        self.percent.setRange(0, 100)
+        self.percent.setSuffix("%")
+        self.budget = self.form.add_field("budget_pence", "&Budget:", MoneyField())
+        self.rag_override = self.form.add_field(
+            "rag_override", "RA&G set by hand:", _combo([(r.value, r) for r in Rag], "(worked out from progress)")
+        )
+        self.rag_reason = self.form.add_field("rag_override_reason", "Reason for setting it:", QLineEdit())
+        self.notes = self.form.add_field("notes", "N&otes:", QPlainTextEdit())
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(50)
+        self.confidential = self.form.add_field(
+            "notes_confidential", "", QCheckBox("Notes are confidential (left out of exports)")
+        )
+
+        partners_form = self.add_form()
+        self.partners = LinkTable(
+            [
+                LinkColumn("organisation_id", "Partner", choices=organisations, width=260),
+                LinkColumn("cash_pence", "Cash", kind="money", width=110),
+                LinkColumn("staff_days", "Staff days", kind="number", width=90),
+                LinkColumn("in_kind", "In kind", kind="text", width=220),
+            ],
+            "partner",
+        )
+        partners_form.add_field("partners", "Partners and what they contribute:", self.partners)
+        self._add_tab(partners_form, "P&artners")
+
+        needs_form = self.add_form()
+        needs_box = QWidget()
+        needs_layout = QVBoxLayout(needs_box)
+        needs_layout.setContentsMargins(0, 0, 0, 0)
+        self.need_search = QLineEdit()
+        self.need_search.setPlaceholderText("Find a need…")
+        self.need_search.setAccessibleName("Find a need")
+        self.need_search.setClearButtonEnabled(True)
+        self.needs_list = QListWidget()
+        self.needs_list.setAccessibleName("Needs this action addresses")
+        for need in env.services.needs.list():
+            item = QListWidgetItem(f"{need.title}  ({need.organisation_names or 'no organisation'})")
+            item.setData(Qt.ItemDataRole.UserRole, need.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.needs_list.addItem(item)
+        self.need_search.textChanged.connect(self._filter_needs)
+        needs_layout.addWidget(self.need_search)
+        needs_layout.addWidget(self.needs_list)
+        needs_form.add_field("need_ids", "Needs it addresses (tick):", needs_box)
+        self._add_tab(needs_form, "&Needs")
+
+        milestones_form = self.add_form()
+        self.milestones = LinkTable(
+            [
+                LinkColumn("title", "Milestone", kind="text", width=320),
+                LinkColumn("due_on", "Due", kind="date", width=170),
+                LinkColumn("done_on", "Done on", kind="date", width=170),
+            ],
+            "milestone",
+        )
+        milestones_form.add_field("milestones", "Milestones:", self.milestones)
+        self._add_tab(milestones_form, "&Milestones")
+
+        progress_tab = QWidget()
+        progress_layout = QVBoxLayout(progress_tab)
+        self.progress_table = QTableWidget(0, 6)
+        self.progress_table.setAccessibleName("Progress history")
+        self.progress_table.setHorizontalHeaderLabels(["Date", "By", "Percent", "Status", "RAG", "Note"])
+        self.progress_table.verticalHeader().hide()
+        self.progress_table.horizontalHeader().setStretchLastSection(True)
+        self.progress_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        progress_layout.addWidget(self.progress_table)
+        self.log_button = QPushButton("&Log progress…")
+        self.log_button.clicked.connect(self.log_progress)
+        progress_layout.addWidget(self.log_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.tabs.addTab(progress_tab, "Pro&gress")
+
+        self.finish_layout()
+        if action is not None:
+            self.load(action)
+        else:
+            self.rag_label.setText("The RAG rating is worked out once the action is saved.")
+            self.start_on.set_value(env.services.context.today())
+            self.log_button.setEnabled(False)
+            self.log_button.setToolTip("Save the action first")
+
+    def _add_tab(self, form: ErrorForm, title: str) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(form)
+        layout.addWidget(form.general_error)
+        self.tabs.addTab(page, title)
+
+    def reveal(self, form: ErrorForm) -> None:
+        index = self.forms.index(form)
+        self.tabs.setCurrentIndex(index)
+
+    def _filter_needs(self, text: str) -> None:
+        wanted = text.strip().casefold()
+        for number in range(self.needs_list.count()):
+            item = self.needs_list.item(number)
+            item.setHidden(bool(wanted) and wanted not in item.text().casefold())
+
+    # ------------------------------------------------------------------ load and save
+
+    def load(self, action: Action) -> None:
+        self.action = action
+        self.rag_label.setText(f"{rag_text(action.rag.rag)}: {action.rag.reason}")
+        self.rag_label.setStyleSheet(rag_style(action.rag.rag))
+        self.rag_label.setAccessibleName(f"RAG {rag_text(action.rag.rag)}: {action.rag.reason}")
+        self.title_edit.setText(action.title)
+        self.description.setPlainText(action.description)
+        select_data(self.lead, action.lead_organisation_id)
+        select_data(self.theme, action.theme_id)
+        select_data(self.type, action.type_id)
+        select_data(self.provider, action.provider_id)
+        select_data(self.level, action.delivery_level_id)
+        self.start_on.set_value(action.start_on)
+        self.due_on.set_value(action.due_on)
+        self.completed_on.set_value(action.completed_on)
+        select_data(self.status, action.status)
+        self.percent.setValue(action.percent_complete)
+        self.budget.set_pence(action.budget_pence)
+        select_data(self.rag_override, action.rag_override)
+        self.rag_reason.setText(action.rag_override_reason)
+        self.notes.setPlainText(action.notes)
+        self.confidential.setChecked(action.notes_confidential)
+        self.partners.set_rows(
+            [
+                {
+                    "organisation_id": p.organisation_id,
+                    "cash_pence": p.cash_pence,
+                    "staff_days": p.staff_days,
+                    "in_kind": p.in_kind,
+                }
+                for p in action.partners
+            ]
+        )
+        chosen = set(action.need_ids)
+        for number in range(self.needs_list.count()):
+            item = self.needs_list.item(number)
+            checked = item.data(Qt.ItemDataRole.UserRole) in chosen
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.milestones.set_rows(
+            [{"id": m.id, "title": m.title, "due_on": m.due_on, "done_on": m.done_on} for m in action.milestones]
+        )
+        self._load_progress()
+
+    def _load_progress(self) -> None:
+        if self.action is None:
+            return
+        history = self.env.services.progress.history(self.action.id)
+        self.progress_table.setRowCount(len(history))
+        for number, update in enumerate(history):
+            cells = [
+                format_date(update.reported_on),
+                update.author + (f" ({update.author_organisation})" if update.author_organisation else ""),
+                "" if update.percent_complete is None else f"{update.percent_complete}%",
+                update.status.value if update.status else "",
+                update.rag.value if update.rag else "",
+                ("[confidential] " if update.confidential else "") + update.note,
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 4 and update.rag is not None:
+                    item.setBackground(RAG_BACKGROUND[update.rag])
+                    item.setForeground(RAG_FOREGROUND[update.rag])
+                self.progress_table.setItem(number, column, item)
+        self.progress_table.resizeColumnsToContents()
+
+    def log_progress(self) -> None:
+        if self.action is None:
+            return
+        if run_dialog(LogProgressDialog(self.env, self.action, self)) is not None:
+            self.load(self.env.services.actions.get(self.action.id))
+
+    def draft(self) -> ActionDraft:
+        problems: dict[str, str] = {}
+        try:
+            budget = self.budget.pence("budget_pence")
+        except ValidationError as error:
+            problems.update(error.field_errors)
+            budget = None
+        partners = []
+        try:
+            for row in self.partners.rows():
+                partners.append(
+                    PartnerDraft(row["organisation_id"], row["cash_pence"] or 0, row["staff_days"], row["in_kind"])
+                )
+        except ValidationError as error:
+            problems["partners"] = " ".join(error.field_errors.values())
+        milestones = tuple(
+            MilestoneDraft(row["id"], row["title"], row["due_on"], row["done_on"]) for row in self.milestones.rows()
+        )
+        if problems:
+            raise ValidationError(problems)
+        need_ids = tuple(
+            self.needs_list.item(number).data(Qt.ItemDataRole.UserRole)
+            for number in range(self.needs_list.count())
+            if self.needs_list.item(number).checkState() == Qt.CheckState.Checked
+        )
+        override = self.rag_override.currentData()
+        return ActionDraft(
+            title=self.title_edit.text(),
+            description=self.description.toPlainText(),
+            theme_id=self.theme.currentData(),
+            type_id=self.type.currentData(),
+            delivery_level_id=self.level.currentData(),
+            provider_id=self.provider.currentData(),
+            lead_organisation_id=self.lead.currentData(),
+            start_on=self.start_on.value(),
+            due_on=self.due_on.value(),
+            completed_on=self.completed_on.value(),
+            status=ActionStatus(self.status.currentData()),
+            percent_complete=self.percent.value(),
+            rag_override=Rag(override) if override else None,
+            rag_override_reason=self.rag_reason.text(),
+            budget_pence=budget,
+            notes=self.notes.toPlainText(),
+            notes_confidential=self.confidential.isChecked(),
+            partners=tuple(partners),
+            need_ids=need_ids,
+            milestones=milestones,
+        )
+
+    def save(self) -> Action:
+        actions = self.env.services.actions
+        draft = self.draft()
+        if self.action is None:
+            created = actions.create(draft)
+            state: dict[str, object] = {}
+            push_done(
+                self.env.undo_stack,
+                f"add action {created.title}",
+                redo=lambda: actions.restore(state["deleted"]),  # type: ignore[arg-type]
+                undo=lambda: state.update(deleted=actions.delete([created.id])),
+                parent_widget=self.parentWidget(),
+            )
+            return created
+        before = self.action
+        updated = actions.update(before.id, draft, before.version)
+        version = {"now": updated.version}
+
+        def apply(values: ActionDraft) -> None:
+            version["now"] = actions.update(before.id, values, version["now"]).version
+
+        # Undo puts back the milestones as they were; the ones this edit added are left out by their ids.
+        push_done(
+            self.env.undo_stack,
+            f"edit action {updated.title}",
+            redo=lambda: apply(updated.as_draft()),
+            undo=lambda: apply(before.as_draft()),
+            parent_widget=self.parentWidget(),
+        )
+        return updated
+
+
+class ActionsPage(ListPage[ActionSummary]):
+    title = "Actions"
+    noun = "action"
+    plural = "actions"
+    watches = frozenset(
+        {
+            "action",
+            "action_partner",
+            "action_need",
+            "milestone",
+            "progress_update",
+            "spend",
+            "organisation",
+            "workspace_meta",
+        }
+    )
+
+    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
+        super().__init__(env, parent)
+        self._themes = env.services.vocabulary.themes()
+        self.add_filter("theme", "Themes", lambda: theme_choices(env))
+        self.add_filter("status", "Statuses", [(status.value, status) for status in ActionStatus])
+        self.add_filter("organisation", "Organisations", lambda: organisation_choices(env))
+        self.add_filter("rag", "RAG ratings", [(rag.value, rag) for rag in Rag])
+        self.add_filter("timing", "Actions (any timing)", [("Overdue", "overdue"), ("With no need", "no_need")])
+        self._organisation_filter: uuid.UUID | None = None
+        self._organisation_actions: set[uuid.UUID] | None = None
+        self.log_button = QPushButton("&Log progress…")
+        self.log_button.clicked.connect(self.log_progress_on_selected)
+        self.layout().itemAt(self.layout().count() - 1).layout().insertWidget(1, self.log_button)
+        self._update_buttons()
+
+    def columns(self) -> Sequence[Column[ActionSummary]]:
+        def rag_background(row: ActionSummary):  # type: ignore[no-untyped-def]
+            return RAG_BACKGROUND.get(row.rag) if row.rag else None
+
+        def rag_foreground(row: ActionSummary):  # type: ignore[no-untyped-def]
+            return RAG_FOREGROUND.get(row.rag) if row.rag else None
+
+        return [
+            Column("Title", lambda a: a.title, width=300, tooltip=lambda a: a.title),
+            Column("Lead", lambda a: a.lead_organisation_name, width=180),
+            Column("Partners", lambda a: a.partner_names, width=200, tooltip=lambda a: a.partner_names),
+            Column("Status", lambda a: a.status.value, width=95),
+            Column(
+                "RAG",
+                lambda a: rag_text(a.rag),
+                sort_key=lambda a: {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}.get(a.rag, 3) if a.rag else 3,
+                tooltip=lambda a: a.rag_reason,
+                background=rag_background,
+                foreground=rag_foreground,
+                width=70,
+            ),
+            Column(
+                "Done",
+                lambda a: f"{a.percent_complete}%",
+                sort_key=lambda a: a.percent_complete,
+                align_right=True,
+                width=55,
+            ),
+            Column("Start", lambda a: format_date(a.start_on), sort_key=lambda a: a.start_on, width=85),
+            Column("Due", lambda a: format_date(a.due_on), sort_key=lambda a: a.due_on, width=85),
+            Column(
+                "Budget",
+                lambda a: format_money(a.budget_pence),
+                sort_key=lambda a: a.budget_pence,
+                align_right=True,
+                width=95,
+            ),
+            Column(
+                "Spent",
+                lambda a: format_money(a.spend_pence),
+                sort_key=lambda a: a.spend_pence,
+                align_right=True,
+                width=95,
+            ),
+            Column("Needs", lambda a: f"{a.need_count}", sort_key=lambda a: a.need_count, align_right=True, width=55),
+        ]
+
+    def load_rows(self) -> list[ActionSummary]:
+        self._organisation_filter = None
+        self._organisation_actions = None
+        return self.services.actions.list()
+
+    def prepare_filters(self) -> None:
+        organisation = self.filter_value("organisation") if "organisation" in self.filters else None
+        if organisation == self._organisation_filter and (organisation is None) == (self._organisation_actions is None):
+            return
+        self._organisation_filter = organisation
+        self._organisation_actions = (
+            None
+            if organisation is None
+            else {action.id for action in self.services.actions.list(organisation_id=organisation)}
+        )
+
+    def _theme_ids(self, theme_id: uuid.UUID) -> set[uuid.UUID]:
+        return {theme_id} | {theme.id for theme in self._themes if theme.parent_id == theme_id}
+
+    def matches(self, row: ActionSummary, search: str) -> bool:
+        if (
+            search
+            and search not in row.title.casefold()
+            and search not in row.lead_organisation_name.casefold()
+            and (search not in row.partner_names.casefold())
+        ):
+            return False
+        theme = self.filter_value("theme")
+        if theme is not None and row.theme_id not in self._theme_ids(theme):
+            return False
+        status = self.filter_value("status")
+        if status is not None and row.status != status:
+            return False
+        rag = self.filter_value("rag")
+        if rag is not None and row.rag != rag:
+            return False
+        if self._organisation_actions is not None and row.id not in self._organisation_actions:
+            return False
+        timing = self.filter_value("timing")
+        if timing == "overdue":
+            today: date = self.services.context.today()
+            return row.due_on is not None and row.due_on < today and row.status not in CLOSED_STATUSES
+        if timing == "no_need":
+            return row.need_count == 0
+        return True
+
+    def open_editor(self, row: ActionSummary | None) -> None:
+        current = self.services.actions.get(row.id) if row is not None else None
+        saved = run_dialog(ActionDialog(self.env, current, self))
+        if saved is not None:
+            self.select_where(lambda a: a.id == saved.id)
+
+    def log_progress_on_selected(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) != 1:
+            return
+        try:
+            action = self.services.actions.get(rows[0].id)
+        except Exception as error:
+            show_error(self, error)
+            return
+        run_dialog(LogProgressDialog(self.env, action, self))
+
+    def _update_buttons(self) -> None:
+        super()._update_buttons()
+        if hasattr(self, "log_button"):
+            self.log_button.setEnabled(len(self.table.selectionModel().selectedRows()) == 1)
+
+    def delete_rows(self, rows: list[ActionSummary]) -> None:
+        actions = self.services.actions
+        ids = [row.id for row in rows]
+        state = {"deleted": actions.delete(ids)}
+        push_done(
+            self.env.undo_stack,
+            f"delete action {rows[0].title}" if len(rows) == 1 else f"delete {len(rows)} actions",
+            redo=lambda: state.update(deleted=actions.delete(ids)),
+            undo=lambda: actions.restore(state["deleted"]),
+            parent_widget=self,
+        )

@@ -1,0 +1,236 @@
+"""The coordinator's whole journey: partners, a shared need, a joint action addressing it, progress, finding it
+again, undo and redo, and everything still there after reopening the workspace."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
+
+from locality.app import build_main_window
+from locality.domain.vocabulary import ActionStatus, Rag
+from locality.services.actions import ActionDraft, MilestoneDraft
+from locality.services.needs import NeedDraft, NeedLinkDraft
+from locality.services.organisations import OrganisationDraft
+from locality.ui.actions_page import ActionDialog, LogProgressDialog
+from locality.ui.forms import find_data
+from tests.ui.helpers import answer_message_box, when_dialog_opens
+
+
+@pytest.fixture
+def window(qtbot, workspace_path: Path):  # type: ignore[no-untyped-def]
+    built = build_main_window(str(workspace_path))
+    built.services.context.today = lambda: date(2008, 6, 1)
+    qtbot.addWidget(built)
+    built.show()
+    yield built
+    if built.services is not None:
+        built.close()
+
+
+@pytest.fixture
+def partnership(window):  # type: ignore[no-untyped-def]
+    organisations = window.services.organisations
+    council = organisations.create(OrganisationDraft(name="Westshire County Council"))
+    police = organisations.create(OrganisationDraft(name="Westshire Constabulary"))
+    need = window.services.needs.create(
+        NeedDraft(
+            title="Stronger scrutiny of community safety",
+            organisations=(NeedLinkDraft(council.id), NeedLinkDraft(police.id)),
+        )
+    )
+    return council, police, need
+
+
+def save(dialog: QDialog) -> None:
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+
+
+def test_joint_action_journey_persists(qtbot, window, partnership, workspace_path: Path) -> None:  # type: ignore[no-untyped-def]
+    council, police, need = partnership
+    page = window.show_page("actionsPage")
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, ActionDialog)
+        dialog.title_edit.setText("Joint scrutiny training for councillors and police")
+        dialog.lead.setCurrentIndex(find_data(dialog.lead, council.id))
+        dialog.start_on.set_value(date(2008, 4, 1))
+        dialog.due_on.set_value(date(2009, 3, 31))
+        dialog.status.setCurrentIndex(find_data(dialog.status, ActionStatus.IN_PROGRESS))
+        dialog.budget.setText("£12,500")
+        dialog.partners.add_row({"organisation_id": police.id, "cash_pence": 250_000, "in_kind": "Venue"})
+        for number in range(dialog.needs_list.count()):
+            item = dialog.needs_list.item(number)
+            if item.data(Qt.ItemDataRole.UserRole) == need.id:
+                item.setCheckState(Qt.CheckState.Checked)
+        dialog.milestones.add_row({"title": "Training needs agreed", "due_on": date(2008, 7, 1)})
+        save(dialog)
+
+    failure = when_dialog_opens(fill)
+    page.new_button.click()
+    failure.check()
+
+    [summary] = window.services.actions.list()
+    action = window.services.actions.get(summary.id)
+    assert action.lead_organisation_name == "Westshire County Council"
+    assert [p.organisation_name for p in action.partners] == ["Westshire Constabulary"]
+    assert action.partners[0].cash_pence == 250_000
+    assert action.budget_pence == 1_250_000
+    assert [n.title for n in action.needs] == ["Stronger scrutiny of community safety"]
+    assert [m.title for m in action.milestones] == ["Training needs agreed"]
+    assert window.services.needs.get(need.id).action_count == 1
+    assert page.count_label.text() == "1 action"
+
+    # Log progress from the page.
+    page.table.selectRow(0)
+
+    def log(dialog: QDialog) -> None:
+        assert isinstance(dialog, LogProgressDialog)
+        dialog.percent.setValue(40)
+        dialog.note.setPlainText("Two of five sessions delivered.")
+        save(dialog)
+
+    failure = when_dialog_opens(log)
+    page.log_button.click()
+    failure.check()
+    updated = window.services.actions.get(summary.id)
+    assert updated.percent_complete == 40
+    assert updated.latest_progress_note == "Two of five sessions delivered."
+    history = window.services.progress.history(summary.id)
+    assert history[0].author == window.services.context.user.name
+
+    # Filter and find it.
+    page.set_filter("organisation", police.id)
+    assert page.model.total() == 1, "the police are a partner"
+    page.set_filter("organisation", None)
+    page.search.setText("scrutiny")
+    page.apply_filters()
+    assert page.model.total() == 1
+    page.search.setText("housing")
+    page.apply_filters()
+    assert page.model.total() == 0
+    page.search.clear()
+    page.apply_filters()
+
+    # Undo the progress, then redo it.
+    window.undo_action.trigger()
+    assert window.services.actions.get(summary.id).percent_complete == 0
+    window.redo_action.trigger()
+    assert window.services.actions.get(summary.id).percent_complete == 40
+
+    # Reopen: everything persisted.
+    window.close()
+    reopened = build_main_window(str(workspace_path))
+    qtbot.addWidget(reopened)
+    again = reopened.services.actions.get(summary.id)
+    assert again.percent_complete == 40
+    assert again.partner_names == "Westshire Constabulary"
+    assert reopened.services.needs.get(need.id).is_shared
+    reopened.close()
+
+
+def test_due_before_start_is_shown_beside_the_dates(qtbot, window, partnership) -> None:  # type: ignore[no-untyped-def]
+    dialog = ActionDialog(window.env, None, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.title_edit.setText("Shared revenues and benefits service")
+    dialog.start_on.set_value(date(2008, 9, 1))
+    dialog.due_on.set_value(date(2008, 4, 1))
+    dialog.try_save()
+    assert "due date" in dialog.error_text("due_on").lower()
+    assert window.services.actions.list() == []
+
+
+def test_bad_money_and_bad_partner_rows_are_reported_on_their_tab(qtbot, window, partnership) -> None:  # type: ignore[no-untyped-def]
+    dialog = ActionDialog(window.env, None, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.title_edit.setText("Peer challenge of the partnership")
+    dialog.budget.setText("twelve pounds")
+    dialog.partners.add_row({"organisation_id": partnership[0].id})
+    dialog.partners.add_row({"organisation_id": partnership[0].id})
+    dialog.try_save()
+    assert dialog.error_text("budget_pence")
+    assert window.services.actions.list() == []
+    dialog.budget.setText("£5,000")
+    dialog.try_save()
+    assert dialog.error_text("partners"), "the same partner twice"
+    assert dialog.tabs.currentIndex() == 1, "the partners tab is brought into view"
+
+
+def test_rag_override_without_reason_is_refused_and_reason_shown(qtbot, window, partnership) -> None:  # type: ignore[no-untyped-def]
+    dialog = ActionDialog(window.env, None, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.title_edit.setText("Member development programme")
+    dialog.rag_override.setCurrentIndex(find_data(dialog.rag_override, Rag.RED))
+    dialog.try_save()
+    assert "reason" in dialog.error_text("rag_override_reason").lower()
+
+
+def test_action_dialog_shows_why_it_is_red(qtbot, window, partnership) -> None:  # type: ignore[no-untyped-def]
+    council = partnership[0]
+    created = window.services.actions.create(
+        ActionDraft(
+            title="Leadership academy",
+            lead_organisation_id=council.id,
+            start_on=date(2007, 4, 1),
+            due_on=date(2008, 3, 31),
+            status=ActionStatus.IN_PROGRESS,
+            percent_complete=40,
+            milestones=(MilestoneDraft(title="Cohort one", due_on=date(2008, 1, 1)),),
+        )
+    )
+    dialog = ActionDialog(window.env, window.services.actions.get(created.id), window)
+    qtbot.addWidget(dialog)
+    text = dialog.rag_label.text()
+    assert text.startswith("Red")
+    assert "31/03/2008" in text and "40%" in text
+
+
+def test_delete_action_then_undo(qtbot, window, partnership) -> None:  # type: ignore[no-untyped-def]
+    council, _police, need = partnership
+    window.services.actions.create(
+        ActionDraft(title="Shared HR service", lead_organisation_id=council.id, need_ids=(need.id,))
+    )
+    page = window.show_page("actionsPage")
+    page.refresh()
+    page.table.selectRow(0)
+    answer_message_box(QMessageBox.StandardButton.Yes)
+    page.delete_selected()
+    assert window.services.actions.list() == []
+    assert window.services.needs.get(need.id).action_count == 0
+    window.undo_action.trigger()
+    assert [a.title for a in window.services.actions.list()] == ["Shared HR service"]
+    assert window.services.needs.get(need.id).action_count == 1
+
+
+def test_edit_with_a_new_milestone_undoes_and_redoes(qtbot, window, partnership) -> None:  # type: ignore[no-untyped-def]
+    created = window.services.actions.create(ActionDraft(title="Toolkit for community engagement"))
+    dialog = ActionDialog(window.env, window.services.actions.get(created.id), window)
+    qtbot.addWidget(dialog)
+    dialog.milestones.add_row({"title": "Draft toolkit", "due_on": date(2008, 9, 1)})
+    dialog.try_save()
+    assert [m.title for m in window.services.actions.get(created.id).milestones] == ["Draft toolkit"]
+    window.undo_action.trigger()
+    assert window.services.actions.get(created.id).milestones == ()
+    window.redo_action.trigger()
+    assert [m.title for m in window.services.actions.get(created.id).milestones] == ["Draft toolkit"]
+
+
+def test_overdue_and_no_need_filters(qtbot, window, partnership) -> None:  # type: ignore[no-untyped-def]
+    actions = window.services.actions
+    actions.create(ActionDraft(title="Late action", due_on=date(2008, 1, 1), status=ActionStatus.IN_PROGRESS))
+    actions.create(ActionDraft(title="Future action", due_on=date(2009, 1, 1), need_ids=(partnership[2].id,)))
+    page = window.show_page("actionsPage")
+    page.refresh()
+    page.set_filter("timing", "overdue")
+    assert [a.title for a in page.model.all_rows()] == ["Late action"]
+    page.set_filter("timing", "no_need")
+    assert [a.title for a in page.model.all_rows()] == ["Late action"]
+    page.set_filter("timing", None)
+    page.set_filter("rag", Rag.RED)
+    assert [a.title for a in page.model.all_rows()] == ["Late action"]
