@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -48,6 +48,14 @@ class DateField(QWidget):
             layout.addWidget(clear)
         self.set_value(None)
         self.setFocusProxy(self.edit)
+        self.edit.calendarWidget().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Show and self.value() is None:
+            # An empty date's calendar opens on this month, not on January 1900 (the page only, not a choice).
+            today = QDate.currentDate()
+            self.edit.calendarWidget().setCurrentPage(today.year(), today.month())
+        return super().eventFilter(watched, event)
 
     def value(self) -> date | None:
         current = self.edit.date()
@@ -60,9 +68,7 @@ class DateField(QWidget):
             self.edit.setDate(NO_DATE if self._optional else QDate.currentDate())
         else:
             self.edit.setDate(QDate(value.year, value.month, value.day))
-        if value is None and self._optional:
-            # The calendar opens on today rather than on 1900.
-            self.edit.calendarWidget().setSelectedDate(QDate.currentDate())
+
 
     def setAccessibleName(self, name: str) -> None:  # noqa: N802 - Qt naming
         super().setAccessibleName(name)

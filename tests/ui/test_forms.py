@@ -1,0 +1,44 @@
+"""Form fields: empty dates stay empty, dates show as dd/mm/yyyy, money in £."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from locality.domain.errors import ValidationError
+from locality.ui.forms import DateField, MoneyField
+
+
+def test_an_empty_date_stays_empty(qtbot) -> None:  # type: ignore[no-untyped-def]
+    field = DateField()
+    qtbot.addWidget(field)
+    assert field.value() is None
+    field.show()
+    field.edit.calendarWidget().show()  # opening the calendar must not choose a date
+    assert field.value() is None
+    assert field.edit.text() == "No date"
+
+
+def test_a_date_round_trips_and_shows_day_first(qtbot) -> None:  # type: ignore[no-untyped-def]
+    field = DateField()
+    qtbot.addWidget(field)
+    field.set_value(date(2008, 4, 1))
+    assert field.value() == date(2008, 4, 1)
+    assert field.edit.text() == "01/04/2008"
+    field.set_value(None)
+    assert field.value() is None
+
+
+def test_money_field_reads_pounds_and_pence(qtbot) -> None:  # type: ignore[no-untyped-def]
+    field = MoneyField()
+    qtbot.addWidget(field)
+    field.setText("£12,500.50")
+    assert field.pence() == 1_250_050
+    field.set_pence(99)
+    assert field.text() == "£0.99"
+    field.setText("")
+    assert field.pence() is None
+    field.setText("a lot")
+    with pytest.raises(ValidationError):
+        field.pence("budget_pence")
