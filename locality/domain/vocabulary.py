@@ -94,6 +94,15 @@ class VocabularyKind(StrEnum):
     def label(self) -> str:
         return _KIND_LABELS[self]
 
+    @property
+    def a_label(self) -> str:
+        """The label with its article: "an action type", "a sector"."""
+        return with_article(self.label)
+
+
+def with_article(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
 
 _KIND_LABELS = {
     VocabularyKind.ACTION_TYPE: "action type",

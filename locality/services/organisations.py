@@ -127,6 +127,13 @@ def _validated(unit: UnitOfWork, draft: OrganisationDraft, existing_id: uuid.UUI
         values["contact_email"] = validate_email(draft.contact_email) or ""
     except ValidationError as error:
         errors.update(error.field_errors)
+    for name, label, limit in (
+        ("short_name", "Short name", 60),
+        ("contact_name", "Contact name", 200),
+        ("contact_email", "Contact e-mail", 254),
+    ):
+        if len(str(getattr(draft, name) or "").strip()) > limit:
+            errors[name] = f"{label} is too long; keep it to {limit} characters"
     check_term(unit, VocabularyKind.ORGANISATION_TYPE, draft.type_id, "type_id", errors)
     check_term(unit, VocabularyKind.SECTOR, draft.sector_id, "sector_id", errors)
     if "name" in values:
@@ -170,6 +177,8 @@ class OrganisationService:
 
     def find(self, name: str) -> Organisation | None:
         """The organisation called ``name`` or with that short name, ignoring case and spaces."""
+        if not name.strip():
+            return None
         with self._context.read() as unit:
             found = unit.find_by_name(OrganisationRecord, name) or unit.find_by_name(
                 OrganisationRecord, name, column="short_name"
@@ -218,6 +227,10 @@ class OrganisationService:
                 record = unit.get(OrganisationRecord, organisation_id, include_deleted=True)
                 if record is None or record.deleted_at is None:
                     continue
+                if unit.find_by_name(OrganisationRecord, record.name):
+                    raise DuplicateError(
+                        {"name": f"{record.name} cannot come back: another organisation now has that name"}
+                    )
                 at = record.deleted_at
                 where = {"organisation_id": organisation_id}
                 records.restore(unit, records.deleted_with(unit, NeedOrganisationRecord, where, at))

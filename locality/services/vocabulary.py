@@ -85,7 +85,7 @@ class VocabularyService:
         name = require_text(name, "name", kind.label.capitalize(), max_length=200)
         with self._context.edit("vocabulary_term") as unit:
             if unit.find_by_name(VocabularyTermRecord, name, where={"kind": kind.value}):
-                raise DuplicateError({"name": f'There is already a {kind.label} called "{name}"'})
+                raise DuplicateError({"name": f'There is already {kind.a_label} called "{name}"'})
             order = unit.count(VocabularyTermRecord, {"kind": kind.value})
             record = records.create(
                 unit,
@@ -116,7 +116,13 @@ class VocabularyService:
                     raise ValidationError({"parent_id": "The parent theme does not exist"})
                 if parent.parent_id is not None:
                     raise ValidationError({"parent_id": "Themes have two levels; choose a top-level parent"})
-            order = unit.count(ThemeRecord) * 100
+            # A service area sorts straight after its parent's other children; a new theme after every theme.
+            themes = unit.list(ThemeRecord)
+            if parent_id is not None:
+                family = [t.sort_order for t in themes if t.id == parent_id or t.parent_id == parent_id]
+                order = max(family) + 1
+            else:
+                order = (max((t.sort_order for t in themes), default=0) // 100 + 1) * 100
             record = records.create(
                 unit,
                 ThemeRecord(name=name, parent_id=parent_id, colour=colour, sort_order=order, active=True),
@@ -195,7 +201,7 @@ def check_term(
         return
     record = unit.get(VocabularyTermRecord, term_id)
     if record is None or record.kind != kind.value:
-        errors[field] = f"Choose a {kind.label} from the list"
+        errors[field] = f"Choose {kind.a_label} from the list"
 
 
 def check_theme(unit: UnitOfWork, theme_id: uuid.UUID | None, field: str, errors: dict[str, str]) -> None:

@@ -249,6 +249,7 @@ class ActionDialog(EditDialog):
             self.log_button.setToolTip("Save the action first")
 
     def _add_tab(self, form: ErrorForm, title: str) -> None:
+        form.setRowWrapPolicy(ErrorForm.RowWrapPolicy.WrapAllRows)  # the table gets the tab's full width
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addLayout(form)

@@ -69,7 +69,6 @@ class DateField(QWidget):
         else:
             self.edit.setDate(QDate(value.year, value.month, value.day))
 
-
     def setAccessibleName(self, name: str) -> None:  # noqa: N802 - Qt naming
         super().setAccessibleName(name)
         self.edit.setAccessibleName(name)

@@ -47,9 +47,11 @@ class LinkTable(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader().fontMetrics()
         for number, column in enumerate(self.columns):
-            self.table.setColumnWidth(number, column.width)
-        self.table.setMinimumHeight(120)
+            self.table.setColumnWidth(number, max(column.width, int(header.horizontalAdvance(column.title) * 1.2) + 30))
+        self.table.setMinimumHeight(170)
+        self.table.verticalHeader().setDefaultSectionSize(34)
         layout.addWidget(self.table)
         buttons = QHBoxLayout()
         self.add_button = QPushButton(f"Add {noun}")
@@ -112,6 +114,7 @@ class LinkTable(QWidget):
         self._row_ids.clear()
         for values in rows:
             self.add_row(values)
+        self.table.scrollToTop()
 
     def rows(self) -> list[dict[str, Any]]:
         result = []

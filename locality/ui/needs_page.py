@@ -45,7 +45,7 @@ class NeedDialog(EditDialog):
         super().__init__("Edit need" if need else "New need", parent)
         self.env = env
         self.need = need
-        self.setMinimumWidth(680)
+        self.setMinimumWidth(720)
         self.title_edit = self.form.add_field("title", "&Title:", QLineEdit())
         self.description = self.form.add_field("description", "&Description:", QPlainTextEdit())
         self.description.setTabChangesFocus(True)
@@ -74,13 +74,13 @@ class NeedDialog(EditDialog):
         self.identified_on = self.form.add_field("identified_on", "Identified &on:", DateField())
         self.organisations = LinkTable(
             [
-                LinkColumn("organisation_id", "Organisation", choices=organisation_choices(env), width=260),
+                LinkColumn("organisation_id", "Organisation", choices=organisation_choices(env), width=250),
                 LinkColumn("role", "Role", choices=[(role.value, role) for role in NeedRole], width=110),
                 LinkColumn(
                     "severity",
                     "Severity for them",
                     choices=[("(not set)", None)] + [(p.value, p) for p in Priority],
-                    width=130,
+                    width=150,
                 ),
             ],
             "organisation",

@@ -358,7 +358,7 @@ def _counts(workspace: Workspace) -> tuple[int, int, int]:
             "Give a reason for setting the RAG by hand",
         ),
         ({"theme_id": uuid.uuid4()}, "theme_id", "Choose a theme from the list"),
-        ({"type_id": IDEA}, "type_id", "Choose a action type from the list"),
+        ({"type_id": IDEA}, "type_id", "Choose an action type from the list"),
         ({"provider_id": uuid.uuid4()}, "provider_id", "Choose a support provider from the list"),
         ({"delivery_level_id": PEER_REVIEW}, "delivery_level_id", "Choose a delivery level from the list"),
         ({"lead_organisation_id": uuid.uuid4()}, "lead_organisation_id", "Choose a lead organisation from the list"),
