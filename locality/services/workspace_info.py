@@ -52,9 +52,13 @@ class WorkspaceDetails:
 
     @property
     def plan_period(self) -> str:
-        if not self.plan_start and not self.plan_end:
-            return ""
-        return f"{format_date(self.plan_start)} to {format_date(self.plan_end)}"
+        if self.plan_start and self.plan_end:
+            return f"{format_date(self.plan_start)} to {format_date(self.plan_end)}"
+        if self.plan_start:
+            return f"from {format_date(self.plan_start)}"
+        if self.plan_end:
+            return f"until {format_date(self.plan_end)}"
+        return ""
 
 
 @dataclass(frozen=True)
@@ -109,8 +113,13 @@ class WorkspaceInfoService:
             errors["plan_end"] = "The plan cannot end before it starts"
         with self._context.edit("workspace_meta") as unit:
             meta = unit.meta()
-            records.check_version(meta, expected_version, "workspace's details")
-            if owner_organisation_id is not None and unit.get(OrganisationRecord, owner_organisation_id) is None:
+            records.check_version(meta, expected_version, "workspace", self.details)
+            owner_changed = owner_organisation_id != meta.owner_organisation_id
+            if (
+                owner_changed
+                and owner_organisation_id is not None
+                and unit.get(OrganisationRecord, owner_organisation_id) is None
+            ):
                 errors["owner_organisation_id"] = "Choose an organisation from the list"
             if errors:
                 raise ValidationError(errors)

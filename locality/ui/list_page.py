@@ -60,7 +60,7 @@ class ListPage(QWidget, Generic[Row]):
         self.search.setPlaceholderText(f"Search {self.plural}…")
         self.search.setAccessibleName(f"Search {self.plural}")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(180)
         bar.addWidget(self.search, 2)
         self.filters: dict[str, QComboBox] = {}
         self._filter_choices: dict[str, Any] = {}
@@ -143,7 +143,7 @@ class ListPage(QWidget, Generic[Row]):
         an organisation added a moment ago can be filtered on)."""
         combo = QComboBox()
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(12)
+        combo.setMinimumContentsLength(6)
         combo.setObjectName(f"{key}Filter")
         combo.setAccessibleName(f"Filter by {label.lower()}")
         combo.setProperty("allLabel", f"All {label.lower()}")
