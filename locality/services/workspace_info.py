@@ -155,6 +155,11 @@ class WorkspaceInfoService:
     def save_copy(self, target: str | Path) -> None:
         self._context.workspace.save_copy(Path(target))
 
+    def count(self, entity: str) -> int:
+        """Live records of one entity (a table name such as ``"action"``)."""
+        with self._context.read() as unit:
+            return queries.live_counts(unit, [entity])[entity]
+
     def counts(self) -> list[tuple[str, int]]:
         """Live records per entity, labelled for people."""
         with self._context.read() as unit:

@@ -201,17 +201,15 @@ class ActionDialog(EditDialog):
         self.need_search.setClearButtonEnabled(True)
         self.needs_list = QListWidget()
         self.needs_list.setAccessibleName("Needs this action addresses")
-        for need in env.services.needs.list():
-            item = QListWidgetItem(f"{need.title}  ({need.organisation_names or 'no organisation'})")
-            item.setData(Qt.ItemDataRole.UserRole, need.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.needs_list.addItem(item)
         self.need_search.textChanged.connect(self._filter_needs)
         needs_layout.addWidget(self.need_search)
         needs_layout.addWidget(self.needs_list)
         needs_form.add_field("need_ids", "Needs it addresses (tick):", needs_box)
         self._add_tab(needs_form, "&Needs")
+        # Thousands of needs: the list is filled the first time the tab is opened (or the dialog saved).
+        self._needs_filled = False
+        self._chosen_needs: set[uuid.UUID] = set()
+        self.tabs.currentChanged.connect(lambda index: self._fill_needs() if index == 2 else None)
 
         milestones_form = self.add_form()
         self.milestones = LinkTable(
@@ -260,6 +258,29 @@ class ActionDialog(EditDialog):
         index = self.forms.index(form)
         self.tabs.setCurrentIndex(index)
 
+    def _fill_needs(self) -> None:
+        if self._needs_filled:
+            return
+        self._needs_filled = True
+        self.needs_list.setUpdatesEnabled(False)
+        for need in self.env.services.needs.list():
+            item = QListWidgetItem(f"{need.title}  ({need.organisation_names or 'no organisation'})")
+            item.setData(Qt.ItemDataRole.UserRole, need.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = need.id in self._chosen_needs
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.needs_list.addItem(item)
+        self.needs_list.setUpdatesEnabled(True)
+
+    def chosen_need_ids(self) -> tuple[uuid.UUID, ...]:
+        if not self._needs_filled:
+            return tuple(self._chosen_needs)
+        return tuple(
+            self.needs_list.item(number).data(Qt.ItemDataRole.UserRole)
+            for number in range(self.needs_list.count())
+            if self.needs_list.item(number).checkState() == Qt.CheckState.Checked
+        )
+
     def _filter_needs(self, text: str) -> None:
         wanted = text.strip().casefold()
         for number in range(self.needs_list.count()):
@@ -301,10 +322,10 @@ class ActionDialog(EditDialog):
                 for p in action.partners
             ]
         )
-        chosen = set(action.need_ids)
+        self._chosen_needs = set(action.need_ids)
         for number in range(self.needs_list.count()):
             item = self.needs_list.item(number)
-            checked = item.data(Qt.ItemDataRole.UserRole) in chosen
+            checked = item.data(Qt.ItemDataRole.UserRole) in self._chosen_needs
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         self.milestones.set_rows(
             [{"id": m.id, "title": m.title, "due_on": m.due_on, "done_on": m.done_on} for m in action.milestones]
@@ -359,11 +380,7 @@ class ActionDialog(EditDialog):
         )
         if problems:
             raise ValidationError(problems)
-        need_ids = tuple(
-            self.needs_list.item(number).data(Qt.ItemDataRole.UserRole)
-            for number in range(self.needs_list.count())
-            if self.needs_list.item(number).checkState() == Qt.CheckState.Checked
-        )
+        need_ids = self.chosen_need_ids()
         override = self.rag_override.currentData()
         return ActionDraft(
             title=self.title_edit.text(),
@@ -499,6 +516,9 @@ class ActionsPage(ListPage[ActionSummary]):
             Column("Needs", lambda a: f"{a.need_count}", sort_key=lambda a: a.need_count, align_right=True, width=55),
         ]
 
+    def expected_rows(self) -> int:
+        return self.services.workspace.count("action")
+
     def load_rows(self) -> list[ActionSummary]:
         self._organisation_filter = None
         self._organisation_actions = None
@@ -518,14 +538,10 @@ class ActionsPage(ListPage[ActionSummary]):
     def _theme_ids(self, theme_id: uuid.UUID) -> set[uuid.UUID]:
         return {theme_id} | {theme.id for theme in self._themes if theme.parent_id == theme_id}
 
-    def matches(self, row: ActionSummary, search: str) -> bool:
-        if (
-            search
-            and search not in row.title.casefold()
-            and search not in row.lead_organisation_name.casefold()
-            and (search not in row.partner_names.casefold())
-        ):
-            return False
+    def search_text(self, row: ActionSummary) -> str:
+        return f"{row.title} {row.lead_organisation_name} {row.partner_names}".casefold()
+
+    def matches(self, row: ActionSummary) -> bool:
         theme = self.filter_value("theme")
         if theme is not None and row.theme_id not in self._theme_ids(theme):
             return False

@@ -3,6 +3,7 @@ a sortable table fed on demand, and New / Edit / Delete by button, double-click,
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -27,8 +28,13 @@ from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import find_data
 from locality.ui.table_model import Column, RowTableModel
+from locality.ui.workers import run_in_background
 
 Row = TypeVar("Row")
+
+# A list that took longer than this to load is loaded off the GUI thread next time.
+SLOW_LOAD_SECONDS = 0.1
+BACKGROUND_ROWS = 3000
 
 
 class ListPage(QWidget, Generic[Row]):
@@ -45,9 +51,13 @@ class ListPage(QWidget, Generic[Row]):
         self.env = env
         self.services = env.services
         self._all_rows: list[Row] = []
+        self._haystacks: list[str] = []
         self._loaded = False
         self._stale = True
         self._columns_fitted = False
+        self._loading = False
+        self._load_again = False
+        self._last_load_seconds = 0.0
 
         layout = QVBoxLayout(self)
         heading = QLabel(self.title)
@@ -118,8 +128,8 @@ class ListPage(QWidget, Generic[Row]):
     def load_rows(self) -> list[Row]:
         raise NotImplementedError
 
-    def matches(self, row: Row, search: str) -> bool:
-        """Whether ``row`` passes the search text (already case-folded) and the filter pickers."""
+    def matches(self, row: Row) -> bool:
+        """Whether ``row`` passes the filter pickers (the search box is handled here, with ``search_text``)."""
         raise NotImplementedError
 
     def open_editor(self, row: Row | None) -> None:
@@ -197,14 +207,60 @@ class ListPage(QWidget, Generic[Row]):
         if self.isVisible():
             self.refresh()
 
+    def expected_rows(self) -> int:
+        """A cheap estimate of how many rows ``load_rows`` will return, to decide whether to load in the
+        background the first time."""
+        return 0
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
     def refresh(self) -> None:
-        """Reloads rows from the services (only when shown: a hidden page waits until it is next shown)."""
+        """Reloads rows from the services (only when shown: a hidden page waits until it is next shown).
+
+        A list that loaded quickly last time is reloaded at once; a slow one (thousands of actions) is loaded on
+        a pool thread while the page says "Loading…", so the window never freezes.
+        """
         selected = {getattr(row, "id", None) for row in self.selected_rows()}
-        try:
-            self._all_rows = self.load_rows()
-        except Exception as error:
-            show_error(self, error)
+        slow = self._last_load_seconds > SLOW_LOAD_SECONDS or (
+            self._last_load_seconds == 0 and self.expected_rows() > BACKGROUND_ROWS
+        )
+        if not slow:
+            started = time.perf_counter()
+            try:
+                rows = self.load_rows()
+            except Exception as error:
+                show_error(self, error)
+                return
+            self._last_load_seconds = time.perf_counter() - started
+            self._show_rows(rows, selected)
             return
+        if self._loading:
+            self._load_again = True
+            return
+        self._loading = True
+        self._load_again = False
+        self.count_label.setText(f"Loading {self.plural}…")
+        started = time.perf_counter()
+
+        def done(rows: list[Row]) -> None:
+            self._loading = False
+            self._last_load_seconds = time.perf_counter() - started
+            self._show_rows(rows, selected)
+            if self._load_again:
+                self.refresh()
+
+        def failed(error: BaseException) -> None:
+            self._loading = False
+            self.count_label.setText("")
+            show_error(self, error)
+
+        run_in_background(self.load_rows, done, failed, self)
+
+    def _show_rows(self, rows: list[Row], selected: set[Any]) -> None:
+        self._all_rows = rows
+        self._haystacks = [self.search_text(row) for row in rows]
         self._stale = False
         self._loaded = True
         for key, choices in self._filter_choices.items():
@@ -217,11 +273,20 @@ class ListPage(QWidget, Generic[Row]):
     def prepare_filters(self) -> None:
         """Called before rows are matched, for filters that need a look-up first."""
 
+    def search_text(self, row: Row) -> str:
+        """The text the search box looks in, case-folded; worked out once per load, not on every keystroke."""
+        raise NotImplementedError
+
     def apply_filters(self) -> None:
         self._filter_timer.stop()
         self.prepare_filters()
         search = self.search.text().strip().casefold()
-        rows = [row for row in self._all_rows if self.matches(row, search)]
+        candidates = (
+            [row for row, text in zip(self._all_rows, self._haystacks, strict=True) if search in text]
+            if search
+            else self._all_rows
+        )
+        rows = [row for row in candidates if self.matches(row)]
         self.model.set_rows(rows)
         shown, total = len(rows), len(self._all_rows)
         noun = self.noun if total == 1 else self.plural

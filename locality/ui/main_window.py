@@ -102,6 +102,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or AppSettings()
         self.undo_stack = QUndoStack(self)
         self._bridge = ChangeBridge(self)
+        # Pages hear of a change at once (so a row just saved can be selected); only pages on screen reload,
+        # the others when next shown.
         self._bridge.changed.connect(self._on_changes)
         self.setWindowIcon(icon("locality.svg"))
         self.resize(1280, 800)
@@ -397,10 +399,10 @@ class MainWindow(QMainWindow):
         details = self.services.workspace.details()
         name = details.partnership_name or "New partnership"
         self.setWindowTitle(f"{name} — Locality")
-        counts = dict(self.services.workspace.counts())
+        count = self.services.workspace.count
         self._status.setText(
-            f"{self.services.location}   ·   {counts['organisations']:,} organisations · "
-            f"{counts['needs']:,} needs · {counts['actions']:,} actions"
+            f"{self.services.location}   ·   {count('organisation'):,} organisations · "
+            f"{count('need'):,} needs · {count('action'):,} actions"
         )
 
     # ------------------------------------------------------------------ remembered layout

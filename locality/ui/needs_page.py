@@ -225,6 +225,9 @@ class NeedsPage(ListPage[NeedSummary]):
             ),
         ]
 
+    def expected_rows(self) -> int:
+        return self.services.workspace.count("need")
+
     def load_rows(self) -> list[NeedSummary]:
         self._organisation_filter = None  # links may have changed: look them up again
         return self.services.needs.list()
@@ -242,9 +245,10 @@ class NeedsPage(ListPage[NeedSummary]):
     def _theme_ids(self, theme_id: uuid.UUID) -> set[uuid.UUID]:
         return {theme_id} | {theme.id for theme in self._themes if theme.parent_id == theme_id}
 
-    def matches(self, row: NeedSummary, search: str) -> bool:
-        if search and search not in row.title.casefold() and search not in row.organisation_names.casefold():
-            return False
+    def search_text(self, row: NeedSummary) -> str:
+        return f"{row.title} {row.organisation_names}".casefold()
+
+    def matches(self, row: NeedSummary) -> bool:
         theme = self.filter_value("theme")
         if theme is not None and row.theme_id not in self._theme_ids(theme):
             return False

@@ -142,9 +142,10 @@ class OrganisationsPage(ListPage[Organisation]):
     def load_rows(self) -> list[Organisation]:
         return self.services.organisations.list()
 
-    def matches(self, row: Organisation, search: str) -> bool:
-        if search and search not in row.name.casefold() and search not in row.short_name.casefold():
-            return False
+    def search_text(self, row: Organisation) -> str:
+        return f"{row.name} {row.short_name}".casefold()
+
+    def matches(self, row: Organisation) -> bool:
         kind = self.filter_value("type")
         if kind is not None and row.type_name != kind:
             return False

@@ -32,7 +32,17 @@ class Page(QWidget):
         pass
 
     def on_changes(self, changes: Changes) -> None:
-        if not self.watches or changes.touches(*self.watches):
+        if self.watches and not changes.touches(*self.watches):
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True  # refreshed when next shown
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if getattr(self, "_stale", False):
+            self._stale = False
             self.refresh()
 
 

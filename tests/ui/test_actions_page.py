@@ -62,6 +62,7 @@ def test_joint_action_journey_persists(qtbot, window, partnership, workspace_pat
         dialog.status.setCurrentIndex(find_data(dialog.status, ActionStatus.IN_PROGRESS))
         dialog.budget.setText("£12,500")
         dialog.partners.add_row({"organisation_id": police.id, "cash_pence": 250_000, "in_kind": "Venue"})
+        dialog.tabs.setCurrentIndex(2)  # the needs list is filled when its tab is first opened
         for number in range(dialog.needs_list.count()):
             item = dialog.needs_list.item(number)
             if item.data(Qt.ItemDataRole.UserRole) == need.id:
@@ -234,3 +235,30 @@ def test_overdue_and_no_need_filters(qtbot, window, partnership) -> None:  # typ
     page.set_filter("timing", None)
     page.set_filter("rag", Rag.RED)
     assert [a.title for a in page.model.all_rows()] == ["Late action"]
+
+
+def test_a_slow_list_loads_in_the_background(qtbot, window, partnership) -> None:  # type: ignore[no-untyped-def]
+    window.services.actions.create(ActionDraft(title="Shared procurement service"))
+    page = window.show_page("actionsPage")
+    page._last_load_seconds = 1.0  # as if the last load had taken a second
+    page.refresh()
+    assert page.loading
+    assert page.count_label.text() == "Loading actions…"
+    qtbot.waitUntil(lambda: not page.loading, timeout=5000)
+    assert [a.title for a in page.model.all_rows()] == ["Shared procurement service"]
+    assert page.count_label.text() == "1 action"
+
+
+def test_a_failed_background_load_is_reported(qtbot, window, partnership, shown_warnings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from locality.domain.errors import WorkspaceError
+
+    page = window.show_page("actionsPage")
+
+    def broken(**_filters):  # type: ignore[no-untyped-def]
+        raise WorkspaceError("The workspace is busy in another program, so the change was not saved; try again.")
+
+    monkeypatch.setattr(window.services.actions, "list", broken)
+    page._last_load_seconds = 1.0
+    page.refresh()
+    qtbot.waitUntil(lambda: not page.loading, timeout=5000)
+    assert shown_warnings and "busy in another program" in shown_warnings[0]

@@ -1,0 +1,53 @@
+"""Running slow reads off the GUI thread, so that the window never freezes while a large list loads.
+
+The work runs on a plain Python thread (a QRunnable subclass written in Python has proved fragile under load);
+its result comes back to the GUI thread through a queued Qt signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="locality-worker")
+
+
+class _Outcome(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+_running: set[_Outcome] = set()
+
+
+def run_in_background(
+    work: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None],
+    owner: QObject,
+) -> None:
+    """Runs ``work`` on a worker thread; ``on_done`` or ``on_error`` then runs on ``owner``'s (the GUI) thread."""
+    outcome = _Outcome()
+    outcome.moveToThread(owner.thread())
+    _running.add(outcome)
+
+    def finish(callback: Callable[[Any], None], value: Any) -> None:
+        _running.discard(outcome)
+        callback(value)
+
+    queued = Qt.ConnectionType.QueuedConnection
+    outcome.succeeded.connect(lambda result: finish(on_done, result), queued)
+    outcome.failed.connect(lambda error: finish(on_error, error), queued)
+
+    def job() -> None:
+        try:
+            result = work()
+        except Exception as error:  # handed to the GUI thread, which shows it in one place
+            outcome.failed.emit(error)
+        else:
+            outcome.succeeded.emit(result)
+
+    _executor.submit(job)
