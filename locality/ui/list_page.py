@@ -85,6 +85,7 @@ class ListPage(QWidget, Generic[Row]):
         # Qt's default sort indicator is descending; start A to Z on the first column.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._resort_all)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -259,8 +260,8 @@ class ListPage(QWidget, Generic[Row]):
         run_in_background(self.load_rows, done, failed, self)
 
     def _show_rows(self, rows: list[Row], selected: set[Any]) -> None:
-        self._all_rows = rows
-        self._haystacks = [self.search_text(row) for row in rows]
+        self._all_rows = self.model.sorted_copy(rows)
+        self._haystacks = [self.search_text(row) for row in self._all_rows]
         self._stale = False
         self._loaded = True
         for key, choices in self._filter_choices.items():
@@ -272,6 +273,12 @@ class ListPage(QWidget, Generic[Row]):
 
     def prepare_filters(self) -> None:
         """Called before rows are matched, for filters that need a look-up first."""
+
+    def _resort_all(self, column: int, order: Qt.SortOrder) -> None:
+        """Keeps every loaded row in the shown order, so that filtering never has to sort again."""
+        pairs = dict(zip(map(id, self._all_rows), self._haystacks, strict=True))
+        self._all_rows = self.model.sorted_copy(self._all_rows, column, order)
+        self._haystacks = [pairs[id(row)] for row in self._all_rows]
 
     def search_text(self, row: Row) -> str:
         """The text the search box looks in, case-folded; worked out once per load, not on every keystroke."""
@@ -287,7 +294,7 @@ class ListPage(QWidget, Generic[Row]):
             else self._all_rows
         )
         rows = [row for row in candidates if self.matches(row)]
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, presorted=True)
         shown, total = len(rows), len(self._all_rows)
         noun = self.noun if total == 1 else self.plural
         self.count_label.setText(f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}")

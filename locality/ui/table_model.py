@@ -42,10 +42,12 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
 
     # ------------------------------------------------------------------ rows
 
-    def set_rows(self, rows: Sequence[Row]) -> None:
+    def set_rows(self, rows: Sequence[Row], *, presorted: bool = False) -> None:
+        """Shows ``rows``; ``presorted`` says they are already in the current sort order (see ``sorted_copy``),
+        which spares sorting twenty thousand rows on every keystroke of a search."""
         self.beginResetModel()
         self._rows = list(rows)
-        if self._sort is not None:
+        if self._sort is not None and not presorted:
             self._sort_rows(*self._sort)
         self._loaded = min(BATCH, len(self._rows))
         self.endResetModel()
@@ -124,10 +126,23 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self.endResetModel()
 
     def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        self._rows = self.sorted_copy(self._rows, column, order)
+
+    def sorted_copy(
+        self, rows: Sequence[Row], column: int | None = None, order: Qt.SortOrder | None = None
+    ) -> list[Row]:
+        """``rows`` in the given (or the current) sort order; None sorts last whichever way, so rows without a
+        due date stay at the bottom."""
+        if column is None or order is None:
+            if self._sort is None:
+                return list(rows)
+            column, order = self._sort
+        if not 0 <= column < len(self.columns):
+            return list(rows)
         spec = self.columns[column]
         key = spec.sort_key or (lambda row: spec.text(row).casefold())
-        # None sorts last whichever way: rows without a due date stay at the bottom.
-        present = [row for row in self._rows if key(row) is not None]
-        missing = [row for row in self._rows if key(row) is None]
-        present.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        self._rows = present + missing
+        keyed = [(key(row), number, row) for number, row in enumerate(rows)]
+        present = [item for item in keyed if item[0] is not None]
+        missing = [item[2] for item in keyed if item[0] is None]
+        present.sort(key=lambda item: item[0], reverse=order == Qt.SortOrder.DescendingOrder)
+        return [item[2] for item in present] + missing

@@ -167,3 +167,17 @@ def test_everything_persists_after_reopening(qtbot, workspace_path: Path) -> Non
     second.show()
     assert [row.name for row in page.model.all_rows()] == ["Westshire Youth Service"]
     second.close()
+
+
+def test_filtering_keeps_the_chosen_sort_order(qtbot, window, page) -> None:  # type: ignore[no-untyped-def]
+    for name in ("Westshire Housing Trust", "Eastvale Housing Association", "Westshire Police"):
+        window.services.organisations.create(OrganisationDraft(name=name))
+    page.refresh()
+    page.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    page.search.setText("housing")
+    page.apply_filters()
+    assert [row.name for row in page.model.all_rows()] == ["Westshire Housing Trust", "Eastvale Housing Association"]
+    page.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    page.search.setText("westshire")
+    page.apply_filters()
+    assert [row.name for row in page.model.all_rows()] == ["Westshire Housing Trust", "Westshire Police"]
