@@ -39,7 +39,7 @@ from locality.ui.list_page import ListPage
 from locality.ui.needs_page import organisation_choices, theme_choices
 from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND, rag_style, rag_text
 from locality.ui.table_model import Column
-from locality.ui.undo import push_done
+from locality.ui.undo import push_created, push_deleted, push_done, push_updated
 
 CLOSED_STATUSES = (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
 
@@ -410,29 +410,28 @@ class ActionDialog(EditDialog):
         draft = self.draft()
         if self.action is None:
             created = actions.create(draft)
-            state: dict[str, object] = {}
-            push_done(
+            push_created(
                 self.env.undo_stack,
                 f"add action {created.title}",
-                redo=lambda: actions.restore(state["deleted"]),  # type: ignore[arg-type]
-                undo=lambda: state.update(deleted=actions.delete([created.id])),
-                parent_widget=self.parentWidget(),
+                created.id,
+                actions.delete,
+                actions.restore,
+                self.parentWidget(),
             )
             return created
         before = self.action
         updated = actions.update(before.id, draft, before.version)
-        version = {"now": updated.version}
-
-        def apply(values: ActionDraft) -> None:
-            version["now"] = actions.update(before.id, values, version["now"]).version
-
-        # Undo puts back the milestones as they were; the ones this edit added are left out by their ids.
-        push_done(
+        # Redo uses the saved action's own draft: milestones added by this edit carry their new ids, so undo
+        # removes them and redo brings back those same records.
+        push_updated(
             self.env.undo_stack,
             f"edit action {updated.title}",
-            redo=lambda: apply(updated.as_draft()),
-            undo=lambda: apply(before.as_draft()),
-            parent_widget=self.parentWidget(),
+            before.id,
+            before.as_draft(),
+            updated.as_draft(),
+            updated.version,
+            actions.update,
+            self.parentWidget(),
         )
         return updated
 
@@ -586,11 +585,6 @@ class ActionsPage(ListPage[ActionSummary]):
     def delete_rows(self, rows: list[ActionSummary]) -> None:
         actions = self.services.actions
         ids = [row.id for row in rows]
-        state = {"deleted": actions.delete(ids)}
-        push_done(
-            self.env.undo_stack,
-            f"delete action {rows[0].title}" if len(rows) == 1 else f"delete {len(rows)} actions",
-            redo=lambda: state.update(deleted=actions.delete(ids)),
-            undo=lambda: actions.restore(state["deleted"]),
-            parent_widget=self,
-        )
+        deleted = actions.delete(ids)
+        text = f"delete action {rows[0].title}" if len(rows) == 1 else f"delete {len(rows)} actions"
+        push_deleted(self.env.undo_stack, text, ids, deleted, actions.delete, actions.restore, self)

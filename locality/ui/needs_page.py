@@ -27,7 +27,7 @@ from locality.ui.forms import DateField, select_data
 from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.list_page import ListPage
 from locality.ui.table_model import Column
-from locality.ui.undo import push_done
+from locality.ui.undo import push_created, push_deleted, push_updated
 
 SHARED_BACKGROUND = QColor("#e0f2f1")
 
@@ -155,28 +155,26 @@ class NeedDialog(EditDialog):
         draft = self.draft()
         if self.need is None:
             created = needs.create(draft)
-            state: dict[str, object] = {}
-            push_done(
+            push_created(
                 self.env.undo_stack,
                 f"add need {created.title}",
-                redo=lambda: needs.restore(state["deleted"]),  # type: ignore[arg-type]
-                undo=lambda: state.update(deleted=needs.delete([created.id])),
-                parent_widget=self.parentWidget(),
+                created.id,
+                needs.delete,
+                needs.restore,
+                self.parentWidget(),
             )
             return created
         before = self.need
         updated = needs.update(before.id, draft, before.version)
-        version = {"now": updated.version}
-
-        def apply(values: NeedDraft) -> None:
-            version["now"] = needs.update(before.id, values, version["now"]).version
-
-        push_done(
+        push_updated(
             self.env.undo_stack,
             f"edit need {updated.title}",
-            redo=lambda: apply(draft),
-            undo=lambda: apply(before.as_draft()),
-            parent_widget=self.parentWidget(),
+            before.id,
+            before.as_draft(),
+            draft,
+            updated.version,
+            needs.update,
+            self.parentWidget(),
         )
         return updated
 
@@ -274,14 +272,9 @@ class NeedsPage(ListPage[NeedSummary]):
     def delete_rows(self, rows: list[NeedSummary]) -> None:
         needs = self.services.needs
         ids = [row.id for row in rows]
-        state = {"deleted": needs.delete(ids)}
-        push_done(
-            self.env.undo_stack,
-            f"delete need {rows[0].title}" if len(rows) == 1 else f"delete {len(rows)} needs",
-            redo=lambda: state.update(deleted=needs.delete(ids)),
-            undo=lambda: needs.restore(state["deleted"]),
-            parent_widget=self,
-        )
+        deleted = needs.delete(ids)
+        text = f"delete need {rows[0].title}" if len(rows) == 1 else f"delete {len(rows)} needs"
+        push_deleted(self.env.undo_stack, text, ids, deleted, needs.delete, needs.restore, self)
 
 
 def _priority_rank(row: NeedSummary) -> int | None:

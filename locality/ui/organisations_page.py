@@ -13,7 +13,7 @@ from locality.ui.env import UiEnv
 from locality.ui.forms import select_data
 from locality.ui.list_page import ListPage
 from locality.ui.table_model import Column
-from locality.ui.undo import push_done
+from locality.ui.undo import push_created, push_deleted, push_updated
 
 
 class OrganisationDialog(EditDialog):
@@ -69,28 +69,26 @@ class OrganisationDialog(EditDialog):
         draft = self.draft()
         if self.organisation is None:
             created = organisations.create(draft)
-            undo_state: dict[str, object] = {}
-            push_done(
+            push_created(
                 self.env.undo_stack,
                 f"add {created.name}",
-                redo=lambda: organisations.restore(undo_state["deleted"]),  # type: ignore[arg-type]
-                undo=lambda: undo_state.update(deleted=organisations.delete([created.id])),
-                parent_widget=self.parentWidget(),
+                created.id,
+                organisations.delete,
+                organisations.restore,
+                self.parentWidget(),
             )
             return created
         before = self.organisation
         updated = organisations.update(before.id, draft, before.version)
-        version = {"now": updated.version}
-
-        def apply(values: OrganisationDraft) -> None:
-            version["now"] = organisations.update(before.id, values, version["now"]).version
-
-        push_done(
+        push_updated(
             self.env.undo_stack,
             f"edit {updated.name}",
-            redo=lambda: apply(draft),
-            undo=lambda: apply(before.as_draft()),
-            parent_widget=self.parentWidget(),
+            before.id,
+            before.as_draft(),
+            draft,
+            updated.version,
+            organisations.update,
+            self.parentWidget(),
         )
         return updated
 
@@ -168,12 +166,5 @@ class OrganisationsPage(ListPage[Organisation]):
         organisations = self.services.organisations
         ids = [row.id for row in rows]
         deleted = organisations.delete(ids)
-        state = {"deleted": deleted}
         text = f"delete {rows[0].name}" if len(rows) == 1 else f"delete {len(rows)} organisations"
-        push_done(
-            self.env.undo_stack,
-            text,
-            redo=lambda: state.update(deleted=organisations.delete(ids)),
-            undo=lambda: organisations.restore(state["deleted"]),
-            parent_widget=self,
-        )
+        push_deleted(self.env.undo_stack, text, ids, deleted, organisations.delete, organisations.restore, self)

@@ -9,6 +9,7 @@ command is dropped rather than overwriting their change.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
@@ -56,3 +57,62 @@ def push_done(
 ) -> None:
     """Records an edit that has just been made so that it can be undone and redone."""
     stack.push(ServiceCommand(text, redo, undo, parent_widget))
+
+
+def push_created(
+    stack: QUndoStack,
+    text: str,
+    record_id: object,
+    delete: Callable[[list[Any]], Any],
+    restore: Callable[[Any], object],
+    parent_widget: QWidget | None = None,
+) -> None:
+    """Records the creation of a record: undo deletes it (keeping what ``delete`` returns), redo restores that."""
+    state: dict[str, Any] = {}
+    push_done(
+        stack,
+        text,
+        redo=lambda: restore(state["deleted"]),
+        undo=lambda: state.update(deleted=delete([record_id])),
+        parent_widget=parent_widget,
+    )
+
+
+def push_deleted(
+    stack: QUndoStack,
+    text: str,
+    record_ids: list[Any],
+    deleted: Any,
+    delete: Callable[[list[Any]], Any],
+    restore: Callable[[Any], object],
+    parent_widget: QWidget | None = None,
+) -> None:
+    """Records a delete that has just been made: undo restores the records, redo deletes them again."""
+    state = {"deleted": deleted}
+    push_done(
+        stack,
+        text,
+        redo=lambda: state.update(deleted=delete(record_ids)),
+        undo=lambda: restore(state["deleted"]),
+        parent_widget=parent_widget,
+    )
+
+
+def push_updated(
+    stack: QUndoStack,
+    text: str,
+    record_id: object,
+    before: Any,
+    after: Any,
+    version: int,
+    update: Callable[[Any, Any, int], Any],
+    parent_widget: QWidget | None = None,
+) -> None:
+    """Records an edit: undo saves the ``before`` draft, redo the ``after`` one, each checking the version the
+    previous step left so that a change made meanwhile by someone else is never overwritten."""
+    current = {"version": version}
+
+    def apply(values: Any) -> None:
+        current["version"] = update(record_id, values, current["version"]).version
+
+    push_done(stack, text, redo=lambda: apply(after), undo=lambda: apply(before), parent_widget=parent_widget)
