@@ -11,6 +11,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -134,7 +135,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             if show_progress:
                 print(f"\r{stage}: {done * 100 // max(total, 1)}%   ", end="", file=sys.stderr, flush=True)
 
-        summary = generate_demo(services.context, size=args.size, seed=args.seed, progress=progress)
+        # The demo's plan is moved to run through the current year, so its RAG ratings mean something today.
+        summary = generate_demo(
+            services.context, size=args.size, seed=args.seed, progress=progress, move_to_year_of=date.today()
+        )
         if show_progress:
             print(file=sys.stderr)
     finally:

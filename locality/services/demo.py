@@ -906,6 +906,28 @@ def demo_today(today: date | None) -> date:
     return min(max(today, EARLIEST_TODAY), PLAN_END)
 
 
+_YEAR_IN_TEXT = re.compile(r"\b(200[5-9]|201[0-3])\b")
+
+
+def _moved_value(value: Any, years: int) -> Any:
+    """``value`` moved by whole ``years``: dates and timestamps (29 February becomes 28 February), and the
+    years named in text such as "(CPA 2009)"."""
+    if not years:
+        return value
+    if isinstance(value, (date, datetime)):
+        try:
+            return value.replace(year=value.year + years)
+        except ValueError:  # 29 February in a year without one
+            return value.replace(year=value.year + years, day=28)
+    if isinstance(value, str) and _YEAR_IN_TEXT.search(value):
+        return _YEAR_IN_TEXT.sub(lambda match: str(int(match.group(1)) + years), value)
+    return value
+
+
+def _moved(row: dict[str, Any], years: int) -> dict[str, Any]:
+    return {key: _moved_value(value, years) for key, value in row.items()}
+
+
 def generate_demo(
     context: ServiceContext,
     size: str = "small",
@@ -913,8 +935,13 @@ def generate_demo(
     today: date | None = None,
     progress: ProgressCallback | None = None,
     cancelled: CancelledCallback | None = None,
+    move_to_year_of: date | None = None,
 ) -> DemoSummary:
     """Fills an empty workspace with the Westshire Locality Partnership and returns what was written.
+
+    ``move_to_year_of`` moves the whole calendar (dates, timestamps, and years named in titles) by whole years so
+    that the demo's "today" falls in that date's year: the command line passes the real date, so that a new
+    user sees a plan that is under way now rather than one that ended in 2011.
 
     Refuses (``ValidationError``) a workspace that already has organisations, needs or actions, and an unknown
     size. ``today`` places the demo in the plan period (01/04/2008 to 31/03/2011): progress, spend and
@@ -960,20 +987,24 @@ def generate_demo(
         )
     builder = _Builder(chosen, seed, as_at, vocabulary, progress, cancelled)
     rows = builder.build()
+    years = move_to_year_of.year - as_at.year if move_to_year_of is not None else 0
+    if years:
+        rows = {table: [_moved(row, years) for row in table_rows] for table, table_rows in rows.items()}
     bulk_insert(
         context.workspace,
         rows,
         progress,
         cancelled,
-        stamp=_at(as_at, 17),
+        stamp=_moved_value(_at(as_at, 17), years),
         meta={
             "partnership_name": PARTNERSHIP_NAME,
             "area": AREA,
-            "plan_start": PLAN_START,
-            "plan_end": PLAN_END,
+            "plan_start": _moved_value(PLAN_START, years),
+            "plan_end": _moved_value(PLAN_END, years),
             "owner_organisation_id": builder.owner_id,
         },
     )
+    as_at = _moved_value(as_at, years)
     context.notify(Changes(frozenset([*rows, "workspace_meta"])))
     return DemoSummary(
         size=chosen.name,

@@ -569,3 +569,25 @@ def test_bulk_insert_refuses_unknown_tables_and_columns(make_context: MakeContex
 def test_table_order_puts_parents_before_children() -> None:
     names = [table.name for table in table_order(["progress_update", "action", "organisation"])]
     assert names.index("organisation") < names.index("action") < names.index("progress_update")
+
+
+def test_the_demo_can_be_moved_to_run_through_the_current_year(workspace_path) -> None:  # type: ignore[no-untyped-def]
+    from collections import Counter
+
+    from locality.domain.vocabulary import Rag
+    from locality.services.registry import Services
+
+    now = date(2026, 11, 23)
+    services = Services.open(workspace_path, today=lambda: now)
+    try:
+        summary = generate_demo(services.context, size="small", seed=3, move_to_year_of=now)
+        details = services.workspace.details()
+        assert (details.plan_start, details.plan_end) == (date(2025, 4, 1), date(2028, 3, 31))
+        assert summary.today.year == 2026
+        actions = services.actions.list()
+        assert all(a.start_on is None or a.start_on.year >= 2024 for a in actions)
+        ratings = Counter(a.rag for a in actions if a.rag is not None)
+        assert ratings[Rag.GREEN] + ratings[Rag.AMBER] > ratings[Rag.RED], ratings
+        assert not any("2009" in need.title for need in services.needs.list())
+    finally:
+        services.close()
