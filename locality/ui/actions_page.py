@@ -460,7 +460,7 @@ class ActionsPage(ListPage[ActionSummary]):
         self.add_filter("status", "Statuses", [(status.value, status) for status in ActionStatus])
         self.add_filter("organisation", "Organisations", lambda: organisation_choices(env))
         self.add_filter("rag", "RAG ratings", [(rag.value, rag) for rag in Rag])
-        self.add_filter("timing", "Actions (any timing)", [("Overdue", "overdue"), ("With no need", "no_need")])
+        self.add_filter("timing", "Timings", [("Overdue", "overdue"), ("With no need", "no_need")])
         self._organisation_filter: uuid.UUID | None = None
         self._organisation_actions: set[uuid.UUID] | None = None
         self.log_button = QPushButton("&Log progress…")

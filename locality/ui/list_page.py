@@ -156,8 +156,10 @@ class ListPage(QWidget, Generic[Row]):
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(6)
         combo.setObjectName(f"{key}Filter")
-        combo.setAccessibleName(f"Filter by {label.lower()}")
-        combo.setProperty("allLabel", f"All {label.lower()}")
+        # "RAG ratings" keeps its capitals; "Themes" becomes "All themes".
+        shown = label if label.split()[0].isupper() else label.lower()
+        combo.setAccessibleName(f"Filter by {shown}")
+        combo.setProperty("allLabel", f"All {shown}")
         self._filter_choices[key] = choices
         self.filters[key] = combo
         self._fill_filter(key)
