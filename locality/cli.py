@@ -149,6 +149,43 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from locality.domain.errors import ImportFileError
+    from locality.exchange.importing import check_kind, import_file
+    from locality.exchange.reading import check_file
+    from locality.services.registry import Services
+
+    source = Path(args.file).expanduser()
+    try:
+        check_kind(args.kind)
+        check_file(source)  # a missing or wrong file is refused before any workspace is created
+    except ImportFileError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="locality-dry-run-") as scratch:
+        target = args.db
+        if args.dry_run and "://" not in target and not Path(target).expanduser().exists():
+            # A dry run writes nothing, not even the new workspace: check the rows against an empty one.
+            target = str(Path(scratch) / "dry-run.locality")
+        services = Services.open(target, _user())
+        try:
+            report = import_file(services, args.kind, source, dry_run=args.dry_run)
+        except ImportFileError as error:
+            print(str(error), file=sys.stderr)
+            for line in error.row_errors:
+                print(line, file=sys.stderr)
+            return 1
+        finally:
+            services.close()
+    for line in report.lines():
+        print(line)
+    for warning in report.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
+    return 0
+
+
 def _cmd_not_yet(args: argparse.Namespace) -> int:
     raise CommandError(f"locality {args.command} is not available in this version yet.")
 
@@ -203,7 +240,7 @@ def _run_gui(db: str | None) -> int:
 
 _HANDLERS = {
     "demo": _cmd_demo,
-    "import": _cmd_not_yet,
+    "import": _cmd_import,
     "export": _cmd_not_yet,
     "merge": _cmd_not_yet,
     "check": _cmd_check,

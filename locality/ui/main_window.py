@@ -212,6 +212,8 @@ class MainWindow(QMainWindow):
         self.new_workspace_action = self._action("&New workspace…", self._new_workspace, QKeySequence.StandardKey.New)
         self.open_action = self._action("&Open workspace…", self._open_dialog, QKeySequence.StandardKey.Open)
         self.save_copy_action = self._action("Save a &copy as…", self._save_copy, QKeySequence.StandardKey.SaveAs)
+        self.import_action = self._action("&Import from a spreadsheet…", self._import, "Ctrl+I", "import.svg")
+        self.export_action = self._action("&Export the plan…", self._export, "Ctrl+E", "export.svg")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -236,6 +238,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addAction(self.save_copy_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.identity_action)
         file_menu.addSeparator()
@@ -272,6 +277,9 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.redo_action)
         toolbar.addSeparator()
         toolbar.addAction(self.find_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.import_action)
+        toolbar.addAction(self.export_action)
         self.addToolBar(toolbar)
 
     def _rebuild_recent_menu(self) -> None:
@@ -307,6 +315,20 @@ class MainWindow(QMainWindow):
 
     def _delete(self) -> None:
         self._page_call("delete_selected")
+
+    def _import(self) -> None:
+        from locality.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.env, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.report is not None:
+            self.statusBar().showMessage(" ".join(dialog.report.lines()), 8000)
+
+    def _export(self) -> None:
+        from locality.ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.env, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.written is not None:
+            self.statusBar().showMessage(f"Saved the plan as {dialog.written}", 8000)
 
     def _open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open workspace", self._folder(), WORKSPACE_FILTER)

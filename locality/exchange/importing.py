@@ -1,0 +1,757 @@
+"""Importing organisations, needs, actions or progress updates from a CSV or XLSX file (contract in DESIGN.md).
+
+Columns are matched to ours by their headings, ignoring case, spaces, underscores and hyphens; a column we do not
+read is reported as a warning. Each row's values are read leniently (UK or ISO dates, money with £ and thousands
+separators, lists separated by ``;``) and every organisation, need, action and vocabulary value it names must
+already exist — or, for an organisations file, be created by an earlier row of the same file. A name nobody
+knows is an error for that row (the message lists what is allowed), never a silent creation. A name already
+taken (an organisation, or the title of a need or action) is an error too, so that importing a file twice does
+not double it. A need's organisations are linked as sharing it; an action's funding source gets an allocation of
+the whole budget (a source without a budget is a warning).
+
+All or nothing — how: every row goes through the services' own create calls, and all of those calls run in ONE
+transaction of the workspace. ``_OneTransaction`` is a ``ServiceContext`` whose ``edit`` and ``read`` both
+hand out the unit of work of a single ``workspace.transaction(...)`` opened here, so fresh service objects built
+on it (``OrganisationService(batch)``...) write into that transaction and read what earlier rows wrote. A bad
+row (whether caught while its values are read or by the service's own validation, which runs before the service
+writes anything) is collected as ``row N: reason`` and the import carries on checking the rest; at the end any
+bad row — or a dry run, a preview, a cancel, or any unexpected error — rolls the whole transaction back, so
+nothing is written. Only a clean run commits, and listeners then hear of every entity once.
+
+Row numbers are the spreadsheet's: the header is row 1 and blank rows are skipped but counted.
+"""
+
+from __future__ import annotations
+
+import builtins
+import difflib
+import re
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import TypeVar
+
+from locality.domain.errors import ImportFileError, LocalityError, NotFoundError, ValidationError
+from locality.domain.values import format_date, parse_date, parse_money, validate_percent
+from locality.domain.vocabulary import ActionStatus, NeedStatus, Priority, Rag, VocabularyKind, normalise_name
+from locality.exchange.reading import Cell, Table, column_letter, is_blank, read_table
+from locality.services.actions import ActionDraft, ActionService, PartnerDraft
+from locality.services.context import Changes, ServiceContext, User
+from locality.services.funding import AllocationDraft, FundingService
+from locality.services.needs import NeedDraft, NeedLinkDraft, NeedService
+from locality.services.organisations import OrganisationDraft, OrganisationService
+from locality.services.progress import ProgressDraft, ProgressService
+from locality.services.registry import Services
+from locality.services.vocabulary import VocabularyService, unknown_value_message
+from locality.store import action_queries, need_queries
+from locality.store.models import OrganisationRecord
+from locality.store.unit_of_work import UnitOfWork
+
+E = TypeVar("E", bound=StrEnum)
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+KINDS: dict[str, tuple[str, ...]] = {
+    "organisations": ("name", "short_name", "type", "sector", "contact_name", "contact_email", "notes"),
+    "needs": ("title", "description", "theme", "organisations", "priority", "source", "status", "identified_on"),
+    "actions": (
+        "title",
+        "description",
+        "type",
+        "lead_organisation",
+        "partners",
+        "needs",
+        "provider",
+        "delivery_level",
+        "start",
+        "due",
+        "status",
+        "percent_complete",
+        "budget",
+        "funding_source",
+    ),
+    "progress": ("action", "date", "percent_complete", "status", "rag", "note", "author"),
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "organisations": ("name",),
+    "needs": ("title",),
+    "actions": ("title",),
+    "progress": ("action", "date"),
+}
+LIST_SEPARATOR = ";"
+
+# What each kind creates, as counted in a report: (plural, singular).
+ORGANISATIONS = "organisations"
+NEEDS = "needs"
+ACTIONS = "actions"
+ALLOCATIONS = "funding allocations"
+PROGRESS_UPDATES = "progress updates"
+_SINGULAR = {
+    ORGANISATIONS: "organisation",
+    NEEDS: "need",
+    ACTIONS: "action",
+    ALLOCATIONS: "funding allocation",
+    PROGRESS_UPDATES: "progress update",
+}
+
+_LABELS = {
+    "identified_on": "Identified on",
+    "start": "Start",
+    "due": "Due",
+    "date": "Date",
+    "budget": "Budget",
+    "percent_complete": "Percent complete",
+}
+
+
+class ImportCancelled(LocalityError):
+    """The user cancelled an import; nothing was written."""
+
+    def __init__(self, message: str = "The import was cancelled; nothing was written.") -> None:
+        super().__init__(message)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did (or, in a dry run, would do)."""
+
+    kind: str
+    file_name: str
+    rows_read: int
+    created: dict[str, int] = field(default_factory=dict)  # "organisations" -> 12, in the order created
+    warnings: tuple[str, ...] = ()
+    dry_run: bool = False
+
+    def count(self, label: str) -> int:
+        return self.created.get(label, 0)
+
+    def lines(self) -> builtins.list[str]:
+        """One sentence per kind of record created: "Imported 12 organisations from partners.csv."."""
+        verb = "Would import" if self.dry_run else "Imported"
+        lines = [
+            f"{verb} {count:,} {label if count != 1 else _SINGULAR.get(label, label)} from {self.file_name}."
+            for label, count in self.created.items()
+            if count
+        ]
+        if not lines:
+            lines.append(f"{verb} nothing from {self.file_name}.")
+        if self.dry_run:
+            lines.append("Nothing was written (dry run).")
+        return lines
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What an import of a file would do, for a dialog to show before anything is written."""
+
+    kind: str
+    file_name: str
+    columns: tuple[tuple[str, str | None], ...]  # (the file's heading, our column or None when ignored)
+    rows: tuple[dict[str, str], ...]  # the rows that would be created: our column -> the text in the file
+    row_errors: tuple[str, ...]  # "row N: reason"
+    warnings: tuple[str, ...]
+    rows_read: int
+    created: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.row_errors
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def import_kinds() -> tuple[str, ...]:
+    return tuple(KINDS)
+
+
+def check_kind(kind: str) -> str:
+    """``kind`` as one of ours; ``ImportFileError`` naming the kinds otherwise."""
+    wanted = (kind or "").strip().lower()
+    if wanted not in KINDS:
+        raise ImportFileError(f'"{kind}" is not something Locality imports; use one of: {", ".join(KINDS)}.')
+    return wanted
+
+
+def import_file(
+    services: Services,
+    kind: str,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportReport:
+    """Imports every row of ``path`` as ``kind`` in one transaction, or nothing.
+
+    Raises ``ImportFileError`` for a file that cannot be read or lacks a required column (one sentence), or when
+    any row is bad (``row_errors`` holds each ``row N: reason``); ``ImportCancelled`` when ``cancelled()``
+    answers True. ``progress(done, total)`` is called as rows are checked and written.
+    """
+    outcome = _run(services, check_kind(kind), Path(path), commit=not dry_run, progress=progress, cancelled=cancelled)
+    if outcome.row_errors:
+        count = len(outcome.row_errors)
+        raise ImportFileError(
+            f"{count} {'row' if count == 1 else 'rows'} of {outcome.table.name} cannot be imported; "
+            "nothing was written.",
+            row_errors=outcome.row_errors,
+        )
+    return ImportReport(
+        kind=outcome.kind,
+        file_name=outcome.table.name,
+        rows_read=len(outcome.table.rows),
+        created=dict(outcome.created),
+        warnings=tuple(outcome.warnings),
+        dry_run=dry_run,
+    )
+
+
+def preview(
+    services: Services,
+    kind: str,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportPreview:
+    """What importing ``path`` would do, with nothing written: how its columns match ours, the rows that would
+    be created, and every bad row. A file that cannot be read at all raises ``ImportFileError``."""
+    outcome = _run(services, check_kind(kind), Path(path), commit=False, progress=progress, cancelled=cancelled)
+    return ImportPreview(
+        kind=outcome.kind,
+        file_name=outcome.table.name,
+        columns=tuple(outcome.columns),
+        rows=tuple(outcome.previews),
+        row_errors=tuple(outcome.row_errors),
+        warnings=tuple(outcome.warnings),
+        rows_read=len(outcome.table.rows),
+        created=dict(outcome.created),
+    )
+
+
+# --------------------------------------------------------------------------- one transaction for many calls
+
+
+class _OneTransaction(ServiceContext):
+    """A service context whose every edit and read is the same open unit of work (see the module docstring)."""
+
+    def __init__(self, outer: ServiceContext, unit: UnitOfWork) -> None:
+        super().__init__(outer.workspace, outer.user, outer.today)
+        self.unit = unit
+        self.touched: set[str] = set()
+
+    @contextmanager
+    def edit(self, *entities: str) -> Iterator[UnitOfWork]:
+        yield self.unit
+        self.touched.update(entities)
+
+    @contextmanager
+    def read(self) -> Iterator[UnitOfWork]:
+        yield self.unit
+
+
+class _RollBack(Exception):
+    """Ends the transaction without committing (a dry run, a preview, or bad rows)."""
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def _heading_key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", text).casefold()
+
+
+@dataclass(frozen=True)
+class _Columns:
+    by_index: tuple[str | None, ...]  # our column for each of the file's columns
+    pairs: tuple[tuple[str, str | None], ...]
+    warnings: tuple[str, ...]
+
+
+def _match_columns(kind: str, table: Table) -> _Columns:
+    ours = KINDS[kind]
+    keys = {_heading_key(column): column for column in ours}
+    by_index: list[str | None] = []
+    where: dict[str, list[int]] = {}
+    unknown: list[str] = []
+    for index, heading in enumerate(table.header):
+        column = keys.get(_heading_key(heading)) if heading else None
+        by_index.append(column)
+        if column is not None:
+            where.setdefault(column, []).append(index)
+        elif heading:
+            unknown.append(f'"{heading}"')
+    for column, indexes in where.items():
+        if len(indexes) > 1:
+            letters = " and ".join(column_letter(index) for index in indexes)
+            raise ImportFileError(
+                f'{table.name} has more than one "{column}" column (columns {letters}); keep one and import again.'
+            )
+    missing = [column for column in REQUIRED[kind] if column not in where]
+    if missing:
+        names = " or ".join(f'"{column}"' for column in missing)
+        raise ImportFileError(
+            f"{table.name} has no {names} column, which an import of {kind} needs; "
+            f"its header row should name some of: {', '.join(ours)}."
+        )
+    warnings: list[str] = []
+    if unknown:
+        are = "column is" if len(unknown) == 1 else "columns are"
+        warnings.append(
+            f"The {', '.join(unknown)} {are} not read by an import of {kind} and "
+            f"{'was' if len(unknown) == 1 else 'were'} ignored; the columns read are: {', '.join(ours)}."
+        )
+    width = max((len(row.cells) for row in table.rows), default=0)
+    for index in range(width):
+        heading = table.header[index] if index < len(table.header) else ""
+        if not heading and any(index < len(row.cells) and not is_blank(row.cells[index]) for row in table.rows):
+            warnings.append(f"Column {column_letter(index)} has values but no heading, so it was ignored.")
+    pairs = tuple((heading, column) for heading, column in zip(table.header, by_index, strict=True) if heading)
+    return _Columns(tuple(by_index), pairs, tuple(warnings))
+
+
+# --------------------------------------------------------------------------- what the workspace already holds
+
+
+class _Names:
+    """Names (or titles) to ids, ignoring case and spaces; the first one given wins, as the services' ``find``."""
+
+    def __init__(self, pairs: Sequence[tuple[uuid.UUID, str]] = ()) -> None:
+        self.ids: dict[str, uuid.UUID] = {}
+        self.names: list[str] = []
+        for item_id, name in pairs:
+            self.add(item_id, name)
+
+    def add(self, item_id: uuid.UUID, name: str) -> None:
+        key = normalise_name(name)
+        if key and key not in self.ids:
+            self.ids[key] = item_id
+            self.names.append(name)
+
+    def get(self, name: str) -> uuid.UUID | None:
+        return self.ids.get(normalise_name(name))
+
+    def suggestion(self, name: str) -> str | None:
+        folded = {normalise_name(item): item for item in self.names}
+        close = difflib.get_close_matches(normalise_name(name), list(folded), n=1, cutoff=0.75)
+        return folded[close[0]] if close else None
+
+
+@dataclass
+class _Lookups:
+    organisations: _Names
+    short_names: _Names
+    needs: _Names
+    actions: _Names
+    terms: dict[VocabularyKind, _Names]
+    themes: _Names
+    theme_names: list[str]
+    funding_sources: _Names
+
+
+def _lookups(unit: UnitOfWork, vocabulary: VocabularyService, kind: str) -> _Lookups:
+    organisations = unit.list(OrganisationRecord, order_by=("created_at",))
+    all_themes = vocabulary.themes()
+    themes = _Names()
+    for theme in all_themes:
+        themes.add(theme.id, theme.name)
+        themes.add(theme.id, theme.full_name)
+    return _Lookups(
+        organisations=_Names([(row.id, row.name) for row in organisations]),
+        short_names=_Names([(row.id, row.short_name) for row in organisations if row.short_name]),
+        needs=_Names(need_queries.need_titles(unit)) if kind in ("needs", "actions") else _Names(),
+        actions=_Names(action_queries.action_titles(unit)) if kind in ("actions", "progress") else _Names(),
+        terms={
+            term_kind: _Names([(term.id, term.name) for term in vocabulary.terms(term_kind)])
+            for term_kind in VocabularyKind
+        },
+        themes=themes,
+        theme_names=[theme.name for theme in all_themes],
+        funding_sources=_Names([(source.id, source.name) for source in vocabulary.funding_sources()]),
+    )
+
+
+# --------------------------------------------------------------------------- reading one row's values
+
+
+class _RowReader:
+    """One row's cells by our column, read into values; each problem is kept as a sentence."""
+
+    def __init__(self, values: dict[str, Cell], lookups: _Lookups) -> None:
+        self.values = values
+        self.lookups = lookups
+        self.problems: list[str] = []
+
+    def problem(self, message: str) -> None:
+        message = message.strip()
+        self.problems.append(message if message.endswith((".", "?", "!")) else message + ".")
+
+    def text(self, column: str) -> str:
+        return _text(self.values.get(column)).strip()
+
+    def items(self, column: str) -> list[str]:
+        return [item.strip() for item in self.text(column).split(LIST_SEPARATOR) if item.strip()]
+
+    def date(self, column: str) -> date | None:
+        value = self.values.get(column)
+        if is_blank(value):
+            return None
+        if isinstance(value, date):
+            return value
+        if isinstance(value, (int, float)):
+            self.problem(f'{_LABELS.get(column, column)}: "{_text(value)}" is not a date; use dd/mm/yyyy')
+            return None
+        try:
+            return parse_date(str(value), column)
+        except ValidationError as error:
+            self.problem(f"{_LABELS.get(column, column)}: {error}")
+            return None
+
+    def money(self, column: str) -> int | None:
+        value = self.values.get(column)
+        if is_blank(value):
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            text = str(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        else:
+            text = _text(value)
+        try:
+            return parse_money(text, column)
+        except ValidationError as error:
+            self.problem(f"{_LABELS.get(column, column)}: {error}")
+            return None
+
+    def percent(self, column: str) -> int | None:
+        value = self.values.get(column)
+        if is_blank(value):
+            return None
+        number: int | None = None
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str):
+            text = value.strip().rstrip("%").strip()
+            try:
+                as_float = float(text)
+            except ValueError:
+                as_float = None
+            if as_float is not None and as_float.is_integer():
+                number = int(as_float)
+        if number is None:
+            self.problem(
+                f'{_LABELS.get(column, column)}: "{_text(value).strip()}" is not a whole number between 0 and 100'
+            )
+            return None
+        try:
+            return validate_percent(number, column)
+        except ValidationError as error:
+            self.problem(str(error))
+            return None
+
+    def choice(self, column: str, enum_type: type[E], label: str) -> E | None:
+        text = self.text(column)
+        if not text:
+            return None
+        wanted = _heading_key(text)
+        for member in enum_type:
+            if _heading_key(member.value) == wanted or _heading_key(member.name) == wanted:
+                return member
+        self.problem(unknown_value_message(label, text, [member.value for member in enum_type]))
+        return None
+
+    def term(self, column: str, kind: VocabularyKind) -> uuid.UUID | None:
+        text = self.text(column)
+        if not text:
+            return None
+        names = self.lookups.terms[kind]
+        found = names.get(text)
+        if found is None:
+            self.problem(unknown_value_message(kind.label, text, names.names))
+        return found
+
+    def theme(self, column: str) -> uuid.UUID | None:
+        text = self.text(column)
+        if not text:
+            return None
+        found = self.lookups.themes.get(text)
+        if found is None:
+            self.problem(unknown_value_message("theme", text, self.lookups.theme_names))
+        return found
+
+    def funding_source(self, column: str) -> uuid.UUID | None:
+        text = self.text(column)
+        if not text:
+            return None
+        found = self.lookups.funding_sources.get(text)
+        if found is None:
+            self.problem(unknown_value_message("funding source", text, self.lookups.funding_sources.names))
+        return found
+
+    def organisation(self, name: str) -> uuid.UUID | None:
+        found = self.lookups.organisations.get(name) or self.lookups.short_names.get(name)
+        if found is None:
+            self.problem(
+                _unknown(name, "an organisation", self.lookups.organisations, "add it (or import organisations) first")
+            )
+        return found
+
+    def organisations(self, column: str) -> list[uuid.UUID]:
+        found = [self.organisation(name) for name in self.items(column)]
+        return [item for item in found if item is not None]
+
+    def needs(self, column: str) -> list[uuid.UUID]:
+        found: list[uuid.UUID] = []
+        for title in self.items(column):
+            need_id = self.lookups.needs.get(title)
+            if need_id is None:
+                self.problem(_unknown(title, "a need", self.lookups.needs, "add it (or import needs) first"))
+            else:
+                found.append(need_id)
+        return found
+
+    def action(self, column: str) -> uuid.UUID | None:
+        title = self.text(column)
+        if not title:
+            self.problem("Give the title of the action this update is for")
+            return None
+        found = self.lookups.actions.get(title)
+        if found is None:
+            self.problem(_unknown(title, "an action", self.lookups.actions, "add it (or import actions) first"))
+        return found
+
+
+def _unknown(name: str, what: str, known: _Names, advice: str) -> str:
+    suggestion = known.suggestion(name)
+    hint = f' (did you mean "{suggestion}"?)' if suggestion else ""
+    return f'"{name}" is not {what} in this workspace{hint}; {advice}'
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --------------------------------------------------------------------------- one run over a file
+
+
+@dataclass
+class _Outcome:
+    kind: str
+    table: Table
+    columns: tuple[tuple[str, str | None], ...] = ()
+    previews: list[dict[str, str]] = field(default_factory=list)
+    row_errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, label: str) -> None:
+        self.created[label] = self.created.get(label, 0) + 1
+
+
+class _Importer:
+    """The services of one import, all on the one transaction, and what the file has named so far."""
+
+    def __init__(self, batch: _OneTransaction, kind: str, outcome: _Outcome) -> None:
+        self.batch = batch
+        self.kind = kind
+        self.outcome = outcome
+        self.vocabulary = VocabularyService(batch)
+        self.organisations = OrganisationService(batch)
+        self.needs = NeedService(batch)
+        self.actions = ActionService(batch)
+        self.progress = ProgressService(batch)
+        self.funding = FundingService(batch)
+        self.lookups = _lookups(batch.unit, self.vocabulary, kind)
+        self.earlier_rows: dict[str, int] = {}  # a name or title given in the file -> the row that gave it
+
+    def row(self, number: int, values: dict[str, Cell]) -> None:
+        reader = _RowReader(values, self.lookups)
+        write = getattr(self, f"_{self.kind}")
+        try:
+            write(number, reader)
+        except (ValidationError, NotFoundError) as error:
+            reader.problem(str(error))
+        if reader.problems:
+            self.outcome.row_errors.append(f"row {number}: {' '.join(reader.problems)}")
+        else:
+            shown = {column: _text(values[column]).strip() for column in KINDS[self.kind] if column in values}
+            self.outcome.previews.append(shown)
+
+    def _new_name(self, number: int, reader: _RowReader, name: str, what: str, existing: _Names) -> None:
+        """A row's name or title must be new: not in the workspace, and not on an earlier row of the file."""
+        if not name:
+            return
+        key = normalise_name(name)
+        earlier = self.earlier_rows.get(key)
+        if earlier is not None:
+            reader.problem(f'"{name}" is already on row {earlier} of this file; give each {what} only once')
+        elif existing.get(name) is not None:
+            reader.problem(f'There is already {_article(what)} called "{name}" in this workspace')
+        else:
+            self.earlier_rows[key] = number
+
+    # ------------------------------------------------------------------ one method per kind
+
+    def _organisations(self, number: int, reader: _RowReader) -> None:
+        name = reader.text("name")
+        draft = OrganisationDraft(
+            name=name,
+            short_name=reader.text("short_name"),
+            type_id=reader.term("type", VocabularyKind.ORGANISATION_TYPE),
+            sector_id=reader.term("sector", VocabularyKind.SECTOR),
+            contact_name=reader.text("contact_name"),
+            contact_email=reader.text("contact_email"),
+            notes=reader.text("notes"),
+        )
+        self._new_name(number, reader, name, "organisation", self.lookups.organisations)
+        if reader.problems:
+            return
+        created = self.organisations.create(draft)
+        self.lookups.organisations.add(created.id, created.name)
+        if created.short_name:
+            self.lookups.short_names.add(created.id, created.short_name)
+        self.outcome.count(ORGANISATIONS)
+
+    def _needs(self, number: int, reader: _RowReader) -> None:
+        title = reader.text("title")
+        draft = NeedDraft(
+            title=title,
+            description=reader.text("description"),
+            theme_id=reader.theme("theme"),
+            organisations=tuple(NeedLinkDraft(org_id) for org_id in reader.organisations("organisations")),
+            priority=reader.choice("priority", Priority, "priority"),
+            source_id=reader.term("source", VocabularyKind.NEED_SOURCE),
+            status=reader.choice("status", NeedStatus, "need status") or NeedStatus.IDENTIFIED,
+            identified_on=reader.date("identified_on"),
+        )
+        self._new_name(number, reader, title, "need", self.lookups.needs)
+        if reader.problems:
+            return
+        created = self.needs.create(draft)
+        self.lookups.needs.add(created.id, created.title)
+        self.outcome.count(NEEDS)
+
+    def _actions(self, number: int, reader: _RowReader) -> None:
+        title = reader.text("title")
+        lead = reader.text("lead_organisation")
+        budget = reader.money("budget")
+        source_id = reader.funding_source("funding_source")
+        draft = ActionDraft(
+            title=title,
+            description=reader.text("description"),
+            type_id=reader.term("type", VocabularyKind.ACTION_TYPE),
+            lead_organisation_id=reader.organisation(lead) if lead else None,
+            partners=tuple(PartnerDraft(org_id) for org_id in reader.organisations("partners")),
+            need_ids=tuple(reader.needs("needs")),
+            provider_id=reader.term("provider", VocabularyKind.PROVIDER),
+            delivery_level_id=reader.term("delivery_level", VocabularyKind.DELIVERY_LEVEL),
+            start_on=reader.date("start"),
+            due_on=reader.date("due"),
+            status=reader.choice("status", ActionStatus, "action status") or ActionStatus.PROPOSED,
+            percent_complete=reader.percent("percent_complete") or 0,
+            budget_pence=budget,
+        )
+        self._new_name(number, reader, title, "action", self.lookups.actions)
+        if reader.problems:
+            return
+        created = self.actions.create(draft)
+        self.lookups.actions.add(created.id, created.title)
+        self.outcome.count(ACTIONS)
+        if source_id is not None:
+            if budget:
+                self.funding.create_allocation(AllocationDraft(created.id, source_id, budget))
+                self.outcome.count(ALLOCATIONS)
+            else:
+                self.outcome.warnings.append(
+                    f"Row {number}: the funding source was not recorded, because the action has no budget to "
+                    "allocate from it."
+                )
+
+    def _progress(self, number: int, reader: _RowReader) -> None:
+        author = reader.text("author")
+        action_id = reader.action("action")
+        if is_blank(reader.values.get("date")):
+            reader.problem("Date: enter the date of the update as dd/mm/yyyy, for example 01/04/2008")
+        reported_on = reader.date("date")
+        percent = reader.percent("percent_complete")
+        status = reader.choice("status", ActionStatus, "action status")
+        rag = reader.choice("rag", Rag, "RAG rating")
+        if reader.problems or action_id is None:
+            return
+        draft = ProgressDraft(
+            action_id=action_id,
+            reported_on=reported_on,
+            percent_complete=percent,
+            status=status,
+            rag=rag,
+            note=reader.text("note"),
+        )
+        importer = self.batch.user
+        if author:
+            self.batch.user = User(name=author, organisation="")
+        try:
+            self.progress.log(draft)
+        finally:
+            self.batch.user = importer
+        self.outcome.count(PROGRESS_UPDATES)
+
+
+def _article(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
+def _run(
+    services: Services,
+    kind: str,
+    path: Path,
+    *,
+    commit: bool,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> _Outcome:
+    table = read_table(path)
+    columns = _match_columns(kind, table)
+    outcome = _Outcome(kind, table, columns.pairs, warnings=[*table.warnings, *columns.warnings])
+    context = services.context
+    total = len(table.rows)
+    if progress is not None:
+        progress(0, total)
+    batch: _OneTransaction | None = None
+    try:
+        with context.workspace.transaction(
+            author=context.user.name, author_organisation=context.user.organisation
+        ) as unit:
+            batch = _OneTransaction(context, unit)
+            importer = _Importer(batch, kind, outcome)
+            for done, row in enumerate(table.rows, start=1):
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
+                values = {
+                    column: row.cells[index] if index < len(row.cells) else None
+                    for index, column in enumerate(columns.by_index)
+                    if column is not None
+                }
+                importer.row(row.number, values)
+                if progress is not None:
+                    progress(done, total)
+            if outcome.row_errors or not commit:
+                raise _RollBack()
+    except _RollBack:
+        return outcome
+    if batch is not None:
+        context.notify(Changes(frozenset(batch.touched)))
+    return outcome

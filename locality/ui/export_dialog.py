@@ -1,0 +1,235 @@
+"""File › Export: the joint action plan (or a partner's extract) in Word, PDF, Excel, CSV or HTML, with a preview,
+printing, and the export itself running in the background with progress and Cancel."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from locality.domain.vocabulary import ActionStatus
+from locality.exchange.plan import PlanFilters, build_plan
+from locality.ui.env import UiEnv
+from locality.ui.errors import show_error
+from locality.ui.forms import DateField, ErrorForm
+from locality.ui.long_work import LongWork
+
+FORMATS = (
+    ("Word document (.docx)", "docx"),
+    ("PDF (.pdf)", "pdf"),
+    ("Excel workbook (.xlsx)", "xlsx"),
+    ("CSV, one row per action (.csv)", "csv"),
+    ("Web page (.html)", "html"),
+)
+
+
+def _checklist(items: list[tuple[str, object]], name: str) -> QListWidget:
+    widget = QListWidget()
+    widget.setAccessibleName(name)
+    widget.setMaximumHeight(110)
+    for text, value in items:
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, value)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        widget.addItem(item)
+    return widget
+
+
+def _checked(widget: QListWidget) -> list[object]:
+    return [
+        widget.item(number).data(Qt.ItemDataRole.UserRole)
+        for number in range(widget.count())
+        if widget.item(number).checkState() == Qt.CheckState.Checked
+    ]
+
+
+class ExportDialog(QDialog):
+    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.env = env
+        self.setWindowTitle("Export the joint action plan")
+        self.setMinimumSize(900, 640)
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
+        self.form = ErrorForm()
+        self.format = self.form.add_field("format", "&Format:", QComboBox())
+        for text, value in FORMATS:
+            self.format.addItem(text, value)
+        self.organisations = self.form.add_field(
+            "organisations",
+            "&Organisations (a partner's extract):",
+            _checklist([(name, name) for _id, name in env.services.organisations.names()], "Organisations"),
+        )
+        self.theme = self.form.add_field("theme", "&Theme:", QComboBox())
+        self.theme.addItem("All themes", None)
+        for theme in env.services.vocabulary.themes():
+            self.theme.addItem(("    " if theme.parent_id else "") + theme.name, theme.name)
+        self.statuses = self.form.add_field(
+            "statuses", "&Statuses:", _checklist([(s.value, s) for s in ActionStatus], "Statuses")
+        )
+        self.period_start = self.form.add_field("period_start", "Period &from:", DateField())
+        self.period_end = self.form.add_field("period_end", "Period &to:", DateField())
+        self.confidential = self.form.add_field(
+            "include_confidential", "", QCheckBox("&Include confidential notes and contact details")
+        )
+        target_row = QWidget()
+        row = QHBoxLayout(target_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.target = QLineEdit()
+        self.target.setAccessibleName("File to write")
+        browse = QPushButton("&Browse…")
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.target, 1)
+        row.addWidget(browse)
+        self.form.add_field("target", "&Save as:", target_row)
+        left.addLayout(self.form)
+        left.addWidget(self.form.general_error)
+        buttons = QHBoxLayout()
+        self.preview_button = QPushButton("Pre&view")
+        self.print_button = QPushButton("&Print…")
+        self.print_preview_button = QPushButton("Print pre&view…")
+        for button in (self.preview_button, self.print_button, self.print_preview_button):
+            buttons.addWidget(button)
+        left.addLayout(buttons)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = self.buttons.addButton("&Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.rejected.connect(self.reject)
+        self.export_button.clicked.connect(self.export)
+        left.addStretch(1)
+        left.addWidget(self.buttons)
+        layout.addLayout(left, 2)
+        self.preview = QTextBrowser()
+        self.preview.setAccessibleName("Preview of the plan")
+        self.preview.setPlaceholderText("Choose Preview to see the plan as it will be exported.")
+        layout.addWidget(self.preview, 3)
+        self.preview_button.clicked.connect(self.show_preview)
+        self.print_button.clicked.connect(self.print_plan)
+        self.print_preview_button.clicked.connect(self.print_preview)
+        self.format.currentIndexChanged.connect(self._suggest_name)
+        self._suggest_name()
+        self.work: LongWork | None = None
+        self.written: Path | None = None
+
+    # ------------------------------------------------------------------ choices
+
+    def filters(self) -> PlanFilters:
+        return PlanFilters(
+            organisations=tuple(str(name) for name in _checked(self.organisations)),
+            theme=self.theme.currentData(),
+            statuses=tuple(ActionStatus(status) for status in _checked(self.statuses)),
+            period_start=self.period_start.value(),
+            period_end=self.period_end.value(),
+            include_confidential=self.confidential.isChecked(),
+        )
+
+    def _suggest_name(self) -> None:
+        workspace = self.env.services.context.workspace.path
+        folder = workspace.parent if workspace is not None else Path.home()
+        current = Path(self.target.text()) if self.target.text() else folder / "joint-action-plan.docx"
+        self.target.setText(str(current.with_suffix("." + str(self.format.currentData()))))
+
+    def _browse(self) -> None:
+        suffix = str(self.format.currentData())
+        path, _ = QFileDialog.getSaveFileName(self, "Save the plan as", self.target.text(), f"*.{suffix}")
+        if path:
+            self.target.setText(path if path.endswith("." + suffix) else f"{path}.{suffix}")
+
+    # ------------------------------------------------------------------ preview and print
+
+    def plan_html(self) -> str:
+        from locality.exchange.render_html import render_html
+
+        plan = build_plan(self.env.services, self.filters())
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "preview.html"
+            render_html(plan, target)
+            return target.read_text(encoding="utf-8")
+
+    def show_preview(self) -> None:
+        try:
+            self.preview.setHtml(self.plan_html())
+        except Exception as error:
+            show_error(self, error, "Preview")
+
+    def _document(self) -> QTextDocument | None:
+        try:
+            document = QTextDocument(self)
+            document.setHtml(self.plan_html())
+            return document
+        except Exception as error:
+            show_error(self, error, "Print")
+            return None
+
+    def print_plan(self) -> None:
+        document = self._document()
+        if document is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
+            document.print_(printer)
+
+    def print_preview(self) -> None:
+        document = self._document()
+        if document is None:
+            return
+        dialog = QPrintPreviewDialog(self)
+        dialog.paintRequested.connect(document.print_)
+        dialog.exec()
+
+    # ------------------------------------------------------------------ export
+
+    def export(self) -> None:
+        from locality.exchange.export import export_plan
+
+        self.form.clear_errors()
+        text = self.target.text().strip()
+        if not text:
+            self.form.show_errors({"target": "Choose where to save the plan"})
+            return
+        target = Path(text).expanduser()
+        if not target.parent.is_dir():
+            self.form.show_errors({"target": f"The folder {target.parent} does not exist"})
+            return
+        fmt = str(self.format.currentData())
+        filters = self.filters()
+        services = self.env.services
+        self.work = LongWork(self, "Export", f"Writing {target.name}…")
+        self.work.start(
+            lambda progress, cancelled: export_plan(
+                services, fmt, target, filters, progress=progress, cancelled=cancelled
+            ),
+            lambda _result: self._exported(target),
+        )
+
+    def _exported(self, target: Path) -> None:
+        self.written = target
+        answer = QMessageBox.question(
+            self,
+            "Export",
+            f"The plan was saved as {target.name}. Open it now?",
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
+            QMessageBox.StandardButton.Close,
+        )
+        if answer == QMessageBox.StandardButton.Open:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+        self.accept()
