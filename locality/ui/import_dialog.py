@@ -77,6 +77,7 @@ class ImportDialog(QDialog):
         self.errors = QListWidget()
         self.errors.setAccessibleName("Rows that cannot be imported")
         self.errors.setStyleSheet(ERROR_STYLE)
+        self.errors.setWordWrap(True)
         layout.addWidget(self.errors, 1)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -142,7 +143,7 @@ class ImportDialog(QDialog):
             self.mapping.setItem(number, 1, QTableWidgetItem(ours or "(ignored)"))
         keys = [ours for _heading, ours in checked.columns if ours]
         self.rows.setColumnCount(len(keys))
-        self.rows.setHorizontalHeaderLabels(keys)
+        self.rows.setHorizontalHeaderLabels([key.replace("_", " ").capitalize() for key in keys])
         shown = checked.rows[:500]
         self.rows.setRowCount(len(shown))
         for number, values in enumerate(shown):
@@ -151,6 +152,8 @@ class ImportDialog(QDialog):
         self.errors.clear()
         for line in (*checked.row_errors, *checked.warnings):
             self.errors.addItem(line)
+        self.mapping.resizeColumnsToContents()
+        self.rows.resizeColumnsToContents()
         if checked.ok:
             would = ", ".join(f"{count:,} {label}" for label, count in checked.created.items() if count)
             self.summary.setText(
