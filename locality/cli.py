@@ -186,6 +186,43 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from locality.domain.vocabulary import ActionStatus, parse_enum
+    from locality.exchange.export import export_plan
+    from locality.exchange.plan import PlanFilters
+    from locality.services.registry import Services
+
+    statuses: list[ActionStatus] = []
+    for text in args.status:
+        try:
+            statuses.append(parse_enum(ActionStatus, text))
+        except ValueError:
+            allowed = ", ".join(status.value for status in ActionStatus)
+            raise CommandError(f'"{text.strip()}" is not an action status; use one of: {allowed}.') from None
+    filters = PlanFilters(
+        organisations=tuple(args.organisation),
+        theme=args.theme,
+        statuses=tuple(dict.fromkeys(statuses)),
+        include_confidential=args.include_confidential,
+    )
+    services = Services.open(_existing_db(args.db), create_missing=False, read_only=True)
+    try:
+        show_progress = sys.stderr.isatty()
+
+        def progress(done: int, total: int) -> None:
+            if show_progress:
+                print(f"\rExporting: {done * 100 // max(total, 1)}%   ", end="", file=sys.stderr, flush=True)
+
+        plan = export_plan(services, args.format, Path(args.out).expanduser(), filters, progress=progress)
+        if show_progress:
+            print(file=sys.stderr)
+    finally:
+        services.close()
+    count = len(plan.actions)
+    print(f"Wrote the joint action plan ({count} action{'' if count == 1 else 's'}) to {args.out}.")
+    return 0
+
+
 def _cmd_not_yet(args: argparse.Namespace) -> int:
     raise CommandError(f"locality {args.command} is not available in this version yet.")
 
@@ -241,7 +278,7 @@ def _run_gui(db: str | None) -> int:
 _HANDLERS = {
     "demo": _cmd_demo,
     "import": _cmd_import,
-    "export": _cmd_not_yet,
+    "export": _cmd_export,
     "merge": _cmd_not_yet,
     "check": _cmd_check,
     "upgrade": _cmd_upgrade,

@@ -145,7 +145,6 @@ def test_upgrade_of_a_current_workspace_says_nothing_to_do(data_dir: Path, works
 @pytest.mark.parametrize(
     "args",
     [
-        ["export", "--format", "pdf", "--out", "plan.pdf"],
         ["merge", "--from", "laptop.locality"],
     ],
 )

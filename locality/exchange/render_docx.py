@@ -1,0 +1,644 @@
+"""The joint action plan as a Word document (DOCX), for the partnership board.
+
+The cover fills the first page; then one heading per section in the order of the plan, the wide tables (actions,
+milestones, indicators) in a landscape section, and the sign-off block at the end. Every table's header row is
+marked to repeat at the top of each page, and the RAG is the word itself in a cell shaded in its colour, so it
+reads the same printed in black and white. The footer says "Page N of M".
+
+python-docx builds the document, but not the rows of the tables: adding rows through it costs about a
+millisecond each, and a large plan has 70,000. Each table is a placeholder paragraph until the document is saved;
+its rows are then written as WordprocessingML text (every piece of user text escaped) straight into the package.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Mm, Pt, Twips
+from docx.text.paragraph import Paragraph
+
+from locality.domain.values import format_date, format_money
+from locality.exchange.plan import (
+    Cancelled,
+    Plan,
+    PlanAction,
+    PlanIndicator,
+    PlanMilestone,
+    PlanNeed,
+    Progress,
+    check_cancelled,
+)
+from locality.files import atomic_path
+
+__all__ = ["render_docx"]
+
+A4_SHORT = Mm(210)
+A4_LONG = Mm(297)
+PORTRAIT_MARGIN = Mm(20)
+LANDSCAPE_MARGIN = Mm(15)
+# Widths available for a table, in twentieths of a point.
+PORTRAIT_WIDTH = int((A4_SHORT - 2 * PORTRAIT_MARGIN) / Twips(1))
+LANDSCAPE_WIDTH = int((A4_LONG - 2 * LANDSCAPE_MARGIN) / Twips(1))
+
+TABLE_STYLE = "Table text"
+TABLE_STYLE_ID = "TableText"
+HEADER_FILL = "D9D9D9"
+# Tints dark enough to tell apart, light enough for black text; the word in the cell is what counts.
+RAG_FILLS = {"Red": "E57373", "Amber": "FFC04D", "Green": "81C784"}
+OVERDUE_FILL = RAG_FILLS["Red"]
+
+CONFIDENTIAL_IN = "Includes confidential notes and contact details"
+CONFIDENTIAL_OUT = "Confidential notes and personal contact details are left out"
+
+_TICK_ROWS = 500  # rows between progress reports and cancel checks
+# Marks where a table goes until the document is saved; the token is random for each document, so no text in
+# the plan can pass for a placeholder.
+_PLACEHOLDER = "LOCALITY-TABLE-{token}-{number}"
+# Characters XML 1.0 cannot hold at all (python-docx would refuse them; Word would refuse the file).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _text(text: str) -> str:
+    """``text`` with the characters a Word document cannot hold taken out."""
+    return _NOT_XML.sub("", text)
+
+
+# --- progress and cancel ---------------------------------------------------------------------------------
+
+
+class _Ticker:
+    """Reports progress as ``(done, total)`` and stops the export when ``cancelled()`` says so."""
+
+    def __init__(self, progress: Progress | None, cancelled: Cancelled | None, total: int) -> None:
+        self.progress = progress
+        self.cancelled = cancelled
+        self.total = max(total, 1)
+        self.done = 0
+
+    def advance(self, steps: int) -> None:
+        check_cancelled(self.cancelled)
+        self.done = min(self.done + steps, self.total)
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+# --- tables ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Column:
+    heading: str
+    weight: float  # share of the table's width
+    right: bool = False  # numbers and money
+
+
+def _paragraphs(text: str, right: bool, bold: bool = False) -> str:
+    """A cell's text as WordprocessingML paragraphs, one a line; always at least one (a cell needs one)."""
+    alignment = '<w:jc w:val="right"/>' if right else ""
+    style = f'<w:pPr><w:pStyle w:val="{TABLE_STYLE_ID}"/>{alignment}</w:pPr>'
+    run_properties = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    if not text:
+        return f"<w:p>{style}</w:p>"
+    return "".join(
+        f'<w:p>{style}<w:r>{run_properties}<w:t xml:space="preserve">{xml_escape(line)}</w:t></w:r></w:p>'
+        for line in _text(text).split("\n")
+    )
+
+
+@dataclass(frozen=True)
+class _Table:
+    columns: Sequence[_Column]
+    rows: Sequence[Sequence[str]]
+    width: int  # twips
+    shades: Sequence[str | None] | None = None
+    shaded_column: int | None = None
+    header: bool = True
+    row_height: int = 0  # twips, at least; 0 for as tall as the text
+
+
+def _table_xml(table: _Table, ticker: _Ticker) -> Iterator[str]:
+    """A whole table as WordprocessingML, in pieces: fixed column widths, the header row repeated on each page."""
+    columns = table.columns
+    total_weight = sum(column.weight for column in columns)
+    widths = [int(table.width * column.weight / total_weight) for column in columns]
+    cell_starts = [f'<w:tc><w:tcPr><w:tcW w:w="{cell_width}" w:type="dxa"/>' for cell_width in widths]
+    plain = [f"{start}</w:tcPr>" for start in cell_starts]
+    parts = [
+        "<w:tbl><w:tblPr>"
+        '<w:tblStyle w:val="TableGrid"/>'
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+        '<w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="1" w:noVBand="1"/>'
+        "</w:tblPr><w:tblGrid>",
+        *(f'<w:gridCol w:w="{cell_width}"/>' for cell_width in widths),
+        "</w:tblGrid>",
+    ]
+    if table.header:
+        parts.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
+        for heading, start in zip(columns, cell_starts, strict=True):
+            parts.append(f'{start}<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/></w:tcPr>')
+            parts.append(_paragraphs(heading.heading, heading.right, bold=True))
+            parts.append("</w:tc>")
+        parts.append("</w:tr>")
+    row_start = "<w:tr>"
+    if table.row_height:
+        row_start = f'<w:tr><w:trPr><w:trHeight w:val="{table.row_height}" w:hRule="atLeast"/></w:trPr>'
+    right = [column.right for column in columns]
+    shades = table.shades
+    shaded_column = table.shaded_column
+    paragraphs: dict[tuple[str, bool], str] = {}
+    for index, row in enumerate(table.rows):
+        if index % _TICK_ROWS == 0 and index:
+            yield "".join(parts)
+            parts = []
+            ticker.advance(_TICK_ROWS)
+        parts.append(row_start)
+        shade = shades[index] if shades is not None else None
+        for column, text in enumerate(row):
+            if shade is not None and column == shaded_column:
+                parts.append(f'{cell_starts[column]}<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/></w:tcPr>')
+            else:
+                parts.append(plain[column])
+            key = (text, right[column])
+            cell = paragraphs.get(key)
+            if cell is None:
+                cell = paragraphs[key] = _paragraphs(text, right[column])
+            parts.append(cell)
+            parts.append("</w:tc>")
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    yield "".join(parts)
+    count = len(table.rows)
+    ticker.advance(count - (count - 1) // _TICK_ROWS * _TICK_ROWS if count else 0)
+
+
+def _save(document: DocumentObject, token: str, tables: list[_Table], target: Path, ticker: _Ticker) -> None:
+    """Save ``document`` to ``target``, each placeholder paragraph in its body replaced by its table's rows.
+
+    The tables are streamed straight into the compressed package: parsing 70,000 rows into python-docx's tree
+    and moving them into the document took lxml twenty seconds.
+    """
+    # The whole paragraph holding a placeholder, as python-docx writes it.
+    placeholder = re.compile(
+        r"<w:p>(?:(?!</w:p>).)*?" + re.escape(_PLACEHOLDER.format(token=token, number="")) + r"(?P<number>[0-9]+)"
+        r"(?:(?!</w:p>).)*</w:p>",
+        re.DOTALL,
+    )
+    package = io.BytesIO()
+    document.save(package)
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as written:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename != "word/document.xml":
+                written.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+                continue
+            xml = data.decode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            placed = 0
+            with written.open(entry, "w", force_zip64=True) as stream:
+                position = 0
+                for match in placeholder.finditer(xml):
+                    stream.write(xml[position : match.start()].encode("utf-8"))
+                    for chunk in _table_xml(tables[int(match["number"])], ticker):
+                        stream.write(chunk.encode("utf-8"))
+                    position = match.end()
+                    placed += 1
+                stream.write(xml[position:].encode("utf-8"))
+            if placed != len(tables):  # pragma: no cover - python-docx changed how it writes paragraphs
+                raise RuntimeError(f"Only {placed} of the {len(tables)} tables found their place in the document.")
+
+
+# --- the document ----------------------------------------------------------------------------------------
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _percent(value: int | None) -> str:
+    return "" if value is None else f"{value}%"
+
+
+class _Writer:
+    def __init__(self, plan: Plan, ticker: _Ticker) -> None:
+        self.plan = plan
+        self.ticker = ticker
+        self.document: DocumentObject = Document()
+        self.width = PORTRAIT_WIDTH
+        self.tables: list[_Table] = []
+        self.token = secrets.token_hex(8)  # marks the placeholders; user text cannot guess it
+        self._set_up()
+
+    # -- set-up: page, styles, footer
+
+    def _set_up(self) -> None:
+        document = self.document
+        section = document.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = A4_SHORT, A4_LONG
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, PORTRAIT_MARGIN)
+        styles = document.styles
+        styles["Normal"].font.size = Pt(10)
+        table_text = styles.add_style(TABLE_STYLE, 1)  # a paragraph style
+        table_text.style_id = TABLE_STYLE_ID  # the cells written as text name it by this id
+        table_text.base_style = styles["Normal"]
+        table_text.font.size = Pt(8)
+        table_text.paragraph_format.space_before = Pt(0)
+        table_text.paragraph_format.space_after = Pt(0)
+        table_text.paragraph_format.line_spacing = 1.0
+        for name in ("Heading 1", "Heading 2"):
+            styles[name].paragraph_format.keep_with_next = True
+        # The template's footer style has Letter-size tab stops that would catch the tab before "Page N of M".
+        styles["Footer"].paragraph_format.tab_stops.clear_all()
+        properties = document.core_properties
+        partnership = _text(self.plan.partnership)
+        properties.title = f"Joint action plan – {partnership}" if partnership else "Joint action plan"
+        properties.subject = "Joint action plan"
+        properties.author = partnership or "Locality"
+        properties.last_modified_by = "Locality"
+        properties.comments = ""
+        properties.created = properties.modified = datetime.combine(self.plan.generated_on, time(), tzinfo=UTC)
+        self._footer()
+
+    def _footer(self) -> None:
+        """The footer of the latest section: the plan's name, then "Page N of M" at the right margin."""
+        section = self.document.sections[-1]
+        section.footer.is_linked_to_previous = False
+        paragraph = section.footer.paragraphs[0]
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Twips(self.width), WD_TAB_ALIGNMENT.RIGHT)
+        label = f"Joint action plan – {self.plan.partnership}" if self.plan.partnership else "Joint action plan"
+        paragraph.add_run(_text(label) + "\tPage ")
+        paragraph._p.append(_field("PAGE", "1"))
+        paragraph.add_run(" of ")
+        paragraph._p.append(_field("NUMPAGES", "1"))
+        for run in paragraph.runs:
+            run.font.size = Pt(8)
+
+    # -- building blocks
+
+    def heading(self, text: str, level: int) -> Paragraph:
+        return self.document.add_heading(_text(text), level)
+
+    def paragraph(self, text: str, *, bold: bool = False, style: str | None = None) -> Paragraph:
+        paragraph = self.document.add_paragraph(style=style)
+        run = paragraph.add_run(_text(text))
+        run.bold = bold or None
+        return paragraph
+
+    def page_break(self) -> None:
+        self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def new_section(self, landscape: bool) -> None:
+        section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        if landscape:
+            section.page_width, section.page_height = A4_LONG, A4_SHORT
+            margin = LANDSCAPE_MARGIN
+            self.width = LANDSCAPE_WIDTH
+        else:
+            section.page_width, section.page_height = A4_SHORT, A4_LONG
+            margin = PORTRAIT_MARGIN
+            self.width = PORTRAIT_WIDTH
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, margin)
+        self._footer()
+
+    def table(
+        self,
+        columns: Sequence[_Column],
+        rows: Sequence[Sequence[str]],
+        *,
+        width: float = 1.0,
+        shades: Sequence[str | None] | None = None,
+        shaded_column: int | None = None,
+        header: bool = True,
+        row_height: int = 0,
+    ) -> None:
+        """A table here: a placeholder paragraph now, its rows written when the document is saved."""
+        self.document.add_paragraph(_PLACEHOLDER.format(token=self.token, number=len(self.tables)))
+        self.tables.append(
+            _Table(columns, rows, int(self.width * width), shades, shaded_column, header=header, row_height=row_height)
+        )
+        # A paragraph after each table keeps two tables in a row from merging into one.
+        self.document.add_paragraph(style=TABLE_STYLE)
+
+    # -- the sections
+
+    def write(self) -> DocumentObject:
+        self.cover()
+        self.page_break()
+        self.summary()
+        self.page_break()
+        self.needs()
+        self.new_section(landscape=True)
+        self.actions()
+        self.page_break()
+        self.milestones()
+        self.page_break()
+        self.indicators()
+        self.new_section(landscape=False)
+        self.sign_off()
+        return self.document
+
+    def cover(self) -> None:
+        plan = self.plan
+        for _ in range(3):
+            self.document.add_paragraph()
+        self.document.add_heading("Joint action plan", 0)
+        if plan.partnership:
+            self.paragraph(plan.partnership, style="Subtitle")
+        if plan.area:
+            self.paragraph(plan.area)
+        if plan.period:
+            self.paragraph(f"Plan period: {plan.period}")
+        self.paragraph(f"Produced on {format_date(plan.generated_on)}")
+        self.document.add_paragraph()
+        self.paragraph("Filters used", bold=True)
+        for line in plan.filters or ("All actions",):
+            self.paragraph(line)
+        self.document.add_paragraph()
+        self.paragraph(CONFIDENTIAL_IN if plan.confidential_included else CONFIDENTIAL_OUT, bold=True)
+
+    def summary(self) -> None:
+        summary = self.plan.summary
+        self.heading("Summary", 1)
+        key_figures = [
+            ("Actions in the plan", f"{summary.actions_total:,}"),
+            ("Needs in the plan", f"{summary.needs_total:,}"),
+            ("Needs shared by two or more organisations", f"{summary.shared_needs:,}"),
+            ("Total budget", format_money(summary.budget_pence)),
+            ("Total spend", format_money(summary.spend_pence)),
+        ]
+        self.table([_Column("Figure", 3), _Column("Value", 1, right=True)], key_figures, width=0.7)
+        self.heading("Actions by status", 2)
+        self.table(
+            [_Column("Status", 3), _Column("Actions", 1, right=True)],
+            [(row.label, f"{row.count:,}") for row in summary.by_status],
+            width=0.5,
+        )
+        self.heading("Actions by RAG", 2)
+        self.table(
+            [_Column("RAG", 3), _Column("Actions", 1, right=True)],
+            [(row.label, f"{row.count:,}") for row in summary.by_rag],
+            width=0.5,
+            shades=[RAG_FILLS.get(row.label) for row in summary.by_rag],
+            shaded_column=0,
+        )
+        self.heading("By theme", 2)
+        if summary.by_theme:
+            self.table(
+                [
+                    _Column("Theme", 4),
+                    _Column("Needs", 1, right=True),
+                    _Column("Actions", 1, right=True),
+                    _Column("Budget", 1.6, right=True),
+                    _Column("Spend", 1.6, right=True),
+                ],
+                [
+                    (
+                        row.theme,
+                        f"{row.needs:,}",
+                        f"{row.actions:,}",
+                        format_money(row.budget_pence),
+                        format_money(row.spend_pence),
+                    )
+                    for row in summary.by_theme
+                ],
+            )
+        else:
+            self.paragraph("There are no themes to show.")
+        self.heading("Partner organisations", 2)
+        organisations = self.plan.organisations
+        if not organisations:
+            self.paragraph("There are no organisations in this plan.")
+        elif self.plan.confidential_included:
+            columns = [_Column("Organisation", 4), _Column("Short name", 1.5), _Column("Type", 2)]
+            columns += [_Column("Contact", 2), _Column("E-mail", 3)]
+            self.table(
+                columns, [(o.name, o.short_name, o.type, o.contact_name, o.contact_email) for o in organisations]
+            )
+        else:
+            columns = [_Column("Organisation", 4), _Column("Short name", 1.5), _Column("Type", 2)]
+            self.table(columns, [(o.name, o.short_name, o.type) for o in organisations])
+
+    def needs(self) -> None:
+        self.heading("Needs addressed", 1)
+        if not self.plan.needs:
+            self.paragraph("There are no needs in this plan.")
+            return
+        columns = [
+            _Column("Need", 170),
+            _Column("Theme", 90),
+            _Column("Organisations", 130),
+            _Column("Priority", 52),
+            _Column("Status", 64),
+            _Column("Actions", 46, right=True),
+            _Column("Notes", 160),
+        ]
+        self.table(columns, [_need_row(need) for need in self.plan.needs])
+
+    def actions(self) -> None:
+        self.heading("Actions", 1)
+        actions = self.plan.actions
+        if not actions:
+            self.paragraph("There are no actions in this plan.")
+            return
+        columns = [
+            _Column("Action", 110),
+            _Column("Theme", 60),
+            _Column("Lead and partners", 100),
+            _Column("Needs addressed", 88),
+            _Column("Start", 50),
+            _Column("Due", 50),
+            _Column("Status", 46),
+            _Column("RAG", 66),
+            _Column("Done", 30, right=True),
+            _Column("Budget", 54, right=True),
+            _Column("Spend", 54, right=True),
+            _Column("Latest progress", 100),
+        ]
+        shades = [RAG_FILLS.get(action.rag.value) if action.rag is not None else None for action in actions]
+        self.table(columns, [_action_row(action) for action in actions], shades=shades, shaded_column=7)
+
+    def milestones(self) -> None:
+        self.heading("Milestones", 1)
+        milestones = self.plan.milestones
+        if not milestones:
+            self.paragraph("There are no milestones in this plan.")
+            return
+        columns = [
+            _Column("Action", 300),
+            _Column("Milestone", 270),
+            _Column("Due", 70),
+            _Column("Done", 70),
+            _Column("Progress", 70),
+        ]
+        shades = [OVERDUE_FILL if milestone.overdue else None for milestone in milestones]
+        rows = [_milestone_row(milestone) for milestone in milestones]
+        self.table(columns, rows, shades=shades, shaded_column=4)
+
+    def indicators(self) -> None:
+        self.heading("Indicators", 1)
+        if not self.plan.indicators:
+            self.paragraph("There are no indicators in this plan.")
+            return
+        columns = [
+            _Column("Indicator", 140),
+            _Column("Unit", 56),
+            _Column("Direction", 66),
+            _Column("Baseline", 56, right=True),
+            _Column("Baseline date", 56),
+            _Column("Target", 56, right=True),
+            _Column("Target date", 56),
+            _Column("Latest", 56, right=True),
+            _Column("Latest date", 56),
+            _Column("To target", 46, right=True),
+            _Column("Evidences", 140),
+        ]
+        self.table(columns, [_indicator_row(row) for row in self.plan.indicators])
+
+    def sign_off(self) -> None:
+        lines = self.plan.sign_off
+        self.heading("Sign-off", 1)
+        if not lines:
+            return
+        self.paragraph(lines[0], bold=True)
+        if len(lines) > 1:
+            self.table(
+                [_Column("", 1), _Column("", 3)],
+                [(label, "") for label in lines[1:]],
+                header=False,
+                row_height=int(Mm(14) / Twips(1)),
+            )
+
+
+def _field(instruction: str, shown: str) -> object:
+    """A simple Word field (PAGE, NUMPAGES) showing ``shown`` until Word updates it."""
+    return parse_xml(
+        f'<w:fldSimple {nsdecls("w")} w:instr="{instruction}"><w:r><w:rPr><w:sz w:val="16"/></w:rPr>'
+        f"<w:t>{shown}</w:t></w:r></w:fldSimple>"
+    )
+
+
+def _need_row(need: PlanNeed) -> tuple[str, ...]:
+    return (
+        need.title,
+        need.theme,
+        ", ".join(need.organisations),
+        need.priority,
+        need.status,
+        f"{need.action_count:,}",
+        need.notes,
+    )
+
+
+def _action_row(action: PlanAction) -> tuple[str, ...]:
+    people: list[str] = []
+    if action.lead:
+        people.append(f"Lead: {action.lead}")
+    if action.partners:
+        people.append(f"Partners: {', '.join(action.partners)}")
+    rag = action.rag.value if action.rag is not None else "Not rated"
+    if action.rag_reason:
+        rag = f"{rag}\n{action.rag_reason}"
+    note = action.latest_note
+    if note and action.latest_note_on is not None:
+        note = f"{format_date(action.latest_note_on)}: {note}"
+    return (
+        action.title,
+        action.theme,
+        "\n".join(people),
+        "; ".join(action.needs),
+        format_date(action.start_on),
+        format_date(action.due_on),
+        action.status.value,
+        rag,
+        f"{action.percent_complete}%",
+        format_money(action.budget_pence),
+        format_money(action.spend_pence),
+        note,
+    )
+
+
+def _milestone_progress(milestone: PlanMilestone) -> str:
+    if milestone.done_on is not None:
+        return "Done"
+    if milestone.overdue:
+        return "Overdue"
+    return "Not due yet" if milestone.due_on is not None else "No due date"
+
+
+def _milestone_row(milestone: PlanMilestone) -> tuple[str, ...]:
+    return (
+        milestone.action_title,
+        milestone.title,
+        format_date(milestone.due_on),
+        format_date(milestone.done_on),
+        _milestone_progress(milestone),
+    )
+
+
+def _indicator_row(indicator: PlanIndicator) -> tuple[str, ...]:
+    return (
+        indicator.name,
+        indicator.unit,
+        indicator.direction,
+        _number(indicator.baseline_value),
+        format_date(indicator.baseline_on),
+        _number(indicator.target_value),
+        format_date(indicator.target_on),
+        _number(indicator.latest_value),
+        format_date(indicator.latest_on),
+        _percent(indicator.percent_to_target),
+        indicator.evidences,
+    )
+
+
+def render_docx(
+    plan: Plan,
+    target: Path,
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> None:
+    """Write ``plan`` to ``target`` as a Word document, atomically; a ``cancelled()`` that returns True raises
+    ``ExportCancelled`` and leaves ``target`` as it was."""
+    check_cancelled(cancelled)
+    rows = (
+        len(plan.needs)
+        + len(plan.actions)
+        + sum(len(action.milestones) for action in plan.actions)
+        + len(plan.indicators)
+        + len(plan.organisations)
+        + len(plan.summary.by_theme)
+        + 20
+    )
+    ticker = _Ticker(progress, cancelled, rows + rows // 8 + 1)
+    writer = _Writer(plan, ticker)
+    document = writer.write()
+    with atomic_path(target) as temporary:
+        _save(document, writer.token, writer.tables, temporary, ticker)
+        ticker.advance(rows // 8)
+    if progress is not None:
+        progress(ticker.total, ticker.total)

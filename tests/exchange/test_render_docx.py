@@ -1,0 +1,445 @@
+"""The joint action plan as a Word document, read back with python-docx: the cover on the first page, headings in
+order, a landscape section for the wide tables, header rows that repeat, the RAG on its colour, the sign-off at
+the end; awkward text; atomic writing, failure part-way and cancel."""
+
+from __future__ import annotations
+
+import uuid
+import zipfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from locality.domain.vocabulary import ActionStatus, Rag
+from locality.exchange import render_docx as render_docx_module
+from locality.exchange.plan import (
+    CountRow,
+    ExportCancelled,
+    Plan,
+    PlanAction,
+    PlanIndicator,
+    PlanMilestone,
+    PlanNeed,
+    PlanOrganisation,
+    PlanSummary,
+    ThemeRow,
+)
+from locality.exchange.render_docx import render_docx
+
+SCRIPT = "<script>alert(1)</script>"
+LONG_TITLE = "Joint review of " + " ".join(f"service{n}" for n in range(120))
+SECTIONS = ("Summary", "Needs addressed", "Actions", "Milestones", "Indicators", "Sign-off")
+
+# --------------------------------------------------------------------------- a plan with awkward text
+
+
+def make_action(title: str, number: int = 0, **fields: Any) -> PlanAction:
+    values: dict[str, Any] = {
+        "id": uuid.UUID(int=number + 1),
+        "title": title,
+        "theme": "Community safety",
+        "lead": "Ørsted & Sons",
+        "partners": ("Westshire Constabulary", "=SUM(A1)"),
+        "needs": ("Reduce anti-social behaviour",),
+        "start_on": date(2008, 4, 1),
+        "due_on": date(2009, 3, 31),
+        "status": ActionStatus.IN_PROGRESS,
+        "rag": Rag.RED,
+        "rag_reason": "Overdue: due 31/03/2009, 40% complete",
+        "percent_complete": 40,
+        "budget_pence": 1_234_567,
+        "spend_pence": 50_000,
+        "latest_note": "Waiting for data\nfrom the partners.",
+        "latest_note_on": date(2008, 11, 5),
+        "milestones": (),
+    }
+    values.update(fields)
+    return PlanAction(**values)
+
+
+def sample_plan(**fields: Any) -> Plan:
+    """A small plan holding markup, an ampersand, a formula, a very long title and a multi-line note."""
+    first = make_action(
+        SCRIPT,
+        milestones=(
+            PlanMilestone(SCRIPT, "Scope agreed with partners", date(2008, 6, 30), date(2008, 7, 2), False),
+            PlanMilestone(SCRIPT, "Peer team on site", date(2008, 9, 30), None, True),
+        ),
+    )
+    second = make_action(
+        LONG_TITLE, 1, rag=Rag.GREEN, rag_reason="On track", budget_pence=None, lead="", latest_note=""
+    )
+    third = make_action("Shared training =SUM(A1)", 2, rag=None, rag_reason="", status=ActionStatus.PROPOSED)
+    values: dict[str, Any] = {
+        "partnership": "Westshire & District Partnership",
+        "area": "Westshire",
+        "period": "01/04/2008 to 31/03/2011",
+        "generated_on": date(2008, 6, 1),
+        "filters": ("Organisation: Ørsted & Sons", "Status: In progress"),
+        "confidential_included": False,
+        "summary": PlanSummary(
+            by_status=tuple(
+                CountRow(status.value, 1 if status == ActionStatus.IN_PROGRESS else 0) for status in ActionStatus
+            ),
+            by_rag=(CountRow("Red", 1), CountRow("Amber", 0), CountRow("Green", 1), CountRow("Not rated", 1)),
+            by_theme=(ThemeRow("Community safety", 1, 3, 2_469_134, 150_000),),
+            budget_pence=2_469_134,
+            spend_pence=150_000,
+            needs_total=2,
+            shared_needs=1,
+            actions_total=3,
+        ),
+        "organisations": (
+            PlanOrganisation("Ørsted & Sons", "Ø&S", "Business", "", ""),
+            PlanOrganisation("Westshire Constabulary", "WC", "Police", "", ""),
+        ),
+        "needs": (
+            PlanNeed(
+                uuid.UUID(int=90),
+                "Reduce anti-social behaviour",
+                "Community safety",
+                ("Ørsted & Sons", "Westshire Constabulary"),
+                "High",
+                "Agreed",
+                1,
+                "Raised at the workshop",
+            ),
+            PlanNeed(uuid.UUID(int=91), "=SUM(A1)", "", (), "", "Identified", 0, ""),
+        ),
+        "actions": (first, second, third),
+        "indicators": (
+            PlanIndicator(
+                "Reported incidents",
+                "incidents",
+                "Lower is better",
+                1200.0,
+                date(2008, 4, 1),
+                900.0,
+                date(2011, 3, 31),
+                1050.5,
+                date(2009, 3, 31),
+                50,
+                "Reduce anti-social behaviour",
+            ),
+        ),
+    }
+    values.update(fields)
+    return Plan(**values)
+
+
+def empty_plan() -> Plan:
+    plan = sample_plan()
+    return replace(
+        plan,
+        summary=replace(plan.summary, by_theme=(), actions_total=0, needs_total=0, shared_needs=0),
+        organisations=(),
+        needs=(),
+        actions=(),
+        indicators=(),
+    )
+
+
+def many_actions(count: int) -> tuple[PlanAction, ...]:
+    return tuple(make_action(f"Action number {n}", n) for n in range(count))
+
+
+# --------------------------------------------------------------------------- reading back
+
+
+def rows_of(table: Table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def table_headed(document: Any, *headings: str) -> Table:
+    return next(table for table in document.tables if rows_of(table)[0][: len(headings)] == list(headings))
+
+
+def is_heading(paragraph: Paragraph) -> bool:
+    return paragraph.style is not None and paragraph.style.name == "Heading 1"
+
+
+def headings_of(document: Any) -> list[str]:
+    return [p.text for p in document.paragraphs if is_heading(p)]
+
+
+def page_size(section: Any) -> tuple[int, int]:
+    """The page's width and height in whole millimetres."""
+    return round(section.page_width.mm), round(section.page_height.mm)
+
+
+def repeats_header_row(table: Table, index: int) -> bool:
+    properties = table.rows[index]._tr.trPr
+    return properties is not None and properties.find(qn("w:tblHeader")) is not None
+
+
+def repeats_header(table: Table) -> bool:
+    return repeats_header_row(table, 0)
+
+
+def fill_of(cell: Any) -> str | None:
+    properties = cell._tc.tcPr
+    shading = properties.find(qn("w:shd")) if properties is not None else None
+    return shading.get(qn("w:fill")) if shading is not None else None
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """An empty folder to write into (tmp_path also holds the test's data folder)."""
+    path = tmp_path / "out"
+    path.mkdir()
+    return path
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_the_cover_fills_the_first_page_and_the_headings_follow_in_order(folder: Path) -> None:
+    target = folder / "plan.docx"
+    render_docx(sample_plan(), target)
+
+    document = docx.Document(str(target))
+    assert headings_of(document) == list(SECTIONS)
+    paragraphs = document.paragraphs
+    first_break = next(
+        index for index, p in enumerate(paragraphs) if p._p.xpath(".//w:br[@w:type='page']") or p.text == "Summary"
+    )
+    cover = [p.text for p in paragraphs[:first_break]]
+    assert paragraphs[first_break].text != "Summary"  # a page break comes before the summary
+    assert "Joint action plan" in cover
+    for expected in (
+        "Westshire & District Partnership",
+        "Westshire",
+        "Plan period: 01/04/2008 to 31/03/2011",
+        "Produced on 01/06/2008",
+        "Filters used",
+        "Organisation: Ørsted & Sons",
+        "Status: In progress",
+        "Confidential notes and personal contact details are left out",
+    ):
+        assert expected in cover
+    title = next(p for p in paragraphs if p.text == "Joint action plan")
+    assert title.style is not None and title.style.name == "Title"
+    assert page_size(document.sections[0]) == (210, 297)  # A4 portrait
+
+
+def test_the_wide_tables_are_in_a_landscape_section(folder: Path) -> None:
+    target = folder / "plan.docx"
+    render_docx(sample_plan(), target)
+
+    document = docx.Document(str(target))
+    orientations = [section.orientation for section in document.sections]
+    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    landscape = document.sections[1]
+    assert page_size(landscape) == (297, 210)
+    inside = list(landscape.iter_inner_content())
+    headings = [item.text for item in inside if isinstance(item, Paragraph) and is_heading(item)]
+    assert headings == ["Actions", "Milestones", "Indicators"]
+    first_cells = [rows_of(item)[0][:2] for item in inside if isinstance(item, Table)]
+    assert first_cells == [["Action", "Theme"], ["Action", "Milestone"], ["Indicator", "Unit"]]
+
+
+def test_every_table_header_row_repeats_on_each_page(folder: Path) -> None:
+    target = folder / "plan.docx"
+    render_docx(sample_plan(), target)
+
+    document = docx.Document(str(target))
+    with_headers = document.tables[:-1]  # the sign-off block has no header row
+    assert len(with_headers) == 9
+    assert all(repeats_header(table) for table in with_headers)
+    # Only the header row repeats, not the data rows.
+    assert not any(repeats_header_row(table, 1) for table in with_headers if len(table.rows) > 1)
+
+
+def test_the_actions_table_holds_the_text_dates_money_and_rag_on_its_colour(folder: Path) -> None:
+    target = folder / "plan.docx"
+    render_docx(sample_plan(), target)
+
+    document = docx.Document(str(target))
+    table = table_headed(document, "Action", "Theme")
+    rows = rows_of(table)
+    head = rows[0]
+    assert head == [
+        "Action",
+        "Theme",
+        "Lead and partners",
+        "Needs addressed",
+        "Start",
+        "Due",
+        "Status",
+        "RAG",
+        "Done",
+        "Budget",
+        "Spend",
+        "Latest progress",
+    ]
+    first = dict(zip(head, rows[1], strict=True))
+    assert first["Action"] == SCRIPT
+    assert first["Lead and partners"] == "Lead: Ørsted & Sons\nPartners: Westshire Constabulary, =SUM(A1)"
+    assert (first["Start"], first["Due"], first["Budget"], first["Spend"]) == (
+        "01/04/2008",
+        "31/03/2009",
+        "£12,345.67",
+        "£500.00",
+    )
+    assert first["RAG"] == "Red\nOverdue: due 31/03/2009, 40% complete"
+    assert first["Latest progress"] == "05/11/2008: Waiting for data\nfrom the partners."
+    assert rows[2][0] == LONG_TITLE and rows[3][0] == "Shared training =SUM(A1)"
+    rag = head.index("RAG")
+    assert [fill_of(table.rows[n].cells[rag]) for n in (1, 2, 3)] == ["E57373", "81C784", None]
+    # The cells' text is in the small table style, not the body text's.
+    styles = {p.style.name for row in table.rows for cell in row.cells for p in cell.paragraphs if p.style}
+    assert styles == {"Table text"}
+    assert document.styles["Table text"].font.size.pt == 8
+    assert [rows[n][rag].split("\n")[0] for n in (1, 2, 3)] == ["Red", "Green", "Not rated"]
+
+
+def test_summary_needs_milestones_and_indicators(folder: Path) -> None:
+    target = folder / "plan.docx"
+    render_docx(sample_plan(), target)
+
+    document = docx.Document(str(target))
+    figures = dict(rows_of(table_headed(document, "Figure"))[1:])
+    assert figures["Total budget"] == "£24,691.34" and figures["Actions in the plan"] == "3"
+    rag = table_headed(document, "RAG", "Actions")
+    assert [fill_of(row.cells[0]) for row in rag.rows[1:]] == ["E57373", "FFC04D", "81C784", None]
+    needs = rows_of(table_headed(document, "Need"))
+    assert needs[2][0] == "=SUM(A1)"
+    assert needs[1][2] == "Ørsted & Sons, Westshire Constabulary"
+    milestones = table_headed(document, "Action", "Milestone")
+    assert rows_of(milestones)[1:] == [
+        [SCRIPT, "Scope agreed with partners", "30/06/2008", "02/07/2008", "Done"],
+        [SCRIPT, "Peer team on site", "30/09/2008", "", "Overdue"],
+    ]
+    assert fill_of(milestones.rows[2].cells[4]) == "E57373" and fill_of(milestones.rows[1].cells[4]) is None
+    indicators = rows_of(table_headed(document, "Indicator"))
+    assert indicators[1][:5] == ["Reported incidents", "incidents", "Lower is better", "1,200", "01/04/2008"]
+
+
+def test_the_sign_off_block_ends_the_document_and_the_footer_numbers_pages(folder: Path) -> None:
+    target = folder / "plan.docx"
+    render_docx(sample_plan(), target)
+
+    document = docx.Document(str(target))
+    last_section = [item.text for item in document.sections[-1].iter_inner_content() if isinstance(item, Paragraph)]
+    assert last_section[:2] == ["Sign-off", "Agreed by the partnership board"]
+    assert [row[0] for row in rows_of(document.tables[-1])] == ["Name", "Signature", "Date"]
+    for section in document.sections:
+        footer = section.footer.paragraphs[0]
+        assert footer.text.startswith("Joint action plan – Westshire & District Partnership")
+        instructions = [field.get(qn("w:instr")) for field in footer._p.iter(qn("w:fldSimple"))]
+        assert instructions == ["PAGE", "NUMPAGES"]
+
+
+def test_confidential_plans_say_so_and_show_contacts(folder: Path) -> None:
+    target = folder / "plan.docx"
+    organisations = (PlanOrganisation("Ørsted & Sons", "Ø&S", "Business", "Jo Bloggs", "jo@example.org"),)
+    render_docx(sample_plan(confidential_included=True, organisations=organisations), target)
+
+    document = docx.Document(str(target))
+    assert "Includes confidential notes and contact details" in [p.text for p in document.paragraphs]
+    assert rows_of(table_headed(document, "Organisation"))[1] == [
+        "Ørsted & Sons",
+        "Ø&S",
+        "Business",
+        "Jo Bloggs",
+        "jo@example.org",
+    ]
+
+
+def test_empty_sections_keep_their_heading_and_say_there_is_nothing(folder: Path) -> None:
+    target = folder / "plan.docx"
+    render_docx(empty_plan(), target)
+
+    document = docx.Document(str(target))
+    assert headings_of(document) == list(SECTIONS)
+    texts = [p.text for p in document.paragraphs]
+    for sentence in (
+        "There are no needs in this plan.",
+        "There are no actions in this plan.",
+        "There are no milestones in this plan.",
+        "There are no indicators in this plan.",
+        "There are no organisations in this plan.",
+    ):
+        assert sentence in texts
+
+
+def test_control_characters_and_placeholder_lookalikes_do_not_break_the_document(folder: Path) -> None:
+    target = folder / "plan.docx"
+    lookalike = "LOCALITY-TABLE-0123abcd-0"
+    plan = sample_plan(
+        partnership="Bro Gŵyr\x07 Partnership\x00",
+        actions=(make_action(lookalike + " \x0b<w:p>&amp;"),),
+    )
+    render_docx(plan, target)
+
+    document = docx.Document(str(target))
+    assert "Bro Gŵyr Partnership" in [p.text for p in document.paragraphs]
+    assert rows_of(table_headed(document, "Action", "Theme"))[1][0] == lookalike + " <w:p>&amp;"
+    assert len(document.tables) == 9  # no milestones: a sentence instead of their table
+    with zipfile.ZipFile(target) as package:
+        assert package.testzip() is None
+
+
+# --------------------------------------------------------------------------- writing safely
+
+
+def test_progress_is_reported_up_to_the_total(folder: Path) -> None:
+    reports: list[tuple[int, int]] = []
+    render_docx(
+        sample_plan(actions=many_actions(1200)), folder / "plan.docx", progress=lambda d, t: reports.append((d, t))
+    )
+
+    assert len(reports) > 2 and reports[-1][0] == reports[-1][1]
+    assert [done for done, _total in reports] == sorted(done for done, _total in reports)
+
+
+def test_a_failure_part_way_leaves_the_existing_file_and_no_temporary_file(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = folder / "plan.docx"
+    target.write_bytes(b"the previous plan")
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(render_docx_module, "_paragraphs", broken)
+    with pytest.raises(RuntimeError):
+        render_docx(sample_plan(), target)
+
+    assert target.read_bytes() == b"the previous plan"
+    assert [path.name for path in folder.iterdir()] == ["plan.docx"]
+
+
+@pytest.mark.parametrize("after", [0, 1, 3])
+def test_cancel_raises_and_leaves_no_file(folder: Path, after: int) -> None:
+    target = folder / "plan.docx"
+    calls = 0
+
+    def cancelled() -> bool:
+        nonlocal calls
+        calls += 1
+        return calls > after
+
+    with pytest.raises(ExportCancelled, match="nothing was written"):
+        render_docx(sample_plan(actions=many_actions(1200)), target, cancelled=cancelled)
+
+    assert list(folder.iterdir()) == []
+
+
+def test_cancel_leaves_an_existing_file_as_it_was(folder: Path) -> None:
+    target = folder / "plan.docx"
+    target.write_bytes(b"the previous plan")
+
+    with pytest.raises(ExportCancelled):
+        render_docx(sample_plan(), target, cancelled=lambda: True)
+
+    assert target.read_bytes() == b"the previous plan"
+    assert [path.name for path in folder.iterdir()] == ["plan.docx"]
