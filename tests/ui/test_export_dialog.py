@@ -1,0 +1,66 @@
+"""File › Export: choose the options, preview, and write the plan in the background."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from locality.app import build_main_window
+from locality.services.demo import generate_demo
+from locality.ui.export_dialog import ExportDialog
+from locality.ui.forms import find_data
+from tests.ui.helpers import answer_message_box
+
+
+@pytest.fixture
+def window(qtbot, workspace_path: Path):  # type: ignore[no-untyped-def]
+    built = build_main_window(str(workspace_path))
+    generate_demo(built.services.context, size="small", seed=2)
+    qtbot.addWidget(built)
+    built.show()
+    yield built
+    built.close()
+
+
+def test_preview_shows_the_plan(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    dialog = ExportDialog(window.env, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.show_preview()
+    text = dialog.preview.toPlainText()
+    assert "Joint action plan" in text
+    assert window.services.workspace.details().partnership_name in text
+
+
+def test_a_partner_extract_is_written_in_the_background(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    dialog = ExportDialog(window.env, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.format.setCurrentIndex(find_data(dialog.format, "xlsx"))
+    partner = dialog.organisations.item(0)
+    partner.setCheckState(Qt.CheckState.Checked)
+    target = tmp_path / "extract.xlsx"
+    dialog.target.setText(str(target))
+    answer_message_box(QMessageBox.StandardButton.Close)
+    dialog.export()
+    qtbot.waitUntil(lambda: dialog.work is not None and dialog.work.finished, timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.written == target, timeout=5000)
+    workbook = openpyxl.load_workbook(target, read_only=True)
+    assert "Actions" in workbook.sheetnames
+    cover = " ".join(str(cell) for row in workbook["Cover"].iter_rows(values_only=True) for cell in row if cell)
+    assert partner.text() in cover
+
+
+def test_a_missing_folder_is_reported_beside_the_field(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    dialog = ExportDialog(window.env, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.target.setText(str(tmp_path / "no-such-folder" / "plan.docx"))
+    dialog.export()
+    assert "does not exist" in dialog.form.error_text("target")
+    assert dialog.work is None
