@@ -109,6 +109,10 @@ _LABELS = {
 }
 
 
+# The columns in which a progress row reports something; a row with none of them filled in is skipped.
+PROGRESS_REPORTED = ("date", "percent_complete", "status", "rag", "note")
+
+
 class ImportCancelled(LocalityError):
     """The user cancelled an import; nothing was written."""
 
@@ -557,6 +561,7 @@ class _Outcome:
     row_errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
+    unchanged: int = 0  # progress rows with nothing filled in (a partner update sheet's untouched actions)
 
     def count(self, label: str) -> None:
         self.created[label] = self.created.get(label, 0) + 1
@@ -579,6 +584,10 @@ class _Importer:
         self.earlier_rows: dict[str, int] = {}  # a name or title given in the file -> the row that gave it
 
     def row(self, number: int, values: dict[str, Cell]) -> None:
+        if self.kind == "progress" and all(is_blank(values.get(column)) for column in PROGRESS_REPORTED):
+            # A partner update sheet lists every action of the partner; the ones left blank have no news.
+            self.outcome.unchanged += 1
+            return
         reader = _RowReader(values, self.lookups)
         write = getattr(self, f"_{self.kind}")
         try:
@@ -748,6 +757,11 @@ def _run(
                 importer.row(row.number, values)
                 if progress is not None:
                     progress(done, total)
+            if outcome.unchanged:
+                plural = "row has" if outcome.unchanged == 1 else "rows have"
+                outcome.warnings.append(
+                    f"{outcome.unchanged} {plural} nothing filled in beside the action; left as they were."
+                )
             if outcome.row_errors or not commit:
                 raise _RollBack()
     except _RollBack:

@@ -111,6 +111,12 @@ class ExportDialog(QDialog):
         for button in (self.preview_button, self.print_button, self.print_preview_button):
             buttons.addWidget(button)
         left.addLayout(buttons)
+        self.update_sheet_button = QPushButton("Partner &update sheet (Excel)…")
+        self.update_sheet_button.setToolTip(
+            "For one ticked organisation: its open actions with columns to fill in, which import back as progress"
+        )
+        self.update_sheet_button.clicked.connect(self.write_update_sheet)
+        left.addWidget(self.update_sheet_button)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = self.buttons.addButton("&Export", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.rejected.connect(self.reject)
@@ -195,6 +201,31 @@ class ExportDialog(QDialog):
         dialog = QPrintPreviewDialog(self)
         dialog.paintRequested.connect(document.print_)
         dialog.exec()
+
+    # ------------------------------------------------------------------ partner update sheet
+
+    def write_update_sheet(self) -> None:
+        from locality.exchange.update_sheet import write_update_sheet
+
+        self.form.clear_errors()
+        chosen = [str(name) for name in _checked(self.organisations)]
+        if len(chosen) != 1:
+            self.form.show_errors({"organisations": "Tick the one organisation the update sheet is for"})
+            return
+        folder = Path(self.target.text()).expanduser().parent if self.target.text() else Path.home()
+        default = folder / f"{chosen[0]} - progress update.xlsx"
+        path, _ = QFileDialog.getSaveFileName(self, "Save the update sheet as", str(default), "*.xlsx")
+        if not path:
+            return
+        target = Path(path if path.endswith(".xlsx") else f"{path}.xlsx")
+        services = self.env.services
+        self.work = LongWork(self, "Partner update sheet", f"Writing {target.name}…")
+        self.work.start(
+            lambda progress, cancelled: write_update_sheet(
+                services, chosen[0], target, progress=progress, cancelled=cancelled
+            ),
+            lambda _count: self._exported(target),
+        )
 
     # ------------------------------------------------------------------ export
 

@@ -64,3 +64,20 @@ def test_a_missing_folder_is_reported_beside_the_field(qtbot, window, tmp_path: 
     dialog.export()
     assert "does not exist" in dialog.form.error_text("target")
     assert dialog.work is None
+
+
+def test_the_update_sheet_needs_exactly_one_organisation(qtbot, window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog
+
+    dialog = ExportDialog(window.env, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.write_update_sheet()
+    assert "one organisation" in dialog.form.error_text("organisations")
+    dialog.organisations.item(0).setCheckState(Qt.CheckState.Checked)
+    target = tmp_path / "update.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args, **_kwargs: (str(target), "*.xlsx"))
+    answer_message_box(QMessageBox.StandardButton.Close)
+    dialog.write_update_sheet()
+    qtbot.waitUntil(lambda: dialog.written == target, timeout=20_000)
+    assert target.exists()
