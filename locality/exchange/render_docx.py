@@ -35,12 +35,14 @@ from locality.domain.values import format_date, format_money
 from locality.exchange.plan import (
     Cancelled,
     Plan,
-    PlanAction,
-    PlanIndicator,
-    PlanMilestone,
-    PlanNeed,
     Progress,
     check_cancelled,
+)
+from locality.exchange.plan_rows import (
+    action_row,
+    indicator_row,
+    milestone_row,
+    need_row,
 )
 from locality.files import atomic_path
 
@@ -225,18 +227,6 @@ def _save(document: DocumentObject, token: str, tables: list[_Table], target: Pa
 
 
 # --- the document ----------------------------------------------------------------------------------------
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return ""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def _percent(value: int | None) -> str:
-    return "" if value is None else f"{value}%"
 
 
 class _Writer:
@@ -456,7 +446,7 @@ class _Writer:
             _Column("Actions", 46, right=True),
             _Column("Notes", 160),
         ]
-        self.table(columns, [_need_row(need) for need in self.plan.needs])
+        self.table(columns, [need_row(need) for need in self.plan.needs])
 
     def actions(self) -> None:
         self.heading("Actions", 1)
@@ -479,7 +469,7 @@ class _Writer:
             _Column("Latest progress", 100),
         ]
         shades = [RAG_FILLS.get(action.rag.value) if action.rag is not None else None for action in actions]
-        self.table(columns, [_action_row(action) for action in actions], shades=shades, shaded_column=7)
+        self.table(columns, [action_row(action) for action in actions], shades=shades, shaded_column=7)
 
     def milestones(self) -> None:
         self.heading("Milestones", 1)
@@ -495,7 +485,7 @@ class _Writer:
             _Column("Progress", 70),
         ]
         shades = [OVERDUE_FILL if milestone.overdue else None for milestone in milestones]
-        rows = [_milestone_row(milestone) for milestone in milestones]
+        rows = [milestone_row(milestone) for milestone in milestones]
         self.table(columns, rows, shades=shades, shaded_column=4)
 
     def indicators(self) -> None:
@@ -516,7 +506,7 @@ class _Writer:
             _Column("To target", 46, right=True),
             _Column("Evidences", 140),
         ]
-        self.table(columns, [_indicator_row(row) for row in self.plan.indicators])
+        self.table(columns, [indicator_row(row) for row in self.plan.indicators])
 
     def sign_off(self) -> None:
         lines = self.plan.sign_off
@@ -538,80 +528,6 @@ def _field(instruction: str, shown: str) -> object:
     return parse_xml(
         f'<w:fldSimple {nsdecls("w")} w:instr="{instruction}"><w:r><w:rPr><w:sz w:val="16"/></w:rPr>'
         f"<w:t>{shown}</w:t></w:r></w:fldSimple>"
-    )
-
-
-def _need_row(need: PlanNeed) -> tuple[str, ...]:
-    return (
-        need.title,
-        need.theme,
-        ", ".join(need.organisations),
-        need.priority,
-        need.status,
-        f"{need.action_count:,}",
-        need.notes,
-    )
-
-
-def _action_row(action: PlanAction) -> tuple[str, ...]:
-    people: list[str] = []
-    if action.lead:
-        people.append(f"Lead: {action.lead}")
-    if action.partners:
-        people.append(f"Partners: {', '.join(action.partners)}")
-    rag = action.rag.value if action.rag is not None else "Not rated"
-    if action.rag_reason:
-        rag = f"{rag}\n{action.rag_reason}"
-    note = action.latest_note
-    if note and action.latest_note_on is not None:
-        note = f"{format_date(action.latest_note_on)}: {note}"
-    return (
-        action.title,
-        action.theme,
-        "\n".join(people),
-        "; ".join(action.needs),
-        format_date(action.start_on),
-        format_date(action.due_on),
-        action.status.value,
-        rag,
-        f"{action.percent_complete}%",
-        format_money(action.budget_pence),
-        format_money(action.spend_pence),
-        note,
-    )
-
-
-def _milestone_progress(milestone: PlanMilestone) -> str:
-    if milestone.done_on is not None:
-        return "Done"
-    if milestone.overdue:
-        return "Overdue"
-    return "Not due yet" if milestone.due_on is not None else "No due date"
-
-
-def _milestone_row(milestone: PlanMilestone) -> tuple[str, ...]:
-    return (
-        milestone.action_title,
-        milestone.title,
-        format_date(milestone.due_on),
-        format_date(milestone.done_on),
-        _milestone_progress(milestone),
-    )
-
-
-def _indicator_row(indicator: PlanIndicator) -> tuple[str, ...]:
-    return (
-        indicator.name,
-        indicator.unit,
-        indicator.direction,
-        _number(indicator.baseline_value),
-        format_date(indicator.baseline_on),
-        _number(indicator.target_value),
-        format_date(indicator.target_on),
-        _number(indicator.latest_value),
-        format_date(indicator.latest_on),
-        _percent(indicator.percent_to_target),
-        indicator.evidences,
     )
 
 

@@ -17,12 +17,14 @@ from locality.domain.values import format_date, format_money
 from locality.exchange.plan import (
     Cancelled,
     Plan,
-    PlanAction,
-    PlanIndicator,
-    PlanMilestone,
-    PlanNeed,
     Progress,
     check_cancelled,
+)
+from locality.exchange.plan_rows import (
+    action_row,
+    indicator_row,
+    milestone_row,
+    need_row,
 )
 from locality.files import atomic_path
 
@@ -164,18 +166,6 @@ def _rag_class(label: str | None) -> str | None:
     return f"rag-{label.lower()}" if label in RAG_FILLS else None
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return ""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def _percent(value: int | None) -> str:
-    return "" if value is None else f"{value}%"
-
-
 # --- the page --------------------------------------------------------------------------------------------
 
 
@@ -291,7 +281,7 @@ def _needs(plan: Plan, ticker: _Ticker) -> Iterator[str]:
             _Column("Actions", "num"),
             _Column("Notes"),
         ]
-        yield from _table(columns, [_need_row(need) for need in plan.needs], ticker)
+        yield from _table(columns, [need_row(need) for need in plan.needs], ticker)
     else:
         yield _nothing("There are no needs in this plan.")
     yield "</section>\n"
@@ -317,7 +307,7 @@ def _actions(plan: Plan, ticker: _Ticker) -> Iterator[str]:
             _Column("Latest progress"),
         ]
         classes = [_rag_class(action.rag.value if action.rag is not None else None) for action in actions]
-        rows = [_action_row(action) for action in actions]
+        rows = [action_row(action, separate_lead=True) for action in actions]
         yield from _table(columns, rows, ticker, classes=classes, shaded_column=8)
     else:
         yield _nothing("There are no actions in this plan.")
@@ -336,7 +326,7 @@ def _milestones(plan: Plan, ticker: _Ticker) -> Iterator[str]:
             _Column("Progress"),
         ]
         classes = ["overdue" if milestone.overdue else None for milestone in milestones]
-        rows = [_milestone_row(milestone) for milestone in milestones]
+        rows = [milestone_row(milestone) for milestone in milestones]
         yield from _table(columns, rows, ticker, classes=classes, shaded_column=4)
     else:
         yield _nothing("There are no milestones in this plan.")
@@ -359,7 +349,7 @@ def _indicators(plan: Plan, ticker: _Ticker) -> Iterator[str]:
             _Column("To target", "num"),
             _Column("Evidences"),
         ]
-        yield from _table(columns, [_indicator_row(row) for row in plan.indicators], ticker)
+        yield from _table(columns, [indicator_row(row) for row in plan.indicators], ticker)
     else:
         yield _nothing("There are no indicators in this plan.")
     yield "</section>\n"
@@ -376,76 +366,6 @@ def _sign_off(plan: Plan) -> Iterator[str]:
             yield f'<tr><th scope="row">{_escape(label)}</th><td></td></tr>\n'
         yield "</tbody>\n</table>\n"
     yield "</section>\n"
-
-
-def _need_row(need: PlanNeed) -> tuple[str, ...]:
-    return (
-        need.title,
-        need.theme,
-        ", ".join(need.organisations),
-        need.priority,
-        need.status,
-        f"{need.action_count:,}",
-        need.notes,
-    )
-
-
-def _action_row(action: PlanAction) -> tuple[str, ...]:
-    rag = action.rag.value if action.rag is not None else "Not rated"
-    if action.rag_reason:
-        rag = f"{rag}\n{action.rag_reason}"
-    note = action.latest_note
-    if note and action.latest_note_on is not None:
-        note = f"{format_date(action.latest_note_on)}: {note}"
-    return (
-        action.title,
-        action.theme,
-        action.lead,
-        ", ".join(action.partners),
-        "; ".join(action.needs),
-        format_date(action.start_on),
-        format_date(action.due_on),
-        action.status.value,
-        rag,
-        f"{action.percent_complete}%",
-        format_money(action.budget_pence),
-        format_money(action.spend_pence),
-        note,
-    )
-
-
-def _milestone_progress(milestone: PlanMilestone) -> str:
-    if milestone.done_on is not None:
-        return "Done"
-    if milestone.overdue:
-        return "Overdue"
-    return "Not due yet" if milestone.due_on is not None else "No due date"
-
-
-def _milestone_row(milestone: PlanMilestone) -> tuple[str, ...]:
-    return (
-        milestone.action_title,
-        milestone.title,
-        format_date(milestone.due_on),
-        format_date(milestone.done_on),
-        _milestone_progress(milestone),
-    )
-
-
-def _indicator_row(indicator: PlanIndicator) -> tuple[str, ...]:
-    return (
-        indicator.name,
-        indicator.unit,
-        indicator.direction,
-        _number(indicator.baseline_value),
-        format_date(indicator.baseline_on),
-        _number(indicator.target_value),
-        format_date(indicator.target_on),
-        _number(indicator.latest_value),
-        format_date(indicator.latest_on),
-        _percent(indicator.percent_to_target),
-        indicator.evidences,
-    )
 
 
 def render_html(

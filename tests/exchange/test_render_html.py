@@ -285,7 +285,7 @@ def test_a_failure_part_way_leaves_the_existing_file_and_no_temporary_file(
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(render_html_module, "_milestone_row", broken)
+    monkeypatch.setattr(render_html_module, "milestone_row", broken)
     with pytest.raises(RuntimeError):
         render_html(sample_plan(), target)
 

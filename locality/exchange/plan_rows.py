@@ -1,0 +1,94 @@
+"""The cells of the plan's tables as text, shared by the Word, PDF and HTML renderers so that every format
+says the same thing in the same words (dates dd/mm/yyyy, money in £)."""
+
+from __future__ import annotations
+
+from locality.domain.values import format_date, format_money
+from locality.exchange.plan import PlanAction, PlanIndicator, PlanMilestone, PlanNeed
+
+
+def number_text(value: float | None) -> str:
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def percent_text(value: int | None) -> str:
+    return "" if value is None else f"{value}%"
+
+
+def need_row(need: PlanNeed) -> tuple[str, ...]:
+    return (
+        need.title,
+        need.theme,
+        ", ".join(need.organisations),
+        need.priority,
+        need.status,
+        f"{need.action_count:,}",
+        need.notes,
+    )
+
+
+def action_row(action: PlanAction, *, separate_lead: bool = False) -> tuple[str, ...]:
+    """The Actions table's cells; lead and partners in one cell, or in two when ``separate_lead``."""
+    people: list[str] = []
+    if action.lead:
+        people.append(f"Lead: {action.lead}")
+    if action.partners:
+        people.append(f"Partners: {', '.join(action.partners)}")
+    rag = action.rag.value if action.rag is not None else "Not rated"
+    if action.rag_reason:
+        rag = f"{rag}\n{action.rag_reason}"
+    note = action.latest_note
+    if note and action.latest_note_on is not None:
+        note = f"{format_date(action.latest_note_on)}: {note}"
+    return (
+        action.title,
+        action.theme,
+        *((action.lead, ", ".join(action.partners)) if separate_lead else ("\n".join(people),)),
+        "; ".join(action.needs),
+        format_date(action.start_on),
+        format_date(action.due_on),
+        action.status.value,
+        rag,
+        f"{action.percent_complete}%",
+        format_money(action.budget_pence),
+        format_money(action.spend_pence),
+        note,
+    )
+
+
+def milestone_progress(milestone: PlanMilestone) -> str:
+    if milestone.done_on is not None:
+        return "Done"
+    if milestone.overdue:
+        return "Overdue"
+    return "Not due yet" if milestone.due_on is not None else "No due date"
+
+
+def milestone_row(milestone: PlanMilestone) -> tuple[str, ...]:
+    return (
+        milestone.action_title,
+        milestone.title,
+        format_date(milestone.due_on),
+        format_date(milestone.done_on),
+        milestone_progress(milestone),
+    )
+
+
+def indicator_row(indicator: PlanIndicator) -> tuple[str, ...]:
+    return (
+        indicator.name,
+        indicator.unit,
+        indicator.direction,
+        number_text(indicator.baseline_value),
+        format_date(indicator.baseline_on),
+        number_text(indicator.target_value),
+        format_date(indicator.target_on),
+        number_text(indicator.latest_value),
+        format_date(indicator.latest_on),
+        percent_text(indicator.percent_to_target),
+        indicator.evidences,
+    )
