@@ -926,23 +926,11 @@ class ActionService:
                     continue
                 at = record.deleted_at
                 where = {"action_id": action_id}
-                records.restore(
-                    unit,
-                    [
-                        link
-                        for link in records.deleted_with(unit, ActionPartnerRecord, where, at)
-                        if unit.get(OrganisationRecord, link.organisation_id) is not None
-                    ],
+                records.restore_dependants(
+                    unit, ActionPartnerRecord, where, at, other_end=(OrganisationRecord, "organisation_id")
                 )
-                records.restore(
-                    unit,
-                    [
-                        link
-                        for link in records.deleted_with(unit, ActionNeedRecord, where, at)
-                        if unit.get(NeedRecord, link.need_id) is not None
-                    ],
-                )
-                records.restore(unit, records.deleted_with(unit, MilestoneRecord, where, at))
+                records.restore_dependants(unit, ActionNeedRecord, where, at, other_end=(NeedRecord, "need_id"))
+                records.restore_dependants(unit, MilestoneRecord, where, at)
                 if (
                     record.lead_organisation_id is not None
                     and unit.get(OrganisationRecord, record.lead_organisation_id) is None

@@ -334,7 +334,7 @@ class IndicatorService:
                 if record is None or record.deleted_at is None:
                     continue
                 where = {"indicator_id": indicator_id}
-                records.restore(unit, records.deleted_with(unit, MeasurementRecord, where, record.deleted_at))
+                records.restore_dependants(unit, MeasurementRecord, where, record.deleted_at)
                 records.restore(unit, [record])
 
     # ------------------------------------------------------------------ measurements

@@ -576,20 +576,8 @@ class NeedService:
                     continue
                 at = record.deleted_at
                 where = {"need_id": need_id}
-                records.restore(
-                    unit,
-                    [
-                        link
-                        for link in records.deleted_with(unit, NeedOrganisationRecord, where, at)
-                        if unit.get(OrganisationRecord, link.organisation_id) is not None
-                    ],
+                records.restore_dependants(
+                    unit, NeedOrganisationRecord, where, at, other_end=(OrganisationRecord, "organisation_id")
                 )
-                records.restore(
-                    unit,
-                    [
-                        link
-                        for link in records.deleted_with(unit, ActionNeedRecord, where, at)
-                        if unit.get(ActionRecord, link.action_id) is not None
-                    ],
-                )
+                records.restore_dependants(unit, ActionNeedRecord, where, at, other_end=(ActionRecord, "action_id"))
                 records.restore(unit, [record])

@@ -233,6 +233,6 @@ class OrganisationService:
                     )
                 at = record.deleted_at
                 where = {"organisation_id": organisation_id}
-                records.restore(unit, records.deleted_with(unit, NeedOrganisationRecord, where, at))
-                records.restore(unit, records.deleted_with(unit, ActionPartnerRecord, where, at))
+                records.restore_dependants(unit, NeedOrganisationRecord, where, at)
+                records.restore_dependants(unit, ActionPartnerRecord, where, at)
                 records.restore(unit, [record])

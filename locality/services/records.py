@@ -93,3 +93,20 @@ def deleted_with(unit: UnitOfWork, model: type[R], where: Mapping[str, Any], del
         return []
     rows = unit.list(model, where, include_deleted=True)
     return [row for row in rows if row.deleted_at == deleted_at]
+
+
+def restore_dependants(
+    unit: UnitOfWork,
+    model: type[R],
+    where: Mapping[str, Any],
+    deleted_at: datetime | None,
+    *,
+    other_end: tuple[type[TrackedMixin], str] | None = None,
+) -> None:
+    """Restores the ``model`` records tombstoned with their parent at ``deleted_at``. For a link, ``other_end``
+    names the model and column of what it links to: a link whose other end was deleted since stays deleted."""
+    rows = deleted_with(unit, model, where, deleted_at)
+    if other_end is not None:
+        other_model, column = other_end
+        rows = [row for row in rows if unit.get(other_model, getattr(row, column)) is not None]
+    restore(unit, rows)

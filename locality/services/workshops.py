@@ -296,8 +296,8 @@ class WorkshopService:
                     continue
                 where = {"workshop_id": workshop_id}
                 at = record.deleted_at
-                records.restore(unit, records.deleted_with(unit, WorkshopParticipantRecord, where, at))
-                records.restore(unit, records.deleted_with(unit, WorkshopVoteRecord, where, at))
+                records.restore_dependants(unit, WorkshopParticipantRecord, where, at)
+                records.restore_dependants(unit, WorkshopVoteRecord, where, at)
                 records.restore(unit, [record])
             items: builtins.list[TrackedMixin] = []
             for participant_id in deleted.participant_ids:
