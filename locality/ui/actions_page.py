@@ -436,6 +436,17 @@ class ActionDialog(EditDialog):
         return updated
 
 
+def open_action(env: UiEnv, action_id: uuid.UUID | None, parent: QWidget | None) -> Action | None:
+    """Opens the action's dialog (a new action when ``action_id`` is None) from any page; returns what was saved,
+    or None if the user cancelled or the action could not be read (the user has been told why)."""
+    try:
+        current = env.services.actions.get(action_id) if action_id is not None else None
+    except Exception as error:  # e.g. deleted by someone else a moment ago
+        show_error(parent, error)
+        return None
+    return run_dialog(ActionDialog(env, current, parent))
+
+
 class ActionsPage(ListPage[ActionSummary]):
     title = "Actions"
     noun = "action"
@@ -561,8 +572,7 @@ class ActionsPage(ListPage[ActionSummary]):
         return True
 
     def open_editor(self, row: ActionSummary | None) -> None:
-        current = self.services.actions.get(row.id) if row is not None else None
-        saved = run_dialog(ActionDialog(self.env, current, self))
+        saved = open_action(self.env, row.id if row is not None else None, self)
         if saved is not None:
             self.select_where(lambda a: a.id == saved.id)
 

@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
     @property
     def env(self) -> UiEnv:
         assert self.services is not None
-        return UiEnv(self.services, self.undo_stack, self.settings)
+        return UiEnv(self.services, self.undo_stack, self.settings, self.show_page)
 
     def set_services(self, services: Services) -> None:
         """Shows ``services``' workspace, replacing (and closing) the one shown before."""

@@ -23,6 +23,7 @@ from locality.domain.vocabulary import NeedRole, NeedStatus, Priority, Vocabular
 from locality.services.needs import Need, NeedDraft, NeedLinkDraft, NeedSummary
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
+from locality.ui.errors import show_error
 from locality.ui.forms import DateField, select_data
 from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.list_page import ListPage
@@ -179,6 +180,17 @@ class NeedDialog(EditDialog):
         return updated
 
 
+def open_need(env: UiEnv, need_id: uuid.UUID | None, parent: QWidget | None) -> Need | None:
+    """Opens the need's dialog (a new need when ``need_id`` is None) from any page; returns what was saved, or
+    None if the user cancelled or the need could not be read (the user has been told why)."""
+    try:
+        current = env.services.needs.get(need_id) if need_id is not None else None
+    except Exception as error:  # e.g. deleted by someone else a moment ago
+        show_error(parent, error)
+        return None
+    return run_dialog(NeedDialog(env, current, parent))
+
+
 class NeedsPage(ListPage[NeedSummary]):
     title = "Needs"
     noun = "need"
@@ -192,7 +204,15 @@ class NeedsPage(ListPage[NeedSummary]):
         self.add_filter("status", "Statuses", [(status.value, status) for status in NeedStatus])
         self.add_filter("priority", "Priorities", [(priority.value, priority) for priority in Priority])
         self.add_filter("organisation", "Organisations", lambda: organisation_choices(env))
-        self.add_filter("gap", "Needs", [("Shared needs", "shared"), ("With no action yet", "unaddressed")])
+        self.add_filter(
+            "gap",
+            "Needs",
+            [
+                ("Shared needs", "shared"),
+                ("With no action yet", "unaddressed"),
+                ("Shared, with no action yet", "shared_unaddressed"),
+            ],
+        )
         self._organisation_needs: set[uuid.UUID] | None = None
         self._organisation_filter: uuid.UUID | None = None
 
@@ -259,13 +279,12 @@ class NeedsPage(ListPage[NeedSummary]):
         if self._organisation_needs is not None and row.id not in self._organisation_needs:
             return False
         gap = self.filter_value("gap")
-        if gap == "shared" and not row.is_shared:
+        if gap in ("shared", "shared_unaddressed") and not row.is_shared:
             return False
-        return not (gap == "unaddressed" and row.action_count > 0)
+        return not (gap in ("unaddressed", "shared_unaddressed") and row.action_count > 0)
 
     def open_editor(self, row: NeedSummary | None) -> None:
-        current = self.services.needs.get(row.id) if row is not None else None
-        saved = run_dialog(NeedDialog(self.env, current, self))
+        saved = open_need(self.env, row.id if row is not None else None, self)
         if saved is not None:
             self.select_where(lambda n: n.id == saved.id)
 

@@ -9,41 +9,11 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from locality.services.context import Changes
 from locality.ui.actions_page import ActionsPage
 from locality.ui.env import UiEnv
 from locality.ui.needs_page import NeedsPage
 from locality.ui.organisations_page import OrganisationsPage
-
-
-class Page(QWidget):
-    """A page of the main window; ``refresh`` is called when data it shows has changed."""
-
-    title = ""
-    #: Entities whose change means this page must refresh; empty means "any change".
-    watches: frozenset[str] = frozenset()
-
-    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.env = env
-        self.services = env.services
-
-    def refresh(self) -> None:  # pragma: no cover - overridden
-        pass
-
-    def on_changes(self, changes: Changes) -> None:
-        if self.watches and not changes.touches(*self.watches):
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True  # refreshed when next shown
-
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if getattr(self, "_stale", False):
-            self._stale = False
-            self.refresh()
+from locality.ui.page import Page
 
 
 class DashboardPage(Page):

@@ -1,0 +1,39 @@
+"""The base of a main-window page that is not a plain list: it refreshes when data it shows changes, at once if
+on screen, otherwise when next shown."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from locality.services.context import Changes
+from locality.ui.env import UiEnv
+
+
+class Page(QWidget):
+    """A page of the main window; ``refresh`` is called when data it shows has changed."""
+
+    title = ""
+    #: Entities whose change means this page must refresh; empty means "any change".
+    watches: frozenset[str] = frozenset()
+
+    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.env = env
+        self.services = env.services
+
+    def refresh(self) -> None:  # pragma: no cover - overridden
+        pass
+
+    def on_changes(self, changes: Changes) -> None:
+        if self.watches and not changes.touches(*self.watches):
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True  # refreshed when next shown
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if getattr(self, "_stale", False):
+            self._stale = False
+            self.refresh()
