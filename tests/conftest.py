@@ -61,6 +61,36 @@ def context(services: Services) -> ServiceContext:
     return services.context
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory, template_workspace: Path) -> Path:
+    """The small demo partnership (seed 1), generated once per test run."""
+    from locality.services.demo import generate_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.locality"
+    shutil.copyfile(template_workspace, path)
+    opened = Services.open(path, User("Demo", "Demo Org"), today=lambda: TODAY)
+    try:
+        generate_demo(opened.context, size="small", seed=1)
+    finally:
+        opened.close()
+    return path
+
+
+@pytest.fixture
+def demo_workspace_path(tmp_path: Path, demo_template: Path) -> Path:
+    """A fresh copy of the small demo workspace for one test to change as it likes."""
+    path = tmp_path / "demo.locality"
+    shutil.copyfile(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def demo_services(demo_workspace_path: Path) -> Iterator[Services]:
+    opened = Services.open(demo_workspace_path, User("Test User", "Test Org"), today=lambda: TODAY)
+    yield opened
+    opened.close()
+
+
 @pytest.fixture(autouse=True)
 def shown_warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Warning and critical message boxes are recorded instead of waiting for a click that never comes.
