@@ -106,7 +106,17 @@ class LogProgressDialog(EditDialog):
 
 
 class ActionDialog(EditDialog):
-    def __init__(self, env: UiEnv, action: Action | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        env: UiEnv,
+        action: Action | None,
+        parent: QWidget | None = None,
+        *,
+        need_ids: Sequence[uuid.UUID] = (),
+        lead_organisation_id: uuid.UUID | None = None,
+    ) -> None:
+        """``need_ids`` and ``lead_organisation_id`` start a new action with those needs ticked and that lead
+        chosen (a joint action planned from the needs map's gaps)."""
         super().__init__("Edit action" if action else "New action", parent)
         self.env = env
         self.action = action
@@ -243,6 +253,14 @@ class ActionDialog(EditDialog):
         else:
             self.rag_label.setText("The RAG rating is worked out once the action is saved.")
             self.start_on.set_value(env.services.context.today())
+            self._chosen_needs = set(need_ids)
+            select_data(self.lead, lead_organisation_id)
+            if need_ids:
+                count = len(self._chosen_needs)
+                self.rag_label.setText(
+                    f"A new joint action for {count} {'need' if count == 1 else 'needs'} (ticked on the Needs tab). "
+                    "The RAG rating is worked out once the action is saved."
+                )
             self.log_button.setEnabled(False)
             self.log_button.setToolTip("Save the action first")
 
@@ -436,15 +454,25 @@ class ActionDialog(EditDialog):
         return updated
 
 
-def open_action(env: UiEnv, action_id: uuid.UUID | None, parent: QWidget | None) -> Action | None:
+def open_action(
+    env: UiEnv,
+    action_id: uuid.UUID | None,
+    parent: QWidget | None,
+    *,
+    need_ids: Sequence[uuid.UUID] = (),
+    lead_organisation_id: uuid.UUID | None = None,
+) -> Action | None:
     """Opens the action's dialog (a new action when ``action_id`` is None) from any page; returns what was saved,
-    or None if the user cancelled or the action could not be read (the user has been told why)."""
+    or None if the user cancelled or the action could not be read (the user has been told why). A new action
+    can start with ``need_ids`` ticked and ``lead_organisation_id`` as its lead."""
     try:
         current = env.services.actions.get(action_id) if action_id is not None else None
     except Exception as error:  # e.g. deleted by someone else a moment ago
         show_error(parent, error)
         return None
-    return run_dialog(ActionDialog(env, current, parent))
+    if current is not None:
+        return run_dialog(ActionDialog(env, current, parent))
+    return run_dialog(ActionDialog(env, None, parent, need_ids=need_ids, lead_organisation_id=lead_organisation_id))
 
 
 class ActionsPage(ListPage[ActionSummary]):
@@ -471,7 +499,11 @@ class ActionsPage(ListPage[ActionSummary]):
         self.add_filter("status", "Statuses", [(status.value, status) for status in ActionStatus])
         self.add_filter("organisation", "Organisations", lambda: organisation_choices(env))
         self.add_filter("rag", "RAG ratings", [(rag.value, rag) for rag in Rag])
-        self.add_filter("timing", "Timings", [("Overdue", "overdue"), ("With no need", "no_need")])
+        self.add_filter(
+            "timing",
+            "Timings",
+            [("Open (not completed or cancelled)", "open"), ("Overdue", "overdue"), ("With no need", "no_need")],
+        )
         self._organisation_filter: uuid.UUID | None = None
         self._organisation_actions: set[uuid.UUID] | None = None
         self.log_button = QPushButton("&Log progress…")
@@ -569,6 +601,8 @@ class ActionsPage(ListPage[ActionSummary]):
             return row.due_on is not None and row.due_on < today and row.status not in CLOSED_STATUSES
         if timing == "no_need":
             return row.need_count == 0
+        if timing == "open":
+            return row.status not in CLOSED_STATUSES
         return True
 
     def open_editor(self, row: ActionSummary | None) -> None:

@@ -1,0 +1,366 @@
+"""The needs map's Gaps tab: shared needs that no joint action addresses, and actions that address no need.
+
+Also home to what the analysis tabs share: loading off the GUI thread, and a table of needs that opens a need on
+double-click and says what would appear when it is empty.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from locality.domain.values import format_date
+from locality.domain.vocabulary import Priority
+from locality.services.need_analysis import (
+    NEEDLESS_ACTIONS_DEFINITION,
+    SHARED_NEED_DEFINITION,
+    SHARED_UNADDRESSED_DEFINITION,
+    Gaps,
+    NeedlessAction,
+    NeedLine,
+)
+from locality.ui.actions_page import open_action
+from locality.ui.env import UiEnv
+from locality.ui.errors import show_error
+from locality.ui.needs_page import open_need
+from locality.ui.table_model import Column, RowTableModel
+from locality.ui.workers import run_in_background
+
+Row = TypeVar("Row")
+
+_PRIORITY_ORDER = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}
+
+
+# --------------------------------------------------------------------------- shared by the analysis tabs
+
+
+class AnalysisTab(QWidget):
+    """A needs-map tab whose figures are worked out off the GUI thread: ``load`` runs on a worker and
+    ``show_result`` shows what it returned. A refresh asked for while one is running supersedes it."""
+
+    title = ""
+    watches: frozenset[str] = frozenset()
+
+    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.env = env
+        self.services = env.services
+        self.loading = False
+        self._generation = 0
+
+    def load(self) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def show_result(self, result: Any) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def show_loading(self) -> None:
+        """Says the figures are being worked out (the old ones stay until the new arrive)."""
+
+    def refresh(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        self.loading = True
+        self.show_loading()
+        run_in_background(
+            self.load,
+            lambda result: self._finished(generation, result),
+            lambda error: self._failed(generation, error),
+            self,
+        )
+
+    def _finished(self, generation: int, result: Any) -> None:
+        if generation != self._generation:
+            return  # a newer refresh is on its way
+        self.loading = False
+        self.show_result(result)
+
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        self.show_failure(error)
+
+    def show_failure(self, error: BaseException) -> None:
+        show_error(self, error, self.title)
+
+
+def make_table(model: RowTableModel[Any], name: str, accessible: str) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setModel(model)
+    table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+    table.setSortingEnabled(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    for number, column in enumerate(model.columns):
+        table.setColumnWidth(number, column.width)
+    return table
+
+
+class RowList(QWidget, Generic[Row]):
+    """A sortable table of rows, or a sentence in its place when there are none (or while loading)."""
+
+    def __init__(self, columns: Sequence[Column[Row]], name: str, accessible: str) -> None:
+        super().__init__()
+        self.model: RowTableModel[Row] = RowTableModel(columns, self)
+        self.table = make_table(self.model, name, accessible)
+        self.message = QLabel()
+        self.message.setObjectName(f"{name}Message")
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.message.setContentsMargins(8, 8, 8, 8)
+        self.message.setStyleSheet("color: #455a64;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.message)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+    def set_rows(self, rows: Sequence[Row], empty_text: str) -> None:
+        self.model.set_rows(rows)
+        if rows:
+            self.stack.setCurrentWidget(self.table)
+        else:
+            self.message.setText(empty_text)
+            self.stack.setCurrentWidget(self.message)
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+        self.stack.setCurrentWidget(self.message)
+
+    def selected(self) -> Row | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def select_first(self) -> None:
+        if self.model.rowCount() and self.stack.currentWidget() is self.table:
+            self.table.selectRow(0)
+
+    def on_activated(self, act: Callable[[Row], None]) -> None:
+        """Double-click or Enter on a row runs ``act`` on it."""
+        self.table.activated.connect(lambda index: act(self.model.row_at(index.row())))
+
+
+def need_columns(with_theme: bool = True) -> list[Column[NeedLine]]:
+    columns: list[Column[NeedLine]] = [Column("Need", lambda n: n.title, width=320, tooltip=lambda n: n.title)]
+    if with_theme:
+        columns.append(
+            Column("Theme", lambda n: n.theme_name or "(no theme)", width=170, tooltip=lambda n: n.theme_full_name)
+        )
+    columns += [
+        Column(
+            "Organisations",
+            lambda n: n.organisations_text,
+            sort_key=lambda n: (-n.organisation_count, n.organisations_text.casefold()),
+            width=260,
+            tooltip=lambda n: n.organisations_text,
+        ),
+        Column(
+            "Priority",
+            lambda n: n.priority.value if n.priority else "(not set)",
+            sort_key=lambda n: _PRIORITY_ORDER.get(n.priority, 3) if n.priority else 3,
+            width=80,
+        ),
+        Column("Status", lambda n: n.status.value, width=120),
+    ]
+    return columns
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    return f"{count:,} {noun if count == 1 else (many or noun + 's')}"
+
+
+# --------------------------------------------------------------------------- the Gaps tab
+
+
+class GapsTab(AnalysisTab):
+    title = "Gaps"
+    watches = frozenset({"need", "need_organisation", "action", "action_need", "organisation", "theme"})
+
+    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
+        super().__init__(env, parent)
+        self.gaps: Gaps | None = None
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"{SHARED_NEED_DEFINITION} {SHARED_UNADDRESSED_DEFINITION} {NEEDLESS_ACTIONS_DEFINITION} "
+            "Plan a joint action for a shared need, or link an action to the needs it serves."
+        )
+        intro.setWordWrap(True)
+        intro.setObjectName("gapsIntro")
+        layout.addWidget(intro)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+
+        # Shared needs with no joint action.
+        needs_box = QWidget()
+        needs_layout = QVBoxLayout(needs_box)
+        needs_layout.setContentsMargins(0, 4, 0, 0)
+        self.needs_heading = QLabel()
+        self.needs_heading.setObjectName("sharedUnaddressedHeading")
+        self.needs_heading.setStyleSheet("font-weight: 600;")
+        needs_layout.addWidget(self.needs_heading)
+        self.needs = RowList(need_columns(), "sharedUnaddressedTable", "Shared needs with no joint action")
+        self.needs.on_activated(lambda need: self._open_need(need.id))
+        needs_layout.addWidget(self.needs, 1)
+        needs_buttons = QHBoxLayout()
+        self.plan_button = QPushButton("&Plan a joint action…")
+        self.plan_button.setToolTip("Start a new action with the selected need already ticked")
+        self.plan_button.clicked.connect(self.plan_joint_action)
+        self.open_need_button = QPushButton("Open &need…")
+        self.open_need_button.clicked.connect(lambda: self._open_selected_need())
+        self.show_needs_button = QPushButton("Show in Needs &list")
+        self.show_needs_button.setToolTip("Open the Needs page showing shared needs with no action yet")
+        self.show_needs_button.clicked.connect(self.show_in_needs_list)
+        needs_buttons.addWidget(self.plan_button)
+        needs_buttons.addWidget(self.open_need_button)
+        needs_buttons.addStretch(1)
+        needs_buttons.addWidget(self.show_needs_button)
+        needs_layout.addLayout(needs_buttons)
+        splitter.addWidget(needs_box)
+
+        # Actions that address no need.
+        actions_box = QWidget()
+        actions_layout = QVBoxLayout(actions_box)
+        actions_layout.setContentsMargins(0, 4, 0, 0)
+        self.actions_heading = QLabel()
+        self.actions_heading.setObjectName("needlessActionsHeading")
+        self.actions_heading.setStyleSheet("font-weight: 600;")
+        actions_layout.addWidget(self.actions_heading)
+        self.actions: RowList[NeedlessAction] = RowList(
+            [
+                Column("Action", lambda a: a.title, width=320, tooltip=lambda a: a.title),
+                Column("Lead", lambda a: a.lead_organisation_name or "(no lead)", width=220),
+                Column("Status", lambda a: a.status.value, width=100),
+                Column("Due", lambda a: format_date(a.due_on), sort_key=lambda a: a.due_on, width=90),
+            ],
+            "needlessActionsTable",
+            "Actions that address no need",
+        )
+        self.actions.on_activated(lambda action: self._open_action(action.id))
+        actions_layout.addWidget(self.actions, 1)
+        actions_buttons = QHBoxLayout()
+        self.open_action_button = QPushButton("Open &action…")
+        self.open_action_button.setToolTip("Open the action to tick the needs it addresses")
+        self.open_action_button.clicked.connect(lambda: self._open_selected_action())
+        self.show_actions_button = QPushButton("Show in Actions l&ist")
+        self.show_actions_button.setToolTip("Open the Actions page showing actions with no need")
+        self.show_actions_button.clicked.connect(self.show_in_actions_list)
+        actions_buttons.addWidget(self.open_action_button)
+        actions_buttons.addStretch(1)
+        actions_buttons.addWidget(self.show_actions_button)
+        actions_layout.addLayout(actions_buttons)
+        splitter.addWidget(actions_box)
+        splitter.setSizes([400, 300])
+
+        can_open_pages = env.show_page is not None
+        for button in (self.show_needs_button, self.show_actions_button):
+            button.setEnabled(can_open_pages)
+        self.needs.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.actions.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.needs.model.modelReset.connect(self._update_buttons)
+        self.actions.model.modelReset.connect(self._update_buttons)
+        self._set_headings(None)
+        self._update_buttons()
+        self.refresh()
+
+    # ------------------------------------------------------------------ loading
+
+    def load(self) -> Gaps:
+        return self.services.analysis.gaps()
+
+    def show_loading(self) -> None:
+        if self.gaps is None:
+            self.needs.say("Finding shared needs that no action addresses…")
+            self.actions.say("Finding actions that address no need…")
+
+    def show_result(self, result: Gaps) -> None:
+        self.gaps = result
+        self._set_headings(result)
+        self.needs.set_rows(
+            result.shared_unaddressed,
+            "Every shared need has at least one action addressing it. Shared needs without one would be listed "
+            "here; link needs to organisations on the Needs page to find more shared needs.",
+        )
+        self.actions.set_rows(
+            result.needless_actions,
+            "Every action addresses at least one need. An action not linked to any need would be listed here; "
+            "tick the needs an action serves on its Needs tab.",
+        )
+        self._update_buttons()
+
+    def _set_headings(self, gaps: Gaps | None) -> None:
+        needs = "…" if gaps is None else f"{gaps.shared_unaddressed_count:,}"
+        actions = "…" if gaps is None else f"{gaps.needless_actions_count:,}"
+        self.needs_heading.setText(f"Shared needs with no joint action ({needs})")
+        self.actions_heading.setText(f"Actions that address no need ({actions})")
+
+    def _update_buttons(self) -> None:
+        has_need = self.needs.selected() is not None
+        self.plan_button.setEnabled(has_need)
+        self.open_need_button.setEnabled(has_need)
+        self.open_action_button.setEnabled(self.actions.selected() is not None)
+
+    # ------------------------------------------------------------------ commands
+
+    def plan_joint_action(self) -> None:
+        need = self.needs.selected()
+        if need is None:
+            return
+        saved = open_action(self.env, None, self, need_ids=[need.id])
+        if saved is not None:
+            self.refresh()
+
+    def _open_selected_need(self) -> None:
+        need = self.needs.selected()
+        if need is not None:
+            self._open_need(need.id)
+
+    def _open_selected_action(self) -> None:
+        action = self.actions.selected()
+        if action is not None:
+            self._open_action(action.id)
+
+    def _open_need(self, need_id: uuid.UUID) -> None:
+        if open_need(self.env, need_id, self) is not None:
+            self.refresh()
+
+    def _open_action(self, action_id: uuid.UUID) -> None:
+        if open_action(self.env, action_id, self) is not None:
+            self.refresh()
+
+    def show_in_needs_list(self) -> None:
+        page = self.env.open_page("needsPage")
+        if page is not None and hasattr(page, "set_filter"):
+            page.set_filter("gap", "shared_unaddressed")
+
+    def show_in_actions_list(self) -> None:
+        page = self.env.open_page("actionsPage")
+        if page is not None and hasattr(page, "set_filter"):
+            page.set_filter("timing", "no_need")

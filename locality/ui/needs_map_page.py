@@ -1,0 +1,111 @@
+"""The needs map: which improvement needs are shared across organisations, and which have no joint action.
+
+One page of tabs (matrix, gaps, heat map, network, similar needs, ranking). A tab is built the first time it is
+shown and reloads only when it is on screen, so opening a large workspace costs nothing until the map is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from locality.services.context import Changes
+from locality.ui.env import UiEnv
+from locality.ui.page import Page
+
+
+@dataclass(frozen=True)
+class TabSpec:
+    object_name: str
+    title: str
+    build: Callable[[UiEnv], QWidget]
+
+
+class _TabSlot(QWidget):
+    """Holds one tab's widget, built on first showing; knows whether the data under it changed meanwhile."""
+
+    def __init__(self, spec: TabSpec, env: UiEnv) -> None:
+        super().__init__()
+        self.spec = spec
+        self.env = env
+        self.widget: QWidget | None = None
+        self.stale = False
+        self.setObjectName(spec.object_name)
+        QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
+
+    def ensure_built(self) -> QWidget:
+        if self.widget is None:
+            self.widget = self.spec.build(self.env)
+            self.layout().addWidget(self.widget)
+            self.stale = False
+        return self.widget
+
+    def note_changes(self, changes: Changes) -> None:
+        watches: frozenset[str] = getattr(self.widget, "watches", frozenset())
+        if self.widget is not None and (not watches or changes.touches(*watches)):
+            self.stale = True
+
+    def refresh_if_stale(self) -> None:
+        if self.widget is not None and self.stale:
+            self.stale = False
+            self.widget.refresh()  # type: ignore[attr-defined]
+
+
+class NeedsMapPage(Page):
+    title = "Needs map"
+
+    def __init__(self, env: UiEnv, tabs: Sequence[TabSpec], parent: QWidget | None = None) -> None:
+        super().__init__(env, parent)
+        layout = QVBoxLayout(self)
+        heading = QLabel("Needs map")
+        heading.setObjectName("pageHeading")
+        intro = QLabel(
+            "Which improvement needs each organisation has, which are shared by two or more, and which have no "
+            "joint action yet."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("needsMapTabs")
+        self.tabs.setDocumentMode(True)
+        self.slots = [_TabSlot(spec, env) for spec in tabs]
+        for slot in self.slots:
+            self.tabs.addTab(slot, slot.spec.title)
+        layout.addWidget(self.tabs, 1)
+        self.tabs.currentChanged.connect(lambda _index: self._show_current())
+
+    def tab(self, object_name: str) -> QWidget:
+        """The tab's widget (built if it was not yet), after bringing it to the front."""
+        for index, slot in enumerate(self.slots):
+            if slot.spec.object_name == object_name:
+                self.tabs.setCurrentIndex(index)
+                return slot.ensure_built()
+        raise KeyError(object_name)
+
+    def _show_current(self) -> None:
+        if not self.isVisible():
+            return
+        slot = self.slots[self.tabs.currentIndex()]
+        if slot.widget is None:
+            slot.ensure_built()
+        else:
+            slot.refresh_if_stale()
+
+    def on_changes(self, changes: Changes) -> None:
+        for slot in self.slots:
+            slot.note_changes(changes)
+        if self.isVisible():
+            self._show_current()
+
+    def refresh(self) -> None:
+        for slot in self.slots:
+            if slot.widget is not None:
+                slot.stale = True
+        self._show_current()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._show_current()
