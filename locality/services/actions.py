@@ -24,9 +24,11 @@ from locality.store.models import (
     ActionNeedRecord,
     ActionPartnerRecord,
     ActionRecord,
+    FundingAllocationRecord,
     MilestoneRecord,
     NeedRecord,
     OrganisationRecord,
+    SpendRecord,
     ThemeRecord,
     VocabularyTermRecord,
 )
@@ -38,6 +40,8 @@ NEED_ENTITY = "action_need"
 MILESTONE_ENTITY = "milestone"
 LABEL = "action"
 ALL_ENTITIES = (ENTITY, PARTNER_ENTITY, NEED_ENTITY, MILESTONE_ENTITY)
+# A deleted action takes its money with it (funding allocations and spend entries).
+_MONEY_ENTITIES = ("funding_allocation", "spend")
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -904,8 +908,9 @@ class ActionService:
             return to_action(unit, record, today)
 
     def delete(self, action_ids: Iterable[uuid.UUID]) -> DeletedActions:
-        """Deletes actions with their partner links, need links and milestones."""
-        with self._context.edit(*ALL_ENTITIES) as unit:
+        """Deletes actions with their partner links, need links, milestones, funding allocations and spend (all
+        at the same instant, so that ``restore`` brings back exactly these)."""
+        with self._context.edit(*ALL_ENTITIES, *_MONEY_ENTITIES) as unit:
             wanted = builtins.list(dict.fromkeys(action_ids))
             targets = [records.require(unit, ActionRecord, action_id, LABEL) for action_id in wanted]
             for record in targets:
@@ -914,12 +919,14 @@ class ActionService:
                 records.tombstone(unit, unit.list(ActionPartnerRecord, where), at)
                 records.tombstone(unit, unit.list(ActionNeedRecord, where), at)
                 records.tombstone(unit, unit.list(MilestoneRecord, where), at)
+                records.tombstone(unit, unit.list(FundingAllocationRecord, where), at)
+                records.tombstone(unit, unit.list(SpendRecord, where), at)
             return DeletedActions(tuple(record.id for record in targets))
 
     def restore(self, deleted: DeletedActions) -> None:
         """Undoes a delete: the actions come back with the links and milestones deleted with them, except links
-        to organisations or needs deleted since."""
-        with self._context.edit(*ALL_ENTITIES) as unit:
+        to organisations or needs deleted since. Its allocations and spend deleted with it come back too."""
+        with self._context.edit(*ALL_ENTITIES, *_MONEY_ENTITIES) as unit:
             for action_id in deleted.ids:
                 record = unit.get(ActionRecord, action_id, include_deleted=True)
                 if record is None or record.deleted_at is None:
@@ -931,6 +938,8 @@ class ActionService:
                 )
                 records.restore_dependants(unit, ActionNeedRecord, where, at, other_end=(NeedRecord, "need_id"))
                 records.restore_dependants(unit, MilestoneRecord, where, at)
+                records.restore_dependants(unit, FundingAllocationRecord, where, at)
+                records.restore_dependants(unit, SpendRecord, where, at)
                 if (
                     record.lead_organisation_id is not None
                     and unit.get(OrganisationRecord, record.lead_organisation_id) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -9,15 +10,15 @@ from datetime import date, datetime
 
 from locality.domain.errors import NotFoundError, ValidationError
 from locality.domain.values import MAX_PENCE, format_money
+from locality.domain.vocabulary import ActionStatus
 from locality.services import records
 from locality.services.context import ServiceContext
-from locality.store import evidence_queries
+from locality.store import evidence_queries, funding_queries
 from locality.store.models import (
     ActionRecord,
     FundingAllocationRecord,
     FundingSourceRecord,
     SpendRecord,
-    TrackedMixin,
 )
 from locality.store.unit_of_work import UnitOfWork
 
@@ -142,6 +143,76 @@ class DeletedFunding:
 
     allocation_ids: tuple[uuid.UUID, ...] = field(default_factory=tuple)
     spend_ids: tuple[uuid.UUID, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """One live action's spend against its budget, as the "Spend against budget" table shows it."""
+
+    action_id: uuid.UUID
+    action_title: str
+    lead_organisation_id: uuid.UUID | None
+    lead_organisation_name: str
+    status: ActionStatus
+    budget_pence: int | None
+    allocated_pence: int
+    spent_pence: int
+    # The budget less spend; without a budget, the allocations less spend (as ``ActionFunding``).
+    remaining_pence: int
+    # Spend as a whole percent of the budget (of the allocations without one); None when there is neither.
+    percent_spent: int | None
+    overspent: bool
+
+
+@dataclass(frozen=True)
+class BudgetTotals:
+    actions: int
+    budget_pence: int
+    allocated_pence: int
+    spent_pence: int
+    remaining_pence: int
+    overspent: int
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """What one partner puts into one live action."""
+
+    action_id: uuid.UUID
+    action_title: str
+    cash_pence: int
+    staff_days: float
+    in_kind: str
+
+
+def budget_line(row: funding_queries.BudgetRow) -> BudgetLine:
+    available = row.budget_pence if row.budget_pence is not None else row.allocated_pence
+    percent = math.floor(100 * row.spent_pence / available + 0.5) if available > 0 else None
+    return BudgetLine(
+        action_id=row.action_id,
+        action_title=row.title,
+        lead_organisation_id=row.lead_organisation_id,
+        lead_organisation_name=row.lead_organisation_name,
+        status=ActionStatus(row.status),
+        budget_pence=row.budget_pence,
+        allocated_pence=row.allocated_pence,
+        spent_pence=row.spent_pence,
+        remaining_pence=available - row.spent_pence,
+        percent_spent=percent,
+        overspent=row.spent_pence > available,
+    )
+
+
+def budget_totals(lines: Sequence[BudgetLine]) -> BudgetTotals:
+    """The sums of ``lines`` (a totals row)."""
+    return BudgetTotals(
+        actions=len(lines),
+        budget_pence=sum(line.budget_pence or 0 for line in lines),
+        allocated_pence=sum(line.allocated_pence for line in lines),
+        spent_pence=sum(line.spent_pence for line in lines),
+        remaining_pence=sum(line.remaining_pence for line in lines),
+        overspent=sum(1 for line in lines if line.overspent),
+    )
 
 
 _ALLOCATION_FIELDS = ("action_id", "funding_source_id", "amount_pence", "note")
@@ -339,9 +410,10 @@ class FundingService:
             return DeletedFunding(spend_ids=tuple(record.id for record in targets))
 
     def restore(self, deleted: DeletedFunding) -> None:
-        """Undoes a delete of allocations or spend entries."""
+        """Undoes a delete of allocations or spend entries; refused for money of an action deleted since (it
+        comes back when that action's delete is undone)."""
         with self._context.edit(ALLOCATION_ENTITY, SPEND_ENTITY) as unit:
-            found: list[TrackedMixin] = []
+            found: list[FundingAllocationRecord | SpendRecord] = []
             for allocation_id in deleted.allocation_ids:
                 allocation = unit.get(FundingAllocationRecord, allocation_id, include_deleted=True)
                 if allocation is not None:
@@ -350,6 +422,8 @@ class FundingService:
                 spend = unit.get(SpendRecord, spend_id, include_deleted=True)
                 if spend is not None:
                     found.append(spend)
+            if any(unit.get(ActionRecord, record.action_id) is None for record in found):
+                raise NotFoundError("The action this money belongs to has been deleted; restore the action first.")
             records.restore(unit, found)
 
     # ------------------------------------------------------------------ summaries
@@ -427,4 +501,48 @@ class FundingService:
                 ),
             )
             for org_id, items in grouped.items()
+        ]
+
+    def spend_against_budget(
+        self,
+        *,
+        overspent_only: bool = False,
+        funding_source_id: uuid.UUID | None = None,
+        lead_organisation_id: uuid.UUID | None = None,
+    ) -> list[BudgetLine]:
+        """Every live action's budget, allocations, spend and what remains, in title order: one bulk query
+        (two with ``funding_source_id``, which keeps actions with an allocation from or spend charged to it)."""
+        with self._context.read() as unit:
+            rows = funding_queries.budget_rows(unit)
+            funded = funding_queries.actions_funded_by(unit, funding_source_id) if funding_source_id else None
+        lines = [budget_line(row) for row in rows]
+        return [
+            line
+            for line in lines
+            if (not overspent_only or line.overspent)
+            and (funded is None or line.action_id in funded)
+            and (lead_organisation_id is None or line.lead_organisation_id == lead_organisation_id)
+        ]
+
+    def budget_line(self, action_id: uuid.UUID) -> BudgetLine:
+        """One live action's spend against budget."""
+        with self._context.read() as unit:
+            rows = funding_queries.budget_rows(unit, action_id)
+        if not rows:
+            raise NotFoundError("That action no longer exists; it may have been deleted by someone else.")
+        return budget_line(rows[0])
+
+    def actions_funded_by(self, funding_source_id: uuid.UUID | None) -> set[uuid.UUID]:
+        """Ids of the live actions with an allocation from, or spend charged to, the source (None: spend charged
+        to no source)."""
+        with self._context.read() as unit:
+            return funding_queries.actions_funded_by(unit, funding_source_id)
+
+    def partner_ledger(self, organisation_id: uuid.UUID) -> list[LedgerEntry]:
+        """What one organisation puts into each live action it is a partner in, by action title."""
+        with self._context.read() as unit:
+            rows = evidence_queries.contribution_rows(unit, organisation_id)
+        return [
+            LedgerEntry(row.action_id, row.action_title, row.cash_pence, row.staff_days, row.in_kind.strip())
+            for row in rows
         ]

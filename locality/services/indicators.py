@@ -19,7 +19,7 @@ from locality.domain.values import require_text
 from locality.domain.vocabulary import Direction, TargetKind
 from locality.services import records
 from locality.services.context import ServiceContext
-from locality.store import evidence_queries
+from locality.store import evidence_queries, funding_queries
 from locality.store.evidence_queries import IndicatorRow, MeasurementSummary
 from locality.store.models import ActionRecord, IndicatorRecord, MeasurementRecord, NeedRecord
 from locality.store.unit_of_work import UnitOfWork
@@ -72,6 +72,11 @@ class Indicator:
     percent_to_target: int | None
     created_at: datetime
     updated_at: datetime
+    # The theme of the need it evidences (None without a need or theme).
+    need_theme_id: uuid.UUID | None = None
+    # Whether it is behind where it should be today, and why or why not, in a sentence (see ``assess_track``).
+    off_track: bool = False
+    track_note: str = ""
 
     @property
     def target_met(self) -> bool:
@@ -156,13 +161,62 @@ def percent_to_target(
     return max(0, min(100, math.floor(percent + 0.5)))
 
 
+# How far behind the straight line from baseline to target an indicator may fall before it is off track.
+TRACK_TOLERANCE = 10
+
+#: The rule ``assess_track`` applies, in the words the dashboard and the indicators page show.
+TRACK_RULE = (
+    "An indicator is on track when its target is met, or when it is no more than "
+    f"{TRACK_TOLERANCE} points behind the share of the time from its baseline date to its target date that has "
+    "gone (halfway through the period, at least 40% of the way there). It is off track when the target date has "
+    "passed without the target being met. Whether higher or lower is better follows the indicator; one without a "
+    "target or a measurement is not assessed."
+)
+
+
+def assess_track(
+    percent: int | None,
+    target_value: float | None,
+    actual_value: float | None,
+    baseline_on: date | None,
+    target_on: date | None,
+    today: date,
+) -> tuple[bool, str]:
+    """(off track, why) for an indicator today.
+
+    Off track: the target date has passed without the target being met; or it is more than TRACK_TOLERANCE
+    points behind the share of the time from the baseline date to the target date that has gone.
+    """
+    if target_value is None:
+        return False, "No target set"
+    if percent is not None and percent >= 100:
+        return False, "Target met"
+    overdue = target_on is not None and today > target_on
+    if percent is None:
+        if actual_value is None:
+            if overdue:
+                return True, "No measurements, and the target date has passed"
+            return False, "No measurements yet"
+        return False, "Progress cannot be worked out: the target is no better than the baseline"
+    if overdue:
+        return True, f"The target date passed with it {percent}% of the way to target"
+    if baseline_on is not None and target_on is not None and target_on > baseline_on and today > baseline_on:
+        expected = math.floor(100 * (today - baseline_on).days / (target_on - baseline_on).days)
+        if percent + TRACK_TOLERANCE < expected:
+            return True, f"{percent}% of the way to target with {expected}% of the time gone"
+        return False, f"On track: {percent}% of the way to target with {expected}% of the time gone"
+    return False, f"{percent}% of the way to target"
+
+
 def _actual(target_kind: TargetKind, summary: MeasurementSummary | None) -> float | None:
     if summary is None:
         return None
     return summary.total if target_kind == TargetKind.CUMULATIVE else summary.latest_value
 
 
-def _indicator(row: IndicatorRow, summary: MeasurementSummary | None) -> Indicator:
+def _indicator(
+    row: IndicatorRow, summary: MeasurementSummary | None, today: date, theme_id: uuid.UUID | None = None
+) -> Indicator:
     record = row.record
     direction = Direction(record.direction)
     target_kind = TargetKind(record.target_kind)
@@ -171,6 +225,8 @@ def _indicator(row: IndicatorRow, summary: MeasurementSummary | None) -> Indicat
     # A running total starts from nothing unless a baseline says otherwise.
     if baseline is None and target_kind == TargetKind.CUMULATIVE:
         baseline = 0.0
+    percent = percent_to_target(direction, baseline, record.target_value, actual)
+    off_track, note = assess_track(percent, record.target_value, actual, record.baseline_on, record.target_on, today)
     return Indicator(
         id=record.id,
         version=record.version,
@@ -191,19 +247,24 @@ def _indicator(row: IndicatorRow, summary: MeasurementSummary | None) -> Indicat
         latest_value=summary.latest_value if summary else None,
         latest_on=summary.latest_on if summary else None,
         actual_value=actual,
-        percent_to_target=percent_to_target(direction, baseline, record.target_value, actual),
+        percent_to_target=percent,
         created_at=record.created_at,
         updated_at=record.updated_at,
+        need_theme_id=theme_id,
+        off_track=off_track,
+        track_note=note,
     )
 
 
-def _load(unit: UnitOfWork, indicator_id: uuid.UUID) -> Indicator:
+def _load(unit: UnitOfWork, indicator_id: uuid.UUID, today: date) -> Indicator:
     unit.flush()
     rows = evidence_queries.indicator_rows(unit, indicator_id=indicator_id)
     if not rows:
         raise NotFoundError(f"That {LABEL} no longer exists; it may have been deleted by someone else.")
     summaries = evidence_queries.measurement_summaries(unit, [indicator_id])
-    return _indicator(rows[0], summaries.get(indicator_id))
+    need_id = rows[0].record.need_id
+    themes = funding_queries.need_themes(unit, [need_id]) if need_id is not None else {}
+    return _indicator(rows[0], summaries.get(indicator_id), today, themes.get(need_id) if need_id else None)
 
 
 def _measurement(record: MeasurementRecord) -> Measurement:
@@ -298,24 +359,36 @@ class IndicatorService:
             rows = evidence_queries.indicator_rows(unit, need_id=need_id, action_id=action_id)
             wanted = None if need_id is None and action_id is None else [row.record.id for row in rows]
             summaries = evidence_queries.measurement_summaries(unit, wanted)
-            return [_indicator(row, summaries.get(row.record.id)) for row in rows]
+            need_ids = [row.record.need_id for row in rows if row.record.need_id is not None]
+            themes = funding_queries.need_themes(unit, need_ids)
+            today = self._context.today()
+            return [
+                _indicator(
+                    row,
+                    summaries.get(row.record.id),
+                    today,
+                    themes.get(row.record.need_id) if row.record.need_id else None,
+                )
+                for row in rows
+            ]
 
     def get(self, indicator_id: uuid.UUID) -> Indicator:
         with self._context.read() as unit:
-            return _load(unit, indicator_id)
+            return _load(unit, indicator_id, self._context.today())
 
     def create(self, draft: IndicatorDraft) -> Indicator:
         with self._context.edit(ENTITY) as unit:
             values = _validated(unit, draft)
             record = records.create(unit, IndicatorRecord(**values), _FIELDS)
-            return _load(unit, record.id)
+            return _load(unit, record.id, self._context.today())
 
     def update(self, indicator_id: uuid.UUID, draft: IndicatorDraft, expected_version: int | None) -> Indicator:
         with self._context.edit(ENTITY) as unit:
             record = records.require(unit, IndicatorRecord, indicator_id, LABEL)
-            records.check_version(record, expected_version, LABEL, lambda: _load(unit, indicator_id))
+            today = self._context.today()
+            records.check_version(record, expected_version, LABEL, lambda: _load(unit, indicator_id, today))
             records.update(unit, record, _validated(unit, draft))
-            return _load(unit, indicator_id)
+            return _load(unit, indicator_id, self._context.today())
 
     def delete(self, indicator_ids: uuid.UUID | Sequence[uuid.UUID]) -> DeletedIndicators:
         """Deletes indicators together with their measurements."""
@@ -337,6 +410,16 @@ class IndicatorService:
                 records.restore_dependants(unit, MeasurementRecord, where, record.deleted_at)
                 records.restore(unit, [record])
 
+    def need_choices(self) -> builtins.list[tuple[uuid.UUID, str]]:
+        """(id, title) of every live need, by title: what an indicator may evidence."""
+        with self._context.read() as unit:
+            return funding_queries.need_titles(unit)
+
+    def action_choices(self) -> builtins.list[tuple[uuid.UUID, str]]:
+        """(id, title) of every live action, by title: what an indicator may evidence."""
+        with self._context.read() as unit:
+            return funding_queries.action_titles(unit)
+
     # ------------------------------------------------------------------ measurements
 
     def measurements(self, indicator_id: uuid.UUID) -> builtins.list[Measurement]:
@@ -345,6 +428,10 @@ class IndicatorService:
             records.require(unit, IndicatorRecord, indicator_id, LABEL)
             rows = unit.list(MeasurementRecord, {"indicator_id": indicator_id}, order_by=("measured_on", "created_at"))
             return [_measurement(row) for row in rows]
+
+    def get_measurement(self, measurement_id: uuid.UUID) -> Measurement:
+        with self._context.read() as unit:
+            return _measurement(records.require(unit, MeasurementRecord, measurement_id, MEASUREMENT_LABEL))
 
     def add_measurement(
         self, indicator_id: uuid.UUID, measured_on: date | None, value: float | None, note: str = ""

@@ -7,14 +7,21 @@ from datetime import date
 from pathlib import Path
 
 from locality.services.actions import ActionService
+from locality.services.chase import ChaseService
 from locality.services.context import ServiceContext, User
+from locality.services.dashboard import DashboardService
 from locality.services.funding import FundingService
 from locality.services.history import HistoryService
 from locality.services.indicators import IndicatorService
+from locality.services.need_analysis import NeedAnalysisService
 from locality.services.needs import NeedService
+from locality.services.needs_map import NeedsMapService
+from locality.services.network import NetworkService
 from locality.services.organisations import OrganisationService
 from locality.services.progress import ProgressService
+from locality.services.similar_needs import SimilarNeedsService
 from locality.services.snapshots import SnapshotService
+from locality.services.timeline import TimelineService
 from locality.services.vocabulary import VocabularyService
 from locality.services.workshops import WorkshopService
 from locality.services.workspace_info import WorkspaceInfoService
@@ -27,14 +34,21 @@ class Services:
         self.vocabulary = VocabularyService(context)
         self.organisations = OrganisationService(context)
         self.needs = NeedService(context)
+        self.needs_map = NeedsMapService(context)
+        self.analysis = NeedAnalysisService(context)
+        self.network = NetworkService(context)
+        self.similar_needs = SimilarNeedsService(context)
         self.actions = ActionService(context)
         self.progress = ProgressService(context)
         self.indicators = IndicatorService(context)
         self.funding = FundingService(context)
         self.workshops = WorkshopService(context)
         self.snapshots = SnapshotService(context)
+        self.dashboard = DashboardService(context, self.actions)
+        self.timeline = TimelineService(context)
         self.history = HistoryService(context)
         self.workspace = WorkspaceInfoService(context)
+        self.chase = ChaseService(context)
 
     @classmethod
     def open(

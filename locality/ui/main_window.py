@@ -30,11 +30,13 @@ from locality import __version__
 from locality.paths import resource
 from locality.services.context import Changes, User
 from locality.services.registry import Services
+from locality.ui.chase_dialog import ChaseDialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import ErrorForm
 from locality.ui.pages import PAGES
 from locality.ui.settings import AppSettings
+from locality.ui.workspace_settings_dialog import edit_workspace_settings
 
 WORKSPACE_FILTER = "Locality workspaces (*.locality *.sqlite *.db);;All files (*)"
 
@@ -142,7 +144,6 @@ class MainWindow(QMainWindow):
 
     def set_services(self, services: Services) -> None:
         """Shows ``services``' workspace, replacing (and closing) the one shown before."""
-        current_row = max(self.navigation.currentRow(), 0)
         if self.services is not None:
             self._save_tables()
             self.services.context.unsubscribe(self._bridge.changed.emit)
@@ -165,7 +166,8 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(icon(spec.icon), spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.object_name)
             self.navigation.addItem(item)
-        self.navigation.setCurrentRow(min(current_row, len(PAGES) - 1))
+        # A workspace opens on its dashboard, which leads with what needs chasing.
+        self.navigation.setCurrentRow(0)
         if services.context.workspace.path is not None:
             self.settings.remember_workspace(str(services.context.workspace.path))
         self._rebuild_recent_menu()
@@ -231,6 +233,8 @@ class MainWindow(QMainWindow):
         )
         self.shortcuts_action = self._action("&Keyboard shortcuts", self._shortcuts)
         self.identity_action = self._action("Your &name and organisation…", self.ask_user)
+        self.workspace_settings_action = self._action("&Workspace settings and RAG rule…", self._workspace_settings)
+        self.chase_action = self._action("What needs &chasing…", self._chase, "Ctrl+Shift+C", "timeline.svg")
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -242,6 +246,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.workspace_settings_action)
         file_menu.addAction(self.identity_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -259,6 +264,8 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{(index + 1) % 10}"))
             action.triggered.connect(lambda _checked=False, name=spec.object_name: self.show_page(name))
             view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.chase_action)
 
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.getting_started_action)
@@ -280,6 +287,8 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.import_action)
         toolbar.addAction(self.export_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.chase_action)
         self.addToolBar(toolbar)
 
     def _rebuild_recent_menu(self) -> None:
@@ -315,6 +324,12 @@ class MainWindow(QMainWindow):
 
     def _delete(self) -> None:
         self._page_call("delete_selected")
+
+    def _workspace_settings(self) -> None:
+        edit_workspace_settings(self.env, self)
+
+    def _chase(self) -> None:
+        ChaseDialog(self.env, self).exec()
 
     def _import(self) -> None:
         from locality.ui.import_dialog import ImportDialog

@@ -6,61 +6,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from locality.ui.actions_page import ActionsPage
+from locality.ui.dashboard_page import DashboardPage
 from locality.ui.env import UiEnv
+from locality.ui.funding_page import FundingPage
+from locality.ui.indicators_page import IndicatorsPage
+from locality.ui.needs_map.gaps import GapsTab
+from locality.ui.needs_map.heat_map import HeatMapTab
+from locality.ui.needs_map.matrix import MatrixTab
+from locality.ui.needs_map.network import NetworkTab
+from locality.ui.needs_map.ranking import RankingTab
+from locality.ui.needs_map.similar import SimilarNeedsTab
+from locality.ui.needs_map_page import NeedsMapPage, TabSpec
 from locality.ui.needs_page import NeedsPage
 from locality.ui.organisations_page import OrganisationsPage
 from locality.ui.page import Page
-
-
-class DashboardPage(Page):
-    title = "Dashboard"
-
-    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
-        super().__init__(env, parent)
-        layout = QVBoxLayout(self)
-        self._heading = QLabel()
-        self._heading.setObjectName("pageHeading")
-        self._heading.setWordWrap(True)
-        self._details = QLabel()
-        self._details.setWordWrap(True)
-        layout.addWidget(self._heading)
-        layout.addWidget(self._details)
-        self._figures = QGridLayout()
-        self._figures.setHorizontalSpacing(24)
-        box = QFrame()
-        box.setLayout(self._figures)
-        layout.addWidget(box)
-        layout.addStretch(1)
-        self.refresh()
-
-    def refresh(self) -> None:
-        details = self.services.workspace.details()
-        self._heading.setText(details.partnership_name or "New partnership")
-        parts = [part for part in (details.area, details.plan_period and f"Plan period {details.plan_period}") if part]
-        self._details.setText(" · ".join(parts) or "Add your partners, needs and actions to get started.")
-        while self._figures.count():
-            item = self._figures.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        shown = {
-            "organisations",
-            "needs",
-            "actions",
-            "milestones",
-            "progress updates",
-            "indicators",
-            "workshops",
-        }
-        counts = [(label, count) for label, count in self.services.workspace.counts() if label in shown]
-        for index, (label, count) in enumerate(counts):
-            figure = QLabel(f"<span style='font-size:20pt'>{count:,}</span><br>{label.capitalize()}")
-            figure.setAccessibleName(f"{count} {label}")
-            figure.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self._figures.addWidget(figure, index // 4, index % 4)
+from locality.ui.timeline_page import TimelinePage
 
 
 class PlannedPage(Page):
@@ -90,35 +53,24 @@ def _planned(title: str, purpose: str) -> Callable[[UiEnv], QWidget]:
     return lambda env: PlannedPage(env, title, purpose)
 
 
+NEEDS_MAP_TABS: tuple[TabSpec, ...] = (
+    TabSpec("matrixTab", "Matrix", MatrixTab),
+    TabSpec("gapsTab", "Gaps", GapsTab),
+    TabSpec("heatMapTab", "Heat map", HeatMapTab),
+    TabSpec("networkTab", "Network", NetworkTab),
+    TabSpec("similarNeedsTab", "Similar needs", SimilarNeedsTab),
+    TabSpec("rankingTab", "Ranking", RankingTab),
+)
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("dashboardPage", "Dashboard", "dashboard.svg", DashboardPage),
     PageSpec("organisationsPage", "Organisations", "organisations.svg", OrganisationsPage),
     PageSpec("needsPage", "Needs", "needs.svg", NeedsPage),
     PageSpec("actionsPage", "Actions", "actions.svg", ActionsPage),
-    PageSpec(
-        "needsMapPage",
-        "Needs map",
-        "needs-map.svg",
-        _planned("Needs map", "Which needs are shared across organisations, and which have no joint action."),
-    ),
-    PageSpec(
-        "timelinePage",
-        "Timeline",
-        "timeline.svg",
-        _planned("Timeline", "Actions and milestones over the plan period."),
-    ),
-    PageSpec(
-        "indicatorsPage",
-        "Indicators",
-        "indicators.svg",
-        _planned("Indicators", "The evidence base: baselines, targets and measurements."),
-    ),
-    PageSpec(
-        "fundingPage",
-        "Funding",
-        "funding.svg",
-        _planned("Funding", "Budgets, allocations by funding source, and spend against budget."),
-    ),
+    PageSpec("needsMapPage", "Needs map", "needs-map.svg", lambda env: NeedsMapPage(env, NEEDS_MAP_TABS)),
+    PageSpec("timelinePage", "Timeline", "timeline.svg", TimelinePage),
+    PageSpec("indicatorsPage", "Indicators", "indicators.svg", IndicatorsPage),
+    PageSpec("fundingPage", "Funding", "funding.svg", FundingPage),
     PageSpec(
         "workshopPage",
         "Workshops",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from locality.services.funding import (
     InKindContribution,
     SourceTotals,
     SpendDraft,
+    budget_totals,
 )
 from locality.services.organisations import OrganisationDraft, OrganisationService
 from locality.store.models import (
@@ -312,3 +314,125 @@ def test_partner_contributions_are_summed_per_organisation(
     only_pct = funding.partner_contributions(pct)
     assert len(only_pct) == 1
     assert (only_pct[0].cash_pence, only_pct[0].in_kind) == (20_000, ())
+
+
+# --------------------------------------------------------------------------- spend against budget (demo)
+
+
+def _independent_lines(demo_services):  # type: ignore[no-untyped-def]
+    """Each live action's (budget, allocated, spent), summed here from the services' own lists."""
+    allocated: dict[uuid.UUID, int] = {}
+    for allocation in demo_services.funding.allocations():
+        allocated[allocation.action_id] = allocated.get(allocation.action_id, 0) + allocation.amount_pence
+    spent: dict[uuid.UUID, int] = {}
+    for spend in demo_services.funding.spends():
+        spent[spend.action_id] = spent.get(spend.action_id, 0) + spend.amount_pence
+    return {
+        action.id: (action.budget_pence, allocated.get(action.id, 0), spent.get(action.id, 0))
+        for action in demo_services.actions.list()
+    }
+
+
+def test_spend_against_budget_matches_sums_of_allocations_and_spend(demo_services) -> None:  # type: ignore[no-untyped-def]
+    expected = _independent_lines(demo_services)
+    lines = demo_services.funding.spend_against_budget()
+    assert len(lines) == len(expected) == 60
+    assert any(line.spent_pence for line in lines)
+    for line in lines:
+        budget, allocated, spent = expected[line.action_id]
+        assert (line.budget_pence, line.allocated_pence, line.spent_pence) == (budget, allocated, spent)
+        available = budget if budget is not None else allocated
+        assert line.remaining_pence == available - spent
+        assert line.overspent == (spent > available)
+        if available:
+            assert line.percent_spent == math.floor(100 * spent / available + 0.5)
+    totals = budget_totals(lines)
+    assert totals.spent_pence == sum(spend.amount_pence for spend in demo_services.funding.spends())
+    assert totals.allocated_pence == sum(a.amount_pence for a in demo_services.funding.allocations())
+    assert totals.overspent == sum(1 for line in lines if line.overspent)
+
+
+def test_overspend_is_flagged_and_filters_keep_the_right_actions(demo_services) -> None:  # type: ignore[no-untyped-def]
+    funding = demo_services.funding
+    target = next(line for line in funding.spend_against_budget() if line.budget_pence and not line.overspent)
+    funding.create_spend(SpendDraft(target.action_id, TODAY, target.remaining_pence + 100))
+    line = funding.budget_line(target.action_id)
+    assert line.overspent
+    assert line.remaining_pence == -100
+    overspent = funding.spend_against_budget(overspent_only=True)
+    assert target.action_id in {item.action_id for item in overspent}
+    assert all(item.spent_pence > (item.budget_pence or item.allocated_pence) for item in overspent)
+
+    lead = target.lead_organisation_id
+    assert lead is not None
+    led = funding.spend_against_budget(lead_organisation_id=lead)
+    assert {item.action_id for item in led} == {a.id for a in demo_services.actions.list(lead_organisation_id=lead)}
+
+    by_source = funding.spend_against_budget(funding_source_id=CAPACITY_FUND)
+    expected = {a.action_id for a in funding.allocations() if a.funding_source_id == CAPACITY_FUND} | {
+        s.action_id for s in funding.spends() if s.funding_source_id == CAPACITY_FUND
+    }
+    assert {item.action_id for item in by_source} == expected
+    assert expected
+
+
+def test_partner_ledger_totals_match_the_action_partners(demo_services) -> None:  # type: ignore[no-untyped-def]
+    funding = demo_services.funding
+    summaries = funding.partner_contributions()
+    assert summaries
+    for summary in summaries:
+        ledger = funding.partner_ledger(summary.organisation_id)
+        assert len(ledger) == summary.actions_count
+        assert sum(entry.cash_pence for entry in ledger) == summary.cash_pence
+        assert sum(entry.staff_days for entry in ledger) == pytest.approx(summary.staff_days)
+        independent_cash = 0
+        for entry in ledger:
+            action = demo_services.actions.get(entry.action_id)
+            [partner] = [p for p in action.partners if p.organisation_id == summary.organisation_id]
+            assert (partner.cash_pence, partner.in_kind) == (entry.cash_pence, entry.in_kind)
+            independent_cash += partner.cash_pence
+        assert independent_cash == summary.cash_pence
+
+
+def test_deleting_an_action_takes_its_money_out_of_every_total_and_undo_brings_it_back(demo_services) -> None:  # type: ignore[no-untyped-def]
+    funding, actions = demo_services.funding, demo_services.actions
+    target = max(funding.spend_against_budget(), key=lambda line: line.spent_pence)
+    assert target.spent_pence > 0 and target.allocated_pence > 0
+    spent_before = sum(s.spent_pence for s in funding.totals_by_source())
+    allocated_before = sum(s.allocated_pence for s in funding.totals_by_source())
+    lines_before = budget_totals(funding.spend_against_budget())
+
+    deleted = actions.delete([target.action_id])
+    assert sum(s.spent_pence for s in funding.totals_by_source()) == spent_before - target.spent_pence
+    assert sum(s.allocated_pence for s in funding.totals_by_source()) == allocated_before - target.allocated_pence
+    after = budget_totals(funding.spend_against_budget())
+    assert after.spent_pence == lines_before.spent_pence - target.spent_pence
+    assert all(s.action_id != target.action_id for s in funding.spends())
+    # The rows themselves are tombstoned, not merely hidden by a join.
+    with demo_services.context.read() as unit:
+        assert unit.count(SpendRecord, {"action_id": target.action_id}) == 0
+        assert unit.count(FundingAllocationRecord, {"action_id": target.action_id}) == 0
+
+    actions.restore(deleted)
+    assert sum(s.spent_pence for s in funding.totals_by_source()) == spent_before
+    assert sum(s.allocated_pence for s in funding.totals_by_source()) == allocated_before
+    assert funding.budget_line(target.action_id) == target
+
+
+def test_money_deleted_before_its_action_stays_deleted_when_the_action_comes_back(
+    funding: FundingService, workspace: Workspace, ctx: ServiceContext
+) -> None:
+    from locality.services.actions import ActionService
+
+    actions = ActionService(ctx)
+    action_id = add_action(workspace, budget=10_000)
+    early = funding.create_spend(SpendDraft(action_id, TODAY, 1_000))
+    kept = funding.create_spend(SpendDraft(action_id, TODAY, 2_000))
+    funding.delete_spend(early.id)
+    deleted = actions.delete([action_id])
+    actions.restore(deleted)
+    assert [s.id for s in funding.spends(action_id)] == [kept.id]
+    removed = funding.delete_spend(kept.id)
+    actions.delete([action_id])
+    with pytest.raises(NotFoundError):
+        funding.restore(removed)

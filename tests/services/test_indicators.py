@@ -405,3 +405,34 @@ def test_a_measurement_of_a_deleted_indicator_cannot_be_restored(indicators: Ind
 def test_deleting_a_missing_indicator_is_refused(indicators: IndicatorService) -> None:
     with pytest.raises(NotFoundError):
         indicators.delete([uuid.uuid4()])
+
+
+# --------------------------------------------------------------------------- on track or not
+
+
+def test_track_is_judged_against_the_time_gone_and_the_target_date() -> None:
+    from locality.services.indicators import assess_track
+
+    start, end = date(2008, 1, 1), date(2009, 1, 1)
+    # Five months of twelve gone (41%): 35% is close enough, 20% is behind.
+    assert assess_track(35, 10.0, 5.0, start, end, TODAY)[0] is False
+    off, why = assess_track(20, 10.0, 5.0, start, end, TODAY)
+    assert off and why == "20% of the way to target with 41% of the time gone"
+    assert assess_track(100, 10.0, 5.0, start, end, TODAY) == (False, "Target met")
+    assert assess_track(90, 10.0, 5.0, start, date(2008, 5, 1), TODAY)[0] is True
+    assert assess_track(None, 10.0, None, start, date(2008, 5, 1), TODAY)[0] is True
+    assert assess_track(None, 10.0, None, start, end, TODAY) == (False, "No measurements yet")
+    assert assess_track(None, None, 5.0, start, end, TODAY) == (False, "No target set")
+
+
+def test_demo_indicators_carry_their_need_theme_and_track(demo_services) -> None:  # type: ignore[no-untyped-def]
+    listed = demo_services.indicators.list()
+    assert len(listed) == 10
+    for indicator in listed:
+        if indicator.need_id is not None:
+            assert indicator.need_theme_id == demo_services.needs.get(indicator.need_id).theme_id
+        assert indicator.track_note
+        assert demo_services.indicators.get(indicator.id) == indicator
+    titles = dict(demo_services.indicators.action_choices())
+    assert set(titles) == {action.id for action in demo_services.actions.list()}
+    assert len(demo_services.indicators.need_choices()) == 40

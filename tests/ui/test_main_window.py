@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 
 from locality.app import build_main_window
 from locality.paths import default_workspace_path
+from locality.services.actions import ActionDraft
 from locality.services.organisations import OrganisationDraft
 
 PAGE_NAMES = [
@@ -47,12 +48,13 @@ def test_title_and_status_bar_name_the_workspace(window, workspace_path: Path) -
     assert any(str(workspace_path) in label.text() for label in status)
 
 
-def test_dashboard_counts_follow_changes_made_anywhere(window) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_figures_follow_changes_made_anywhere(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     dashboard = window.pages["dashboardPage"]
-    texts = lambda: " ".join(label.text() for label in dashboard.findChildren(QLabel))  # noqa: E731
-    assert "0</span><br>Organisations" in texts()
+    qtbot.waitUntil(lambda: dashboard.figures is not None and not dashboard.busy)
+    assert dashboard.tiles["actions"].value_text == "0"
+    window.services.actions.create(ActionDraft(title="Joint scrutiny training"))
+    qtbot.waitUntil(lambda: dashboard.tiles["actions"].value_text == "1")
     window.services.organisations.create(OrganisationDraft(name="Westshire Fire and Rescue Service"))
-    assert "1</span><br>Organisations" in texts()
     assert any("1 organisations" in label.text() for label in window.statusBar().findChildren(QLabel))
 
 

@@ -1,0 +1,244 @@
+"""The dashboard: the partnership's figures at a glance, and what has moved since a board snapshot.
+
+The figures are worked out from the same lists the actions and needs pages show (so a figure and the list it
+opens always agree): the actions list with its derived RAG ratings, and the needs list's shared and unaddressed
+filters. A few bulk queries add milestones, allocations and indicators. The result is kept while the workspace
+and the day are unchanged, so asking again costs one small query.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from locality.domain.values import format_date, format_money
+from locality.domain.vocabulary import ActionStatus, Rag
+from locality.services.actions import ActionService, ActionSummary
+from locality.services.context import ServiceContext
+from locality.services.indicators import TRACK_RULE, Indicator, IndicatorService
+from locality.services.needs import NeedService
+from locality.services.snapshots import SnapshotComparison, SnapshotService
+from locality.store import action_queries, dashboard_queries, evidence_queries
+from locality.store.models import NeedRecord
+
+DUE_SOON_DAYS = 30
+CLOSED_STATUSES = frozenset({ActionStatus.COMPLETED, ActionStatus.CANCELLED})
+RAG_ORDER: tuple[Rag | None, ...] = (Rag.RED, Rag.AMBER, Rag.GREEN, None)
+
+#: How "on track" is decided for an indicator, in the words the dashboard shows (one rule with the indicators page).
+INDICATOR_RULE = TRACK_RULE
+
+
+@dataclass(frozen=True)
+class FigureItem:
+    """One action behind a figure, with what puts it there in words."""
+
+    action_id: uuid.UUID
+    title: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    partnership_name: str
+    area: str
+    plan_start: date | None
+    plan_end: date | None
+    computed_on: date
+    actions_total: int
+    #: Every status in the vocabulary's order, with how many live actions have it (zeros included).
+    by_status: tuple[tuple[ActionStatus, int], ...]
+    #: Open actions (neither completed nor cancelled) by RAG: Red, Amber, Green, then None (not rated).
+    rag_split: tuple[tuple[Rag | None, int], ...]
+    open_actions: int
+    #: Past their due date and neither completed nor cancelled (as the actions page's "Overdue" filter).
+    overdue_actions: int
+    overdue_milestones: tuple[FigureItem, ...]
+    #: Open actions due between today and DUE_SOON_DAYS days from today, earliest first.
+    due_soon: tuple[FigureItem, ...]
+    needs_total: int
+    shared_needs_unaddressed: int
+    actions_without_need: int
+    budget_pence: int
+    allocated_pence: int
+    spent_pence: int
+    #: Actions whose spend is more than their budget.
+    overspent: tuple[FigureItem, ...]
+    indicators_total: int
+    indicators_on_track: int
+    indicators_off_track: int
+    indicators_not_assessed: int
+
+    def status_count(self, status: ActionStatus) -> int:
+        return dict(self.by_status).get(status, 0)
+
+    def rag_count(self, rag: Rag | None) -> int:
+        return dict(self.rag_split).get(rag, 0)
+
+    @property
+    def plan_period(self) -> str:
+        if self.plan_start and self.plan_end:
+            return f"{format_date(self.plan_start)} to {format_date(self.plan_end)}"
+        if self.plan_start:
+            return f"from {format_date(self.plan_start)}"
+        if self.plan_end:
+            return f"until {format_date(self.plan_end)}"
+        return ""
+
+
+@dataclass(frozen=True)
+class SpendRise:
+    action_id: uuid.UUID
+    title: str
+    before_pence: int
+    after_pence: int
+
+
+@dataclass(frozen=True)
+class SpendComparison:
+    """Budgets and spend over live actions now, against what a board snapshot recorded."""
+
+    budget_then_pence: int
+    spent_then_pence: int
+    budget_now_pence: int
+    spent_now_pence: int
+    #: Actions that have spent more since the snapshot (new actions count from nothing), most first.
+    rises: tuple[SpendRise, ...]
+
+
+@dataclass(frozen=True)
+class BoardComparison:
+    changes: SnapshotComparison
+    spend: SpendComparison
+
+
+def indicator_on_track(indicator: Indicator) -> bool | None:
+    """Whether ``indicator`` is on track by the indicators' own rule (``TRACK_RULE``); None when it cannot be
+    assessed (no target or no measurement yet)."""
+    if indicator.off_track:
+        return False
+    if indicator.percent_to_target is None:
+        return None
+    return True
+
+
+def _item(action: ActionSummary, detail: str) -> FigureItem:
+    return FigureItem(action.id, action.title, detail)
+
+
+class DashboardService:
+    def __init__(self, context: ServiceContext, actions: ActionService | None = None) -> None:
+        self._context = context
+        # Sharing the registry's action service shares its list cache with the actions page.
+        self._actions = actions or ActionService(context)
+        self._needs = NeedService(context)
+        self._indicators = IndicatorService(context)
+        self._snapshots = SnapshotService(context)
+        self._lock = threading.Lock()
+        self._cache: tuple[tuple[object, ...], DashboardFigures] | None = None
+
+    def figures(self) -> DashboardFigures:
+        """The dashboard's figures as of today (worked out again only when the workspace has changed)."""
+        today = self._context.today()
+        with self._context.read() as unit:
+            # Read first: anything written while the figures are worked out changes it, so it is never too new.
+            stamp = (today, action_queries.data_stamp(unit))
+            meta = unit.meta()
+            name, area, plan_start, plan_end = meta.partnership_name, meta.area, meta.plan_start, meta.plan_end
+        with self._lock:
+            if self._cache is not None and self._cache[0] == stamp:
+                return self._cache[1]
+        actions = self._actions.list()
+        shared_unaddressed = self._needs.list(shared_only=True, unaddressed_only=True)
+        indicators = self._indicators.list()
+        with self._context.read() as unit:
+            milestones = dashboard_queries.overdue_milestones(unit, today)
+            allocated = dashboard_queries.allocated_total(unit)
+            needs_total = unit.count(NeedRecord)
+
+        statuses = dict.fromkeys(ActionStatus, 0)
+        rags: dict[Rag | None, int] = dict.fromkeys(RAG_ORDER, 0)
+        overdue = 0
+        due_soon: list[ActionSummary] = []
+        overspent: list[ActionSummary] = []
+        soon_limit = today + timedelta(days=DUE_SOON_DAYS)
+        for action in actions:
+            statuses[action.status] += 1
+            if action.budget_pence is not None and action.spend_pence > action.budget_pence:
+                overspent.append(action)
+            if action.status in CLOSED_STATUSES:
+                continue
+            rags[action.rag] += 1
+            if action.due_on is not None:
+                if action.due_on < today:
+                    overdue += 1
+                elif action.due_on <= soon_limit:
+                    due_soon.append(action)
+        due_soon.sort(key=lambda a: (a.due_on, a.title.casefold()))
+        overspent.sort(key=lambda a: (a.budget_pence or 0) - a.spend_pence)
+        tracks = [indicator_on_track(indicator) for indicator in indicators]
+        result = DashboardFigures(
+            partnership_name=name,
+            area=area,
+            plan_start=plan_start,
+            plan_end=plan_end,
+            computed_on=today,
+            actions_total=len(actions),
+            by_status=tuple(statuses.items()),
+            rag_split=tuple(rags.items()),
+            open_actions=sum(rags.values()),
+            overdue_actions=overdue,
+            overdue_milestones=tuple(
+                FigureItem(row.action_id, row.action_title, f"{row.milestone_title} — due {format_date(row.due_on)}")
+                for row in milestones
+            ),
+            due_soon=tuple(_item(a, f"due {format_date(a.due_on)}, {a.percent_complete}% complete") for a in due_soon),
+            needs_total=needs_total,
+            shared_needs_unaddressed=len(shared_unaddressed),
+            actions_without_need=sum(1 for action in actions if action.need_count == 0),
+            budget_pence=sum(action.budget_pence or 0 for action in actions),
+            allocated_pence=allocated,
+            spent_pence=sum(action.spend_pence for action in actions),
+            overspent=tuple(
+                _item(
+                    a,
+                    f"spent {format_money(a.spend_pence)} of a {format_money(a.budget_pence)} budget "
+                    f"({format_money(a.spend_pence - (a.budget_pence or 0))} over)",
+                )
+                for a in overspent
+            ),
+            indicators_total=len(indicators),
+            indicators_on_track=sum(1 for track in tracks if track is True),
+            indicators_off_track=sum(1 for track in tracks if track is False),
+            indicators_not_assessed=sum(1 for track in tracks if track is None),
+        )
+        with self._lock:
+            self._cache = (stamp, result)
+        return result
+
+    def spend_since(self, snapshot_id: uuid.UUID) -> SpendComparison:
+        """Budgets and spend now against what the snapshot recorded, with the actions that spent more since."""
+        with self._context.read() as unit:
+            then = dashboard_queries.snapshot_money(unit, snapshot_id)
+            spend_then = dashboard_queries.snapshot_spend_by_action(unit, snapshot_id)
+            positions = evidence_queries.action_positions(unit)
+            spend_now = evidence_queries.spend_totals_by_action(unit)
+        rises = [
+            SpendRise(p.id, p.title, spend_then.get(p.id, 0), spend_now.get(p.id, 0))
+            for p in positions
+            if spend_now.get(p.id, 0) > spend_then.get(p.id, 0)
+        ]
+        rises.sort(key=lambda rise: (rise.before_pence - rise.after_pence, rise.title.casefold()))
+        return SpendComparison(
+            budget_then_pence=then.budget_pence,
+            spent_then_pence=then.spent_pence,
+            budget_now_pence=sum(p.budget_pence or 0 for p in positions),
+            spent_now_pence=sum(spend_now.values()),
+            rises=tuple(rises),
+        )
+
+    def compare_with(self, snapshot_id: uuid.UUID) -> BoardComparison:
+        """What has moved since a board snapshot: the snapshot service's comparison, and spend."""
+        return BoardComparison(self._snapshots.compare(snapshot_id), self.spend_since(snapshot_id))

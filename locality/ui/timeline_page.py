@@ -1,0 +1,1047 @@
+"""The timeline page: actions as bars over time, grouped by theme or lead organisation, with their milestones.
+
+``TimelineLayout`` is the plain-Python model of what goes where (rows, the date scale of each zoom, the axis
+labels, what lies under a point); ``TimelineView`` paints only the rows on screen from it, so 20,000 actions
+scroll as smoothly as 20. The page around them holds the filters, the zoom and the summary line.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from locality.domain.values import format_date
+from locality.domain.vocabulary import ActionStatus, Rag
+from locality.services.timeline import Timeline, TimelineAction, TimelineGroup, TimelineGrouping, TimelineMilestone
+from locality.ui.actions_page import open_action
+from locality.ui.env import UiEnv
+from locality.ui.errors import show_error
+from locality.ui.forms import find_data
+from locality.ui.needs_page import organisation_choices, theme_choices
+from locality.ui.page import Page
+from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND, rag_text
+from locality.ui.workers import run_in_background
+
+# A timeline that took longer than this to load is loaded off the GUI thread next time (the first load always is).
+SLOW_LOAD_SECONDS = 0.1
+
+ROW_HEIGHT = 26
+BAR_HEIGHT = 14
+LEFT_WIDTH = 300
+TIER_HEIGHT = 20
+HEADER_HEIGHT = 3 * TIER_HEIGHT  # years, months or quarters, and the "Today" marker
+DIAMOND = 6  # half the diagonal of a milestone's diamond
+
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+NOT_RATED_BACKGROUND = QColor("#eceff1")
+NOT_RATED_FOREGROUND = QColor("#37474f")
+GROUP_BACKGROUND = QColor("#eef2f4")
+SELECTED_BACKGROUND = QColor("#d7eeeb")
+GRID = QColor("#e6eaed")
+HEADER_BACKGROUND = QColor("#f3f5f7")
+HEADER_TEXT = QColor("#37474f")
+TEXT = QColor("#263238")
+TODAY = QColor("#00796b")
+OVERDUE = QColor("#c62828")
+MILESTONE = QColor("#37474f")
+PLAN_PERIOD = QColor("#f7faf9")
+
+
+class Zoom(StrEnum):
+    MONTH = "Month"
+    QUARTER = "Quarter"
+    YEAR = "Year"
+
+
+PIXELS_PER_DAY = {Zoom.MONTH: 4.0, Zoom.QUARTER: 1.4, Zoom.YEAR: 0.45}
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _month_start(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _unit_start(day: date, zoom: Zoom) -> date:
+    """The first day of the month, quarter or year ``day`` falls in: the unit the axis is marked in."""
+    if zoom == Zoom.MONTH:
+        return _month_start(day)
+    if zoom == Zoom.QUARTER:
+        return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    return date(day.year, 1, 1)
+
+
+def _unit_months(zoom: Zoom) -> int:
+    return {Zoom.MONTH: 1, Zoom.QUARTER: 3, Zoom.YEAR: 12}[zoom]
+
+
+# --------------------------------------------------------------------------- the layout model
+
+
+@dataclass(frozen=True)
+class LayoutRow:
+    """A row of the timeline: a group's heading (``action`` None) or one action's bar."""
+
+    group: TimelineGroup
+    action: TimelineAction | None = None
+
+    @property
+    def is_heading(self) -> bool:
+        return self.action is None
+
+    @property
+    def label(self) -> str:
+        if self.action is not None:
+            return self.action.title
+        count = len(self.group.actions)
+        return f"{self.group.title} ({count:,} action{'' if count == 1 else 's'})"
+
+
+@dataclass(frozen=True)
+class AxisSegment:
+    """A stretch of the date axis with its label: a year, or a month or quarter."""
+
+    x0: float
+    x1: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    row: int
+    action: TimelineAction | None
+    milestone: TimelineMilestone | None = None
+    on_bar: bool = False
+
+
+class TimelineLayout:
+    """Where everything goes, in content coordinates: x from the first day shown, y from the first row.
+
+    Nothing here paints; the view translates by its scroll position and draws only the rows ``visible_rows``
+    names.
+    """
+
+    def __init__(self, timeline: Timeline, zoom: Zoom = Zoom.QUARTER, row_height: int = ROW_HEIGHT) -> None:
+        self.timeline = timeline
+        self.zoom = zoom
+        self.row_height = row_height
+        self.pixels_per_day = PIXELS_PER_DAY[zoom]
+        rows: list[LayoutRow] = []
+        for group in timeline.groups:
+            rows.append(LayoutRow(group))
+            rows.extend(LayoutRow(group, action) for action in group.actions)
+        self.rows = rows
+        self._row_of = {row.action.id: index for index, row in enumerate(rows) if row.action is not None}
+        today = timeline.today
+        first = min(timeline.first_date or today, today)
+        last = max(timeline.last_date or today, today)
+        months = _unit_months(zoom)
+        # One empty unit either side, so that no bar touches the edge.
+        self.origin = _add_months(_unit_start(first, zoom), -months)
+        self.end = _add_months(_unit_start(last, zoom), 2 * months)  # exclusive
+
+    def with_zoom(self, zoom: Zoom) -> TimelineLayout:
+        return TimelineLayout(self.timeline, zoom, self.row_height)
+
+    # ------------------------------------------------------------------ scale
+
+    def x_for(self, day: date) -> float:
+        """The x of the start of ``day``."""
+        return (day - self.origin).days * self.pixels_per_day
+
+    def date_at(self, x: float) -> date:
+        return self.origin + timedelta(days=int(x // self.pixels_per_day))
+
+    @property
+    def width(self) -> float:
+        return self.x_for(self.end)
+
+    @property
+    def height(self) -> int:
+        return len(self.rows) * self.row_height
+
+    @property
+    def today_x(self) -> float:
+        """The middle of today."""
+        return self.x_for(self.timeline.today) + self.pixels_per_day / 2
+
+    def bar_span(self, action: TimelineAction) -> tuple[float, float]:
+        """x from the start of the bar's first day to the end of its last, at least a few pixels wide."""
+        x0 = self.x_for(action.bar_start)
+        x1 = self.x_for(action.bar_end) + self.pixels_per_day
+        return x0, max(x1, x0 + 4)
+
+    def milestone_x(self, milestone: TimelineMilestone) -> float | None:
+        if milestone.due_on is None:
+            return None
+        return self.x_for(milestone.due_on) + self.pixels_per_day / 2
+
+    def axis(self) -> tuple[list[AxisSegment], list[AxisSegment]]:
+        """(years, finer units): the two tiers of the date axis across the whole width."""
+        years: list[AxisSegment] = []
+        year = self.origin.year
+        while date(year, 1, 1) < self.end:
+            start = max(date(year, 1, 1), self.origin)
+            end = min(date(year + 1, 1, 1), self.end)
+            years.append(AxisSegment(self.x_for(start), self.x_for(end), str(year)))
+            year += 1
+        finer: list[AxisSegment] = []
+        step = 1 if self.zoom == Zoom.MONTH else 3
+        day = _month_start(self.origin)
+        while day < self.end:
+            following = _add_months(day, step)
+            if self.zoom == Zoom.QUARTER:
+                label = f"{MONTH_NAMES[day.month - 1]}–{MONTH_NAMES[following.month - 2]}"
+            else:
+                label = MONTH_NAMES[day.month - 1]
+            finer.append(AxisSegment(self.x_for(day), self.x_for(following), label))
+            day = following
+        return years, finer
+
+    # ------------------------------------------------------------------ rows
+
+    def row_top(self, index: int) -> int:
+        return index * self.row_height
+
+    def row_at(self, y: float) -> int | None:
+        if y < 0 or y >= self.height:
+            return None
+        return int(y // self.row_height)
+
+    def visible_rows(self, scroll_y: float, viewport_height: float) -> range:
+        """The rows any part of which shows when the chart is scrolled down by ``scroll_y``."""
+        if not self.rows or viewport_height <= 0:
+            return range(0)
+        first = max(0, int(scroll_y // self.row_height))
+        last = min(len(self.rows), int((scroll_y + viewport_height - 1) // self.row_height) + 1)
+        return range(first, max(first, last))
+
+    def row_of(self, action_id: uuid.UUID) -> int | None:
+        return self._row_of.get(action_id)
+
+    def hit(self, x: float | None, y: float) -> Hit | None:
+        """What is at (x, y): the row, its action, and a milestone or the bar if the point is on one.
+
+        ``x`` None means the point is in the column of titles.
+        """
+        index = self.row_at(y)
+        if index is None:
+            return None
+        row = self.rows[index]
+        action = row.action
+        if action is None or x is None:
+            return Hit(index, action)
+        middle = self.row_top(index) + self.row_height / 2
+        if abs(y - middle) <= DIAMOND + 1:
+            for milestone in action.milestones:
+                mx = self.milestone_x(milestone)
+                if mx is not None and abs(x - mx) <= DIAMOND + 1:
+                    return Hit(index, action, milestone, on_bar=True)
+        x0, x1 = self.bar_span(action)
+        on_bar = x0 - 2 <= x <= x1 + 2 and abs(y - middle) <= BAR_HEIGHT / 2 + 2
+        return Hit(index, action, None, on_bar)
+
+    def group_span(self, group: TimelineGroup) -> tuple[float, float] | None:
+        if not group.actions:
+            return None
+        x0 = min(self.bar_span(action)[0] for action in group.actions)
+        x1 = max(self.bar_span(action)[1] for action in group.actions)
+        return x0, x1
+
+
+# --------------------------------------------------------------------------- describing
+
+
+def describe_action(action: TimelineAction) -> str:
+    """The hover text of a bar (rich text)."""
+    title = html.escape(action.title)
+    lines = [f"<b>{title}</b>"]
+    lines.append(f"Lead: {html.escape(action.lead_organisation_name) or 'no lead organisation'}")
+    if action.theme_name:
+        lines.append(f"Theme: {html.escape(action.theme_name)}")
+    dates = [
+        f"Start {format_date(action.start_on)}" if action.start_on else "No start date",
+        f"due {format_date(action.due_on)}" if action.due_on else "no due date",
+    ]
+    if action.completed_on:
+        dates.append(f"completed on {format_date(action.completed_on)}")
+    lines.append(", ".join(dates))
+    if action.start_estimated:
+        lines.append(f"<i>Drawn from {format_date(action.bar_start)}, as it has no start date</i>")
+    if action.end_estimated:
+        lines.append(f"<i>Drawn to {format_date(action.bar_end)}, as it has no due date</i>")
+    lines.append(f"{action.status.value}, {action.percent_complete}% complete")
+    lines.append(f"RAG: <b>{rag_text(action.rag)}</b> — {html.escape(action.rag_reason)}")
+    if action.milestones:
+        done = sum(1 for m in action.milestones if m.done)
+        overdue = action.overdue_milestones
+        text = f"Milestones: {len(action.milestones)} ({done} done"
+        text += f", {overdue} overdue)" if overdue else ")"
+        lines.append(text)
+    return "<br>".join(lines)
+
+
+def describe_milestone(milestone: TimelineMilestone, action: TimelineAction) -> str:
+    lines = [f"<b>Milestone: {html.escape(milestone.title)}</b>", f"Due {format_date(milestone.due_on)}"]
+    if milestone.done_on is not None:
+        lines.append(f"Done on {format_date(milestone.done_on)}")
+    elif milestone.overdue:
+        lines.append("<span style='color:#c62828'><b>Overdue</b></span>: not done yet")
+    else:
+        lines.append("Not done yet")
+    lines.append(f"Action: {html.escape(action.title)}")
+    return "<br>".join(lines)
+
+
+def _blend(a: QColor, b: QColor, share_of_b: float) -> QColor:
+    return QColor(
+        round(a.red() * (1 - share_of_b) + b.red() * share_of_b),
+        round(a.green() * (1 - share_of_b) + b.green() * share_of_b),
+        round(a.blue() * (1 - share_of_b) + b.blue() * share_of_b),
+    )
+
+
+def bar_colours(rag: Rag | None) -> tuple[QColor, QColor, QColor]:
+    """(background, percent-done part, text and outline) of a bar rated ``rag``."""
+    background = RAG_BACKGROUND[rag] if rag is not None else NOT_RATED_BACKGROUND
+    foreground = RAG_FOREGROUND[rag] if rag is not None else NOT_RATED_FOREGROUND
+    return background, _blend(background, foreground, 0.25), foreground
+
+
+# --------------------------------------------------------------------------- the view
+
+
+class TimelineView(QAbstractScrollArea):
+    """Paints the rows on screen: frozen titles on the left, the date axis on top, bars and milestones."""
+
+    actionActivated = Signal(object)  # noqa: N815 - Qt naming; the action's id
+    selectionChanged = Signal(object)  # noqa: N815 - the selected action's id, or None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timelineView")
+        self.setAccessibleName("Timeline of actions")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.viewport().setMouseTracking(True)
+        self.layout_model: TimelineLayout | None = None
+        self.selected_id: uuid.UUID | None = None
+        self.horizontalScrollBar().valueChanged.connect(lambda _v: self.viewport().update())
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self.viewport().update())
+
+    # ------------------------------------------------------------------ model and scrolling
+
+    def set_layout_model(self, layout: TimelineLayout, *, keep_date: date | None = None) -> None:
+        self.layout_model = layout
+        if self.selected_id is not None and layout.row_of(self.selected_id) is None:
+            self.selected_id = None
+            self.selectionChanged.emit(None)
+        self._update_scroll_ranges()
+        if keep_date is not None:
+            self.scroll_to_date(keep_date)
+        self.viewport().update()
+
+    def chart_width(self) -> int:
+        return max(0, self.viewport().width() - LEFT_WIDTH)
+
+    def chart_height(self) -> int:
+        return max(0, self.viewport().height() - HEADER_HEIGHT)
+
+    def _update_scroll_ranges(self) -> None:
+        layout = self.layout_model
+        horizontal, vertical = self.horizontalScrollBar(), self.verticalScrollBar()
+        if layout is None:
+            horizontal.setRange(0, 0)
+            vertical.setRange(0, 0)
+            return
+        horizontal.setRange(0, max(0, int(layout.width) - self.chart_width()))
+        horizontal.setPageStep(max(1, self.chart_width()))
+        horizontal.setSingleStep(max(1, int(layout.pixels_per_day * 7)))
+        vertical.setRange(0, max(0, layout.height - self.chart_height()))
+        vertical.setPageStep(max(1, self.chart_height()))
+        vertical.setSingleStep(layout.row_height)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._update_scroll_ranges()
+
+    def anchor_date(self) -> date | None:
+        """The date a third of the way across the chart, which a change of zoom keeps in place."""
+        if self.layout_model is None:
+            return None
+        return self.layout_model.date_at(self.horizontalScrollBar().value() + self.chart_width() / 3)
+
+    def scroll_to_date(self, day: date, fraction: float = 1 / 3) -> None:
+        """Scrolls so that ``day`` is ``fraction`` of the way across the chart."""
+        if self.layout_model is None:
+            return
+        x = self.layout_model.x_for(day) - self.chart_width() * fraction
+        self.horizontalScrollBar().setValue(max(0, int(x)))
+
+    def scroll_to_row(self, index: int) -> None:
+        if self.layout_model is None:
+            return
+        top = self.layout_model.row_top(index)
+        bar = self.verticalScrollBar()
+        if top < bar.value():
+            bar.setValue(top)
+        elif top + self.layout_model.row_height > bar.value() + self.chart_height():
+            bar.setValue(top + self.layout_model.row_height - self.chart_height())
+
+    # ------------------------------------------------------------------ coordinates
+
+    def content_point(self, x: float, y: float) -> tuple[float | None, float]:
+        """Viewport (x, y) in layout coordinates; x is None in the column of titles."""
+        content_y = y - HEADER_HEIGHT + self.verticalScrollBar().value()
+        content_x = None if x < LEFT_WIDTH else x - LEFT_WIDTH + self.horizontalScrollBar().value()
+        return content_x, content_y
+
+    def viewport_point(self, x: float, y: float) -> QPointF:
+        """Layout (x, y) as a point of the viewport."""
+        return QPointF(
+            x + LEFT_WIDTH - self.horizontalScrollBar().value(), y + HEADER_HEIGHT - self.verticalScrollBar().value()
+        )
+
+    def hit_at(self, x: float, y: float) -> Hit | None:
+        if self.layout_model is None or y < HEADER_HEIGHT:
+            return None
+        content_x, content_y = self.content_point(x, y)
+        return self.layout_model.hit(content_x, content_y)
+
+    # ------------------------------------------------------------------ selection
+
+    def select(self, action_id: uuid.UUID | None) -> None:
+        if action_id == self.selected_id:
+            return
+        self.selected_id = action_id
+        if action_id is not None and self.layout_model is not None:
+            index = self.layout_model.row_of(action_id)
+            if index is not None:
+                self.scroll_to_row(index)
+        self.selectionChanged.emit(action_id)
+        self.viewport().update()
+
+    def _step_selection(self, step: int) -> None:
+        layout = self.layout_model
+        if layout is None or not layout.rows:
+            return
+        current = layout.row_of(self.selected_id) if self.selected_id is not None else None
+        index = (-1 if step > 0 else len(layout.rows)) if current is None else current
+        while True:
+            index += step
+            if not 0 <= index < len(layout.rows):
+                return
+            action = layout.rows[index].action
+            if action is not None:
+                self.select(action.id)
+                x0, _x1 = layout.bar_span(action)
+                bar = self.horizontalScrollBar()
+                if not bar.value() <= x0 <= bar.value() + self.chart_width():
+                    self.scroll_to_date(action.bar_start, fraction=0.1)
+                return
+
+    # ------------------------------------------------------------------ events
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton:
+            hit = self.hit_at(event.position().x(), event.position().y())
+            if hit is not None and hit.action is not None:
+                self.select(hit.action.id)
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        hit = self.hit_at(event.position().x(), event.position().y())
+        if event.button() == Qt.MouseButton.LeftButton and hit is not None and hit.action is not None:
+            self.select(hit.action.id)
+            self.actionActivated.emit(hit.action.id)
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selected_id is not None:
+            self.actionActivated.emit(self.selected_id)
+            return
+        if key == Qt.Key.Key_Down:
+            self._step_selection(1)
+            return
+        if key == Qt.Key.Key_Up:
+            self._step_selection(-1)
+            return
+        super().keyPressEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.ToolTip:
+            position = event.pos()  # type: ignore[attr-defined]
+            text = self.tooltip_at(position.x(), position.y())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def tooltip_at(self, x: float, y: float) -> str:
+        """The hover text at a viewport point: a milestone's, or its action's on the bar or its title."""
+        hit = self.hit_at(x, y)
+        if hit is None or hit.action is None:
+            return ""
+        if hit.milestone is not None:
+            return describe_milestone(hit.milestone, hit.action)
+        if hit.on_bar or x < LEFT_WIDTH:
+            return describe_action(hit.action)
+        return ""
+
+    # ------------------------------------------------------------------ painting
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self.viewport())
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.fillRect(self.viewport().rect(), QColor("white"))
+            if self.layout_model is not None:
+                self._paint(painter, self.layout_model)
+        finally:
+            painter.end()
+
+    def _paint(self, painter: QPainter, layout: TimelineLayout) -> None:
+        width, height = self.viewport().width(), self.viewport().height()
+        scroll_x, scroll_y = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        chart = QRect(LEFT_WIDTH, HEADER_HEIGHT, width - LEFT_WIDTH, height - HEADER_HEIGHT)
+        rows = layout.visible_rows(scroll_y, chart.height())
+        years, finer = layout.axis()
+        font = self.viewport().font()
+        metrics = QFontMetrics(font)
+
+        def vx(x: float) -> float:
+            return x + LEFT_WIDTH - scroll_x
+
+        def vy(y: float) -> float:
+            return y + HEADER_HEIGHT - scroll_y
+
+        left_edge, right_edge = scroll_x, scroll_x + chart.width()
+
+        # --- the chart
+        painter.save()
+        painter.setClipRect(chart)
+        plan_start, plan_end = layout.timeline.plan_start, layout.timeline.plan_end
+        if plan_start is not None and plan_end is not None:
+            x0, x1 = vx(layout.x_for(plan_start)), vx(layout.x_for(plan_end + timedelta(days=1)))
+            painter.fillRect(QRectF(x0, chart.top(), x1 - x0, chart.height()), PLAN_PERIOD)
+        for index in rows:
+            row = layout.rows[index]
+            top = vy(layout.row_top(index))
+            if row.is_heading:
+                painter.fillRect(QRectF(chart.left(), top, chart.width(), layout.row_height), GROUP_BACKGROUND)
+            elif row.action is not None and row.action.id == self.selected_id:
+                painter.fillRect(QRectF(chart.left(), top, chart.width(), layout.row_height), SELECTED_BACKGROUND)
+        painter.setPen(QPen(GRID, 1))
+        for segment in finer:
+            if left_edge <= segment.x0 <= right_edge:
+                painter.drawLine(QPointF(vx(segment.x0), chart.top()), QPointF(vx(segment.x0), chart.bottom()))
+        for index in rows:
+            row = layout.rows[index]
+            top = vy(layout.row_top(index))
+            if row.action is None:
+                span = layout.group_span(row.group)
+                if span is not None and span[1] >= left_edge and span[0] <= right_edge:
+                    middle = top + layout.row_height / 2
+                    painter.setPen(QPen(QColor("#90a4ae"), 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+                    painter.drawLine(QPointF(vx(span[0]), middle), QPointF(vx(span[1]), middle))
+                continue
+            self._paint_bar(painter, layout, row.action, top, vx, metrics, left_edge, right_edge)
+        today_x = vx(layout.today_x)
+        painter.setPen(QPen(TODAY, 2))
+        painter.drawLine(QPointF(today_x, chart.top()), QPointF(today_x, chart.bottom()))
+        painter.restore()
+
+        # --- the column of titles
+        painter.save()
+        painter.setClipRect(QRect(0, HEADER_HEIGHT, LEFT_WIDTH, chart.height()))
+        painter.fillRect(QRect(0, HEADER_HEIGHT, LEFT_WIDTH, chart.height()), QColor("white"))
+        bold = self.viewport().font()
+        bold.setBold(True)
+        bold_metrics = QFontMetrics(bold)
+        for index in rows:
+            row = layout.rows[index]
+            top = vy(layout.row_top(index))
+            cell = QRectF(0, top, LEFT_WIDTH, layout.row_height)
+            if row.action is None:
+                painter.fillRect(cell, GROUP_BACKGROUND)
+                painter.setFont(bold)
+                painter.setPen(TEXT)
+                count = len(row.group.actions)
+                suffix = f" ({count:,} action{'' if count == 1 else 's'})"
+                room = LEFT_WIDTH - 16 - bold_metrics.horizontalAdvance(suffix)
+                text = bold_metrics.elidedText(row.group.title, Qt.TextElideMode.ElideRight, room) + suffix
+                painter.drawText(cell.adjusted(8, 0, -8, 0), Qt.AlignmentFlag.AlignVCenter, text)
+                continue
+            if row.action.id == self.selected_id:
+                painter.fillRect(cell, SELECTED_BACKGROUND)
+            _background, _done, foreground = bar_colours(row.action.rag)
+            painter.fillRect(QRectF(8, top + 5, 4, layout.row_height - 10), foreground)
+            painter.setFont(font)
+            painter.setPen(TEXT)
+            text = metrics.elidedText(row.label, Qt.TextElideMode.ElideRight, LEFT_WIDTH - 30)
+            painter.drawText(cell.adjusted(20, 0, -8, 0), Qt.AlignmentFlag.AlignVCenter, text)
+        painter.restore()
+        painter.setPen(QPen(QColor("#cfd6dc"), 1))
+        painter.drawLine(QPointF(LEFT_WIDTH - 0.5, 0), QPointF(LEFT_WIDTH - 0.5, height))
+
+        # --- the date axis
+        self._paint_axis(painter, layout, years, finer, vx, width, metrics, bold, bold_metrics)
+
+    def _paint_bar(
+        self,
+        painter: QPainter,
+        layout: TimelineLayout,
+        action: TimelineAction,
+        top: float,
+        vx: Any,
+        metrics: QFontMetrics,
+        left_edge: float,
+        right_edge: float,
+    ) -> None:
+        middle = top + layout.row_height / 2
+        x0, x1 = layout.bar_span(action)
+        background, done_colour, foreground = bar_colours(action.rag)
+        if x1 >= left_edge - 60 and x0 <= right_edge:
+            rect = QRectF(vx(x0), middle - BAR_HEIGHT / 2, x1 - x0, BAR_HEIGHT)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(background))
+            painter.drawRoundedRect(rect, 3, 3)
+            if action.percent_complete > 0:
+                done = QRectF(
+                    rect.left(), rect.top(), rect.width() * min(action.percent_complete, 100) / 100, BAR_HEIGHT
+                )
+                painter.save()
+                painter.setClipRect(done, Qt.ClipOperation.IntersectClip)
+                painter.setBrush(QBrush(done_colour))
+                painter.drawRoundedRect(rect, 3, 3)
+                painter.restore()
+            estimated = action.start_estimated or action.end_estimated
+            pen = QPen(foreground, 1, Qt.PenStyle.DashLine if estimated else Qt.PenStyle.SolidLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+        for milestone in action.milestones:
+            mx = layout.milestone_x(milestone)
+            if mx is None or not left_edge - DIAMOND <= mx <= right_edge + DIAMOND:
+                continue
+            centre = vx(mx)
+            diamond = QPolygonF(
+                [
+                    QPointF(centre, middle - DIAMOND),
+                    QPointF(centre + DIAMOND, middle),
+                    QPointF(centre, middle + DIAMOND),
+                    QPointF(centre - DIAMOND, middle),
+                ]
+            )
+            if milestone.done:
+                painter.setPen(QPen(MILESTONE, 1))
+                painter.setBrush(QBrush(MILESTONE))
+            elif milestone.overdue:
+                painter.setPen(QPen(OVERDUE, 2))
+                painter.setBrush(QBrush(QColor("white")))
+            else:
+                painter.setPen(QPen(MILESTONE, 1.5))
+                painter.setBrush(QBrush(QColor("white")))
+            painter.drawPolygon(diamond)
+        if x1 >= left_edge and x0 <= right_edge:
+            # The percent done, on a tag of the bar's colour so that milestones never hide it; it keeps to the
+            # visible part of a bar that starts off screen, and sits after a bar too short to hold it.
+            label = f"{action.percent_complete}%"
+            text_width = metrics.horizontalAdvance(label) + 8
+            visible_left = vx(max(x0, left_edge))
+            tag_left = visible_left + 4
+            inside = vx(x1) - tag_left >= text_width + 2
+            if not inside:
+                tag_left = vx(x1) + 4
+            tag = QRectF(tag_left, middle - BAR_HEIGHT / 2 + 1, text_width, BAR_HEIGHT - 2)
+            painter.setPen(Qt.PenStyle.NoPen)
+            done_right = vx(x0 + (x1 - x0) * min(action.percent_complete, 100) / 100)
+            fill = (done_colour if tag.right() <= done_right else background) if inside else QColor("white")
+            painter.setBrush(QBrush(fill))
+            painter.drawRoundedRect(tag, 2, 2)
+            painter.setPen(foreground if inside else TEXT)
+            painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, label)
+
+    def _paint_axis(
+        self,
+        painter: QPainter,
+        layout: TimelineLayout,
+        years: Sequence[AxisSegment],
+        finer: Sequence[AxisSegment],
+        vx: Any,
+        width: int,
+        metrics: QFontMetrics,
+        bold: Any,
+        bold_metrics: QFontMetrics,
+    ) -> None:
+        painter.save()
+        painter.fillRect(QRect(0, 0, width, HEADER_HEIGHT), HEADER_BACKGROUND)
+        painter.setPen(QPen(QColor("#cfd6dc"), 1))
+        painter.drawLine(QPointF(0, HEADER_HEIGHT - 0.5), QPointF(width, HEADER_HEIGHT - 0.5))
+        # The corner above the titles says how the rows are grouped.
+        painter.setFont(bold)
+        painter.setPen(HEADER_TEXT)
+        grouping = "theme" if layout.timeline.grouping == TimelineGrouping.THEME else "lead organisation"
+        painter.drawText(
+            QRectF(8, 0, LEFT_WIDTH - 16, 2 * TIER_HEIGHT),
+            Qt.AlignmentFlag.AlignVCenter,
+            bold_metrics.elidedText(f"Actions by {grouping}", Qt.TextElideMode.ElideRight, LEFT_WIDTH - 16),
+        )
+        painter.setClipRect(QRect(LEFT_WIDTH, 0, width - LEFT_WIDTH, HEADER_HEIGHT))
+        left = LEFT_WIDTH
+        for tier, segments, font, font_metrics in (
+            (0, years, bold, bold_metrics),
+            (1, finer, self.viewport().font(), metrics),
+        ):
+            painter.setFont(font)
+            y = tier * TIER_HEIGHT
+            for segment in segments:
+                x0, x1 = vx(segment.x0), vx(segment.x1)
+                if x1 < left or x0 > width:
+                    continue
+                painter.setPen(QPen(QColor("#cfd6dc"), 1))
+                painter.drawLine(QPointF(x0, y + 3), QPointF(x0, y + TIER_HEIGHT))
+                # A year's label stays in sight while any of its year is.
+                text_left = max(x0, left) + 4 if tier == 0 else x0 + 4
+                room = x1 - text_left - 2
+                if room < font_metrics.horizontalAdvance(segment.label):
+                    continue
+                painter.setPen(HEADER_TEXT)
+                painter.drawText(QRectF(text_left, y, room, TIER_HEIGHT), Qt.AlignmentFlag.AlignVCenter, segment.label)
+        # The "Today" marker: a line down the third tier and a labelled tag.
+        today_x = vx(layout.today_x)
+        painter.setFont(bold)
+        label = f"Today {format_date(layout.timeline.today)}"
+        tag_width = bold_metrics.horizontalAdvance(label) + 12
+        tag_left = min(max(today_x - tag_width / 2, left + 2), width - tag_width - 2)
+        tag = QRectF(tag_left, 2 * TIER_HEIGHT + 1, tag_width, TIER_HEIGHT - 3)
+        if left - tag_width <= today_x <= width + tag_width:
+            painter.setPen(QPen(TODAY, 2))
+            painter.drawLine(QPointF(today_x, tag.bottom()), QPointF(today_x, HEADER_HEIGHT))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(TODAY))
+            painter.drawRoundedRect(tag, 3, 3)
+            painter.setPen(QColor("white"))
+            painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, label)
+        painter.restore()
+
+
+# --------------------------------------------------------------------------- the page
+
+
+@dataclass(frozen=True)
+class _Request:
+    group_by: TimelineGrouping
+    theme_id: uuid.UUID | None
+    organisation_id: uuid.UUID | None
+    status: ActionStatus | None
+    rag: Rag | None
+    include_closed: bool
+
+
+class TimelinePage(Page):
+    title = "Timeline"
+    watches = frozenset(
+        {"action", "action_partner", "milestone", "progress_update", "organisation", "theme", "workspace_meta"}
+    )
+
+    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
+        super().__init__(env, parent)
+        self.timeline: Timeline | None = None
+        self.zoom = Zoom.QUARTER
+        self._loading = False
+        self._load_again = False
+        self._last_load_seconds = 0.0
+        self._scrolled_once = False
+        self._stale = True  # loaded when first shown
+
+        layout = QVBoxLayout(self)
+        heading = QLabel("Timeline")
+        heading.setObjectName("pageHeading")
+        layout.addWidget(heading)
+
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Group by:"))
+        self.group_by = QComboBox()
+        self.group_by.setObjectName("groupByCombo")
+        self.group_by.setAccessibleName("Group actions by")
+        self.group_by.addItem("Theme", TimelineGrouping.THEME)
+        self.group_by.addItem("Lead organisation", TimelineGrouping.LEAD)
+        self.group_by.currentIndexChanged.connect(lambda _index: self.refresh())
+        filters.addWidget(self.group_by)
+        self.filters: dict[str, QComboBox] = {}
+        self._add_filter(filters, "theme", "all themes", lambda: theme_choices(env))
+        self._add_filter(filters, "organisation", "all organisations", lambda: organisation_choices(env))
+        self._add_filter(filters, "status", "all statuses", lambda: [(s.value, s) for s in ActionStatus])
+        self._add_filter(filters, "rag", "all RAG ratings", lambda: [(r.value, r) for r in Rag])
+        self.closed_check = QCheckBox("Show &completed and cancelled")
+        self.closed_check.setObjectName("closedCheck")
+        self.closed_check.setChecked(True)
+        self.closed_check.toggled.connect(lambda _on: self.refresh())
+        filters.addWidget(self.closed_check)
+        filters.addStretch(1)
+        layout.addLayout(filters)
+
+        tools = QHBoxLayout()
+        tools.addWidget(QLabel("Zoom:"))
+        self.zoom_buttons = QButtonGroup(self)
+        self.zoom_buttons.setExclusive(True)
+        for zoom in Zoom:
+            button = QPushButton(zoom.value)
+            button.setObjectName(f"zoom{zoom.value}Button")
+            button.setCheckable(True)
+            button.setChecked(zoom == self.zoom)
+            button.setToolTip(f"Show the timeline {zoom.value.lower()} by {zoom.value.lower()}")
+            button.clicked.connect(lambda _checked=False, chosen=zoom: self.set_zoom(chosen))
+            self.zoom_buttons.addButton(button)
+            tools.addWidget(button)
+        self.today_button = QPushButton("Go to &today")
+        self.today_button.setObjectName("todayButton")
+        self.today_button.clicked.connect(self.go_to_today)
+        tools.addWidget(self.today_button)
+        legend = QLabel(
+            "Bars are coloured by RAG; the darker part is the percent complete. "
+            "◆ milestone: filled when done, red outline when overdue. Dashed bar: a date is missing."
+        )
+        legend.setObjectName("timelineLegend")
+        legend.setWordWrap(True)
+        legend.setStyleSheet("color: #546e7a;")
+        tools.addWidget(legend, 1)
+        layout.addLayout(tools)
+
+        self.stack = QStackedWidget()
+        self.view = TimelineView()
+        self.view.actionActivated.connect(self.open_action)
+        self.view.selectionChanged.connect(lambda _id: self._update_buttons())
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("emptyLabel")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: #546e7a; padding: 40px;")
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty_label)
+        layout.addWidget(self.stack, 1)
+
+        footer = QHBoxLayout()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.count_label.setWordWrap(True)
+        footer.addWidget(self.count_label, 1)
+        self.open_button = QPushButton("&Open action…")
+        self.open_button.setObjectName("openButton")
+        self.open_button.clicked.connect(lambda: self.open_action(self.view.selected_id))
+        footer.addWidget(self.open_button)
+        layout.addLayout(footer)
+        self._show_empty("Loading the timeline…")
+        self._update_buttons()
+
+    # ------------------------------------------------------------------ filters
+
+    def _add_filter(self, bar: QHBoxLayout, key: str, all_label: str, choices: Any) -> None:
+        combo = QComboBox()
+        combo.setObjectName(f"{key}Filter")
+        combo.setAccessibleName(f"Filter by {all_label.removeprefix('all ')}")
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
+        combo.setProperty("allLabel", all_label[0].upper() + all_label[1:])
+        combo.setProperty("choices", None)
+        self._choices = getattr(self, "_choices", {})
+        self._choices[key] = choices
+        self.filters[key] = combo
+        self._fill_filter(key)
+        combo.currentIndexChanged.connect(lambda _index: self.refresh())
+        bar.addWidget(combo, 1)
+
+    def _fill_filter(self, key: str) -> None:
+        combo = self.filters[key]
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(str(combo.property("allLabel")), None)
+        for text, value in self._choices[key]():
+            combo.addItem(text, value)
+        combo.setCurrentIndex(max(find_data(combo, current), 0) if current is not None else 0)
+        combo.blockSignals(False)
+
+    def set_filter(self, key: str, value: Any) -> None:
+        """Sets a filter as the user would: ``theme``, ``organisation``, ``status`` or ``rag``."""
+        combo = self.filters[key]
+        combo.setCurrentIndex(max(find_data(combo, value), 0))
+
+    def filter_value(self, key: str) -> Any:
+        return self.filters[key].currentData()
+
+    def set_group_by(self, grouping: TimelineGrouping | str) -> None:
+        self.group_by.setCurrentIndex(max(find_data(self.group_by, TimelineGrouping(grouping)), 0))
+
+    def _request(self) -> _Request:
+        return _Request(
+            TimelineGrouping(self.group_by.currentData()),
+            self.filter_value("theme"),
+            self.filter_value("organisation"),
+            self.filter_value("status"),
+            self.filter_value("rag"),
+            self.closed_check.isChecked(),
+        )
+
+    # ------------------------------------------------------------------ loading
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    def refresh(self) -> None:
+        """Reloads the timeline; off the GUI thread the first time and whenever the last load was slow."""
+        request = self._request()
+
+        def load() -> Timeline:
+            return self.services.timeline.timeline(
+                request.group_by,
+                theme_id=request.theme_id,
+                organisation_id=request.organisation_id,
+                status=request.status,
+                rag=request.rag,
+                include_completed=request.include_closed,
+                include_cancelled=request.include_closed,
+            )
+
+        if self._loading:
+            self._load_again = True
+            return
+        self._stale = False
+        slow = self._last_load_seconds == 0 or self._last_load_seconds > SLOW_LOAD_SECONDS
+        started = time.perf_counter()
+        if not slow:
+            try:
+                timeline = load()
+            except Exception as error:
+                show_error(self, error)
+                return
+            self._last_load_seconds = time.perf_counter() - started
+            self._show(timeline)
+            return
+        self._loading = True
+        self._load_again = False
+        self.count_label.setText("Loading the timeline…")
+
+        def done(timeline: Timeline) -> None:
+            self._loading = False
+            self._last_load_seconds = max(time.perf_counter() - started, 1e-6)
+            if self._load_again or request != self._request():
+                self._load_again = False
+                self.refresh()
+                return
+            self._show(timeline)
+
+        def failed(error: BaseException) -> None:
+            self._loading = False
+            self.count_label.setText("")
+            show_error(self, error)
+
+        run_in_background(load, done, failed, self)
+
+    def _show(self, timeline: Timeline) -> None:
+        for key in self.filters:
+            self._fill_filter(key)
+        self.timeline = timeline
+        keep = self.view.anchor_date() if self._scrolled_once else None
+        self.view.set_layout_model(TimelineLayout(timeline, self.zoom))
+        if keep is not None:
+            self.view.scroll_to_date(keep)
+        else:
+            self._scrolled_once = True
+            self.go_to_today()
+        groups = len(timeline.groups)
+        noun = "theme" if timeline.grouping == TimelineGrouping.THEME else "lead organisation"
+        count = timeline.action_count
+        summary = f"{count:,} action{'' if count == 1 else 's'} in {groups:,} {noun}{'' if groups == 1 else 's'}"
+        if timeline.grouping == TimelineGrouping.THEME and any(g.key is None for g in timeline.groups):
+            summary += " (one of them “No theme”)"
+        parts = [summary] if count else []
+        if timeline.undated_text:
+            parts.append(timeline.undated_text + " (give them a start or due date on the Actions page)")
+        self.count_label.setText(" · ".join(parts))
+        if count:
+            self.stack.setCurrentWidget(self.view)
+        elif self._filtered():
+            self._show_empty(
+                "No actions with dates match these filters. Choose “All …” in the filters above, or tick "
+                "“Show completed and cancelled”, to see more."
+            )
+        else:
+            self._show_empty(
+                "No actions with dates yet. Actions appear here as bars from their start date to their due date, "
+                "with their milestones, once they have dates: add them on the Actions page (New action…), or "
+                "give existing actions a start or due date."
+            )
+        self._update_buttons()
+
+    def _filtered(self) -> bool:
+        return any(combo.currentData() is not None for combo in self.filters.values()) or (
+            not self.closed_check.isChecked()
+        )
+
+    def _show_empty(self, text: str) -> None:
+        self.empty_label.setText(text)
+        self.stack.setCurrentWidget(self.empty_label)
+
+    def _update_buttons(self) -> None:
+        selected = self.view.selected_id is not None
+        self.open_button.setEnabled(selected)
+        self.open_button.setToolTip("" if selected else "Click a bar to choose an action first")
+        self.today_button.setEnabled(self.timeline is not None and self.timeline.action_count > 0)
+
+    # ------------------------------------------------------------------ commands
+
+    def set_zoom(self, zoom: Zoom | str) -> None:
+        chosen = Zoom(zoom)
+        for button in self.zoom_buttons.buttons():
+            button.setChecked(button.text() == chosen.value)
+        if chosen == self.zoom:
+            return
+        keep = self.view.anchor_date()
+        self.zoom = chosen
+        if self.view.layout_model is not None:
+            self.view.set_layout_model(self.view.layout_model.with_zoom(chosen), keep_date=keep)
+
+    def go_to_today(self) -> None:
+        if self.timeline is not None:
+            self.view.scroll_to_date(self.timeline.today)
+
+    def open_action(self, action_id: uuid.UUID | None) -> None:
+        """Opens the action's dialog; the timeline refreshes by itself when the change is saved."""
+        if action_id is not None:
+            open_action(self.env, action_id, self)

@@ -1,0 +1,193 @@
+"""The chase list sent on: CSV, e-mail drafts (.eml) and mailto: links, each read back the way a program would."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+from datetime import timedelta
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+
+from locality.domain.values import format_date
+from locality.domain.vocabulary import ActionStatus
+from locality.exchange.chase_export import (
+    draft_file_name,
+    mailto_url,
+    write_chase_csv,
+    write_email_drafts,
+)
+from locality.services.actions import ActionDraft, MilestoneDraft
+from locality.services.chase import ChaseList
+from locality.services.context import User
+from locality.services.demo import DEMO_TODAY
+from locality.services.organisations import OrganisationDraft
+from locality.services.registry import Services
+
+TODAY = DEMO_TODAY
+SENDER = User("Jo Coordinator", "Westshire County Council")
+
+
+@pytest.fixture
+def demo_services(demo_services: Services) -> Services:
+    demo_services.context.today = lambda: TODAY
+    return demo_services
+
+
+@pytest.fixture
+def chase(demo_services: Services) -> ChaseList:
+    # One lead without a contact e-mail, and a title a spreadsheet would take for a formula.
+    quiet = demo_services.organisations.create(OrganisationDraft(name="Quiet Partners Forum", contact_name="Sam"))
+    demo_services.actions.create(
+        ActionDraft(
+            title='=HYPERLINK("http://evil")',
+            lead_organisation_id=quiet.id,
+            status=ActionStatus.IN_PROGRESS,
+            due_on=TODAY - timedelta(days=3),
+        )
+    )
+    return demo_services.chase.chase_list()
+
+
+def test_csv_reads_back_with_one_row_per_item(chase: ChaseList, tmp_path: Path) -> None:
+    target = tmp_path / "chase.csv"
+    assert write_chase_csv(chase, target) == len(chase.items)
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+    with open(target, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    assert header[:4] == ["Kind", "Action", "Milestone", "Lead organisation"]
+    assert "Contact e-mail" not in header  # personal data stays out unless asked for
+    assert len(body) == len(chase.items)
+    column = {name: number for number, name in enumerate(header)}
+    for row, item in zip(body, chase.items, strict=True):
+        assert row[column["Kind"]] == item.kind.value
+        assert row[column["Due"]] == format_date(item.due_on)
+        assert row[column["Days overdue"]] == str(item.days_overdue)
+        assert row[column["Percent complete"]] == str(item.percent_complete)
+    titles = [row[column["Action"]] for row in body]
+    assert '\'=HYPERLINK("http://evil")' in titles
+    assert not any(title.startswith("=") for title in titles)
+
+
+def test_csv_with_contacts(chase: ChaseList, tmp_path: Path) -> None:
+    target = tmp_path / "chase.csv"
+    write_chase_csv(chase, target, include_contacts=True)
+    with open(target, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    first = chase.items[0]
+    assert rows[0]["Contact e-mail"] == first.contact_email
+    assert rows[0]["Contact name"] == first.contact_name
+
+
+def test_email_drafts_one_per_lead_with_an_address(chase: ChaseList, tmp_path: Path) -> None:
+    result = write_email_drafts(chase, tmp_path, partnership="Westshire Locality Partnership", sender=SENDER)
+    leads = chase.leads()
+    with_email = [(oid, name) for oid, name in leads if chase.for_lead(oid)[0].contact_email]
+    assert len(result.written) == len(with_email) == len(list(tmp_path.glob("*.eml")))
+    assert "Quiet Partners Forum" in result.without_email
+    assert set(result.without_email) == {name for _oid, name in leads} - {name for _oid, name in with_email}
+    assert f"Wrote {len(with_email)} e-mail drafts to {tmp_path}" in result.message
+    assert "no contact e-mail: " in result.message and "Quiet Partners Forum" in result.message
+
+    oid, name = with_email[0]
+    items = chase.for_lead(oid)
+    path = tmp_path / draft_file_name(name)
+    message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    assert message["X-Unsent"] == "1"
+    assert message["To"].addresses[0].addr_spec == items[0].contact_email
+    assert message["To"].addresses[0].display_name == items[0].contact_name
+    actions = {item.action_id for item in items}
+    noun = "action" if len(actions) == 1 else "actions"
+    assert message["Subject"] == f"Progress update needed: {len(actions)} {noun} for Westshire Locality Partnership"
+    body = message.get_content().splitlines()
+    assert body[0] == f"Dear {items[0].contact_name},"
+    for item in items:
+        if item.kind.is_milestone:
+            line = f"    Milestone \u201c{item.milestone_title}\u201d: due {format_date(item.due_on)}, {item.timing}"
+        else:
+            due = f"due {format_date(item.due_on)}, {item.timing}"
+            line = f"- {item.action_title}: {due} ({item.percent_complete}% complete)"
+        assert line in body
+    assert body[-2:] == ["Jo Coordinator", "Westshire County Council"]
+
+
+def test_overdue_wording_in_a_draft(chase: ChaseList, tmp_path: Path) -> None:
+    overdue = next(item for item in chase.items if item.overdue and item.contact_email)
+    result = write_email_drafts(chase, tmp_path, partnership="P", sender=SENDER)
+    path = next(p for p in result.written if p.name == draft_file_name(overdue.lead_organisation_name))
+    text = BytesParser(policy=policy.default).parsebytes(path.read_bytes()).get_content()
+    days = overdue.days_overdue
+    assert f"due {format_date(overdue.due_on)}, {days} day{'' if days == 1 else 's'} overdue" in text
+
+
+def test_same_file_name_twice_gets_a_number(demo_services: Services, tmp_path: Path) -> None:
+    for name in ("Twin: Trust", "Twin? Trust"):
+        org = demo_services.organisations.create(OrganisationDraft(name=name, contact_email="t@example.org"))
+        demo_services.actions.create(
+            ActionDraft(title=f"For {name}", lead_organisation_id=org.id, due_on=TODAY, status=ActionStatus.PLANNED)
+        )
+    result = write_email_drafts(demo_services.chase.chase_list(), tmp_path, partnership="P", sender=SENDER)
+    names = {path.name for path in result.written}
+    assert {"Progress update - Twin Trust.eml", "Progress update - Twin Trust (2).eml"} <= names
+
+
+def test_nothing_to_chase_writes_nothing(services: Services, tmp_path: Path) -> None:
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    result = write_email_drafts(services.chase.chase_list(), folder, partnership="P", sender=SENDER)
+    assert result.written == () and result.message == "No e-mail drafts were written."
+    assert list(folder.iterdir()) == []
+
+
+def test_mailto_url_decodes_to_the_same_message(chase: ChaseList) -> None:
+    oid, _name = next((oid, name) for oid, name in chase.leads() if chase.for_lead(oid)[0].contact_email)
+    items = chase.for_lead(oid)
+    url = mailto_url(chase, oid, partnership="Westshire & Friends", sender=SENDER)
+    assert url is not None
+    parts = urlsplit(url)
+    assert parts.scheme == "mailto"
+    assert unquote(parts.path) == items[0].contact_email
+    query = parse_qs(parts.query)
+    assert query["subject"] == [
+        f"Progress update needed: {len({i.action_id for i in items})} "
+        f"action{'' if len({i.action_id for i in items}) == 1 else 's'} for Westshire & Friends"
+    ]
+    body = query["body"][0]
+    assert "\r\n" in body
+    assert items[0].action_title in body
+    assert body.rstrip().endswith("Westshire County Council")
+
+
+def test_mailto_url_without_an_address_or_items(chase: ChaseList) -> None:
+    quiet = next(oid for oid, name in chase.leads() if name == "Quiet Partners Forum")
+    assert mailto_url(chase, quiet, partnership="P", sender=SENDER) is None
+
+
+def test_a_long_mailto_url_is_shortened(demo_services: Services) -> None:
+    org = demo_services.organisations.create(OrganisationDraft(name="Busy Trust", contact_email="busy@example.org"))
+    for number in range(40):
+        demo_services.actions.create(
+            ActionDraft(
+                title=f"A rather long action title number {number} about joint commissioning",
+                lead_organisation_id=org.id,
+                due_on=TODAY - timedelta(days=number + 1),
+                status=ActionStatus.IN_PROGRESS,
+                milestones=(MilestoneDraft(title="Something agreed", due_on=TODAY - timedelta(days=1)),),
+            )
+        )
+    chase = demo_services.chase.chase_list(org.id)
+    url = mailto_url(chase, org.id, partnership="P", sender=SENDER)
+    assert url is not None and len(url) <= 1900
+    body = parse_qs(urlsplit(url).query)["body"][0]
+    assert "more actions" in body
+
+
+def test_the_same_list_for_one_organisation(chase: ChaseList, demo_services: Services, tmp_path: Path) -> None:
+    oid, name = chase.leads()[0]
+    one = demo_services.chase.chase_list(oid)
+    result = write_email_drafts(replace(one), tmp_path, partnership="P", sender=SENDER)
+    assert len(result.written) + len(result.without_email) == 1

@@ -1,0 +1,276 @@
+"""The dashboard as a coordinator uses it: figures that open the lists behind them, charts that agree with the
+figures, and board snapshots that say what has moved since the last meeting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
+
+from locality.domain.vocabulary import ActionStatus, Rag
+from locality.services.actions import ActionDraft
+from locality.services.context import User
+from locality.services.funding import SpendDraft
+from locality.services.registry import Services
+from locality.ui import dashboard_page
+from locality.ui.actions_page import ActionsPage
+from locality.ui.dashboard_page import EMPTY_SNAPSHOTS, DashboardPage, FigureListDialog, RecordSnapshotDialog
+from locality.ui.env import UiEnv
+from locality.ui.main_window import ChangeBridge
+from locality.ui.needs_page import NeedsPage
+from locality.ui.page import Page
+from locality.ui.settings import AppSettings
+from tests.ui.helpers import when_dialog_opens
+
+LATER = date(2009, 3, 1)  # eleven months into the demo's plan: reds, overdue actions and milestones to show
+
+
+class Pages:
+    """Stands in for the main window: builds the list pages the dashboard opens and shows the one asked for."""
+
+    def __init__(self, qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
+        self.env = UiEnv(services, QUndoStack(), AppSettings(), self.show_page)
+        self.qtbot = qtbot
+        self.built: dict[str, QWidget] = {}
+        self.shown: list[str] = []
+
+    def show_page(self, name: str) -> QWidget:
+        if name not in self.built:
+            builders = {"actionsPage": ActionsPage, "needsPage": NeedsPage}
+            page = builders[name](self.env) if name in builders else Page(self.env)
+            page.setObjectName(name)
+            self.qtbot.addWidget(page)
+            self.built[name] = page
+        page = self.built[name]
+        page.show()
+        self.shown.append(name)
+        return page
+
+
+@pytest.fixture
+def later_services(demo_workspace_path: Path) -> Iterator[Services]:
+    opened = Services.open(demo_workspace_path, User("Test User", "Test Org"), today=lambda: LATER)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def pages(qtbot, later_services: Services) -> Pages:  # type: ignore[no-untyped-def]
+    return Pages(qtbot, later_services)
+
+
+@pytest.fixture
+def dashboard(qtbot, pages: Pages) -> DashboardPage:  # type: ignore[no-untyped-def]
+    page = DashboardPage(pages.env)
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    # As the main window does: changes (some made on worker threads) reach the page on the GUI thread.
+    bridge = ChangeBridge(page)
+    bridge.changed.connect(page.on_changes)
+    pages.env.services.context.subscribe(bridge.changed.emit)
+    qtbot.waitUntil(lambda: page.figures is not None and not page.busy, timeout=10_000)
+    return page
+
+
+def _shown_rows(page: ActionsPage | NeedsPage) -> int:
+    return page.model.total()
+
+
+def test_tiles_show_the_figures(dashboard: DashboardPage, later_services: Services) -> None:
+    figures = later_services.dashboard.figures()
+    tiles = dashboard.tiles
+    assert tiles["actions"].value_text == "60"
+    assert tiles["red"].value_text == str(figures.rag_count(Rag.RED)) != "0"
+    assert tiles["overdue"].value_text == str(figures.overdue_actions) != "0"
+    assert tiles["overdueMilestones"].value_text == str(len(figures.overdue_milestones))
+    assert tiles["sharedUnaddressed"].value_text == str(figures.shared_needs_unaddressed)
+    assert tiles["noNeed"].value_text == str(figures.actions_without_need)
+    assert tiles["spent"].value_text.startswith("£")
+    assert dashboard.heading.text() == later_services.workspace.details().partnership_name
+    assert "Plan period" in dashboard.details.text() and "01/03/2009" in dashboard.details.text()
+
+
+def test_red_tile_opens_the_actions_list_filtered_to_red(qtbot, dashboard: DashboardPage, pages: Pages) -> None:  # type: ignore[no-untyped-def]
+    actions = pages.show_page("actionsPage")
+    assert isinstance(actions, ActionsPage)
+    qtbot.waitUntil(lambda: _shown_rows(actions) == 60, timeout=10_000)
+    actions.set_filter("status", ActionStatus.PLANNED)  # left over from earlier: the dashboard clears it
+    actions.search.setText("training")
+    qtbot.mouseClick(dashboard.tiles["red"], Qt.MouseButton.LeftButton)
+    assert pages.shown[-1] == "actionsPage"
+    assert actions.filter_value("rag") == Rag.RED
+    assert actions.filter_value("status") is None
+    assert actions.search.text() == ""
+    qtbot.waitUntil(lambda: _shown_rows(actions) == int(dashboard.tiles["red"].value_text), timeout=5_000)
+    assert all(actions.model.row_at(i).rag == Rag.RED for i in range(_shown_rows(actions)))
+
+
+def test_other_figures_open_their_lists(qtbot, dashboard: DashboardPage, pages: Pages) -> None:  # type: ignore[no-untyped-def]
+    figures = dashboard.figures
+    assert figures is not None
+    dashboard.tiles["overdue"].clicked.emit()
+    actions = pages.built["actionsPage"]
+    assert isinstance(actions, ActionsPage)
+    assert actions.filter_value("timing") == "overdue"
+    qtbot.waitUntil(lambda: _shown_rows(actions) == figures.overdue_actions, timeout=10_000)
+    dashboard.tiles["noNeed"].clicked.emit()
+    assert actions.filter_value("timing") == "no_need"
+    qtbot.waitUntil(lambda: _shown_rows(actions) == figures.actions_without_need)
+    dashboard.status_bars.clicked.emit(dashboard.status_categories.index(ActionStatus.COMPLETED))
+    assert actions.filter_value("status") == ActionStatus.COMPLETED and actions.filter_value("timing") is None
+    qtbot.waitUntil(lambda: _shown_rows(actions) == figures.status_count(ActionStatus.COMPLETED))
+    dashboard.rag_slices[Rag.AMBER].clicked.emit()
+    assert actions.filter_value("rag") == Rag.AMBER and actions.filter_value("status") is None
+
+    dashboard.tiles["sharedUnaddressed"].clicked.emit()
+    needs = pages.built["needsPage"]
+    assert isinstance(needs, NeedsPage)
+    assert needs.filter_value("gap") == "shared_unaddressed"
+    qtbot.waitUntil(lambda: _shown_rows(needs) == figures.shared_needs_unaddressed, timeout=10_000)
+
+    dashboard.tiles["spent"].clicked.emit()
+    assert pages.shown[-1] == "fundingPage"
+    dashboard.spend_sets[0].clicked.emit(0)
+    assert pages.shown[-1] == "fundingPage"
+    dashboard.tiles["indicators"].clicked.emit()
+    assert pages.shown[-1] == "indicatorsPage"
+
+
+def test_overdue_milestones_tile_lists_them_and_opens_an_action(
+    qtbot, dashboard: DashboardPage, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    figures = dashboard.figures
+    assert figures is not None and figures.overdue_milestones
+    opened: list[object] = []
+    monkeypatch.setattr(dashboard_page, "open_action", lambda _env, action_id, _parent: opened.append(action_id))
+    seen: list[int] = []
+
+    def look(dialog: QDialog) -> None:
+        assert isinstance(dialog, FigureListDialog)
+        seen.append(dialog.tree.topLevelItemCount())
+        first = dialog.tree.topLevelItem(0)
+        dialog.tree.itemActivated.emit(first, 0)
+        dialog.reject()
+
+    failure = when_dialog_opens(look)
+    dashboard.tiles["overdueMilestones"].clicked.emit()
+    failure.check()
+    assert seen == [len(figures.overdue_milestones)]
+    assert opened == [figures.overdue_milestones[0].action_id]
+
+
+def test_charts_show_the_figures(dashboard: DashboardPage) -> None:
+    figures = dashboard.figures
+    assert figures is not None
+    for rag, piece in dashboard.rag_slices.items():
+        assert piece.value() == figures.rag_count(rag)
+    assert sum(piece.value() for piece in dashboard.rag_slices.values()) == figures.open_actions
+    bars = dashboard.status_bars
+    assert [bars.at(i) for i in range(bars.count())] == [
+        figures.status_count(status) for status in dashboard.status_categories
+    ]
+    assert set(dashboard.status_categories) == set(ActionStatus)
+    scale = dashboard.spend_scale
+    spend = [round(bar.at(0) * scale * 100) for bar in dashboard.spend_sets]
+    assert spend == [figures.budget_pence, figures.allocated_pence, figures.spent_pence]
+
+
+def test_dashboard_refreshes_after_a_change_made_elsewhere(
+    qtbot, dashboard: DashboardPage, later_services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    before = int(dashboard.tiles["overdue"].value_text)
+    later_services.actions.create(ActionDraft(title="Shared procurement review", due_on=LATER - timedelta(days=7)))
+    qtbot.waitUntil(lambda: dashboard.tiles["actions"].value_text == "61", timeout=10_000)
+    assert dashboard.tiles["overdue"].value_text == str(before + 1)
+    assert int(dashboard.tiles["red"].value_text) == dashboard.figures.rag_count(Rag.RED)  # type: ignore[union-attr]
+
+
+def test_empty_workspace_says_what_would_appear(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
+    page = DashboardPage(UiEnv(services, QUndoStack(), AppSettings()))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.figures is not None, timeout=10_000)
+    assert page.tiles["actions"].value_text == "0"
+    assert page.rag_panel.empty.isVisible() and not page.rag_panel.view.isVisible()
+    assert page.spend_panel.empty.isVisible()
+    page.tabs.setCurrentIndex(1)
+    assert page.snapshot_empty.isVisible() and page.snapshot_empty.text() == EMPTY_SNAPSHOTS
+    assert not page.compare_combo.isVisible()
+
+
+def test_record_a_snapshot_then_see_what_moved(
+    qtbot, dashboard: DashboardPage, later_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    services = later_services
+    dashboard.tabs.setCurrentIndex(1)
+    assert dashboard.snapshot_empty.isVisible()
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, RecordSnapshotDialog)
+        dialog.title_edit.setText("February board")
+        dialog.meeting_on.set_value(date(2009, 2, 26))
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+
+    failure = when_dialog_opens(fill)
+    dashboard.record_button.click()
+    failure.check()
+    qtbot.waitUntil(lambda: dashboard.env.undo_stack.count() == 1, timeout=10_000)
+    assert dashboard.compare_combo.count() == 1
+    assert dashboard.compare_combo.currentText() == "February board — 26/02/2009"
+    assert not dashboard.snapshot_empty.isVisible()
+
+    # Since the meeting: one open action completed, one slipped, one now overdue (red), and some spend.
+    open_actions = [
+        a for a in services.actions.list() if a.status not in (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
+    ]
+    done, slipping = open_actions[0], next(a for a in open_actions[1:] if a.due_on is not None)
+    action = services.actions.get(done.id)
+    services.actions.update(
+        done.id, replace(action.as_draft(), status=ActionStatus.COMPLETED, percent_complete=100), action.version
+    )
+    action = services.actions.get(slipping.id)
+    assert action.due_on is not None
+    services.actions.update(
+        slipping.id, replace(action.as_draft(), due_on=action.due_on + timedelta(days=60)), action.version
+    )
+    green = next(
+        a
+        for a in open_actions[2:]
+        if a.rag == Rag.GREEN and a.id != slipping.id and (a.start_on is None or a.start_on < LATER - timedelta(days=1))
+    )
+    action = services.actions.get(green.id)
+    services.actions.update(green.id, replace(action.as_draft(), due_on=LATER - timedelta(days=1)), action.version)
+    services.funding.create_spend(SpendDraft(action_id=green.id, spent_on=LATER, amount_pence=12_345))
+
+    qtbot.waitUntil(lambda: dashboard.comparison is not None and not dashboard.comparing, timeout=10_000)
+    qtbot.waitUntil(lambda: dashboard.comparison is not None and dashboard.comparison.spend.rises != (), timeout=10_000)
+    completed = dashboard.moved_group("completed")
+    assert completed is not None and completed.text(0) == "1 completed"
+    assert completed.child(0).text(0) == done.title
+    slipped = dashboard.moved_group("slipped")
+    assert slipped is not None and slipped.text(0).startswith("1 action slipped")
+    assert slipped.child(0).text(0).startswith(f"{slipping.title} — 60 days later")
+    reds = dashboard.moved_group("newReds")
+    assert reds is not None and reds.text(0) == "1 new red"
+    assert reds.child(0).text(0).startswith(green.title)
+    spend = dashboard.moved_group("spend")
+    assert spend is not None and "+£123.45 since" in spend.text(0)
+    summary = dashboard.comparison_summary.text()
+    assert "1 new red" in summary and "1 completed" in summary and "+£123.45 spent" in summary
+
+    opened: list[object] = []
+    monkeypatch.setattr(dashboard_page, "open_action", lambda _env, action_id, _parent: opened.append(action_id))
+    dashboard.moved_tree.itemActivated.emit(reds.child(0), 0)
+    assert opened == [green.id]
+
+    # Undo takes the recording back.
+    dashboard.env.undo_stack.undo()
+    assert services.snapshots.list() == []
+    qtbot.waitUntil(lambda: dashboard.snapshot_empty.isVisible(), timeout=5_000)

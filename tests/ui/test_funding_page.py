@@ -1,0 +1,164 @@
+"""The funding page: spend against budget with totals and filters, sources, partners, and money added or
+removed for one action with undo."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
+
+from locality.domain.values import format_money
+from locality.ui.env import UiEnv
+from locality.ui.funding_page import OVERSPENT, AllocationDialog, FundingPage, SpendDialog
+from locality.ui.settings import AppSettings
+from tests.ui.helpers import answer_message_box, when_dialog_opens
+
+
+@pytest.fixture
+def env(demo_services) -> UiEnv:  # type: ignore[no-untyped-def]
+    return UiEnv(demo_services, QUndoStack(), AppSettings())
+
+
+@pytest.fixture
+def page(qtbot, env: UiEnv):  # type: ignore[no-untyped-def]
+    shown = FundingPage(env)
+    qtbot.addWidget(shown)
+    env.services.context.subscribe(shown.on_changes)
+    shown.resize(1300, 850)
+    shown.show()
+    qtbot.waitUntil(lambda: not shown.loading and shown.budget_model.total() > 0)
+    yield shown
+    env.services.context.unsubscribe(shown.on_changes)
+
+
+def position_of(page: FundingPage, action_id) -> str:  # type: ignore[no-untyped-def]
+    number = page.budget_model.index_where(lambda line: line.action_id == action_id)
+    assert number is not None
+    return page.budget_model.data(page.budget_model.index(number, 8))
+
+
+def test_every_demo_action_is_shown_with_totals_from_independent_sums(page: FundingPage) -> None:
+    services = page.services
+    assert {line.action_id for line in page.visible_lines()} == {a.id for a in services.actions.list()}
+    assert page.count_label.text() == "60 actions"
+    spent = sum(s.amount_pence for s in services.funding.spends())
+    allocated = sum(a.amount_pence for a in services.funding.allocations())
+    budget = sum(a.budget_pence or 0 for a in services.actions.list())
+    totals = page.totals_texts()
+    assert totals[0] == "Total of 60 actions"
+    assert totals[3:6] == [format_money(budget), format_money(allocated), format_money(spent)]
+    overspent = [line for line in page.visible_lines() if line.overspent]
+    assert overspent  # the demo has some
+    assert all(position_of(page, line.action_id) == OVERSPENT for line in overspent)
+    assert totals[8] == f"{len(overspent)} overspent"
+    # Funding sources tab: the total row adds up what is allocated and spent.
+    last = page.sources_table.rowCount() - 1
+    assert page.sources_table.item(last, 1).text() == format_money(allocated)
+    assert page.sources_table.item(last, 2).text() == format_money(spent)
+
+
+def test_filters_keep_overspent_actions_a_lead_and_a_funding_source(page: FundingPage) -> None:
+    services = page.services
+    lines = page.visible_lines()
+    page.set_filter("overspent", True)
+    assert {line.action_id for line in page.visible_lines()} == {line.action_id for line in lines if line.overspent}
+    page.set_filter("overspent", False)
+    lead = next(line.lead_organisation_id for line in lines if line.lead_organisation_id)
+    page.set_filter("organisation", lead)
+    assert {line.action_id for line in page.visible_lines()} == {
+        a.id for a in services.actions.list(lead_organisation_id=lead)
+    }
+    page.set_filter("organisation", None)
+    source = services.vocabulary.funding_sources()[0]
+    page.set_filter("source", source.id)
+    funded = {a.action_id for a in services.funding.allocations() if a.funding_source_id == source.id} | {
+        s.action_id for s in services.funding.spends() if s.funding_source_id == source.id
+    }
+    assert {line.action_id for line in page.visible_lines()} == funded
+    assert page.count_label.text() == f"{len(funded)} of 60 actions"
+    page.set_filter("source", None)
+    assert len(page.visible_lines()) == 60
+
+
+def test_a_spend_beyond_the_budget_shows_overspent_and_undo_clears_it(qtbot, page: FundingPage, env: UiEnv) -> None:  # type: ignore[no-untyped-def]
+    line = next(item for item in page.visible_lines() if item.budget_pence and not item.overspent)
+    assert page.select_action(line.action_id)
+    assert page.action_stack.currentIndex() == 1
+    assert position_of(page, line.action_id) == "Within budget"
+    spends_before = page.spend_table.rowCount() if page.spend_table.isVisibleTo(page) else 0
+
+    def act(dialog: QDialog) -> None:
+        assert isinstance(dialog, SpendDialog)
+        dialog.amount.setText("lots")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        assert dialog.error_text("amount_pence")
+        dialog.amount.setText(format_money(line.remaining_pence + 50_000))
+        dialog.note.setText("Venue hire for the peer challenge")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+
+    failure = when_dialog_opens(act)
+    page.spend_buttons[0].click()
+    failure.check()
+    qtbot.waitUntil(lambda: position_of(page, line.action_id) == OVERSPENT)
+    assert "Overspent by £500.00" in page.action_label.text()
+    assert page.spend_table.rowCount() == spends_before + 1
+    assert page.services.funding.budget_line(line.action_id).remaining_pence == -50_000
+
+    env.undo_stack.undo()
+    qtbot.waitUntil(lambda: position_of(page, line.action_id) == "Within budget")
+    assert page.services.funding.budget_line(line.action_id) == line
+
+
+def test_an_allocation_is_added_edited_and_deleted_with_undo(qtbot, page: FundingPage, env: UiEnv) -> None:  # type: ignore[no-untyped-def]
+    line = page.visible_lines()[0]
+    page.select_action(line.action_id)
+    before = line.allocated_pence
+
+    def add(dialog: QDialog) -> None:
+        assert isinstance(dialog, AllocationDialog)
+        dialog.amount.setText("£1,000")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+
+    failure = when_dialog_opens(add)
+    page.allocation_buttons[0].click()
+    failure.check()
+    qtbot.waitUntil(lambda: page.services.funding.budget_line(line.action_id).allocated_pence == before + 100_000)
+    assert page.funding is not None and page.funding.allocated_pence == before + 100_000
+
+    row = len(page.funding.allocations) - 1
+    page.allocations_table.selectRow(row)
+    answer_message_box(QMessageBox.StandardButton.Yes)
+    page.allocation_buttons[2].click()
+    qtbot.waitUntil(lambda: page.funding is not None and page.funding.allocated_pence == before)
+    env.undo_stack.undo()  # the delete
+    qtbot.waitUntil(lambda: page.funding is not None and page.funding.allocated_pence == before + 100_000)
+    env.undo_stack.undo()  # the add
+    qtbot.waitUntil(lambda: page.funding is not None and page.funding.allocated_pence == before)
+
+
+def test_deleting_an_action_drops_its_money_from_the_page_and_undo_brings_it_back(qtbot, page: FundingPage) -> None:  # type: ignore[no-untyped-def]
+    actions = page.services.actions
+    line = max(page.visible_lines(), key=lambda item: item.spent_pence)
+    spent_total = page.totals_texts()[5]
+    deleted = actions.delete([line.action_id])
+    qtbot.waitUntil(lambda: page.count_label.text() == "59 actions")
+    assert page.sources_table.item(page.sources_table.rowCount() - 1, 2).text() != spent_total
+    actions.restore(deleted)
+    qtbot.waitUntil(lambda: page.count_label.text() == "60 actions")
+    assert page.totals_texts()[5] == spent_total
+
+
+def test_partner_contributions_total_per_partner(page: FundingPage) -> None:
+    page.tabs.setCurrentIndex(2)
+    summaries = page.services.funding.partner_contributions()
+    totals = page.partner_totals_texts()
+    assert totals[2] == format_money(sum(s.cash_pence for s in summaries))
+    assert page.partners_table.rowCount() == len(summaries) + 1
+    chosen = max(summaries, key=lambda s: s.actions_count)
+    page.partner_picker.setCurrentIndex(page.partner_picker.findText(chosen.organisation_name))
+    ledger = page.services.funding.partner_ledger(chosen.organisation_id)
+    assert page.partners_table.rowCount() == len(ledger) + 1
+    totals = page.partner_totals_texts()
+    assert totals[0] == f"Total for {chosen.organisation_name}"
+    assert totals[1] == str(chosen.actions_count)
+    assert totals[2] == format_money(chosen.cash_pence)

@@ -1,0 +1,191 @@
+"""The indicators page: the demo's indicators, measurements edited in place with undo, the trend chart, filters."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+from locality.domain.vocabulary import Direction, TargetKind
+from locality.services.indicators import Indicator, percent_to_target
+from locality.ui.env import UiEnv
+from locality.ui.indicators_page import IndicatorDialog, IndicatorsPage, progress_text
+from locality.ui.settings import AppSettings
+from tests.ui.helpers import when_dialog_opens
+
+
+@pytest.fixture
+def env(demo_services) -> UiEnv:  # type: ignore[no-untyped-def]
+    return UiEnv(demo_services, QUndoStack(), AppSettings())
+
+
+@pytest.fixture
+def page(qtbot, env: UiEnv):  # type: ignore[no-untyped-def]
+    shown = IndicatorsPage(env)
+    qtbot.addWidget(shown)
+    env.services.context.subscribe(shown.on_changes)
+    shown.resize(1300, 800)
+    shown.show()
+    qtbot.waitUntil(lambda: not shown.loading and shown.model.total() > 0)
+    yield shown
+    env.services.context.unsubscribe(shown.on_changes)
+
+
+def shown_names(page: IndicatorsPage) -> list[str]:
+    return [row.name for row in page.model.all_rows()]
+
+
+def periodic_with_target(page: IndicatorsPage) -> Indicator:
+    return next(
+        i
+        for i in page.services.indicators.list()
+        if i.target_kind == TargetKind.PERIODIC
+        and i.baseline_value is not None
+        and i.target_value is not None
+        and i.measurement_count > 0
+    )
+
+
+def test_the_page_lists_the_demo_indicators_and_shows_the_selected_one(page: IndicatorsPage) -> None:
+    listed = page.services.indicators.list()
+    assert sorted(shown_names(page)) == sorted(i.name for i in listed)
+    assert page.count_label.text() == "10 indicators"
+    assert page.detail.stack.currentIndex() == 0  # nothing selected: the pane says how to start
+    assert "Select an indicator" in page.detail.empty_label.text()
+    chosen = periodic_with_target(page)
+    assert page.select_where(lambda i: i.id == chosen.id)
+    assert page.detail.name_label.text() == chosen.name
+    assert page.detail.progress_label.text() == progress_text(chosen)
+    assert page.detail.measurement_series is not None
+    assert page.detail.measurement_series.count() == chosen.measurement_count
+    assert page.detail.target_series is not None and page.detail.target_series.at(0).y() == chosen.target_value
+    assert page.detail.model.rowCount() == chosen.measurement_count
+    if chosen.need_title:
+        assert chosen.need_title in page.detail.links_label.text()
+
+
+def test_adding_a_measurement_moves_the_percent_and_the_chart_and_undo_takes_it_away(
+    qtbot, page: IndicatorsPage, env: UiEnv
+) -> None:  # type: ignore[no-untyped-def]
+    chosen = periodic_with_target(page)
+    page.select_where(lambda i: i.id == chosen.id)
+    before_points = page.detail.measurement_series.count()
+    assert chosen.latest_on is not None and chosen.target_value is not None and chosen.baseline_value is not None
+    # Halfway from the baseline to the target, measured after every other measurement.
+    halfway = (chosen.baseline_value + chosen.target_value) / 2
+    page.detail.new_date.set_value(chosen.latest_on + timedelta(days=1))
+    page.detail.new_value.setText(f"{halfway}")
+    page.detail.add_button.click()
+    expected = percent_to_target(chosen.direction, chosen.baseline_value, chosen.target_value, halfway)
+    assert expected in (49, 50, 51)
+    qtbot.waitUntil(lambda: page.detail.progress_label.text() == f"{expected}% of the way to target")
+    assert page.detail.measurement_series.count() == before_points + 1
+    assert page.detail.measurement_series.at(before_points).y() == pytest.approx(halfway)
+    row = next(r for r in page.model.all_rows() if r.id == chosen.id)
+    assert row.percent_to_target == expected
+
+    env.undo_stack.undo()
+    qtbot.waitUntil(lambda: page.detail.measurement_series.count() == before_points)
+    assert page.detail.progress_label.text() == progress_text(chosen)
+    assert len(page.services.indicators.measurements(chosen.id)) == before_points
+    env.undo_stack.redo()
+    qtbot.waitUntil(lambda: page.detail.measurement_series.count() == before_points + 1)
+
+
+def test_a_value_that_is_not_a_number_is_refused_beside_the_add_row(page: IndicatorsPage) -> None:
+    chosen = periodic_with_target(page)
+    page.select_where(lambda i: i.id == chosen.id)
+    page.detail.new_value.setText("lots")
+    page.detail.add_button.click()
+    assert "must be a number" in page.detail.error_label.text()
+    assert page.detail.error_label.isVisible()
+    assert len(page.services.indicators.measurements(chosen.id)) == chosen.measurement_count
+
+
+def test_a_measurement_edited_in_place_is_saved_and_undone(qtbot, page: IndicatorsPage, env: UiEnv) -> None:  # type: ignore[no-untyped-def]
+    chosen = periodic_with_target(page)
+    page.select_where(lambda i: i.id == chosen.id)
+    model = page.detail.model
+    first = model.rows[0]
+    assert model.setData(model.index(0, 1), "1,234.5", Qt.ItemDataRole.EditRole)
+    assert model.setData(model.index(0, 2), "Revised by the analyst", Qt.ItemDataRole.EditRole)
+    qtbot.waitUntil(lambda: page.detail.model.rows[0].note == "Revised by the analyst")
+    saved = page.services.indicators.measurements(chosen.id)[0]
+    assert (saved.value, saved.note) == (1234.5, "Revised by the analyst")
+    assert model.data(model.index(0, 1)) == "1,234.5"
+    env.undo_stack.undo()
+    env.undo_stack.undo()
+    restored = page.services.indicators.measurements(chosen.id)[0]
+    assert (restored.value, restored.note) == (first.value, first.note)
+    assert not model.setData(model.index(0, 1), "abc", Qt.ItemDataRole.EditRole)
+    assert "must be a number" in page.detail.error_label.text()
+
+
+def test_deleting_a_measurement_is_undoable(qtbot, page: IndicatorsPage, env: UiEnv) -> None:  # type: ignore[no-untyped-def]
+    chosen = periodic_with_target(page)
+    page.select_where(lambda i: i.id == chosen.id)
+    page.detail.table.selectRow(0)
+    page.detail.delete_button.click()
+    qtbot.waitUntil(lambda: page.detail.model.rowCount() == chosen.measurement_count - 1)
+    env.undo_stack.undo()
+    qtbot.waitUntil(lambda: page.detail.model.rowCount() == chosen.measurement_count)
+
+
+def test_filters_by_direction_theme_and_off_track(page: IndicatorsPage) -> None:
+    listed = page.services.indicators.list()
+    page.set_filter("direction", Direction.LOWER_IS_BETTER)
+    assert sorted(shown_names(page)) == sorted(i.name for i in listed if i.direction == Direction.LOWER_IS_BETTER)
+    page.set_filter("direction", None)
+    page.set_filter("tracking", "off_track")
+    assert sorted(shown_names(page)) == sorted(i.name for i in listed if i.off_track)
+    page.set_filter("tracking", None)
+    themed = next(i for i in listed if i.need_theme_id is not None)
+    theme = themed.need_theme_id
+    page.set_filter("theme", theme)
+    themes = page.services.vocabulary.themes()
+    wanted = {theme} | {t.id for t in themes if t.parent_id == theme}
+    assert themed.name in shown_names(page)
+    assert sorted(shown_names(page)) == sorted(i.name for i in listed if i.need_theme_id in wanted)
+    page.set_filter("theme", None)
+    assert len(shown_names(page)) == 10
+
+
+def test_new_indicator_shows_errors_beside_fields_then_saves_and_undoes(
+    qtbot, page: IndicatorsPage, env: UiEnv
+) -> None:  # type: ignore[no-untyped-def]
+    need_id, need_title = page.services.indicators.need_choices()[0]
+    seen: dict[str, str] = {}
+
+    def act(dialog: QDialog) -> None:
+        assert isinstance(dialog, IndicatorDialog)
+        save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+        dialog.baseline_value.setText("about forty")
+        save.click()
+        seen["baseline"] = dialog.error_text("baseline_value")
+        seen["name"] = dialog.error_text("name")
+        dialog.name.setText("Repeat victims of domestic abuse")
+        dialog.unit.setText("%")
+        dialog.direction.setCurrentIndex(1)
+        dialog.baseline_value.setText("40")
+        dialog.baseline_on.set_value(date(2008, 1, 1))
+        dialog.target_value.setText("30")
+        dialog.target_on.set_value(date(2009, 3, 31))
+        dialog.need.setCurrentIndex(1)
+        save.click()
+
+    failure = when_dialog_opens(act)
+    page.new_button.click()
+    failure.check()
+    assert "must be a number" in seen["baseline"]
+    qtbot.waitUntil(lambda: "Repeat victims of domestic abuse" in shown_names(page))
+    created = next(i for i in page.services.indicators.list() if i.name == "Repeat victims of domestic abuse")
+    assert (created.direction, created.baseline_value, created.target_value) == (Direction.LOWER_IS_BETTER, 40, 30)
+    assert created.need_id == need_id and created.need_title == need_title
+    assert page.detail.name_label.text() == created.name
+    assert "No measurements yet" in page.detail.progress_label.text()
+    assert page.detail.chart_stack.currentIndex() == 1  # the chart says how to get a trend
+    env.undo_stack.undo()
+    qtbot.waitUntil(lambda: "Repeat victims of domestic abuse" not in shown_names(page))
