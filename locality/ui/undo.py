@@ -8,6 +8,7 @@ command is dropped rather than overwriting their change.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -109,10 +110,19 @@ def push_updated(
     parent_widget: QWidget | None = None,
 ) -> None:
     """Records an edit: undo saves the ``before`` draft, redo the ``after`` one, each checking the version the
-    previous step left so that a change made meanwhile by someone else is never overwritten."""
-    current = {"version": version}
+    previous step left so that a change made meanwhile by someone else is never overwritten.
+
+    The version is shared by every command on ``stack`` that edits the same record: after two edits of one row,
+    undoing the second moves the row on a version, and undoing the first must expect that version, not the one
+    it saw when it was recorded."""
+    versions = _versions.setdefault(stack, {})
+    versions[record_id] = version
 
     def apply(values: Any) -> None:
-        current["version"] = update(record_id, values, current["version"]).version
+        versions[record_id] = update(record_id, values, versions[record_id]).version
 
     push_done(stack, text, redo=lambda: apply(after), undo=lambda: apply(before), parent_widget=parent_widget)
+
+
+#: The latest version of each record edited through an undo stack, as that stack's own commands left it.
+_versions: weakref.WeakKeyDictionary[QUndoStack, dict[object, int]] = weakref.WeakKeyDictionary()
