@@ -778,30 +778,9 @@ class IndicatorsPage(ListPage[Indicator]):
         def track_colour(row: Indicator) -> QColor | None:
             return OFF_TRACK_COLOUR if row.off_track else MET_COLOUR if row.target_met else None
 
+        # What a board asks first (how far, on track or not) comes before the figures behind it.
         return [
             Column("Name", lambda i: i.name, width=240, tooltip=lambda i: i.description or i.name),
-            Column("Unit", lambda i: i.unit, width=70),
-            Column("Direction", lambda i: i.direction.value, width=120),
-            Column(
-                "Baseline",
-                lambda i: _value_on(i.baseline_value, i.baseline_on, i.unit),
-                sort_key=lambda i: i.baseline_value,
-                width=150,
-            ),
-            Column(
-                "Target",
-                lambda i: _value_on(i.target_value, i.target_on, i.unit),
-                sort_key=lambda i: i.target_value,
-                width=150,
-            ),
-            Column("Target kind", lambda i: i.target_kind.value, width=90),
-            Column(
-                "Latest actual",
-                lambda i: format_value(i.actual_value, i.unit),
-                sort_key=lambda i: i.actual_value,
-                align_right=True,
-                width=100,
-            ),
             Column(
                 "To target",
                 lambda i: f"{i.percent_to_target}%" if i.percent_to_target is not None else "",
@@ -813,11 +792,41 @@ class IndicatorsPage(ListPage[Indicator]):
             ),
             Column(
                 "Progress",
-                lambda i: "Off track" if i.off_track else "Met" if i.target_met else "",
+                lambda i: (
+                    "Off track"
+                    if i.off_track
+                    else "Met"
+                    if i.target_met
+                    else "On track"
+                    if i.percent_to_target is not None
+                    else ""
+                ),
                 tooltip=lambda i: i.track_note,
                 foreground=track_colour,
                 width=75,
             ),
+            Column(
+                "Latest actual",
+                lambda i: format_value(i.actual_value, i.unit),
+                sort_key=lambda i: i.actual_value,
+                align_right=True,
+                width=100,
+            ),
+            Column(
+                "Target",
+                lambda i: _value_on(i.target_value, i.target_on, i.unit),
+                sort_key=lambda i: i.target_value,
+                width=150,
+            ),
+            Column(
+                "Baseline",
+                lambda i: _value_on(i.baseline_value, i.baseline_on, i.unit),
+                sort_key=lambda i: i.baseline_value,
+                width=150,
+            ),
+            Column("Direction", lambda i: i.direction.value, width=120),
+            Column("Unit", lambda i: i.unit, width=70),
+            Column("Target kind", lambda i: i.target_kind.value, width=90),
             Column("Evidences", _evidences, width=300, tooltip=_evidences),
         ]
 

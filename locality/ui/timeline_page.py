@@ -809,7 +809,7 @@ class TimelinePage(Page):
         self._add_filter(filters, "rag", "all RAG ratings", lambda: [(r.value, r) for r in Rag])
         self.closed_check = QCheckBox("Show &completed and cancelled")
         self.closed_check.setObjectName("closedCheck")
-        self.closed_check.setChecked(True)
+        self.closed_check.setChecked(False)  # a board looks ahead: open actions first, the rest on request
         self.closed_check.toggled.connect(lambda _on: self.refresh())
         filters.addWidget(self.closed_check)
         filters.addStretch(1)
@@ -1010,9 +1010,10 @@ class TimelinePage(Page):
         self._update_buttons()
 
     def _filtered(self) -> bool:
-        return any(combo.currentData() is not None for combo in self.filters.values()) or (
-            not self.closed_check.isChecked()
-        )
+        if any(combo.currentData() is not None for combo in self.filters.values()):
+            return True
+        # Hiding completed and cancelled actions only explains an empty chart when there are actions to hide.
+        return not self.closed_check.isChecked() and self.services.workspace.count("action") > 0
 
     def _show_empty(self, text: str) -> None:
         self.empty_label.setText(text)

@@ -122,7 +122,10 @@ def page(qtbot, demo_services: Services):  # type: ignore[no-untyped-def]
     qtbot.addWidget(shown)
     shown.resize(1200, 800)
     shown.show()
+    assert not shown.closed_check.isChecked()  # open actions first; these tests look at all of them
+    shown.closed_check.setChecked(True)
     qtbot.waitUntil(lambda: shown.timeline is not None and not shown.loading)
+    qtbot.waitUntil(lambda: shown.timeline.action_count + shown.timeline.undated_count == 60)
     yield shown
     demo_services.context.unsubscribe(shown.on_changes)
 
@@ -325,3 +328,18 @@ def test_screenshot_shows_axis_today_line_and_bars(page: TimelinePage, tmp_path:
     }
     background, done, _text = bar_colours(Rag.GREEN)
     assert {background.name(), done.name()} & seen
+
+
+def test_completed_and_cancelled_actions_are_hidden_until_asked_for(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    shown = TimelinePage(UiEnv(demo_services, QUndoStack(), AppSettings()))
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitUntil(lambda: shown.timeline is not None and not shown.loading)
+    closed = {ActionStatus.COMPLETED, ActionStatus.CANCELLED}
+    shown_ids = {action.id for group in shown.timeline.groups for action in group.actions}
+    open_dated = {
+        a.id for a in demo_services.actions.list() if a.status not in closed and (a.start_on or a.due_on)
+    }
+    assert shown_ids and shown_ids <= open_dated
+    shown.closed_check.setChecked(True)
+    qtbot.waitUntil(lambda: not shown.loading and shown.timeline.action_count > len(shown_ids))
