@@ -337,9 +337,7 @@ def test_completed_and_cancelled_actions_are_hidden_until_asked_for(qtbot, demo_
     qtbot.waitUntil(lambda: shown.timeline is not None and not shown.loading)
     closed = {ActionStatus.COMPLETED, ActionStatus.CANCELLED}
     shown_ids = {action.id for group in shown.timeline.groups for action in group.actions}
-    open_dated = {
-        a.id for a in demo_services.actions.list() if a.status not in closed and (a.start_on or a.due_on)
-    }
+    open_dated = {a.id for a in demo_services.actions.list() if a.status not in closed and (a.start_on or a.due_on)}
     assert shown_ids and shown_ids <= open_dated
     shown.closed_check.setChecked(True)
     qtbot.waitUntil(lambda: not shown.loading and shown.timeline.action_count > len(shown_ids))
