@@ -15,8 +15,6 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-import networkx as nx
-
 from locality.domain.errors import ValidationError
 from locality.domain.vocabulary import ActionStatus, NeedStatus
 from locality.services import records
@@ -151,6 +149,8 @@ def _count(memberships: list[tuple[str, str]]) -> tuple[Counter[str], Counter[tu
 def layout(network: Network, *, seed: int = LAYOUT_SEED) -> Positions:
     """Positions in about -1..1 for each organisation: spring layout with the links' weights (scaled so the
     strongest link is 1) pulling partners together; isolated organisations drift to the edge."""
+    import networkx as nx  # here, not at the top: importing it takes ~0.2 s that starting the app need not pay
+
     graph: nx.Graph = nx.Graph()
     for organisation in network.organisations:
         graph.add_node(organisation.id)

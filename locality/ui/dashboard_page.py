@@ -23,7 +23,7 @@ from PySide6.QtCharts import (
     QPieSlice,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtCore import QMargins, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -284,6 +284,11 @@ class RecordSnapshotDialog(EditDialog):
 # --------------------------------------------------------------------------- the page
 
 
+#: How long after the dashboard is first shown its figures start to be worked out: long enough for the window to
+#: be painted and take clicks first (the work shares Python's interpreter lock with the GUI thread).
+FIRST_LOAD_DELAY_MS = 150
+
+
 class DashboardPage(Page):
     title = "Dashboard"
     watches: frozenset[str] = frozenset()  # any change may move a figure
@@ -328,7 +333,8 @@ class DashboardPage(Page):
         self.tabs.addTab(self._build_snapshots(), "&Board snapshots")
         self.tabs.currentChanged.connect(self._tab_changed)
 
-        self.refresh()
+        # The figures are first worked out just after the page is first shown, so the window appears at once.
+        self._first_load_pending = True
 
     # ------------------------------------------------------------------ building
 
@@ -485,6 +491,16 @@ class DashboardPage(Page):
             hint,
         ]
         return page
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._first_load_pending:
+            self._first_load_pending = False
+            QTimer.singleShot(FIRST_LOAD_DELAY_MS, self._first_load)
+
+    def _first_load(self) -> None:
+        if isValid(self) and self.figures is None and not self._figures_busy:
+            self.refresh()
 
     # ------------------------------------------------------------------ figures
 

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
+from shiboken6 import isValid
 
 _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="locality-worker")
 
@@ -29,14 +30,17 @@ def run_in_background(
     on_error: Callable[[BaseException], None],
     owner: QObject,
 ) -> None:
-    """Runs ``work`` on a worker thread; ``on_done`` or ``on_error`` then runs on ``owner``'s (the GUI) thread."""
+    """Runs ``work`` on a worker thread; ``on_done`` or ``on_error`` then runs on ``owner``'s (the GUI) thread,
+    unless ``owner`` has been deleted meanwhile (its window closed, its workspace replaced): then the result is
+    dropped, as nobody is left to show it."""
     outcome = _Outcome()
     outcome.moveToThread(owner.thread())
     _running.add(outcome)
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:
         _running.discard(outcome)
-        callback(value)
+        if isValid(owner):
+            callback(value)
 
     queued = Qt.ConnectionType.QueuedConnection
     outcome.succeeded.connect(lambda result: finish(on_done, result), queued)
