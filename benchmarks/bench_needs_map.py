@@ -49,6 +49,7 @@ def main() -> int:
     from locality.ui.env import UiEnv
     from locality.ui.needs_map.matrix import FIXED_COLUMNS, MatrixModel, MatrixTab
     from locality.ui.settings import AppSettings
+    from locality.ui.workers import settle_garbage_collector
 
     services = Services.open(workspace, create_missing=False)
     figures: list[tuple[str, float]] = []
@@ -80,6 +81,7 @@ def main() -> int:
     timer = QTimer()
     timer.timeout.connect(tick)
     started = time.perf_counter()
+    settle_garbage_collector()  # as build_main_window does once the window is built
     tab = MatrixTab(UiEnv(services, QUndoStack(), AppSettings()))
     tab.resize(1400, 900)
     tab.show()

@@ -20,6 +20,7 @@ from locality.services.registry import Services
 from locality.ui.errors import user_message
 from locality.ui.main_window import MainWindow
 from locality.ui.settings import AppSettings
+from locality.ui.workers import settle_garbage_collector
 
 
 def application() -> QApplication:
@@ -52,7 +53,9 @@ def build_main_window(db: str | Path | None = None) -> MainWindow:
     settings = AppSettings()
     target = db if db is not None else default_workspace_path()
     services = Services.open(target, settings.user() or _default_user())
-    return MainWindow(services, settings)
+    window = MainWindow(services, settings)
+    settle_garbage_collector()
+    return window
 
 
 def run(db: str | None = None) -> int:

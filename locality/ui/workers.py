@@ -6,6 +6,7 @@ its result comes back to the GUI thread through a queued Qt signal.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -55,3 +56,15 @@ def run_in_background(
             outcome.succeeded.emit(result)
 
     _executor.submit(job)
+
+
+def settle_garbage_collector() -> None:
+    """Collects once, then exempts every object alive now (modules, mappers, widgets) from later full collections.
+
+    A full collection holds Python's interpreter lock while it walks every tracked object; with a large workspace
+    loaded that took 50-100 ms on a worker thread, which froze the GUI thread for as long (measured by
+    benchmarks/bench_needs_map.py). Objects alive once the window is built live as long as the window does, so
+    walking them again finds nothing to free.
+    """
+    gc.collect()
+    gc.freeze()
