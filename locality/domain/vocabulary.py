@@ -28,6 +28,10 @@ class NeedStatus(StrEnum):
     CLOSED = "Closed"
 
 
+#: Needs still to be acted on: a met or closed need is no gap, whether or not an action addressed it.
+OPEN_NEED_STATUSES = frozenset({NeedStatus.IDENTIFIED, NeedStatus.AGREED, NeedStatus.BEING_ADDRESSED})
+
+
 class ActionStatus(StrEnum):
     PROPOSED = "Proposed"
     PLANNED = "Planned"

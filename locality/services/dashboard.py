@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from locality.domain.values import format_date, format_money
-from locality.domain.vocabulary import ActionStatus, Rag
+from locality.domain.vocabulary import OPEN_NEED_STATUSES, ActionStatus, Rag
 from locality.services.actions import ActionService, ActionSummary
 from locality.services.context import ServiceContext
 from locality.services.indicators import TRACK_RULE, Indicator, IndicatorService
@@ -151,7 +151,11 @@ class DashboardService:
             if self._cache is not None and self._cache[0] == stamp:
                 return self._cache[1]
         actions = self._actions.list()
-        shared_unaddressed = self._needs.list(shared_only=True, unaddressed_only=True)
+        shared_unaddressed = [
+            need
+            for need in self._needs.list(shared_only=True, unaddressed_only=True)
+            if need.status in OPEN_NEED_STATUSES  # a met or closed need is no gap
+        ]
         indicators = self._indicators.list()
         with self._context.read() as unit:
             milestones = dashboard_queries.overdue_milestones(unit, today)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from locality.domain.errors import NotFoundError, ValidationError
-from locality.domain.vocabulary import ActionStatus, NeedStatus, Priority
+from locality.domain.vocabulary import OPEN_NEED_STATUSES, ActionStatus, NeedStatus, Priority
 from locality.services.context import ServiceContext
 from locality.store import analysis_queries
 from locality.store.analysis_queries import NeedRow
@@ -26,7 +26,10 @@ from locality.store.models import ThemeRecord
 from locality.store.unit_of_work import UnitOfWork
 
 SHARED_NEED_DEFINITION = "A shared need is a need linked to two or more organisations."
-SHARED_UNADDRESSED_DEFINITION = "Shared needs with no joint action are shared needs that no action addresses yet."
+SHARED_UNADDRESSED_DEFINITION = (
+    "Shared needs with no joint action are open shared needs (identified, agreed or being addressed) that no "
+    "action addresses yet."
+)
 NEEDLESS_ACTIONS_DEFINITION = "Actions that address no need are actions not linked to any need."
 HEAT_MAP_DEFINITION = (
     "Each cell counts the needs of a theme that an organisation has; a shared need counts once for each of its "
@@ -35,7 +38,6 @@ HEAT_MAP_DEFINITION = (
 NO_THEME = "(no theme)"
 
 #: The statuses of needs still to be met: the ranking leaves out met and closed needs unless asked.
-OPEN_NEED_STATUSES = frozenset({NeedStatus.IDENTIFIED, NeedStatus.AGREED, NeedStatus.BEING_ADDRESSED})
 PRIORITY_POINTS: dict[Priority, int] = {Priority.HIGH: 3, Priority.MEDIUM: 2, Priority.LOW: 1}
 MAX_WEIGHT = 100
 

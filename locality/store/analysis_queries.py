@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 
+from locality.domain.vocabulary import OPEN_NEED_STATUSES
 from locality.store.models import (
     ActionNeedRecord,
     ActionRecord,
@@ -111,9 +112,10 @@ def _need_rows(unit: UnitOfWork, *conditions: ColumnElement[bool]) -> list[NeedR
 
 
 def shared_unaddressed_needs(unit: UnitOfWork) -> list[NeedRow]:
-    """Shared needs that no live action addresses, in title order."""
+    """Open shared needs that no live action addresses, in title order."""
     return _need_rows(
         unit,
+        NeedRecord.status.in_([status.value for status in OPEN_NEED_STATUSES]),
         NeedRecord.id.in_(_shared_need_ids()),
         NeedRecord.id.not_in(_addressed_need_ids()),
     )

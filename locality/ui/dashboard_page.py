@@ -374,7 +374,8 @@ class DashboardPage(Page):
             (
                 "sharedUnaddressed",
                 "Shared needs with no action",
-                "Needs two or more organisations share that no action addresses yet",
+                "Open needs (identified, agreed or being addressed) that two or more organisations share and no "
+                "action addresses yet",
                 self.open_shared_unaddressed,
             ),
             ("noNeed", "Actions addressing no need", "Actions not linked to any need", self.open_no_need),

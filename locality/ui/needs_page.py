@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from locality.domain.errors import ValidationError
 from locality.domain.values import format_date
-from locality.domain.vocabulary import NeedRole, NeedStatus, Priority, VocabularyKind
+from locality.domain.vocabulary import OPEN_NEED_STATUSES, NeedRole, NeedStatus, Priority, VocabularyKind
 from locality.services.needs import Need, NeedDraft, NeedLinkDraft, NeedSummary
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
@@ -210,7 +210,7 @@ class NeedsPage(ListPage[NeedSummary]):
             [
                 ("Shared needs", "shared"),
                 ("With no action yet", "unaddressed"),
-                ("Shared, with no action yet", "shared_unaddressed"),
+                ("Shared and open, with no action yet", "shared_unaddressed"),
             ],
         )
         self._organisation_needs: set[uuid.UUID] | None = None
@@ -281,6 +281,8 @@ class NeedsPage(ListPage[NeedSummary]):
         gap = self.filter_value("gap")
         if gap in ("shared", "shared_unaddressed") and not row.is_shared:
             return False
+        if gap == "shared_unaddressed" and row.status not in OPEN_NEED_STATUSES:
+            return False  # a met or closed need is no gap
         return not (gap in ("unaddressed", "shared_unaddressed") and row.action_count > 0)
 
     def open_editor(self, row: NeedSummary | None) -> None:

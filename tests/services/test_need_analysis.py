@@ -37,7 +37,10 @@ def _links(services: Services) -> dict[uuid.UUID, list[uuid.UUID]]:
 def test_gaps_match_the_needs_and_actions_lists(demo_services: Services) -> None:
     needs = demo_services.needs.list()
     actions = demo_services.actions.list()
-    expected_needs = {n.id for n in needs if n.organisation_count >= 2 and n.action_count == 0}
+    open_statuses = {NeedStatus.IDENTIFIED, NeedStatus.AGREED, NeedStatus.BEING_ADDRESSED}
+    expected_needs = {
+        n.id for n in needs if n.organisation_count >= 2 and n.action_count == 0 and n.status in open_statuses
+    }
     expected_actions = {a.id for a in actions if a.need_count == 0}
     assert expected_needs and expected_actions, "the demo has gaps of both kinds"
 
@@ -65,6 +68,38 @@ def test_gaps_match_the_needs_and_actions_lists(demo_services: Services) -> None
         )
     titles = [n.title.casefold() for n in gaps.shared_unaddressed]
     assert titles == sorted(titles)
+
+
+def test_a_met_or_closed_shared_need_is_no_gap_on_the_map_the_dashboard_or_the_needs_list(
+    qtbot,
+    services: Services,  # type: ignore[no-untyped-def]
+) -> None:
+    from PySide6.QtGui import QUndoStack
+
+    from locality.ui.env import UiEnv
+    from locality.ui.needs_page import NeedsPage
+    from locality.ui.settings import AppSettings
+
+    police = services.organisations.create(OrganisationDraft(name="Westshire Police")).id
+    fire = services.organisations.create(OrganisationDraft(name="Westshire Fire and Rescue Service")).id
+    links = (NeedLinkDraft(police), NeedLinkDraft(fire))
+    for title, status in (
+        ("Joint training on hate crime reporting", NeedStatus.AGREED),
+        ("Shared data on home safety visits", NeedStatus.MET),
+        ("Co-located community safety team", NeedStatus.CLOSED),
+    ):
+        services.needs.create(NeedDraft(title=title, status=status, organisations=links))
+
+    gap_titles = [need.title for need in services.analysis.gaps().shared_unaddressed]
+    assert gap_titles == ["Joint training on hate crime reporting"]
+    assert services.dashboard.figures().shared_needs_unaddressed == 1
+    page = NeedsPage(UiEnv(services, QUndoStack(), AppSettings()))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: not page.loading)
+    page.set_filter("gap", "shared_unaddressed")
+    shown = [page.model.row_at(row).title for row in range(page.model.rowCount())]
+    assert shown == ["Joint training on hate crime reporting"]
 
 
 def test_gaps_follow_edits_and_deletions(demo_services: Services) -> None:
