@@ -146,25 +146,72 @@ def _count(memberships: list[tuple[str, str]]) -> tuple[Counter[str], Counter[tu
     return per_organisation, pairs
 
 
+def picture_scale(count: int) -> float:
+    """How many drawing units one layout unit spans in the picture of ``count`` organisations: more organisations,
+    a larger picture."""
+    return 250.0 + 30.0 * math.sqrt(count)
+
+
+def node_radius(network: Network, organisation: NetworkOrganisation) -> float:
+    """The radius of an organisation's circle in drawing units: 7 to 30, by how much it is involved in."""
+    biggest = max((o.size for o in network.organisations), default=0) or 1
+    return 7.0 + 23.0 * math.sqrt(organisation.size / biggest)
+
+
+#: Room kept between two circles, in drawing units, for the name written under each.
+LABEL_ROOM = 16.0
+
+
 def layout(network: Network, *, seed: int = LAYOUT_SEED) -> Positions:
-    """Positions in about -1..1 for each organisation: spring layout with the links' weights (scaled so the
-    strongest link is 1) pulling partners together; isolated organisations drift to the edge."""
+    """Positions in layout units (about -1..1; multiply by ``picture_scale``) for each organisation: a spring
+    layout with the links' weights pulling partners together, then circles pushed apart until none overlaps
+    another (with room for its name), so the busiest partners do not end in one unreadable knot."""
     import networkx as nx  # here, not at the top: importing it takes ~0.2 s that starting the app need not pay
 
     graph: nx.Graph = nx.Graph()
     for organisation in network.organisations:
         graph.add_node(organisation.id)
-    strongest = network.max_weight or 1
+    strongest = math.sqrt(network.max_weight or 1)
     for link in network.links:
-        graph.add_edge(link.source_id, link.target_id, weight=link.weight / strongest)
+        # Square roots, so that a few very strong partnerships do not outweigh everything else.
+        graph.add_edge(link.source_id, link.target_id, weight=math.sqrt(link.weight) / strongest)
     count = graph.number_of_nodes()
     if count == 0:
         return {}
     if count == 1:
         return {network.organisations[0].id: (0.0, 0.0)}
-    spread = 1.6 / math.sqrt(count)  # a little looser than networkx's default, to leave room for labels
+    spread = 3.0 / math.sqrt(count)  # three times networkx's default distance, to leave room for labels
     placed = nx.spring_layout(graph, k=spread, weight="weight", seed=seed, iterations=80)
-    return {node: (float(point[0]), float(point[1])) for node, point in placed.items()}
+    scale = picture_scale(count)
+    ids = [organisation.id for organisation in network.organisations]
+    radii = [(node_radius(network, organisation) + LABEL_ROOM / 2) / scale for organisation in network.organisations]
+    points = _pushed_apart([(float(placed[i][0]), float(placed[i][1])) for i in ids], radii, seed)
+    return dict(zip(ids, points, strict=True))
+
+
+def _pushed_apart(
+    points: list[tuple[float, float]], radii: list[float], seed: int, rounds: int = 200
+) -> list[tuple[float, float]]:
+    """Moves overlapping circles apart along the line between their centres, half each, until none overlaps
+    (or ``rounds`` passes): the spring layout's shape is kept, only its knots loosened."""
+    import numpy as np
+
+    position = np.array(points, dtype=float)
+    # Circles on exactly the same spot have no line between them: a tiny fixed nudge gives them one.
+    position += np.random.default_rng(seed).normal(scale=1e-6, size=position.shape)
+    radius = np.array(radii, dtype=float)
+    wanted = radius[:, None] + radius[None, :]
+    np.fill_diagonal(wanted, 0.0)
+    for _ in range(rounds):
+        offset = position[:, None, :] - position[None, :, :]
+        distance = np.hypot(offset[..., 0], offset[..., 1])
+        np.fill_diagonal(distance, np.inf)
+        overlap = np.clip(wanted - distance, 0.0, None)
+        if not overlap.any():
+            break
+        push = (overlap / (2.0 * distance))[..., None] * offset
+        position += push.sum(axis=1)
+    return [(float(x), float(y)) for x, y in position]
 
 
 def with_minimum(network: Network, minimum_weight: int) -> Network:

@@ -7,7 +7,6 @@ data and laying it out runs off the GUI thread; drawing the scene happens on it 
 
 from __future__ import annotations
 
-import math
 import uuid
 from pathlib import Path
 from typing import Any
@@ -50,6 +49,8 @@ from locality.services.network import (
     Positions,
     layout,
     linked_only,
+    node_radius,
+    picture_scale,
     suggested_minimum,
     with_minimum,
 )
@@ -102,13 +103,29 @@ class NodeItem(QGraphicsEllipseItem):
             f"{plural(organisation.needs_count, 'need')}, {plural(organisation.actions_count, 'action')}"
         )
         self.emphasised = False
-        self.label = QGraphicsSimpleTextItem(organisation.label, self)
+        # The name is its own item above every circle (a child would be painted over by the next circle), kept
+        # under its circle and dimmed with it.
+        self.label = QGraphicsSimpleTextItem(organisation.label)
         font = QFont()
         font.setPointSizeF(8.5)
         self.label.setFont(font)
         self.label.setBrush(QBrush(QColor("#212121")))
+        self.label.setZValue(3)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802 - Qt override
+        if change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged and self.scene() is not None:
+            self.scene().addItem(self.label)
+            self._place_label()
+        elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self._place_label()
+        elif change == QGraphicsItem.GraphicsItemChange.ItemOpacityHasChanged:
+            self.label.setOpacity(self.opacity())
+        return super().itemChange(change, value)
+
+    def _place_label(self) -> None:
         bounds = self.label.boundingRect()
-        self.label.setPos(-bounds.width() / 2, radius + 2)
+        self.label.setPos(self.pos().x() - bounds.width() / 2, self.pos().y() + self.radius + 2)
 
     def set_emphasis(self, selected: bool) -> None:
         if selected == self.emphasised:
@@ -119,6 +136,7 @@ class NodeItem(QGraphicsEllipseItem):
         font = self.label.font()
         font.setBold(selected)
         self.label.setFont(font)
+        self._place_label()  # bold is wider: keep it centred
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         # Selection is shown by the outline and the dimming, not by Qt's dashed box.
@@ -447,9 +465,7 @@ class NetworkTab(QWidget):
             self.legend.setText("")
             return
         self.stack.setCurrentWidget(self.view)
-        count = len(network.organisations)
-        spread = 250 + 30 * math.sqrt(count)
-        biggest = max((o.size for o in network.organisations), default=0) or 1
+        spread = picture_scale(len(network.organisations))
         strongest = network.max_weight or 1
         colours = self.sector_colours()
         points: dict[uuid.UUID, QPointF] = {}
@@ -467,7 +483,7 @@ class NetworkTab(QWidget):
             self.scene.addItem(item)
             self.links.append(item)
         for organisation in network.organisations:
-            radius = 7.0 + 23.0 * math.sqrt(organisation.size / biggest)
+            radius = node_radius(network, organisation)
             node = NodeItem(organisation, radius, colours.get(organisation.sector_name, QColor(NO_SECTOR_COLOUR)))
             node.setPos(points[organisation.id])
             self.scene.addItem(node)
