@@ -485,6 +485,10 @@ A need shared by two or more organisations is a <i>shared need</i>.</li>
 needs each addresses, the dates and budget.</li>
 <li><b>Progress</b>: open an action and choose <i>Log progress</i> to record percent complete, status and a
 note. The RAG rating is worked out from the dates, milestones and progress, and says why.</li>
+<li><b>Needs map</b>: see which needs are shared and which have no joint action yet (the <i>Gaps</i> tab), and
+plan actions for them.</li>
+<li><b>Before a board meeting</b>: the <b>Dashboard</b> gives the figures and what moved since the last
+<i>board snapshot</i>; <b>View › What needs chasing</b> lists what is overdue, ready to e-mail to each lead.</li>
 </ol>
 <p>Every change is saved at once. Use Edit › Undo if you change your mind.</p>
 """
