@@ -11,14 +11,15 @@ partnership's matrix is a million cells, nearly all empty: only the filled ones 
 from __future__ import annotations
 
 import csv
-import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from locality.domain.vocabulary import NeedRole
+from locality.exchange import xlsx_common as xlsx
 from locality.exchange.plan import Cancelled, Progress, check_cancelled
 from locality.exchange.safe_text import neutralise
+from locality.exchange.xlsx_common import column_letter  # part of this module's interface
 from locality.files import atomic_path
 from locality.services.needs_map import MatrixFilter, MatrixNeed, NeedsMatrix
 from locality.services.registry import Services
@@ -38,8 +39,6 @@ FORMATS = ("xlsx", "csv")
 
 # How many rows are written between checks for Cancel and reports of progress.
 _BATCH = 250
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_CELL_LIMIT = 32_767
 
 
 def format_of(target: Path | str) -> str:
@@ -140,28 +139,12 @@ def write_csv(
 # --------------------------------------------------------------------------- XLSX
 
 
-def column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _escape(text: str) -> str:
-    if _ILLEGAL.search(text):
-        text = _ILLEGAL.sub("", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
 # Cell styles (indexes into cellXfs): plain, header, wrapped header, and one fill per role.
 _PLAIN, _HEADER, _LEAD, _RAISED, _SHARES = range(5)
 _ROLE_STYLE = {NeedRole.LEAD: _LEAD, NeedRole.RAISED_BY: _RAISED, NeedRole.SHARES: _SHARES}
 
 _STYLES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    f'{xlsx.XML_DECLARATION}<styleSheet xmlns="{xlsx.SPREADSHEET_NS}">'
     '<fonts count="2">'
     '<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
@@ -198,11 +181,8 @@ class _SharedStrings:
     def __call__(self, value: str) -> str:
         found = self.index.get(value)
         if found is None:
-            safe = neutralise(value)
-            if len(safe) > _CELL_LIMIT:
-                safe = safe[: _CELL_LIMIT - 1] + "…"
             found = self.index[value] = str(len(self.items))
-            self.items.append(f'<si><t xml:space="preserve">{_escape(safe)}</t></si>')
+            self.items.append(xlsx.shared_string(neutralise(value)))
         return found
 
 
@@ -229,28 +209,16 @@ def _sheet_parts(matrix: NeedsMatrix, strings: _SharedStrings) -> tuple[str, str
     last_row = len(matrix.needs) + 1
     reference = f"A1:{letters[-1]}{last_row}"
     widths = [width for _title, width in NEED_COLUMNS] + [ORGANISATION_WIDTH] * len(matrix.organisations)
-    cols = "".join(
-        f'<col min="{index}" max="{index}" width="{width}" customWidth="1"/>'
-        for index, width in enumerate(widths, start=1)
-    )
-    head = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        f'<dimension ref="{reference}"/>'
-        '<sheetViews><sheetView workbookViewId="0">'
+    view = (
+        '<sheetView workbookViewId="0">'
         '<pane xSplit="1" ySplit="1" topLeftCell="B2" activePane="bottomRight" state="frozen"/>'
         '<selection pane="topRight"/><selection pane="bottomLeft"/>'
         '<selection pane="bottomRight" activeCell="B2" sqref="B2"/>'
-        "</sheetView></sheetViews>"
-        '<sheetFormatPr defaultRowHeight="15"/>'
-        f"<cols>{cols}</cols><sheetData>" + _row_xml(1, letters, header(matrix), [_HEADER] * columns, strings)
+        "</sheetView>"
     )
-    tail = (
-        f'</sheetData><autoFilter ref="{reference}"/>'
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        '<pageSetup orientation="landscape" paperSize="9"/></worksheet>'
-    )
+    header_row = _row_xml(1, letters, header(matrix), [_HEADER] * columns, strings)
+    head = xlsx.worksheet_head(reference, view, widths) + header_row
+    tail = f'</sheetData><autoFilter ref="{reference}"/>{xlsx.PAGE_MARGINS}{xlsx.LANDSCAPE_A4}</worksheet>'
     return head, tail, letters
 
 
@@ -294,13 +262,7 @@ def write_xlsx(
                 handle.write("".join(batch).encode("utf-8"))
                 handle.write(tail.encode("utf-8"))
             with package.open("xl/sharedStrings.xml", "w") as handle:
-                handle.write(
-                    (
-                        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                        f'uniqueCount="{len(strings.items)}">'
-                    ).encode()
-                )
+                handle.write(xlsx.shared_strings_head(len(strings.items)).encode())
                 handle.write("".join(strings.items).encode("utf-8"))
                 handle.write(b"</sst>")
         check_cancelled(cancelled)
@@ -311,58 +273,16 @@ def write_xlsx(
 def _package_parts(matrix: NeedsMatrix) -> dict[str, str]:
     columns = len(NEED_COLUMNS) + len(matrix.organisations)
     last = column_letter(columns)
-    workbook = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        '<bookViews><workbookView activeTab="0"/></bookViews>'
-        '<sheets><sheet name="Needs matrix" sheetId="1" r:id="rId1"/></sheets>'
-        '<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+    names = (
+        '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
         f"'Needs matrix'!$A$1:${last}${len(matrix.needs) + 1}</definedName>"
         '<definedName name="_xlnm.Print_Titles" localSheetId="0">'
-        "'Needs matrix'!$A:$A,'Needs matrix'!$1:$1</definedName></definedNames>"
-        "</workbook>"
-    )
-    workbook_rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-        'Target="worksheets/sheet1.xml"/>'
-        '<Relationship Id="rId2" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-        '<Relationship Id="rId3" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
-        'Target="sharedStrings.xml"/>'
-        "</Relationships>"
-    )
-    content_types = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/styles.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-        '<Override PartName="/xl/sharedStrings.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        "</Types>"
-    )
-    root_rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-        'Target="xl/workbook.xml"/>'
-        "</Relationships>"
+        "'Needs matrix'!$A:$A,'Needs matrix'!$1:$1</definedName>"
     )
     return {
-        "[Content_Types].xml": content_types,
-        "_rels/.rels": root_rels,
-        "xl/workbook.xml": workbook,
-        "xl/_rels/workbook.xml.rels": workbook_rels,
+        "[Content_Types].xml": xlsx.content_types(1, properties=False),
+        "_rels/.rels": xlsx.root_rels(properties=False),
+        "xl/workbook.xml": xlsx.workbook_xml('<sheet name="Needs matrix" sheetId="1" r:id="rId1"/>', names),
+        "xl/_rels/workbook.xml.rels": xlsx.workbook_rels(1),
         "xl/styles.xml": _STYLES,
     }

@@ -16,13 +16,14 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from locality.domain.errors import LocalityError, ValidationError
-from locality.domain.rag import RagThresholds, assess_rag
+from locality.domain.rag import RagThresholds
 from locality.domain.values import format_date
 from locality.domain.vocabulary import ActionStatus, Direction, Rag, TargetKind, normalise_name
 from locality.services import actions as action_services
 from locality.services import vocabulary as vocabulary_services
 from locality.services.indicators import percent_to_target
 from locality.services.vocabulary import unknown_value_message
+from locality.services.workspace_info import plan_period_text
 from locality.store import plan_queries
 
 if TYPE_CHECKING:
@@ -237,7 +238,7 @@ def _build(
         rows = _Rows(
             partnership=meta.partnership_name,
             area=meta.area,
-            period=_period(meta.plan_start, meta.plan_end),
+            period=plan_period_text(meta.plan_start, meta.plan_end),
             thresholds=action_services.rag_thresholds(unit),
             organisations=plan_queries.organisations(unit),
             themes=plan_queries.themes(unit),
@@ -385,7 +386,7 @@ def _assemble(
     actions: list[PlanAction] = []
     statuses = {status.value: status for status in ActionStatus}
     thresholds = rows.thresholds
-    rag_input = action_services.rag_input
+    assess_action = action_services.assess_action
     as_uuid = plan_queries.as_uuid
     notes_of, spend_of, milestones_of = rows.notes.get, rows.spend.get, milestones_by_action.get
     partners_of, addressed_of, theme_of = partner_names.get, addressed.get, theme_names.get
@@ -393,17 +394,9 @@ def _assemble(
         key = row.key
         title = row.title
         own_milestones = milestones_of(key)
-        assessment = assess_rag(
-            rag_input(
-                row.status,
-                row.start_on,
-                row.due_on,
-                row.completed_on,
-                row.percent_complete,
-                [(due_on, done_on) for _order, _title, due_on, done_on in own_milestones] if own_milestones else (),
-                row.rag_override,
-                row.rag_override_reason,
-            ),
+        assessment = assess_action(
+            row,
+            [(due_on, done_on) for _order, _title, due_on, done_on in own_milestones] if own_milestones else (),
             today,
             thresholds,
         )
@@ -541,16 +534,6 @@ def _indicators(rows: _Rows, whole: bool, action_keys: set[str], need_keys: set[
 
 def _first(item: tuple[int, str, date | None, date | None]) -> int:
     return item[0]
-
-
-def _period(start: date | None, end: date | None) -> str:
-    if start is not None and end is not None:
-        return f"{format_date(start)} to {format_date(end)}"
-    if start is not None:
-        return f"from {format_date(start)}"
-    if end is not None:
-        return f"until {format_date(end)}"
-    return ""
 
 
 def _selected_organisations(

@@ -14,7 +14,6 @@ Written atomically: on any error (or Cancel) the target is left as it was.
 from __future__ import annotations
 
 import math
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,22 @@ from typing import IO, Any
 from locality.domain.values import format_date
 from locality.exchange.plan import Cancelled, Plan, Progress, check_cancelled
 from locality.exchange.safe_text import neutralise
+from locality.exchange.xlsx_common import (
+    LANDSCAPE_A4,
+    PAGE_MARGINS,
+    SPREADSHEET_NS,
+    XML_DECLARATION,
+    attribute,
+    column_letter,
+    content_types,
+    escape,
+    root_rels,
+    shared_string,
+    shared_strings_head,
+    workbook_rels,
+    workbook_xml,
+    worksheet_head,
+)
 from locality.files import atomic_path
 
 # Cell styles, as indexes into styles.xml's cellXfs.
@@ -35,36 +50,13 @@ _MONEY_VALUE = f'" s="{_MONEY}"><v>'
 DATE_FORMAT = "dd/mm/yyyy"
 MONEY_FORMAT = '"£"#,##0.00'
 
-# Excel holds at most this many characters in a cell.
-_CELL_LIMIT = 32_767
-# Characters XML 1.0 cannot hold; a workbook with them would not open.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Excel counts days from 30/12/1899 (serial 1 is 01/01/1900, with its phantom 29/02/1900 before March).
 _EPOCH_ORDINAL = date(1899, 12, 30).toordinal()
 # How many rows are written between checks for Cancel and reports of progress.
 _BATCH = 2000
 
 
-def _column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-_LETTERS = [_column_letter(index) for index in range(1, 53)]
-
-
-def _escape(text: str) -> str:
-    if _ILLEGAL.search(text):
-        text = _ILLEGAL.sub("", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _attribute(text: str) -> str:
-    return _escape(text).replace('"', "&quot;")
+_LETTERS = [column_letter(index) for index in range(1, 53)]
 
 
 # --------------------------------------------------------------------------- cells
@@ -97,19 +89,12 @@ class _CellWriter:
     def text_index(self, value: str) -> str:
         index = self._texts.get(value)
         if index is None:
-            safe = neutralise(value)
-            if len(safe) > _CELL_LIMIT:
-                safe = safe[: _CELL_LIMIT - 1] + "…"
             index = self._texts[value] = str(len(self._shared))
-            self._shared.append(f'<si><t xml:space="preserve">{_escape(safe)}</t></si>')
+            self._shared.append(shared_string(neutralise(value)))
         return index
 
     def shared_strings_xml(self) -> Iterable[str]:
-        yield (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            f'uniqueCount="{len(self._shared)}">'
-        )
+        yield shared_strings_head(len(self._shared))
         for start in range(0, len(self._shared), _BATCH):
             yield "".join(self._shared[start : start + _BATCH])
         yield "</sst>"
@@ -428,18 +413,7 @@ def _write_sheet(
         if sheet.header
         else '<sheetView workbookViewId="0"/>'
     )
-    cols = "".join(
-        f'<col min="{index}" max="{index}" width="{width}" customWidth="1"/>'
-        for index, width in enumerate(sheet.widths, start=1)
-    )
-    head = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        f'<dimension ref="A1:{last_column}{max(last_row, 1)}"/>'
-        f"<sheetViews>{view}</sheetViews>"
-        '<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>"
-    )
+    head = worksheet_head(f"A1:{last_column}{max(last_row, 1)}", view, sheet.widths)
     handle.write(head.encode("utf-8"))
     row_number = 0
     if sheet.header:
@@ -459,17 +433,15 @@ def _write_sheet(
     tail = "</sheetData>"
     if sheet.header:
         tail += f'<autoFilter ref="A1:{last_column}{max(row_number, 1)}"/>'
-    tail += '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-    tail += '<pageSetup orientation="landscape" paperSize="9"/></worksheet>' if sheet.header else "</worksheet>"
+    tail += PAGE_MARGINS + (LANDSCAPE_A4 if sheet.header else "") + "</worksheet>"
     handle.write(tail.encode("utf-8"))
 
 
 _STYLES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    f'{XML_DECLARATION}<styleSheet xmlns="{SPREADSHEET_NS}">'
     '<numFmts count="2">'
-    f'<numFmt numFmtId="164" formatCode="{_attribute(DATE_FORMAT)}"/>'
-    f'<numFmt numFmtId="165" formatCode="{_attribute(MONEY_FORMAT)}"/>'
+    f'<numFmt numFmtId="164" formatCode="{attribute(DATE_FORMAT)}"/>'
+    f'<numFmt numFmtId="165" formatCode="{attribute(MONEY_FORMAT)}"/>'
     "</numFmts>"
     '<fonts count="3">'
     '<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
@@ -498,104 +470,40 @@ _STYLES = (
 
 def _package_parts(plan: Plan, sheets: Sequence[_Sheet]) -> dict[str, str]:
     sheet_entries = "".join(
-        f'<sheet name="{_attribute(sheet.name)}" sheetId="{index}" r:id="rId{index}"/>'
+        f'<sheet name="{attribute(sheet.name)}" sheetId="{index}" r:id="rId{index}"/>'
         for index, sheet in enumerate(sheets, start=1)
     )
     filters = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
-        f"'{_escape(sheet.name)}'!$A$1:${_LETTERS[len(sheet.header) - 1]}${sheet.row_count + 1}</definedName>"
+        f"'{escape(sheet.name)}'!$A$1:${_LETTERS[len(sheet.header) - 1]}${sheet.row_count + 1}</definedName>"
         for index, sheet in enumerate(sheets)
         if sheet.header
-    )
-    workbook = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        '<bookViews><workbookView activeTab="0"/></bookViews>'
-        f"<sheets>{sheet_entries}</sheets>"
-        + (f"<definedNames>{filters}</definedNames>" if filters else "")
-        + "</workbook>"
-    )
-    relationships = "".join(
-        f'<Relationship Id="rId{index}" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-        f'Target="worksheets/sheet{index}.xml"/>'
-        for index in range(1, len(sheets) + 1)
-    )
-    styles_id = len(sheets) + 1
-    workbook_rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f"{relationships}"
-        f'<Relationship Id="rId{styles_id}" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-        f'<Relationship Id="rId{styles_id + 1}" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
-        'Target="sharedStrings.xml"/>'
-        "</Relationships>"
-    )
-    overrides = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{index}.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        for index in range(1, len(sheets) + 1)
-    )
-    content_types = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/styles.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-        '<Override PartName="/xl/sharedStrings.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-        f"{overrides}"
-        '<Override PartName="/docProps/core.xml" '
-        'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-        '<Override PartName="/docProps/app.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-        "</Types>"
-    )
-    root_rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-        'Target="xl/workbook.xml"/>'
-        '<Relationship Id="rId2" '
-        'Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
-        'Target="docProps/core.xml"/>'
-        '<Relationship Id="rId3" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" '
-        'Target="docProps/app.xml"/>'
-        "</Relationships>"
     )
     title = "Joint action plan" + (f" – {plan.partnership}" if plan.partnership else "")
     created = datetime(plan.generated_on.year, plan.generated_on.month, plan.generated_on.day).strftime(
         "%Y-%m-%dT%H:%M:%SZ"
     )
     core = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f"{XML_DECLARATION}"
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{_escape(title)}</dc:title><dc:creator>Locality</dc:creator>"
+        f"<dc:title>{escape(title)}</dc:title><dc:creator>Locality</dc:creator>"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created>'
         "</cp:coreProperties>"
     )
     app = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f"{XML_DECLARATION}"
         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
         "<Application>Locality</Application></Properties>"
     )
     return {
-        "[Content_Types].xml": content_types,
-        "_rels/.rels": root_rels,
+        "[Content_Types].xml": content_types(len(sheets), properties=True),
+        "_rels/.rels": root_rels(properties=True),
         "docProps/core.xml": core,
         "docProps/app.xml": app,
-        "xl/workbook.xml": workbook,
-        "xl/_rels/workbook.xml.rels": workbook_rels,
+        "xl/workbook.xml": workbook_xml(sheet_entries, filters),
+        "xl/_rels/workbook.xml.rels": workbook_rels(len(sheets)),
         "xl/styles.xml": _STYLES,
     }
 

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from locality.domain.errors import ValidationError
 from locality.domain.rag import MilestoneDates, RagAssessment, RagInput, RagThresholds, assess_rag
@@ -18,7 +18,7 @@ from locality.domain.values import MAX_PENCE, format_date, require_text, validat
 from locality.domain.vocabulary import ActionStatus, Rag, VocabularyKind, normalise_name, parse_enum
 from locality.services import records
 from locality.services.context import ServiceContext
-from locality.services.vocabulary import check_term, check_theme
+from locality.services.vocabulary import check_term, check_theme, theme_and_service_areas
 from locality.store import action_queries
 from locality.store.models import (
     ActionNeedRecord,
@@ -307,6 +307,49 @@ def rag_input(
     )
 
 
+class RagRow(Protocol):
+    """An action's stored values that the RAG rule reads: a record, or a row of any bulk query."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def start_on(self) -> date | None: ...
+    @property
+    def due_on(self) -> date | None: ...
+    @property
+    def completed_on(self) -> date | None: ...
+    @property
+    def percent_complete(self) -> int: ...
+    @property
+    def rag_override(self) -> str | None: ...
+    @property
+    def rag_override_reason(self) -> str: ...
+
+
+def assess_action(
+    row: RagRow,
+    milestones: Iterable[tuple[date | None, date | None]],
+    today: date,
+    thresholds: RagThresholds,
+) -> RagAssessment:
+    """An action's RAG rating as at ``today``, from its stored values and the (due, done on) of its live
+    milestones: the one way every list, export and report rates an action."""
+    return assess_rag(
+        rag_input(
+            row.status,
+            row.start_on,
+            row.due_on,
+            row.completed_on,
+            row.percent_complete,
+            milestones,
+            row.rag_override,
+            row.rag_override_reason,
+        ),
+        today,
+        thresholds,
+    )
+
+
 def _is_overdue(due_on: date | None, done_on: date | None, today: date) -> bool:
     return due_on is not None and due_on < today and (done_on is None or done_on > today)
 
@@ -332,20 +375,7 @@ def to_action(unit: UnitOfWork, record: ActionRecord, today: date) -> Action:
         Milestone(row.id, row.title, row.due_on, row.done_on, _is_overdue(row.due_on, row.done_on, today))
         for row in milestone_rows
     )
-    rag = assess_rag(
-        rag_input(
-            record.status,
-            record.start_on,
-            record.due_on,
-            record.completed_on,
-            record.percent_complete,
-            ((row.due_on, row.done_on) for row in milestone_rows),
-            record.rag_override,
-            record.rag_override_reason,
-        ),
-        today,
-        rag_thresholds(unit),
-    )
+    rag = assess_action(record, ((row.due_on, row.done_on) for row in milestone_rows), today, rag_thresholds(unit))
     progress = action_queries.latest_progress(unit, record.id)
     return Action(
         id=record.id,
@@ -767,20 +797,7 @@ def _summaries(
     needs = action_queries.need_counts(unit, action_ids)
     summaries: builtins.list[tuple[str, ActionSummary]] = []
     for row in rows:
-        assessment = assess_rag(
-            rag_input(
-                row.status,
-                row.start_on,
-                row.due_on,
-                row.completed_on,
-                row.percent_complete,
-                milestones.get(row.key, ()),
-                row.rag_override,
-                row.rag_override_reason,
-            ),
-            today,
-            thresholds,
-        )
+        assessment = assess_action(row, milestones.get(row.key, ()), today, thresholds)
         summary = ActionSummary(
             id=row.id,
             version=row.version,
@@ -832,10 +849,7 @@ class ActionService:
         with self._context.read() as unit:
             # Read first: anything written while the rows below are read changes it, so it is never too new.
             stamp = (today, action_queries.data_stamp(unit))
-            theme_ids: frozenset[uuid.UUID] | None = None
-            if theme_id is not None:
-                children = unit.list(ThemeRecord, {"parent_id": theme_id})
-                theme_ids = frozenset({theme_id, *(child.id for child in children)})
+            theme_ids = theme_and_service_areas(unit, theme_id)
             scope = action_queries.ActionFilter(
                 statuses=_enum_values(ActionStatus, status),
                 lead_organisation_id=lead_organisation_id,

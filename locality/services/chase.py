@@ -9,9 +9,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from locality.domain.errors import ValidationError
-from locality.domain.rag import assess_rag
 from locality.domain.vocabulary import Rag
-from locality.services.actions import rag_input, rag_thresholds
+from locality.services.actions import assess_action, rag_thresholds
 from locality.services.context import ServiceContext
 from locality.store import chase_queries
 
@@ -210,20 +209,7 @@ class ChaseService:
         items: list[ChaseItem] = []
         by_key: dict[str, tuple[chase_queries.ChaseActionRow, Rag | None, str]] = {}
         for row in rows.actions:
-            assessment = assess_rag(
-                rag_input(
-                    row.status,
-                    row.start_on,
-                    row.due_on,
-                    row.completed_on,
-                    row.percent_complete,
-                    rows.milestone_dates.get(row.key, ()),
-                    row.rag_override,
-                    row.rag_override_reason,
-                ),
-                today,
-                thresholds,
-            )
+            assessment = assess_action(row, rows.milestone_dates.get(row.key, ()), today, thresholds)
             by_key[row.key] = (row, assessment.rag, assessment.reason)
             if row.due_on is not None and row.due_on <= today + timedelta(days=days):
                 late, _until = _days(row.due_on, today)

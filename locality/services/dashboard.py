@@ -20,6 +20,7 @@ from locality.services.context import ServiceContext
 from locality.services.indicators import TRACK_RULE, Indicator, IndicatorService
 from locality.services.needs import NeedService
 from locality.services.snapshots import SnapshotComparison, SnapshotService
+from locality.services.workspace_info import plan_period_text
 from locality.store import action_queries, dashboard_queries, evidence_queries
 from locality.store.models import NeedRecord
 
@@ -79,13 +80,7 @@ class DashboardFigures:
 
     @property
     def plan_period(self) -> str:
-        if self.plan_start and self.plan_end:
-            return f"{format_date(self.plan_start)} to {format_date(self.plan_end)}"
-        if self.plan_start:
-            return f"from {format_date(self.plan_start)}"
-        if self.plan_end:
-            return f"until {format_date(self.plan_end)}"
-        return ""
+        return plan_period_text(self.plan_start, self.plan_end)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from datetime import date
 from locality.domain.errors import NotFoundError, ValidationError
 from locality.domain.vocabulary import OPEN_NEED_STATUSES, ActionStatus, NeedStatus, Priority
 from locality.services.context import ServiceContext
+from locality.services.vocabulary import ThemeLabels, theme_label, theme_labels
 from locality.store import analysis_queries
 from locality.store.analysis_queries import NeedRow
 from locality.store.models import ThemeRecord
@@ -226,24 +227,14 @@ def _theme_records(unit: UnitOfWork) -> list[ThemeRecord]:
     return unit.list(ThemeRecord, include_deleted=True, order_by=("sort_order", "name"))
 
 
-def _theme_labels(themes: Iterable[ThemeRecord]) -> dict[uuid.UUID, tuple[str, str]]:
-    rows = list(themes)
-    names = {row.id: row.name for row in rows}
-    labels: dict[uuid.UUID, tuple[str, str]] = {}
-    for row in rows:
-        parent = names.get(row.parent_id) if row.parent_id else None
-        labels[row.id] = (row.name, f"{parent}: {row.name}" if parent else row.name)
-    return labels
-
-
 def _need_lines(
     rows: Iterable[NeedRow],
-    labels: dict[uuid.UUID, tuple[str, str]],
+    labels: ThemeLabels,
     names: dict[uuid.UUID, builtins.list[str]],
 ) -> tuple[NeedLine, ...]:
     lines = []
     for row in rows:
-        theme_name, full_name = labels.get(row.theme_id, ("", "")) if row.theme_id else ("", "")
+        theme_name, full_name = theme_label(labels, row.theme_id)
         lines.append(
             NeedLine(
                 id=row.id,
@@ -267,7 +258,7 @@ def _names_by_need(unit: UnitOfWork, need_ids: Collection[uuid.UUID]) -> dict[uu
 
 
 def _lines_for(unit: UnitOfWork, rows: builtins.list[NeedRow]) -> tuple[NeedLine, ...]:
-    labels = _theme_labels(_theme_records(unit))
+    labels = theme_labels(unit)
     return _need_lines(rows, labels, _names_by_need(unit, [row.id for row in rows]))
 
 
@@ -409,7 +400,7 @@ class NeedAnalysisService:
         Met and closed needs are left out unless ``include_closed``."""
         formula = (weights or RankingFormula()).validated()
         with self._context.read() as unit:
-            labels = _theme_labels(_theme_records(unit))
+            labels = theme_labels(unit)
             statuses = None if include_closed else {status.value for status in OPEN_NEED_STATUSES}
             needs = analysis_queries.live_needs(unit, statuses)
             organisations = analysis_queries.organisation_counts(unit)
@@ -434,7 +425,7 @@ class NeedAnalysisService:
                     rank=rank,
                     need_id=need.id,
                     title=need.title,
-                    theme_name=labels.get(need.theme_id, ("", ""))[1] if need.theme_id else "",
+                    theme_name=theme_label(labels, need.theme_id)[1],
                     status=NeedStatus(need.status),
                     priority=priority,
                     priority_points=PRIORITY_POINTS.get(priority, 0) if priority is not None else 0,

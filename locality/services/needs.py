@@ -16,7 +16,13 @@ from locality.domain.values import require_text
 from locality.domain.vocabulary import NeedRole, NeedStatus, Priority, VocabularyKind, normalise_name, parse_enum
 from locality.services import records
 from locality.services.context import ServiceContext
-from locality.services.vocabulary import check_term, check_theme
+from locality.services.vocabulary import (
+    check_term,
+    check_theme,
+    theme_and_service_areas,
+    theme_label,
+    theme_labels,
+)
 from locality.store import need_queries
 from locality.store.models import (
     ActionNeedRecord,
@@ -24,7 +30,6 @@ from locality.store.models import (
     NeedOrganisationRecord,
     NeedRecord,
     OrganisationRecord,
-    ThemeRecord,
     VocabularyTermRecord,
 )
 from locality.store.unit_of_work import UnitOfWork
@@ -183,17 +188,6 @@ _LINK_FIELDS = ("need_id", "organisation_id", "role", "severity")
 # --------------------------------------------------------------------------- reading
 
 
-def _theme_labels(unit: UnitOfWork) -> dict[uuid.UUID, tuple[str, str]]:
-    """(name, full name) of every theme by id, retired ones included so that old needs still show theirs."""
-    rows = unit.list(ThemeRecord, include_deleted=True)
-    names = {row.id: row.name for row in rows}
-    labels: dict[uuid.UUID, tuple[str, str]] = {}
-    for row in rows:
-        parent = names.get(row.parent_id) if row.parent_id else None
-        labels[row.id] = (row.name, f"{parent}: {row.name}" if parent else row.name)
-    return labels
-
-
 def _optional_enum(enum_type: type[E], value: str | None) -> E | None:
     return None if value is None else enum_type(value)
 
@@ -208,7 +202,7 @@ def _link(row: need_queries.LinkRow) -> NeedLink:
 
 
 def to_need(unit: UnitOfWork, record: NeedRecord) -> Need:
-    theme_name, theme_full_name = _theme_labels(unit).get(record.theme_id, ("", "")) if record.theme_id else ("", "")
+    theme_name, theme_full_name = theme_label(theme_labels(unit), record.theme_id)
     source = unit.get(VocabularyTermRecord, record.source_id, include_deleted=True) if record.source_id else None
     return Need(
         id=record.id,
@@ -431,11 +425,8 @@ class NeedService:
         """Live needs in title order, filtered: ``theme_id`` includes the service areas beneath a theme;
         ``search`` matches title, description, area or a linked organisation's name, ignoring case."""
         with self._context.read() as unit:
-            labels = _theme_labels(unit)
-            theme_ids: frozenset[uuid.UUID] | None = None
-            if theme_id is not None:
-                children = unit.list(ThemeRecord, {"parent_id": theme_id})
-                theme_ids = frozenset({theme_id, *(child.id for child in children)})
+            labels = theme_labels(unit)
+            theme_ids = theme_and_service_areas(unit, theme_id)
             statuses: frozenset[str] | None = None
             if isinstance(status, str):
                 statuses = frozenset({NeedStatus(status).value})
@@ -451,7 +442,7 @@ class NeedService:
             )
             summaries = []
             for row in need_queries.need_list(unit, need_filter):
-                theme_name, theme_full_name = labels.get(row.theme_id, ("", "")) if row.theme_id else ("", "")
+                theme_name, theme_full_name = theme_label(labels, row.theme_id)
                 summaries.append(
                     NeedSummary(
                         id=row.id,

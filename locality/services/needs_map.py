@@ -18,6 +18,7 @@ from typing import NamedTuple
 from locality.domain.vocabulary import NeedRole, NeedStatus, Priority
 from locality.services.context import ServiceContext
 from locality.services.needs import NeedLink, NeedService
+from locality.services.vocabulary import theme_and_service_areas
 from locality.store import map_queries
 from locality.store.models import ThemeRecord
 from locality.store.unit_of_work import UnitOfWork
@@ -171,12 +172,6 @@ def _themes(unit: UnitOfWork) -> dict[uuid.UUID, _ThemeInfo]:
     return themes
 
 
-def _theme_ids(unit: UnitOfWork, theme_id: uuid.UUID) -> frozenset[uuid.UUID]:
-    """The theme and the service areas beneath it."""
-    children = unit.list(ThemeRecord, {"parent_id": theme_id})
-    return frozenset({theme_id, *(child.id for child in children)})
-
-
 _NO_THEME_ORDER = (1_000_000, "", 0, "")
 
 
@@ -207,7 +202,7 @@ class NeedsMapService:
         with self._context.read() as unit:
             themes = _themes(unit)
             map_filter = map_queries.MapFilter(
-                theme_ids=_theme_ids(unit, filters.theme_id) if filters.theme_id is not None else None,
+                theme_ids=theme_and_service_areas(unit, filters.theme_id),
                 status=NeedStatus(filters.status).value if filters.status is not None else None,
                 area=filters.area if filters.area else None,
                 organisation_id=filters.organisation_id,

@@ -17,7 +17,7 @@ import builtins
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process, utils
 
@@ -323,6 +323,14 @@ def _live_org_links(unit: UnitOfWork, need_id: uuid.UUID) -> builtins.list[NeedO
     return [link for link in links if link.organisation_id in live]
 
 
+_Record = TypeVar("_Record", NeedOrganisationRecord, ActionNeedRecord, WorkshopVoteRecord)
+
+
+def _by_id(unit: UnitOfWork, model: type[_Record], ids: builtins.list[uuid.UUID]) -> dict[uuid.UUID, _Record]:
+    """The records of ``model`` with these ids, deleted ones included (an unmerge brings some back)."""
+    return {row.id: row for row in unit.list(model, {"id": ids}, include_deleted=True)}
+
+
 def _dots(unit: UnitOfWork, need_id: uuid.UUID) -> int:
     return sum(vote.dots for vote in unit.list(WorkshopVoteRecord, {"need_id": need_id}))
 
@@ -618,14 +626,11 @@ class SimilarNeedsService:
 
     @staticmethod
     def _unmerge_links(unit: UnitOfWork, merged: MergedNeeds) -> None:
-        rows = {
-            row.id: row
-            for row in unit.list(
-                NeedOrganisationRecord,
-                {"id": [*merged.moved_links, *merged.removed_links, *(c.record_id for c in merged.changed_links)]},
-                include_deleted=True,
-            )
-        }
+        rows = _by_id(
+            unit,
+            NeedOrganisationRecord,
+            [*merged.moved_links, *merged.removed_links, *(c.record_id for c in merged.changed_links)],
+        )
         for before in merged.changed_links:
             row = rows.get(before.record_id)
             if row is None:
@@ -640,14 +645,7 @@ class SimilarNeedsService:
 
     @staticmethod
     def _unmerge_actions(unit: UnitOfWork, merged: MergedNeeds) -> None:
-        rows = {
-            row.id: row
-            for row in unit.list(
-                ActionNeedRecord,
-                {"id": [*merged.moved_actions, *merged.removed_actions, *merged.revived_actions]},
-                include_deleted=True,
-            )
-        }
+        rows = _by_id(unit, ActionNeedRecord, [*merged.moved_actions, *merged.removed_actions, *merged.revived_actions])
         records.tombstone(unit, [rows[record_id] for record_id in merged.revived_actions if record_id in rows])
         for record_id in merged.moved_actions:
             if record_id in rows:
@@ -656,14 +654,11 @@ class SimilarNeedsService:
 
     @staticmethod
     def _unmerge_votes(unit: UnitOfWork, merged: MergedNeeds) -> None:
-        rows = {
-            row.id: row
-            for row in unit.list(
-                WorkshopVoteRecord,
-                {"id": [*merged.moved_votes, *merged.removed_votes, *(c.record_id for c in merged.changed_votes)]},
-                include_deleted=True,
-            )
-        }
+        rows = _by_id(
+            unit,
+            WorkshopVoteRecord,
+            [*merged.moved_votes, *merged.removed_votes, *(c.record_id for c in merged.changed_votes)],
+        )
         for before in merged.changed_votes:
             if before.record_id in rows:
                 records.update(unit, rows[before.record_id], {"dots": before.dots})

@@ -13,10 +13,11 @@ from datetime import date, datetime
 from typing import Any
 
 from locality.domain.errors import NotFoundError, ValidationError
-from locality.domain.rag import MilestoneDates, RagAssessment, RagInput, RagThresholds, assess_rag
+from locality.domain.rag import RagAssessment
 from locality.domain.values import require_text
 from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services import records
+from locality.services.actions import assess_action, rag_thresholds
 from locality.services.context import ServiceContext
 from locality.store import evidence_queries
 from locality.store.evidence_queries import ActionPosition
@@ -151,17 +152,6 @@ class _Position:
     spend_pence: int
 
 
-def thresholds_of(unit: UnitOfWork) -> RagThresholds:
-    meta = unit.meta()
-    return RagThresholds(
-        due_soon_days=meta.rag_due_soon_days,
-        amber_shortfall=meta.rag_amber_shortfall,
-        red_shortfall=meta.rag_red_shortfall,
-        amber_overdue_milestones=meta.rag_amber_overdue_milestones,
-        red_overdue_milestones=meta.rag_red_overdue_milestones,
-    )
-
-
 def _status(text: str | None) -> ActionStatus | None:
     try:
         return ActionStatus(text) if text else None
@@ -178,23 +168,14 @@ def _rag(text: str | None) -> Rag | None:
 
 def _positions(unit: UnitOfWork, today: date) -> dict[uuid.UUID, _Position]:
     """Every live action's position now, with its RAG derived by the workspace's rule; a few bulk queries."""
-    thresholds = thresholds_of(unit)
+    thresholds = rag_thresholds(unit)
     milestones = evidence_queries.milestone_dates_by_action(unit)
     spend = evidence_queries.spend_totals_by_action(unit)
     result: dict[uuid.UUID, _Position] = {}
     for action in evidence_queries.action_positions(unit):
         status = _status(action.status) or ActionStatus.PROPOSED
-        item = RagInput(
-            status=status,
-            start=action.start_on,
-            due=action.due_on,
-            completed_on=action.completed_on,
-            percent_complete=action.percent_complete,
-            milestones=tuple(MilestoneDates(due, done) for due, done in milestones.get(action.id, ())),
-            override=_rag(action.rag_override),
-            override_reason=action.rag_override_reason,
-        )
-        result[action.id] = _Position(action, status, assess_rag(item, today, thresholds), spend.get(action.id, 0))
+        assessment = assess_action(action, milestones.get(action.id, ()), today, thresholds)
+        result[action.id] = _Position(action, status, assessment, spend.get(action.id, 0))
     return result
 
 

@@ -1,9 +1,9 @@
 """The timeline: every dated action as a bar from its start to its due date, with its milestones, grouped by
 theme or by lead organisation, filtered as the actions list is.
 
-An action's RAG rating is worked out exactly as the actions list works it out (``actions.rag_input`` and the
-domain rule). An action without a start date is drawn from the day it was recorded (or from its due date, if
-it was recorded later); one without a due date ends at its completion date, or runs to today while it is open.
+An action's RAG rating is worked out exactly as the actions list works it out (``actions.assess_action``). An
+action without a start date is drawn from the day it was recorded (or from its due date, if it was recorded
+later); one without a due date ends at its completion date, or runs to today while it is open.
 Actions with no date at all cannot be placed and are counted instead.
 """
 
@@ -17,10 +17,11 @@ from datetime import date
 from enum import StrEnum
 
 from locality.domain.errors import ValidationError
-from locality.domain.rag import MilestoneDates, assess_rag, count_overdue_milestones
+from locality.domain.rag import MilestoneDates, count_overdue_milestones
 from locality.domain.vocabulary import ActionStatus, Rag
-from locality.services.actions import rag_input, rag_thresholds
+from locality.services.actions import assess_action, rag_thresholds
 from locality.services.context import ServiceContext
+from locality.services.vocabulary import theme_and_service_areas
 from locality.store import action_queries, timeline_queries
 from locality.store.models import ThemeRecord
 from locality.store.unit_of_work import UnitOfWork
@@ -181,20 +182,7 @@ def _entries(unit: UnitOfWork, today: date) -> builtins.list[_Entry]:
     entries: builtins.list[_Entry] = []
     for row in rows:
         own = milestones.get(row.key, [])
-        assessment = assess_rag(
-            rag_input(
-                row.status,
-                row.start_on,
-                row.due_on,
-                row.completed_on,
-                row.percent_complete,
-                ((milestone.due_on, milestone.done_on) for milestone in own),
-                row.rag_override,
-                row.rag_override_reason,
-            ),
-            today,
-            thresholds,
-        )
+        assessment = assess_action(row, ((milestone.due_on, milestone.done_on) for milestone in own), today, thresholds)
         status = ActionStatus(row.status)
         span = _bar_span(row.start_on, row.due_on, row.completed_on, created.get(row.key), status, today)
         action: TimelineAction | None = None
@@ -291,10 +279,7 @@ class TimelineService:
             cache = self._cache
             if cache is None or cache.stamp != stamp:
                 cache = self._cache = _Cache(stamp, tuple(_entries(unit, today)), _themes(unit))
-            theme_ids: set[uuid.UUID] | None = None
-            if theme_id is not None:
-                children = unit.list(ThemeRecord, {"parent_id": theme_id})
-                theme_ids = {theme_id, *(child.id for child in children)}
+            theme_ids = theme_and_service_areas(unit, theme_id)
             organisation_keys = (
                 action_queries.action_keys(unit, action_queries.ActionFilter(organisation_id=organisation_id))
                 if organisation_id is not None

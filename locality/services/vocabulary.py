@@ -214,5 +214,32 @@ def term_names(unit: UnitOfWork) -> dict[uuid.UUID, str]:
     return {row.id: row.name for row in unit.list(VocabularyTermRecord, include_deleted=True)}
 
 
+def theme_and_service_areas(unit: UnitOfWork, theme_id: uuid.UUID | None) -> frozenset[uuid.UUID] | None:
+    """The theme and the live service areas beneath it: what a filter by ``theme_id`` keeps (None: no filter)."""
+    if theme_id is None:
+        return None
+    children = unit.list(ThemeRecord, {"parent_id": theme_id})
+    return frozenset({theme_id, *(child.id for child in children)})
+
+
+ThemeLabels = dict[uuid.UUID, tuple[str, str]]
+
+
+def theme_labels(unit: UnitOfWork) -> ThemeLabels:
+    """(name, full name) of every theme by id, retired ones included so that old records still show theirs."""
+    rows = unit.list(ThemeRecord, include_deleted=True)
+    names = {row.id: row.name for row in rows}
+    labels: ThemeLabels = {}
+    for row in rows:
+        parent = names.get(row.parent_id) if row.parent_id else None
+        labels[row.id] = (row.name, f"{parent}: {row.name}" if parent else row.name)
+    return labels
+
+
+def theme_label(labels: ThemeLabels, theme_id: uuid.UUID | None) -> tuple[str, str]:
+    """(name, full name) of a theme from ``theme_labels``; ("", "") for no theme."""
+    return labels.get(theme_id, ("", "")) if theme_id else ("", "")
+
+
 def theme_names(unit: UnitOfWork) -> dict[uuid.UUID, str]:
     return {row.id: row.name for row in unit.list(ThemeRecord, include_deleted=True)}

@@ -11,6 +11,7 @@ from locality.domain.errors import ValidationError
 from locality.domain.rag import RagThresholds
 from locality.domain.values import format_date
 from locality.services import records
+from locality.services.actions import rag_thresholds
 from locality.services.context import ServiceContext
 from locality.store import queries
 from locality.store.models import OrganisationRecord
@@ -39,6 +40,17 @@ COUNTED_ENTITIES: tuple[tuple[str, str], ...] = (
 )
 
 
+def plan_period_text(start: date | None, end: date | None) -> str:
+    """The plan period in words: "01/04/2008 to 31/03/2011", "from 01/04/2008", "until 31/03/2011" or ""."""
+    if start is not None and end is not None:
+        return f"{format_date(start)} to {format_date(end)}"
+    if start is not None:
+        return f"from {format_date(start)}"
+    if end is not None:
+        return f"until {format_date(end)}"
+    return ""
+
+
 @dataclass(frozen=True)
 class WorkspaceDetails:
     version: int
@@ -52,13 +64,7 @@ class WorkspaceDetails:
 
     @property
     def plan_period(self) -> str:
-        if self.plan_start and self.plan_end:
-            return f"{format_date(self.plan_start)} to {format_date(self.plan_end)}"
-        if self.plan_start:
-            return f"from {format_date(self.plan_start)}"
-        if self.plan_end:
-            return f"until {format_date(self.plan_end)}"
-        return ""
+        return plan_period_text(self.plan_start, self.plan_end)
 
 
 @dataclass(frozen=True)
@@ -89,13 +95,7 @@ class WorkspaceInfoService:
                 plan_end=meta.plan_end,
                 owner_organisation_id=meta.owner_organisation_id,
                 replica_id=meta.replica_id,
-                rag_thresholds=RagThresholds(
-                    due_soon_days=meta.rag_due_soon_days,
-                    amber_shortfall=meta.rag_amber_shortfall,
-                    red_shortfall=meta.rag_red_shortfall,
-                    amber_overdue_milestones=meta.rag_amber_overdue_milestones,
-                    red_overdue_milestones=meta.rag_red_overdue_milestones,
-                ),
+                rag_thresholds=rag_thresholds(unit),
             )
 
     def update_details(

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, String, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
+from locality.store.live_queries import like_pattern, partnered_action_ids, rag_columns
 from locality.store.models import (
     ActionNeedRecord,
     ActionPartnerRecord,
@@ -103,21 +104,6 @@ ActionIds = Collection[uuid.UUID] | None
 NAMED_IDS_LIMIT = 500
 
 
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching ``text`` anywhere, with LIKE's own wildcards taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _partner_actions() -> Select[Any]:
-    """action_id of every live partner link to a live organisation."""
-    return (
-        select(ActionPartnerRecord.action_id)
-        .join(OrganisationRecord, OrganisationRecord.id == ActionPartnerRecord.organisation_id)
-        .where(ActionPartnerRecord.deleted_at.is_(None), OrganisationRecord.deleted_at.is_(None))
-    )
-
-
 def _conditions(action_filter: ActionFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [ActionRecord.deleted_at.is_(None)]
     if action_filter.statuses is not None:
@@ -125,7 +111,7 @@ def _conditions(action_filter: ActionFilter) -> list[ColumnElement[bool]]:
     if action_filter.lead_organisation_id is not None:
         conditions.append(ActionRecord.lead_organisation_id == action_filter.lead_organisation_id)
     if action_filter.organisation_id is not None:
-        partner_in = _partner_actions().where(ActionPartnerRecord.organisation_id == action_filter.organisation_id)
+        partner_in = partnered_action_ids().where(ActionPartnerRecord.organisation_id == action_filter.organisation_id)
         conditions.append(
             or_(
                 ActionRecord.lead_organisation_id == action_filter.organisation_id,
@@ -150,7 +136,7 @@ def _conditions(action_filter: ActionFilter) -> list[ColumnElement[bool]]:
                 ActionRecord.title.ilike(pattern, escape="\\"),
                 ActionRecord.description.ilike(pattern, escape="\\"),
                 ActionRecord.lead_organisation_id.in_(named),
-                ActionRecord.id.in_(_partner_actions().where(by_name)),
+                ActionRecord.id.in_(partnered_action_ids().where(by_name)),
             )
         )
     return conditions
@@ -179,13 +165,7 @@ def action_rows(unit: UnitOfWork, scope: ActionFilter | Collection[uuid.UUID]) -
             ActionRecord.theme_id,
             ActionRecord.lead_organisation_id,
             func.coalesce(lead.name, ""),
-            ActionRecord.status,
-            ActionRecord.percent_complete,
-            ActionRecord.start_on,
-            ActionRecord.due_on,
-            ActionRecord.completed_on,
-            ActionRecord.rag_override,
-            ActionRecord.rag_override_reason,
+            *rag_columns(),
             ActionRecord.budget_pence,
         )
         .outerjoin(lead, lead.id == ActionRecord.lead_organisation_id)

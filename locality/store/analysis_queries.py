@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 
 from locality.domain.vocabulary import OPEN_NEED_STATUSES
+from locality.store.live_queries import addressed_need_ids, live_lead, live_need_organisation_links
 from locality.store.models import (
     ActionNeedRecord,
     ActionRecord,
@@ -68,31 +69,13 @@ class NeedlessActionRow:
 
 def _live_links() -> Select[uuid.UUID, uuid.UUID]:
     """need_id and organisation_id of every live link to a live organisation from a live need."""
-    return (
-        select(NeedOrganisationRecord.need_id, NeedOrganisationRecord.organisation_id)
-        .join(OrganisationRecord, OrganisationRecord.id == NeedOrganisationRecord.organisation_id)
-        .join(NeedRecord, NeedRecord.id == NeedOrganisationRecord.need_id)
-        .where(
-            NeedOrganisationRecord.deleted_at.is_(None),
-            OrganisationRecord.deleted_at.is_(None),
-            NeedRecord.deleted_at.is_(None),
-        )
-    )
+    return live_need_organisation_links(select(NeedOrganisationRecord.need_id, NeedOrganisationRecord.organisation_id))
 
 
 def _shared_need_ids() -> Select[Any]:
     """Live needs linked to two or more live organisations."""
     links = _live_links().subquery()
     return select(links.c.need_id).group_by(links.c.need_id).having(func.count() >= 2)
-
-
-def _addressed_need_ids() -> Select[Any]:
-    """Needs that a live action addresses through a live action–need link."""
-    return (
-        select(ActionNeedRecord.need_id)
-        .join(ActionRecord, ActionRecord.id == ActionNeedRecord.action_id)
-        .where(ActionNeedRecord.deleted_at.is_(None), ActionRecord.deleted_at.is_(None))
-    )
 
 
 def _need_columns() -> Select[uuid.UUID, str, uuid.UUID | None, str | None, str]:
@@ -117,7 +100,7 @@ def shared_unaddressed_needs(unit: UnitOfWork) -> list[NeedRow]:
         unit,
         NeedRecord.status.in_([status.value for status in OPEN_NEED_STATUSES]),
         NeedRecord.id.in_(_shared_need_ids()),
-        NeedRecord.id.not_in(_addressed_need_ids()),
+        NeedRecord.id.not_in(addressed_need_ids()),
     )
 
 
@@ -137,10 +120,7 @@ def needless_actions(unit: UnitOfWork) -> list[NeedlessActionRow]:
             ActionRecord.status,
             ActionRecord.due_on,
         )
-        .outerjoin(
-            OrganisationRecord,
-            (OrganisationRecord.id == ActionRecord.lead_organisation_id) & OrganisationRecord.deleted_at.is_(None),
-        )
+        .outerjoin(OrganisationRecord, live_lead())
         .where(ActionRecord.deleted_at.is_(None), ActionRecord.id.not_in(linked))
         .order_by(func.lower(ActionRecord.title), ActionRecord.created_at, ActionRecord.id)
     )
@@ -149,17 +129,9 @@ def needless_actions(unit: UnitOfWork) -> list[NeedlessActionRow]:
 
 def organisation_links(unit: UnitOfWork, need_ids: Collection[uuid.UUID] | None = None) -> list[OrganisationLink]:
     """Live organisation links of live needs (of ``need_ids`` only, when given), in organisation-name order."""
-    statement = (
+    statement = live_need_organisation_links(
         select(NeedOrganisationRecord.need_id, NeedOrganisationRecord.organisation_id, OrganisationRecord.name)
-        .join(OrganisationRecord, OrganisationRecord.id == NeedOrganisationRecord.organisation_id)
-        .join(NeedRecord, NeedRecord.id == NeedOrganisationRecord.need_id)
-        .where(
-            NeedOrganisationRecord.deleted_at.is_(None),
-            OrganisationRecord.deleted_at.is_(None),
-            NeedRecord.deleted_at.is_(None),
-        )
-        .order_by(func.lower(OrganisationRecord.name), OrganisationRecord.id)
-    )
+    ).order_by(func.lower(OrganisationRecord.name), OrganisationRecord.id)
     if need_ids is not None:
         if not need_ids:
             return []

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, func, or_, select, type_coerce
 
 from locality.store.action_queries import CLOSED_STATUSES, NAMED_IDS_LIMIT, milestone_dates
+from locality.store.live_queries import live_lead, partnered_action_ids, rag_columns
 from locality.store.models import ActionPartnerRecord, ActionRecord, MilestoneRecord, OrganisationRecord
 from locality.store.unit_of_work import UnitOfWork
 
@@ -72,15 +73,7 @@ def _action_scope(organisation_id: uuid.UUID | None, include_partners: bool) -> 
     if organisation_id is not None:
         leads: ColumnElement[bool] = ActionRecord.lead_organisation_id == organisation_id
         if include_partners:
-            partner_in = (
-                select(ActionPartnerRecord.action_id)
-                .join(OrganisationRecord, OrganisationRecord.id == ActionPartnerRecord.organisation_id)
-                .where(
-                    ActionPartnerRecord.deleted_at.is_(None),
-                    OrganisationRecord.deleted_at.is_(None),
-                    ActionPartnerRecord.organisation_id == organisation_id,
-                )
-            )
+            partner_in = partnered_action_ids().where(ActionPartnerRecord.organisation_id == organisation_id)
             leads = or_(leads, ActionRecord.id.in_(partner_in))
         conditions.append(leads)
     return conditions
@@ -103,19 +96,13 @@ def chase_rows(
             type_coerce(ActionRecord.id, String),
             ActionRecord.id,
             ActionRecord.title,
-            ActionRecord.status,
-            ActionRecord.percent_complete,
-            ActionRecord.start_on,
-            ActionRecord.due_on,
-            ActionRecord.completed_on,
-            ActionRecord.rag_override,
-            ActionRecord.rag_override_reason,
+            *rag_columns(),
             lead.id,
             func.coalesce(lead.name, ""),
             func.coalesce(lead.contact_name, ""),
             func.coalesce(lead.contact_email, ""),
         )
-        .outerjoin(lead, and_(lead.id == ActionRecord.lead_organisation_id, lead.deleted_at.is_(None)))
+        .outerjoin(lead, live_lead(lead))
         .where(
             *scope,
             or_(

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, insert, select, update
 
+from locality.store.live_queries import live_partner_links, rag_columns
 from locality.store.models import (
     ActionPartnerRecord,
     ActionRecord,
@@ -192,7 +193,7 @@ class ContributionRow:
 
 def contribution_rows(unit: UnitOfWork, organisation_id: uuid.UUID | None = None) -> list[ContributionRow]:
     """Live partner contributions to live actions by live organisations, by organisation then action."""
-    statement = (
+    statement = live_partner_links(
         select(
             OrganisationRecord.id,
             OrganisationRecord.name,
@@ -202,15 +203,7 @@ def contribution_rows(unit: UnitOfWork, organisation_id: uuid.UUID | None = None
             ActionPartnerRecord.staff_days,
             ActionPartnerRecord.in_kind,
         )
-        .join(ActionRecord, ActionRecord.id == ActionPartnerRecord.action_id)
-        .join(OrganisationRecord, OrganisationRecord.id == ActionPartnerRecord.organisation_id)
-        .where(
-            ActionPartnerRecord.deleted_at.is_(None),
-            ActionRecord.deleted_at.is_(None),
-            OrganisationRecord.deleted_at.is_(None),
-        )
-        .order_by(OrganisationRecord.name, OrganisationRecord.id, ActionRecord.title, ActionRecord.id)
-    )
+    ).order_by(OrganisationRecord.name, OrganisationRecord.id, ActionRecord.title, ActionRecord.id)
     if organisation_id is not None:
         statement = statement.where(ActionPartnerRecord.organisation_id == organisation_id)
     return [
@@ -293,18 +286,9 @@ class ActionPosition:
 
 
 def action_positions(unit: UnitOfWork) -> list[ActionPosition]:
-    statement = select(
-        ActionRecord.id,
-        ActionRecord.title,
-        ActionRecord.status,
-        ActionRecord.percent_complete,
-        ActionRecord.start_on,
-        ActionRecord.due_on,
-        ActionRecord.completed_on,
-        ActionRecord.rag_override,
-        ActionRecord.rag_override_reason,
-        ActionRecord.budget_pence,
-    ).where(ActionRecord.deleted_at.is_(None))
+    statement = select(ActionRecord.id, ActionRecord.title, *rag_columns(), ActionRecord.budget_pence).where(
+        ActionRecord.deleted_at.is_(None)
+    )
     return [
         ActionPosition(
             id=row[0],

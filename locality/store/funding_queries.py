@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, and_, func, select, union
+from sqlalchemy import CompoundSelect, Select, func, select, union
 
+from locality.store.live_queries import live_lead
 from locality.store.models import (
     ActionRecord,
     FundingAllocationRecord,
@@ -69,10 +70,7 @@ def budget_rows(unit: UnitOfWork, action_id: uuid.UUID | None = None) -> list[Bu
             func.coalesce(allocated.c.total, 0),
             func.coalesce(spent.c.total, 0),
         )
-        .outerjoin(
-            OrganisationRecord,
-            and_(OrganisationRecord.id == ActionRecord.lead_organisation_id, OrganisationRecord.deleted_at.is_(None)),
-        )
+        .outerjoin(OrganisationRecord, live_lead())
         .outerjoin(allocated, allocated.c.action_id == ActionRecord.id)
         .outerjoin(spent, spent.c.action_id == ActionRecord.id)
         .where(ActionRecord.deleted_at.is_(None))

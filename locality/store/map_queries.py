@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, distinct, func, select, type_coerce
+from sqlalchemy import ColumnElement, String, distinct, func, select, type_coerce
 
+from locality.store.live_queries import addressed_need_ids, linked_need_ids, live_action_links
 from locality.store.models import (
     ActionNeedRecord,
-    ActionRecord,
     NeedOrganisationRecord,
     NeedRecord,
     OrganisationRecord,
@@ -63,22 +62,6 @@ class MapLinkRow:
 _LOOKUP_BY_ID_LIMIT = 500
 
 
-def _live_links() -> Select[Any]:
-    """need_id of every live link to a live organisation."""
-    return (
-        select(NeedOrganisationRecord.need_id)
-        .join(OrganisationRecord, OrganisationRecord.id == NeedOrganisationRecord.organisation_id)
-        .where(NeedOrganisationRecord.deleted_at.is_(None), OrganisationRecord.deleted_at.is_(None))
-    )
-
-
-def _live_action_links() -> ColumnElement[bool]:
-    """Live action–need links whose action is live (deleted actions are few: leaving out that short list is far
-    cheaper than joining every action)."""
-    deleted_actions = select(ActionRecord.id).where(ActionRecord.deleted_at.is_not(None))
-    return ActionNeedRecord.deleted_at.is_(None) & ActionNeedRecord.action_id.not_in(deleted_actions)
-
-
 def _conditions(map_filter: MapFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [NeedRecord.deleted_at.is_(None)]
     if map_filter.theme_ids is not None:
@@ -88,14 +71,13 @@ def _conditions(map_filter: MapFilter) -> list[ColumnElement[bool]]:
     if map_filter.area is not None:
         conditions.append(NeedRecord.area == map_filter.area)
     if map_filter.organisation_id is not None:
-        linked = _live_links().where(NeedOrganisationRecord.organisation_id == map_filter.organisation_id)
+        linked = linked_need_ids().where(NeedOrganisationRecord.organisation_id == map_filter.organisation_id)
         conditions.append(NeedRecord.id.in_(linked))
     if map_filter.shared_only:
-        shared = _live_links().group_by(NeedOrganisationRecord.need_id).having(func.count() >= 2)
+        shared = linked_need_ids().group_by(NeedOrganisationRecord.need_id).having(func.count() >= 2)
         conditions.append(NeedRecord.id.in_(shared))
     if map_filter.no_action_only:
-        addressed = select(ActionNeedRecord.need_id).where(_live_action_links())
-        conditions.append(NeedRecord.id.not_in(addressed))
+        conditions.append(NeedRecord.id.not_in(addressed_need_ids()))
     return conditions
 
 
@@ -154,7 +136,7 @@ def map_rows(unit: UnitOfWork, map_filter: MapFilter) -> MapRows:
     count_key = type_coerce(ActionNeedRecord.need_id, String)
     counts_statement = (
         select(count_key, func.count(distinct(ActionNeedRecord.action_id)))
-        .where(_live_action_links())
+        .where(live_action_links())
         .group_by(ActionNeedRecord.need_id)
     )
     counts = {key: int(count) for key, count in unit.session.execute(counts_statement)}

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, String, func, or_, select, type_coerce
 
+from locality.store.live_queries import addressed_need_ids, like_pattern, linked_need_ids, live_action_links
 from locality.store.models import (
     ActionNeedRecord,
     ActionRecord,
@@ -64,31 +65,6 @@ class LinkRow:
 _LOOKUP_BY_ID_LIMIT = 500
 
 
-def _live_link_needs() -> Select[Any]:
-    """need_id of every live link to a live organisation."""
-    return (
-        select(NeedOrganisationRecord.need_id)
-        .join(OrganisationRecord, OrganisationRecord.id == NeedOrganisationRecord.organisation_id)
-        .where(NeedOrganisationRecord.deleted_at.is_(None), OrganisationRecord.deleted_at.is_(None))
-    )
-
-
-def _live_actions_only() -> ColumnElement[bool]:
-    # Deleted actions are few: leaving out that short list is far cheaper than looking up every action.
-    return ActionNeedRecord.action_id.not_in(select(ActionRecord.id).where(ActionRecord.deleted_at.is_not(None)))
-
-
-def _live_action_needs() -> Select[Any]:
-    """need_id of every live action-need link to a live action."""
-    return select(ActionNeedRecord.need_id).where(ActionNeedRecord.deleted_at.is_(None), _live_actions_only())
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching ``text`` anywhere, with LIKE's own wildcards taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _conditions(need_filter: NeedFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [NeedRecord.deleted_at.is_(None)]
     if need_filter.theme_ids is not None:
@@ -96,17 +72,17 @@ def _conditions(need_filter: NeedFilter) -> list[ColumnElement[bool]]:
     if need_filter.statuses is not None:
         conditions.append(NeedRecord.status.in_(list(need_filter.statuses)))
     if need_filter.organisation_id is not None:
-        linked = _live_link_needs().where(NeedOrganisationRecord.organisation_id == need_filter.organisation_id)
+        linked = linked_need_ids().where(NeedOrganisationRecord.organisation_id == need_filter.organisation_id)
         conditions.append(NeedRecord.id.in_(linked))
     if need_filter.shared_only:
-        shared = _live_link_needs().group_by(NeedOrganisationRecord.need_id).having(func.count() >= 2)
+        shared = linked_need_ids().group_by(NeedOrganisationRecord.need_id).having(func.count() >= 2)
         conditions.append(NeedRecord.id.in_(shared))
     if need_filter.unaddressed_only:
-        conditions.append(NeedRecord.id.not_in(_live_action_needs()))
+        conditions.append(NeedRecord.id.not_in(addressed_need_ids()))
     search = " ".join(need_filter.search.split())
     if search:
         pattern = like_pattern(search)
-        by_organisation = _live_link_needs().where(
+        by_organisation = linked_need_ids().where(
             or_(
                 OrganisationRecord.name.ilike(pattern, escape="\\"),
                 OrganisationRecord.short_name.ilike(pattern, escape="\\"),
@@ -166,11 +142,7 @@ def need_list(unit: UnitOfWork, need_filter: NeedFilter) -> list[NeedListRow]:
         names.setdefault(need_key, []).append(name)
 
     count_key = type_coerce(ActionNeedRecord.need_id, String)
-    counts = (
-        select(count_key, func.count())
-        .where(ActionNeedRecord.deleted_at.is_(None), _live_actions_only())
-        .group_by(ActionNeedRecord.need_id)
-    )
+    counts = select(count_key, func.count()).where(live_action_links()).group_by(ActionNeedRecord.need_id)
     if narrowed is not None:
         counts = counts.where(ActionNeedRecord.need_id.in_(narrowed))
     actions = {need_key: count for need_key, count in unit.session.execute(counts)}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, String, literal, select, type_coerce
 
+from locality.store.live_queries import live_need_organisation_links, live_partner_links
 from locality.store.models import (
     ActionPartnerRecord,
     ActionRecord,
@@ -66,17 +67,10 @@ def _memberships(unit: UnitOfWork, statement: Select[str, str]) -> list[tuple[st
 
 def need_memberships(unit: UnitOfWork) -> list[tuple[str, str]]:
     """(organisation key, need key) for every live link between a live organisation and a live need."""
-    statement = (
+    statement = live_need_organisation_links(
         select(
             type_coerce(NeedOrganisationRecord.organisation_id, String),
             type_coerce(NeedOrganisationRecord.need_id, String),
-        )
-        .join(NeedRecord, NeedRecord.id == NeedOrganisationRecord.need_id)
-        .join(OrganisationRecord, OrganisationRecord.id == NeedOrganisationRecord.organisation_id)
-        .where(
-            NeedOrganisationRecord.deleted_at.is_(None),
-            NeedRecord.deleted_at.is_(None),
-            OrganisationRecord.deleted_at.is_(None),
         )
     )
     return _memberships(unit, statement)
@@ -93,17 +87,10 @@ def action_memberships(unit: UnitOfWork) -> list[tuple[str, str]]:
         .join(OrganisationRecord, OrganisationRecord.id == ActionRecord.lead_organisation_id)
         .where(ActionRecord.deleted_at.is_(None), OrganisationRecord.deleted_at.is_(None))
     )
-    partners = (
+    partners = live_partner_links(
         select(
             type_coerce(ActionPartnerRecord.organisation_id, String),
             type_coerce(ActionPartnerRecord.action_id, String),
-        )
-        .join(ActionRecord, ActionRecord.id == ActionPartnerRecord.action_id)
-        .join(OrganisationRecord, OrganisationRecord.id == ActionPartnerRecord.organisation_id)
-        .where(
-            ActionPartnerRecord.deleted_at.is_(None),
-            ActionRecord.deleted_at.is_(None),
-            OrganisationRecord.deleted_at.is_(None),
         )
     )
     return _memberships(unit, leads) + _memberships(unit, partners)

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, String, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
+from locality.store.live_queries import rag_columns
 from locality.store.models import (
     ActionNeedRecord,
     ActionPartnerRecord,
@@ -208,13 +209,7 @@ def action_rows(
             _key(ActionRecord.theme_id),
             func.coalesce(lead.name, ""),
             _key(ActionRecord.lead_organisation_id),
-            ActionRecord.status,
-            ActionRecord.percent_complete,
-            ActionRecord.start_on,
-            ActionRecord.due_on,
-            ActionRecord.completed_on,
-            ActionRecord.rag_override,
-            ActionRecord.rag_override_reason,
+            *rag_columns(),
             ActionRecord.budget_pence,
         )
         .outerjoin(lead, lead.id == ActionRecord.lead_organisation_id)

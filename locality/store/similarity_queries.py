@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from locality.store.live_queries import live_need_organisation_links
 from locality.store.models import NeedOrganisationRecord, NeedRecord, OrganisationRecord, ThemeRecord
 from locality.store.unit_of_work import UnitOfWork
 
@@ -49,17 +50,9 @@ def need_texts(unit: UnitOfWork) -> list[NeedTextRow]:
 
 def need_organisations(unit: UnitOfWork) -> list[NeedOrganisationRow]:
     """Every live link from a live need to a live organisation, in organisation-name order."""
-    statement = (
+    statement = live_need_organisation_links(
         select(NeedOrganisationRecord.need_id, OrganisationRecord.id, OrganisationRecord.name)
-        .join(OrganisationRecord, OrganisationRecord.id == NeedOrganisationRecord.organisation_id)
-        .join(NeedRecord, NeedRecord.id == NeedOrganisationRecord.need_id)
-        .where(
-            NeedOrganisationRecord.deleted_at.is_(None),
-            OrganisationRecord.deleted_at.is_(None),
-            NeedRecord.deleted_at.is_(None),
-        )
-        .order_by(func.lower(OrganisationRecord.name), OrganisationRecord.id)
-    )
+    ).order_by(func.lower(OrganisationRecord.name), OrganisationRecord.id)
     return [NeedOrganisationRow(*row) for row in unit.session.execute(statement)]
 
 

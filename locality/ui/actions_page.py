@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from locality.domain.errors import ValidationError
-from locality.domain.values import format_date, format_money
+from locality.domain.values import format_date
 from locality.domain.vocabulary import ActionStatus, Rag, VocabularyKind
 from locality.services.actions import Action, ActionDraft, ActionSummary, MilestoneDraft, PartnerDraft
 from locality.services.progress import ProgressDraft, ProgressUpdate
@@ -36,10 +36,10 @@ from locality.ui.errors import show_error
 from locality.ui.forms import DateField, ErrorForm, MoneyField, select_data
 from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.list_page import ListPage
-from locality.ui.needs_page import organisation_choices, theme_choices
+from locality.ui.needs_page import organisation_choices, theme_choices, theme_with_subthemes
 from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND, rag_style, rag_text
-from locality.ui.table_model import Column
-from locality.ui.undo import push_created, push_deleted, push_done, push_updated
+from locality.ui.table_model import Column, money_column
+from locality.ui.undo import push_deleted, push_done, save_with_undo
 
 CLOSED_STATUSES = (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
 
@@ -425,33 +425,19 @@ class ActionDialog(EditDialog):
 
     def save(self) -> Action:
         actions = self.env.services.actions
-        draft = self.draft()
-        if self.action is None:
-            created = actions.create(draft)
-            push_created(
-                self.env.undo_stack,
-                f"add action {created.title}",
-                created.id,
-                actions.delete,
-                actions.restore,
-                self.parentWidget(),
-            )
-            return created
-        before = self.action
-        updated = actions.update(before.id, draft, before.version)
-        # Redo uses the saved action's own draft: milestones added by this edit carry their new ids, so undo
-        # removes them and redo brings back those same records.
-        push_updated(
+        # Redo uses the saved action's own draft (save_with_undo does so): milestones added by this edit carry
+        # their new ids, so undo removes them and redo brings back those same records.
+        return save_with_undo(
             self.env.undo_stack,
-            f"edit action {updated.title}",
-            before.id,
-            before.as_draft(),
-            updated.as_draft(),
-            updated.version,
-            actions.update,
-            self.parentWidget(),
+            self.action,
+            self.draft(),
+            create=actions.create,
+            update=actions.update,
+            delete=actions.delete,
+            restore=actions.restore,
+            describe=lambda verb, action: f"{verb} action {action.title}",
+            parent=self.parentWidget(),
         )
-        return updated
 
 
 def open_action(
@@ -541,20 +527,8 @@ class ActionsPage(ListPage[ActionSummary]):
             ),
             Column("Start", lambda a: format_date(a.start_on), sort_key=lambda a: a.start_on, width=85),
             Column("Due", lambda a: format_date(a.due_on), sort_key=lambda a: a.due_on, width=85),
-            Column(
-                "Budget",
-                lambda a: format_money(a.budget_pence),
-                sort_key=lambda a: a.budget_pence,
-                align_right=True,
-                width=95,
-            ),
-            Column(
-                "Spent",
-                lambda a: format_money(a.spend_pence),
-                sort_key=lambda a: a.spend_pence,
-                align_right=True,
-                width=95,
-            ),
+            money_column("Budget", lambda a: a.budget_pence, width=95),
+            money_column("Spent", lambda a: a.spend_pence, width=95),
             Column("Needs", lambda a: f"{a.need_count}", sort_key=lambda a: a.need_count, align_right=True, width=55),
         ]
 
@@ -577,15 +551,12 @@ class ActionsPage(ListPage[ActionSummary]):
             else {action.id for action in self.services.actions.list(organisation_id=organisation)}
         )
 
-    def _theme_ids(self, theme_id: uuid.UUID) -> set[uuid.UUID]:
-        return {theme_id} | {theme.id for theme in self._themes if theme.parent_id == theme_id}
-
     def search_text(self, row: ActionSummary) -> str:
         return f"{row.title} {row.lead_organisation_name} {row.partner_names}".casefold()
 
     def matches(self, row: ActionSummary) -> bool:
         theme = self.filter_value("theme")
-        if theme is not None and row.theme_id not in self._theme_ids(theme):
+        if theme is not None and row.theme_id not in theme_with_subthemes(self._themes, theme):
             return False
         status = self.filter_value("status")
         if status is not None and row.status != status:

@@ -3,17 +3,31 @@ messages shown beside the field they are about."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractProxyModel,
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QStringListModel,
+    Qt,
+)
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,8 +35,10 @@ from PySide6.QtWidgets import (
 
 from locality.domain.errors import ValidationError
 from locality.domain.values import format_money, parse_optional_money
+from locality.ui.workers import run_in_background
 
 NO_DATE = QDate(1900, 1, 1)
+Field = TypeVar("Field", bound=QWidget)
 ERROR_STYLE = "color: #b00020;"
 
 
@@ -105,11 +121,27 @@ def combo_data(combo: QComboBox) -> object:
 def find_data(combo: QComboBox, value: object) -> int:
     """The index of the item whose data equals ``value``: QComboBox.findData compares Python objects such as
     UUIDs by identity, not by value."""
+    model = combo.model()
+    if isinstance(model, ChoiceModel):
+        return model.row_of(value)
     for index in range(combo.count()):
         data = combo.itemData(index)
         if data == value or (value is not None and data is not None and str(data) == str(value)):
             return index
     return -1
+
+
+def refill_combo(combo: QComboBox, first_text: str, items: Sequence[tuple[str, object]]) -> None:
+    """Fills ``combo`` with a first "all" item (data None) and ``items``, keeping the chosen item when it is still
+    there, without announcing the change (nothing was chosen by the user)."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(first_text, None)
+    for text, value in items:
+        combo.addItem(text, value)
+    combo.setCurrentIndex(max(find_data(combo, current), 0) if current is not None else 0)
+    combo.blockSignals(False)
 
 
 def select_data(combo: QComboBox, value: object) -> None:
@@ -129,7 +161,7 @@ class ErrorForm(QFormLayout):
         self.general_error.setWordWrap(True)
         self.general_error.hide()
 
-    def add_field(self, name: str, label: str, widget: QWidget) -> QWidget:
+    def add_field(self, name: str, label: str, widget: Field) -> Field:
         holder = QWidget()
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
@@ -183,3 +215,183 @@ class ErrorForm(QFormLayout):
     def error_text(self, name: str) -> str:
         label = self._errors.get(name)
         return label.text() if label is not None and not label.isHidden() else ""
+
+
+# --------------------------------------------------------------------------- long lists of choices
+
+Choices = Sequence[tuple[str, object]]
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _key(value: object) -> object:
+    return None if value is None else str(value)
+
+
+class ChoiceModel(QAbstractListModel):
+    """(text, value) choices for a combo box, given in one go: thousands of them cost one reset, not one insert
+    each, and only the rows on screen are ever asked for."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._choices: list[tuple[str, object]] = []
+        self._rows: dict[object, int] = {}
+
+    def set_choices(self, choices: Choices) -> None:
+        self.beginResetModel()
+        self._choices = list(choices)
+        self._rows = {}
+        for number, (_text, value) in enumerate(self._choices):
+            self._rows.setdefault(_key(value), number)
+        self.endResetModel()
+
+    def choices(self) -> list[tuple[str, object]]:
+        return list(self._choices)
+
+    def row_of(self, value: object) -> int:
+        """The row whose value equals ``value`` (UUIDs compared by value), or -1."""
+        return self._rows.get(_key(value), -1)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._choices)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._choices):
+            return None
+        text, value = self._choices[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
+            return text
+        if role == Qt.ItemDataRole.UserRole:
+            return value
+        return None
+
+
+class ChoiceCombo(QComboBox):
+    """A drop-down over a long list (thousands of needs or actions) that opens at once and can be searched.
+
+    The choices sit in a ``ChoiceModel``; typing any part of a choice lists the matches. With ``load`` the list
+    is read only when wanted: ``start_loading`` reads it on a worker thread, and it is read at once if the user
+    reaches the field (or a value not yet listed is selected) before that has finished. Until then the combo
+    holds the "none" choice and whatever ``select`` was given. Text typed that matches no choice is put back to
+    the chosen one when the user leaves the field.
+    """
+
+    def __init__(
+        self,
+        none_text: str | None,
+        choices: Choices = (),
+        *,
+        load: Callable[[], Choices] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._none = [(none_text, None)] if none_text is not None else []
+        self._load = load
+        self._loaded = load is None
+        self.choice_model = ChoiceModel(self)
+        self.setModel(self.choice_model)
+        view = self.view()
+        if isinstance(view, QListView):
+            view.setUniformItemSizes(True)
+        self.setEditable(True)
+        self._edit = QLineEdit(self)
+        self.setLineEdit(self._edit)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(40)
+        self._edit.setPlaceholderText("Type part of a name to search")
+        # The search runs over a plain list of the texts, row for row the same as the choices: Qt filters that
+        # without calling back into Python for every row (20,000 actions: a few ms a keystroke, not 60).
+        self._texts = QStringListModel(self)
+        completer = QCompleter(self._texts, self)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setMaxVisibleItems(15)
+        popup = completer.popup()
+        if isinstance(popup, QListView):
+            popup.setUniformItemSizes(True)
+        completer.activated[QModelIndex].connect(self._completed)  # type: ignore[index]
+        self._edit.setCompleter(completer)  # not QComboBox.setCompleter: that would pick the first same text
+        self._edit.editingFinished.connect(self._settle_text)
+        self.currentIndexChanged.connect(lambda _index: self._show_start())
+        self.set_choices(choices)
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded
+
+    def set_choices(self, choices: Choices) -> None:
+        """Replaces the choices (after the "none" choice), keeping the chosen value when it is still there."""
+        current = self.currentData()
+        self.blockSignals(True)
+        self.choice_model.set_choices([*self._none, *choices])
+        self._texts.setStringList([text for text, _value in self.choice_model.choices()])
+        self.setCurrentIndex(max(self.choice_model.row_of(current), 0) if self.count() else -1)
+        self.blockSignals(False)
+        self._show_start()
+
+    def _show_start(self) -> None:
+        """A long title is shown from its beginning, not scrolled to its end, unless the user is typing."""
+        if not self._edit.hasFocus():
+            self._edit.setCursorPosition(0)
+
+    def value(self) -> object:
+        """The chosen value (None for the "none" choice), after settling any half-typed text."""
+        self._settle_text()
+        return self.currentData()
+
+    def select(self, value: object, text: str = "") -> None:
+        """Chooses ``value``. Before the list is read, a value with its ``text`` is shown on its own (the
+        record's current choice, known without reading the list); otherwise the list is read first."""
+        if value is not None and self.choice_model.row_of(value) < 0 and not self._loaded:
+            if text:
+                self.choice_model.set_choices([*self.choice_model.choices(), (text, value)])
+            else:
+                self.ensure_loaded()
+        self.setCurrentIndex(max(self.choice_model.row_of(value), 0))
+
+    def start_loading(self) -> None:
+        """Reads the choices on a worker thread; a failure is left for ``ensure_loaded`` to report."""
+        if self._loaded or self._load is None:
+            return
+        run_in_background(self._load, self._loaded_in_background, lambda _error: None, self)
+
+    def _loaded_in_background(self, choices: Choices) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self.set_choices(choices)
+
+    def ensure_loaded(self) -> None:
+        if self._loaded or self._load is None:
+            return
+        self._loaded = True
+        self.set_choices(self._load())
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt override
+        self.ensure_loaded()
+        super().showPopup()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        self.ensure_loaded()
+        super().focusInEvent(event)
+
+    def _completed(self, index: QModelIndex) -> None:
+        proxy = self._edit.completer().completionModel()
+        if isinstance(proxy, QAbstractProxyModel):
+            index = proxy.mapToSource(index)
+        if index.isValid():
+            self.setCurrentIndex(index.row())
+
+    def _settle_text(self) -> None:
+        typed = self._edit.text()
+        chosen = self.itemText(self.currentIndex()) if self.currentIndex() >= 0 else ""
+        if typed == chosen:
+            return
+        if not typed.strip() and self._none:
+            self.setCurrentIndex(0)
+            return
+        match = self.findText(typed.strip(), Qt.MatchFlag.MatchFixedString)
+        if match >= 0:
+            self.setCurrentIndex(match)
+        else:
+            self.setEditText(chosen)

@@ -17,14 +17,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -48,11 +46,12 @@ from locality.ui.actions_page import open_action
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
-from locality.ui.forms import DateField, MoneyField, find_data, select_data
+from locality.ui.forms import DateField, MoneyField, find_data, refill_combo, select_data
 from locality.ui.needs_page import organisation_choices
 from locality.ui.page import Page
-from locality.ui.table_model import Column, RowTableModel
-from locality.ui.undo import push_created, push_deleted, push_updated
+from locality.ui.table_model import Column, RowTableModel, money_column
+from locality.ui.tables import make_row_table
+from locality.ui.undo import push_deleted, save_with_undo
 from locality.ui.workers import run_in_background
 
 OVERSPENT = "Overspent"
@@ -122,6 +121,11 @@ def _source_combo(env: UiEnv, none_text: str | None) -> QComboBox:
     return combo
 
 
+def _to_or_of(verb: str) -> str:
+    """ "add spend to …" but "edit spend of …"."""
+    return "to" if verb == "add" else "of"
+
+
 def _amount(field: MoneyField) -> int:
     """The amount typed, in pence; blank counts as nothing so that the service's sentence appears beside it."""
     return field.pence("amount_pence") or 0
@@ -156,30 +160,17 @@ class AllocationDialog(EditDialog):
     def save(self) -> Allocation:
         funding = self.env.services.funding
         draft = AllocationDraft(self.action_id, self.source.currentData(), _amount(self.amount), self.note.text())
-        if self.allocation is None:
-            created = funding.create_allocation(draft)
-            push_created(
-                self.env.undo_stack,
-                f"add allocation to {created.action_title}",
-                created.id,
-                funding.delete_allocation,
-                funding.restore,
-                self.parentWidget(),
-            )
-            return created
-        before = self.allocation
-        updated = funding.update_allocation(before.id, draft, before.version)
-        push_updated(
+        return save_with_undo(
             self.env.undo_stack,
-            f"edit allocation of {updated.action_title}",
-            before.id,
-            before.as_draft(),
-            updated.as_draft(),
-            updated.version,
-            funding.update_allocation,
-            self.parentWidget(),
+            self.allocation,
+            draft,
+            create=funding.create_allocation,
+            update=funding.update_allocation,
+            delete=funding.delete_allocation,
+            restore=funding.restore,
+            describe=lambda verb, saved: f"{verb} allocation {_to_or_of(verb)} {saved.action_title}",
+            parent=self.parentWidget(),
         )
-        return updated
 
 
 class SpendDialog(EditDialog):
@@ -218,30 +209,17 @@ class SpendDialog(EditDialog):
         draft = SpendDraft(
             self.action_id, self.spent_on.value(), _amount(self.amount), self.source.currentData(), self.note.text()
         )
-        if self.spend is None:
-            created = funding.create_spend(draft)
-            push_created(
-                self.env.undo_stack,
-                f"add spend to {created.action_title}",
-                created.id,
-                funding.delete_spend,
-                funding.restore,
-                self.parentWidget(),
-            )
-            return created
-        before = self.spend
-        updated = funding.update_spend(before.id, draft, before.version)
-        push_updated(
+        return save_with_undo(
             self.env.undo_stack,
-            f"edit spend of {updated.action_title}",
-            before.id,
-            before.as_draft(),
-            updated.as_draft(),
-            updated.version,
-            funding.update_spend,
-            self.parentWidget(),
+            self.spend,
+            draft,
+            create=funding.create_spend,
+            update=funding.update_spend,
+            delete=funding.delete_spend,
+            restore=funding.restore,
+            describe=lambda verb, saved: f"{verb} spend {_to_or_of(verb)} {saved.action_title}",
+            parent=self.parentWidget(),
         )
-        return updated
 
 
 # --------------------------------------------------------------------------- the page
@@ -321,36 +299,10 @@ class FundingPage(Page):
             Column("Action", lambda b: b.action_title, width=300, tooltip=lambda b: b.action_title),
             Column("Lead", lambda b: b.lead_organisation_name, width=170),
             Column("Status", lambda b: b.status.value, width=90),
-            Column(
-                "Budget",
-                lambda b: format_money(b.budget_pence),
-                sort_key=lambda b: b.budget_pence,
-                align_right=True,
-                width=125,
-            ),
-            Column(
-                "Allocated",
-                lambda b: format_money(b.allocated_pence),
-                sort_key=lambda b: b.allocated_pence,
-                align_right=True,
-                width=125,
-            ),
-            Column(
-                "Spent",
-                lambda b: format_money(b.spent_pence),
-                sort_key=lambda b: b.spent_pence,
-                align_right=True,
-                foreground=_red_if_overspent,
-                width=125,
-            ),
-            Column(
-                "Remaining",
-                lambda b: format_money(b.remaining_pence),
-                sort_key=lambda b: b.remaining_pence,
-                align_right=True,
-                foreground=_red_if_overspent,
-                width=125,
-            ),
+            money_column("Budget", lambda b: b.budget_pence, width=125),
+            money_column("Allocated", lambda b: b.allocated_pence, width=125),
+            money_column("Spent", lambda b: b.spent_pence, foreground=_red_if_overspent, width=125),
+            money_column("Remaining", lambda b: b.remaining_pence, foreground=_red_if_overspent, width=125),
             Column(
                 "% spent",
                 lambda b: _percent(b.percent_spent),
@@ -370,22 +322,8 @@ class FundingPage(Page):
             ),
         ]
         self.budget_model: RowTableModel[BudgetLine] = RowTableModel(columns, self)
-        self.budget_table = QTableView()
-        self.budget_table.setObjectName("budgetTable")
-        self.budget_table.setAccessibleName("Spend against budget")
-        self.budget_table.setModel(self.budget_model)
-        self.budget_table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.budget_table.setSortingEnabled(True)
+        self.budget_table = make_row_table(self.budget_model, "budgetTable", "Spend against budget")
         self.budget_table.horizontalHeader().sortIndicatorChanged.connect(self._resort)
-        self.budget_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.budget_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.budget_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.budget_table.setAlternatingRowColors(True)
-        self.budget_table.verticalHeader().hide()
-        self.budget_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.budget_table.horizontalHeader().setStretchLastSection(True)
-        for number, column in enumerate(columns):
-            self.budget_table.setColumnWidth(number, column.width)
         self.budget_table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.budget_table.doubleClicked.connect(lambda _index: self.open_selected_action())
         upper_layout.addWidget(self.budget_table, 1)
@@ -565,15 +503,7 @@ class FundingPage(Page):
             (self.organisation_filter, "All lead organisations", organisations),
             (self.partner_picker, "All partners (totals per organisation)", organisations),
         ):
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(all_text, None)
-            for text, value in items:
-                combo.addItem(text, value)
-            index = find_data(combo, current) if current is not None else 0
-            combo.setCurrentIndex(max(index, 0))
-            combo.blockSignals(False)
+            refill_combo(combo, all_text, items)
 
     def _show(self, loaded: _Loaded) -> None:
         self._lines = self.budget_model.sorted_copy(loaded.lines)

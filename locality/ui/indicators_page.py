@@ -49,11 +49,11 @@ from locality.ui.actions_page import open_action
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error, user_message
-from locality.ui.forms import ERROR_STYLE, DateField, select_data
+from locality.ui.forms import ERROR_STYLE, ChoiceCombo, DateField, select_data
 from locality.ui.list_page import ListPage
-from locality.ui.needs_page import open_need, theme_choices
+from locality.ui.needs_page import open_need, theme_choices, theme_with_subthemes
 from locality.ui.table_model import Column
-from locality.ui.undo import push_created, push_deleted, push_done, push_updated
+from locality.ui.undo import push_created, push_deleted, push_done, save_with_undo
 
 OFF_TRACK_COLOUR = QColor("#b00020")
 MET_COLOUR = QColor("#1b5e20")
@@ -166,21 +166,24 @@ class IndicatorDialog(EditDialog):
         self.baseline_on = self.form.add_field("baseline_on", "Baseline d&ate:", DateField())
         self.target_value = self.form.add_field("target_value", "&Target value:", QLineEdit())
         self.target_on = self.form.add_field("target_on", "Target dat&e:", DateField())
+        # Thousands of needs and tens of thousands of actions: the lists are read on a worker thread once the
+        # dialog is up (or at once when the user reaches the field first), and searched by typing.
         self.need = self.form.add_field(
-            "need_id", "Evidences n&eed:", _combo([(t, i) for i, t in indicators.need_choices()], "(no need)")
+            "need_id",
+            "Evidences n&eed:",
+            ChoiceCombo("(no need)", load=lambda: [(t, i) for i, t in indicators.need_choices()]),
         )
         self.action = self.form.add_field(
             "action_id",
             "Evidences a&ction:",
-            _combo([(t, i) for i, t in indicators.action_choices()], "(no action)"),
+            ChoiceCombo("(no action)", load=lambda: [(t, i) for i, t in indicators.action_choices()]),
         )
-        for combo in (self.need, self.action):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(40)
         self.finish_layout()
         if indicator is not None:
             self.load(indicator)
         self.name.setFocus()
+        self.need.start_loading()
+        self.action.start_loading()
 
     def load(self, record: Any) -> None:
         indicator: Indicator = record
@@ -194,8 +197,8 @@ class IndicatorDialog(EditDialog):
         self.baseline_on.set_value(indicator.baseline_on)
         self.target_value.setText(format_value(indicator.target_value))
         self.target_on.set_value(indicator.target_on)
-        select_data(self.need, indicator.need_id)
-        select_data(self.action, indicator.action_id)
+        self.need.select(indicator.need_id, indicator.need_title)
+        self.action.select(indicator.action_id, indicator.action_title)
 
     def draft(self) -> IndicatorDraft:
         errors: dict[str, str] = {}
@@ -220,37 +223,23 @@ class IndicatorDialog(EditDialog):
             baseline_on=self.baseline_on.value(),
             target_value=values["target_value"],
             target_on=self.target_on.value(),
-            need_id=self.need.currentData(),
-            action_id=self.action.currentData(),
+            need_id=self.need.value(),  # type: ignore[arg-type]
+            action_id=self.action.value(),  # type: ignore[arg-type]
         )
 
     def save(self) -> Indicator:
         indicators = self.env.services.indicators
-        draft = self.draft()
-        if self.indicator is None:
-            created = indicators.create(draft)
-            push_created(
-                self.env.undo_stack,
-                f"add indicator {created.name}",
-                created.id,
-                indicators.delete,
-                indicators.restore,
-                self.parentWidget(),
-            )
-            return created
-        before = self.indicator
-        updated = indicators.update(before.id, draft, before.version)
-        push_updated(
+        return save_with_undo(
             self.env.undo_stack,
-            f"edit indicator {updated.name}",
-            before.id,
-            before.as_draft(),
-            updated.as_draft(),
-            updated.version,
-            indicators.update,
-            self.parentWidget(),
+            self.indicator,
+            self.draft(),
+            create=indicators.create,
+            update=indicators.update,
+            delete=indicators.delete,
+            restore=indicators.restore,
+            describe=lambda verb, indicator: f"{verb} indicator {indicator.name}",
+            parent=self.parentWidget(),
         )
-        return updated
 
 
 # --------------------------------------------------------------------------- measurements, editable in place
@@ -355,6 +344,18 @@ class MeasurementDelegate(QStyledItemDelegate):
             model.setData(index, editor.date(), Qt.ItemDataRole.EditRole)
         elif isinstance(editor, QLineEdit):
             model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+
+def _level_line(name: str, colour: str, style: Qt.PenStyle, start: float, end: float, value: float) -> QLineSeries:
+    """A level (the target, the baseline) drawn across the chart from ``start`` to ``end``."""
+    series = QLineSeries()
+    series.setName(name)
+    pen = QPen(QColor(colour), 1.5)
+    pen.setStyle(style)
+    series.setPen(pen)
+    series.append(start, value)
+    series.append(end, value)
+    return series
 
 
 def _msecs(day: date) -> float:
@@ -575,26 +576,16 @@ class IndicatorDetail(QWidget):
         self.chart.addSeries(series)
         self.measurement_series = series
         if indicator.target_value is not None:
-            target = QLineSeries()
-            target.setName("Target")
-            pen = QPen(QColor("#b00020"), 1.5)
-            pen.setStyle(Qt.PenStyle.DashLine)
-            target.setPen(pen)
-            target.append(start, indicator.target_value)
-            target.append(end, indicator.target_value)
-            self.chart.addSeries(target)
-            self.target_series = target
+            self.target_series = _level_line(
+                "Target", "#b00020", Qt.PenStyle.DashLine, start, end, indicator.target_value
+            )
+            self.chart.addSeries(self.target_series)
             values.append(indicator.target_value)
         if indicator.baseline_value is not None:
-            baseline = QLineSeries()
-            baseline.setName("Baseline")
-            pen = QPen(QColor("#607d8b"), 1.5)
-            pen.setStyle(Qt.PenStyle.DotLine)
-            baseline.setPen(pen)
-            baseline.append(start, indicator.baseline_value)
-            baseline.append(end, indicator.baseline_value)
-            self.chart.addSeries(baseline)
-            self.baseline_series = baseline
+            self.baseline_series = _level_line(
+                "Baseline", "#607d8b", Qt.PenStyle.DotLine, start, end, indicator.baseline_value
+            )
+            self.chart.addSeries(self.baseline_series)
             values.append(indicator.baseline_value)
         x_axis = QDateTimeAxis()
         x_axis.setFormat("dd/MM/yyyy")
@@ -838,15 +829,12 @@ class IndicatorsPage(ListPage[Indicator]):
     def load_rows(self) -> list[Indicator]:
         return self.services.indicators.list()
 
-    def _theme_ids(self, theme_id: uuid.UUID) -> set[uuid.UUID]:
-        return {theme_id} | {theme.id for theme in self._themes if theme.parent_id == theme_id}
-
     def search_text(self, row: Indicator) -> str:
         return f"{row.name} {row.unit} {row.need_title} {row.action_title}".casefold()
 
     def matches(self, row: Indicator) -> bool:
         theme = self.filter_value("theme")
-        if theme is not None and row.need_theme_id not in self._theme_ids(theme):
+        if theme is not None and row.need_theme_id not in theme_with_subthemes(self._themes, theme):
             return False
         direction = self.filter_value("direction")
         if direction is not None and row.direction != direction:

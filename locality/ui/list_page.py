@@ -13,12 +13,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,8 +24,9 @@ from PySide6.QtWidgets import (
 from locality.services.context import Changes
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
-from locality.ui.forms import find_data
+from locality.ui.forms import find_data, refill_combo
 from locality.ui.table_model import Column, RowTableModel
+from locality.ui.tables import make_row_table
 from locality.ui.workers import run_in_background
 
 Row = TypeVar("Row")
@@ -78,21 +77,13 @@ class ListPage(QWidget, Generic[Row]):
         layout.addLayout(bar)
 
         self.model: RowTableModel[Row] = RowTableModel(self.columns(), self)
-        self.table = QTableView()
-        self.table.setObjectName("table")
-        self.table.setAccessibleName(f"{self.plural.capitalize()} table")
-        self.table.setModel(self.model)
-        # Qt's default sort indicator is descending; start A to Z on the first column.
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
+        self.table = make_row_table(
+            self.model,
+            "table",
+            f"{self.plural.capitalize()} table",
+            selection=QAbstractItemView.SelectionMode.ExtendedSelection,
+        )
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._resort_all)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.installEventFilter(self)
         layout.addWidget(self.table, 1)
@@ -170,15 +161,7 @@ class ListPage(QWidget, Generic[Row]):
     def _fill_filter(self, key: str) -> None:
         combo = self.filters[key]
         choices = self._filter_choices[key]
-        items = list(choices() if callable(choices) else choices)
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(str(combo.property("allLabel")), None)
-        for text, value in items:
-            combo.addItem(text, value)
-        combo.setCurrentIndex(max(find_data(combo, current), 0) if current is not None else 0)
-        combo.blockSignals(False)
+        refill_combo(combo, str(combo.property("allLabel")), list(choices() if callable(choices) else choices))
 
     def filter_value(self, key: str) -> Any:
         return self.filters[key].currentData()

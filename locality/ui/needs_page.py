@@ -21,6 +21,7 @@ from locality.domain.errors import ValidationError
 from locality.domain.values import format_date
 from locality.domain.vocabulary import OPEN_NEED_STATUSES, NeedRole, NeedStatus, Priority, VocabularyKind
 from locality.services.needs import Need, NeedDraft, NeedLinkDraft, NeedSummary
+from locality.services.vocabulary import Theme
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
@@ -28,13 +29,18 @@ from locality.ui.forms import DateField, select_data
 from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.list_page import ListPage
 from locality.ui.table_model import Column
-from locality.ui.undo import push_created, push_deleted, push_updated
+from locality.ui.undo import push_deleted, save_with_undo
 
 SHARED_BACKGROUND = QColor("#e0f2f1")
 
 
 def theme_choices(env: UiEnv) -> list[tuple[str, uuid.UUID]]:
     return [(("    " if theme.parent_id else "") + theme.name, theme.id) for theme in env.services.vocabulary.themes()]
+
+
+def theme_with_subthemes(themes: Sequence[Theme], theme_id: uuid.UUID) -> set[uuid.UUID]:
+    """A theme and the themes under it: filtering on a theme finds the rows filed under its sub-themes too."""
+    return {theme_id} | {theme.id for theme in themes if theme.parent_id == theme_id}
 
 
 def organisation_choices(env: UiEnv) -> list[tuple[str, uuid.UUID]]:
@@ -153,31 +159,17 @@ class NeedDialog(EditDialog):
 
     def save(self) -> Need:
         needs = self.env.services.needs
-        draft = self.draft()
-        if self.need is None:
-            created = needs.create(draft)
-            push_created(
-                self.env.undo_stack,
-                f"add need {created.title}",
-                created.id,
-                needs.delete,
-                needs.restore,
-                self.parentWidget(),
-            )
-            return created
-        before = self.need
-        updated = needs.update(before.id, draft, before.version)
-        push_updated(
+        return save_with_undo(
             self.env.undo_stack,
-            f"edit need {updated.title}",
-            before.id,
-            before.as_draft(),
-            draft,
-            updated.version,
-            needs.update,
-            self.parentWidget(),
+            self.need,
+            self.draft(),
+            create=needs.create,
+            update=needs.update,
+            delete=needs.delete,
+            restore=needs.restore,
+            describe=lambda verb, need: f"{verb} need {need.title}",
+            parent=self.parentWidget(),
         )
-        return updated
 
 
 def open_need(env: UiEnv, need_id: uuid.UUID | None, parent: QWidget | None) -> Need | None:
@@ -260,15 +252,12 @@ class NeedsPage(ListPage[NeedSummary]):
         else:
             self._organisation_needs = {need.id for need in self.services.needs.list(organisation_id=organisation)}
 
-    def _theme_ids(self, theme_id: uuid.UUID) -> set[uuid.UUID]:
-        return {theme_id} | {theme.id for theme in self._themes if theme.parent_id == theme_id}
-
     def search_text(self, row: NeedSummary) -> str:
         return f"{row.title} {row.organisation_names}".casefold()
 
     def matches(self, row: NeedSummary) -> bool:
         theme = self.filter_value("theme")
-        if theme is not None and row.theme_id not in self._theme_ids(theme):
+        if theme is not None and row.theme_id not in theme_with_subthemes(self._themes, theme):
             return False
         status = self.filter_value("status")
         if status is not None and row.status != status:

@@ -13,7 +13,7 @@ from locality.ui.env import UiEnv
 from locality.ui.forms import select_data
 from locality.ui.list_page import ListPage
 from locality.ui.table_model import Column
-from locality.ui.undo import push_created, push_deleted, push_updated
+from locality.ui.undo import push_deleted, save_with_undo
 
 
 class OrganisationDialog(EditDialog):
@@ -66,31 +66,17 @@ class OrganisationDialog(EditDialog):
 
     def save(self) -> Organisation:
         organisations = self.env.services.organisations
-        draft = self.draft()
-        if self.organisation is None:
-            created = organisations.create(draft)
-            push_created(
-                self.env.undo_stack,
-                f"add {created.name}",
-                created.id,
-                organisations.delete,
-                organisations.restore,
-                self.parentWidget(),
-            )
-            return created
-        before = self.organisation
-        updated = organisations.update(before.id, draft, before.version)
-        push_updated(
+        return save_with_undo(
             self.env.undo_stack,
-            f"edit {updated.name}",
-            before.id,
-            before.as_draft(),
-            draft,
-            updated.version,
-            organisations.update,
-            self.parentWidget(),
+            self.organisation,
+            self.draft(),
+            create=organisations.create,
+            update=organisations.update,
+            delete=organisations.delete,
+            restore=organisations.restore,
+            describe=lambda verb, organisation: f"{verb} {organisation.name}",
+            parent=self.parentWidget(),
         )
-        return updated
 
 
 class OrganisationsPage(ListPage[Organisation]):

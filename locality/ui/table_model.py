@@ -14,6 +14,8 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from locality.domain.values import format_money
+
 Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -30,6 +32,24 @@ class Column(Generic[Row]):
     background: Callable[[Row], QColor | None] | None = None
     foreground: Callable[[Row], QColor | None] | None = None
     width: int = 120
+
+
+def money_column(
+    title: str,
+    pence: Callable[[Row], int | None],
+    *,
+    width: int = 120,
+    foreground: Callable[[Row], QColor | None] | None = None,
+) -> Column[Row]:
+    """An amount in £, right-aligned and sorted by its pence (no amount sorts last)."""
+    return Column(
+        title,
+        lambda row: format_money(pence(row)),
+        sort_key=pence,
+        align_right=True,
+        foreground=foreground,
+        width=width,
+    )
 
 
 class RowTableModel(QAbstractTableModel, Generic[Row]):

@@ -38,7 +38,7 @@ from locality.services.timeline import Timeline, TimelineAction, TimelineGroup, 
 from locality.ui.actions_page import open_action
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
-from locality.ui.forms import find_data
+from locality.ui.forms import find_data, refill_combo
 from locality.ui.needs_page import organisation_choices, theme_choices
 from locality.ui.page import Page
 from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND, rag_text
@@ -887,14 +887,7 @@ class TimelinePage(Page):
 
     def _fill_filter(self, key: str) -> None:
         combo = self.filters[key]
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(str(combo.property("allLabel")), None)
-        for text, value in self._choices[key]():
-            combo.addItem(text, value)
-        combo.setCurrentIndex(max(find_data(combo, current), 0) if current is not None else 0)
-        combo.blockSignals(False)
+        refill_combo(combo, str(combo.property("allLabel")), list(self._choices[key]()))
 
     def set_filter(self, key: str, value: Any) -> None:
         """Sets a filter as the user would: ``theme``, ``organisation``, ``status`` or ``rag``."""

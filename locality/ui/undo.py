@@ -10,12 +10,28 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
+from locality.domain.errors import StaleRecordError
 from locality.ui.errors import show_error
+
+
+class SavedRecord(Protocol):
+    """What a service's create and update return: a frozen record that can give back its own draft."""
+
+    @property
+    def id(self) -> Any: ...
+
+    @property
+    def version(self) -> int: ...
+
+    def as_draft(self) -> Any: ...
+
+
+Saved = TypeVar("Saved", bound=SavedRecord)
 
 
 class ServiceCommand(QUndoCommand):
@@ -114,14 +130,68 @@ def push_updated(
 
     The version is shared by every command on ``stack`` that edits the same record: after two edits of one row,
     undoing the second moves the row on a version, and undoing the first must expect that version, not the one
-    it saw when it was recorded."""
+    it saw when it was recorded.
+
+    Deleting and restoring a record (undoing and redoing its creation) also moves its version on; when the record
+    still holds exactly the values this step expects to replace, nobody else changed it, and the step goes ahead
+    at the record's current version."""
     versions = _versions.setdefault(stack, {})
     versions[record_id] = version
 
-    def apply(values: Any) -> None:
-        versions[record_id] = update(record_id, values, versions[record_id]).version
+    def apply(values: Any, expected: Any) -> None:
+        try:
+            versions[record_id] = update(record_id, values, versions[record_id]).version
+        except StaleRecordError as error:
+            current = error.current
+            as_draft = getattr(current, "as_draft", None)
+            if as_draft is None or as_draft() != expected:
+                raise  # someone else changed it: shown to the user, nothing overwritten
+            versions[record_id] = update(record_id, values, current.version).version
 
-    push_done(stack, text, redo=lambda: apply(after), undo=lambda: apply(before), parent_widget=parent_widget)
+    push_done(
+        stack,
+        text,
+        redo=lambda: apply(after, expected=before),
+        undo=lambda: apply(before, expected=after),
+        parent_widget=parent_widget,
+    )
+
+
+def save_with_undo(
+    stack: QUndoStack,
+    current: SavedRecord | None,
+    draft: Any,
+    *,
+    create: Callable[[Any], Saved],
+    update: Callable[[Any, Any, int], Saved],
+    delete: Callable[[list[Any]], Any],
+    restore: Callable[[Any], object],
+    describe: Callable[[str, Saved], str],
+    parent: QWidget | None = None,
+) -> Saved:
+    """Saves ``draft`` through a service and puts the edit on ``stack``; returns the saved record.
+
+    With no ``current`` record the draft is created (undo deletes the new record, redo restores it); otherwise
+    ``current`` is updated from it at the version it was read at (undo saves ``current``'s own draft back).
+    Redo uses the saved record's own draft rather than ``draft``: records added by the edit (an action's new
+    milestones, say) carry their new ids in it, so undo removes them and redo brings back those same records.
+    ``describe(verb, saved)`` gives the undo text for ``verb`` "add" or "edit", such as "add action Repairs"."""
+    if current is None:
+        created = create(draft)
+        push_created(stack, describe("add", created), created.id, delete, restore, parent)
+        return created
+    updated = update(current.id, draft, current.version)
+    push_updated(
+        stack,
+        describe("edit", updated),
+        current.id,
+        current.as_draft(),
+        updated.as_draft(),
+        updated.version,
+        update,
+        parent,
+    )
+    return updated
 
 
 #: The latest version of each record edited through an undo stack, as that stack's own commands left it.

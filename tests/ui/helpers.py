@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QWidget
+
+Shown = TypeVar("Shown", bound=QWidget)
 
 
 class DialogFailure:
@@ -59,3 +62,16 @@ def find(widget: QWidget, kind: type, name: str):  # type: ignore[no-untyped-def
     found = widget.findChild(kind, name)
     assert found is not None, f"no {kind.__name__} named {name}"
     return found
+
+
+def shown_page(qtbot: Any, page: Shown, size: tuple[int, int], loaded: Callable[[Shown], bool]) -> Iterator[Shown]:
+    """For a page fixture: shows ``page`` at ``size``, told of changes as the main window would tell it, and
+    yields it once ``loaded`` says its rows are in; stops telling it afterwards."""
+    qtbot.addWidget(page)
+    context = page.env.services.context  # type: ignore[attr-defined]
+    context.subscribe(page.on_changes)  # type: ignore[attr-defined]
+    page.resize(*size)
+    page.show()
+    qtbot.waitUntil(lambda: loaded(page))
+    yield page
+    context.unsubscribe(page.on_changes)  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from locality.domain.values import format_money
 from locality.ui.env import UiEnv
 from locality.ui.funding_page import OVERSPENT, AllocationDialog, FundingPage, SpendDialog
 from locality.ui.settings import AppSettings
-from tests.ui.helpers import answer_message_box, when_dialog_opens
+from tests.ui.helpers import answer_message_box, shown_page, when_dialog_opens
 
 
 @pytest.fixture
@@ -21,14 +21,9 @@ def env(demo_services) -> UiEnv:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def page(qtbot, env: UiEnv):  # type: ignore[no-untyped-def]
-    shown = FundingPage(env)
-    qtbot.addWidget(shown)
-    env.services.context.subscribe(shown.on_changes)
-    shown.resize(1300, 850)
-    shown.show()
-    qtbot.waitUntil(lambda: not shown.loading and shown.budget_model.total() > 0)
-    yield shown
-    env.services.context.unsubscribe(shown.on_changes)
+    yield from shown_page(
+        qtbot, FundingPage(env), (1300, 850), lambda shown: not shown.loading and shown.budget_model.total() > 0
+    )
 
 
 def position_of(page: FundingPage, action_id) -> str:  # type: ignore[no-untyped-def]

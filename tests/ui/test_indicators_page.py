@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
@@ -14,7 +14,7 @@ from locality.services.indicators import Indicator, percent_to_target
 from locality.ui.env import UiEnv
 from locality.ui.indicators_page import IndicatorDialog, IndicatorsPage, progress_text
 from locality.ui.settings import AppSettings
-from tests.ui.helpers import when_dialog_opens
+from tests.ui.helpers import shown_page, when_dialog_opens
 
 
 @pytest.fixture
@@ -24,14 +24,9 @@ def env(demo_services) -> UiEnv:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def page(qtbot, env: UiEnv):  # type: ignore[no-untyped-def]
-    shown = IndicatorsPage(env)
-    qtbot.addWidget(shown)
-    env.services.context.subscribe(shown.on_changes)
-    shown.resize(1300, 800)
-    shown.show()
-    qtbot.waitUntil(lambda: not shown.loading and shown.model.total() > 0)
-    yield shown
-    env.services.context.unsubscribe(shown.on_changes)
+    yield from shown_page(
+        qtbot, IndicatorsPage(env), (1300, 800), lambda shown: not shown.loading and shown.model.total() > 0
+    )
 
 
 def shown_names(page: IndicatorsPage) -> list[str]:
@@ -173,7 +168,7 @@ def test_new_indicator_shows_errors_beside_fields_then_saves_and_undoes(
         dialog.baseline_on.set_value(date(2008, 1, 1))
         dialog.target_value.setText("30")
         dialog.target_on.set_value(date(2009, 3, 31))
-        dialog.need.setCurrentIndex(1)
+        dialog.need.select(need_id)
         save.click()
 
     failure = when_dialog_opens(act)
@@ -189,3 +184,49 @@ def test_new_indicator_shows_errors_beside_fields_then_saves_and_undoes(
     assert page.detail.chart_stack.currentIndex() == 1  # the chart says how to get a trend
     env.undo_stack.undo()
     qtbot.waitUntil(lambda: "Repeat victims of domestic abuse" not in shown_names(page))
+
+
+def test_the_indicator_dialog_shows_its_need_and_action_at_once_and_saves_a_changed_choice(qtbot, env: UiEnv) -> None:  # type: ignore[no-untyped-def]
+    indicators = env.services.indicators
+    chosen = next(i for i in indicators.list() if i.need_id is not None and i.action_id is not None)
+    dialog = IndicatorDialog(env, indicators.get(chosen.id))
+    qtbot.addWidget(dialog)
+    # Shown before the long lists are read.
+    assert (dialog.need.currentData(), dialog.need.currentText()) == (chosen.need_id, chosen.need_title)
+    assert (dialog.action.currentData(), dialog.action.currentText()) == (chosen.action_id, chosen.action_title)
+    qtbot.waitUntil(lambda: dialog.need.loaded and dialog.action.loaded)
+    needs, actions = indicators.need_choices(), indicators.action_choices()
+    assert [dialog.need.itemText(n) for n in range(dialog.need.count())] == ["(no need)"] + [t for _i, t in needs]
+    assert dialog.action.count() == len(actions) + 1 and dialog.action.itemText(0) == "(no action)"
+    assert (dialog.need.currentData(), dialog.action.currentData()) == (chosen.need_id, chosen.action_id)
+
+    # Typing part of a title lists the actions containing it, whatever the case.
+    titles = [t for _i, t in actions]
+    other_id, other_title = next((i, t) for i, t in actions if i != chosen.action_id and titles.count(t) == 1)
+    fragment = other_title[3:12].upper()
+    completer = dialog.action.lineEdit().completer()
+    completer.setCompletionPrefix(fragment)
+    listed = [completer.completionModel().index(n, 0).data() for n in range(completer.completionCount())]
+    assert listed == [t for t in titles if fragment.casefold() in t.casefold()]
+    # Picking a listed title chooses that action; clearing the need's text chooses "(no need)".
+    completer.activated[QModelIndex].emit(completer.completionModel().index(listed.index(other_title), 0))
+    assert dialog.action.currentData() == other_id
+    dialog.need.setEditText("")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    saved = indicators.get(chosen.id)
+    assert (saved.need_id, saved.action_id, saved.action_title) == (None, other_id, other_title)
+    assert env.undo_stack.undoText() == f"edit indicator {chosen.name}"
+    env.undo_stack.undo()
+    restored = indicators.get(chosen.id)
+    assert (restored.need_id, restored.action_id) == (chosen.need_id, chosen.action_id)
+
+
+def test_typed_text_matching_no_choice_is_put_back_to_the_chosen_one(qtbot, env: UiEnv) -> None:  # type: ignore[no-untyped-def]
+    indicators = env.services.indicators
+    chosen = next(i for i in indicators.list() if i.action_id is not None)
+    dialog = IndicatorDialog(env, indicators.get(chosen.id))
+    qtbot.addWidget(dialog)
+    dialog.action.setEditText("no action is called this")
+    assert dialog.action.value() == chosen.action_id
+    assert dialog.action.currentText() == chosen.action_title
+    qtbot.waitUntil(lambda: dialog.need.loaded and dialog.action.loaded)

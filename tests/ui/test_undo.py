@@ -8,7 +8,7 @@ from PySide6.QtGui import QUndoStack
 
 from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
-from locality.ui.undo import push_updated
+from locality.ui.undo import push_updated, save_with_undo
 
 
 def _edit(stack: QUndoStack, services: Services, organisation_id, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -57,3 +57,65 @@ def test_undo_after_someone_else_changed_the_row_overwrites_nothing(
     stack.undo()
     assert services.organisations.get(organisation.id).name == "Renamed elsewhere"
     assert len(shown_warnings) == 1
+
+
+def test_save_with_undo_creates_then_edits_and_each_step_undoes(
+    qtbot, services: Services, shown_warnings: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    stack = QUndoStack()
+    organisations = services.organisations
+
+    def save(current, draft):  # type: ignore[no-untyped-def]
+        return save_with_undo(
+            stack,
+            current,
+            draft,
+            create=organisations.create,
+            update=organisations.update,
+            delete=organisations.delete,
+            restore=organisations.restore,
+            describe=lambda verb, saved: f"{verb} {saved.name}",
+        )
+
+    created = save(None, OrganisationDraft(name="Westshire Police"))
+    assert stack.undoText() == "add Westshire Police"
+    edited = save(created, replace(created.as_draft(), name="Westshire Constabulary"))
+    assert stack.undoText() == "edit Westshire Constabulary"
+    assert organisations.get(created.id).name == edited.name == "Westshire Constabulary"
+
+    stack.undo()
+    assert organisations.get(created.id).name == "Westshire Police"
+    stack.undo()
+    assert created.id not in {o.id for o in organisations.list()}
+    stack.redo()
+    assert organisations.get(created.id).name == "Westshire Police"
+    assert stack.redoText() == "edit Westshire Constabulary"
+    assert shown_warnings == []
+
+
+def test_add_then_edit_undone_and_redone_in_full(qtbot, services: Services, shown_warnings: list[str]) -> None:  # type: ignore[no-untyped-def]
+    # Undoing the add deletes the record and redoing it restores it, which moves its version on: the edit's
+    # redo must still apply, since nobody else touched the record.
+    stack = QUndoStack()
+    organisations = services.organisations
+    created = save_with_undo(
+        stack,
+        None,
+        OrganisationDraft(name="Westshire Police"),
+        create=organisations.create,
+        update=organisations.update,
+        delete=organisations.delete,
+        restore=organisations.restore,
+        describe=lambda verb, saved: f"{verb} {saved.name}",
+    )
+    _edit(stack, services, created.id, "Westshire Constabulary")
+
+    stack.undo()
+    stack.undo()
+    stack.redo()
+    stack.redo()
+
+    assert organisations.get(created.id).name == "Westshire Constabulary"
+    stack.undo()
+    assert organisations.get(created.id).name == "Westshire Police"
+    assert shown_warnings == []

@@ -12,9 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -39,6 +37,7 @@ from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.needs_page import open_need
 from locality.ui.table_model import Column, RowTableModel
+from locality.ui.tables import make_row_table, message_label, section_heading
 from locality.ui.workers import run_in_background
 
 Row = TypeVar("Row")
@@ -101,24 +100,7 @@ class AnalysisTab(QWidget):
 
 
 def make_table(model: RowTableModel[Any], name: str, accessible: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setModel(model)
-    table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-    table.setSortingEnabled(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setStretchLastSection(True)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    for number, column in enumerate(model.columns):
-        table.setColumnWidth(number, column.width)
-    return table
+    return make_row_table(model, name, accessible, word_wrap=False)
 
 
 class RowList(QWidget, Generic[Row]):
@@ -128,12 +110,7 @@ class RowList(QWidget, Generic[Row]):
         super().__init__()
         self.model: RowTableModel[Row] = RowTableModel(columns, self)
         self.table = make_table(self.model, name, accessible)
-        self.message = QLabel()
-        self.message.setObjectName(f"{name}Message")
-        self.message.setWordWrap(True)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.message.setContentsMargins(8, 8, 8, 8)
-        self.message.setStyleSheet("color: #455a64;")
+        self.message = message_label(f"{name}Message")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.message)
@@ -222,9 +199,7 @@ class GapsTab(AnalysisTab):
         needs_box = QWidget()
         needs_layout = QVBoxLayout(needs_box)
         needs_layout.setContentsMargins(0, 4, 0, 0)
-        self.needs_heading = QLabel()
-        self.needs_heading.setObjectName("sharedUnaddressedHeading")
-        self.needs_heading.setStyleSheet("font-weight: 600;")
+        self.needs_heading = section_heading("sharedUnaddressedHeading")
         needs_layout.addWidget(self.needs_heading)
         self.needs = RowList(need_columns(), "sharedUnaddressedTable", "Shared needs with no joint action")
         self.needs.on_activated(lambda need: self._open_need(need.id))
@@ -249,9 +224,7 @@ class GapsTab(AnalysisTab):
         actions_box = QWidget()
         actions_layout = QVBoxLayout(actions_box)
         actions_layout.setContentsMargins(0, 4, 0, 0)
-        self.actions_heading = QLabel()
-        self.actions_heading.setObjectName("needlessActionsHeading")
-        self.actions_heading.setStyleSheet("font-weight: 600;")
+        self.actions_heading = section_heading("needlessActionsHeading")
         actions_layout.addWidget(self.actions_heading)
         self.actions: RowList[NeedlessAction] = RowList(
             [

@@ -28,6 +28,7 @@ from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.needs_map.gaps import AnalysisTab, RowList, need_columns, plural
 from locality.ui.needs_page import open_need
+from locality.ui.tables import section_heading
 from locality.ui.workers import run_in_background
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -233,9 +234,7 @@ class HeatMapTab(AnalysisTab):
         below = QWidget()
         below_layout = QVBoxLayout(below)
         below_layout.setContentsMargins(0, 4, 0, 0)
-        self.cell_heading = QLabel()
-        self.cell_heading.setObjectName("heatCellHeading")
-        self.cell_heading.setStyleSheet("font-weight: 600;")
+        self.cell_heading = section_heading("heatCellHeading")
         below_layout.addWidget(self.cell_heading)
         self.cell_needs: RowList[NeedLine] = RowList(need_columns(), "heatCellNeeds", "Needs in the chosen cell")
         self.cell_needs.on_activated(lambda need: self._open_need(need.id))

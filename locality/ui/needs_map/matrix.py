@@ -48,7 +48,7 @@ from locality.services.needs_map import (
 )
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
-from locality.ui.forms import find_data
+from locality.ui.forms import find_data, refill_combo
 from locality.ui.long_work import LongWork
 from locality.ui.needs_page import open_need, organisation_choices, theme_choices
 from locality.ui.undo import push_done
@@ -540,15 +540,7 @@ class MatrixTab(QWidget):
             (self.organisation, "All organisations", list(organisation_choices(self.env))),
         ]
         for combo, everything, choices in fills:
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(everything, None)
-            for text, value in choices:
-                combo.addItem(text, value)
-            index = find_data(combo, current) if current is not None else 0
-            combo.setCurrentIndex(max(index, 0))
-            combo.blockSignals(False)
+            refill_combo(combo, everything, choices)
 
     # ------------------------------------------------------------------ filters and loading
 

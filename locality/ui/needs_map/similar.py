@@ -10,21 +10,18 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QRadioButton,
     QSpinBox,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +41,7 @@ from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.needs_page import open_need
 from locality.ui.table_model import Column, RowTableModel
+from locality.ui.tables import make_row_table, message_label
 from locality.ui.undo import push_done
 from locality.ui.workers import run_in_background
 
@@ -144,29 +142,12 @@ class SimilarNeedsTab(QWidget):
         layout.addLayout(controls)
 
         self.model: RowTableModel[SimilarPair] = RowTableModel(pair_columns(), self)
-        self.table = QTableView()
-        self.table.setObjectName("similarNeedsTable")
-        self.table.setAccessibleName("Similar needs")
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for number, column in enumerate(self.model.columns):
-            self.table.setColumnWidth(number, column.width)
+        # The most alike pair first.
+        self.table = make_row_table(
+            self.model, "similarNeedsTable", "Similar needs", sort_order=Qt.SortOrder.DescendingOrder
+        )
         self.table.activated.connect(lambda _index: self.merge_selected())
-        self.message = QLabel()
-        self.message.setObjectName("similarNeedsMessage")
-        self.message.setWordWrap(True)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.message.setContentsMargins(8, 8, 8, 8)
-        self.message.setStyleSheet("color: #455a64;")
+        self.message = message_label("similarNeedsMessage")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.message)

@@ -1,0 +1,61 @@
+"""The set-up every read-only table of rows shares: sortable, whole rows selected, striped, no row numbers, column
+widths from the model's columns; and the labels that go above and instead of such a table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+
+from locality.ui.table_model import RowTableModel
+
+
+def make_row_table(
+    model: RowTableModel[Any],
+    name: str,
+    accessible: str,
+    *,
+    selection: QAbstractItemView.SelectionMode = QAbstractItemView.SelectionMode.SingleSelection,
+    sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
+    word_wrap: bool = True,
+) -> QTableView:
+    """A table view over ``model``, sorted on its first column in ``sort_order`` (Qt's own default indicator
+    is descending)."""
+    table = QTableView()
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setModel(model)
+    table.horizontalHeader().setSortIndicator(0, sort_order)
+    table.setSortingEnabled(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(selection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(word_wrap)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    for number, column in enumerate(model.columns):
+        table.setColumnWidth(number, column.width)
+    return table
+
+
+def message_label(name: str) -> QLabel:
+    """What is shown in place of a table with nothing to list: why, and how to get something there."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    label.setContentsMargins(8, 8, 8, 8)
+    label.setStyleSheet("color: #455a64;")
+    return label
+
+
+def section_heading(name: str, text: str = "") -> QLabel:
+    """A bold heading over one part of a page."""
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setStyleSheet("font-weight: 600;")
+    return label
