@@ -65,8 +65,8 @@ def _contact_tooltip(item: ChaseItem) -> str:
 
 def chase_columns() -> list[Column[ChaseItem]]:
     return [
-        Column("Kind", lambda item: item.kind.value, width=125),
-        Column("Action", lambda item: item.action_title, width=260, tooltip=lambda item: item.action_title),
+        Column("Kind", lambda item: item.kind.value, width=150),
+        Column("Action", lambda item: item.action_title, width=240, tooltip=lambda item: item.action_title),
         Column("Milestone", lambda item: item.milestone_title, width=165, tooltip=lambda item: item.milestone_title),
         Column(
             "Lead",
