@@ -19,8 +19,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from rapidfuzz import fuzz, process, utils
-
 from locality.domain.errors import LocalityError, StaleRecordError, ValidationError
 from locality.domain.vocabulary import NeedRole, Priority
 from locality.services import records
@@ -225,10 +223,14 @@ def _count(number: int, noun: str) -> str:
 
 def title_key(title: str) -> str:
     """The form in which titles are compared: lower case, no punctuation or little words, words sorted."""
+    from rapidfuzz import utils
+
     return " ".join(sorted(word for word in utils.default_process(title).split() if word not in STOP_WORDS))
 
 
 def description_key(description: str) -> str:
+    from rapidfuzz import utils
+
     return utils.default_process(description[: DESCRIPTION_CHARS * 2])[:DESCRIPTION_CHARS]
 
 
@@ -239,14 +241,9 @@ def _title_cutoff(min_score: int) -> int:
 
 def _candidates(keys: Sequence[str], start: int, stop: int, cutoff: int) -> list[tuple[int, int, float]]:
     """(i, j, title score) for i in [start, stop), j > i, whose title score reaches ``cutoff``."""
-    try:
-        import numpy as np
-    except ImportError:  # pragma: no cover - numpy comes with the scientific stack; extract() needs none
-        found: list[tuple[int, int, float]] = []
-        for i in range(start, stop):
-            matches = process.extract(keys[i], keys[i + 1 :], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
-            found.extend((i, i + 1 + offset, float(score)) for _key, score, offset in matches)
-        return found
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
     matrix = process.cdist(
         keys[start:stop], keys[start:], scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=-1
     )
@@ -269,6 +266,8 @@ def find_pairs(
     cancelled: CancelledCallback | None = None,
 ) -> list[tuple[int, int, int]]:
     """(score, i, j) of every pair of ``texts`` reaching ``min_score`` whose organisations differ."""
+    from rapidfuzz import fuzz  # here, like the other rapidfuzz imports: only a search needs it, not start-up
+
     usable = [number for number, row in enumerate(texts) if title_key(row.title)]
     keys = [title_key(texts[number].title) for number in usable]
     descriptions = [description_key(texts[number].description_head) for number in usable]

@@ -3,8 +3,10 @@ contract. Later pages plug in here without the shell changing."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
@@ -13,12 +15,6 @@ from locality.ui.dashboard_page import DashboardPage
 from locality.ui.env import UiEnv
 from locality.ui.funding_page import FundingPage
 from locality.ui.indicators_page import IndicatorsPage
-from locality.ui.needs_map.gaps import GapsTab
-from locality.ui.needs_map.heat_map import HeatMapTab
-from locality.ui.needs_map.matrix import MatrixTab
-from locality.ui.needs_map.network import NetworkTab
-from locality.ui.needs_map.ranking import RankingTab
-from locality.ui.needs_map.similar import SimilarNeedsTab
 from locality.ui.needs_map_page import NeedsMapPage, TabSpec
 from locality.ui.needs_page import NeedsPage
 from locality.ui.organisations_page import OrganisationsPage
@@ -53,13 +49,24 @@ def _planned(title: str, purpose: str) -> Callable[[UiEnv], QWidget]:
     return lambda env: PlannedPage(env, title, purpose)
 
 
+def _tab(module: str, class_name: str) -> Callable[[UiEnv], QWidget]:
+    """Builds a needs-map tab, importing its module only then: the tabs' Qt graphics and rapidfuzz cost a
+    tenth of a second that starting the app need not pay."""
+
+    def build(env: UiEnv) -> QWidget:
+        tab_class = getattr(importlib.import_module(f"locality.ui.needs_map.{module}"), class_name)
+        return cast(QWidget, tab_class(env))
+
+    return build
+
+
 NEEDS_MAP_TABS: tuple[TabSpec, ...] = (
-    TabSpec("matrixTab", "Matrix", MatrixTab),
-    TabSpec("gapsTab", "Gaps", GapsTab),
-    TabSpec("heatMapTab", "Heat map", HeatMapTab),
-    TabSpec("networkTab", "Network", NetworkTab),
-    TabSpec("similarNeedsTab", "Similar needs", SimilarNeedsTab),
-    TabSpec("rankingTab", "Ranking", RankingTab),
+    TabSpec("matrixTab", "Matrix", _tab("matrix", "MatrixTab")),
+    TabSpec("gapsTab", "Gaps", _tab("gaps", "GapsTab")),
+    TabSpec("heatMapTab", "Heat map", _tab("heat_map", "HeatMapTab")),
+    TabSpec("networkTab", "Network", _tab("network", "NetworkTab")),
+    TabSpec("similarNeedsTab", "Similar needs", _tab("similar", "SimilarNeedsTab")),
+    TabSpec("rankingTab", "Ranking", _tab("ranking", "RankingTab")),
 )
 
 PAGES: tuple[PageSpec, ...] = (

@@ -59,12 +59,12 @@ def run_in_background(
 
 
 def settle_garbage_collector() -> None:
-    """Collects once, then exempts every object alive now (modules, mappers, widgets) from later full collections.
+    """Exempts every object alive now (modules, mappers, widgets) from later full collections.
 
     A full collection holds Python's interpreter lock while it walks every tracked object; with a large workspace
     loaded that took 50-100 ms on a worker thread, which froze the GUI thread for as long (measured by
     benchmarks/bench_needs_map.py). Objects alive once the window is built live as long as the window does, so
-    walking them again finds nothing to free.
+    walking them again finds nothing to free. (No collection first: it would cost ~55 ms of the start-up budget
+    to free the little that importing leaves behind.)
     """
-    gc.collect()
     gc.freeze()

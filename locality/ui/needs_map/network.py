@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QWheelEvent
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -726,6 +725,8 @@ class NetworkTab(QWidget):
         source, size = self._export_geometry()
         with atomic_path(target) as temporary:
             if target.suffix.lower() == ".svg":
+                from PySide6.QtSvg import QSvgGenerator  # here: loading Qt SVG costs ~80 ms at start-up
+
                 generator = QSvgGenerator()
                 generator.setFileName(str(temporary))
                 generator.setSize(size)
