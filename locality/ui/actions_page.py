@@ -33,7 +33,7 @@ from locality.services.progress import ProgressDraft, ProgressUpdate
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
-from locality.ui.forms import DateField, ErrorForm, MoneyField, select_data
+from locality.ui.forms import DateField, ErrorForm, MoneyField, choice_combo, select_data
 from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.list_page import ListPage
 from locality.ui.needs_page import organisation_choices, theme_choices, theme_with_subthemes
@@ -45,12 +45,7 @@ CLOSED_STATUSES = (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
 
 
 def _combo(items: Sequence[tuple[str, object]], none_text: str | None = "(not set)") -> QComboBox:
-    combo = QComboBox()
-    if none_text is not None:
-        combo.addItem(none_text, None)
-    for text, value in items:
-        combo.addItem(text, value)
-    return combo
+    return choice_combo(items, none_text)
 
 
 class LogProgressDialog(EditDialog):

@@ -500,8 +500,12 @@ class DashboardPage(Page):
             QTimer.singleShot(FIRST_LOAD_DELAY_MS, self._first_load)
 
     def _first_load(self) -> None:
-        if isValid(self) and self.figures is None and not self._figures_busy:
+        if not isValid(self) or self.figures is not None or self._figures_busy:
+            return
+        if self.isVisible():
             self.refresh()
+        else:
+            self._stale = True  # the user moved on at once: worked out when the dashboard is next shown
 
     # ------------------------------------------------------------------ figures
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QStringListModel,
     Qt,
 )
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtGui import QFocusEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -64,10 +64,20 @@ class DateField(QWidget):
             layout.addWidget(clear)
         self.set_value(None)
         self.setFocusProxy(self.edit)
-        self.edit.calendarWidget().installEventFilter(self)
+        # The calendar pop-up is made when first opened (making it with the field cost ~1 ms a field, and an
+        # action's dialog has many), so it is watched from the first click or key press on the field.
+        self._watching_calendar = False
+        self.edit.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.Show and self.value() is None:
+        if (
+            watched is self.edit
+            and not self._watching_calendar
+            and event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress)
+        ):
+            self._watching_calendar = True
+            self.edit.calendarWidget().installEventFilter(self)
+        elif watched is not self.edit and event.type() == QEvent.Type.Show and self.value() is None:
             # An empty date's calendar opens on this month, not on January 1900 (the page only, not a choice).
             today = QDate.currentDate()
             self.edit.calendarWidget().setCurrentPage(today.year(), today.month())
@@ -263,6 +273,27 @@ class ChoiceModel(QAbstractListModel):
         if role == Qt.ItemDataRole.UserRole:
             return value
         return None
+
+
+def choice_model(items: Choices, none_text: str | None = None, parent: QObject | None = None) -> QStandardItemModel:
+    """(text, value) ``items`` as a Qt item model (with a first ``none_text`` item of value None if given), which
+    several drop-downs offering the same choices (a row per partner) can share instead of each copying them."""
+    model = QStandardItemModel(parent)
+    rows = ([(none_text, None)] if none_text is not None else []) + list(items)
+    for text, value in rows:
+        item = QStandardItem(text)
+        item.setData(value, Qt.ItemDataRole.UserRole)
+        model.appendRow(item)
+    return model
+
+
+def choice_combo(
+    items: Choices = (), none_text: str | None = None, *, model: QStandardItemModel | None = None
+) -> QComboBox:
+    """A plain drop-down of (text, value) ``items`` (see ``choice_model``), or of a shared ``model``."""
+    combo = QComboBox()
+    combo.setModel(model if model is not None else choice_model(items, none_text, combo))
+    return combo
 
 
 class ChoiceCombo(QComboBox):

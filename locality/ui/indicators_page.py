@@ -24,7 +24,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDateEdit,
     QHBoxLayout,
     QHeaderView,
@@ -49,7 +48,7 @@ from locality.ui.actions_page import open_action
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error, user_message
-from locality.ui.forms import ERROR_STYLE, ChoiceCombo, DateField, select_data
+from locality.ui.forms import ERROR_STYLE, ChoiceCombo, DateField, choice_combo, select_data
 from locality.ui.list_page import ListPage
 from locality.ui.needs_page import open_need, theme_choices, theme_with_subthemes
 from locality.ui.table_model import Column
@@ -125,15 +124,6 @@ def _evidences(indicator: Indicator) -> str:
 # --------------------------------------------------------------------------- the indicator dialog
 
 
-def _combo(items: Sequence[tuple[str, object]], none_text: str | None) -> QComboBox:
-    combo = QComboBox()
-    if none_text is not None:
-        combo.addItem(none_text, None)
-    for text, value in items:
-        combo.addItem(text, value)
-    return combo
-
-
 class IndicatorDialog(EditDialog):
     """New or edit indicator: name, unit, direction, baseline, target and what it evidences."""
 
@@ -149,12 +139,12 @@ class IndicatorDialog(EditDialog):
         self.unit = self.form.add_field("unit", "&Unit:", QLineEdit())
         self.unit.setPlaceholderText("for example %, incidents, days")
         self.direction = self.form.add_field(
-            "direction", "Di&rection:", _combo([(d.value, d) for d in Direction], None)
+            "direction", "Di&rection:", choice_combo([(d.value, d) for d in Direction], None)
         )
         self.target_kind = self.form.add_field(
             "target_kind",
             "Target &kind:",
-            _combo(
+            choice_combo(
                 [
                     ("Periodic (the latest value counts)", TargetKind.PERIODIC),
                     ("Cumulative (the running total counts)", TargetKind.CUMULATIVE),

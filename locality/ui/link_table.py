@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from locality.ui.forms import DateField, MoneyField, find_data
+from locality.ui.forms import DateField, MoneyField, choice_combo, choice_model, find_data
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,11 @@ class LinkTable(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self._row_ids: dict[int, Any] = {}
+        # One list of choices per column, shared by every row's drop-down (a partner row per organisation would
+        # otherwise copy the whole list of organisations each time).
+        self._choice_models = {
+            column.key: choice_model(column.choices, parent=self) for column in self.columns if column.kind == "choice"
+        }
 
     def add_row(self, values: dict[str, Any]) -> int:
         row = self.table.rowCount()
@@ -71,9 +76,7 @@ class LinkTable(QWidget):
             value = values.get(column.key)
             editor: QWidget
             if column.kind == "choice":
-                combo = QComboBox()
-                for text, data in column.choices:
-                    combo.addItem(text, data)
+                combo = choice_combo(model=self._choice_models[column.key])
                 index = find_data(combo, value) if value is not None else 0
                 combo.setCurrentIndex(max(index, 0))
                 editor = combo

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 
 from locality.domain.errors import ValidationError
 from locality.ui.forms import DateField, MoneyField
@@ -18,6 +19,19 @@ def test_an_empty_date_stays_empty(qtbot) -> None:  # type: ignore[no-untyped-de
     field.edit.calendarWidget().show()  # opening the calendar must not choose a date
     assert field.value() is None
     assert field.edit.text() == "No date"
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # the off-screen platform cannot raise a pop-up
+def test_an_empty_dates_calendar_opens_on_this_month(qtbot) -> None:  # type: ignore[no-untyped-def]
+    field = DateField()
+    qtbot.addWidget(field)
+    field.show()
+    qtbot.mouseClick(field.edit, Qt.MouseButton.LeftButton)  # the user reaches for the calendar
+    calendar = field.edit.calendarWidget()
+    calendar.window().show()  # the pop-up that holds it
+    today = date.today()
+    qtbot.waitUntil(lambda: (calendar.yearShown(), calendar.monthShown()) == (today.year, today.month))
+    assert field.value() is None
 
 
 def test_a_date_round_trips_and_shows_day_first(qtbot) -> None:  # type: ignore[no-untyped-def]
