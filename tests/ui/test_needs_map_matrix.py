@@ -267,3 +267,19 @@ def test_empty_workspace_says_what_to_do(qtbot, services: Services) -> None:  # 
     assert widget.stack.currentWidget() is widget.placeholder
     assert "No needs yet" in widget.placeholder.text()
     assert not widget.export_button.isEnabled()
+
+
+def test_organisation_names_are_written_upwards_in_full(tab: MatrixTab) -> None:
+    from locality.ui.needs_map.matrix import FIXED_COLUMNS, UpwardHeader
+
+    header = tab.table.horizontalHeader()
+    assert isinstance(header, UpwardHeader) and header.first_upward == FIXED_COLUMNS
+    assert header.sectionSize(FIXED_COLUMNS) < 80  # narrow columns, one an organisation
+    room = header.height() - 12
+    metrics = header.fontMetrics()
+    names = [
+        tab.model.headerData(column, Qt.Orientation.Horizontal)
+        for column in range(FIXED_COLUMNS, tab.model.columnCount())
+    ]
+    assert names and all(metrics.horizontalAdvance(name) <= room for name in names)
+    assert not header.grab().isNull()  # painting the upward headings works

@@ -18,7 +18,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QStackedWidget,
+    QStyle,
+    QStyleOptionHeader,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -308,6 +310,43 @@ class MatrixModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
+#: Height of the column headings: organisation names are written upwards, so a narrow column shows a whole name.
+HEADER_HEIGHT = 140
+
+
+class UpwardHeader(QHeaderView):
+    """Column headings from ``first_upward`` on written bottom to top (an organisation per narrow column, its
+    short name readable in full); the columns before it keep ordinary headings, aligned to the bottom."""
+
+    def __init__(self, first_upward: int, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.first_upward = first_upward
+        self.setDefaultAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
+
+    def paintSection(self, painter: QPainter, rect: Any, logical_index: int) -> None:  # noqa: N802 - Qt override
+        if logical_index < self.first_upward:
+            super().paintSection(painter, rect, logical_index)
+            return
+        painter.save()
+        option = QStyleOptionHeader()
+        self.initStyleOption(option)
+        option.rect = rect
+        option.section = logical_index
+        option.text = ""
+        self.style().drawControl(QStyle.ControlElement.CE_Header, option, painter, self)
+        model = self.model()
+        text = str(model.headerData(logical_index, Qt.Orientation.Horizontal) or "") if model is not None else ""
+        font = model.headerData(logical_index, Qt.Orientation.Horizontal, Qt.ItemDataRole.FontRole) if model else None
+        if isinstance(font, QFont):
+            painter.setFont(font)
+        metrics = painter.fontMetrics()
+        painter.translate(rect.center().x() + metrics.ascent() / 2 - 1, rect.bottom() - 6)
+        painter.rotate(-90)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(0, 0, metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.height() - 12))
+        painter.restore()
+
+
 class FrozenTableView(QTableView):
     """A table whose first ``frozen_columns`` columns stay in view while the others scroll: a second view laid
     over the left edge shows them, sharing the model, selection and vertical scrolling."""
@@ -315,6 +354,7 @@ class FrozenTableView(QTableView):
     def __init__(self, frozen_columns: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.frozen_columns = frozen_columns
+        self.setHorizontalHeader(UpwardHeader(frozen_columns, self))
         self.frozen = QTableView(self)
         self.frozen.setObjectName("matrixFrozenColumns")
         self.frozen.setAccessibleName("Needs")
@@ -330,7 +370,8 @@ class FrozenTableView(QTableView):
             view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             view.setWordWrap(False)
-            view.horizontalHeader().setFixedHeight(30)
+            view.horizontalHeader().setFixedHeight(HEADER_HEIGHT)
+            view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
             view.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
             view.verticalHeader().setDefaultSectionSize(24)
             view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
