@@ -17,6 +17,7 @@ from locality.domain.values import format_date, format_money
 from locality.domain.vocabulary import OPEN_NEED_STATUSES, ActionStatus, Rag
 from locality.services.actions import ActionService, ActionSummary
 from locality.services.context import ServiceContext
+from locality.services.funding import FundingService
 from locality.services.indicators import TRACK_RULE, Indicator, IndicatorService
 from locality.services.needs import NeedService
 from locality.services.snapshots import SnapshotComparison, SnapshotService
@@ -39,6 +40,17 @@ class FigureItem:
     action_id: uuid.UUID
     title: str
     detail: str
+
+
+@dataclass(frozen=True)
+class SourceSpend:
+    """Money allocated from one funding source and spent against it (``source_id`` None: spend charged to no
+    source)."""
+
+    source_id: uuid.UUID | None
+    name: str
+    allocated_pence: int
+    spent_pence: int
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,8 @@ class DashboardFigures:
     spent_pence: int
     #: Actions whose spend is more than their budget.
     overspent: tuple[FigureItem, ...]
+    #: What each funding source gave and what was spent against it, in the sources' order.
+    by_source: tuple[SourceSpend, ...]
     indicators_total: int
     indicators_on_track: int
     indicators_off_track: int
@@ -131,6 +145,7 @@ class DashboardService:
         self._needs = NeedService(context)
         self._indicators = IndicatorService(context)
         self._snapshots = SnapshotService(context)
+        self._funding = FundingService(context)
         self._lock = threading.Lock()
         self._cache: tuple[tuple[object, ...], DashboardFigures] | None = None
 
@@ -152,6 +167,7 @@ class DashboardService:
             if need.status in OPEN_NEED_STATUSES  # a met or closed need is no gap
         ]
         indicators = self._indicators.list()
+        sources = self._funding.totals_by_source()
         with self._context.read() as unit:
             milestones = dashboard_queries.overdue_milestones(unit, today)
             allocated = dashboard_queries.allocated_total(unit)
@@ -207,6 +223,13 @@ class DashboardService:
                     f"({format_money(a.spend_pence - (a.budget_pence or 0))} over)",
                 )
                 for a in overspent
+            ),
+            by_source=tuple(
+                SourceSpend(
+                    source.funding_source_id, source.funding_source_name, source.allocated_pence, source.spent_pence
+                )
+                for source in sources
+                if source.allocated_pence or source.spent_pence
             ),
             indicators_total=len(indicators),
             indicators_on_track=sum(1 for track in tracks if track is True),

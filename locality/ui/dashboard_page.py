@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
-    QBarSeries,
     QBarSet,
     QChart,
     QChartView,
@@ -287,6 +286,15 @@ class RecordSnapshotDialog(EditDialog):
 #: How long after the dashboard is first shown its figures start to be worked out: long enough for the window to
 #: be painted and take clicks first (the work shares Python's interpreter lock with the GUI thread).
 FIRST_LOAD_DELAY_MS = 150
+
+
+#: Funding sources given their own bars in the spend chart (the rest are in the chart's tooltip and on the
+#: funding page).
+MOST_SOURCES_CHARTED = 6
+
+
+def _short(name: str, most: int = 22) -> str:
+    return name if len(name) <= most else name[: most - 1].rstrip() + "…"
 
 
 class DashboardPage(Page):
@@ -630,45 +638,73 @@ class DashboardPage(Page):
         self.status_panel.set_empty(figures.actions_total == 0)
 
     def _draw_spend(self, figures: DashboardFigures) -> None:
-        pounds = [figures.budget_pence / 100, figures.allocated_pence / 100, figures.spent_pence / 100]
-        largest = max(pounds)
+        """Budget, allocated and spent for all actions, then allocated and spent for each funding source: what
+        the money came from and what was spent of it."""
+        sources = figures.by_source[:MOST_SOURCES_CHARTED]
+        #: The chart's categories: None for "All actions", then each funding source's id ("none" for spend charged
+        #: to no source, as the funding page's source filter has it).
+        self.spend_categories: list[uuid.UUID | str | None] = [
+            None,
+            *(source.source_id if source.source_id is not None else "none" for source in sources),
+        ]
+        columns = [
+            (figures.budget_pence, figures.allocated_pence, figures.spent_pence),
+            *((0, source.allocated_pence, source.spent_pence) for source in sources),
+        ]
+        largest = max(max(column) for column in columns) / 100
         scale, unit = (1_000_000, "£ millions") if largest >= 10_000_000 else (1_000, "£ thousands")
         if largest < 10_000:
             scale, unit = 1, "£"
         #: Bar values are pounds divided by this.
         self.spend_scale = scale
-        series = QBarSeries()
+        series = QHorizontalBarSeries()  # across, so funding sources' names can be read beside their bars
         series.setObjectName("spendSeries")
         self.spend_sets: list[QBarSet] = []
-        for name, value, colour in zip(("Budget", "Allocated", "Spent"), pounds, SPEND_COLOURS, strict=True):
+        for number, (name, colour) in enumerate(zip(("Budget", "Allocated", "Spent"), SPEND_COLOURS, strict=True)):
             bar = QBarSet(name)
-            bar.append(value / scale)
+            bar.append([column[number] / 100 / scale for column in columns])
             bar.setColor(colour)
             bar.setLabelColor(QColor("#263238"))
-            bar.clicked.connect(lambda _index: self.open_funding())
+            bar.clicked.connect(self.open_funding_for)
             series.append(bar)
             self.spend_sets.append(bar)
-        series.setLabelsVisible(True)
+        series.setLabelsVisible(len(columns) <= 3)  # beyond that the figures crowd out the bars
         series.setLabelsFormat("@value")
         series.setLabelsPrecision(4)
-        series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
+        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
         chart = self.spend_panel.chart
         self.spend_panel.replace_series(series)
-        axis_x = QBarCategoryAxis()
-        axis_x.append(["All actions"])
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_x)
-        axis_y = QValueAxis()
-        axis_y.setTitleText(unit)
-        axis_y.setLabelFormat("%.1f" if scale == 1_000_000 else "%.0f")
-        axis_y.setRange(0, max(largest / scale, 1) * 1.15)
-        axis_y.applyNiceNumbers()
+        axis_y = QBarCategoryAxis()
+        axis_y.append(["All actions", *(_short(source.name) for source in sources)])
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
+        label_font = QFont(axis_y.labelsFont())
+        label_font.setPointSizeF(max(7.0, label_font.pointSizeF() - 1))
+        axis_y.setLabelsFont(label_font)
+        axis_y.setTruncateLabels(False)  # a source's name in full beats a longer bar
+        axis_x = QValueAxis()
+        axis_x.setTitleText(unit)
+        axis_x.setLabelFormat("%.1f" if scale == 1_000_000 else "%.0f")
+        axis_x.setRange(0, max(largest / scale, 1) * 1.15)
+        axis_x.applyNiceNumbers()
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         overspent = len(figures.overspent)
         chart.setTitle("Spend against budget" + (f" — {_plural(overspent, 'action')} overspent" if overspent else ""))
+        self.spend_panel.view.setToolTip(
+            "\n".join(
+                f"{source.name}: {format_money(source.allocated_pence)} allocated, "
+                f"{format_money(source.spent_pence)} spent"
+                for source in figures.by_source
+            )
+        )
         self.spend_panel.set_empty(largest == 0)
+
+    def open_funding_for(self, index: int) -> None:
+        """Opens the funding page; a funding source's bars open it showing the actions that source funds."""
+        source = self.spend_categories[index] if 0 <= index < len(self.spend_categories) else None
+        self._open_list("fundingPage", {"source": source} if source is not None else {})
 
     # ------------------------------------------------------------------ opening the lists behind figures
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from locality.domain.vocabulary import ActionStatus, Direction, Rag
+from locality.domain.vocabulary import ActionStatus, Direction, NeedStatus, Rag
 from locality.services.actions import ActionDraft
 from locality.services.context import User
 from locality.services.dashboard import DashboardFigures, indicator_on_track
@@ -89,7 +90,10 @@ def test_figures_equal_the_lists_on_the_demo(demo_on_a_day: Services) -> None:
 
     needs = services.needs.list()
     assert figures.needs_total == len(needs)
-    shared_unaddressed = [n for n in needs if n.organisation_count >= 2 and n.action_count == 0]
+    open_statuses = {NeedStatus.IDENTIFIED, NeedStatus.AGREED, NeedStatus.BEING_ADDRESSED}
+    shared_unaddressed = [
+        n for n in needs if n.organisation_count >= 2 and n.action_count == 0 and n.status in open_statuses
+    ]
     assert figures.shared_needs_unaddressed == len(shared_unaddressed)
     assert figures.actions_without_need == sum(1 for a in actions if a.need_count == 0)
 
@@ -97,6 +101,20 @@ def test_figures_equal_the_lists_on_the_demo(demo_on_a_day: Services) -> None:
     assert figures.budget_pence == sum(a.budget_pence or 0 for a in actions)
     assert figures.allocated_pence == sum(t.allocated_pence for t in totals)
     assert figures.spent_pence == sum(t.spent_pence for t in totals)
+    # Per funding source, summed again from the allocation and spend entries themselves.
+    allocated_by_source: dict[object, int] = defaultdict(int)
+    spent_by_source: dict[object, int] = defaultdict(int)
+    for allocation in services.funding.allocations():
+        allocated_by_source[allocation.funding_source_id] += allocation.amount_pence
+    for spend in services.funding.spends():
+        spent_by_source[spend.funding_source_id] += spend.amount_pence
+    assert figures.by_source
+    for source in figures.by_source:
+        assert (source.allocated_pence, source.spent_pence) == (
+            allocated_by_source[source.source_id],
+            spent_by_source[source.source_id],
+        )
+    assert sum(source.spent_pence for source in figures.by_source) == figures.spent_pence
     overspent = {a.id for a in actions if a.budget_pence is not None and a.spend_pence > a.budget_pence}
     assert {item.action_id for item in figures.overspent} == overspent
 

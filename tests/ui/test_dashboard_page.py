@@ -22,6 +22,7 @@ from locality.ui import dashboard_page
 from locality.ui.actions_page import ActionsPage
 from locality.ui.dashboard_page import EMPTY_SNAPSHOTS, DashboardPage, FigureListDialog, RecordSnapshotDialog
 from locality.ui.env import UiEnv
+from locality.ui.funding_page import FundingPage
 from locality.ui.main_window import ChangeBridge
 from locality.ui.needs_page import NeedsPage
 from locality.ui.page import Page
@@ -42,7 +43,7 @@ class Pages:
 
     def show_page(self, name: str) -> QWidget:
         if name not in self.built:
-            builders = {"actionsPage": ActionsPage, "needsPage": NeedsPage}
+            builders = {"actionsPage": ActionsPage, "needsPage": NeedsPage, "fundingPage": FundingPage}
             page = builders[name](self.env) if name in builders else Page(self.env)
             page.setObjectName(name)
             self.qtbot.addWidget(page)
@@ -139,6 +140,10 @@ def test_other_figures_open_their_lists(qtbot, dashboard: DashboardPage, pages: 
     assert pages.shown[-1] == "fundingPage"
     dashboard.spend_sets[0].clicked.emit(0)
     assert pages.shown[-1] == "fundingPage"
+    funding = pages.built["fundingPage"]
+    assert isinstance(funding, FundingPage) and funding.source_filter.currentData() is None
+    dashboard.spend_sets[2].clicked.emit(1)  # the first funding source's "Spent" bar
+    assert funding.source_filter.currentData() == dashboard.spend_categories[1] is not None
     dashboard.tiles["indicators"].clicked.emit()
     assert pages.shown[-1] == "indicatorsPage"
 
@@ -166,7 +171,7 @@ def test_overdue_milestones_tile_lists_them_and_opens_an_action(
     assert opened == [figures.overdue_milestones[0].action_id]
 
 
-def test_charts_show_the_figures(dashboard: DashboardPage) -> None:
+def test_charts_show_the_figures(dashboard: DashboardPage, later_services: Services) -> None:
     figures = dashboard.figures
     assert figures is not None
     for rag, piece in dashboard.rag_slices.items():
@@ -180,6 +185,13 @@ def test_charts_show_the_figures(dashboard: DashboardPage) -> None:
     scale = dashboard.spend_scale
     spend = [round(bar.at(0) * scale * 100) for bar in dashboard.spend_sets]
     assert spend == [figures.budget_pence, figures.allocated_pence, figures.spent_pence]
+    # Then each funding source: what it allocated and what was spent against it.
+    sources = later_services.funding.totals_by_source()
+    charted = [s for s in sources if s.allocated_pence or s.spent_pence]
+    assert dashboard.spend_categories[1:] == [s.funding_source_id or "none" for s in charted]
+    for column, totals in enumerate(charted, start=1):
+        allocated, spent = (round(bar.at(column) * scale * 100) for bar in dashboard.spend_sets[1:])
+        assert (allocated, spent) == (totals.allocated_pence, totals.spent_pence)
 
 
 def test_dashboard_refreshes_after_a_change_made_elsewhere(
