@@ -53,6 +53,10 @@ def test_every_earlier_revision_upgrades_to_head(tmp_path: Path) -> None:
         engine.dispose()
 
 
+def test_the_head_revision_the_app_knows_is_the_newest_migration() -> None:
+    assert migrate.alembic_head_revision() == migrate.HEAD_REVISION
+
+
 @pytest.fixture
 def migrations_with_a_newer_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of our migrations plus one later revision, as the next version of the app would ship."""
@@ -81,6 +85,7 @@ def downgrade() -> None:
 '''
     )
     monkeypatch.setattr(migrate, "migrations_dir", lambda: folder)
+    monkeypatch.setattr(migrate, "HEAD_REVISION", "9999_motto")  # as that version would say
     migrate._script.cache_clear()
     yield folder
     migrate._script.cache_clear()
