@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -66,7 +65,7 @@ def _contact_tooltip(item: ChaseItem) -> str:
 def chase_columns() -> list[Column[ChaseItem]]:
     return [
         Column("Kind", lambda item: item.kind.value, width=150),
-        Column("Action", lambda item: item.action_title, width=240, tooltip=lambda item: item.action_title),
+        Column("Action", lambda item: item.action_title, width=300, tooltip=lambda item: item.action_title),
         Column("Milestone", lambda item: item.milestone_title, width=165, tooltip=lambda item: item.milestone_title),
         Column(
             "Lead",
@@ -113,6 +112,7 @@ class ChaseDialog(QDialog):
         self.env = env
         self.setWindowTitle("What needs chasing")
         self.setMinimumSize(1000, 560)
+        self.resize(1320, 680)
         self.chase: ChaseList | None = None
         self.loading = False
         self.done_message = ""
@@ -172,7 +172,9 @@ class ChaseDialog(QDialog):
         header = self.table.horizontalHeader()
         for number, column in enumerate(self.model.columns):
             header.resizeSection(number, column.width)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Every column keeps its width (a stretched Action column was squeezed to nothing in a narrow dialog);
+        # a narrow dialog scrolls sideways instead.
+        header.setStretchLastSection(False)
         header.setSortIndicator(5, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.doubleClicked.connect(self._open_row)

@@ -702,11 +702,13 @@ class DashboardPage(Page):
         self.spend_panel.set_empty(largest == 0)
 
     def open_funding_for(self, index: int) -> None:
-        """Opens the funding page; a funding source's bars open it showing the actions that source funds."""
+        """Opens the funding page on every action; a funding source's bars open its line on the "Funding sources"
+        tab, where the same allocated and spent figures stand."""
         source = self.spend_categories[index] if 0 <= index < len(self.spend_categories) else None
-        self._open_list("fundingPage", {"source": source} if source is not None else {})
-
-    # ------------------------------------------------------------------ opening the lists behind figures
+        page = self._open_list("fundingPage")
+        show_source = getattr(page, "show_source", None)
+        if source is not None and callable(show_source):
+            show_source(source)
 
     def _open_list(self, page_name: str, filters: dict[str, Any] | None = None) -> QWidget | None:
         """Brings ``page_name`` to the front showing exactly ``filters``: every other filter is cleared first."""
@@ -714,6 +716,9 @@ class DashboardPage(Page):
         page = self.env.open_page(page_name)
         if page is None or not hasattr(page, "set_filter"):
             return page
+        clear = getattr(page, "clear_filters", None)
+        if callable(clear):
+            clear()
         search = getattr(page, "search", None)
         if isinstance(search, QLineEdit) and search.text():
             search.clear()

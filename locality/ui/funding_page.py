@@ -751,6 +751,22 @@ class FundingPage(Page):
         table.setItem(last, 3, _item(format_money(sum(s.remaining_pence for s in sources)), right=True, bold=True))
         table.setToolTip("Double-click a source to list the actions it funds")
 
+    def clear_filters(self) -> None:
+        """Every action, on the first tab: how the dashboard's budget and spend figures open this page."""
+        for key in ("overspent", "source", "organisation"):
+            self.set_filter(key, None)
+        self.tabs.setCurrentIndex(0)
+
+    def show_source(self, source: Any) -> None:
+        """The "Funding sources" tab with ``source``'s line selected (a source id, or "none" for spend charged
+        to no source): what it allocated, what was spent from it and what is left, as the dashboard charts it."""
+        self.tabs.setCurrentIndex(1)
+        for row in range(self.sources_table.rowCount()):
+            item = self.sources_table.item(row, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == source:
+                self.sources_table.selectRow(row)
+                return
+
     def _filter_by_source_row(self, item: QTableWidgetItem) -> None:
         source = self.sources_table.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
         if source is None:

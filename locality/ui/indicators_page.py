@@ -531,8 +531,6 @@ class IndicatorDetail(QWidget):
 
     def update_chart(self, indicator: Indicator, measurements: Sequence[Measurement]) -> None:
         self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
         self.measurement_series = self.target_series = self.baseline_series = None
         if not measurements:
             self.chart_empty.setText(
@@ -577,19 +575,22 @@ class IndicatorDetail(QWidget):
             )
             self.chart.addSeries(self.baseline_series)
             values.append(indicator.baseline_value)
-        x_axis = QDateTimeAxis()
-        x_axis.setFormat("dd/MM/yyyy")
-        x_axis.setTickCount(5)
+        # One pair of axes for the life of the chart: axes removed and replaced leave their labels drawn behind.
+        if not self.chart.axes():
+            date_axis = QDateTimeAxis()
+            date_axis.setFormat("dd/MM/yyyy")
+            date_axis.setTickCount(5)
+            value_axis = QValueAxis()
+            value_axis.setLabelFormat("%.4g")
+            self.chart.addAxis(date_axis, Qt.AlignmentFlag.AlignBottom)
+            self.chart.addAxis(value_axis, Qt.AlignmentFlag.AlignLeft)
+        x_axis = self.chart.axes(Qt.Orientation.Horizontal)[0]
+        y_axis = self.chart.axes(Qt.Orientation.Vertical)[0]
         x_axis.setRange(QDateTime.fromMSecsSinceEpoch(int(start)), QDateTime.fromMSecsSinceEpoch(int(end)))
-        y_axis = QValueAxis()
         low, high = min(values), max(values)
         pad = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
         y_axis.setRange(low - pad, high + pad)
-        y_axis.setLabelFormat("%.4g")
-        if indicator.unit:
-            y_axis.setTitleText(indicator.unit)
-        self.chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-        self.chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        y_axis.setTitleText(indicator.unit or "")
         for item in self.chart.series():
             item.attachAxis(x_axis)
             item.attachAxis(y_axis)

@@ -280,8 +280,12 @@ class MainWindow(QMainWindow):
         for action in (self.new_item_action, self.edit_item_action, self.delete_action):
             toolbar.addAction(action)
         toolbar.addSeparator()
-        toolbar.addAction(self.undo_action)
-        toolbar.addAction(self.redo_action)
+        # The toolbar's buttons say just "Undo" and "Redo" (what they would undo is in their tooltips and the Edit
+        # menu): "Undo add spend to Community conversation on …" would push the other buttons off the toolbar.
+        self.undo_button_action = self._short_twin(self.undo_action, "Undo")
+        self.redo_button_action = self._short_twin(self.redo_action, "Redo")
+        toolbar.addAction(self.undo_button_action)
+        toolbar.addAction(self.redo_button_action)
         toolbar.addSeparator()
         toolbar.addAction(self.find_action)
         toolbar.addSeparator()
@@ -290,6 +294,20 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.chase_action)
         self.addToolBar(toolbar)
+
+    def _short_twin(self, action: QAction, text: str) -> QAction:
+        """A copy of ``action`` with a short fixed text, following its enabled state and using its text as the
+        tooltip."""
+        twin = QAction(action.icon(), text, self)
+        twin.triggered.connect(action.trigger)
+
+        def follow() -> None:
+            twin.setEnabled(action.isEnabled())
+            twin.setToolTip(action.text().replace("&", "") + f" ({action.shortcut().toString()})")
+
+        action.changed.connect(follow)
+        follow()
+        return twin
 
     def _rebuild_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -143,7 +143,13 @@ def test_other_figures_open_their_lists(qtbot, dashboard: DashboardPage, pages: 
     funding = pages.built["fundingPage"]
     assert isinstance(funding, FundingPage) and funding.source_filter.currentData() is None
     dashboard.spend_sets[2].clicked.emit(1)  # the first funding source's "Spent" bar
-    assert funding.source_filter.currentData() == dashboard.spend_categories[1] is not None
+    assert funding.tabs.currentIndex() == 1  # "Funding sources": the same allocated and spent as the bars
+    selected = funding.sources_table.selectionModel().selectedRows()
+    chosen = funding.sources_table.item(selected[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+    assert chosen == dashboard.spend_categories[1] is not None
+    funding.set_filter("source", chosen)  # the user filters the actions list by that source...
+    dashboard.tiles["spent"].clicked.emit()  # ...then the Spent figure shows every action again
+    assert funding.source_filter.currentData() is None and funding.tabs.currentIndex() == 0
     dashboard.tiles["indicators"].clicked.emit()
     assert pages.shown[-1] == "indicatorsPage"
 

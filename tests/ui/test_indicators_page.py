@@ -230,3 +230,15 @@ def test_typed_text_matching_no_choice_is_put_back_to_the_chosen_one(qtbot, env:
     assert dialog.action.value() == chosen.action_id
     assert dialog.action.currentText() == chosen.action_title
     qtbot.waitUntil(lambda: dialog.need.loaded and dialog.action.loaded)
+
+
+def test_moving_between_indicators_redraws_one_chart_not_a_pile_of_old_axes(qtbot, page: IndicatorsPage) -> None:  # type: ignore[no-untyped-def]
+    chart = page.detail.chart
+    drawn = []
+    for row in range(6):
+        page.table.selectRow(row)
+        qtbot.wait(20)
+        drawn.append(len(chart.scene().items()))
+        assert len(chart.axes()) == 2
+    # Each old pair of axes used to stay drawn behind the new one: about 57 more items per indicator shown.
+    assert drawn[-1] - drawn[1] < 30

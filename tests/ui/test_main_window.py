@@ -77,3 +77,25 @@ def test_opening_a_bad_file_keeps_the_current_workspace(window, tmp_path: Path, 
     assert window.isVisible()
     assert window.services.organisations.list() == []
     assert bad.read_bytes() == b"PK\x03\x04 not a workspace"
+
+
+def test_toolbar_undo_button_stays_short_and_undoes(window) -> None:  # type: ignore[no-untyped-def]
+    button = window.undo_button_action
+    assert button.text() == "Undo" and not button.isEnabled()
+    organisations = window.pages["organisationsPage"]
+    name = "Westshire Community Rail Partnership and Heritage Trust"
+    created = window.services.organisations.create(OrganisationDraft(name=name))
+    from locality.ui.undo import push_created
+
+    push_created(
+        window.undo_stack,
+        f"add organisation {name}",
+        created.id,
+        window.services.organisations.delete,
+        window.services.organisations.restore,
+        organisations,
+    )
+    assert button.text() == "Undo" and button.isEnabled()
+    assert name in button.toolTip()
+    button.trigger()
+    assert name not in {o.name for o in window.services.organisations.list()}
