@@ -25,7 +25,6 @@ from locality.services.workspace_info import plan_period_text
 from locality.store import action_queries, dashboard_queries, evidence_queries
 from locality.store.models import NeedRecord
 
-DUE_SOON_DAYS = 30
 CLOSED_STATUSES = frozenset({ActionStatus.COMPLETED, ActionStatus.CANCELLED})
 RAG_ORDER: tuple[Rag | None, ...] = (Rag.RED, Rag.AMBER, Rag.GREEN, None)
 
@@ -69,7 +68,9 @@ class DashboardFigures:
     #: Past their due date and neither completed nor cancelled (as the actions page's "Overdue" filter).
     overdue_actions: int
     overdue_milestones: tuple[FigureItem, ...]
-    #: Open actions due between today and DUE_SOON_DAYS days from today, earliest first.
+    #: How many days ahead "due soon" looks: the workspace's RAG setting, as the chase list uses.
+    due_soon_days: int
+    #: Open actions due between today and ``due_soon_days`` days from today, earliest first.
     due_soon: tuple[FigureItem, ...]
     needs_total: int
     shared_needs_unaddressed: int
@@ -157,6 +158,8 @@ class DashboardService:
             stamp = (today, action_queries.data_stamp(unit))
             meta = unit.meta()
             name, area, plan_start, plan_end = meta.partnership_name, meta.area, meta.plan_start, meta.plan_end
+            # "Due soon" means what the RAG rule and the chase list mean by it: the workspace's own setting.
+            due_soon_days = meta.rag_due_soon_days
         with self._lock:
             if self._cache is not None and self._cache[0] == stamp:
                 return self._cache[1]
@@ -178,7 +181,7 @@ class DashboardService:
         overdue = 0
         due_soon: list[ActionSummary] = []
         overspent: list[ActionSummary] = []
-        soon_limit = today + timedelta(days=DUE_SOON_DAYS)
+        soon_limit = today + timedelta(days=due_soon_days)
         for action in actions:
             statuses[action.status] += 1
             if action.budget_pence is not None and action.spend_pence > action.budget_pence:
@@ -209,6 +212,7 @@ class DashboardService:
                 FigureItem(row.action_id, row.action_title, f"{row.milestone_title} — due {format_date(row.due_on)}")
                 for row in milestones
             ),
+            due_soon_days=due_soon_days,
             due_soon=tuple(_item(a, f"due {format_date(a.due_on)}, {a.percent_complete}% complete") for a in due_soon),
             needs_total=needs_total,
             shared_needs_unaddressed=len(shared_unaddressed),

@@ -49,7 +49,6 @@ from locality.domain.errors import ValidationError
 from locality.domain.values import format_date, format_money
 from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.dashboard import (
-    DUE_SOON_DAYS,
     INDICATOR_RULE,
     BoardComparison,
     DashboardFigures,
@@ -375,8 +374,9 @@ class DashboardPage(Page):
             ),
             (
                 "dueSoon",
-                f"Due in the next {DUE_SOON_DAYS} days",
-                f"Open actions due between today and {DUE_SOON_DAYS} days from now",
+                "Due soon",
+                "Open actions due between today and the workspace's \u201cdue soon\u201d days from now (File \u203a "
+                "Workspace settings and RAG rule)",
                 self.show_due_soon,
             ),
             (
@@ -566,7 +566,9 @@ class DashboardPage(Page):
         tiles["red"].set_value(f"{figures.rag_count(Rag.RED):,}")
         tiles["overdue"].set_value(f"{figures.overdue_actions:,}")
         tiles["overdueMilestones"].set_value(f"{len(figures.overdue_milestones):,}")
-        tiles["dueSoon"].set_value(f"{len(figures.due_soon):,}")
+        tiles["dueSoon"].set_value(
+            f"{len(figures.due_soon):,}", f"Actions due in the next {figures.due_soon_days} days"
+        )
         tiles["sharedUnaddressed"].set_value(f"{figures.shared_needs_unaddressed:,}")
         tiles["noNeed"].set_value(f"{figures.actions_without_need:,}")
         assessed = figures.indicators_on_track + figures.indicators_off_track
@@ -772,9 +774,9 @@ class DashboardPage(Page):
     def show_due_soon(self) -> None:
         if self.figures is not None:
             self._show_items(
-                f"Due in the next {DUE_SOON_DAYS} days",
+                f"Due in the next {self.figures.due_soon_days} days",
                 f"{_plural(len(self.figures.due_soon), 'open action')} due between today and "
-                f"{DUE_SOON_DAYS} days from today, earliest first.",
+                f"{self.figures.due_soon_days} days from today, earliest first.",
                 self.figures.due_soon,
             )
 

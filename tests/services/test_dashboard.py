@@ -72,7 +72,9 @@ def test_figures_equal_the_lists_on_the_demo(demo_on_a_day: Services) -> None:
 
     assert figures.overdue_actions == sum(1 for a in open_actions if a.due_on is not None and a.due_on < TODAY)
     assert figures.overdue_actions == len(services.actions.list(overdue_only=True))
-    soon = [a for a in open_actions if a.due_on is not None and TODAY <= a.due_on <= TODAY + timedelta(days=30)]
+    horizon = services.workspace.details().rag_thresholds.due_soon_days
+    assert figures.due_soon_days == horizon
+    soon = [a for a in open_actions if a.due_on is not None and TODAY <= a.due_on <= TODAY + timedelta(days=horizon)]
     assert {item.action_id for item in figures.due_soon} == {a.id for a in soon}
 
     late_milestones = [
