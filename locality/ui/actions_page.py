@@ -109,9 +109,12 @@ class ActionDialog(EditDialog):
         *,
         need_ids: Sequence[uuid.UUID] = (),
         lead_organisation_id: uuid.UUID | None = None,
+        partner_ids: Sequence[uuid.UUID] = (),
+        theme_id: uuid.UUID | None = None,
     ) -> None:
-        """``need_ids`` and ``lead_organisation_id`` start a new action with those needs ticked and that lead
-        chosen (a joint action planned from the needs map's gaps)."""
+        """``need_ids``, ``lead_organisation_id``, ``partner_ids`` and ``theme_id`` start a new action with those
+        needs ticked, that lead, those partners and that theme (a joint action planned from the needs map's
+        gaps)."""
         super().__init__("Edit action" if action else "New action", parent)
         self.env = env
         self.action = action
@@ -250,6 +253,10 @@ class ActionDialog(EditDialog):
             self.start_on.set_value(env.services.context.today())
             self._chosen_needs = set(need_ids)
             select_data(self.lead, lead_organisation_id)
+            if theme_id is not None:
+                select_data(self.theme, theme_id)
+            for partner_id in partner_ids:
+                self.partners.add_row({"organisation_id": partner_id})
             if need_ids:
                 count = len(self._chosen_needs)
                 self.rag_label.setText(
@@ -442,10 +449,13 @@ def open_action(
     *,
     need_ids: Sequence[uuid.UUID] = (),
     lead_organisation_id: uuid.UUID | None = None,
+    partner_ids: Sequence[uuid.UUID] = (),
+    theme_id: uuid.UUID | None = None,
 ) -> Action | None:
     """Opens the action's dialog (a new action when ``action_id`` is None) from any page; returns what was saved,
     or None if the user cancelled or the action could not be read (the user has been told why). A new action
-    can start with ``need_ids`` ticked and ``lead_organisation_id`` as its lead."""
+    can start with ``need_ids`` ticked, ``lead_organisation_id`` as its lead, ``partner_ids`` as partners and
+    ``theme_id`` as its theme."""
     try:
         current = env.services.actions.get(action_id) if action_id is not None else None
     except Exception as error:  # e.g. deleted by someone else a moment ago
@@ -453,7 +463,17 @@ def open_action(
         return None
     if current is not None:
         return run_dialog(ActionDialog(env, current, parent))
-    return run_dialog(ActionDialog(env, None, parent, need_ids=need_ids, lead_organisation_id=lead_organisation_id))
+    return run_dialog(
+        ActionDialog(
+            env,
+            None,
+            parent,
+            need_ids=need_ids,
+            lead_organisation_id=lead_organisation_id,
+            partner_ids=partner_ids,
+            theme_id=theme_id,
+        )
+    )
 
 
 class ActionsPage(ListPage[ActionSummary]):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from locality import __version__
 from locality.paths import resource
@@ -302,6 +303,8 @@ class MainWindow(QMainWindow):
         twin.triggered.connect(action.trigger)
 
         def follow() -> None:
+            if not (isValid(twin) and isValid(action)):
+                return  # the window is being taken down
             twin.setEnabled(action.isEnabled())
             twin.setToolTip(action.text().replace("&", "") + f" ({action.shortcut().toString()})")
 

@@ -116,7 +116,13 @@ def test_planning_a_joint_action_takes_the_need_off_the_gaps_list(qtbot, demo_se
     assert tab.needs.model.total() == before - 1
     assert tab.needs_heading.text() == f"Shared needs with no joint action ({before - 1})"
     [created] = demo_services.actions.list(search="Joint workshop on the shared need")
-    assert demo_services.actions.get(created.id).need_ids == (need.id,)
+    action = demo_services.actions.get(created.id)
+    assert action.need_ids == (need.id,)
+    # The need's organisations make the action: one leads, the others are partners; the theme is the need's.
+    organisations = {link.organisation_id for link in demo_services.needs.get(need.id).links}
+    assert action.lead_organisation_id in organisations
+    assert {partner.organisation_id for partner in action.partners} == organisations - {action.lead_organisation_id}
+    assert action.theme_id == need.theme_id
 
 
 def test_open_action_can_start_with_a_lead_and_needs(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from locality.domain.values import format_date
-from locality.domain.vocabulary import Priority
+from locality.domain.vocabulary import NeedRole, Priority
 from locality.services.need_analysis import (
     NEEDLESS_ACTIONS_DEFINITION,
     SHARED_NEED_DEFINITION,
@@ -306,7 +306,25 @@ class GapsTab(AnalysisTab):
         need = self.needs.selected()
         if need is None:
             return
-        saved = open_action(self.env, None, self, need_ids=[need.id])
+        # The need's organisations make the joint action: the one leading on the need (or else the first) leads
+        # it, the others are its partners.
+        try:
+            links = self.services.needs.get(need.id).links
+        except Exception as error:  # deleted by someone else a moment ago
+            show_error(self, error)
+            return
+        leads = [link.organisation_id for link in links if link.role == NeedRole.LEAD]
+        lead = leads[0] if leads else (links[0].organisation_id if links else None)
+        partners = [link.organisation_id for link in links if link.organisation_id != lead]
+        saved = open_action(
+            self.env,
+            None,
+            self,
+            need_ids=[need.id],
+            lead_organisation_id=lead,
+            partner_ids=partners,
+            theme_id=need.theme_id,
+        )
         if saved is not None:
             self.refresh()
 
