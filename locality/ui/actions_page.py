@@ -503,7 +503,7 @@ class ActionsPage(ListPage[ActionSummary]):
         self.add_filter(
             "timing",
             "Timings",
-            [("Open (not completed or cancelled)", "open"), ("Overdue", "overdue"), ("With no need", "no_need")],
+            [("Open only", "open"), ("Overdue", "overdue"), ("With no need", "no_need")],
         )
         self._organisation_filter: uuid.UUID | None = None
         self._organisation_actions: set[uuid.UUID] | None = None

@@ -483,7 +483,7 @@ class DashboardPage(Page):
         self.moved_tree.setAccessibleName("What has moved since the board snapshot")
         self.moved_tree.setHeaderLabels(["What moved", "Then", "Now"])
         self.moved_tree.setAlternatingRowColors(True)
-        self.moved_tree.setColumnWidth(0, 460)
+        self.moved_tree.setColumnWidth(0, 640)
         self.moved_tree.setColumnWidth(1, 160)
         self.moved_tree.itemActivated.connect(self._open_moved)
         layout.addWidget(self.moved_tree, 1)

@@ -4,7 +4,9 @@ printing, and the export itself running in the background with progress and Canc
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QTextDocument
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from locality.domain.vocabulary import ActionStatus
-from locality.exchange.plan import PlanFilters, build_plan
+from locality.exchange.plan import ExportCancelled, PlanFilters, build_plan
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import DateField, ErrorForm
@@ -162,45 +164,49 @@ class ExportDialog(QDialog):
 
     # ------------------------------------------------------------------ preview and print
 
-    def plan_html(self) -> str:
+    def plan_html(self, progress: Any = None, cancelled: Any = None) -> str:
         from locality.exchange.render_html import render_html
 
-        plan = build_plan(self.env.services, self.filters())
+        plan = build_plan(self.env.services, self.filters(), progress=progress, cancelled=cancelled)
         with tempfile.TemporaryDirectory() as folder:
             target = Path(folder) / "preview.html"
             render_html(plan, target)
             return target.read_text(encoding="utf-8")
 
-    def show_preview(self) -> None:
-        try:
-            self.preview.setHtml(self.plan_html())
-        except Exception as error:
-            show_error(self, error, "Preview")
+    def _with_plan_html(self, title: str, then: Callable[[str], None]) -> None:
+        """Builds the plan as HTML off the GUI thread (a large plan takes seconds), with progress and Cancel, then
+        hands it to ``then`` on the GUI thread."""
 
-    def _document(self) -> QTextDocument | None:
-        try:
-            document = QTextDocument(self)
-            document.setHtml(self.plan_html())
-            return document
-        except Exception as error:
-            show_error(self, error, "Print")
-            return None
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, ExportCancelled):
+                show_error(self, error, title)
+
+        self.work = LongWork(self, title, "Building the plan…")
+        self.work.start(lambda progress, cancelled: self.plan_html(progress, cancelled), then, failed)
+
+    def show_preview(self) -> None:
+        self._with_plan_html("Preview", self.preview.setHtml)
+
+    def _printed(self, html: str, show: Callable[[QTextDocument], None]) -> None:
+        document = QTextDocument(self)
+        document.setHtml(html)
+        show(document)
 
     def print_plan(self) -> None:
-        document = self._document()
-        if document is None:
-            return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
-            document.print_(printer)
+        def show(document: QTextDocument) -> None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
+                document.print_(printer)
+
+        self._with_plan_html("Print", lambda html: self._printed(html, show))
 
     def print_preview(self) -> None:
-        document = self._document()
-        if document is None:
-            return
-        dialog = QPrintPreviewDialog(self)
-        dialog.paintRequested.connect(document.print_)
-        dialog.exec()
+        def show(document: QTextDocument) -> None:
+            dialog = QPrintPreviewDialog(self)
+            dialog.paintRequested.connect(document.print_)
+            dialog.exec()
+
+        self._with_plan_html("Print preview", lambda html: self._printed(html, show))
 
     # ------------------------------------------------------------------ partner update sheet
 

@@ -202,7 +202,7 @@ class NeedsPage(ListPage[NeedSummary]):
             [
                 ("Shared needs", "shared"),
                 ("With no action yet", "unaddressed"),
-                ("Shared and open, with no action yet", "shared_unaddressed"),
+                ("Shared, open, no action", "shared_unaddressed"),
             ],
         )
         self._organisation_needs: set[uuid.UUID] | None = None

@@ -359,14 +359,16 @@ class TimelineView(QAbstractScrollArea):
 
     # ------------------------------------------------------------------ model and scrolling
 
-    def set_layout_model(self, layout: TimelineLayout, *, keep_date: date | None = None) -> None:
+    def set_layout_model(
+        self, layout: TimelineLayout, *, keep_date: date | None = None, keep_fraction: float = 1 / 3
+    ) -> None:
         self.layout_model = layout
         if self.selected_id is not None and layout.row_of(self.selected_id) is None:
             self.selected_id = None
             self.selectionChanged.emit(None)
         self._update_scroll_ranges()
         if keep_date is not None:
-            self.scroll_to_date(keep_date)
+            self.scroll_to_date(keep_date, keep_fraction)
         self.viewport().update()
 
     def chart_width(self) -> int:
@@ -398,6 +400,13 @@ class TimelineView(QAbstractScrollArea):
         if self.layout_model is None:
             return None
         return self.layout_model.date_at(self.horizontalScrollBar().value() + self.chart_width() / 3)
+
+    def fraction_of(self, day: date) -> float | None:
+        """How far across the chart ``day`` is shown (0 at the left edge, 1 at the right), or None if off screen."""
+        if self.layout_model is None or self.chart_width() <= 0:
+            return None
+        fraction = (self.layout_model.x_for(day) - self.horizontalScrollBar().value()) / self.chart_width()
+        return fraction if 0 <= fraction <= 1 else None
 
     def scroll_to_date(self, day: date, fraction: float = 1 / 3) -> None:
         """Scrolls so that ``day`` is ``fraction`` of the way across the chart."""
@@ -1026,10 +1035,14 @@ class TimelinePage(Page):
             button.setChecked(button.text() == chosen.value)
         if chosen == self.zoom:
             return
-        keep = self.view.anchor_date()
+        keep, fraction = self.view.anchor_date(), 1 / 3
+        today = self.timeline.today if self.timeline is not None else None
+        today_at = self.view.fraction_of(today) if today is not None else None
+        if today is not None and today_at is not None:
+            keep, fraction = today, today_at  # the today line stays where it was
         self.zoom = chosen
         if self.view.layout_model is not None:
-            self.view.set_layout_model(self.view.layout_model.with_zoom(chosen), keep_date=keep)
+            self.view.set_layout_model(self.view.layout_model.with_zoom(chosen), keep_date=keep, keep_fraction=fraction)
 
     def go_to_today(self) -> None:
         if self.timeline is not None:

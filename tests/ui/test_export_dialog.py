@@ -29,7 +29,8 @@ def test_preview_shows_the_plan(qtbot, window) -> None:  # type: ignore[no-untyp
     dialog = ExportDialog(window.env, window)
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog.show_preview()
+    dialog.show_preview()  # built in the background, with progress and Cancel
+    qtbot.waitUntil(lambda: "Joint action plan" in dialog.preview.toPlainText(), timeout=10_000)
     text = dialog.preview.toPlainText()
     assert "Joint action plan" in text
     assert window.services.workspace.details().partnership_name in text
@@ -81,3 +82,15 @@ def test_the_update_sheet_needs_exactly_one_organisation(qtbot, window, tmp_path
     dialog.write_update_sheet()
     qtbot.waitUntil(lambda: dialog.written == target, timeout=20_000)
     assert target.exists()
+
+
+def test_cancelling_a_preview_leaves_the_preview_empty_and_says_nothing(qtbot, window, shown_warnings) -> None:  # type: ignore[no-untyped-def]
+    dialog = ExportDialog(window.env, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.show_preview()
+    dialog.work.cancel()  # the user presses Cancel on the progress dialog
+    qtbot.waitUntil(lambda: dialog.work.finished, timeout=10_000)
+    if dialog.work.error is not None:  # cancelled before the plan was built
+        assert dialog.preview.toPlainText() == ""
+    assert shown_warnings == []

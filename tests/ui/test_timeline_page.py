@@ -165,8 +165,11 @@ def test_zoom_buttons_change_the_scale_and_keep_the_place(qtbot, page: TimelineP
     assert view.layout_model is not None and view.layout_model.zoom is Zoom.QUARTER
     quarter_width = view.layout_model.width
     page.go_to_today()
+    today = page.timeline.today
+    before = view.fraction_of(today)
     qtbot.mouseClick(page.findChild(type(page.today_button), "zoomMonthButton"), Qt.MouseButton.LeftButton)
     assert view.layout_model.zoom is Zoom.MONTH
+    assert before is not None and abs(view.fraction_of(today) - before) < 0.02  # the today line stays put
     assert view.layout_model.pixels_per_day == PIXELS_PER_DAY[Zoom.MONTH]
     assert view.layout_model.width > quarter_width
     assert view.horizontalScrollBar().maximum() > 0
