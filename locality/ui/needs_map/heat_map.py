@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -18,6 +18,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QSplitter,
     QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -171,6 +174,26 @@ def cell_caption(cell: Cell) -> str:
     return f"{theme} × {organisation}: {plural(cell.count, 'need')}"
 
 
+class OutlinedSelection(QStyledItemDelegate):
+    """Draws a chosen cell with its own shade and an outline: a selection colour would hide the very count's
+    shade the heat map is about."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        plain = QStyleOptionViewItem(option)
+        plain.state &= ~QStyle.StateFlag.State_Selected  # type: ignore[operator]
+        super().paint(painter, plain, index)
+        if selected:
+            painter.save()
+            painter.setPen(QPen(QColor("#ff6f00"), 2))
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+            painter.restore()
+
+
 class HeatMapTab(AnalysisTab):
     title = "Heat map"
     watches = frozenset({"need", "need_organisation", "organisation", "theme"})
@@ -218,7 +241,8 @@ class HeatMapTab(AnalysisTab):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setStyleSheet("QTableView#heatMapTable::item:selected { border: 2px solid #ff6f00; }")
+        # The chosen cell keeps its shade (the count's colour is the point) and is marked by an outline instead.
+        self.table.setItemDelegate(OutlinedSelection(self.table))
         self.table.clicked.connect(lambda index: self.choose_cell(index.row(), index.column()))
         self.table.activated.connect(lambda index: self.choose_cell(index.row(), index.column()))
         self.map_message = QLabel()
