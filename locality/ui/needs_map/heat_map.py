@@ -181,8 +181,6 @@ class OutlinedSelection(QStyledItemDelegate):
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         plain = QStyleOptionViewItem(option)
         plain.state &= ~QStyle.StateFlag.State_Selected  # type: ignore[operator]
