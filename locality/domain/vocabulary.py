@@ -41,6 +41,10 @@ class ActionStatus(StrEnum):
     CANCELLED = "Cancelled"
 
 
+#: Actions whose work is over: nothing about them is overdue any more.
+CLOSED_ACTION_STATUSES = frozenset({ActionStatus.COMPLETED, ActionStatus.CANCELLED})
+
+
 class Rag(StrEnum):
     RED = "Red"
     AMBER = "Amber"

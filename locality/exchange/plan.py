@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from locality.domain.errors import LocalityError, ValidationError
 from locality.domain.rag import RagThresholds
 from locality.domain.values import format_date
-from locality.domain.vocabulary import ActionStatus, Direction, Rag, TargetKind, normalise_name
+from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Direction, Rag, TargetKind, normalise_name
 from locality.services import actions as action_services
 from locality.services import vocabulary as vocabulary_services
 from locality.services.indicators import percent_to_target
@@ -435,7 +435,11 @@ def _assemble(
                             milestone,
                             due_on,
                             done_on,
-                            due_on is not None and due_on < today and (done_on is None or done_on > today),
+                            # A completed or cancelled action's milestones are not chased.
+                            statuses[row.status] not in CLOSED_ACTION_STATUSES
+                            and due_on is not None
+                            and due_on < today
+                            and (done_on is None or done_on > today),
                         )
                         for _order, milestone, due_on, done_on in own_milestones
                     ]

@@ -15,7 +15,14 @@ from typing import Protocol, TypeVar
 from locality.domain.errors import ValidationError
 from locality.domain.rag import MilestoneDates, RagAssessment, RagInput, RagThresholds, assess_rag
 from locality.domain.values import MAX_PENCE, format_date, require_text, validate_percent
-from locality.domain.vocabulary import ActionStatus, Rag, VocabularyKind, normalise_name, parse_enum
+from locality.domain.vocabulary import (
+    CLOSED_ACTION_STATUSES,
+    ActionStatus,
+    Rag,
+    VocabularyKind,
+    normalise_name,
+    parse_enum,
+)
 from locality.services import records
 from locality.services.context import ServiceContext
 from locality.services.vocabulary import check_term, check_theme, theme_and_service_areas
@@ -123,7 +130,7 @@ class Milestone:
     title: str
     due_on: date | None
     done_on: date | None
-    overdue: bool  # due before today and not done by today
+    overdue: bool  # due before today, not done by today, and its action neither completed nor cancelled
 
     def as_draft(self) -> MilestoneDraft:
         return MilestoneDraft(self.id, self.title, self.due_on, self.done_on)
@@ -371,8 +378,11 @@ def to_action(unit: UnitOfWork, record: ActionRecord, today: date) -> Action:
         else None
     )
     milestone_rows = unit.list(MilestoneRecord, {"action_id": record.id}, order_by=("sort_order", "created_at"))
+    closed = ActionStatus(record.status) in CLOSED_ACTION_STATUSES  # a finished action's milestones aren't chased
     milestones = tuple(
-        Milestone(row.id, row.title, row.due_on, row.done_on, _is_overdue(row.due_on, row.done_on, today))
+        Milestone(
+            row.id, row.title, row.due_on, row.done_on, not closed and _is_overdue(row.due_on, row.done_on, today)
+        )
         for row in milestone_rows
     )
     rag = assess_action(record, ((row.due_on, row.done_on) for row in milestone_rows), today, rag_thresholds(unit))

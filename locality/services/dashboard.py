@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from locality.domain.values import format_date, format_money
-from locality.domain.vocabulary import OPEN_NEED_STATUSES, ActionStatus, Rag
+from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, OPEN_NEED_STATUSES, ActionStatus, Rag
 from locality.services.actions import ActionService, ActionSummary
 from locality.services.context import ServiceContext
 from locality.services.funding import FundingService
@@ -25,7 +25,6 @@ from locality.services.workspace_info import plan_period_text
 from locality.store import action_queries, dashboard_queries, evidence_queries
 from locality.store.models import NeedRecord
 
-CLOSED_STATUSES = frozenset({ActionStatus.COMPLETED, ActionStatus.CANCELLED})
 RAG_ORDER: tuple[Rag | None, ...] = (Rag.RED, Rag.AMBER, Rag.GREEN, None)
 
 #: How "on track" is decided for an indicator, in the words the dashboard shows (one rule with the indicators page).
@@ -186,7 +185,7 @@ class DashboardService:
             statuses[action.status] += 1
             if action.budget_pence is not None and action.spend_pence > action.budget_pence:
                 overspent.append(action)
-            if action.status in CLOSED_STATUSES:
+            if action.status in CLOSED_ACTION_STATUSES:
                 continue
             rags[action.rag] += 1
             if action.due_on is not None:

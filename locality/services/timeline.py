@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from locality.domain.errors import ValidationError
 from locality.domain.rag import MilestoneDates, count_overdue_milestones
-from locality.domain.vocabulary import ActionStatus, Rag
+from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Rag
 from locality.services.actions import assess_action, rag_thresholds
 from locality.services.context import ServiceContext
 from locality.services.vocabulary import theme_and_service_areas
@@ -26,7 +26,6 @@ from locality.store import action_queries, timeline_queries
 from locality.store.models import ThemeRecord
 from locality.store.unit_of_work import UnitOfWork
 
-CLOSED_STATUSES = (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
 NO_THEME = "No theme"
 NO_LEAD = "No lead organisation"
 
@@ -153,7 +152,7 @@ def _bar_span(
         start = created_on if created_on is not None and created_on <= end else end
         start_estimated = True
     if end is None:
-        end = max(start, today) if status not in CLOSED_STATUSES else start
+        end = max(start, today) if status not in CLOSED_ACTION_STATUSES else start
         end_estimated = True
     if end < start:  # a due date before the start: draw the span the two dates cover
         start, end = end, start

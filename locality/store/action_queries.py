@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
+from locality.domain.vocabulary import CLOSED_ACTION_STATUSES
 from locality.store.live_queries import like_pattern, partnered_action_ids, rag_columns
 from locality.store.models import (
     ActionNeedRecord,
@@ -29,7 +30,7 @@ from locality.store.models import (
 from locality.store.unit_of_work import UnitOfWork, encode_value
 
 # Statuses of actions that can no longer fall behind.
-CLOSED_STATUSES = ("Completed", "Cancelled")
+CLOSED_STATUSES = tuple(status.value for status in CLOSED_ACTION_STATUSES)
 
 
 @dataclass(frozen=True)

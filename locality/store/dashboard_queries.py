@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import and_, func, or_, select
 
+from locality.domain.vocabulary import CLOSED_ACTION_STATUSES
 from locality.store.models import (
     ActionRecord,
     BoardSnapshotItemRecord,
@@ -18,7 +19,7 @@ from locality.store.models import (
 from locality.store.unit_of_work import UnitOfWork
 
 # Statuses of actions that are finished with: their milestones are no longer chased.
-CLOSED_STATUSES = ("Completed", "Cancelled")
+CLOSED_STATUSES = tuple(status.value for status in CLOSED_ACTION_STATUSES)
 
 
 @dataclass(frozen=True)

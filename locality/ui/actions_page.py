@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from locality.domain.errors import ValidationError
 from locality.domain.values import format_date
-from locality.domain.vocabulary import ActionStatus, Rag, VocabularyKind
+from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Rag, VocabularyKind
 from locality.services.actions import Action, ActionDraft, ActionSummary, MilestoneDraft, PartnerDraft
 from locality.services.progress import ProgressDraft, ProgressUpdate
 from locality.ui.edit_dialog import EditDialog, run_dialog
@@ -40,8 +40,6 @@ from locality.ui.needs_page import organisation_choices, theme_choices, theme_wi
 from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND, rag_style, rag_text
 from locality.ui.table_model import Column, money_column
 from locality.ui.undo import push_deleted, push_done, save_with_undo
-
-CLOSED_STATUSES = (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
 
 
 def _combo(items: Sequence[tuple[str, object]], none_text: str | None = "(not set)") -> QComboBox:
@@ -584,11 +582,11 @@ class ActionsPage(ListPage[ActionSummary]):
         timing = self.filter_value("timing")
         if timing == "overdue":
             today: date = self.services.context.today()
-            return row.due_on is not None and row.due_on < today and row.status not in CLOSED_STATUSES
+            return row.due_on is not None and row.due_on < today and row.status not in CLOSED_ACTION_STATUSES
         if timing == "no_need":
             return row.need_count == 0
         if timing == "open":
-            return row.status not in CLOSED_STATUSES
+            return row.status not in CLOSED_ACTION_STATUSES
         return True
 
     def open_editor(self, row: ActionSummary | None) -> None:

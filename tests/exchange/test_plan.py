@@ -498,3 +498,20 @@ def test_actions_without_a_theme_or_lead_are_shown_plainly(services: Services) -
     assert plan.summary.by_theme[-1].theme == "No theme"
     assert plan.summary.by_theme[-1].actions == 2
     assert format_date(plan.generated_on) == "01/06/2008"
+
+
+def test_a_completed_actions_milestones_are_not_overdue_in_the_plan(services: Services) -> None:
+    from locality.services.actions import MilestoneDraft
+
+    def milestones(title: str) -> tuple[bool, ...]:
+        [action] = [a for a in build_plan(services, PlanFilters()).actions if a.title == title]
+        return tuple(milestone.overdue for milestone in action.milestones)
+
+    late = (MilestoneDraft(title="Venue booked", due_on=date(2008, 3, 1)),)  # before the services' 01/06/2008
+    services.actions.create(ActionDraft(title="Joint scrutiny training", milestones=late))
+    services.actions.create(
+        ActionDraft(title="Peer review", status=ActionStatus.COMPLETED, completed_on=date(2008, 5, 1), milestones=late)
+    )
+
+    assert milestones("Joint scrutiny training") == (True,)
+    assert milestones("Peer review") == (False,)  # the work is over: nothing to chase
