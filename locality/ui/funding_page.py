@@ -191,10 +191,48 @@ class SpendDialog(EditDialog):
             "funding_source_id", "Charged to &source:", _source_combo(env, "(not charged to a source)")
         )
         self.note = self.form.add_field("note", "&Note:", QLineEdit())
+        # Said while typing, before saving: how this spend leaves the action against its budget.
+        self.budget_note = QLabel()
+        self.budget_note.setObjectName("budgetNote")
+        self.budget_note.setWordWrap(True)
+        self.form.addRow(self.budget_note)
+        try:
+            self._line: BudgetLine | None = env.services.funding.budget_line(action_id)
+        except Exception:  # the note is a hint: without the figures the dialog still works
+            self._line = None
+        self.amount.textChanged.connect(lambda _text: self._show_budget_note())
         self.finish_layout()
         if spend is not None:
             self.load(spend)
+        self._show_budget_note()
         self.amount.setFocus()
+
+    def _show_budget_note(self) -> None:
+        line = self._line
+        limit = None if line is None else line.budget_pence if line.budget_pence is not None else line.allocated_pence
+        try:
+            amount = self.amount.pence() or 0
+        except Exception:  # not a sum of money yet: the error is shown beside the field on saving
+            amount = 0
+        if line is None or not limit:
+            self.budget_note.setText("")
+            return
+        others = line.spent_pence - (self.spend.amount_pence if self.spend is not None else 0)
+        total = others + amount
+        what = "budget" if line.budget_pence is not None else "allocations"
+        if total > limit:
+            self.budget_note.setStyleSheet("color: #b00020;")
+            self.budget_note.setText(
+                f"This takes spend on the action to {format_money(total)} against {format_money(limit)} of "
+                f"{what}: {format_money(total - limit)} over. It can still be saved; the action will show as "
+                "overspent."
+            )
+        else:
+            self.budget_note.setStyleSheet("color: #455a64;")
+            self.budget_note.setText(
+                f"Spend on the action would be {format_money(total)} of {format_money(limit)} {what} "
+                f"({format_money(limit - total)} left)."
+            )
 
     def load(self, record: Any) -> None:
         spend: Spend = record

@@ -87,7 +87,10 @@ def test_a_spend_beyond_the_budget_shows_overspent_and_undo_clears_it(qtbot, pag
         dialog.amount.setText("lots")
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
         assert dialog.error_text("amount_pence")
+        dialog.amount.setText(format_money(line.remaining_pence))
+        assert "£0.00 left" in dialog.budget_note.text()  # said while typing, before saving
         dialog.amount.setText(format_money(line.remaining_pence + 50_000))
+        assert "£500.00 over" in dialog.budget_note.text()
         dialog.note.setText("Venue hire for the peer challenge")
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
