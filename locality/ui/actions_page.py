@@ -476,6 +476,7 @@ def open_action(
 
 class ActionsPage(ListPage[ActionSummary]):
     title = "Actions"
+    unfiltered_matches_all = True
     noun = "action"
     plural = "actions"
     watches = frozenset(

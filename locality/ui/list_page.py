@@ -164,6 +164,9 @@ class ListPage(QWidget, Generic[Row]):
         choices = self._filter_choices[key]
         refill_combo(combo, str(combo.property("allLabel")), list(choices() if callable(choices) else choices))
 
+    #: True when ``matches`` keeps every row while no picker is set, so a search need not ask it row by row.
+    unfiltered_matches_all = False
+
     def filter_value(self, key: str) -> Any:
         # While filtering, the pickers' values are read once, not once per row (20,000 rows times five pickers
         # was most of a keystroke's time).
@@ -285,7 +288,10 @@ class ListPage(QWidget, Generic[Row]):
         )
         self._filter_values = {key: combo.currentData() for key, combo in self.filters.items()}
         try:
-            rows = [row for row in candidates if self.matches(row)]
+            if self.unfiltered_matches_all and all(value is None for value in self._filter_values.values()):
+                rows = list(candidates)  # no picker set: every row the search found
+            else:
+                rows = [row for row in candidates if self.matches(row)]
         finally:
             self._filter_values = None
         self.model.set_rows(rows, presorted=True)

@@ -185,6 +185,7 @@ def open_need(env: UiEnv, need_id: uuid.UUID | None, parent: QWidget | None) -> 
 
 class NeedsPage(ListPage[NeedSummary]):
     title = "Needs"
+    unfiltered_matches_all = True
     noun = "need"
     plural = "needs"
     watches = frozenset({"need", "need_organisation", "action_need", "action", "organisation", "theme"})
