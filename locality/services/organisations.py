@@ -169,7 +169,7 @@ class OrganisationService:
     def names(self) -> builtins.list[tuple[uuid.UUID, str]]:
         """Every live organisation's id and name, A to Z: for pickers, without the usage counts."""
         with self._context.read() as unit:
-            return [(row.id, row.name) for row in unit.list(OrganisationRecord, order_by=("name",))]
+            return queries.organisation_names(unit)
 
     def get(self, organisation_id: uuid.UUID) -> Organisation:
         with self._context.read() as unit:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from locality.store.models import Base
+from locality.store.models import Base, OrganisationRecord
 from locality.store.unit_of_work import UnitOfWork
 
 
@@ -52,3 +52,14 @@ def organisation_usage(unit: UnitOfWork) -> dict[str, dict[uuid.UUID, int]]:
         .group_by(ActionPartnerRecord.organisation_id)
     )
     return {"needs": needs, "leads": leads, "partners": partners}
+
+
+def organisation_names(unit: UnitOfWork) -> list[tuple[uuid.UUID, str]]:
+    """Every live organisation's id and name, A to Z: two columns, not whole records (every action's dialog
+    asks for them)."""
+    statement = (
+        select(OrganisationRecord.id, OrganisationRecord.name)
+        .where(OrganisationRecord.deleted_at.is_(None))
+        .order_by(OrganisationRecord.name)
+    )
+    return [(organisation_id, name) for organisation_id, name in unit.session.execute(statement)]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -68,8 +69,23 @@ class LinkTable(QWidget):
         self._choice_models = {
             column.key: choice_model(column.choices, parent=self) for column in self.columns if column.kind == "choice"
         }
+        # Rows given while the table is not on screen (a dialog's other tabs) are built when it is first shown or
+        # read: their editors are most of the cost of opening an action's dialog.
+        self._pending: list[dict[str, Any]] | None = None
+
+    def _build_pending(self) -> None:
+        if self._pending is not None:
+            rows, self._pending = self._pending, None
+            for values in rows:
+                self.add_row(values)
+            self.table.scrollToTop()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        self._build_pending()
+        super().showEvent(event)
 
     def add_row(self, values: dict[str, Any]) -> int:
+        self._build_pending()
         row = self.table.rowCount()
         self.table.insertRow(row)
         for number, column in enumerate(self.columns):
@@ -115,11 +131,12 @@ class LinkTable(QWidget):
     def set_rows(self, rows: Sequence[dict[str, Any]]) -> None:
         self.table.setRowCount(0)
         self._row_ids.clear()
-        for values in rows:
-            self.add_row(values)
-        self.table.scrollToTop()
+        self._pending = list(rows)
+        if self.isVisible():
+            self._build_pending()
 
     def rows(self) -> list[dict[str, Any]]:
+        self._build_pending()
         result = []
         for row in range(self.table.rowCount()):
             values: dict[str, Any] = {"id": self._row_ids.get(id(self.table.cellWidget(row, 0)))}
@@ -140,5 +157,6 @@ class LinkTable(QWidget):
         return result
 
     def editor(self, row: int, key: str) -> QWidget:
+        self._build_pending()
         number = [column.key for column in self.columns].index(key)
         return self.table.cellWidget(row, number)

@@ -262,3 +262,31 @@ def test_a_failed_background_load_is_reported(qtbot, window, partnership, shown_
     page.refresh()
     qtbot.waitUntil(lambda: not page.loading, timeout=5000)
     assert shown_warnings and "busy in another program" in shown_warnings[0]
+
+
+def test_saving_without_visiting_the_partner_and_milestone_tabs_keeps_them(qtbot, window, partnership) -> None:  # type: ignore[no-untyped-def]
+    from locality.services.actions import PartnerDraft
+
+    council, police, _need = partnership
+    created = window.services.actions.create(
+        ActionDraft(
+            title="Joint scrutiny training",
+            lead_organisation_id=council.id,
+            partners=(PartnerDraft(police.id, cash_pence=250_000, staff_days=3, in_kind="Venue"),),
+            milestones=(MilestoneDraft(title="Trainer booked", due_on=date(2008, 7, 1)),),
+        )
+    )
+    dialog = ActionDialog(window.env, window.services.actions.get(created.id), window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    # The rows of tabs not yet shown are built only when needed (they were most of the cost of opening).
+    assert dialog.partners.table.rowCount() == 0
+    dialog.title_edit.setText("Joint scrutiny training for members")
+    dialog.try_save()
+
+    saved = window.services.actions.get(created.id)
+    assert saved.title == "Joint scrutiny training for members"
+    assert [(p.organisation_id, p.cash_pence, p.staff_days, p.in_kind) for p in saved.partners] == [
+        (police.id, 250_000, 3, "Venue")
+    ]
+    assert [(m.title, m.due_on) for m in saved.milestones] == [("Trainer booked", date(2008, 7, 1))]
