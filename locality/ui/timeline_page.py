@@ -771,6 +771,10 @@ class TimelineView(QAbstractScrollArea):
 # --------------------------------------------------------------------------- the page
 
 
+#: The periods the timeline can be narrowed to, for a board looking ahead or over its year.
+PERIODS = {"next3": "Next three months", "year": "This financial year", "plan": "The plan period"}
+
+
 @dataclass(frozen=True)
 class _Request:
     group_by: TimelineGrouping
@@ -779,6 +783,8 @@ class _Request:
     status: ActionStatus | None
     rag: Rag | None
     include_closed: bool
+    period_start: date | None = None
+    period_end: date | None = None
 
 
 class TimelinePage(Page):
@@ -816,6 +822,7 @@ class TimelinePage(Page):
         self._add_filter(filters, "organisation", "all organisations", lambda: organisation_choices(env))
         self._add_filter(filters, "status", "all statuses", lambda: [(s.value, s) for s in ActionStatus])
         self._add_filter(filters, "rag", "all RAG ratings", lambda: [(r.value, r) for r in Rag])
+        self._add_filter(filters, "period", "all dates", lambda: [(text, key) for key, text in PERIODS.items()])
         self.closed_check = QCheckBox("Show &completed and cancelled")
         self.closed_check.setObjectName("closedCheck")
         self.closed_check.setChecked(False)  # a board looks ahead: open actions first, the rest on request
@@ -910,6 +917,7 @@ class TimelinePage(Page):
         self.group_by.setCurrentIndex(max(find_data(self.group_by, TimelineGrouping(grouping)), 0))
 
     def _request(self) -> _Request:
+        start, end = self.period(self.filter_value("period"))
         return _Request(
             TimelineGrouping(self.group_by.currentData()),
             self.filter_value("theme"),
@@ -917,7 +925,22 @@ class TimelinePage(Page):
             self.filter_value("status"),
             self.filter_value("rag"),
             self.closed_check.isChecked(),
+            start,
+            end,
         )
+
+    def period(self, key: str | None) -> tuple[date | None, date | None]:
+        """The dates a ``PERIODS`` choice stands for today (None, None for all dates)."""
+        today: date = self.services.context.today()
+        if key == "next3":
+            return today, today + timedelta(days=91)
+        if key == "year":  # the financial year, 1 April to 31 March, that today falls in
+            first = date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+            return first, date(first.year + 1, 3, 31)
+        if key == "plan":
+            details = self.services.workspace.details()
+            return details.plan_start, details.plan_end
+        return None, None
 
     # ------------------------------------------------------------------ loading
 
@@ -936,6 +959,8 @@ class TimelinePage(Page):
                 organisation_id=request.organisation_id,
                 status=request.status,
                 rag=request.rag,
+                period_start=request.period_start,
+                period_end=request.period_end,
                 include_completed=request.include_closed,
                 include_cancelled=request.include_closed,
             )

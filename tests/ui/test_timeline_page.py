@@ -344,3 +344,14 @@ def test_completed_and_cancelled_actions_are_hidden_until_asked_for(qtbot, demo_
     assert shown_ids and shown_ids <= open_dated
     shown.closed_check.setChecked(True)
     qtbot.waitUntil(lambda: not shown.loading and shown.timeline.action_count > len(shown_ids))
+
+
+def test_the_period_filter_keeps_the_bars_that_fall_in_it(qtbot, page: TimelinePage) -> None:  # type: ignore[no-untyped-def]
+    everything = page.timeline.action_count
+    page.set_filter("period", "next3")
+    qtbot.waitUntil(lambda: not page.loading and page.timeline.action_count < everything)
+    start, end = page.period("next3")
+    assert (start, end) == (DEMO_TODAY, DEMO_TODAY + timedelta(days=91))
+    shown = [action for group in page.timeline.groups for action in group.actions]
+    assert shown and all(a.bar_start <= end and a.bar_end >= start for a in shown)
+    assert page.period("year") == (date(2008, 4, 1), date(2009, 3, 31))  # 1 April to 31 March
