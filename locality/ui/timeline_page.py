@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from locality.domain.values import format_date
-from locality.domain.vocabulary import ActionStatus, Rag
+from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Rag
 from locality.services.timeline import Timeline, TimelineAction, TimelineGroup, TimelineGrouping, TimelineMilestone
 from locality.ui.actions_page import open_action
 from locality.ui.env import UiEnv
@@ -662,6 +662,10 @@ class TimelineView(QAbstractScrollArea):
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+        if action.status not in CLOSED_ACTION_STATUSES and x1 < layout.today_x and layout.today_x >= left_edge:
+            # An open action past its due date: a dotted red line runs on to today, so the slip shows on screen.
+            painter.setPen(QPen(OVERDUE, 2, Qt.PenStyle.DotLine))
+            painter.drawLine(QPointF(vx(max(x1, left_edge)), middle), QPointF(vx(layout.today_x), middle))
         for milestone in action.milestones:
             mx = layout.milestone_x(milestone)
             if mx is None or not left_edge - DIAMOND <= mx <= right_edge + DIAMOND:
@@ -850,7 +854,8 @@ class TimelinePage(Page):
         tools.addWidget(self.today_button)
         legend = QLabel(
             "Bars are coloured by RAG; the darker part is the percent complete. "
-            "◆ milestone: filled when done, red outline when overdue. Dashed bar: a date is missing."
+            "◆ milestone: filled when done, red outline when overdue. Dashed bar: a date is missing. Dotted red "
+            "line: overdue until today."
         )
         legend.setObjectName("timelineLegend")
         legend.setWordWrap(True)

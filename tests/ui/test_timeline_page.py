@@ -21,6 +21,7 @@ from locality.ui.settings import AppSettings
 from locality.ui.timeline_page import (
     HEADER_HEIGHT,
     LEFT_WIDTH,
+    OVERDUE,
     PIXELS_PER_DAY,
     TODAY,
     TimelineLayout,
@@ -355,3 +356,27 @@ def test_the_period_filter_keeps_the_bars_that_fall_in_it(qtbot, page: TimelineP
     shown = [action for group in page.timeline.groups for action in group.actions]
     assert shown and all(a.bar_start <= end and a.bar_end >= start for a in shown)
     assert page.period("year") == (date(2008, 4, 1), date(2009, 3, 31))  # 1 April to 31 March
+
+
+def test_an_open_action_past_its_due_date_runs_on_to_today_in_red(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    late = demo_services.actions.create(
+        ActionDraft("Slipped joint training", start_on=date(2008, 3, 1), due_on=date(2008, 5, 1))
+    )
+    shown = TimelinePage(UiEnv(demo_services, QUndoStack(), AppSettings()))
+    qtbot.addWidget(shown)
+    shown.resize(1200, 800)
+    shown.show()
+    qtbot.waitUntil(lambda: shown.timeline is not None and not shown.loading)
+    shown.set_zoom(Zoom.MONTH)
+    shown.go_to_today()
+    view = shown.view
+    layout = view.layout_model
+    row = layout.row_of(late.id)
+    assert row is not None
+    view.scroll_to_row(row)
+    middle = view.viewport_point(0, layout.row_top(row) + layout.row_height / 2).y()
+    due_end = view.viewport_point(layout.x_for(date(2008, 5, 2)), 0).x()
+    today_x = view.viewport_point(layout.today_x, 0).x()
+    image = view.viewport().grab().toImage()
+    red = {QColor(image.pixel(round(x), round(middle))).name() for x in range(int(due_end) + 4, int(today_x) - 2)}
+    assert OVERDUE.name() in red  # the dotted line between the bar's end and the today line
