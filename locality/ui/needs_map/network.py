@@ -83,6 +83,14 @@ def link_description(network: Network, link: NetworkLink) -> str:
     return f"{names}: {plural(link.shared_needs, 'shared need')}, {plural(link.shared_actions, 'shared action')}"
 
 
+class NameItem(QGraphicsSimpleTextItem):
+    """An organisation's name on a pale backing, readable where lines cross it."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.fillRect(self.boundingRect().adjusted(-2, 0, 2, 0), QColor(255, 255, 255, 210))
+        super().paint(painter, option, widget)
+
+
 class NodeItem(QGraphicsEllipseItem):
     """One organisation; clicking it selects it."""
 
@@ -104,7 +112,7 @@ class NodeItem(QGraphicsEllipseItem):
         self.emphasised = False
         # The name is its own item above every circle (a child would be painted over by the next circle), kept
         # under its circle and dimmed with it.
-        self.label = QGraphicsSimpleTextItem(organisation.label)
+        self.label = NameItem(organisation.label)
         font = QFont()
         font.setPointSizeF(8.5)
         self.label.setFont(font)
