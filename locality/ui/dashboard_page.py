@@ -287,6 +287,17 @@ class RecordSnapshotDialog(EditDialog):
 FIRST_LOAD_DELAY_MS = 150
 
 
+def compact_money(pence: int) -> str:
+    """Money as a board paper writes it in a headline figure: £103.6m, £48.2k, £950 (the exact sum is in the
+    tile's tooltip)."""
+    pounds = pence / 100
+    if abs(pounds) >= 1_000_000:
+        return f"£{pounds / 1_000_000:,.1f}m"
+    if abs(pounds) >= 10_000:
+        return f"£{pounds / 1_000:,.1f}k"
+    return format_money(pence)
+
+
 #: Funding sources given their own bars in the spend chart (the rest are in the chart's tooltip and on the
 #: funding page).
 MOST_SOURCES_CHARTED = 6
@@ -577,9 +588,13 @@ class DashboardPage(Page):
             f"of {assessed:,} indicators on track"
             + (f" ({figures.indicators_not_assessed:,} cannot be assessed)" if figures.indicators_not_assessed else ""),
         )
-        tiles["budget"].set_value(format_money(figures.budget_pence))
-        tiles["allocated"].set_value(format_money(figures.allocated_pence))
-        tiles["spent"].set_value(format_money(figures.spent_pence))
+        for key, pence in (
+            ("budget", figures.budget_pence),
+            ("allocated", figures.allocated_pence),
+            ("spent", figures.spent_pence),
+        ):
+            tiles[key].set_value(compact_money(pence))
+            tiles[key].setToolTip(f"{format_money(pence)} exactly. Click to open the funding page.")
         tiles["overspent"].set_value(f"{len(figures.overspent):,}")
         self._draw_rag(figures)
         self._draw_status(figures)
@@ -693,7 +708,7 @@ class DashboardPage(Page):
         series.attachAxis(axis_x)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         overspent = len(figures.overspent)
-        chart.setTitle("Spend against budget" + (f" — {_plural(overspent, 'action')} overspent" if overspent else ""))
+        chart.setTitle("Spend against budget" + (f" ({overspent:,} overspent)" if overspent else ""))
         self.spend_panel.view.setToolTip(
             "\n".join(
                 f"{source.name}: {format_money(source.allocated_pence)} allocated, "

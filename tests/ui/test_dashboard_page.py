@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
+from locality.domain.values import format_money
 from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.actions import ActionDraft
 from locality.services.context import User
@@ -94,6 +95,9 @@ def test_tiles_show_the_figures(dashboard: DashboardPage, later_services: Servic
     assert tiles["sharedUnaddressed"].value_text == str(figures.shared_needs_unaddressed)
     assert tiles["noNeed"].value_text == str(figures.actions_without_need)
     assert tiles["spent"].value_text.startswith("£")
+    # Headline sums are short enough for the tile; the exact sum is in its tooltip.
+    assert len(tiles["budget"].value_text) <= 9
+    assert tiles["budget"].toolTip().startswith(format_money(figures.budget_pence))
     assert dashboard.heading.text() == later_services.workspace.details().partnership_name
     assert "Plan period" in dashboard.details.text() and "01/03/2009" in dashboard.details.text()
 
@@ -292,3 +296,13 @@ def test_record_a_snapshot_then_see_what_moved(
     dashboard.env.undo_stack.undo()
     assert services.snapshots.list() == []
     qtbot.waitUntil(lambda: dashboard.snapshot_empty.isVisible(), timeout=5_000)
+
+
+@pytest.mark.parametrize(
+    ("pence", "shown"),
+    [(10_359_950_000, "£103.6m"), (4_823_150, "£48.2k"), (95_000, "£950.00"), (0, "£0.00")],
+)
+def test_headline_sums_read_as_a_board_paper_writes_them(pence: int, shown: str) -> None:
+    from locality.ui.dashboard_page import compact_money
+
+    assert compact_money(pence) == shown
