@@ -83,6 +83,29 @@ def parse_enum(enum_type: type[E], text: str) -> E:
     raise ValueError(f'"{text.strip()}" is not one of: {allowed}')
 
 
+def choice(
+    enum_type: type[E], value: object, field_name: str, label: str, errors: dict[str, str], *, optional: bool
+) -> E | None:
+    """``value`` as a member of ``enum_type`` (text is matched leniently); an error sentence otherwise."""
+    if value is None and optional:
+        return None
+    if isinstance(value, enum_type):
+        return value
+    if isinstance(value, str):
+        try:
+            return parse_enum(enum_type, value)
+        except ValueError:
+            pass
+    allowed = ", ".join(member.value for member in enum_type)
+    errors[field_name] = f"Choose a {label} from the list: {allowed}"
+    return None
+
+
+def optional_enum(enum_type: type[E], value: str | None) -> E | None:
+    """A stored value (or None) as its enum member."""
+    return None if value is None else enum_type(value)
+
+
 def normalise_name(text: str) -> str:
     """The form in which names are compared: case and surrounding or repeated spaces ignored."""
     return " ".join(text.split()).casefold()

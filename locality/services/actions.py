@@ -20,8 +20,9 @@ from locality.domain.vocabulary import (
     ActionStatus,
     Rag,
     VocabularyKind,
+    choice,
     normalise_name,
-    parse_enum,
+    optional_enum,
 )
 from locality.services import records
 from locality.services.context import ServiceContext
@@ -287,10 +288,6 @@ def rag_thresholds(unit: UnitOfWork) -> RagThresholds:
     )
 
 
-def _optional_enum(enum_type: type[E], value: str | None) -> E | None:
-    return None if value is None else enum_type(value)
-
-
 def rag_input(
     status: str,
     start_on: date | None,
@@ -309,7 +306,7 @@ def rag_input(
         completed_on=completed_on,
         percent_complete=percent_complete,
         milestones=tuple(MilestoneDates(due, done) for due, done in milestones),
-        override=_optional_enum(Rag, rag_override),
+        override=optional_enum(Rag, rag_override),
         override_reason=rag_override_reason,
     )
 
@@ -407,7 +404,7 @@ def to_action(unit: UnitOfWork, record: ActionRecord, today: date) -> Action:
         completed_on=record.completed_on,
         status=ActionStatus(record.status),
         percent_complete=record.percent_complete,
-        rag_override=_optional_enum(Rag, record.rag_override),
+        rag_override=optional_enum(Rag, record.rag_override),
         rag_override_reason=record.rag_override_reason,
         budget_pence=record.budget_pence,
         notes=record.notes,
@@ -453,24 +450,6 @@ class _ValidMilestone:
     title: str
     due_on: date | None
     done_on: date | None
-
-
-def choice(
-    enum_type: type[E], value: object, field_name: str, label: str, errors: dict[str, str], *, optional: bool
-) -> E | None:
-    """``value`` as a member of ``enum_type`` (text is matched leniently); an error sentence otherwise."""
-    if value is None and optional:
-        return None
-    if isinstance(value, enum_type):
-        return value
-    if isinstance(value, str):
-        try:
-            return parse_enum(enum_type, value)
-        except ValueError:
-            pass
-    allowed = ", ".join(member.value for member in enum_type)
-    errors[field_name] = f"Choose a {label} from the list: {allowed}"
-    return None
 
 
 def _is_whole(value: object) -> bool:

@@ -8,12 +8,18 @@ import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
-from typing import TypeVar
 
 from locality.domain.errors import ValidationError
 from locality.domain.values import require_text
-from locality.domain.vocabulary import NeedRole, NeedStatus, Priority, VocabularyKind, normalise_name, parse_enum
+from locality.domain.vocabulary import (
+    NeedRole,
+    NeedStatus,
+    Priority,
+    VocabularyKind,
+    choice,
+    normalise_name,
+    optional_enum,
+)
 from locality.services import records
 from locality.services.context import ServiceContext
 from locality.services.vocabulary import (
@@ -38,8 +44,6 @@ ENTITY = "need"
 LINK_ENTITY = "need_organisation"
 ACTION_LINK_ENTITY = "action_need"
 LABEL = "need"
-
-E = TypeVar("E", bound=StrEnum)
 
 
 # --------------------------------------------------------------------------- values in and out
@@ -188,16 +192,12 @@ _LINK_FIELDS = ("need_id", "organisation_id", "role", "severity")
 # --------------------------------------------------------------------------- reading
 
 
-def _optional_enum(enum_type: type[E], value: str | None) -> E | None:
-    return None if value is None else enum_type(value)
-
-
 def _link(row: need_queries.LinkRow) -> NeedLink:
     return NeedLink(
         organisation_id=row.organisation_id,
         organisation_name=row.organisation_name,
         role=NeedRole(row.role),
-        severity=_optional_enum(Priority, row.severity),
+        severity=optional_enum(Priority, row.severity),
     )
 
 
@@ -215,7 +215,7 @@ def to_need(unit: UnitOfWork, record: NeedRecord) -> Need:
         area=record.area,
         source_id=record.source_id,
         source_name=source.name if source else "",
-        priority=_optional_enum(Priority, record.priority),
+        priority=optional_enum(Priority, record.priority),
         score=record.score,
         status=NeedStatus(record.status),
         identified_on=record.identified_on,
@@ -236,24 +236,6 @@ class _ValidLink:
     organisation_id: uuid.UUID
     role: str
     severity: str | None
-
-
-def _choice(
-    enum_type: type[E], value: object, field_name: str, label: str, errors: dict[str, str], *, optional: bool
-) -> E | None:
-    """``value`` as a member of ``enum_type`` (text is matched leniently); an error sentence otherwise."""
-    if value is None and optional:
-        return None
-    if isinstance(value, enum_type):
-        return value
-    if isinstance(value, str):
-        try:
-            return parse_enum(enum_type, value)
-        except ValueError:
-            pass
-    allowed = ", ".join(member.value for member in enum_type)
-    errors[field_name] = f"Choose a {label} from the list: {allowed}"
-    return None
 
 
 def _validated_score(value: object, errors: dict[str, str]) -> int | None:
@@ -296,8 +278,8 @@ def _validated_links(
             continue
         seen.add(draft.organisation_id)
         link_errors: dict[str, str] = {}
-        role = _choice(NeedRole, draft.role, "role", "role", link_errors, optional=False)
-        severity = _choice(Priority, draft.severity, "severity", "severity", link_errors, optional=True)
+        role = choice(NeedRole, draft.role, "role", "role", link_errors, optional=False)
+        severity = choice(Priority, draft.severity, "severity", "severity", link_errors, optional=True)
         for message in link_errors.values():
             problems.append(f"For {organisation.name}: {message[0].lower()}{message[1:]}")
         if not link_errors and role is not None:
@@ -326,8 +308,8 @@ def _validated(
         check_theme(unit, draft.theme_id, "theme_id", errors)
     if current is None or draft.source_id != current.source_id:
         check_term(unit, VocabularyKind.NEED_SOURCE, draft.source_id, "source_id", errors)
-    priority = _choice(Priority, draft.priority, "priority", "priority", errors, optional=True)
-    status = _choice(NeedStatus, draft.status, "status", "status", errors, optional=False)
+    priority = choice(Priority, draft.priority, "priority", "priority", errors, optional=True)
+    status = choice(NeedStatus, draft.status, "status", "status", errors, optional=False)
     score = _validated_score(draft.score, errors)
     links = _validated_links(unit, draft.organisations, errors)
     if errors:
@@ -451,7 +433,7 @@ class NeedService:
                         theme_id=row.theme_id,
                         theme_name=theme_name,
                         theme_full_name=theme_full_name,
-                        priority=_optional_enum(Priority, row.priority),
+                        priority=optional_enum(Priority, row.priority),
                         score=row.score,
                         status=NeedStatus(row.status),
                         organisation_names="; ".join(row.organisation_names),
@@ -512,8 +494,8 @@ class NeedService:
             need = records.require(unit, NeedRecord, need_id, LABEL)
             organisation = _live_organisation(unit, organisation_id)
             errors: dict[str, str] = {}
-            valid_role = _choice(NeedRole, role, "role", "role", errors, optional=False)
-            valid_severity = _choice(Priority, severity, "severity", "severity", errors, optional=True)
+            valid_role = choice(NeedRole, role, "role", "role", errors, optional=False)
+            valid_severity = choice(Priority, severity, "severity", "severity", errors, optional=True)
             if errors or valid_role is None:
                 raise ValidationError(errors)
             existing = unit.list(
@@ -540,7 +522,7 @@ class NeedService:
                 organisation_id,
                 organisation.name if organisation else "",
                 NeedRole(row.role),
-                _optional_enum(Priority, row.severity),
+                optional_enum(Priority, row.severity),
             )
             records.tombstone(unit, [row])
             unit.touch(need)

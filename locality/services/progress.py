@@ -16,9 +16,8 @@ from typing import Any
 
 from locality.domain.errors import NotFoundError, ValidationError
 from locality.domain.values import format_date, validate_percent
-from locality.domain.vocabulary import ActionStatus, Rag
+from locality.domain.vocabulary import ActionStatus, Rag, choice
 from locality.services import records
-from locality.services.actions import choice
 from locality.services.context import ServiceContext
 from locality.store import action_queries
 from locality.store.models import ActionRecord, ProgressUpdateRecord
