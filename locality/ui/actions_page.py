@@ -504,7 +504,7 @@ class ActionsPage(ListPage[ActionSummary]):
             "Timings",
             [("Open only", "open"), ("Overdue", "overdue"), ("With no need", "no_need")],
         )
-        self._organisation_filter: uuid.UUID | None = None
+        self._theme_ids: set[uuid.UUID] | None = None
         self._organisation_actions: set[uuid.UUID] | None = None
         self.log_button = QPushButton("&Log progress…")
         self.log_button.clicked.connect(self.log_progress_on_selected)
@@ -550,27 +550,20 @@ class ActionsPage(ListPage[ActionSummary]):
         return self.services.workspace.count("action")
 
     def load_rows(self) -> list[ActionSummary]:
-        self._organisation_filter = None
-        self._organisation_actions = None
         return self.services.actions.list()
 
     def prepare_filters(self) -> None:
-        organisation = self.filter_value("organisation") if "organisation" in self.filters else None
-        if organisation == self._organisation_filter and (organisation is None) == (self._organisation_actions is None):
-            return
-        self._organisation_filter = organisation
-        self._organisation_actions = (
-            None
-            if organisation is None
-            else {action.id for action in self.services.actions.list(organisation_id=organisation)}
+        self._theme_ids = self.looked_up("theme", lambda theme: theme_with_subthemes(self._themes, theme))
+        self._organisation_actions = self.looked_up(
+            "organisation",
+            lambda organisation: {a.id for a in self.services.actions.list(organisation_id=organisation)},
         )
 
     def search_text(self, row: ActionSummary) -> str:
         return f"{row.title} {row.lead_organisation_name} {row.partner_names}".casefold()
 
     def matches(self, row: ActionSummary) -> bool:
-        theme = self.filter_value("theme")
-        if theme is not None and row.theme_id not in theme_with_subthemes(self._themes, theme):
+        if self._theme_ids is not None and row.theme_id not in self._theme_ids:
             return False
         status = self.filter_value("status")
         if status is not None and row.status != status:

@@ -734,6 +734,7 @@ class IndicatorsPage(ListPage[Indicator]):
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)
         self._themes = env.services.vocabulary.themes()
+        self._theme_ids: set[uuid.UUID] | None = None
         self.add_filter("theme", "Themes", lambda: theme_choices(env))
         self.add_filter("direction", "Directions", [(d.value, d) for d in Direction])
         self.add_filter(
@@ -823,9 +824,11 @@ class IndicatorsPage(ListPage[Indicator]):
     def search_text(self, row: Indicator) -> str:
         return f"{row.name} {row.unit} {row.need_title} {row.action_title}".casefold()
 
+    def prepare_filters(self) -> None:
+        self._theme_ids = self.looked_up("theme", lambda theme: theme_with_subthemes(self._themes, theme))
+
     def matches(self, row: Indicator) -> bool:
-        theme = self.filter_value("theme")
-        if theme is not None and row.need_theme_id not in theme_with_subthemes(self._themes, theme):
+        if self._theme_ids is not None and row.need_theme_id not in self._theme_ids:
             return False
         direction = self.filter_value("direction")
         if direction is not None and row.direction != direction:

@@ -74,6 +74,7 @@ class ListPage(QWidget, Generic[Row]):
         self.filters: dict[str, QComboBox] = {}
         self._filter_choices: dict[str, Any] = {}
         self._filter_values: dict[str, Any] | None = None  # the pickers' values while a filter pass runs
+        self._lookups: dict[str, tuple[Any, set[Any]]] = {}  # see ``looked_up``
         self.filter_bar = bar
         layout.addLayout(bar)
 
@@ -255,6 +256,7 @@ class ListPage(QWidget, Generic[Row]):
     def _show_rows(self, rows: list[Row], selected: set[Any]) -> None:
         self._all_rows = self.model.sorted_copy(rows)
         self._haystacks = [self.search_text(row) for row in self._all_rows]
+        self._lookups = {}  # the rows changed: so may what a look-up finds
         self._stale = False
         self._loaded = True
         for key, choices in self._filter_choices.items():
@@ -265,7 +267,19 @@ class ListPage(QWidget, Generic[Row]):
             self.select_where(lambda row: getattr(row, "id", None) in selected)
 
     def prepare_filters(self) -> None:
-        """Called before rows are matched, for filters that need a look-up first."""
+        """Called before rows are matched, for filters that need a look-up first (see ``looked_up``)."""
+
+    def looked_up(self, key: str, look_up: Callable[[Any], set[Any]]) -> set[Any] | None:
+        """What ``look_up`` gives for picker ``key``'s value (None while the picker is unset): worked out once
+        when the value is chosen, not for every row, and again after the rows are reloaded."""
+        value = self.filter_value(key) if key in self.filters else None
+        if value is None:
+            return None
+        cached = self._lookups.get(key)
+        if cached is None or cached[0] != value:
+            cached = (value, look_up(value))
+            self._lookups[key] = cached
+        return cached[1]
 
     def _resort_all(self, column: int, order: Qt.SortOrder) -> None:
         """Keeps every loaded row in the shown order, so that filtering never has to sort again."""

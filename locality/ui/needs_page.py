@@ -206,8 +206,8 @@ class NeedsPage(ListPage[NeedSummary]):
                 ("Shared, open, no action", "shared_unaddressed"),
             ],
         )
+        self._theme_ids: set[uuid.UUID] | None = None
         self._organisation_needs: set[uuid.UUID] | None = None
-        self._organisation_filter: uuid.UUID | None = None
 
     def columns(self) -> Sequence[Column[NeedSummary]]:
         shared = lambda n: SHARED_BACKGROUND if n.is_shared else None  # noqa: E731
@@ -240,25 +240,19 @@ class NeedsPage(ListPage[NeedSummary]):
         return self.services.workspace.count("need")
 
     def load_rows(self) -> list[NeedSummary]:
-        self._organisation_filter = None  # links may have changed: look them up again
         return self.services.needs.list()
 
     def prepare_filters(self) -> None:
-        organisation = self.filter_value("organisation") if "organisation" in self.filters else None
-        if organisation == self._organisation_filter and (organisation is None) == (self._organisation_needs is None):
-            return
-        self._organisation_filter = organisation
-        if organisation is None:
-            self._organisation_needs = None
-        else:
-            self._organisation_needs = {need.id for need in self.services.needs.list(organisation_id=organisation)}
+        self._theme_ids = self.looked_up("theme", lambda theme: theme_with_subthemes(self._themes, theme))
+        self._organisation_needs = self.looked_up(
+            "organisation", lambda chosen: {n.id for n in self.services.needs.list(organisation_id=chosen)}
+        )
 
     def search_text(self, row: NeedSummary) -> str:
         return f"{row.title} {row.organisation_names}".casefold()
 
     def matches(self, row: NeedSummary) -> bool:
-        theme = self.filter_value("theme")
-        if theme is not None and row.theme_id not in theme_with_subthemes(self._themes, theme):
+        if self._theme_ids is not None and row.theme_id not in self._theme_ids:
             return False
         status = self.filter_value("status")
         if status is not None and row.status != status:
