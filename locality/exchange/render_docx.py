@@ -32,12 +32,7 @@ from docx.shared import Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
 
 from locality.domain.values import format_date, format_money
-from locality.exchange.plan import (
-    Cancelled,
-    Plan,
-    Progress,
-    check_cancelled,
-)
+from locality.exchange.plan import Cancelled, Plan, Progress, Ticker, check_cancelled, table_rows
 from locality.exchange.plan_rows import (
     action_row,
     indicator_row,
@@ -82,22 +77,6 @@ def _text(text: str) -> str:
 # --- progress and cancel ---------------------------------------------------------------------------------
 
 
-class _Ticker:
-    """Reports progress as ``(done, total)`` and stops the export when ``cancelled()`` says so."""
-
-    def __init__(self, progress: Progress | None, cancelled: Cancelled | None, total: int) -> None:
-        self.progress = progress
-        self.cancelled = cancelled
-        self.total = max(total, 1)
-        self.done = 0
-
-    def advance(self, steps: int) -> None:
-        check_cancelled(self.cancelled)
-        self.done = min(self.done + steps, self.total)
-        if self.progress is not None:
-            self.progress(self.done, self.total)
-
-
 # --- tables ----------------------------------------------------------------------------------------------
 
 
@@ -132,7 +111,7 @@ class _Table:
     row_height: int = 0  # twips, at least; 0 for as tall as the text
 
 
-def _table_xml(table: _Table, ticker: _Ticker) -> Iterator[str]:
+def _table_xml(table: _Table, ticker: Ticker) -> Iterator[str]:
     """A whole table as WordprocessingML, in pieces: fixed column widths, the header row repeated on each page."""
     columns = table.columns
     total_weight = sum(column.weight for column in columns)
@@ -189,7 +168,7 @@ def _table_xml(table: _Table, ticker: _Ticker) -> Iterator[str]:
     ticker.advance(count - (count - 1) // _TICK_ROWS * _TICK_ROWS if count else 0)
 
 
-def _save(document: DocumentObject, token: str, tables: list[_Table], target: Path, ticker: _Ticker) -> None:
+def _save(document: DocumentObject, token: str, tables: list[_Table], target: Path, ticker: Ticker) -> None:
     """Save ``document`` to ``target``, each placeholder paragraph in its body replaced by its table's rows.
 
     The tables are streamed straight into the compressed package: parsing 70,000 rows into python-docx's tree
@@ -230,7 +209,7 @@ def _save(document: DocumentObject, token: str, tables: list[_Table], target: Pa
 
 
 class _Writer:
-    def __init__(self, plan: Plan, ticker: _Ticker) -> None:
+    def __init__(self, plan: Plan, ticker: Ticker) -> None:
         self.plan = plan
         self.ticker = ticker
         self.document: DocumentObject = Document()
@@ -541,16 +520,8 @@ def render_docx(
     """Write ``plan`` to ``target`` as a Word document, atomically; a ``cancelled()`` that returns True raises
     ``ExportCancelled`` and leaves ``target`` as it was."""
     check_cancelled(cancelled)
-    rows = (
-        len(plan.needs)
-        + len(plan.actions)
-        + sum(len(action.milestones) for action in plan.actions)
-        + len(plan.indicators)
-        + len(plan.organisations)
-        + len(plan.summary.by_theme)
-        + 20
-    )
-    ticker = _Ticker(progress, cancelled, rows + rows // 8 + 1)
+    rows = table_rows(plan)
+    ticker = Ticker(progress, cancelled, rows + rows // 8 + 1)
     writer = _Writer(plan, ticker)
     document = writer.write()
     with atomic_path(target) as temporary:

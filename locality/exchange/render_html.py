@@ -14,12 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from locality.domain.values import format_date, format_money
-from locality.exchange.plan import (
-    Cancelled,
-    Plan,
-    Progress,
-    check_cancelled,
-)
+from locality.exchange.plan import Cancelled, Plan, Progress, Ticker, check_cancelled, table_rows
 from locality.exchange.plan_rows import (
     action_row,
     indicator_row,
@@ -96,22 +91,6 @@ def _escape(text: str) -> str:
 # --- progress and cancel ---------------------------------------------------------------------------------
 
 
-class _Ticker:
-    """Reports progress as ``(done, total)`` and stops the export when ``cancelled()`` says so."""
-
-    def __init__(self, progress: Progress | None, cancelled: Cancelled | None, total: int) -> None:
-        self.progress = progress
-        self.cancelled = cancelled
-        self.total = max(total, 1)
-        self.done = 0
-
-    def advance(self, steps: int) -> None:
-        check_cancelled(self.cancelled)
-        self.done = min(self.done + steps, self.total)
-        if self.progress is not None:
-            self.progress(self.done, self.total)
-
-
 # --- tables ----------------------------------------------------------------------------------------------
 
 
@@ -124,7 +103,7 @@ class _Column:
 def _table(
     columns: Sequence[_Column],
     rows: Sequence[Sequence[str]],
-    ticker: _Ticker,
+    ticker: Ticker,
     *,
     classes: Sequence[str | None] | None = None,
     shaded_column: int | None = None,
@@ -169,7 +148,7 @@ def _rag_class(label: str | None) -> str | None:
 # --- the page --------------------------------------------------------------------------------------------
 
 
-def _page(plan: Plan, ticker: _Ticker) -> Iterator[str]:
+def _page(plan: Plan, ticker: Ticker) -> Iterator[str]:
     title = f"Joint action plan – {plan.partnership}" if plan.partnership else "Joint action plan"
     yield '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
     yield '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -215,7 +194,7 @@ def _nothing(sentence: str) -> str:
     return f'<p class="empty">{sentence}</p>\n'
 
 
-def _summary(plan: Plan, ticker: _Ticker) -> Iterator[str]:
+def _summary(plan: Plan, ticker: Ticker) -> Iterator[str]:
     summary = plan.summary
     yield _section("summary")
     key_figures = [
@@ -269,7 +248,7 @@ def _summary(plan: Plan, ticker: _Ticker) -> Iterator[str]:
     yield "</section>\n"
 
 
-def _needs(plan: Plan, ticker: _Ticker) -> Iterator[str]:
+def _needs(plan: Plan, ticker: Ticker) -> Iterator[str]:
     yield _section("needs")
     if plan.needs:
         columns = [
@@ -287,7 +266,7 @@ def _needs(plan: Plan, ticker: _Ticker) -> Iterator[str]:
     yield "</section>\n"
 
 
-def _actions(plan: Plan, ticker: _Ticker) -> Iterator[str]:
+def _actions(plan: Plan, ticker: Ticker) -> Iterator[str]:
     yield _section("actions")
     actions = plan.actions
     if actions:
@@ -314,7 +293,7 @@ def _actions(plan: Plan, ticker: _Ticker) -> Iterator[str]:
     yield "</section>\n"
 
 
-def _milestones(plan: Plan, ticker: _Ticker) -> Iterator[str]:
+def _milestones(plan: Plan, ticker: Ticker) -> Iterator[str]:
     yield _section("milestones")
     milestones = plan.milestones
     if milestones:
@@ -333,7 +312,7 @@ def _milestones(plan: Plan, ticker: _Ticker) -> Iterator[str]:
     yield "</section>\n"
 
 
-def _indicators(plan: Plan, ticker: _Ticker) -> Iterator[str]:
+def _indicators(plan: Plan, ticker: Ticker) -> Iterator[str]:
     yield _section("indicators")
     if plan.indicators:
         columns = [
@@ -378,16 +357,8 @@ def render_html(
     """Write ``plan`` to ``target`` as one standalone HTML page (UTF-8), atomically; a ``cancelled()`` that
     returns True raises ``ExportCancelled`` and leaves ``target`` as it was."""
     check_cancelled(cancelled)
-    rows = (
-        len(plan.needs)
-        + len(plan.actions)
-        + sum(len(action.milestones) for action in plan.actions)
-        + len(plan.indicators)
-        + len(plan.organisations)
-        + len(plan.summary.by_theme)
-        + 20
-    )
-    ticker = _Ticker(progress, cancelled, rows + 1)
+    rows = table_rows(plan)
+    ticker = Ticker(progress, cancelled, rows + 1)
     with atomic_path(target) as temporary, open(temporary, "w", encoding="utf-8", newline="\n") as stream:
         for piece in _page(plan, ticker):
             stream.write(piece)

@@ -32,12 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph, Spacer
 
 from locality.domain.values import format_date, format_money
-from locality.exchange.plan import (
-    Cancelled,
-    Plan,
-    Progress,
-    check_cancelled,
-)
+from locality.exchange.plan import Cancelled, Plan, Progress, Ticker, check_cancelled, table_rows
 from locality.exchange.plan_rows import (
     action_row,
     indicator_row,
@@ -228,25 +223,6 @@ class _Wrapper:
 # --- progress and cancel ---------------------------------------------------------------------------------
 
 
-class _Ticker:
-    """Reports progress as ``(done, total)`` and stops the export when ``cancelled()`` says so."""
-
-    def __init__(self, progress: Progress | None, cancelled: Cancelled | None, total: int) -> None:
-        self.progress = progress
-        self.cancelled = cancelled
-        self.total = max(total, 1)
-        self.done = 0
-
-    def advance(self, steps: int) -> None:
-        check_cancelled(self.cancelled)
-        self.done = min(self.done + steps, self.total)
-        if self.progress is not None:
-            self.progress(self.done, self.total)
-
-    def check(self) -> None:
-        check_cancelled(self.cancelled)
-
-
 # --- tables ----------------------------------------------------------------------------------------------
 
 
@@ -273,7 +249,7 @@ class _GridLayout:
         header: bool,
         min_row_height: float,
         width: float,
-        ticker: _Ticker,
+        ticker: Ticker,
     ) -> None:
         total_weight = sum(column.weight for column in columns)
         self.width = width
@@ -355,7 +331,7 @@ def _cell(lines: list[str], right: bool, widths: dict[str, float]) -> _Cell:
 class _Grid(Flowable):
     """Rows ``start`` to ``end`` of a laid-out table, under its header."""
 
-    def __init__(self, layout: _GridLayout, start: int, end: int, ticker: _Ticker) -> None:
+    def __init__(self, layout: _GridLayout, start: int, end: int, ticker: Ticker) -> None:
         super().__init__()
         self.layout = layout
         self.start = start
@@ -474,7 +450,7 @@ def _paragraph(text: str, style: str) -> Paragraph:
 
 
 class _Renderer:
-    def __init__(self, plan: Plan, ticker: _Ticker) -> None:
+    def __init__(self, plan: Plan, ticker: Ticker) -> None:
         self.plan = plan
         self.ticker = ticker
 
@@ -688,7 +664,7 @@ class _Renderer:
 # --- pages and footer ------------------------------------------------------------------------------------
 
 
-def _numbered_canvas(footer: str, ticker: _Ticker) -> Callable[..., Canvas]:
+def _numbered_canvas(footer: str, ticker: Ticker) -> Callable[..., Canvas]:
     """A canvas class holding pages back until the end, so each footer can say "Page N of M"."""
 
     class NumberedCanvas(Canvas):
@@ -757,16 +733,8 @@ def render_pdf(
     """Write ``plan`` to ``target`` as a PDF, atomically; a ``cancelled()`` that returns True raises
     ``ExportCancelled`` and leaves ``target`` as it was."""
     check_cancelled(cancelled)
-    rows = (
-        len(plan.needs)
-        + len(plan.actions)
-        + sum(len(action.milestones) for action in plan.actions)
-        + len(plan.indicators)
-        + len(plan.organisations)
-        + len(plan.summary.by_theme)
-        + 20
-    )
-    ticker = _Ticker(progress, cancelled, 2 * rows + 1)
+    rows = table_rows(plan)
+    ticker = Ticker(progress, cancelled, 2 * rows + 1)
     story = _Renderer(plan, ticker).story()
     title = _clean(f"Joint action plan – {plan.partnership}" if plan.partnership else "Joint action plan")
     with atomic_path(target) as temporary, _binary_streams():
