@@ -135,3 +135,31 @@ def empty_plan() -> Plan:
 
 def many_actions(count: int) -> tuple[PlanAction, ...]:
     return tuple(make_action(f"Action number {n}", n) for n in range(count))
+
+
+def action(title: str, **changes: object) -> PlanAction:
+    """One fully filled action (with a done and an overdue milestone), any field changed by ``changes``."""
+    values: dict[str, object] = dict(
+        id=uuid.uuid4(),
+        title=title,
+        theme="Community safety",
+        lead="Westshire Constabulary",
+        partners=("Westshire County Council", "Wexcombe Homes"),
+        needs=("Anti-social behaviour",),
+        start_on=date(2008, 4, 1),
+        due_on=date(2009, 3, 31),
+        status=ActionStatus.IN_PROGRESS,
+        rag=Rag.AMBER,
+        rag_reason="Behind schedule: due 31/03/2009, 20% complete (45% expected)",
+        percent_complete=20,
+        budget_pence=1_250_000,
+        spend_pence=312_550,
+        latest_note="Met the residents' group",
+        latest_note_on=date(2008, 9, 12),
+        milestones=(
+            PlanMilestone(title, "Kick-off", date(2008, 5, 1), date(2008, 5, 2), False),
+            PlanMilestone(title, "Survey", date(2008, 8, 1), None, True),
+        ),
+    )
+    values.update(changes)
+    return PlanAction(**values)  # type: ignore[arg-type]

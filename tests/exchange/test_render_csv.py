@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import csv
 import shutil
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from locality.domain.vocabulary import ActionStatus, Rag
+from locality.domain.vocabulary import ActionStatus
 from locality.exchange import render_csv as render_csv_module
 from locality.exchange.export import export_plan
 from locality.exchange.plan import (
@@ -21,7 +20,6 @@ from locality.exchange.plan import (
     Plan,
     PlanAction,
     PlanFilters,
-    PlanMilestone,
     PlanSummary,
     build_plan,
 )
@@ -33,6 +31,7 @@ from locality.services.context import User
 from locality.services.demo import DEMO_TODAY, generate_demo
 from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
+from tests.exchange.sample_plans import action
 
 
 @pytest.fixture(scope="module")
@@ -53,33 +52,6 @@ def demo(demo_file: Path, tmp_path: Path) -> Iterator[Services]:
     services = Services.open(path, User("Test User", "Test Org"), today=lambda: DEMO_TODAY)
     yield services
     services.close()
-
-
-def action(title: str, **changes: object) -> PlanAction:
-    values: dict[str, object] = dict(
-        id=uuid.uuid4(),
-        title=title,
-        theme="Community safety",
-        lead="Westshire Constabulary",
-        partners=("Westshire County Council", "Wexcombe Homes"),
-        needs=("Anti-social behaviour",),
-        start_on=date(2008, 4, 1),
-        due_on=date(2009, 3, 31),
-        status=ActionStatus.IN_PROGRESS,
-        rag=Rag.AMBER,
-        rag_reason="Behind schedule: due 31/03/2009, 20% complete (45% expected)",
-        percent_complete=20,
-        budget_pence=1_250_000,
-        spend_pence=312_550,
-        latest_note="Met the residents' group",
-        latest_note_on=date(2008, 9, 12),
-        milestones=(
-            PlanMilestone(title, "Kick-off", date(2008, 5, 1), date(2008, 5, 2), False),
-            PlanMilestone(title, "Survey", date(2008, 8, 1), None, True),
-        ),
-    )
-    values.update(changes)
-    return PlanAction(**values)  # type: ignore[arg-type]
 
 
 def plan_of(*actions: PlanAction) -> Plan:

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from openpyxl.workbook.workbook import Workbook
 
-from locality.domain.vocabulary import ActionStatus, Rag
+from locality.domain.vocabulary import ActionStatus
 from locality.exchange import render_xlsx as render_xlsx_module
 from locality.exchange.export import export_plan
 from locality.exchange.plan import (
@@ -25,7 +25,6 @@ from locality.exchange.plan import (
     PlanAction,
     PlanFilters,
     PlanIndicator,
-    PlanMilestone,
     PlanNeed,
     PlanOrganisation,
     PlanSummary,
@@ -36,6 +35,7 @@ from locality.exchange.render_xlsx import MONEY_FORMAT, render_xlsx
 from locality.services.context import User
 from locality.services.demo import DEMO_TODAY, generate_demo
 from locality.services.registry import Services
+from tests.exchange.sample_plans import action
 
 SHEETS = ["Cover", "Summary", "Needs", "Actions", "Milestones", "Indicators", "Sign-off"]
 
@@ -65,33 +65,6 @@ def out(tmp_path: Path) -> Path:
     folder = tmp_path / "out"
     folder.mkdir()
     return folder
-
-
-def action(title: str, **changes: object) -> PlanAction:
-    values: dict[str, object] = dict(
-        id=uuid.uuid4(),
-        title=title,
-        theme="Community safety",
-        lead="Westshire Constabulary",
-        partners=("Westshire County Council", "Wexcombe Homes"),
-        needs=("Anti-social behaviour",),
-        start_on=date(2008, 4, 1),
-        due_on=date(2009, 3, 31),
-        status=ActionStatus.IN_PROGRESS,
-        rag=Rag.AMBER,
-        rag_reason="Behind schedule: due 31/03/2009, 20% complete (45% expected)",
-        percent_complete=20,
-        budget_pence=1_250_000,
-        spend_pence=312_550,
-        latest_note="Met the residents' group",
-        latest_note_on=date(2008, 9, 12),
-        milestones=(
-            PlanMilestone(title, "Kick-off", date(2008, 5, 1), date(2008, 5, 2), False),
-            PlanMilestone(title, "Survey", date(2008, 8, 1), None, True),
-        ),
-    )
-    values.update(changes)
-    return PlanAction(**values)  # type: ignore[arg-type]
 
 
 def plan_of(*actions: PlanAction, confidential: bool = False) -> Plan:
