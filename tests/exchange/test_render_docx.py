@@ -17,7 +17,6 @@ from docx.text.paragraph import Paragraph
 
 from locality.exchange import render_docx as render_docx_module
 from locality.exchange.plan import (
-    ExportCancelled,
     PlanOrganisation,
 )
 from locality.exchange.render_docx import render_docx
@@ -68,14 +67,6 @@ def fill_of(cell: Any) -> str | None:
     properties = cell._tc.tcPr
     shading = properties.find(qn("w:shd")) if properties is not None else None
     return shading.get(qn("w:fill")) if shading is not None else None
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """An empty folder to write into (tmp_path also holds the test's data folder)."""
-    path = tmp_path / "out"
-    path.mkdir()
-    return path
 
 
 # --------------------------------------------------------------------------- content
@@ -293,33 +284,6 @@ def test_a_failure_part_way_leaves_the_existing_file_and_no_temporary_file(
     monkeypatch.setattr(render_docx_module, "_paragraphs", broken)
     with pytest.raises(RuntimeError):
         render_docx(sample_plan(), target)
-
-    assert target.read_bytes() == b"the previous plan"
-    assert [path.name for path in folder.iterdir()] == ["plan.docx"]
-
-
-@pytest.mark.parametrize("after", [0, 1, 3])
-def test_cancel_raises_and_leaves_no_file(folder: Path, after: int) -> None:
-    target = folder / "plan.docx"
-    calls = 0
-
-    def cancelled() -> bool:
-        nonlocal calls
-        calls += 1
-        return calls > after
-
-    with pytest.raises(ExportCancelled, match="nothing was written"):
-        render_docx(sample_plan(actions=many_actions(1200)), target, cancelled=cancelled)
-
-    assert list(folder.iterdir()) == []
-
-
-def test_cancel_leaves_an_existing_file_as_it_was(folder: Path) -> None:
-    target = folder / "plan.docx"
-    target.write_bytes(b"the previous plan")
-
-    with pytest.raises(ExportCancelled):
-        render_docx(sample_plan(), target, cancelled=lambda: True)
 
     assert target.read_bytes() == b"the previous plan"
     assert [path.name for path in folder.iterdir()] == ["plan.docx"]

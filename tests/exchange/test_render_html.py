@@ -12,7 +12,6 @@ import pytest
 
 from locality.exchange import render_html as render_html_module
 from locality.exchange.plan import (
-    ExportCancelled,
     PlanOrganisation,
 )
 from locality.exchange.render_html import render_html
@@ -90,14 +89,6 @@ def read_page(path: Path) -> Page:
     page.feed(path.read_text(encoding="utf-8"))
     page.close()
     return page
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """An empty folder to write into (tmp_path also holds the test's data folder)."""
-    path = tmp_path / "out"
-    path.mkdir()
-    return path
 
 
 # --------------------------------------------------------------------------- content
@@ -288,33 +279,6 @@ def test_a_failure_part_way_leaves_the_existing_file_and_no_temporary_file(
     monkeypatch.setattr(render_html_module, "milestone_row", broken)
     with pytest.raises(RuntimeError):
         render_html(sample_plan(), target)
-
-    assert target.read_text(encoding="utf-8") == "the previous plan"
-    assert [path.name for path in folder.iterdir()] == ["plan.html"]
-
-
-@pytest.mark.parametrize("after", [0, 1, 3])
-def test_cancel_raises_and_leaves_no_file(folder: Path, after: int) -> None:
-    target = folder / "plan.html"
-    calls = 0
-
-    def cancelled() -> bool:
-        nonlocal calls
-        calls += 1
-        return calls > after
-
-    with pytest.raises(ExportCancelled, match="nothing was written"):
-        render_html(sample_plan(actions=many_actions(1200)), target, cancelled=cancelled)
-
-    assert list(folder.iterdir()) == []
-
-
-def test_cancel_leaves_an_existing_file_as_it_was(folder: Path) -> None:
-    target = folder / "plan.html"
-    target.write_text("the previous plan", encoding="utf-8")
-
-    with pytest.raises(ExportCancelled):
-        render_html(sample_plan(), target, cancelled=lambda: True)
 
     assert target.read_text(encoding="utf-8") == "the previous plan"
     assert [path.name for path in folder.iterdir()] == ["plan.html"]

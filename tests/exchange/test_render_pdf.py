@@ -10,7 +10,6 @@ from pypdf import PdfReader
 
 from locality.exchange import render_pdf as render_pdf_module
 from locality.exchange.plan import (
-    ExportCancelled,
     PlanOrganisation,
 )
 from locality.exchange.render_pdf import render_pdf
@@ -40,14 +39,6 @@ def squashed(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- content
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """An empty folder to write into (tmp_path also holds the test's data folder)."""
-    path = tmp_path / "out"
-    path.mkdir()
-    return path
 
 
 def test_the_pdf_holds_the_cover_the_sections_in_order_and_the_values(folder: Path) -> None:
@@ -207,33 +198,6 @@ def test_a_failure_part_way_leaves_the_existing_file_and_no_temporary_file(
     monkeypatch.setattr(render_pdf_module._Grid, "draw", broken)
     with pytest.raises(RuntimeError):
         render_pdf(sample_plan(), target)
-
-    assert target.read_bytes() == b"the previous plan"
-    assert [path.name for path in folder.iterdir()] == ["plan.pdf"]
-
-
-@pytest.mark.parametrize("after", [0, 3, 50])
-def test_cancel_raises_and_leaves_no_file(folder: Path, after: int) -> None:
-    target = folder / "plan.pdf"
-    calls = 0
-
-    def cancelled() -> bool:
-        nonlocal calls
-        calls += 1
-        return calls > after
-
-    with pytest.raises(ExportCancelled, match="nothing was written"):
-        render_pdf(sample_plan(actions=many_actions(600)), target, cancelled=cancelled)
-
-    assert list(folder.iterdir()) == []
-
-
-def test_cancel_leaves_an_existing_file_as_it_was(folder: Path) -> None:
-    target = folder / "plan.pdf"
-    target.write_bytes(b"the previous plan")
-
-    with pytest.raises(ExportCancelled):
-        render_pdf(sample_plan(), target, cancelled=lambda: True)
 
     assert target.read_bytes() == b"the previous plan"
     assert [path.name for path in folder.iterdir()] == ["plan.pdf"]
