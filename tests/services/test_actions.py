@@ -92,13 +92,6 @@ def actions(ctx: ServiceContext) -> ActionService:
 
 
 @pytest.fixture
-def heard(ctx: ServiceContext) -> list[Changes]:
-    received: list[Changes] = []
-    ctx.subscribe(received.append)
-    return received
-
-
-@pytest.fixture
 def orgs(ctx: ServiceContext) -> dict[str, uuid.UUID]:
     service = OrganisationService(ctx)
     names = {

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from locality.domain.errors import NotFoundError, StaleRecordError, ValidationError
 from locality.domain.vocabulary import seeded_id
-from locality.services.context import Changes, ServiceContext, User
+from locality.services.context import Changes, ServiceContext
 from locality.services.funding import (
     AllocationDraft,
     FundingService,
@@ -31,7 +29,7 @@ from locality.store.models import (
     SpendRecord,
     utc_now,
 )
-from locality.store.workspace import Workspace, open_workspace
+from locality.store.workspace import Workspace
 
 TODAY = date(2008, 6, 1)
 CAPACITY_FUND = seeded_id("funding_source", "Capacity-building fund")
@@ -39,27 +37,8 @@ RSG = seeded_id("funding_source", "RSG top-slice")
 
 
 @pytest.fixture
-def workspace(workspace_path: Path) -> Iterator[Workspace]:
-    opened = open_workspace(workspace_path)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def ctx(workspace: Workspace) -> ServiceContext:
-    return ServiceContext(workspace, User("Test User", "Test Org"), today=lambda: TODAY)
-
-
-@pytest.fixture
 def funding(ctx: ServiceContext) -> FundingService:
     return FundingService(ctx)
-
-
-@pytest.fixture
-def heard(ctx: ServiceContext) -> list[Changes]:
-    received: list[Changes] = []
-    ctx.subscribe(received.append)
-    return received
 
 
 def add_action(workspace: Workspace, title: str = "Shared CCTV control room", budget: int | None = None) -> uuid.UUID:

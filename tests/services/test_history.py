@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -16,17 +14,10 @@ from locality.services.indicators import IndicatorDraft, IndicatorService
 from locality.services.organisations import OrganisationDraft, OrganisationService
 from locality.services.workshops import WorkshopDraft, WorkshopService
 from locality.store.models import ActionRecord, NeedRecord
-from locality.store.workspace import Workspace, open_workspace
+from locality.store.workspace import Workspace
 
 TODAY = date(2008, 6, 1)
 CAPACITY_FUND_NAME = "Capacity-building fund"
-
-
-@pytest.fixture
-def workspace(workspace_path: Path) -> Iterator[Workspace]:
-    opened = open_workspace(workspace_path)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -5,49 +5,28 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from locality.domain.errors import NotFoundError, StaleRecordError, ValidationError
 from locality.domain.vocabulary import Direction, TargetKind
-from locality.services.context import Changes, ServiceContext, User
+from locality.services.context import Changes, ServiceContext
 from locality.services.indicators import (
     IndicatorDraft,
     IndicatorService,
     percent_to_target,
 )
 from locality.store.models import ActionRecord, ChangeLogRecord, IndicatorRecord, MeasurementRecord, NeedRecord
-from locality.store.workspace import Workspace, open_workspace
+from locality.store.workspace import Workspace
 
 TODAY = date(2008, 6, 1)
 
 
 @pytest.fixture
-def workspace(workspace_path: Path) -> Iterator[Workspace]:
-    opened = open_workspace(workspace_path)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def ctx(workspace: Workspace) -> ServiceContext:
-    return ServiceContext(workspace, User("Test User", "Test Org"), today=lambda: TODAY)
-
-
-@pytest.fixture
 def indicators(ctx: ServiceContext) -> IndicatorService:
     return IndicatorService(ctx)
-
-
-@pytest.fixture
-def heard(ctx: ServiceContext) -> list[Changes]:
-    received: list[Changes] = []
-    ctx.subscribe(received.append)
-    return received
 
 
 def add_need(workspace: Workspace, title: str = "Tackle anti-social behaviour") -> uuid.UUID:

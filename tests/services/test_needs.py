@@ -15,7 +15,7 @@ from sqlalchemy import event
 
 from locality.domain.errors import NotFoundError, StaleRecordError, ValidationError
 from locality.domain.vocabulary import NeedRole, NeedStatus, Priority, VocabularyKind, seeded_id
-from locality.services.context import Changes, ServiceContext, User
+from locality.services.context import Changes, ServiceContext
 from locality.services.needs import (
     DeletedNeeds,
     Need,
@@ -58,11 +58,6 @@ def workspace(tmp_path: Path, needs_template: Path) -> Iterator[Workspace]:
     opened = open_workspace(path)
     yield opened
     opened.close()
-
-
-@pytest.fixture
-def ctx(workspace: Workspace) -> ServiceContext:
-    return ServiceContext(workspace, User("Test User", "Test Org"), today=lambda: TODAY)
 
 
 @pytest.fixture

@@ -59,13 +59,6 @@ def actions(ctx: ServiceContext) -> ActionService:
 
 
 @pytest.fixture
-def heard(ctx: ServiceContext) -> list[Changes]:
-    received: list[Changes] = []
-    ctx.subscribe(received.append)
-    return received
-
-
-@pytest.fixture
 def action(actions: ActionService) -> Action:
     return actions.create(
         ActionDraft(

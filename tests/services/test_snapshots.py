@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from locality.domain.errors import NotFoundError, ValidationError
 from locality.domain.vocabulary import ActionStatus, Rag
-from locality.services.context import Changes, ServiceContext, User
+from locality.services.context import Changes, ServiceContext
 from locality.services.snapshots import (
     ActionNow,
     DueDateChange,
@@ -32,33 +30,14 @@ from locality.store.models import (
     utc_now,
 )
 from locality.store.unit_of_work import UnitOfWork
-from locality.store.workspace import Workspace, open_workspace
+from locality.store.workspace import Workspace
 
 TODAY = date(2008, 6, 1)
 
 
 @pytest.fixture
-def workspace(workspace_path: Path) -> Iterator[Workspace]:
-    opened = open_workspace(workspace_path)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def ctx(workspace: Workspace) -> ServiceContext:
-    return ServiceContext(workspace, User("Test User", "Test Org"), today=lambda: TODAY)
-
-
-@pytest.fixture
 def snapshots(ctx: ServiceContext) -> SnapshotService:
     return SnapshotService(ctx)
-
-
-@pytest.fixture
-def heard(ctx: ServiceContext) -> list[Changes]:
-    received: list[Changes] = []
-    ctx.subscribe(received.append)
-    return received
 
 
 def add_action(unit: UnitOfWork, title: str, **values: object) -> uuid.UUID:

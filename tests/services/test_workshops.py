@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -27,16 +25,9 @@ from locality.store.models import (
     WorkshopVoteRecord,
     utc_now,
 )
-from locality.store.workspace import Workspace, open_workspace
+from locality.store.workspace import Workspace
 
 TODAY = date(2008, 6, 1)
-
-
-@pytest.fixture
-def workspace(workspace_path: Path) -> Iterator[Workspace]:
-    opened = open_workspace(workspace_path)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
@@ -47,13 +38,6 @@ def ctx(workspace: Workspace) -> ServiceContext:
 @pytest.fixture
 def workshops(ctx: ServiceContext) -> WorkshopService:
     return WorkshopService(ctx)
-
-
-@pytest.fixture
-def heard(ctx: ServiceContext) -> list[Changes]:
-    received: list[Changes] = []
-    ctx.subscribe(received.append)
-    return received
 
 
 @pytest.fixture
