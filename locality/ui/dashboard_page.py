@@ -113,6 +113,9 @@ class FigureTile(QFrame):
         layout.addWidget(self.number)
         layout.addWidget(self.caption)
         self._caption_text = caption
+        self.plain()
+
+    def plain(self) -> None:
         self.colours("#ffffff", "#263238")
 
     def colours(self, background: str, foreground: str) -> None:
@@ -414,7 +417,6 @@ class DashboardPage(Page):
             tile.clicked.connect(handler)
             self.tiles[key] = tile
             grid.addWidget(tile, index // 4, index % 4)
-        self.tiles["red"].colours(RAG_BACKGROUND[Rag.RED].name(), RAG_FOREGROUND[Rag.RED].name())
         layout.addLayout(grid)
 
         charts = QGridLayout()
@@ -574,7 +576,13 @@ class DashboardPage(Page):
         self.state_label.setText("")
         tiles = self.tiles
         tiles["actions"].set_value(f"{figures.actions_total:,}")
-        tiles["red"].set_value(f"{figures.rag_count(Rag.RED):,}")
+        reds = figures.rag_count(Rag.RED)
+        tiles["red"].set_value(f"{reds:,}")
+        # Red only when something is: a red tile saying 0 alarms for nothing.
+        if reds:
+            tiles["red"].colours(RAG_BACKGROUND[Rag.RED].name(), RAG_FOREGROUND[Rag.RED].name())
+        else:
+            tiles["red"].plain()
         tiles["overdue"].set_value(f"{figures.overdue_actions:,}")
         tiles["overdueMilestones"].set_value(f"{len(figures.overdue_milestones):,}")
         tiles["dueSoon"].set_value(

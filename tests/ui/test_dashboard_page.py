@@ -27,6 +27,7 @@ from locality.ui.funding_page import FundingPage
 from locality.ui.main_window import ChangeBridge
 from locality.ui.needs_page import NeedsPage
 from locality.ui.page import Page
+from locality.ui.rag import RAG_BACKGROUND
 from locality.ui.settings import AppSettings
 from tests.ui.helpers import when_dialog_opens
 
@@ -90,6 +91,7 @@ def test_tiles_show_the_figures(dashboard: DashboardPage, later_services: Servic
     tiles = dashboard.tiles
     assert tiles["actions"].value_text == "60"
     assert tiles["red"].value_text == str(figures.rag_count(Rag.RED)) != "0"
+    assert RAG_BACKGROUND[Rag.RED].name() in tiles["red"].styleSheet()
     assert tiles["overdue"].value_text == str(figures.overdue_actions) != "0"
     assert tiles["overdueMilestones"].value_text == str(len(figures.overdue_milestones))
     assert tiles["sharedUnaddressed"].value_text == str(figures.shared_needs_unaddressed)
@@ -220,6 +222,7 @@ def test_empty_workspace_says_what_would_appear(qtbot, services: Services) -> No
     page.show()
     qtbot.waitUntil(lambda: page.figures is not None, timeout=10_000)
     assert page.tiles["actions"].value_text == "0"
+    assert RAG_BACKGROUND[Rag.RED].name() not in page.tiles["red"].styleSheet()  # no alarm for nothing
     assert page.rag_panel.empty.isVisible() and not page.rag_panel.view.isVisible()
     assert page.spend_panel.empty.isVisible()
     page.tabs.setCurrentIndex(1)
