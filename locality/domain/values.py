@@ -1,13 +1,18 @@
 """Value parsing, formatting and validation shared by every layer.
 
-Dates are shown as dd/mm/yyyy and read in that form or as ISO (yyyy-mm-dd). Money is pounds sterling held as
-whole pence in an ``int`` and parsed with exact decimal arithmetic. Every failure is a ``ValidationError``
-carrying one plain sentence for the field concerned.
+Dates are shown as dd/mm/yyyy and read in that form or as ISO (yyyy-mm-dd), with years from 1900 to 2999 (an
+earlier or later year is a typing slip, and Excel itself has no dates before 1900). Money is pounds sterling held
+as whole pence in an ``int`` and parsed with exact decimal arithmetic; an amount beyond what SQLite's 64-bit
+integers hold, or a number that is not finite (NaN, infinity), is refused. Text that looks empty — only spaces,
+zero-width characters, byte-order marks or control characters — counts as empty. Every failure is a
+``ValidationError`` carrying one plain sentence for the field concerned.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -17,6 +22,9 @@ DATE_EXAMPLE = "01/04/2008"
 MONEY_EXAMPLE = "1,234.56"
 # SQLite stores integers in 64 bits; anything larger cannot be saved.
 MAX_PENCE = 2**63 - 1
+# The years a date may have: Excel has no dates before 1900, and a year past 2999 is a typing slip.
+MIN_YEAR = 1900
+MAX_YEAR = 2999
 
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", re.ASCII)
 _UK_DATE = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})", re.ASCII)
@@ -25,6 +33,10 @@ _MONEY = re.compile(
     r"(?P<pounds>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.(?P<pence>[0-9]+))?"
 )
 _EMAIL = re.compile(r"[^@\s]+@([^@\s]+)")
+_PERCENT = re.compile(r"([0-9]+)(?:\.0*)?\s*%?", re.ASCII)
+# Unicode categories of characters that show nothing: separators (spaces), controls and format characters
+# (zero-width space U+200B, zero-width joiners, the byte-order mark U+FEFF, soft hyphen...).
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
 
 
 def _shown(text: str, limit: int = 40) -> str:
@@ -54,11 +66,22 @@ def parse_date(text: str, field: str = "date") -> date:
     elif match := _UK_DATE.fullmatch(stripped):
         day, month, year = int(match[1]), int(match[3]), int(match[4])
     try:
-        return date(year, month, day)
+        parsed = date(year, month, day)
     except ValueError:
         raise ValidationError(
             {field: f'"{_shown(stripped)}" is not a date; use dd/mm/yyyy, for example {DATE_EXAMPLE}.'}
         ) from None
+    return check_date(parsed, field, shown=stripped)
+
+
+def check_date(value: date, field: str = "date", *, shown: str | None = None) -> date:
+    """``value`` when its year is from ``MIN_YEAR`` to ``MAX_YEAR``; ``ValidationError`` otherwise."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        text = _shown(shown) if shown is not None else format_date(value)
+        raise ValidationError(
+            {field: f'"{text}" is not a plausible date; the year must be from {MIN_YEAR} to {MAX_YEAR}.'}
+        )
+    return value
 
 
 def parse_optional_date(text: str | None, field: str = "date") -> date | None:
@@ -114,6 +137,25 @@ def parse_money(text: str, field: str = "amount", *, allow_negative: bool = Fals
     return pence
 
 
+def money_from_number(value: float, field: str = "amount", *, allow_negative: bool = False) -> int:
+    """A number of pounds as a spreadsheet cell holds it (``int`` or ``float``), in whole pence, rounded to the
+    nearest penny (halves away from zero). NaN, infinity, amounts too large to store and (unless allowed)
+    negative amounts are refused with one sentence."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValidationError({field: f'"{_shown(str(value))}" is not an amount of money.'})
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValidationError({field: f'"{value}" is not an amount of money; use pounds, for example {MONEY_EXAMPLE}.'})
+    shown = _shown(format(value, ",") if isinstance(value, int) else repr(value))
+    if abs(value) * 100 > MAX_PENCE:
+        raise ValidationError({field: f'"{shown}" is too large an amount to store.'})
+    pence = int((Decimal(str(value)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if abs(pence) > MAX_PENCE:
+        raise ValidationError({field: f'"{shown}" is too large an amount to store.'})
+    if pence < 0 and not allow_negative:
+        raise ValidationError({field: f'The amount cannot be negative ("{shown}").'})
+    return pence
+
+
 def parse_optional_money(text: str | None, field: str = "amount", *, allow_negative: bool = False) -> int | None:
     """As ``parse_money``, but blank text (or None) means no amount."""
     if text is None or not text.strip():
@@ -133,14 +175,53 @@ def validate_percent(value: int, field: str = "percent_complete") -> int:
     return value
 
 
+def parse_percent(value: str | float, field: str = "percent_complete") -> int:
+    """A whole percentage from text ("50", "50%", "50.0") or a number; 0 to 100 inclusive, else one sentence."""
+    number: int | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        number = int(value) if math.isfinite(value) and value.is_integer() else None
+    elif isinstance(value, str) and (match := _PERCENT.fullmatch(value.strip())):
+        number = int(match[1]) if len(match[1]) <= 20 else 10**20
+    if number is None:
+        shown = _shown(str(value))
+        raise ValidationError({field: f'Percent complete: "{shown}" is not a whole number between 0 and 100.'})
+    return validate_percent(number, field)
+
+
 def utc_now() -> datetime:
     """The current time as a timezone-aware UTC datetime."""
     return datetime.now(UTC)
 
 
+def is_invisible(character: str) -> bool:
+    """True for a character that shows nothing: a space, a control or a format character (U+200B, U+FEFF...)."""
+    return unicodedata.category(character) in _INVISIBLE_CATEGORIES
+
+
+def looks_empty(text: str | None) -> bool:
+    """True when ``text`` shows nothing: empty, or only spaces, zero-width, byte-order-mark or control characters."""
+    return not text or all(is_invisible(character) for character in text)
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the spaces and other invisible characters (zero-width spaces, byte-order marks, controls)
+    at either end; those inside are kept."""
+    start, end = 0, len(text)
+    while start < end and is_invisible(text[start]):
+        start += 1
+    while end > start and is_invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
 def require_text(value: str | None, field: str, label: str, max_length: int = 500) -> str:
-    """``value`` stripped of surrounding spaces; it must not be empty nor longer than ``max_length``."""
-    text = (value or "").strip()
+    """``value`` stripped of surrounding spaces (and other invisible characters: zero-width spaces, byte-order
+    marks, controls); it must not look empty nor be longer than ``max_length``."""
+    text = strip_invisible(value or "")
     if not text:
         raise ValidationError({field: f"{label} cannot be empty."})
     if len(text) > max_length:

@@ -31,15 +31,21 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
 from locality.domain.errors import ImportFileError, LocalityError, NotFoundError, ValidationError
-from locality.domain.values import format_date, parse_date, parse_money, validate_percent
+from locality.domain.values import (
+    check_date,
+    format_date,
+    money_from_number,
+    parse_date,
+    parse_money,
+    parse_percent,
+)
 from locality.domain.vocabulary import ActionStatus, NeedStatus, Priority, Rag, VocabularyKind, normalise_name
-from locality.exchange.reading import Cell, Table, column_letter, is_blank, read_table
+from locality.exchange.reading import Cell, OddCell, Table, column_letter, is_blank, read_table, shown
 from locality.services.actions import ActionDraft, ActionService, PartnerDraft
 from locality.services.context import Changes, ServiceContext, User
 from locality.services.funding import AllocationDraft, FundingService
@@ -213,7 +219,7 @@ def import_file(
         file_name=outcome.table.name,
         rows_read=len(outcome.table.rows),
         created=dict(outcome.created),
-        warnings=tuple(outcome.warnings),
+        warnings=collapse_warnings(outcome.warnings),
         dry_run=dry_run,
     )
 
@@ -235,7 +241,7 @@ def preview(
         columns=tuple(outcome.columns),
         rows=tuple(outcome.previews),
         row_errors=tuple(outcome.row_errors),
-        warnings=tuple(outcome.warnings),
+        warnings=collapse_warnings(outcome.warnings),
         rows_read=len(outcome.table.rows),
         created=dict(outcome.created),
     )
@@ -292,7 +298,7 @@ def _match_columns(kind: str, table: Table) -> _Columns:
         if column is not None:
             where.setdefault(column, []).append(index)
         elif heading:
-            unknown.append(f'"{heading}"')
+            unknown.append(heading)
     for column, indexes in where.items():
         if len(indexes) > 1:
             letters = " and ".join(column_letter(index) for index in indexes)
@@ -310,16 +316,63 @@ def _match_columns(kind: str, table: Table) -> _Columns:
     if unknown:
         are = "column is" if len(unknown) == 1 else "columns are"
         warnings.append(
-            f"The {', '.join(unknown)} {are} not read by an import of {kind} and "
+            f"The {_listed_headings(unknown)} {are} not read by an import of {kind} and "
             f"{'was' if len(unknown) == 1 else 'were'} ignored; the columns read are: {', '.join(ours)}."
         )
-    width = max((len(row.cells) for row in table.rows), default=0)
-    for index in range(width):
-        heading = table.header[index] if index < len(table.header) else ""
-        if not heading and any(index < len(row.cells) and not is_blank(row.cells[index]) for row in table.rows):
-            warnings.append(f"Column {column_letter(index)} has values but no heading, so it was ignored.")
     pairs = tuple((heading, column) for heading, column in zip(table.header, by_index, strict=True) if heading)
     return _Columns(tuple(by_index), pairs, tuple(warnings))
+
+
+def _listed_headings(headings: Sequence[str], limit: int = 10) -> str:
+    """Headings quoted for a message: each once (with how many times it is there when more than once), at most
+    ``limit`` of them, each shortened."""
+    times: dict[str, int] = {}
+    for heading in headings:
+        times[heading] = times.get(heading, 0) + 1
+    quoted = [f'"{shown(heading)}"' + (f" ({count:,} times)" if count > 1 else "") for heading, count in times.items()]
+    if len(quoted) > limit:
+        quoted = [*quoted[:limit], f"{len(quoted) - limit:,} more"]
+    return ", ".join(quoted)
+
+
+_ROW_WARNING = re.compile(r"Row ([0-9]+): (.+)", re.DOTALL)
+
+
+def collapse_warnings(warnings: Sequence[str], rows_shown: int = 5) -> tuple[str, ...]:
+    """``warnings`` with repeats folded into one line each, in the order each was first given: the same
+    sentence many times becomes 'sentence (repeated 3,000 times)', and the same "Row N: sentence" for many rows
+    becomes "Rows 2, 5, 9 and 2,997 more: sentence"."""
+    times: dict[str, int] = {}
+    rows: dict[str, list[str]] = {}
+    order: list[tuple[str, str]] = []
+    for warning in warnings:
+        match = _ROW_WARNING.fullmatch(warning)
+        if match:
+            rest = match[2]
+            if rest not in rows:
+                rows[rest] = []
+                order.append(("rows", rest))
+            rows[rest].append(match[1])
+        else:
+            if warning not in times:
+                times[warning] = 0
+                order.append(("same", warning))
+            times[warning] += 1
+    folded: list[str] = []
+    for how, text in order:
+        if how == "same":
+            count = times[text]
+            folded.append(text if count == 1 else f"{text} (repeated {count:,} times)")
+            continue
+        numbers = rows[text]
+        if len(numbers) == 1:
+            folded.append(f"Row {numbers[0]}: {text}")
+        elif len(numbers) <= rows_shown:
+            folded.append(f"Rows {', '.join(numbers[:-1])} and {numbers[-1]}: {text}")
+        else:
+            more = len(numbers) - rows_shown
+            folded.append(f"Rows {', '.join(numbers[:rows_shown])} and {more:,} more: {text}")
+    return tuple(folded)
 
 
 # --------------------------------------------------------------------------- what the workspace already holds
@@ -393,6 +446,10 @@ class _RowReader:
         self.values = values
         self.lookups = lookups
         self.problems: list[str] = []
+        for column, value in values.items():
+            if isinstance(value, OddCell):  # a workbook cell that could not be read: name it, read it as empty
+                self.problem(f"Column {value.column} ({column}) {value.reason}")
+                values[column] = None
 
     def problem(self, message: str) -> None:
         message = message.strip()
@@ -408,11 +465,15 @@ class _RowReader:
         value = self.values.get(column)
         if is_blank(value):
             return None
-        if isinstance(value, date):
-            return value
         if isinstance(value, (int, float)):
-            self.problem(f'{_LABELS.get(column, column)}: "{_text(value)}" is not a date; use dd/mm/yyyy')
+            self.problem(f'{_LABELS.get(column, column)}: "{shown(_text(value))}" is not a date; use dd/mm/yyyy')
             return None
+        if isinstance(value, date):
+            try:
+                return check_date(value, column)
+            except ValidationError as error:
+                self.problem(f"{_LABELS.get(column, column)}: {error}")
+                return None
         try:
             return parse_date(str(value), column)
         except ValidationError as error:
@@ -423,12 +484,10 @@ class _RowReader:
         value = self.values.get(column)
         if is_blank(value):
             return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            text = str(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-        else:
-            text = _text(value)
         try:
-            return parse_money(text, column)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return money_from_number(value, column)  # a number cell: NaN, infinity and huge amounts refused
+            return parse_money(_text(value), column)
         except ValidationError as error:
             self.problem(f"{_LABELS.get(column, column)}: {error}")
             return None
@@ -437,26 +496,8 @@ class _RowReader:
         value = self.values.get(column)
         if is_blank(value):
             return None
-        number: int | None = None
-        if isinstance(value, int):
-            number = value
-        elif isinstance(value, float) and value.is_integer():
-            number = int(value)
-        elif isinstance(value, str):
-            text = value.strip().rstrip("%").strip()
-            try:
-                as_float = float(text)
-            except ValueError:
-                as_float = None
-            if as_float is not None and as_float.is_integer():
-                number = int(as_float)
-        if number is None:
-            self.problem(
-                f'{_LABELS.get(column, column)}: "{_text(value).strip()}" is not a whole number between 0 and 100'
-            )
-            return None
         try:
-            return validate_percent(number, column)
+            return parse_percent(value if isinstance(value, (str, int, float)) else _text(value), column)
         except ValidationError as error:
             self.problem(str(error))
             return None
@@ -583,7 +624,13 @@ class _Importer:
         self.lookups = _lookups(batch.unit, self.vocabulary, kind)
         self.earlier_rows: dict[str, int] = {}  # a name or title given in the file -> the row that gave it
 
-    def row(self, number: int, values: dict[str, Cell]) -> None:
+    def row(self, number: int, values: dict[str, Cell], problems: Sequence[str] = ()) -> None:
+        if problems:  # the reader found the row itself bad (its shape or its characters): its values mean nothing
+            reasons = (problem.strip() for problem in problems)
+            self.outcome.row_errors.append(
+                f"row {number}: {' '.join(reason if reason.endswith('.') else reason + '.' for reason in reasons)}"
+            )
+            return
         if self.kind == "progress" and all(is_blank(values.get(column)) for column in PROGRESS_REPORTED):
             # A partner update sheet lists every action of the partner; the ones left blank have no news.
             self.outcome.unchanged += 1
@@ -754,7 +801,7 @@ def _run(
                     for index, column in enumerate(columns.by_index)
                     if column is not None
                 }
-                importer.row(row.number, values)
+                importer.row(row.number, values, row.problems)
                 if progress is not None:
                     progress(done, total)
             if outcome.unchanged:

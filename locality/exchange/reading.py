@@ -2,12 +2,47 @@
 
 CSV: comma, semicolon or tab, told apart by the header line; UTF-8 with or without a byte-order mark, UTF-16
 with one (Excel's "Unicode text"), or Windows-1252 when the bytes are not UTF-8. XLSX: the first sheet, read
-with openpyxl in read-only mode; date cells come back as ``date``, numbers as ``int`` or ``float`` (a number
-formatted as a percentage as the percentage, so a cell showing 50% reads as 50).
+with openpyxl's parser; date cells come back as ``date``, numbers as ``int`` or ``float`` (a number formatted as
+a percentage as the percentage, so a cell showing 50% reads as 50).
 
 Row numbers are the spreadsheet's: the header is on row 1 when it is the first line, and blank rows are skipped
 but still counted, so "row 7" is the row the user sees as 7. Every problem with the file itself is an
-``ImportFileError`` carrying one plain sentence.
+``ImportFileError`` carrying one plain sentence; a problem with one row is kept on that row (``Row.problems``,
+or an ``OddCell`` in its cells) so that the import reports it as ``row N: reason``.
+
+What is refused, and why
+------------------------
+- Only a regular file is read (after following symbolic links): a folder, a named pipe, a device such as
+  ``/dev/zero`` or a socket is refused before it is opened, and the file is opened without blocking and checked
+  again once open, so a pipe swapped in meanwhile cannot hang the import.
+- Size: a CSV file of at most ``CSV_BYTE_LIMIT`` (64 MB) — 20,000 actions with long descriptions take about
+  20 MB — and at most ``MAX_ROWS`` (100,000) lines and ``MAX_VALUES`` (5,000,000) values. A workbook file of at
+  most ``XLSX_BYTE_LIMIT`` (64 MB) whose parts unpack to at most ``XLSX_UNPACKED_LIMIT`` (128 MB) in all, no part
+  of more than 1 MB shrunk more than ``XLSX_RATIO_LIMIT`` (200) times (real sheets shrink 5 to 50 times; a "zip
+  bomb" thousands of times), with at most ``XLSX_MAX_PARTS`` parts, compressed only as Excel does (deflate),
+  and with no DTD (entity declarations) in any XML part. These are checked from the zip's own directory before
+  anything is unpacked; the zip reader then never unpacks more than a part declares (a part that lies about its
+  size fails its checksum and the workbook is refused as damaged), so a lying header cannot make it read more.
+- CSV encoding: a UTF-16 byte-order mark means UTF-16. Otherwise, a file that is valid UTF-8 is UTF-8. A file
+  that is not, but holds at least one valid UTF-8 sequence of two or more bytes (such as ``C3 A9`` for "é"), is
+  taken as UTF-8 with some broken bytes — Windows-1252 text practically never forms such sequences, while UTF-8
+  text with a damaged or pasted-in part always does — and every row holding a broken byte is an error. A file
+  with no such sequence is Windows-1252, and a row holding one of the five bytes Windows-1252 leaves undefined
+  (0x81, 0x8D, 0x8F, 0x90, 0x9D) is an error. So mojibake is never imported silently: either the text decodes
+  as what its bytes say, or the rows that do not are named. A file whose first 64 KB are mostly NUL at every
+  other byte is UTF-16 without a byte-order mark, and one with many control bytes is not text: both refused.
+- In any text cell (header too), a control character other than tab and the line breaks of a quoted multi-line
+  value — NUL, the other C0 controls, DEL and the C1 controls U+0080 to U+009F (which only appear when text was
+  decoded wrongly) — is a row error.
+- CSV shape: a row with more values than the header has columns is an error (trailing empty cells, as Excel
+  writes ``a,b,,``, do not count, and a shorter row is fine); so is a row of one value holding another
+  delimiter when the header has several columns (the rows were saved with a different delimiter from the
+  header's); an unterminated quote, or a quote closed in the middle of a value, is an error on the row where
+  the quoted value starts.
+- XLSX cells: an error value (#REF!, #DIV/0!...), a formula whose result was not saved, a date out of range,
+  a number that is not finite, or a value that cannot be converted is an ``OddCell`` naming the column; the
+  import reports it when that column is read. Rows past Excel's 1,048,576 or columns past its 16,384 mean a
+  damaged workbook. A sheet's recorded size is never trusted: only the cells present are read.
 """
 
 from __future__ import annotations
@@ -15,30 +50,84 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import math
+import os
 import re
+import stat
+import struct
+import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import IO, Any
 
 from locality.domain.errors import ImportFileError
+from locality.domain.values import MAX_YEAR, MIN_YEAR, strip_invisible
 
 log = logging.getLogger(__name__)
 
-Cell = str | int | float | date | None
+
+@dataclass(frozen=True)
+class OddCell:
+    """A workbook cell whose value cannot be read: ``reason`` says why (it follows "column X ")."""
+
+    column: str  # the spreadsheet's letter
+    reason: str
+
+    def __str__(self) -> str:
+        return ""
+
+
+Cell = str | int | float | date | OddCell | None
 
 CSV_EXTENSIONS = (".csv", ".tsv", ".txt")
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 _DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _EXCEL_SEPARATOR = re.compile(r"sep=[,;\t|]", re.IGNORECASE)
+
+MEGABYTE = 1024 * 1024
+CSV_BYTE_LIMIT = 64 * MEGABYTE
+XLSX_BYTE_LIMIT = 64 * MEGABYTE
+XLSX_UNPACKED_LIMIT = 128 * MEGABYTE
+XLSX_RATIO_LIMIT = 200
+XLSX_MAX_PARTS = 10_000
+MAX_ROWS = 100_000
+MAX_VALUES = 5_000_000
+EXCEL_MAX_ROW = 1_048_576
+EXCEL_MAX_COLUMN = 16_384
+
+# Bytes that never appear in text (C0 controls other than tab, line feed, form feed and carriage return).
+_CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32)])
+_BINARY_SIGNATURES = (
+    b"%PDF",
+    b"\xd0\xcf\x11\xe0",
+    b"\x89PNG",
+    b"GIF8",
+    b"\x1f\x8b",
+    b"\x7fELF",
+    b"MZ",
+    b"\xff\xd8\xff",
+)
+# A valid UTF-8 sequence of two to four bytes.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+# Characters a text cell must not hold: C0 controls but tab and line breaks, DEL, C1 controls, and the lone
+# surrogates that stand for bytes which could not be decoded.
+_BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
 class Row:
     number: int  # as the spreadsheet shows it: the header's row is 1 when it is the first line
     cells: tuple[Cell, ...]
+    problems: tuple[str, ...] = ()  # sentences about the row as a whole (its shape, its bytes)
 
 
 @dataclass(frozen=True)
@@ -65,19 +154,92 @@ def is_blank(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """Text from the file as quoted back in a message: one line, shortened if long."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------- the file itself
+
+
+def _kind_of(mode: int) -> str | None:
+    """What a non-regular file is, in words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not an ordinary file"
+
+
+def _not_regular(path: Path, kind: str) -> ImportFileError:
+    if kind == "a folder":
+        return ImportFileError(f"{path} is a folder, not a file to import.")
+    return ImportFileError(f"{path} is {kind}, not a file; save what it holds to a file and import that.")
+
+
+def _cannot_read(name: str, error: OSError) -> ImportFileError:
+    if isinstance(error, PermissionError):
+        return ImportFileError(f"{name} cannot be read: permission was refused.")
+    return ImportFileError(f"{name} cannot be read ({error.strerror or error}).")
+
+
+def _limit_for(path: Path) -> int:
+    return XLSX_BYTE_LIMIT if path.suffix.lower() in XLSX_EXTENSIONS else CSV_BYTE_LIMIT
+
+
+def _too_large(name: str, limit: int) -> ImportFileError:
+    return ImportFileError(
+        f"{name} is larger than the {limit // MEGABYTE} MB Locality imports at once; split it into smaller files."
+    )
+
+
 def check_file(path: Path) -> None:
-    """Refuses a file that is missing, a folder, or neither CSV nor XLSX by its extension — before anything is
-    read or opened, so that a command can refuse early."""
+    """Refuses a file that is missing, not a regular file (a folder, a pipe, a device), too large, or neither
+    CSV nor XLSX by its extension — before anything is read or opened, so that a command can refuse early."""
     name = path.name
-    if not path.exists():
-        raise ImportFileError(f"There is no file at {path}.")
-    if path.is_dir():
-        raise ImportFileError(f"{path} is a folder, not a file to import.")
+    try:
+        status = os.stat(path)  # follows symbolic links: what counts is what the link points at
+    except FileNotFoundError:
+        raise ImportFileError(f"There is no file at {path}.") from None
+    except OSError as error:
+        raise _cannot_read(name, error) from None
+    kind = _kind_of(status.st_mode)
+    if kind is not None:
+        raise _not_regular(path, kind)
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise ImportFileError(f"{name} is an old-style Excel file (.xls); save it as .xlsx or CSV and import that.")
     if suffix not in CSV_EXTENSIONS + XLSX_EXTENSIONS:
         raise ImportFileError(f"{name} is not a CSV or XLSX file; save it as .csv or .xlsx and import that.")
+    if status.st_size > _limit_for(path):
+        raise _too_large(name, _limit_for(path))
+
+
+def _open_regular(path: Path) -> IO[bytes]:
+    """``path`` opened for reading, refused unless it is a regular file. Opened without blocking, so that a named
+    pipe put in its place after ``check_file`` cannot hang the import; checked again once open."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except FileNotFoundError:
+        raise ImportFileError(f"There is no file at {path}.") from None
+    except OSError as error:
+        raise _cannot_read(path.name, error) from None
+    try:
+        kind = _kind_of(os.fstat(descriptor).st_mode)
+        if kind is not None:
+            raise _not_regular(path, kind)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
 
 
 def read_table(path: Path) -> Table:
@@ -88,57 +250,232 @@ def read_table(path: Path) -> Table:
     return _read_csv(path)
 
 
-def _table(name: str, lines: Sequence[tuple[int, Sequence[Cell]]], warnings: Sequence[str] = ()) -> Table:
-    """Splits numbered lines into the header (the first non-blank line) and the non-blank rows below it."""
-    filled = [(number, cells) for number, cells in lines if not all(is_blank(cell) for cell in cells)]
-    if not filled:
-        raise ImportFileError(f"{name} is empty.")
-    _, header_cells = filled[0]
-    header = tuple("" if cell is None else _header_text(cell) for cell in header_cells)
-    rows = tuple(Row(number, tuple(cells)) for number, cells in filled[1:])
-    if not rows:
-        raise ImportFileError(f"{name} has a header row but no rows below it to import.")
-    return Table(name, header, rows, tuple(warnings))
+# --------------------------------------------------------------------------- building the table
 
 
 def _header_text(cell: Cell) -> str:
+    if cell is None or isinstance(cell, OddCell):
+        return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell).strip()
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return strip_invisible(str(cell))
+
+
+def _trimmed_width(cells: Sequence[Cell]) -> int:
+    """How many cells are left once the blank ones at the end are dropped."""
+    width = len(cells)
+    while width and is_blank(cells[width - 1]):
+        width -= 1
+    return width
+
+
+def _character_problem(text: str, encoding: str) -> str | None:
+    """What is wrong with the characters of one text cell, or None."""
+    found = _BAD_CHARACTER.search(text)
+    if found is None:
+        return None
+    character = found.group()
+    if character == "\x00":
+        return "holds a NUL character, which text cannot hold; the file may be damaged"
+    code = ord(character)
+    if 0xDC80 <= code <= 0xDCFF:
+        byte = code - 0xDC00
+        if encoding == "UTF-8":
+            return f"holds bytes that are not valid UTF-8 text (0x{byte:02X}); save the file as CSV UTF-8 and import it"
+        return (
+            f"holds a byte (0x{byte:02X}) that is not a character in Windows-1252 text; "
+            "save the file as CSV UTF-8 and import it"
+        )
+    if 0xD800 <= code <= 0xDFFF:
+        return "holds a broken character (a lone UTF-16 surrogate)"
+    return f"holds a control character (U+{code:04X}), which cannot be imported; remove it"
+
+
+class _Builder:
+    """Takes a file's lines in order and builds its ``Table``: the first non-blank line is the header, the
+    non-blank lines below it are rows; checks each row's characters and (for CSV) its shape."""
+
+    def __init__(self, name: str, *, encoding: str = "", delimiter: str | None = None) -> None:
+        self.name = name
+        self.encoding = encoding  # "UTF-8" or "Windows-1252" for CSV: names the bytes in messages
+        self.delimiter = delimiter  # CSV only: rows longer than the header are errors
+        self.header: tuple[str, ...] | None = None
+        self.headings = 0
+        self.unnamed: tuple[int, ...] = ()  # indexes of the header's empty headings
+        self.rows: list[Row] = []
+        self.unheaded: dict[int, int] = {}  # column index -> the first row with a value but no heading
+        self.one_value: list[tuple[int, str, int]] = []  # CSV rows of one value holding another delimiter
+        self.check_characters = True
+
+    def add(self, number: int, cells: Sequence[Cell], problems: Sequence[str] = ()) -> None:
+        if not problems and all(is_blank(cell) for cell in cells):
+            return
+        if self.header is None:
+            self._set_header(number, cells, problems)
+            return
+        if len(self.rows) >= MAX_ROWS:
+            raise ImportFileError(
+                f"{self.name} has more than {MAX_ROWS:,} rows, more than Locality imports at once; "
+                "split it into smaller files."
+            )
+        found = list(problems)
+        width = len(self.header)
+        if self.delimiter is not None:
+            filled = _trimmed_width(cells)
+            if filled > width:
+                found.append(
+                    f"It has {filled:,} values but the header row has {width:,} columns; "
+                    f'a value holding "{_printable(self.delimiter)}" must be in double quotes'
+                )
+            elif filled == 1 and self.headings > 1 and isinstance(cells[0], str):
+                for other in _DELIMITERS:
+                    if other != self.delimiter and other in cells[0]:
+                        self.one_value.append((len(self.rows), other, len(cells[0].split(other))))
+                        break
+        for index in self.unnamed:
+            if index < len(cells) and not is_blank(cells[index]):
+                self.unheaded.setdefault(index, number)
+        if self.check_characters:
+            found.extend(self._characters(cells))
+        self.rows.append(Row(number, tuple(cells[:width]), tuple(found)))
+
+    def add_sparse(self, number: int, pairs: Sequence[tuple[int, Cell]]) -> None:
+        """A row given as (zero-based column, value) pairs: a workbook's, where a value may sit far to the right
+        of the header without every empty cell before it being made."""
+        if not pairs:
+            return
+        width = len(self.header) if self.header is not None else max(index for index, _ in pairs) + 1
+        cells: list[Cell] = [None] * width
+        beyond: list[str] = []
+        for index, value in pairs:
+            if index < width:
+                cells[index] = value
+            elif not is_blank(value):
+                self.unheaded.setdefault(index, number)
+                if isinstance(value, str) and (problem := _character_problem(value, self.encoding)):
+                    beyond.append(f"Column {column_letter(index)} {problem}")
+        self.add(number, cells, beyond)
+
+    def _characters(self, cells: Sequence[Cell]) -> list[str]:
+        found: list[str] = []
+        for index, cell in enumerate(cells):
+            if isinstance(cell, str) and (problem := _character_problem(cell, self.encoding)):
+                found.append(f"Column {self._column(index)} {problem}")
+        return found
+
+    def _column(self, index: int) -> str:
+        heading = self.header[index] if self.header is not None and index < len(self.header) else ""
+        return f'{column_letter(index)} ("{shown(heading, 30)}")' if heading else column_letter(index)
+
+    def _set_header(self, number: int, cells: Sequence[Cell], problems: Sequence[str]) -> None:
+        if len(cells) > EXCEL_MAX_COLUMN:
+            raise ImportFileError(
+                f"{self.name} has {len(cells):,} columns in its header row, more than a spreadsheet can have; "
+                "it is not a table Locality can import."
+            )
+        found = [*problems, *self._characters(cells)]
+        if found:
+            raise ImportFileError(
+                f"The header row of {self.name} cannot be read; nothing was written.",
+                row_errors=[f"row {number}: {' '.join(_sentence(problem) for problem in found)}"],
+            )
+        self.header = tuple(_header_text(cell) for cell in cells[: _trimmed_width(cells)])
+        self.headings = sum(1 for heading in self.header if heading)
+        self.unnamed = tuple(index for index, heading in enumerate(self.header) if not heading)
+
+    def _delimiter_problems(self) -> None:
+        """Rows of one value holding another delimiter were saved with a different delimiter from the header's
+        when every row is so, or when that delimiter splits the value into as many pieces as there are columns."""
+        if not self.one_value or self.delimiter is None or self.header is None:
+            return
+        every = len(self.one_value) == len(self.rows)
+        for position, other, pieces in self.one_value:
+            if every or pieces == len(self.header) >= 3:
+                row = self.rows[position]
+                value = row.cells[0] if row.cells and isinstance(row.cells[0], str) else ""
+                problem = (
+                    f'It is one value, "{shown(value)}", but the header\'s columns are separated by '
+                    f"{_DELIMITER_NAMES[self.delimiter]}; this row seems to be separated by "
+                    f"{_DELIMITER_NAMES[other]}: save the file with one delimiter throughout"
+                )
+                self.rows[position] = Row(row.number, row.cells, (*row.problems, problem))
+
+    def table(self, warnings: Sequence[str] = ()) -> Table:
+        if self.header is None:
+            raise ImportFileError(f"{self.name} is empty.")
+        if not self.rows:
+            raise ImportFileError(f"{self.name} has a header row but no rows below it to import.")
+        self._delimiter_problems()
+        found = list(warnings)
+        if self.unheaded:
+            letters = [column_letter(index) for index in sorted(self.unheaded)]
+            if len(letters) == 1:
+                found.append(f"Column {letters[0]} has values but no heading, so it was ignored.")
+            else:
+                listed = ", ".join(letters[:10]) + (f" and {len(letters) - 10:,} more" if len(letters) > 10 else "")
+                found.append(f"Columns {listed} have values but no heading, so they were ignored.")
+        return Table(self.name, self.header, tuple(self.rows), tuple(found))
+
+
+def _printable(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else delimiter
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 # --------------------------------------------------------------------------- CSV
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except PermissionError:
-        raise ImportFileError(f"{path.name} cannot be read: permission was refused.") from None
-    except OSError as error:
-        raise ImportFileError(f"{path.name} cannot be read ({error.strerror or error}).") from None
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``path`` (a regular file); more than that is refused, whatever the size said."""
+    with _open_regular(path) as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as error:
+            raise _cannot_read(path.name, error) from None
+    if len(data) > limit:
+        raise _too_large(path.name, limit)
+    return data
 
 
-def _decoded(name: str, data: bytes) -> str:
+def _decoded(name: str, data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read as ("UTF-8", "Windows-1252" or "UTF-16"); bytes
+    that could not be decoded are kept as lone surrogates (U+DC80 to U+DCFF) for the rows to report."""
+    not_text = f"{name} is not a CSV text file; save it as CSV (UTF-8) or .xlsx and import that."
     if data.startswith(_UTF16_BOMS):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError:
             raise ImportFileError(f"{name} is not readable text; save it as CSV (UTF-8) and import that.") from None
     if data.startswith(b"PK\x03\x04"):
         raise ImportFileError(f"{name} is a workbook, not CSV text; give it the .xlsx extension, or save it as CSV.")
-    if b"\x00" in data[:65536]:
-        raise ImportFileError(f"{name} is not a CSV text file; save it as CSV (UTF-8) or .xlsx and import that.")
+    if data.startswith(_BINARY_SIGNATURES):
+        raise ImportFileError(not_text)
+    sample = data[:65536]
+    half = len(sample) // 2
+    if half >= 2:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if max(even, odd) > half * 0.4 and min(even, odd) < half * 0.05:
+            raise ImportFileError(
+                f"{name} seems to be UTF-16 text without a byte-order mark; save it as CSV (UTF-8) and import that."
+            )
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if controls >= 3 and controls > len(sample) * 0.05:
+        raise ImportFileError(not_text)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            f"{name} is not text in UTF-8 or Windows-1252; save it as CSV (UTF-8) and import that."
-        ) from None
+    if _UTF8_SEQUENCE.search(data):
+        return data.decode("utf-8", "surrogateescape"), "UTF-8"
+    return data.decode("cp1252", "surrogateescape"), "Windows-1252"
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -154,31 +491,82 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _first_line(text: str) -> tuple[str, int]:
+    """The first line of ``text`` with anything but spaces on it, and where the text after it starts."""
+    position = 0
+    for match in _LINE_BREAK.finditer(text):
+        line = text[position : match.start()]
+        if line.strip():
+            return line, match.end()
+        position = match.end()
+    return text[position:], len(text)
+
+
+def _quote_problem(error: csv.Error) -> str:
+    message = str(error)
+    if "unexpected end of data" in message:
+        return (
+            'A quote (") opens a value on this row but is never closed, so the rest of the file would be read as '
+            "one value; close the quote or remove it"
+        )
+    if "expected after" in message:
+        return (
+            "A quoted value on this row (or a quote opened on it and closed on a later line) has more text after "
+            'its closing quote; a quote inside a value must be doubled ("")'
+        )
+    return f"It is not well-formed CSV ({message})"
+
+
 def _read_csv(path: Path) -> Table:
     name = path.name
-    data = _read_bytes(path)
-    text = _decoded(name, data)
+    text, encoding = _decoded(name, _read_bytes(path, CSV_BYTE_LIMIT))
     if not text.strip():
         raise ImportFileError(f"{name} is empty.")
-    physical = text.splitlines(keepends=True)
-    first = next(index for index, line in enumerate(physical) if line.strip())
-    first_line = physical[first].rstrip("\r\n")
-    if _EXCEL_SEPARATOR.fullmatch(first_line):
+    if max(text.count("\n"), text.count("\r")) > MAX_ROWS * 2:
+        raise ImportFileError(
+            f"{name} has more than {MAX_ROWS:,} rows, more than Locality imports at once; split it into smaller files."
+        )
+    first_line, after = _first_line(text)
+    if _EXCEL_SEPARATOR.fullmatch(first_line.strip()):
         # Excel's "sep=;" line names the delimiter; Excel does not show it, so the header is still row 1.
-        delimiter = first_line[4]
-        text = "".join(physical[first + 1 :])
+        delimiter = first_line.strip()[4]
+        text = text[after:]
         if not text.strip():
             raise ImportFileError(f"{name} is empty.")
+        first_line, _ = _first_line(text)
     else:
         delimiter = sniff_delimiter(first_line)
-    lines: list[tuple[int, Sequence[Cell]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, cells in enumerate(reader, start=1):
-            lines.append((number, [_unquoted(cell) for cell in cells]))
-    except csv.Error as error:
-        raise ImportFileError(f"{name} is not well-formed CSV near line {reader.line_num}: {error}.") from None
-    return _table(name, lines)
+    if delimiter == "|":
+        delimiter = ","  # not one of ours; the header then reads as one column and the import says what is missing
+    if text.count(delimiter) > MAX_VALUES:
+        raise ImportFileError(
+            f"{name} has more than {MAX_VALUES:,} values, more than Locality imports at once; "
+            "split it into smaller files."
+        )
+    builder = _Builder(name, encoding="UTF-8" if encoding == "UTF-16" else encoding, delimiter=delimiter)
+    builder.check_characters = _BAD_CHARACTER.search(text) is not None
+    if csv.field_size_limit() < CSV_BYTE_LIMIT:
+        csv.field_size_limit(CSV_BYTE_LIMIT)  # a value may be long; the file's size is capped instead
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    number = 0
+    while True:
+        number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            builder.add(number, [], [_quote_problem(error)])
+            continue
+        if len(cells) > EXCEL_MAX_COLUMN and builder.header is not None:
+            builder.add(
+                number,
+                [],
+                [f"It has {len(cells):,} values, more than a spreadsheet can have; check the delimiters and quotes"],
+            )
+            continue
+        builder.add(number, [_unquoted(cell) for cell in cells])
+    return builder.table()
 
 
 def _unquoted(text: str) -> str:
@@ -191,61 +579,270 @@ def _unquoted(text: str) -> str:
 # --------------------------------------------------------------------------- XLSX
 
 
+def _damaged(name: str) -> ImportFileError:
+    return ImportFileError(
+        f"{name} is not a readable XLSX workbook; it may be damaged, or be another kind of file renamed."
+    )
+
+
+def _entry_count(handle: IO[bytes], size: int) -> int | None:
+    """How many parts the zip's end record says it has (read before the zip's directory is), or None when
+    there is no end record."""
+    tail_size = min(size, 65536 + 22)
+    handle.seek(size - tail_size)
+    tail = handle.read(tail_size)
+    position = tail.rfind(b"PK\x05\x06")
+    if position < 0 or position + 22 > len(tail):
+        return None
+    _, _, _, _, total, directory_size, _, _ = struct.unpack("<4s4H2LH", tail[position : position + 22])
+    if total == 0xFFFF or directory_size == 0xFFFFFFFF:  # a ZIP64 archive: far more than a workbook has
+        return XLSX_MAX_PARTS + 1
+    return int(total)
+
+
+def _check_archive(name: str, archive: zipfile.ZipFile) -> None:
+    """Refuses a workbook whose parts would unpack to too much (a "zip bomb") or that a workbook never is, from
+    the sizes and methods the zip's directory declares — before anything is unpacked."""
+    total = 0
+    bomb = ImportFileError(
+        f'{name} would unpack to far more than a workbook holds (it may be a "zip bomb"); it was not opened.'
+    )
+    for info in archive.infolist():
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ImportFileError(f"{name} is compressed in a way Excel does not use; save it again as .xlsx.")
+        if info.flag_bits & 0x1:
+            raise ImportFileError(f"{name} is encrypted; save it without a password and import that.")
+        total += info.file_size
+        if total > XLSX_UNPACKED_LIMIT:
+            raise bomb
+        if info.file_size > MEGABYTE and info.file_size > XLSX_RATIO_LIMIT * max(info.compress_size, 1):
+            raise bomb
+    for info in archive.infolist():
+        if info.filename.lower().endswith((".xml", ".rels")) and info.file_size:
+            with archive.open(info) as part:
+                head = part.read(65536)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise _damaged(name)
+
+
 def _read_xlsx(path: Path) -> Table:
     name = path.name
-    damaged = f"{name} is not a readable XLSX workbook; it may be damaged, or be another kind of file renamed."
-    try:
-        if path.stat().st_size == 0:
-            raise ImportFileError(f"{name} is empty.")
-        if not zipfile.is_zipfile(path):
-            raise ImportFileError(damaged)
-    except OSError as error:
-        raise ImportFileError(f"{name} cannot be read ({error.strerror or error}).") from None
+    with _open_regular(path) as handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            if size == 0:
+                raise ImportFileError(f"{name} is empty.")
+            if size > XLSX_BYTE_LIMIT:
+                raise _too_large(name, XLSX_BYTE_LIMIT)
+            count = _entry_count(handle, size)
+            if count is None:
+                handle.seek(0)
+                head = handle.read(4096)
+                if head and len(head.translate(None, _CONTROL_BYTES)) == len(head):
+                    raise ImportFileError(
+                        f"{name} is not a readable XLSX workbook but text; if it is CSV, give it the .csv extension and "
+                        "import that."
+                    )
+                raise _damaged(name)
+            if count > XLSX_MAX_PARTS:
+                raise ImportFileError(f"{name} has far more parts than a workbook has; it was not opened.")
+            handle.seek(0)
+            try:
+                archive = zipfile.ZipFile(handle)
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+                raise _damaged(name) from None
+            with archive:
+                try:
+                    _check_archive(name, archive)
+                except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, RuntimeError):
+                    raise _damaged(name) from None
+            handle.seek(0)
+            return _read_workbook(name, handle)
+        except OSError as error:
+            raise _cannot_read(name, error) from None
+
+
+def _read_workbook(name: str, handle: IO[bytes]) -> Table:
     import openpyxl
 
-    warnings: list[str] = []
-    lines: list[tuple[int, Sequence[Cell]]] = []
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # a damaged workbook can fail in many ways inside openpyxl and the XML parser
-        log.debug("cannot open %s as a workbook", path, exc_info=True)
-        raise ImportFileError(damaged) from None
-    try:
-        sheets = workbook.worksheets
-        if not sheets:
-            raise ImportFileError(f"{name} is empty.")
-        sheet = sheets[0]
-        if len(sheets) > 1:
-            warnings.append(f'Only the first sheet, "{sheet.title}", was read; the workbook has {len(sheets)} sheets.')
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()  # some programs record a wrong size; read every cell there is
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            lines.append((number, [_cell_value(cell) for cell in cells]))
-    except ImportFileError:
-        raise
-    except Exception:
-        log.debug("cannot read the first sheet of %s", path, exc_info=True)
-        raise ImportFileError(damaged) from None
-    finally:
-        workbook.close()
-    return _table(name, lines, warnings)
+    warnings_found: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about features it skips; they do not concern an import
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except ImportFileError:
+            raise
+        except Exception:  # a damaged workbook can fail in many ways inside openpyxl and the XML parser
+            log.debug("cannot open %s as a workbook", name, exc_info=True)
+            raise _damaged(name) from None
+        try:
+            sheets = workbook.worksheets
+            if not sheets:
+                raise ImportFileError(f"{name} is empty.")
+            sheet = sheets[0]
+            if len(sheets) > 1:
+                warnings_found.append(
+                    f'Only the first sheet, "{sheet.title}", was read; the workbook has {len(sheets)} sheets.'
+                )
+            builder = _Builder(name)
+            for number, pairs in _sheet_rows(name, workbook, sheet):
+                builder.add_sparse(number, pairs)
+            return builder.table(warnings_found)
+        except ImportFileError:
+            raise
+        except Exception:
+            log.debug("cannot read the first sheet of %s", name, exc_info=True)
+            raise _damaged(name) from None
+        finally:
+            workbook.close()
 
 
-def _cell_value(cell: object) -> Cell:
-    value = getattr(cell, "value", None)
+def _sheet_rows(name: str, workbook: Any, sheet: Any) -> Iterator[tuple[int, list[tuple[int, Cell]]]]:
+    """Each row of the sheet that has a value, as (its number, its (zero-based column, value) pairs), from the
+    cells present
+    in the sheet's XML — not from the size the sheet records, which may be wrong."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    styles = _Styles(workbook)
+    values = 0
+
+    class Parser(WorkSheetParser):
+        """openpyxl's parser, but a cell it cannot convert becomes an ``OddCell`` instead of ending the sheet."""
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            nonlocal values
+            values += 1
+            if values > MAX_VALUES:
+                raise ImportFileError(
+                    f"{name} has more than {MAX_VALUES:,} cells, more than Locality imports at once; "
+                    "split it into smaller files."
+                )
+            column = int(getattr(self, "col_counter", 0)) + 1
+            coordinate = element.get("r")
+            if coordinate:
+                from openpyxl.utils.cell import coordinate_to_tuple
+
+                try:
+                    _, column = coordinate_to_tuple(coordinate)
+                except (ValueError, TypeError):
+                    raise ImportFileError(
+                        f"{name} is not a readable XLSX workbook; its first sheet has a cell with a wrong "
+                        f'reference ("{shown(str(coordinate), 20)}").'
+                    ) from None
+            if not 1 <= column <= EXCEL_MAX_COLUMN:
+                raise _damaged(name)
+            letter = column_letter(column - 1)
+            try:
+                cell = super().parse_cell(element)
+            except Exception:
+                self.col_counter = column
+                raw = element.findtext(VALUE_TAG) or ""
+                return _odd(self.row_counter, column, letter, f'holds "{shown(raw, 20)}", which cannot be read')
+            has_formula = element.find(FORMULA_TAG) is not None
+            cell["value"] = _cell_value(cell, letter, styles, workbook.epoch)
+            if has_formula and cell["value"] is None and element.find(VALUE_TAG) is None:
+                cell["value"] = OddCell(
+                    letter,
+                    "holds a formula whose result was not saved with the workbook; open it in Excel, save it "
+                    "and import it again",
+                )
+            return cell
+
+    archive = workbook._archive
+    last = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with archive.open(sheet._worksheet_path) as source:
+            parser = Parser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch)
+            for number, parsed in parser.parse():
+                if not last < number <= EXCEL_MAX_ROW:
+                    raise _damaged(name)
+                last = number
+                present = [(cell["column"] - 1, cell["value"]) for cell in parsed if cell["value"] is not None]
+                if present:
+                    yield number, present
+
+
+def _odd(row: int, column: int, letter: str, reason: str) -> dict[str, Any]:
+    return {"row": row, "column": column, "value": OddCell(letter, reason), "data_type": "e", "style_id": 0}
+
+
+class _Styles:
+    """What a cell's style says about its number: a date, a duration or a percentage."""
+
+    def __init__(self, workbook: Any) -> None:
+        self.workbook = workbook
+        self.known: dict[int, str] = {}
+
+    def kind(self, style_id: int) -> str:
+        if style_id not in self.known:
+            self.known[style_id] = self._kind(style_id)
+        return self.known[style_id]
+
+    def _kind(self, style_id: int) -> str:
+        workbook = self.workbook
+        if style_id in getattr(workbook, "_timedelta_formats", ()):
+            return "duration"
+        if style_id in getattr(workbook, "_date_formats", ()):
+            return "date"
+        try:
+            from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+            number_format_id = workbook._cell_styles[style_id].numFmtId
+            if number_format_id < BUILTIN_FORMATS_MAX_SIZE:
+                text = BUILTIN_FORMATS.get(number_format_id, "General")
+            else:
+                text = workbook._number_formats[number_format_id - BUILTIN_FORMATS_MAX_SIZE]
+        except (IndexError, KeyError, AttributeError, TypeError):
+            return "number"
+        return "percent" if "%" in str(text or "") else "number"
+
+
+def _cell_value(cell: dict[str, Any], letter: str, styles: _Styles, epoch: datetime) -> Cell:
+    value = cell["value"]
+    data_type = cell["data_type"]
     if value is None:
         return None
+    if data_type == "e":
+        return OddCell(letter, f"holds the error {shown(str(value), 20)}; correct it in the workbook")
     if isinstance(value, datetime):
-        return value.date()
+        return _checked_date(value.date(), letter)
     if isinstance(value, date):
-        return value
+        return _checked_date(value, letter)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, (int, float)):
-        if "%" in str(getattr(cell, "number_format", "") or ""):
+        if isinstance(value, float) and not math.isfinite(value):
+            return OddCell(letter, "holds a number that is not finite (infinity or not a number)")
+        kind = styles.kind(int(cell.get("style_id") or 0))
+        if kind == "date":
+            return _serial_date(value, letter, epoch)
+        if kind == "percent":
             value = round(value * 100, 10)
+            if not math.isfinite(value):
+                return OddCell(letter, "holds a number too large to read")
             return int(value) if float(value).is_integer() else value
         return value
+    if isinstance(value, timedelta):
+        return str(value)
     if isinstance(value, str):
         return _unquoted(value)
     return str(value)
+
+
+def _serial_date(value: float, letter: str, epoch: datetime) -> Cell:
+    from openpyxl.utils.datetime import from_excel
+
+    try:
+        converted = from_excel(value, epoch)
+    except (OverflowError, ValueError, TypeError):
+        converted = None
+    if not isinstance(converted, (datetime, date)):
+        return OddCell(letter, f"holds a date Excel cannot show (the number {shown(str(value), 20)})")
+    return _checked_date(converted.date() if isinstance(converted, datetime) else converted, letter)
+
+
+def _checked_date(value: date, letter: str) -> Cell:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        return OddCell(letter, f"holds the date {value.isoformat()}, whose year is not from {MIN_YEAR} to {MAX_YEAR}")
+    return value
