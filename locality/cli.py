@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -88,15 +89,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("demo", "import", "export", "merge", "check", "upgrade") and not args.db:
             parser.error(f"locality {args.command} needs --db PATH")
         handler = _HANDLERS[args.command]
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit where Python would complain about it
+        return code
+    except BrokenPipeError:
+        return _stdout_closed()
     except LocalityError as error:
         print(str(error), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 1
-    except Exception as error:  # a bug: keep the traceback in the log, give the user one line
+    except Exception as error:  # a bug, or a damaged value: keep the traceback in the log, give the user one line
         log.exception("unexpected error in locality %s", args.command or "")
+        from locality.services.workspace_info import damaged_value_explanation
+
+        explanation = damaged_value_explanation(error)
+        if explanation:
+            print(explanation, file=sys.stderr)
+            return 1
         from locality.log import log_file
 
         print(
@@ -104,6 +115,38 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _missing_workspace_file(db: str) -> Path | None:
+    """The file ``demo`` or ``import`` is about to create as a new workspace, when ``--db`` names none yet."""
+    if "://" in db:
+        return None
+    path = Path(db).expanduser()
+    return None if path.exists() or path.is_symlink() else path
+
+
+def _remove_new_workspace(path: Path | None) -> None:
+    """Removes a workspace this command created (and SQLite's side files) when the command failed."""
+    if path is None:
+        return
+    for candidate in (path, *(path.with_name(path.name + suffix) for suffix in ("-journal", "-wal", "-shm"))):
+        try:
+            candidate.unlink(missing_ok=True)
+        except OSError:
+            log.warning("could not remove %s after a failed command", candidate, exc_info=True)
+
+
+def _stdout_closed() -> int:
+    """The reader of our output went away (``locality demo | head -1``): stop quietly, as other commands do.
+
+    Python's own recipe: point stdout at the null device so the flush at exit does not fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 1
 
 
 def _existing_db(target: str) -> str:
@@ -127,6 +170,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from locality.services.demo import generate_demo
     from locality.services.registry import Services
 
+    new = _missing_workspace_file(args.db)
     services = Services.open(args.db, _user())
     try:
         show_progress = sys.stderr.isatty()
@@ -141,8 +185,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         )
         if show_progress:
             print(file=sys.stderr)
-    finally:
+    except BaseException:
         services.close()
+        _remove_new_workspace(new)  # a demo that did not finish leaves no workspace it created behind
+        raise
+    services.close()
+    if new is not None:
+        print(f"Created a new workspace at {new}.")
     print(f"Created the {args.size} demo partnership in {args.db}:")
     for label, count in summary.counts():
         print(f"  {label}: {count:,}")
@@ -169,16 +218,24 @@ def _cmd_import(args: argparse.Namespace) -> int:
         if args.dry_run and "://" not in target and not Path(target).expanduser().exists():
             # A dry run writes nothing, not even the new workspace: check the rows against an empty one.
             target = str(Path(scratch) / "dry-run.locality")
+        new = None if args.dry_run else _missing_workspace_file(target)
         services = Services.open(target, _user())
         try:
             report = import_file(services, args.kind, source, dry_run=args.dry_run)
         except ImportFileError as error:
+            services.close()
+            _remove_new_workspace(new)  # a typo in --db with a bad file leaves nothing behind
             print(str(error), file=sys.stderr)
             for line in error.row_errors:
                 print(line, file=sys.stderr)
             return 1
-        finally:
+        except BaseException:
             services.close()
+            _remove_new_workspace(new)
+            raise
+        services.close()
+    if new is not None:
+        print(f"Created a new workspace at {new}.")
     for line in report.lines():
         print(line)
     for warning in report.warnings:
@@ -205,7 +262,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
         statuses=tuple(dict.fromkeys(statuses)),
         include_confidential=args.include_confidential,
     )
-    services = Services.open(_existing_db(args.db), create_missing=False, read_only=True)
+    db = _existing_db(args.db)
+    out = Path(args.out).expanduser()
+    _refuse_writing_over_a_workspace(db, out)  # before building a plan that could not be written anyway
+    services = Services.open(db, create_missing=False, read_only=True)
     try:
         show_progress = sys.stderr.isatty()
 
@@ -213,7 +273,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             if show_progress:
                 print(f"\rExporting: {done * 100 // max(total, 1)}%   ", end="", file=sys.stderr, flush=True)
 
-        plan = export_plan(services, args.format, Path(args.out).expanduser(), filters, progress=progress)
+        plan = export_plan(services, args.format, out, filters, progress=progress)
         if show_progress:
             print(file=sys.stderr)
     finally:
@@ -221,6 +281,26 @@ def _cmd_export(args: argparse.Namespace) -> int:
     count = len(plan.actions)
     print(f"Wrote the joint action plan ({count} action{'' if count == 1 else 's'}) to {args.out}.")
     return 0
+
+
+def _refuse_writing_over_a_workspace(db: str, out: Path) -> None:
+    """An export written over the workspace (or any other) would replace it with the plan: refuse it early."""
+    from locality.files import refuse_workspace
+
+    refuse_workspace(out)  # an existing workspace, or a side file of one, however it is spelled or linked
+    if "://" in db:
+        return
+    workspace = Path(db).expanduser()
+    try:
+        same = os.path.realpath(workspace) == os.path.realpath(out) or (
+            out.exists() and os.path.samefile(workspace, out)
+        )
+    except OSError:
+        same = False
+    if same:
+        raise CommandError(
+            f"{out.name} is the workspace being exported; choose another file name so it is not overwritten."
+        )
 
 
 def _cmd_not_yet(args: argparse.Namespace) -> int:
@@ -236,6 +316,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     finally:
         services.close()
     print(f"Workspace: {report.location}")
+    if report.recovered:
+        print("Recovered: a change that was interrupted (a crash or a full disk) was rolled back, as SQLite does.")
     latest = (
         " (latest)" if report.schema_revision == report.latest_revision else f" (latest is {report.latest_revision})"
     )
