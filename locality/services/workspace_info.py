@@ -15,6 +15,7 @@ from locality.services.actions import rag_thresholds
 from locality.services.context import ServiceContext
 from locality.store import queries
 from locality.store.models import OrganisationRecord
+from locality.store.workspace import stored_value_problem
 
 # Entity (table) name and the plural the user reads, in the order `locality check` prints them.
 COUNTED_ENTITIES: tuple[tuple[str, str], ...] = (
@@ -74,6 +75,7 @@ class CheckReport:
     latest_revision: str
     problems: tuple[str, ...]
     counts: tuple[tuple[str, int], ...]
+    recovered: bool = False  # opening rolled back a change that a crash had left unfinished
 
     @property
     def ok(self) -> bool:
@@ -176,4 +178,11 @@ class WorkspaceInfoService:
             latest_revision=state.head,
             problems=tuple(problems),
             counts=tuple(self.counts()),
+            recovered=workspace.recovered,
         )
+
+
+def damaged_value_explanation(error: BaseException) -> str | None:
+    """For an unexpected error: the sentence naming a damaged value in an open workspace that explains it, if any
+    (the command line and the window show it instead of "unexpected problem")."""
+    return stored_value_problem(error)

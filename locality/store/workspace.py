@@ -7,10 +7,13 @@ written to an existing file it is inspected read-only, so a file we refuse is le
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
+import tempfile
+import time
 import uuid
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,15 +24,17 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from locality.domain.errors import WorkspaceError
-from locality.files import FileWriteError, atomic_copy, atomic_path
+from locality.files import FileWriteError, atomic_copy, atomic_path, describe_os_error
 from locality.store.migrate import SchemaState, head_revision, known_revisions, schema_state, upgrade_to_head
 from locality.store.models import (
     APPLICATION_MARKER,
     ReplicaSyncStateRecord,
     WorkspaceMetaRecord,
 )
+from locality.store.schema_shape import shape_problem
 from locality.store.seed import seed_vocabulary
 from locality.store.unit_of_work import UnitOfWork
+from locality.store.value_check import unreadable_text, value_problems
 
 log = logging.getLogger("locality.store")
 
@@ -58,6 +63,11 @@ def describe_database_error(error: BaseException) -> str:
         return "The workspace is busy in another program, so the change was not saved; try again in a moment."
     if "readonly" in message or "read-only" in message:
         return "The workspace file is read-only, so the change was not saved."
+    if "could not decode" in message:
+        return (
+            "The workspace holds text that cannot be read (not UTF-8), so it may be damaged; run locality check "
+            "on it to find where, or restore it from a backup."
+        )
     if "malformed" in message or "not a database" in message:
         return "The workspace file is damaged; restore it from a backup."
     if "could not connect" in message or "connection refused" in message:
@@ -73,7 +83,10 @@ def _make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute(f"PRAGMA busy_timeout={int(BUSY_WAIT_SECONDS * 1000)}")
+            # A view or trigger smuggled into a file must not call functions with side effects (defence in depth:
+            # such a file is refused before it is opened).
+            cursor.execute("PRAGMA trusted_schema=OFF")
             cursor.close()
 
     return engine
@@ -87,19 +100,86 @@ def _sqlite_url(path: Path, *, read_only: bool = False) -> str:
 
 # --------------------------------------------------------------------------- inspection (read-only)
 
+#: How long opening waits for another program that is in the middle of writing to the workspace.
+BUSY_WAIT_SECONDS = 5.0
+
 
 @dataclass(frozen=True)
 class FileInspection:
     state: SchemaState
+    recovered: bool = False  # a change left unfinished by a crash was rolled back, as SQLite does
+
+
+def _journal_of(path: Path) -> Path:
+    return path.with_name(path.name + "-journal")
+
+
+def _error_name(error: BaseException) -> str:
+    return str(getattr(error, "sqlite_errorname", "") or "")
+
+
+def _file_error(name: str, error: sqlite3.DatabaseError) -> WorkspaceError:
+    """The sentence for a SQLite failure while inspecting a file: damaged only when SQLite says it is damaged."""
+    code = _error_name(error)
+    message = str(error).lower()
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or (not code and ("locked" in message or "busy" in message)):
+        return WorkspaceError(
+            f"{name} is in use by another program that is writing to it; try again when it has finished."
+        )
+    if code in ("SQLITE_READONLY_ROLLBACK", "SQLITE_READONLY_RECOVERY"):
+        return WorkspaceError(
+            f"{name} holds a change that was interrupted and must be rolled back, but its folder is read-only; "
+            f"copy it together with {name}-journal to a folder you can write to and open it there."
+        )
+    if code.startswith("SQLITE_CORRUPT") or code == "SQLITE_NOTADB" or "malformed" in message:
+        return WorkspaceError(f"{name} is damaged (truncated or corrupt); restore it from a backup.")
+    if code.startswith("SQLITE_IOERR"):
+        return WorkspaceError(f"{name} could not be read because of a disk or network error; try again.")
+    if code == "SQLITE_CANTOPEN":
+        return WorkspaceError(f"{name} cannot be opened; check that it and its folder can be read.")
+    if code == "SQLITE_FULL":
+        return WorkspaceError(f"The disk holding {name} is full; free some space and try again.")
+    return WorkspaceError(f"{name} could not be read ({error}).")
+
+
+def _recover_interrupted_change(path: Path) -> bool:
+    """Lets SQLite roll back a change that a crash left unfinished ("hot journal"); True when it did.
+
+    Only SQLite itself may do this: it replays the journal into the file and only then removes the journal. A
+    read-only look cannot (it reports the file as damaged), and copying or opening the file without its journal
+    would lose the rollback. A journal that belongs to a live writer is not hot, and SQLite leaves it alone.
+    """
+    journal = _journal_of(path)
+    try:
+        if journal.stat().st_size == 0:
+            return False
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return False
+    with closing(sqlite3.connect(path, timeout=BUSY_WAIT_SECONDS, isolation_level=None)) as connection:
+        connection.execute("PRAGMA trusted_schema=OFF")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls a hot journal back
+    recovered = not journal.exists() or journal.stat().st_size == 0
+    if recovered:
+        log.warning("rolled back a change left unfinished in %s (hot journal)", path)
+    return recovered
 
 
 def inspect_workspace_file(path: Path) -> FileInspection:
-    """Checks, without writing a byte, that ``path`` is a Locality workspace this version can open."""
+    """Checks that ``path`` is a Locality workspace this version can open, writing nothing to a file it refuses.
+
+    A change that a crash left unfinished is first rolled back by SQLite (the one write this may make, and the
+    one SQLite itself would make on the next read). A file another program is writing to is waited for, then
+    reported as in use; only a file SQLite finds corrupt is called damaged.
+    """
     name = path.name
     if not path.exists():
         raise WorkspaceError(f"There is no workspace at {path}.")
     if path.is_dir():
         raise WorkspaceError(f"{path} is a folder, not a Locality workspace file.")
+    if not path.is_file():
+        raise WorkspaceError(f"{name} is not a regular file, so it is not a Locality workspace.")
     try:
         with open(path, "rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
@@ -109,38 +189,122 @@ def inspect_workspace_file(path: Path) -> FileInspection:
         raise WorkspaceError(f"{name} is empty; it is not a Locality workspace.")
     if header != SQLITE_HEADER:
         raise WorkspaceError(f"{name} is not a Locality workspace (it is not a database file).")
-    try:
-        uri = f"{path.resolve().as_uri()}?mode=ro"
-        with closing(sqlite3.connect(uri, uri=True)) as connection:
-            check = connection.execute("PRAGMA quick_check").fetchall()
-            if check != [("ok",)]:
-                raise WorkspaceError(f"{name} is damaged (truncated or corrupt); restore it from a backup.")
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if "workspace_meta" not in tables or "alembic_version" not in tables:
-                raise WorkspaceError(f"{name} is a database of another application, not a Locality workspace.")
-            marker = connection.execute("SELECT application FROM workspace_meta LIMIT 1").fetchone()
-            if marker is None or marker[0] != APPLICATION_MARKER:
-                raise WorkspaceError(f"{name} is a database of another application, not a Locality workspace.")
-            revision_row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as error:
-        raise WorkspaceError(f"{name} is damaged (truncated or corrupt); restore it from a backup.") from error
-    state = SchemaState(current=revision_row[0] if revision_row else None, head=head_revision())
-    if state.is_newer_than_app:
-        raise WorkspaceError(f"{name} was saved by a newer version of Locality; install the latest version to open it.")
-    return FileInspection(state=state)
+    recovered = False
+    for attempt in range(2):
+        try:
+            recovered = _recover_interrupted_change(path) or recovered
+            return _inspect_database(path, recovered)
+        except sqlite3.DatabaseError as error:
+            # A writer may have crashed between our look at its journal and our read: recover once more.
+            if _error_name(error) == "SQLITE_READONLY_ROLLBACK" and attempt == 0:
+                continue
+            raise _file_error(name, error) from error
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _inspect_database(path: Path, recovered: bool) -> FileInspection:
+    name = path.name
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_WAIT_SECONDS)) as connection:
+        # Nothing a file's own schema holds (a function in a view or a trigger) may run while we look.
+        connection.execute("PRAGMA trusted_schema=OFF")
+        check = connection.execute("PRAGMA quick_check").fetchall()
+        if check != [("ok",)]:
+            raise WorkspaceError(f"{name} is damaged (truncated or corrupt); restore it from a backup.")
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "workspace_meta" not in tables or "alembic_version" not in tables:
+            raise WorkspaceError(f"{name} is a database of another application, not a Locality workspace.")
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(workspace_meta)")}
+        marker = (
+            connection.execute("SELECT application FROM workspace_meta LIMIT 1").fetchone()
+            if "application" in columns
+            else None
+        )
+        if marker is None or marker[0] != APPLICATION_MARKER:
+            raise WorkspaceError(f"{name} is a database of another application, not a Locality workspace.")
+        revision_row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = revision_row[0] if revision_row else None
+        if not isinstance(revision, str | None):
+            raise WorkspaceError(f"{name} is damaged (its schema revision is not readable); restore it from a backup.")
+        state = SchemaState(current=revision, head=head_revision())
+        if state.is_newer_than_app:
+            raise WorkspaceError(
+                f"{name} was saved by a newer version of Locality; install the latest version to open it."
+            )
+        problem = shape_problem(connection, revision)
+        if problem:
+            log.warning("refused %s: %s", path, problem)
+            raise WorkspaceError(
+                f"{name} cannot be opened safely because {problem}, so it was left unchanged; "
+                "open a backup, or ask whoever sent it for the original."
+            )
+    return FileInspection(state=state, recovered=recovered)
+
+
+def _is_writable(path: Path) -> bool:
+    """Whether we can write the file and, for SQLite's journal, its folder (a read-only share or a CD: no)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 # --------------------------------------------------------------------------- the open workspace
+
+_RECENTLY_OPENED: list[Path] = []  # SQLite workspaces this process opened, newest last
+
+
+def _remember_opened(path: Path) -> None:
+    resolved = path.resolve()
+    if resolved in _RECENTLY_OPENED:
+        _RECENTLY_OPENED.remove(resolved)
+    _RECENTLY_OPENED.append(resolved)
+    del _RECENTLY_OPENED[:-4]
+
+
+def stored_value_problem(error: BaseException) -> str | None:
+    """The sentence for an unexpected error that a damaged value in an open workspace explains, else None.
+
+    A value of the wrong type (a flipped byte in a data page, another program's write) fails far from where it is
+    stored, as whatever error the code that used it raises (TypeError, ValueError, AttributeError...). Scanning
+    every value costs seconds on a large workspace, so it is not done on every opening; it is done here, when
+    something has already failed, and names the value only if the scan finds one.
+    """
+    if isinstance(error, WorkspaceError):
+        return None  # already explained
+    for path in reversed(_RECENTLY_OPENED):
+        try:
+            with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_WAIT_SECONDS)) as raw:
+                raw.execute("PRAGMA trusted_schema=OFF")
+                problems = value_problems(raw, limit=1) or unreadable_text(raw, limit=1)
+        except (sqlite3.Error, OSError):
+            continue
+        if problems:
+            return (
+                f"{path.name} holds a value Locality cannot read ({problems[0].sentence()}), so it may be damaged; "
+                f"run locality check --db {path} to list every such value, or restore it from a backup."
+            )
+    return None
 
 
 class Workspace:
     """An open workspace: where it is, and transactions on it."""
 
-    def __init__(self, engine: Engine, *, location: str, path: Path | None, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        location: str,
+        path: Path | None,
+        read_only: bool = False,
+        read_only_reason: str = "",
+        recovered: bool = False,
+    ) -> None:
         self.engine = engine
         self.location = location
         self.path = path
         self.read_only = read_only
+        #: Why a workspace the user asked to edit was opened read-only (a read-only file or share), else "".
+        self.read_only_reason = read_only_reason
+        #: Whether opening rolled back a change that a crash had left unfinished.
+        self.recovered = recovered
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @property
@@ -184,6 +348,14 @@ class Workspace:
             problems = [] if check == ["ok"] else check
             for table, rowid, parent, _fk in connection.execute(text("PRAGMA foreign_key_check")):
                 problems.append(f"{table} row {rowid} refers to a missing {parent}")
+        raw = self.engine.raw_connection()
+        try:
+            driver = raw.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            problems.extend(problem.sentence() for problem in value_problems(driver))
+            problems.extend(problem.sentence() for problem in unreadable_text(driver))
+        finally:
+            raw.close()
         return problems
 
     def save_copy(self, target: Path) -> None:
@@ -225,19 +397,30 @@ def open_workspace(
 ) -> Workspace:
     """Opens (or, when ``create_missing``, creates) the workspace at a path or SQLAlchemy URL.
 
-    An existing file is inspected read-only first; one that is behind the app is backed up and upgraded when
-    ``upgrade`` is set, otherwise refused with the instruction to upgrade.
+    An existing file is inspected first (writing nothing to a file it refuses); one that is behind the app is
+    backed up and upgraded when ``upgrade`` is set, otherwise refused with the instruction to upgrade. A file
+    that cannot be written (a read-only share, a copy on a CD) opens read-only, with ``read_only_reason`` saying
+    why, instead of being refused.
     """
     path = _sqlite_path_of(target)
     if path is None:
         return _open_server(str(target), create_missing=create_missing, upgrade=upgrade, read_only=read_only)
-    if not path.exists():
-        if not create_missing:
+    if not path.exists() and not path.is_symlink():
+        if not create_missing or read_only:
             raise WorkspaceError(f"There is no workspace at {path}.")
-        if read_only:
-            raise WorkspaceError(f"There is no workspace at {path}.")
-        create_workspace_file(path)
+        # Another program may have created it a moment ago, complete: then open theirs.
+        with suppress(WorkspaceExistsError):
+            create_workspace_file(path)
+    _wait_while_empty(path)
     inspection = inspect_workspace_file(path)
+    _remember_opened(path)
+    read_only_reason = ""
+    if not read_only and not _is_writable(path):
+        read_only = True
+        read_only_reason = (
+            f"{path.name} is read-only (the file or its folder cannot be written), so nothing can be changed; "
+            "save a copy to work on it."
+        )
     if inspection.state.is_behind:
         if not upgrade or read_only:
             raise WorkspaceError(
@@ -246,10 +429,32 @@ def open_workspace(
             )
         upgrade_workspace_file(path)
     engine = _make_engine(_sqlite_url(path, read_only=read_only))
-    workspace = Workspace(engine, location=str(path), path=path, read_only=read_only)
+    workspace = Workspace(
+        engine,
+        location=str(path),
+        path=path,
+        read_only=read_only,
+        read_only_reason=read_only_reason,
+        recovered=inspection.recovered,
+    )
     if not read_only:
-        _claim_replica(workspace, str(path.resolve()))
+        try:
+            _claim_replica(workspace, str(path.resolve()))
+        except BaseException:
+            workspace.close()
+            raise
     return workspace
+
+
+def _wait_while_empty(path: Path) -> None:
+    """Where hard links are not available a new workspace appears empty for a moment before it is filled; give
+    the program creating it that moment rather than calling its file "not a workspace"."""
+    deadline = time.monotonic() + BUSY_WAIT_SECONDS
+    try:
+        while path.stat().st_size == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    except OSError:
+        pass  # inspection says what is wrong with it
 
 
 def _claim_replica(workspace: Workspace, opened_from: str) -> None:
@@ -278,21 +483,66 @@ def _initialise(engine: Engine, *, replica_path: str, partnership_name: str = ""
         session.commit()
 
 
+class WorkspaceExistsError(WorkspaceError):
+    """A new workspace was to be created where a file already is (perhaps another program's new workspace)."""
+
+
 def create_workspace_file(path: Path, *, partnership_name: str = "") -> None:
-    """Creates a new workspace with the seeded vocabulary; built aside and moved into place when complete."""
+    """Creates a new workspace with the seeded vocabulary, atomically and never over an existing file.
+
+    It is built in a temporary file beside ``path`` and then hard-linked into place, which fails if anything is
+    already there: of two programs creating the same workspace at once, one creates it and the other gets
+    ``WorkspaceExistsError`` and can open the finished file (never a half-made one, never one replaced under a
+    program that is writing to it).
+    """
     if not path.parent.exists():
         raise WorkspaceError(f"The folder {path.parent} does not exist.")
+    if path.exists() or path.is_symlink():
+        raise WorkspaceExistsError(f"{path.name} already exists; choose another name for a new workspace.")
     try:
-        with atomic_path(path) as temporary:
-            engine = _make_engine(_sqlite_url(temporary))
-            try:
-                _initialise(engine, replica_path=str(path.resolve()), partnership_name=partnership_name)
-            finally:
-                engine.dispose()
-    except FileWriteError as error:
-        raise WorkspaceError(str(error)) from error
+        handle, temporary_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise WorkspaceError(describe_os_error(error, path)) from error
+    os.close(handle)
+    temporary = Path(temporary_name)
+    try:
+        os.chmod(temporary, 0o666 & ~_current_umask())
+        engine = _make_engine(_sqlite_url(temporary))
+        try:
+            _initialise(engine, replica_path=str(path.resolve()), partnership_name=partnership_name)
+        finally:
+            engine.dispose()
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
+        _link_into_place(temporary, path)
     except OperationalError as error:
         raise WorkspaceError(describe_database_error(error)) from error
+    except OSError as error:
+        raise WorkspaceError(describe_os_error(error, path)) from error
+    finally:
+        temporary.unlink(missing_ok=True)
+        _journal_of(temporary).unlink(missing_ok=True)
+
+
+def _link_into_place(temporary: Path, path: Path) -> None:
+    try:
+        os.link(temporary, path)
+        return
+    except FileExistsError:
+        raise WorkspaceExistsError(f"{path.name} already exists; choose another name for a new workspace.") from None
+    except OSError:
+        pass  # a file system without hard links (some network shares): reserve the name, then move in
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    except FileExistsError:
+        raise WorkspaceExistsError(f"{path.name} already exists; choose another name for a new workspace.") from None
+    os.replace(temporary, path)
+
+
+def _current_umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def backup_workspace_file(path: Path, label: str) -> Path:
@@ -382,6 +632,7 @@ __all__ = [
     "FileInspection",
     "UpgradeResult",
     "Workspace",
+    "WorkspaceExistsError",
     "backup_workspace_file",
     "create_workspace_file",
     "describe_database_error",
@@ -389,5 +640,6 @@ __all__ = [
     "is_url",
     "known_revisions",
     "open_workspace",
+    "stored_value_problem",
     "upgrade_workspace_file",
 ]

@@ -19,6 +19,11 @@ def user_message(error: BaseException) -> str:
     if isinstance(error, LocalityError):
         return str(error)
     log.error("unexpected error", exc_info=(type(error), error, error.__traceback__))
+    from locality.services.workspace_info import damaged_value_explanation
+
+    explanation = damaged_value_explanation(error)
+    if explanation:
+        return explanation
     from locality.log import log_file
 
     return (

@@ -1,0 +1,126 @@
+"""The shape of a workspace's schema, so that a file whose schema is not the one our migrations build is refused.
+
+A workspace is an ordinary SQLite file, and anyone can add a trigger that deletes rows when we write, a view
+that shadows a table, or replace a table with one of their own. SQLite's integrity check sees nothing wrong with
+any of that. Before a file is opened, its schema's *shape* is compared with the shape that the migrations build
+at the file's revision: any trigger or view, a missing, extra or replaced table, other columns, foreign keys or
+indexes, and the file is refused untouched.
+
+The shape is read with SQLite's own pragmas (table_xinfo, foreign_key_list, index_list, index_info), not from the
+``CREATE`` text stored in the file, so that a workspace made by an older SQLAlchemy, which words its DDL slightly
+differently, still matches. Column types are reduced to SQLite's type affinity for the same reason.
+
+``EXPECTED_SHAPES`` holds, per revision, a digest of the shape; a test builds a workspace at each revision with
+the migrations and checks its digest here, so adding a revision without its digest fails the tests
+(``python -m locality.store.schema_shape`` prints the digests to paste).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from typing import Any
+
+#: Digest of the schema shape that each revision's migrations build (see the module's docstring).
+EXPECTED_SHAPES: dict[str, str] = {
+    "0001_initial": "f9fd615c299e7cfa6354ec6b0b0d95f13ebe89ea93bd907a23999e2e4ca31e8a",
+}
+
+
+def _affinity(declared: str) -> str:
+    """SQLite's type affinity of a declared column type (the rules of section 3.1 of its datatype page)."""
+    upper = declared.upper()
+    if "INT" in upper:
+        return "INTEGER"
+    if any(word in upper for word in ("CHAR", "CLOB", "TEXT")):
+        return "TEXT"
+    if "BLOB" in upper or not upper:
+        return "BLOB"
+    if any(word in upper for word in ("REAL", "FLOA", "DOUB")):
+        return "REAL"
+    return "NUMERIC"
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def read_shape(connection: sqlite3.Connection) -> dict[str, Any]:
+    """The schema's shape: every table's columns, foreign keys and indexes, and the names of views and triggers."""
+    objects = connection.execute(
+        "SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+    ).fetchall()
+    tables: dict[str, Any] = {}
+    others: list[list[str]] = []
+    for kind, name, _table in objects:
+        if kind == "table":
+            tables[name] = _table_shape(connection, name)
+        elif kind != "index":  # indexes are described with their table
+            others.append([kind, name])
+    return {"tables": tables, "others": others}
+
+
+def _table_shape(connection: sqlite3.Connection, table: str) -> dict[str, Any]:
+    quoted = _quoted(table)
+    columns = [
+        [name, _affinity(declared or ""), bool(not_null), int(primary_key), int(hidden)]
+        for _cid, name, declared, not_null, _default, primary_key, hidden in connection.execute(
+            f"PRAGMA table_xinfo({quoted})"
+        )
+    ]
+    foreign_keys = sorted(
+        [parent, source, target or "", on_update, on_delete]
+        for _id, _seq, parent, source, target, on_update, on_delete, _match in connection.execute(
+            f"PRAGMA foreign_key_list({quoted})"
+        )
+    )
+    indexes = []
+    for _seq, index, unique, origin, partial in connection.execute(f"PRAGMA index_list({quoted})"):
+        indexed = [row[2] for row in connection.execute(f"PRAGMA index_info({_quoted(index)})")]
+        indexes.append([bool(unique), origin, bool(partial), indexed])
+    return {"columns": columns, "foreign_keys": foreign_keys, "indexes": sorted(indexes)}
+
+
+def shape_digest(shape: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def shape_problem(connection: sqlite3.Connection, revision: str | None) -> str | None:
+    """What is wrong with the schema's shape for ``revision``, in a few words, or None when it is as built."""
+    shape = read_shape(connection)
+    if shape["others"]:
+        kinds = sorted({kind for kind, _name in shape["others"]})
+        return "it holds " + " and ".join(f"{kind}s" for kind in kinds) + " that Locality never makes"
+    expected = EXPECTED_SHAPES.get(revision or "")
+    if expected is None:
+        return f"its schema revision {revision!r} is not one Locality knows"
+    if shape_digest(shape) != expected:
+        return "its tables are not the ones Locality makes"
+    return None
+
+
+def _print_digests() -> None:  # pragma: no cover - a developer's tool
+    """Builds a workspace at every revision with the migrations and prints each revision's digest."""
+    import tempfile
+    from pathlib import Path
+
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from locality.store.migrate import alembic_config, known_revisions
+
+    for revision in sorted(known_revisions()):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "shape.locality"
+            engine = create_engine(f"sqlite:///{path}")
+            with engine.connect() as connection:
+                command.upgrade(alembic_config(connection), revision)
+                connection.commit()
+            engine.dispose()
+            with sqlite3.connect(path) as raw:
+                print(f'    "{revision}": "{shape_digest(read_shape(raw))}",')
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _print_digests()
