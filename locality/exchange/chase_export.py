@@ -9,17 +9,21 @@ atomically.
 from __future__ import annotations
 
 import csv
+import logging
 import re
+import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import formataddr
+from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import quote
 
+from locality.domain.errors import LocalityError
 from locality.domain.values import format_date
 from locality.exchange.safe_text import neutralise
 from locality.files import atomic_path, atomic_write_bytes
@@ -42,6 +46,54 @@ CONTACT_COLUMNS = ("Contact name", "Contact e-mail")
 
 # Mail programs on Windows refuse mailto: links much longer than about 2,000 characters.
 MAILTO_LIMIT = 1900
+
+log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- hostile names and addresses
+
+
+def one_line(text: str) -> str:
+    """``text`` fit for one line of a header, a file name or a sentence: control characters (CR, LF, NUL, tab,
+    the Unicode line and paragraph separators) become spaces, invisible format characters go, and runs of space
+    become one."""
+    kept: list[str] = []
+    for character in text:
+        category = unicodedata.category(character)
+        if category in ("Cc", "Zl", "Zp"):
+            kept.append(" ")
+        elif category not in ("Cf", "Cs", "Co", "Cn"):
+            kept.append(character)
+    return " ".join("".join(kept).split())
+
+
+_LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}")
+
+
+def single_address(text: str) -> str | None:
+    """The one e-mail address ``text`` holds (``jo@example.org`` or ``"Jo" <jo@example.org>``), or None when it
+    holds none, more than one (``a@example.org, b@example.org``), or anything a mail program could read as a
+    further recipient or header."""
+    text = text.strip()
+    if not text or len(text) > 320 or one_line(text) != text:
+        return None  # empty, absurdly long, or with control characters that could start a new header
+    pairs = getaddresses([text])
+    if len(pairs) != 1:
+        return None
+    addr_spec = pairs[0][1].strip()
+    if addr_spec.count("@") != 1:
+        return None
+    local, _, domain = addr_spec.partition("@")
+    if not _LOCAL_PART.fullmatch(local) or not _DOMAIN.fullmatch(domain) or len(local) > 64:
+        return None
+    try:
+        address = Address(addr_spec=addr_spec)
+    except (ValueError, IndexError, MessageError):
+        return None
+    if not address.username or not address.domain or address.addr_spec != addr_spec:
+        return None
+    return addr_spec
 
 
 # --------------------------------------------------------------------------- CSV
@@ -95,6 +147,7 @@ def action_count(items: Sequence[ChaseItem]) -> int:
 
 
 def email_subject(items: Sequence[ChaseItem], partnership: str) -> str:
+    partnership = one_line(partnership)
     return f"Progress update needed: {_plural(action_count(items), 'action')} for {partnership or 'the partnership'}"
 
 
@@ -113,10 +166,10 @@ def _action_lines(items: Sequence[ChaseItem]) -> list[str]:
             when = f"due {format_date(first.action_due_on)}"
         else:
             when = "no due date set"
-        lines.append(f"- {first.action_title}: {when} ({first.percent_complete}% complete)")
+        lines.append(f"- {one_line(first.action_title)}: {when} ({first.percent_complete}% complete)")
         for item in group:
             if item.kind.is_milestone:
-                lines.append(f"    Milestone \u201c{item.milestone_title}\u201d: {_timing(item)}")
+                lines.append(f"    Milestone \u201c{one_line(item.milestone_title)}\u201d: {_timing(item)}")
     return lines
 
 
@@ -130,7 +183,9 @@ def email_body(
 ) -> str:
     """The plain-text letter to one lead organisation about ``items`` (all of actions it leads)."""
     first = items[0]
-    greeting = f"Dear {first.contact_name}," if first.contact_name else "Dear colleague,"
+    contact = one_line(first.contact_name)
+    greeting = f"Dear {contact}," if contact else "Dear colleague,"
+    partnership = one_line(partnership)
     count = action_count(items)
     overdue = any(item.overdue for item in items)
     what = "overdue, or due " + period_words(due_within_days) if overdue else "due " + period_words(due_within_days)
@@ -138,7 +193,7 @@ def email_body(
         greeting,
         "",
         f"I am preparing the progress report for {partnership or 'the partnership'}. "
-        f"{first.lead_organisation_name} leads {'this action' if count == 1 else f'these {count} actions'}, "
+        f"{one_line(first.lead_organisation_name)} leads {'this action' if count == 1 else f'these {count} actions'}, "
         f"which {'has' if count == 1 else 'have'} work {what}:",
         "",
     ]
@@ -157,19 +212,29 @@ def email_body(
         "",
         "Thank you,",
     ]
-    signature = [part for part in (sender.name, sender.organisation) if part.strip()]
+    signature = [one_line(part) for part in (sender.name, sender.organisation) if one_line(part)]
     lines += signature or ["The partnership coordinator"]
     return "\n".join(lines) + "\n"
 
 
+class InvalidAddress(LocalityError):
+    """A contact e-mail that is not exactly one address."""
+
+
 def email_draft(items: Sequence[ChaseItem], *, partnership: str, sender: User, due_within_days: int) -> EmailMessage:
-    """An unsent message to the lead's contact (``X-Unsent: 1`` makes Outlook open it as a draft)."""
+    """An unsent message to the lead's contact (``X-Unsent: 1`` makes Outlook open it as a draft).
+
+    Raises InvalidAddress when the contact e-mail is not exactly one address; names are put on one line, so no
+    name can add a header or a recipient."""
     first = items[0]
+    address = single_address(first.contact_email)
+    if address is None:
+        raise InvalidAddress(f"{one_line(first.lead_organisation_name)} has no valid e-mail address.")
     message = EmailMessage()
-    try:
-        message["To"] = Address(display_name=first.contact_name, addr_spec=first.contact_email.strip())
-    except (ValueError, IndexError):  # an address the e-mail package cannot parse: kept as typed
-        message["To"] = formataddr((first.contact_name, first.contact_email.strip()))
+    message["To"] = Address(display_name=one_line(first.contact_name)[:200], addr_spec=address)
+    recipients = message["To"].addresses
+    if len(recipients) != 1 or recipients[0].addr_spec != address:  # belt and braces: one recipient, this one
+        raise InvalidAddress(f"{one_line(first.lead_organisation_name)} has no valid e-mail address.")
     message["Subject"] = email_subject(items, partnership)
     message["X-Unsent"] = "1"
     message.set_content(email_body(items, partnership=partnership, sender=sender, due_within_days=due_within_days))
@@ -180,17 +245,43 @@ def email_draft(items: Sequence[ChaseItem], *, partnership: str, sender: User, d
 
 
 @dataclass(frozen=True)
+class DraftNotWritten:
+    """A lead organisation whose draft could not be written, and why, in the user's terms."""
+
+    organisation: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class EmailDrafts:
-    """What ``write_email_drafts`` did."""
+    """What ``write_email_drafts`` did: every draft written, and every lead left out and why."""
 
     written: tuple[Path, ...]
-    without_email: tuple[str, ...]  # lead organisations skipped, by name
+    without_email: tuple[str, ...]  # lead organisations skipped for having no contact e-mail, by name
     without_lead: int  # actions with something to chase but no lead organisation
+    invalid_email: tuple[str, ...] = ()  # lead organisations whose contact e-mail is not one valid address
+    not_written: tuple[DraftNotWritten, ...] = ()  # drafts that failed to be written (a full disk, say)
+    written_for: tuple[str, ...] = ()  # the lead organisation of each written draft, in the same order
+
+    @property
+    def complete(self) -> bool:
+        """True when every lead with a valid address got its draft."""
+        return not self.not_written
 
     @property
     def message(self) -> str:
-        if self.written:
-            folder = self.written[0].parent
+        folder = self.written[0].parent if self.written else None
+        if self.not_written:
+            total = len(self.written) + len(self.not_written)
+            if self.written:
+                names = "; ".join(self.written_for or tuple(path.name for path in self.written))
+                text = f"Wrote {len(self.written)} of {_plural(total, 'e-mail draft')} to {folder}: {names}."
+            else:
+                text = f"No e-mail drafts were written ({total} tried)."
+            failures = "; ".join(f"{failure.organisation} ({failure.reason})" for failure in self.not_written)
+            text += f" Not written: {failures}"
+            text += "" if text.endswith(".") else "."
+        elif self.written:
             text = f"Wrote {_plural(len(self.written), 'e-mail draft')} to {folder}."
         else:
             text = "No e-mail drafts were written."
@@ -198,33 +289,72 @@ class EmailDrafts:
             names = ", ".join(self.without_email)
             count = len(self.without_email)
             text += f" {_plural(count, 'organisation')} {'has' if count == 1 else 'have'} no contact e-mail: {names}."
+        if self.invalid_email:
+            names = ", ".join(self.invalid_email)
+            count = len(self.invalid_email)
+            text += (
+                f" {_plural(count, 'organisation')} {'has' if count == 1 else 'have'} no valid e-mail address "
+                f"(it must be one address, like name@example.org): {names}."
+            )
         if self.without_lead:
             count = self.without_lead
             text += f" {_plural(count, 'action')} {'has' if count == 1 else 'have'} no lead organisation."
         return text
 
 
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
+# Not allowed in a file name on Windows (and "/" nowhere); control characters are dealt with by one_line.
+_UNSAFE = re.compile(r'[<>:"/\\|?*]+')
+# Names Windows reserves for devices, with or without an extension.
+_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(\..*)?")
+FILE_NAME_BYTES = 150  # of the organisation's part, in UTF-8: the whole name stays well under 255
+
+
+def safe_file_stem(name: str, fallback: str) -> str:
+    """``name`` as part of a file name Windows, macOS and Linux all accept: one line, no path separators or
+    characters Windows refuses, not a device name, not empty, and not too long."""
+    cleaned = _UNSAFE.sub(" ", one_line(name))
+    cleaned = " ".join(cleaned.split()).strip(" .")
+    cleaned = cleaned.encode("utf-8")[:FILE_NAME_BYTES].decode("utf-8", "ignore").strip(" .")
+    if not cleaned or _RESERVED.fullmatch(cleaned):
+        return fallback if not cleaned else f"{cleaned} ({fallback})"
+    return cleaned
 
 
 def draft_file_name(organisation_name: str) -> str:
     """A file name Windows, macOS and Linux all accept."""
-    cleaned = _UNSAFE.sub(" ", organisation_name)
-    cleaned = " ".join(cleaned.split()).strip(" .")[:120].strip(" .") or "Organisation"
-    return f"Progress update - {cleaned}.eml"
+    return f"Progress update - {safe_file_stem(organisation_name, 'Organisation')}.eml"
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, LocalityError):
+        return str(error).rstrip(".")
+    if isinstance(error, OSError):
+        return error.strerror or type(error).__name__
+    return "the message could not be put together"
 
 
 def write_email_drafts(chase: ChaseList, folder: Path | str, *, partnership: str, sender: User) -> EmailDrafts:
-    """One .eml draft per lead organisation with something to chase, written into ``folder``; leads with no
-    contact e-mail are skipped and named in the result."""
+    """One .eml draft per lead organisation with something to chase, written into ``folder``.
+
+    Leads with no contact e-mail, or one that is not exactly one valid address, are skipped and named in the
+    result. A draft that cannot be written (a full disk, a file name taken by a workspace) does not stop the
+    others: the result names every draft written and every one not written, with the reason.
+    """
     folder = Path(folder)
     written: list[Path] = []
+    written_for: list[str] = []
     without_email: list[str] = []
+    invalid_email: list[str] = []
+    not_written: list[DraftNotWritten] = []
     used: set[str] = set()
     for organisation_id, name in chase.leads():
+        shown = one_line(name) or "An organisation"
         items = chase.for_lead(organisation_id)
         if not items[0].contact_email.strip():
-            without_email.append(name)
+            without_email.append(shown)
+            continue
+        if single_address(items[0].contact_email) is None:
+            invalid_email.append(shown)
             continue
         file_name = draft_file_name(name)
         stem, number = file_name[: -len(".eml")], 2
@@ -232,21 +362,40 @@ def write_email_drafts(chase: ChaseList, folder: Path | str, *, partnership: str
             file_name = f"{stem} ({number}).eml"
             number += 1
         used.add(file_name.casefold())
-        message = email_draft(items, partnership=partnership, sender=sender, due_within_days=chase.due_within_days)
         target = folder / file_name
-        atomic_write_bytes(target, message.as_bytes(policy=SMTP))
+        try:
+            message = email_draft(items, partnership=partnership, sender=sender, due_within_days=chase.due_within_days)
+            atomic_write_bytes(target, message.as_bytes(policy=SMTP))
+        except InvalidAddress:
+            invalid_email.append(shown)
+            continue
+        except (LocalityError, OSError, ValueError, UnicodeError, MessageError) as error:
+            log.warning("e-mail draft for %s not written", shown, exc_info=True)
+            not_written.append(DraftNotWritten(shown, _reason(error)))
+            continue
         written.append(target)
+        written_for.append(shown)
     without_lead = action_count(chase.for_lead(None))
-    return EmailDrafts(tuple(written), tuple(without_email), without_lead)
+    return EmailDrafts(
+        tuple(written),
+        tuple(without_email),
+        without_lead,
+        invalid_email=tuple(invalid_email),
+        not_written=tuple(not_written),
+        written_for=tuple(written_for),
+    )
 
 
 def mailto_url(chase: ChaseList, organisation_id: uuid.UUID, *, partnership: str, sender: User) -> str | None:
     """A mailto: link opening a new message to the lead's contact about what it has to chase; None when the
-    organisation has nothing to chase or no contact e-mail."""
+    organisation has nothing to chase or no valid contact e-mail. The address is one validated address and every
+    part is percent-encoded, so no name or address can add a recipient or a header to the link."""
     items = chase.for_lead(organisation_id)
-    if not items or not items[0].contact_email.strip():
+    if not items:
         return None
-    recipient = items[0].contact_email.strip()
+    recipient = single_address(items[0].contact_email)
+    if recipient is None:  # none, or not exactly one address: nothing a mail program could be misled by
+        return None
     subject = email_subject(items, partnership)
     limit: int | None = None
     while True:

@@ -392,7 +392,10 @@ class ChaseDialog(QDialog):
 
         def done(result: Any) -> None:
             self.done_message = result.message
-            QMessageBox.information(self, "E-mail drafts", self.done_message)
+            if result.complete:
+                QMessageBox.information(self, "E-mail drafts", self.done_message)
+            else:  # some drafts were written and some not: the message names each
+                QMessageBox.warning(self, "E-mail drafts", self.done_message)
 
         self._run(
             lambda: write_email_drafts(chase, Path(folder), partnership=partnership, sender=sender),
@@ -407,6 +410,14 @@ class ChaseDialog(QDialog):
             return
         url = mailto_url(self.chase, lead, partnership=self._partnership(), sender=self.env.services.context.user)
         if url is None:
+            led = self.chase.for_lead(lead)
+            name = led[0].lead_organisation_name if led else "This organisation"
+            QMessageBox.information(
+                self,
+                "E-mail this lead",
+                f"{name} has no valid e-mail address (it must be one address, like name@example.org); "
+                "correct it on the Organisations page.",
+            )
             return
         if not QDesktopServices.openUrl(QUrl(url)):
             QMessageBox.information(

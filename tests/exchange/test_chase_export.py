@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import uuid
 from dataclasses import replace
 from datetime import timedelta
 from email import policy
@@ -17,9 +18,11 @@ from locality.domain.vocabulary import ActionStatus
 from locality.exchange.chase_export import (
     draft_file_name,
     mailto_url,
+    single_address,
     write_chase_csv,
     write_email_drafts,
 )
+from locality.files import FileWriteError
 from locality.services.actions import ActionDraft, MilestoneDraft
 from locality.services.chase import ChaseList
 from locality.services.context import User
@@ -191,3 +194,185 @@ def test_the_same_list_for_one_organisation(chase: ChaseList, demo_services: Ser
     one = demo_services.chase.chase_list(oid)
     result = write_email_drafts(replace(one), tmp_path, partnership="P", sender=SENDER)
     assert len(result.written) + len(result.without_email) == 1
+
+
+# --------------------------------------------------------------------------- hostile names and addresses
+
+HOSTILE_NAMES = (
+    "Evil\r\nBcc: evil@x.org\r\nTrust",
+    "Nul\x00Partners",
+    "Line\u2028Separator\u2029Forum",
+    "x" * 300,
+    "?!*<>|:.",
+    "../../etc/passwd",
+    "CON",
+    "\u202etxt.exe",
+)
+HOSTILE_ADDRESSES = (
+    "victim@example.org,evil",
+    "a@b.org, evil@x.org",
+    '"x" <a@b.org>, c@d.org',
+    "a@b.org\r\nBcc: evil@x.org",
+    "a@b.org\x00",
+    "no address at all",
+)
+WINDOWS_FORBIDDEN = set('\\/:*?"<>|')
+ALLOWED_HEADERS = {"to", "subject", "x-unsent", "content-type", "content-transfer-encoding", "mime-version"}
+
+
+def hostile_chase(chase: ChaseList) -> tuple[ChaseList, dict[str, str], list[str]]:
+    """The demo's chase list plus one lead for each hostile name (with a good address and a hostile contact
+    name) and each hostile address; returns it, the good leads' addresses by organisation name, and the names of
+    the leads whose address is hostile."""
+    template = next(item for item in chase.items if item.contact_email)
+    items = list(chase.items)
+    good: dict[str, str] = {}
+    bad: list[str] = []
+    for number, name in enumerate(HOSTILE_NAMES):
+        address = f"contact{number}@example.org"
+        good[name] = address
+        items.append(
+            replace(
+                template,
+                action_id=uuid.uuid4(),
+                action_title=f"Title\r\nwith\x00 controls {number}",
+                lead_organisation_id=uuid.uuid4(),
+                lead_organisation_name=name,
+                contact_name=name,
+                contact_email=address,
+            )
+        )
+    for number, address in enumerate(HOSTILE_ADDRESSES):
+        name = f"Bad Address Trust {number}"
+        bad.append(name)
+        items.append(
+            replace(
+                template,
+                action_id=uuid.uuid4(),
+                lead_organisation_id=uuid.uuid4(),
+                lead_organisation_name=name,
+                contact_email=address,
+            )
+        )
+    return replace(chase, items=tuple(items)), good, bad
+
+
+def test_hostile_names_and_addresses_in_e_mail_drafts(chase: ChaseList, tmp_path: Path) -> None:
+    hostile, good, bad = hostile_chase(chase)
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    result = write_email_drafts(hostile, folder, partnership="West\r\nshire\x00", sender=SENDER)
+
+    assert result.complete and result.not_written == ()
+    assert sorted(result.invalid_email) == sorted(bad)
+    assert "no valid e-mail address" in result.message and all(name in result.message for name in bad)
+    on_disk = sorted(folder.iterdir())
+    assert sorted(result.written) == on_disk  # written where asked and nowhere else
+    assert not list(tmp_path.parent.glob("*passwd*"))
+    reachable = [name for oid, name in hostile.leads() if hostile.for_lead(oid)[0].contact_email and name not in bad]
+    assert len(result.written) == len(reachable)  # every lead with a valid address has its draft
+    for path in result.written:
+        assert path.parent == folder
+        name = path.name
+        assert name.endswith(".eml") and len(name.encode()) <= 200
+        assert not WINDOWS_FORBIDDEN & set(name)
+        assert all(ord(character) >= 32 and character not in "\u2028\u2029\u202e" for character in name)
+        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        assert {key.lower() for key in message} <= ALLOWED_HEADERS, message.keys()
+        recipients = message["To"].addresses
+        assert len(recipients) == 1
+        assert "\n" not in str(message["Subject"]) and "\r" not in str(message["Subject"])
+    addresses = {
+        BytesParser(policy=policy.default).parsebytes(path.read_bytes())["To"].addresses[0].addr_spec
+        for path in result.written
+    }
+    assert set(good.values()) <= addresses
+    assert not {"evil@x.org", "evil", "c@d.org"} & addresses
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("../../etc/passwd", "Progress update - etc passwd.eml"),
+        ("?!*<>|:.", "Progress update - !.eml"),
+        ("...", "Progress update - Organisation.eml"),
+        ("", "Progress update - Organisation.eml"),
+        ("A\r\nB\x00C\u2028D", "Progress update - A B C D.eml"),
+        ("CON", "Progress update - CON (Organisation).eml"),
+        ("nul.txt", "Progress update - nul.txt (Organisation).eml"),
+    ],
+)
+def test_draft_file_names_are_safe_everywhere(name: str, expected: str) -> None:
+    assert draft_file_name(name) == expected
+
+
+def test_a_long_name_gives_a_file_name_within_limits() -> None:
+    for name in ("x" * 300, "\u00e9" * 300, "\U0001f600" * 300):
+        file_name = draft_file_name(name)
+        assert len(file_name.encode("utf-8")) < 200 and file_name.endswith(".eml")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jo@example.org", "jo@example.org"),
+        ("  jo@example.org ", "jo@example.org"),
+        ('"Jo" <jo@example.org>', "jo@example.org"),
+        ("victim@example.org,evil", None),
+        ("a@b.org, evil@x.org", None),
+        ('"x" <a@b.org>, c@d.org', None),
+        ("a@b.org\r\nBcc: evil@x.org", None),
+        ("a@b.org\x00", None),
+        ("a@b", None),
+        ("@b.org", None),
+        ("a@", None),
+        ("a b@c.org", None),
+        ("", None),
+    ],
+)
+def test_single_address(text: str, expected: str | None) -> None:
+    assert single_address(text) == expected
+
+
+def test_a_draft_that_cannot_be_written_is_named_with_those_that_were(
+    chase: ChaseList, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import locality.exchange.chase_export as chase_export
+
+    real_write = chase_export.atomic_write_bytes
+    calls: list[Path] = []
+
+    def write(target: Path, data: bytes) -> None:
+        calls.append(target)
+        if len(calls) == 2:  # the second draft meets a full disk
+            raise FileWriteError(f"There is not enough free disk space to write {target.name}; free some space.")
+        real_write(target, data)
+
+    monkeypatch.setattr(chase_export, "atomic_write_bytes", write)
+    result = write_email_drafts(chase, tmp_path, partnership="P", sender=SENDER)
+    reachable = [name for oid, name in chase.leads() if chase.for_lead(oid)[0].contact_email]
+    assert len(reachable) >= 3
+    assert not result.complete
+    assert [failure.organisation for failure in result.not_written] == [reachable[1]]
+    assert "not enough free disk space" in result.not_written[0].reason
+    assert list(result.written_for) == [reachable[0], *reachable[2:]]
+    assert sorted(tmp_path.glob("*.eml")) == sorted(result.written)
+    total = len(reachable)
+    assert result.message.startswith(f"Wrote {total - 1} of {total} e-mail drafts to {tmp_path}: ")
+    assert all(name in result.message for name in reachable)
+    assert f"Not written: {reachable[1]} (There is not enough free disk space" in result.message
+
+
+def test_mailto_url_cannot_be_injected(chase: ChaseList) -> None:
+    hostile, good, bad = hostile_chase(chase)
+    leads = dict((name, oid) for oid, name in hostile.leads())
+    for name in bad:
+        assert mailto_url(hostile, leads[name], partnership="P", sender=SENDER) is None
+    for name, address in good.items():
+        url = mailto_url(hostile, leads[name], partnership="P\r\nBcc: evil@x.org", sender=SENDER)
+        assert url is not None
+        parts = urlsplit(url)
+        assert unquote(parts.path) == address
+        assert set(parse_qs(parts.query)) == {"subject", "body"}
+        assert "\r" not in parse_qs(parts.query)["subject"][0] and "\n" not in parse_qs(parts.query)["subject"][0]
+        assert not any(character in url for character in "\r\n\x00 ,")
