@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -24,6 +25,12 @@ if TYPE_CHECKING:
 HEADINGS = ("Action", "Date", "Percent complete", "Status", "RAG", "Note", "Author")
 REFERENCE = ("For reference: lead", "For reference: due", "For reference: percent now", "For reference: status now")
 CLOSED = (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
+
+
+def cell_text(text: str) -> str:
+    """``text`` as a spreadsheet cell can hold it: control characters (which openpyxl refuses and Excel cannot
+    store) removed, and anything a spreadsheet would read as a formula neutralised."""
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
 def write_update_sheet(
@@ -53,14 +60,14 @@ def write_update_sheet(
     for number, action in enumerate(actions, start=2):
         sheet.append(
             [
-                neutralise(action.title),
+                cell_text(action.title),
                 None,
                 None,
                 None,
                 None,
                 None,
                 None,
-                neutralise(action.lead_organisation_name),
+                cell_text(action.lead_organisation_name),
                 action.due_on,
                 action.percent_complete,
                 action.status.value,
@@ -93,7 +100,7 @@ def write_update_sheet(
     sheet.freeze_panes = "B2"
     guide = workbook.create_sheet("How to fill this in")
     for line in (
-        f"Progress on the actions of {found.name}, for the partnership coordinator.",
+        f"Progress on the actions of {ILLEGAL_CHARACTERS_RE.sub('', found.name)}, for the partnership coordinator.",
         "On each action with news, fill in the shaded cells: the date of the update (dd/mm/yyyy), the percent",
         "complete, the status, the RAG rating as you see it, and a note of what has happened.",
         "Leave an action's row blank if there is nothing to report. Do not change the action titles.",

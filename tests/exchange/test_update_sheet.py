@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -75,3 +76,49 @@ def test_an_unknown_organisation_is_refused(demo: Services, tmp_path: Path) -> N
     with pytest.raises(ValidationError, match="is not an organisation"):
         write_update_sheet(demo, "Gotham City Council", tmp_path / "update.xlsx")
     assert not (tmp_path / "update.xlsx").exists()
+
+
+HOSTILE_TEXT = (
+    "Bell\x07 and NUL\x00 and escape\x1b",
+    '\x01=HYPERLINK("http://evil")',
+    "Vertical\x0btab and form\x0cfeed",
+    "Line\u2028separator",
+)
+
+
+def test_control_characters_in_names_do_not_stop_the_sheet(
+    demo: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = busiest_partner(demo)
+    found = demo.organisations.find(name)
+    assert found is not None
+    real_list = demo.actions.list
+
+    def hostile_list(**kwargs):  # type: ignore[no-untyped-def]
+        actions = real_list(**kwargs)
+        return [
+            replace(
+                action,
+                title=HOSTILE_TEXT[number % len(HOSTILE_TEXT)] + f" {number}",
+                lead_organisation_name="Lead\x00\x07 Trust",
+            )
+            for number, action in enumerate(actions)
+        ]
+
+    monkeypatch.setattr(demo.organisations, "find", lambda _name: replace(found, name="Evil\x00\x1f Partners"))
+    monkeypatch.setattr(demo.actions, "list", hostile_list)
+    target = tmp_path / "update.xlsx"
+    count = write_update_sheet(demo, name, target)
+    assert count > 0
+    workbook = openpyxl.load_workbook(target)
+    rows = list(workbook["Progress"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == count
+    titles = [str(row[0]) for row in rows]
+    assert "Bell and NUL and escape 0" in titles
+    assert '\'=HYPERLINK("http://evil") 1' in titles  # the control character went, the formula stays text
+    assert "Verticaltab and formfeed 2" in titles
+    assert all(row[7] == "Lead Trust" for row in rows)
+    for title in titles:
+        assert not any(ord(character) < 32 for character in title)
+    guide = workbook["How to fill this in"]["A1"].value
+    assert guide == "Progress on the actions of Evil Partners, for the partnership coordinator."
