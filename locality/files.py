@@ -129,7 +129,10 @@ def _short_name(name: str) -> str:
     return name.encode("utf-8", "surrogateescape")[:180].decode("utf-8", "ignore")
 
 
-_TEMPORARY = re.compile(r"^\..+\.locality-(?P<host>[0-9a-f]{6})-(?P<pid>\d+)-[A-Za-z0-9_]+\.tmp$", re.DOTALL)
+# A temporary, or SQLite's side file of one (a workspace is built in a temporary before it is put in place).
+_TEMPORARY = re.compile(
+    r"^\..+\.locality-(?P<host>[0-9a-f]{6})-(?P<pid>\d+)-[A-Za-z0-9_]+\.tmp(?:-journal|-wal|-shm)?$", re.DOTALL
+)
 _OLD_RANDOM = re.compile(r"^[a-z0-9_]{8}$")
 
 
@@ -210,7 +213,7 @@ def remove_stale_temporaries(folder: Path, target_name: str | None = None) -> li
         return removed
     for entry in entries:
         name = entry.name
-        if not name.startswith(".") or not name.endswith(".tmp"):
+        if not name.startswith(".") or ".tmp" not in name:
             continue
         try:
             if not entry.is_file(follow_symlinks=False):
@@ -223,7 +226,7 @@ def remove_stale_temporaries(folder: Path, target_name: str | None = None) -> li
                     stale = pid != os.getpid() and _writer_gone(pid, modified)
                 else:
                     stale = now - modified > OTHER_HOST_TEMPORARY_AGE
-            elif old_prefix is not None and name.startswith(old_prefix):
+            elif old_prefix is not None and name.startswith(old_prefix) and name.endswith(".tmp"):
                 stale = bool(_OLD_RANDOM.match(name[len(old_prefix) : -len(".tmp")]))
                 stale = stale and now - modified > OLD_TEMPORARY_AGE
             else:

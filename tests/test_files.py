@@ -180,3 +180,15 @@ def test_writing_tidies_what_a_killed_writer_left(tmp_path: Path) -> None:
     stale.write_bytes(b"half an export")
     atomic_write_bytes(tmp_path / "plan.csv", b"whole")
     assert temporaries(tmp_path) == []
+
+
+def test_side_files_of_a_killed_writers_temporary_go_with_it(tmp_path: Path) -> None:
+    own = temporary_prefix("new.locality")
+    stale = own.replace(f"-{os.getpid()}-", f"-{dead_pid()}-") + "abcd1234.tmp"
+    live = own + "zzzz9999.tmp"
+    names = [stale, stale + "-journal", stale + "-wal", live, live + "-journal"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+    removed = remove_stale_temporaries(tmp_path, "new.locality")
+    assert sorted(path.name for path in removed) == sorted(names[:3])
+    assert sorted(path.name for path in tmp_path.glob(".*")) == sorted([live, live + "-journal"])
