@@ -108,3 +108,24 @@ def test_export_out_equal_to_the_workspace_is_refused_before_any_plan_is_built(
     )
     assert hashlib.sha256(workspace_path.read_bytes()).hexdigest() == before
     assert not [p for p in workspace_path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_export_out_naming_the_workspace_is_refused_before_the_filters_are_even_read(
+    workspace_path: Path, data_dir: Path
+) -> None:
+    # Building the plan would fail on the unknown organisation; the refusal comes first.
+    result = run(
+        "export",
+        "--db",
+        str(workspace_path),
+        "--format",
+        "csv",
+        "--organisation",
+        "Gotham City Council",
+        "--out",
+        str(workspace_path),
+        data_dir=data_dir,
+    )
+    assert result.returncode == 1
+    assert "choose another file name so it is not overwritten" in result.stderr
+    assert "Gotham" not in result.stderr

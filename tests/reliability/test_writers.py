@@ -337,3 +337,22 @@ def test_a_failed_import_into_a_new_workspace_leaves_nothing_behind(tmp_path: Pa
     assert result.returncode == 1 and "row 2" in result.stderr
     assert "Created a new workspace" not in result.stdout
     assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "organisations.csv"]
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_the_network_picture_does_not_replace_a_workspace(
+    qtbot,  # type: ignore[no-untyped-def]
+    suffix: str,
+    demo_services: Services,
+    tmp_path: Path,
+    template_workspace: Path,
+) -> None:
+    from tests.ui.test_needs_map_network import make_tab
+
+    tab = make_tab(qtbot, demo_services)
+    other = tmp_path / f"picture{suffix}"
+    shutil.copyfile(template_workspace, other)  # a workspace saved under a picture's name
+    before = digest(other)
+    with pytest.raises(FileWriteError, match="is a Locality workspace"):
+        tab.export_image(other)
+    assert digest(other) == before and temporaries(tmp_path) == []
