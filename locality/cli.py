@@ -11,7 +11,8 @@ import getpass
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from locality.domain.errors import LocalityError
 
 if TYPE_CHECKING:
     from locality.services.context import User
+    from locality.services.registry import Services
 
 log = logging.getLogger("locality.cli")
 
@@ -125,15 +127,29 @@ def _missing_workspace_file(db: str) -> Path | None:
     return None if path.exists() or path.is_symlink() else path
 
 
-def _remove_new_workspace(path: Path | None) -> None:
-    """Removes a workspace this command created (and SQLite's side files) when the command failed."""
-    if path is None:
-        return
-    for candidate in (path, *(path.with_name(path.name + suffix) for suffix in ("-journal", "-wal", "-shm"))):
+@contextmanager
+def _workspace_for(db: str, user: User | None, new: Path | None) -> Iterator[Services]:
+    """The workspace a command fills: ``db`` as it is, or, when ``new`` names a file that does not exist yet, a
+    new workspace built aside and put there only if the command succeeds (a failed or cancelled command, or a
+    typo in ``--db``, leaves nothing behind; another program's workspace there is never touched)."""
+    from locality.services.registry import Services
+    from locality.store.workspace import WorkspaceExistsError
+
+    if new is None:
+        services = Services.open(db, user)
         try:
-            candidate.unlink(missing_ok=True)
-        except OSError:
-            log.warning("could not remove %s after a failed command", candidate, exc_info=True)
+            yield services
+        finally:
+            services.close()
+        return
+    try:
+        with Services.new_workspace(new, user) as services:
+            yield services
+    except WorkspaceExistsError:
+        raise CommandError(
+            f"Another program created {new} while this command ran, so nothing was written to it; run the "
+            "command again to use that workspace, or choose another file name."
+        ) from None
 
 
 def _stdout_closed() -> int:
@@ -168,11 +184,9 @@ def _user() -> User:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from locality.services.demo import generate_demo
-    from locality.services.registry import Services
 
     new = _missing_workspace_file(args.db)
-    services = Services.open(args.db, _user())
-    try:
+    with _workspace_for(args.db, _user(), new) as services:
         show_progress = sys.stderr.isatty()
 
         def progress(done: int, total: int, stage: str) -> None:
@@ -185,11 +199,6 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         )
         if show_progress:
             print(file=sys.stderr)
-    except BaseException:
-        services.close()
-        _remove_new_workspace(new)  # a demo that did not finish leaves no workspace it created behind
-        raise
-    services.close()
     if new is not None:
         print(f"Created a new workspace at {new}.")
     print(f"Created the {args.size} demo partnership in {args.db}:")
@@ -204,7 +213,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from locality.domain.errors import ImportFileError
     from locality.exchange.importing import check_kind, import_file
     from locality.exchange.reading import check_file
-    from locality.services.registry import Services
 
     source = Path(args.file).expanduser()
     try:
@@ -219,21 +227,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
             # A dry run writes nothing, not even the new workspace: check the rows against an empty one.
             target = str(Path(scratch) / "dry-run.locality")
         new = None if args.dry_run else _missing_workspace_file(target)
-        services = Services.open(target, _user())
         try:
-            report = import_file(services, args.kind, source, dry_run=args.dry_run)
+            with _workspace_for(target, _user(), new) as services:
+                report = import_file(services, args.kind, source, dry_run=args.dry_run)
         except ImportFileError as error:
-            services.close()
-            _remove_new_workspace(new)  # a typo in --db with a bad file leaves nothing behind
             print(str(error), file=sys.stderr)
             for line in error.row_errors:
                 print(line, file=sys.stderr)
             return 1
-        except BaseException:
-            services.close()
-            _remove_new_workspace(new)
-            raise
-        services.close()
     if new is not None:
         print(f"Created a new workspace at {new}.")
     for line in report.lines():

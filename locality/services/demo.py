@@ -41,7 +41,7 @@ from locality.domain.vocabulary import (
     normalise_name,
 )
 from locality.services.context import Changes, ServiceContext
-from locality.store.bulk import BulkInsertCancelled, bulk_insert
+from locality.store.bulk import BulkInsertCancelled, TablesNotEmptyError, bulk_insert
 from locality.store.models import (
     ActionRecord,
     FundingSourceRecord,
@@ -990,20 +990,27 @@ def generate_demo(
     years = move_to_year_of.year - as_at.year if move_to_year_of is not None else 0
     if years:
         rows = {table: [_moved(row, years) for row in table_rows] for table, table_rows in rows.items()}
-    bulk_insert(
-        context.workspace,
-        rows,
-        progress,
-        cancelled,
-        stamp=_moved_value(_at(as_at, 17), years),
-        meta={
-            "partnership_name": PARTNERSHIP_NAME,
-            "area": AREA,
-            "plan_start": _moved_value(PLAN_START, years),
-            "plan_end": _moved_value(PLAN_END, years),
-            "owner_organisation_id": builder.owner_id,
-        },
-    )
+    try:
+        bulk_insert(
+            context.workspace,
+            rows,
+            progress,
+            cancelled,
+            stamp=_moved_value(_at(as_at, 17), years),
+            meta={
+                "partnership_name": PARTNERSHIP_NAME,
+                "area": AREA,
+                "plan_start": _moved_value(PLAN_START, years),
+                "plan_end": _moved_value(PLAN_END, years),
+                "owner_organisation_id": builder.owner_id,
+            },
+            # Checked again under the write lock: another program may have filled it since the look above.
+            only_into_empty=(OrganisationRecord.__tablename__, NeedRecord.__tablename__, ActionRecord.__tablename__),
+        )
+    except TablesNotEmptyError:
+        raise ValidationError(
+            {"workspace": "Another program has just filled this workspace; use a new file for the demo partnership"}
+        ) from None
     as_at = _moved_value(as_at, years)
     context.notify(Changes(frozenset([*rows, "workspace_meta"])))
     return DemoSummary(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from locality.services.timeline import TimelineService
 from locality.services.vocabulary import VocabularyService
 from locality.services.workshops import WorkshopService
 from locality.services.workspace_info import WorkspaceInfoService
-from locality.store.workspace import Workspace, open_workspace
+from locality.store.workspace import Workspace, new_workspace_aside, open_workspace
 
 
 class Services:
@@ -62,6 +63,23 @@ class Services:
     ) -> Services:
         workspace: Workspace = open_workspace(target, create_missing=create_missing, read_only=read_only)
         return cls(ServiceContext(workspace, user, today))
+
+    @classmethod
+    @contextmanager
+    def new_workspace(
+        cls, path: Path, user: User | None = None, *, today: Callable[[], date] = date.today
+    ) -> Iterator[Services]:
+        """A new workspace at ``path``, filled by the block and put in place only when the block succeeds.
+
+        Nothing is left at ``path`` if the block fails or is cancelled, and if another program creates ``path``
+        meanwhile, ``WorkspaceExistsError`` is raised and their file is left alone.
+        """
+        with new_workspace_aside(path) as temporary:
+            services = cls(ServiceContext(open_workspace(temporary, opened_as=path), user, today))
+            try:
+                yield services
+            finally:
+                services.close()
 
     @property
     def location(self) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Connection, Table, func, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from locality.domain.errors import LocalityError, WorkspaceError
@@ -29,6 +29,30 @@ CancelledCallback = Callable[[], bool]
 DEFAULT_CHUNK_SIZE = 5_000
 # The columns every merged record carries, filled in when a row leaves them out.
 _TRACKED_DEFAULTS = ("created_at", "updated_at", "version", "deleted_at")
+
+
+class TablesNotEmptyError(LocalityError):
+    """Rows were to go into empty tables, but some already hold records; ``filled`` names those tables."""
+
+    def __init__(self, filled: Sequence[str]) -> None:
+        super().__init__(f"The workspace already holds records in: {', '.join(filled)}.")
+        self.filled = list(filled)
+
+
+def _refuse_filled(connection: Connection, names: Sequence[str]) -> None:
+    meta_table = Base.metadata.tables[WorkspaceMetaRecord.__tablename__]
+    # A write first, so that the count below happens under the workspace's write lock.
+    connection.execute(update(meta_table).values(version=meta_table.c.version))
+    filled = []
+    for name in names:
+        table = Base.metadata.tables[name]
+        query = select(func.count()).select_from(table)
+        if "deleted_at" in table.c:
+            query = query.where(table.c.deleted_at.is_(None))
+        if connection.execute(query).scalar_one():
+            filled.append(name)
+    if filled:
+        raise TablesNotEmptyError(filled)
 
 
 class BulkInsertCancelled(LocalityError):
@@ -119,6 +143,7 @@ def bulk_insert(
     stamp: datetime | None = None,
     meta: Mapping[str, Any] | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    only_into_empty: Sequence[str] = (),
 ) -> dict[str, int]:
     """Inserts ``rows_by_table`` (table name -> rows) in one transaction and returns the rows written per table.
 
@@ -131,6 +156,10 @@ def bulk_insert(
     asked before each chunk, and when it answers True the transaction is rolled back and
     ``BulkInsertCancelled`` is raised. A database failure (full disk, locked file) rolls back too and is raised
     as ``WorkspaceError`` with a sentence for the user.
+
+    ``only_into_empty`` names tables that must hold no live rows: they are counted inside the transaction, after
+    it has taken the workspace's write lock, so two programs filling the same new workspace cannot both find it
+    empty (the second waits, then finds the first's rows and gets ``TablesNotEmptyError``, or finds it busy).
     """
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
@@ -147,6 +176,8 @@ def bulk_insert(
     check_cancelled()
     try:
         with workspace.engine.begin() as connection:
+            if only_into_empty:
+                _refuse_filled(connection, only_into_empty)
             for table in tables:
                 rows = rows_by_table[table.name]
                 filler, keys = _filler(table, rows, stamp)
@@ -172,4 +203,4 @@ def bulk_insert(
     return written
 
 
-__all__ = ["BulkInsertCancelled", "bulk_insert", "table_order"]
+__all__ = ["BulkInsertCancelled", "TablesNotEmptyError", "bulk_insert", "table_order"]

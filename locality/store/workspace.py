@@ -24,7 +24,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from locality.domain.errors import WorkspaceError
-from locality.files import FileWriteError, atomic_copy, atomic_path, describe_os_error
+from locality.files import (
+    FileWriteError,
+    atomic_copy,
+    atomic_path,
+    describe_os_error,
+    remove_stale_temporaries,
+    temporary_prefix,
+)
 from locality.store.migrate import SchemaState, head_revision, known_revisions, schema_state, upgrade_to_head
 from locality.store.models import (
     APPLICATION_MARKER,
@@ -394,13 +401,15 @@ def open_workspace(
     create_missing: bool = True,
     upgrade: bool = True,
     read_only: bool = False,
+    opened_as: Path | None = None,
 ) -> Workspace:
     """Opens (or, when ``create_missing``, creates) the workspace at a path or SQLAlchemy URL.
 
     An existing file is inspected first (writing nothing to a file it refuses); one that is behind the app is
     backed up and upgraded when ``upgrade`` is set, otherwise refused with the instruction to upgrade. A file
     that cannot be written (a read-only share, a copy on a CD) opens read-only, with ``read_only_reason`` saying
-    why, instead of being refused.
+    why, instead of being refused. ``opened_as`` is the path a workspace being built aside will have (its replica
+    is claimed for that path, not the temporary one).
     """
     path = _sqlite_path_of(target)
     if path is None:
@@ -439,7 +448,7 @@ def open_workspace(
     )
     if not read_only:
         try:
-            _claim_replica(workspace, str(path.resolve()))
+            _claim_replica(workspace, str((opened_as or path).resolve()))
         except BaseException:
             workspace.close()
             raise
@@ -495,12 +504,24 @@ def create_workspace_file(path: Path, *, partnership_name: str = "") -> None:
     ``WorkspaceExistsError`` and can open the finished file (never a half-made one, never one replaced under a
     program that is writing to it).
     """
+    with new_workspace_aside(path, partnership_name=partnership_name):
+        pass
+
+
+@contextmanager
+def new_workspace_aside(path: Path, *, partnership_name: str = "") -> Iterator[Path]:
+    """Builds a new, seeded workspace in a temporary file beside ``path`` and yields that file to be filled
+    (open it with ``open_workspace(temporary, opened_as=path)``); when the block ends it is linked into place at
+    ``path``, so the workspace appears complete or not at all. If the block raises, or another program created
+    ``path`` meanwhile (``WorkspaceExistsError``), nothing is left behind and nobody else's file is touched.
+    """
     if not path.parent.exists():
         raise WorkspaceError(f"The folder {path.parent} does not exist.")
     if path.exists() or path.is_symlink():
         raise WorkspaceExistsError(f"{path.name} already exists; choose another name for a new workspace.")
     try:
-        handle, temporary_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+        remove_stale_temporaries(path.parent, path.name)
+        handle, temporary_name = tempfile.mkstemp(prefix=temporary_prefix(path.name), suffix=".tmp", dir=path.parent)
     except OSError as error:
         raise WorkspaceError(describe_os_error(error, path)) from error
     os.close(handle)
@@ -512,6 +533,7 @@ def create_workspace_file(path: Path, *, partnership_name: str = "") -> None:
             _initialise(engine, replica_path=str(path.resolve()), partnership_name=partnership_name)
         finally:
             engine.dispose()
+        yield temporary
         with open(temporary, "rb+") as written:
             os.fsync(written.fileno())
         _link_into_place(temporary, path)
@@ -639,6 +661,7 @@ __all__ = [
     "inspect_workspace_file",
     "is_url",
     "known_revisions",
+    "new_workspace_aside",
     "open_workspace",
     "stored_value_problem",
     "upgrade_workspace_file",
