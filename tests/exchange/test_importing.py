@@ -782,7 +782,10 @@ def test_cli_imports_into_a_new_workspace(data_dir: Path, tmp_path: Path) -> Non
     result = run_cli("import", "--db", str(db), "--kind", "organisations", str(path), data_dir=data_dir)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["Imported 2 organisations from partners.csv."]
+    assert result.stdout.splitlines() == [
+        f"Created a new workspace at {db}.",
+        "Imported 2 organisations from partners.csv.",
+    ]
     assert "Traceback" not in result.stderr and '"Phone"' in result.stderr
     opened = Services.open(db, create_missing=False)
     try:
