@@ -59,7 +59,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -640,8 +640,8 @@ def _read_xlsx(path: Path) -> Table:
                 head = handle.read(4096)
                 if head and len(head.translate(None, _CONTROL_BYTES)) == len(head):
                     raise ImportFileError(
-                        f"{name} is not a readable XLSX workbook but text; if it is CSV, give it the .csv extension and "
-                        "import that."
+                        f"{name} is not a readable XLSX workbook but text; if it is CSV, give it the .csv "
+                        "extension and import that."
                     )
                 raise _damaged(name)
             if count > XLSX_MAX_PARTS:
@@ -663,29 +663,44 @@ def _read_xlsx(path: Path) -> Table:
 
 
 def _read_workbook(name: str, handle: IO[bytes]) -> Table:
-    import openpyxl
+    """The first sheet of a workbook already checked by ``_check_archive``. openpyxl reads the workbook's parts
+    (its sheets, shared texts and styles) but not the sheets themselves: openpyxl's read-only sheets scan the
+    whole sheet for its recorded size on opening, and convert each cell in Python, so ``_sheet_rows`` reads the
+    first sheet's XML itself."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
 
     warnings_found: list[str] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about features it skips; they do not concern an import
+        reader: Any = None
         try:
-            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-        except ImportFileError:
-            raise
+            reader = ExcelReader(handle, read_only=True, data_only=True)
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            sheets = [
+                (sheet, relation)
+                for sheet, relation in reader.parser.find_sheets()
+                if relation.target in reader.valid_files and "chartsheet" not in str(relation.Type)
+            ]
         except Exception:  # a damaged workbook can fail in many ways inside openpyxl and the XML parser
             log.debug("cannot open %s as a workbook", name, exc_info=True)
+            if reader is not None and getattr(reader, "archive", None) is not None:
+                reader.archive.close()
             raise _damaged(name) from None
         try:
-            sheets = workbook.worksheets
             if not sheets:
                 raise ImportFileError(f"{name} is empty.")
-            sheet = sheets[0]
+            sheet, relation = sheets[0]
             if len(sheets) > 1:
                 warnings_found.append(
-                    f'Only the first sheet, "{sheet.title}", was read; the workbook has {len(sheets)} sheets.'
+                    f'Only the first sheet, "{sheet.name}", was read; the workbook has {len(sheets)} sheets.'
                 )
             builder = _Builder(name)
-            for number, pairs in _sheet_rows(name, workbook, sheet):
+            rows = _sheet_rows(name, reader.wb, reader.archive, relation.target, reader.shared_strings)
+            for number, pairs in rows:
                 builder.add_sparse(number, pairs)
             return builder.table(warnings_found)
         except ImportFileError:
@@ -694,77 +709,7 @@ def _read_workbook(name: str, handle: IO[bytes]) -> Table:
             log.debug("cannot read the first sheet of %s", name, exc_info=True)
             raise _damaged(name) from None
         finally:
-            workbook.close()
-
-
-def _sheet_rows(name: str, workbook: Any, sheet: Any) -> Iterator[tuple[int, list[tuple[int, Cell]]]]:
-    """Each row of the sheet that has a value, as (its number, its (zero-based column, value) pairs), from the
-    cells present
-    in the sheet's XML — not from the size the sheet records, which may be wrong."""
-    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
-
-    styles = _Styles(workbook)
-    values = 0
-
-    class Parser(WorkSheetParser):
-        """openpyxl's parser, but a cell it cannot convert becomes an ``OddCell`` instead of ending the sheet."""
-
-        def parse_cell(self, element: Any) -> dict[str, Any]:
-            nonlocal values
-            values += 1
-            if values > MAX_VALUES:
-                raise ImportFileError(
-                    f"{name} has more than {MAX_VALUES:,} cells, more than Locality imports at once; "
-                    "split it into smaller files."
-                )
-            column = int(getattr(self, "col_counter", 0)) + 1
-            coordinate = element.get("r")
-            if coordinate:
-                from openpyxl.utils.cell import coordinate_to_tuple
-
-                try:
-                    _, column = coordinate_to_tuple(coordinate)
-                except (ValueError, TypeError):
-                    raise ImportFileError(
-                        f"{name} is not a readable XLSX workbook; its first sheet has a cell with a wrong "
-                        f'reference ("{shown(str(coordinate), 20)}").'
-                    ) from None
-            if not 1 <= column <= EXCEL_MAX_COLUMN:
-                raise _damaged(name)
-            letter = column_letter(column - 1)
-            try:
-                cell = super().parse_cell(element)
-            except Exception:
-                self.col_counter = column
-                raw = element.findtext(VALUE_TAG) or ""
-                return _odd(self.row_counter, column, letter, f'holds "{shown(raw, 20)}", which cannot be read')
-            has_formula = element.find(FORMULA_TAG) is not None
-            cell["value"] = _cell_value(cell, letter, styles, workbook.epoch)
-            if has_formula and cell["value"] is None and element.find(VALUE_TAG) is None:
-                cell["value"] = OddCell(
-                    letter,
-                    "holds a formula whose result was not saved with the workbook; open it in Excel, save it "
-                    "and import it again",
-                )
-            return cell
-
-    archive = workbook._archive
-    last = 0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with archive.open(sheet._worksheet_path) as source:
-            parser = Parser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch)
-            for number, parsed in parser.parse():
-                if not last < number <= EXCEL_MAX_ROW:
-                    raise _damaged(name)
-                last = number
-                present = [(cell["column"] - 1, cell["value"]) for cell in parsed if cell["value"] is not None]
-                if present:
-                    yield number, present
-
-
-def _odd(row: int, column: int, letter: str, reason: str) -> dict[str, Any]:
-    return {"row": row, "column": column, "value": OddCell(letter, reason), "data_type": "e", "style_id": 0}
+            reader.archive.close()
 
 
 class _Styles:
@@ -798,36 +743,168 @@ class _Styles:
         return "percent" if "%" in str(text or "") else "number"
 
 
-def _cell_value(cell: dict[str, Any], letter: str, styles: _Styles, epoch: datetime) -> Cell:
-    value = cell["value"]
-    data_type = cell["data_type"]
-    if value is None:
-        return None
-    if data_type == "e":
-        return OddCell(letter, f"holds the error {shown(str(value), 20)}; correct it in the workbook")
-    if isinstance(value, datetime):
-        return _checked_date(value.date(), letter)
-    if isinstance(value, date):
-        return _checked_date(value, letter)
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW_TAG, _CELL_TAG, _VALUE_TAG, _FORMULA_TAG = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}v", f"{_MAIN}f"
+_INLINE_TAG, _TEXT_TAG, _RUN_TAG = f"{_MAIN}is", f"{_MAIN}t", f"{_MAIN}r"
+_REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})", re.ASCII)
+
+
+def _sheet_rows(
+    name: str, workbook: Any, archive: zipfile.ZipFile, part: str, shared_strings: Sequence[Any]
+) -> Iterator[tuple[int, list[tuple[int, Cell]]]]:
+    """Each row of the sheet that has a value, as (its number, its (zero-based column, value) pairs), from the
+    cells present in the sheet's XML — not from the size the sheet records, which may be wrong. Each row's XML
+    is let go once read, so a sheet takes little memory however long it is."""
+    from lxml import etree
+
+    shared = list(shared_strings or ())
+    reader = _CellReader(shared, _Styles(workbook), workbook.epoch)
+    cells_read = 0
+    last = 0
+    with archive.open(part) as source:
+        rows = etree.iterparse(
+            source,
+            events=("end",),
+            tag=_ROW_TAG,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+        )
+        for _, row in rows:
+            reference = row.get("r")
+            number = last + 1 if reference is None else int(reference) if reference.isdigit() else 0
+            if not last < number <= EXCEL_MAX_ROW:
+                raise _damaged(name)
+            last = number
+            pairs: list[tuple[int, Cell]] = []
+            column = 0
+            for cell in row.iterchildren(_CELL_TAG):
+                cells_read += 1
+                if cells_read > MAX_VALUES:
+                    raise ImportFileError(
+                        f"{name} has more than {MAX_VALUES:,} cells, more than Locality imports at once; "
+                        "split it into smaller files."
+                    )
+                column = _column_of(cell.get("r"), column, name)
+                value = reader.value(cell, column)
+                if value is not None:
+                    pairs.append((column - 1, value))
+            row.clear()
+            while row.getprevious() is not None:
+                del row.getparent()[0]
+            if pairs:
+                yield number, pairs
+
+
+def _column_of(reference: str | None, previous: int, name: str) -> int:
+    """The one-based column of a cell: from its reference ("C7"), or the one after ``previous`` when it has none."""
+    if reference is None:
+        column = previous + 1
+    else:
+        match = _REFERENCE.fullmatch(reference)
+        if match is None:
+            raise ImportFileError(
+                f"{name} is not a readable XLSX workbook; its first sheet has a cell with a wrong reference "
+                f'("{shown(reference, 20)}").'
+            )
+        column = 0
+        for letter in match[1].upper():
+            column = column * 26 + ord(letter) - ord("A") + 1
+    if not 1 <= column <= EXCEL_MAX_COLUMN:
+        raise _damaged(name)
+    return column
+
+
+class _CellReader:
+    """One cell's value from its XML: text, a number, a date, TRUE/FALSE — or an ``OddCell`` saying why not."""
+
+    def __init__(self, shared: list[Any], styles: _Styles, epoch: datetime) -> None:
+        self.shared = shared
+        self.styles = styles
+        self.epoch = epoch
+
+    def value(self, cell: Any, column: int) -> Cell:
+        found = self._value(cell, "")
+        if isinstance(found, OddCell):  # the column's letter is worked out only for the rare odd cell
+            return OddCell(column_letter(column - 1), found.reason)
+        return found
+
+    def _value(self, cell: Any, letter: str) -> Cell:
+        kind = cell.get("t", "n")
+        if kind == "inlineStr":
+            inline = cell.find(_INLINE_TAG)
+            if inline is None:
+                return None
+            return _unquoted(_inline_text(inline))
+        found = cell.find(_VALUE_TAG)
+        raw = found.text if found is not None else None
+        if raw is None or raw == "":
+            if found is None and cell.find(_FORMULA_TAG) is not None:
+                return OddCell(
+                    letter,
+                    "holds a formula whose result was not saved with the workbook; open it in Excel, save it and "
+                    "import it again",
+                )
+            return None
+        if kind == "s":
+            try:
+                return _unquoted(str(self.shared[int(raw)]))
+            except (ValueError, IndexError):
+                return OddCell(letter, "refers to a text that is not in the workbook; it may be damaged")
+        if kind == "str":
+            return _unquoted(raw)
+        if kind == "b":
+            if raw.strip() in ("0", "1"):
+                return "TRUE" if raw.strip() == "1" else "FALSE"
+            return OddCell(letter, f'holds "{shown(raw, 20)}" as TRUE or FALSE, which cannot be read')
+        if kind == "e":
+            return OddCell(letter, f"holds the error {shown(raw, 20)}; correct it in the workbook")
+        if kind == "d":
+            return self._iso_date(raw, letter)
+        if kind != "n":
+            return OddCell(letter, f'holds a value of a kind Locality does not read ("{shown(kind, 12)}")')
+        return self._number(raw, cell.get("s"), letter)
+
+    def _number(self, raw: str, style: str | None, letter: str) -> Cell:
+        text = raw.strip()
+        number: int | float
+        try:
+            number = float(text) if any(mark in text for mark in ".eE") else int(text)
+        except ValueError:
+            return OddCell(letter, f'holds "{shown(raw, 20)}", which cannot be read as a number')
+        if isinstance(number, float) and not math.isfinite(number):
             return OddCell(letter, "holds a number that is not finite (infinity or not a number)")
-        kind = styles.kind(int(cell.get("style_id") or 0))
+        kind = self.styles.kind(int(style)) if style and style.isdigit() else "number"
         if kind == "date":
-            return _serial_date(value, letter, epoch)
+            return _serial_date(number, letter, self.epoch)
         if kind == "percent":
-            value = round(value * 100, 10)
-            if not math.isfinite(value):
+            scaled = round(number * 100, 10)
+            if not math.isfinite(scaled):
                 return OddCell(letter, "holds a number too large to read")
-            return int(value) if float(value).is_integer() else value
-        return value
-    if isinstance(value, timedelta):
-        return str(value)
-    if isinstance(value, str):
-        return _unquoted(value)
-    return str(value)
+            return int(scaled) if float(scaled).is_integer() else scaled
+        return number
+
+    def _iso_date(self, raw: str, letter: str) -> Cell:
+        from openpyxl.utils.datetime import from_ISO8601
+
+        try:
+            value = from_ISO8601(raw)
+        except (ValueError, TypeError, OverflowError):
+            value = None
+        if isinstance(value, datetime):
+            return _checked_date(value.date(), letter)
+        if isinstance(value, date):
+            return _checked_date(value, letter)
+        return OddCell(letter, f'holds a date that cannot be read ("{shown(raw, 20)}")')
+
+
+def _inline_text(inline: Any) -> str:
+    """The text of an inline string: its own text, or its runs' (phonetic guides left out)."""
+    direct = inline.find(_TEXT_TAG)
+    if direct is not None:
+        return str(direct.text or "")
+    return "".join(str(run.findtext(_TEXT_TAG) or "") for run in inline.iterchildren(_RUN_TAG))
 
 
 def _serial_date(value: float, letter: str, epoch: datetime) -> Cell:

@@ -469,7 +469,7 @@ CASES = [
         "xlsx-shared-string-missing",
         write("shared.xlsx", header_and('<c r="A2" t="s"><v>999</v></c>')),
         "",
-        row_errors=("row 2: Column A (name) holds",),
+        row_errors=("row 2: Column A (name) refers to a text that is not in the workbook",),
     ),
     Case(
         "xlsx-control-character",
