@@ -1,9 +1,10 @@
 """Reading an import file (CSV or XLSX) into its header and rows, with each row's number as a spreadsheet shows it.
 
 CSV: comma, semicolon or tab, told apart by the header line; UTF-8 with or without a byte-order mark, UTF-16
-with one (Excel's "Unicode text"), or Windows-1252 when the bytes are not UTF-8. XLSX: the first sheet, read
-with openpyxl's parser; date cells come back as ``date``, numbers as ``int`` or ``float`` (a number formatted as
-a percentage as the percentage, so a cell showing 50% reads as 50).
+with one (Excel's "Unicode text"), or Windows-1252 when the bytes are not UTF-8. XLSX: the first sheet; openpyxl
+reads the workbook's parts (sheets, shared texts, styles) and the sheet's XML is read here one row at a time with
+lxml; date cells come back as ``date``, numbers as ``int`` or ``float`` (a number formatted as a percentage as
+the percentage, so a cell showing 50% reads as 50).
 
 Row numbers are the spreadsheet's: the header is on row 1 when it is the first line, and blank rows are skipped
 but still counted, so "row 7" is the row the user sees as 7. Every problem with the file itself is an
@@ -414,7 +415,10 @@ class _Builder:
             if len(letters) == 1:
                 found.append(f"Column {letters[0]} has values but no heading, so it was ignored.")
             else:
-                listed = ", ".join(letters[:10]) + (f" and {len(letters) - 10:,} more" if len(letters) > 10 else "")
+                if len(letters) > 10:
+                    listed = f"{', '.join(letters[:10])} and {len(letters) - 10:,} more"
+                else:
+                    listed = f"{', '.join(letters[:-1])} and {letters[-1]}"
                 found.append(f"Columns {listed} have values but no heading, so they were ignored.")
         return Table(self.name, self.header, tuple(self.rows), tuple(found))
 
