@@ -7,14 +7,21 @@ import pytest
 from locality.domain.errors import ValidationError
 from locality.domain.values import (
     MAX_PENCE,
+    MAX_YEAR,
+    MIN_YEAR,
+    check_date,
     format_date,
     format_money,
     format_money_whole,
+    looks_empty,
+    money_from_number,
     parse_date,
     parse_money,
     parse_optional_date,
     parse_optional_money,
+    parse_percent,
     require_text,
+    strip_invisible,
     utc_now,
     validate_email,
     validate_percent,
@@ -330,3 +337,99 @@ def test_validate_email_rejects(value: str) -> None:
     assert caught.value.field_errors == {
         "contact_email": f'"{value}" is not an e-mail address; use a form like name@example.org.'
     }
+
+
+# --- range checks for imported values ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0, 0), (12, 1200), (12.5, 1250), (12.345, 1235), (0.005, 1), (1_000_000, 100_000_000), (-0.0, 0)],
+)
+def test_money_from_number(value: float, expected: int) -> None:
+    assert money_from_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (1e30, '"1e+30" is too large an amount to store.'),
+        (2**70, '"1,180,591,620,717,411,303,424" is too large an amount to store.'),
+        (float("nan"), '"nan" is not an amount of money; use pounds, for example 1,234.56.'),
+        (float("inf"), '"inf" is not an amount of money; use pounds, for example 1,234.56.'),
+        (float("-inf"), '"-inf" is not an amount of money; use pounds, for example 1,234.56.'),
+        (-5.0, 'The amount cannot be negative ("-5.0").'),
+    ],
+)
+def test_money_from_number_refuses_with_one_sentence(value: float, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        money_from_number(value, "budget")
+    assert caught.value.field_errors == {"budget": message}
+
+
+def test_money_from_number_may_allow_negative_and_stays_within_sqlite() -> None:
+    assert money_from_number(-5, allow_negative=True) == -500
+    assert money_from_number(MAX_PENCE // 100) == MAX_PENCE // 100 * 100
+    with pytest.raises(ValidationError):
+        money_from_number(MAX_PENCE // 100 + 1)
+    with pytest.raises(ValidationError):
+        parse_money("9" * 30)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("50", 50), ("50%", 50), (" 7 % ", 7), ("100.0", 100), (0, 0), (75.0, 75)]
+)
+def test_parse_percent_accepts(value: str | float, expected: int) -> None:
+    assert parse_percent(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["half", "1e30", "nan", "inf", "-1", "5_0", "12.5", "", float("nan"), float("inf"), 12.5]
+)
+def test_parse_percent_rejects_what_is_not_a_whole_number(value: str | float) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_percent(value, "percent_complete")
+    assert "is not a whole number between 0 and 100." in caught.value.field_errors["percent_complete"]
+
+
+@pytest.mark.parametrize("value", ["101", "9" * 30, "9" * 5000, 101, 10**30, 1e30])
+def test_parse_percent_rejects_out_of_range(value: str | float) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_percent(value, "percent_complete")
+    assert caught.value.field_errors == {"percent_complete": "Percent complete must be between 0 and 100."}
+
+
+@pytest.mark.parametrize("text", ["01/01/0001", "1899-12-31", "01/01/3000", "9999-12-31"])
+def test_parse_date_refuses_implausible_years(text: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_date(text, "start")
+    assert caught.value.field_errors == {
+        "start": f'"{text}" is not a plausible date; the year must be from {MIN_YEAR} to {MAX_YEAR}.'
+    }
+
+
+def test_check_date_bounds() -> None:
+    assert check_date(date(1900, 1, 1)) == date(1900, 1, 1)
+    assert check_date(date(2999, 12, 31)) == date(2999, 12, 31)
+    with pytest.raises(ValidationError, match="1066"):
+        check_date(date(1066, 10, 14), "start")
+
+
+@pytest.mark.parametrize(
+    "value", ["\u200b", "\ufeff", "\u00a0", "\u200b\u00a0\ufeff\u2060\u200d", "\x07\x00", " \u3000 "]
+)
+def test_invisible_only_text_is_empty(value: str) -> None:
+    assert looks_empty(value)
+    with pytest.raises(ValidationError) as caught:
+        require_text(value, "name", "Name")
+    assert caught.value.field_errors == {"name": "Name cannot be empty."}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("\u200bBarset\ufeff", "Barset"), ("\u00a0Barset Police\u200d ", "Barset Police"), ("A\u200bB", "A\u200bB")],
+)
+def test_invisible_characters_at_the_ends_are_stripped(value: str, expected: str) -> None:
+    assert strip_invisible(value) == expected
+    assert require_text(value, "name", "Name") == expected
+    assert not looks_empty(value)
