@@ -28,7 +28,7 @@ import difflib
 import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -46,6 +46,7 @@ from locality.domain.values import (
 )
 from locality.domain.vocabulary import ActionStatus, NeedStatus, Priority, Rag, VocabularyKind, normalise_name
 from locality.exchange.reading import Cell, OddCell, Table, column_letter, is_blank, read_table, shown
+from locality.services import records
 from locality.services.actions import ActionDraft, ActionService, PartnerDraft
 from locality.services.context import Changes, ServiceContext, User
 from locality.services.funding import AllocationDraft, FundingService
@@ -611,18 +612,29 @@ class _Outcome:
 class _Importer:
     """The services of one import, all on the one transaction, and what the file has named so far."""
 
-    def __init__(self, batch: _OneTransaction, kind: str, outcome: _Outcome) -> None:
+    def __init__(self, batch: _OneTransaction, kind: str, outcome: _Outcome, stack: ExitStack) -> None:
         self.batch = batch
         self.kind = kind
         self.outcome = outcome
-        self.vocabulary = VocabularyService(batch)
-        self.organisations = OrganisationService(batch)
-        self.needs = NeedService(batch)
-        self.actions = ActionService(batch)
-        self.progress = ProgressService(batch)
-        self.funding = FundingService(batch)
-        self.lookups = _lookups(batch.unit, self.vocabulary, kind)
+        self.lookups = _lookups(batch.unit, VocabularyService(batch), kind)
         self.earlier_rows: dict[str, int] = {}  # a name or title given in the file -> the row that gave it
+        # The services' batch entry points: every row checked as their create calls check it, against records
+        # read once, and every row written together at the end (``write``) rather than a flush or two a row.
+        self.new_records = records.Batch(batch.unit)
+        shared = self.new_records
+        if kind == "organisations":
+            self.new_organisations = stack.enter_context(OrganisationService(batch).creating_many(shared))
+        elif kind == "needs":
+            self.new_needs = stack.enter_context(NeedService(batch).creating_many(shared))
+        elif kind == "actions":
+            self.new_actions = stack.enter_context(ActionService(batch).creating_many(shared))
+            self.new_allocations = stack.enter_context(FundingService(batch).creating_allocations(shared))
+        elif kind == "progress":
+            self.new_updates = stack.enter_context(ProgressService(batch).logging_many(shared))
+
+    def write(self) -> None:
+        """Writes every row checked, in the one transaction (which is committed only if nothing was wrong)."""
+        self.new_records.write()
 
     def row(self, number: int, values: dict[str, Cell], problems: Sequence[str] = ()) -> None:
         if problems:  # the reader found the row itself bad (its shape or its characters): its values mean nothing
@@ -676,10 +688,10 @@ class _Importer:
         self._new_name(number, reader, name, "organisation", self.lookups.organisations)
         if reader.problems:
             return
-        created = self.organisations.create(draft)
-        self.lookups.organisations.add(created.id, created.name)
-        if created.short_name:
-            self.lookups.short_names.add(created.id, created.short_name)
+        organisation_id = self.new_organisations.create(draft)
+        self.lookups.organisations.add(organisation_id, draft.name)
+        if draft.short_name:
+            self.lookups.short_names.add(organisation_id, draft.short_name)
         self.outcome.count(ORGANISATIONS)
 
     def _needs(self, number: int, reader: _RowReader) -> None:
@@ -697,8 +709,8 @@ class _Importer:
         self._new_name(number, reader, title, "need", self.lookups.needs)
         if reader.problems:
             return
-        created = self.needs.create(draft)
-        self.lookups.needs.add(created.id, created.title)
+        need_id = self.new_needs.create(draft)
+        self.lookups.needs.add(need_id, title)
         self.outcome.count(NEEDS)
 
     def _actions(self, number: int, reader: _RowReader) -> None:
@@ -724,12 +736,12 @@ class _Importer:
         self._new_name(number, reader, title, "action", self.lookups.actions)
         if reader.problems:
             return
-        created = self.actions.create(draft)
-        self.lookups.actions.add(created.id, created.title)
+        action_id = self.new_actions.create(draft)
+        self.lookups.actions.add(action_id, title)
         self.outcome.count(ACTIONS)
         if source_id is not None:
             if budget:
-                self.funding.create_allocation(AllocationDraft(created.id, source_id, budget))
+                self.new_allocations.create(AllocationDraft(action_id, source_id, budget))
                 self.outcome.count(ALLOCATIONS)
             else:
                 self.outcome.warnings.append(
@@ -760,7 +772,7 @@ class _Importer:
         if author:
             self.batch.user = User(name=author, organisation="")
         try:
-            self.progress.log(draft)
+            self.new_updates.log(draft)
         finally:
             self.batch.user = importer
         self.outcome.count(PROGRESS_UPDATES)
@@ -792,25 +804,30 @@ def _run(
             author=context.user.name, author_organisation=context.user.organisation
         ) as unit:
             batch = _OneTransaction(context, unit)
-            importer = _Importer(batch, kind, outcome)
-            for done, row in enumerate(table.rows, start=1):
-                if cancelled is not None and cancelled():
-                    raise ImportCancelled()
-                values = {
-                    column: row.cells[index] if index < len(row.cells) else None
-                    for index, column in enumerate(columns.by_index)
-                    if column is not None
-                }
-                importer.row(row.number, values, row.problems)
-                if progress is not None:
-                    progress(done, total)
-            if outcome.unchanged:
-                plural = "row has" if outcome.unchanged == 1 else "rows have"
-                outcome.warnings.append(
-                    f"{outcome.unchanged} {plural} nothing filled in beside the action; left as they were."
-                )
-            if outcome.row_errors or not commit:
-                raise _RollBack()
+            with ExitStack() as stack:
+                importer = _Importer(batch, kind, outcome, stack)
+                for done, row in enumerate(table.rows, start=1):
+                    if cancelled is not None and cancelled():
+                        raise ImportCancelled()
+                    values = {
+                        column: row.cells[index] if index < len(row.cells) else None
+                        for index, column in enumerate(columns.by_index)
+                        if column is not None
+                    }
+                    importer.row(row.number, values, row.problems)
+                    if progress is not None:
+                        progress(done, total)
+                if outcome.unchanged:
+                    plural = "row has" if outcome.unchanged == 1 else "rows have"
+                    outcome.warnings.append(
+                        f"{outcome.unchanged} {plural} nothing filled in beside the action; left as they were."
+                    )
+                if outcome.row_errors:
+                    raise _RollBack()
+                # A dry run writes too (and is then rolled back), so that it fails wherever the import would.
+                importer.write()
+                if not commit:
+                    raise _RollBack()
     except _RollBack:
         return outcome
     if batch is not None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import builtins
 import math
 import uuid
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -457,13 +458,11 @@ def _is_whole(value: object) -> bool:
 
 
 def _validated_partners(
-    unit: UnitOfWork, partners: Iterable[PartnerDraft], errors: dict[str, str]
+    lookup: records.Lookup, partners: Iterable[PartnerDraft], errors: dict[str, str]
 ) -> builtins.list[_ValidPartner]:
     drafts = builtins.list(partners)
     wanted = builtins.list({draft.organisation_id for draft in drafts})
-    found = (
-        {row.id: row for row in unit.list(OrganisationRecord, {"id": wanted}, include_deleted=True)} if wanted else {}
-    )
+    found = {row.id: row for row in lookup.by_ids(OrganisationRecord, wanted)}
     problems: builtins.list[str] = []
     valid: builtins.list[_ValidPartner] = []
     seen: set[uuid.UUID] = set()
@@ -508,12 +507,12 @@ def _validated_partners(
 
 
 def _validated_needs(
-    unit: UnitOfWork, need_ids: Iterable[uuid.UUID], errors: dict[str, str]
+    lookup: records.Lookup, need_ids: Iterable[uuid.UUID], errors: dict[str, str]
 ) -> builtins.list[uuid.UUID]:
     wanted = builtins.list(dict.fromkeys(need_ids))
     if not wanted:
         return []
-    found = {row.id: row for row in unit.list(NeedRecord, {"id": wanted}, include_deleted=True)}
+    found = {row.id: row for row in lookup.by_ids(NeedRecord, wanted)}
     problems: builtins.list[str] = []
     for need_id in wanted:
         need = found.get(need_id)
@@ -531,7 +530,10 @@ def _validated_needs(
 
 
 def _validated_milestones(
-    unit: UnitOfWork, milestones: Iterable[MilestoneDraft], action_id: uuid.UUID | None, errors: dict[str, str]
+    lookup: records.Lookup,
+    milestones: Iterable[MilestoneDraft],
+    action_id: uuid.UUID | None,
+    errors: dict[str, str],
 ) -> builtins.list[_ValidMilestone]:
     problems: builtins.list[str] = []
     valid: builtins.list[_ValidMilestone] = []
@@ -551,7 +553,7 @@ def _validated_milestones(
             continue
         milestone_id = draft.id
         if milestone_id is not None:
-            existing = unit.get(MilestoneRecord, milestone_id, include_deleted=True)
+            existing = lookup.get(MilestoneRecord, milestone_id, include_deleted=True)
             if milestone_id in seen:
                 problem(f'The milestone "{title}" is listed more than once')
                 continue
@@ -566,11 +568,11 @@ def _validated_milestones(
 
 
 def _check_organisation(
-    unit: UnitOfWork, organisation_id: uuid.UUID | None, field_name: str, errors: dict[str, str]
+    lookup: records.Lookup, organisation_id: uuid.UUID | None, field_name: str, errors: dict[str, str]
 ) -> None:
     if organisation_id is None:
         return
-    organisation = unit.get(OrganisationRecord, organisation_id, include_deleted=True)
+    organisation = lookup.get(OrganisationRecord, organisation_id, include_deleted=True)
     if organisation is None:
         errors[field_name] = "Choose a lead organisation from the list"
     elif organisation.deleted_at is not None:
@@ -585,8 +587,9 @@ class _Valid:
     milestones: builtins.list[_ValidMilestone]
 
 
-def _validated(unit: UnitOfWork, draft: ActionDraft, current: ActionRecord | None, today: date) -> _Valid:
-    """The record values and links ``draft`` asks for; every field's error at once if any is wrong."""
+def _validated(lookup: records.Lookup, draft: ActionDraft, current: ActionRecord | None, today: date) -> _Valid:
+    """The record values and links ``draft`` asks for; every field's error at once if any is wrong. The
+    records it names are found through ``lookup``: the unit of work, or a batch's ``records.Known``."""
     errors: dict[str, str] = {}
     values: dict[str, object] = {}
     try:
@@ -595,15 +598,15 @@ def _validated(unit: UnitOfWork, draft: ActionDraft, current: ActionRecord | Non
         errors.update(error.field_errors)
     # A theme or term retired since the action was saved may stay; only a new choice must be a live one.
     if current is None or draft.theme_id != current.theme_id:
-        check_theme(unit, draft.theme_id, "theme_id", errors)
+        check_theme(lookup, draft.theme_id, "theme_id", errors)
     for kind, name in (
         (VocabularyKind.ACTION_TYPE, "type_id"),
         (VocabularyKind.DELIVERY_LEVEL, "delivery_level_id"),
         (VocabularyKind.PROVIDER, "provider_id"),
     ):
         if current is None or getattr(draft, name) != getattr(current, name):
-            check_term(unit, kind, getattr(draft, name), name, errors)
-    _check_organisation(unit, draft.lead_organisation_id, "lead_organisation_id", errors)
+            check_term(lookup, kind, getattr(draft, name), name, errors)
+    _check_organisation(lookup, draft.lead_organisation_id, "lead_organisation_id", errors)
 
     status = choice(ActionStatus, draft.status, "status", "status", errors, optional=False)
     rag_override = choice(Rag, draft.rag_override, "rag_override", "RAG rating", errors, optional=True)
@@ -633,9 +636,9 @@ def _validated(unit: UnitOfWork, draft: ActionDraft, current: ActionRecord | Non
         elif budget < 0:
             errors["budget_pence"] = "The budget cannot be negative"
 
-    partners = _validated_partners(unit, draft.partners, errors)
-    need_ids = _validated_needs(unit, draft.need_ids, errors)
-    milestones = _validated_milestones(unit, draft.milestones, current.id if current else None, errors)
+    partners = _validated_partners(lookup, draft.partners, errors)
+    need_ids = _validated_needs(lookup, draft.need_ids, errors)
+    milestones = _validated_milestones(lookup, draft.milestones, current.id if current else None, errors)
     if errors:
         raise ValidationError(errors)
     values.update(
@@ -752,6 +755,59 @@ def _save_links(unit: UnitOfWork, action_id: uuid.UUID, valid: _Valid) -> bool:
     changed = _replace_partners(unit, action_id, valid.partners)
     changed = _replace_needs(unit, action_id, valid.need_ids) or changed
     return _replace_milestones(unit, action_id, valid.milestones) or changed
+
+
+# --------------------------------------------------------------------------- many new actions at once
+
+
+class ActionBatch:
+    """Creates many actions in one transaction (an import of thousands): each draft is checked exactly as
+    ``ActionService.create`` checks it, and becomes the same records with the same change-log entries, but
+    the records it names are found in ``batch.known`` (read once) and its rows are written together when the
+    batch is written, instead of a few queries and two flushes a draft. Get one from
+    ``ActionService.creating_many``."""
+
+    def __init__(self, batch: records.Batch, today: date) -> None:
+        self._known = batch.known
+        self._rows = batch.rows
+        self._today = today
+
+    def create(self, draft: ActionDraft) -> uuid.UUID:
+        """The new action's id; ``ValidationError`` (and nothing kept) when the draft is wrong."""
+        valid = _validated(self._known, draft, None, self._today)
+        row = self._rows.create(ActionRecord, valid.values, _FIELDS)
+        action_id: uuid.UUID = row["id"]
+        # The links a new action gets from ``_save_links``, in the same order.
+        for partner in valid.partners:
+            self._rows.create(
+                ActionPartnerRecord,
+                {
+                    "action_id": action_id,
+                    "organisation_id": partner.organisation_id,
+                    "cash_pence": partner.cash_pence,
+                    "staff_days": partner.staff_days,
+                    "in_kind": partner.in_kind,
+                },
+                _PARTNER_FIELDS,
+            )
+        for need_id in valid.need_ids:
+            self._rows.create(ActionNeedRecord, {"action_id": action_id, "need_id": need_id}, _NEED_FIELDS)
+        for order, milestone in enumerate(valid.milestones):
+            self._rows.create(
+                MilestoneRecord,
+                {
+                    "id": milestone.id,
+                    "action_id": action_id,
+                    "title": milestone.title,
+                    "due_on": milestone.due_on,
+                    "done_on": milestone.done_on,
+                    "sort_order": order,
+                },
+                _MILESTONE_FIELDS,
+            )
+        # Later drafts of the batch (a funding allocation, say) may name it.
+        self._known.add_row(ActionRecord, row)
+        return action_id
 
 
 # --------------------------------------------------------------------------- the service
@@ -895,6 +951,19 @@ class ActionService:
             _save_links(unit, record.id, valid)
             unit.flush()
             return to_action(unit, record, today)
+
+    @contextmanager
+    def creating_many(self, batch: records.Batch | None = None) -> Iterator[ActionBatch]:
+        """Many ``create`` calls' worth of actions in one transaction, for an import: ``create`` each draft on
+        the ``ActionBatch`` yielded. Its rows are written when the block ends — or, when a ``batch`` shared
+        with other services' batches is given, when its owner calls ``batch.write()``. Nothing is written if
+        the block raises."""
+        today = self._context.today()
+        with self._context.edit(*ALL_ENTITIES) as unit:
+            shared = batch if batch is not None else records.Batch(unit)
+            yield ActionBatch(shared, today)
+            if batch is None:
+                shared.write()
 
     def update(self, action_id: uuid.UUID, draft: ActionDraft, expected_version: int | None) -> Action:
         """Saves the action's fields and replaces its partners, needs and milestones with the draft's."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -273,12 +274,12 @@ def _check_amount(amount: object, errors: dict[str, str]) -> None:
         errors["amount_pence"] = "Amount is too large to store"
 
 
-def _check_action(unit: UnitOfWork, action_id: uuid.UUID | None, errors: dict[str, str]) -> None:
+def _check_action(unit: records.Lookup, action_id: uuid.UUID | None, errors: dict[str, str]) -> None:
     if action_id is None or unit.get(ActionRecord, action_id) is None:
         errors["action_id"] = "Choose an action from the list"
 
 
-def _check_source(unit: UnitOfWork, source_id: uuid.UUID | None, errors: dict[str, str], *, required: bool) -> None:
+def _check_source(unit: records.Lookup, source_id: uuid.UUID | None, errors: dict[str, str], *, required: bool) -> None:
     if source_id is None:
         if required:
             errors["funding_source_id"] = "Choose a funding source from the list"
@@ -287,7 +288,7 @@ def _check_source(unit: UnitOfWork, source_id: uuid.UUID | None, errors: dict[st
         errors["funding_source_id"] = "Choose a funding source from the list"
 
 
-def _validated_allocation(unit: UnitOfWork, draft: AllocationDraft) -> dict[str, object]:
+def _validated_allocation(unit: records.Lookup, draft: AllocationDraft) -> dict[str, object]:
     errors: dict[str, str] = {}
     _check_action(unit, draft.action_id, errors)
     _check_source(unit, draft.funding_source_id, errors, required=True)
@@ -324,6 +325,22 @@ def _ids(ids: uuid.UUID | Sequence[uuid.UUID]) -> list[uuid.UUID]:
     return [ids] if isinstance(ids, uuid.UUID) else list(ids)
 
 
+class AllocationBatch:
+    """Creates many funding allocations in one transaction (an import): each draft checked exactly as
+    ``FundingService.create_allocation`` checks it, against ``batch.known``, and kept as a row of
+    ``batch.rows`` with the same change-log entry. Get one from ``FundingService.creating_allocations``."""
+
+    def __init__(self, batch: records.Batch) -> None:
+        self._batch = batch
+
+    def create(self, draft: AllocationDraft) -> uuid.UUID:
+        """The new allocation's id; ``ValidationError`` (and nothing kept) when the draft is wrong."""
+        values = _validated_allocation(self._batch.known, draft)
+        row = self._batch.rows.create(FundingAllocationRecord, values, _ALLOCATION_FIELDS)
+        allocation_id: uuid.UUID = row["id"]
+        return allocation_id
+
+
 # --------------------------------------------------------------------------- the service
 
 
@@ -352,6 +369,17 @@ class FundingService:
             values = _validated_allocation(unit, draft)
             record = records.create(unit, FundingAllocationRecord(**values), _ALLOCATION_FIELDS)
             return _allocation(unit, record, _source_names(unit))
+
+    @contextmanager
+    def creating_allocations(self, batch: records.Batch | None = None) -> Iterator[AllocationBatch]:
+        """Many ``create_allocation`` calls' worth in one transaction, written when the block ends — or, when
+        a ``batch`` shared with other services' batches is given (the actions the allocations are for, say),
+        when its owner calls ``batch.write()``. Nothing is written if the block raises."""
+        with self._context.edit(ALLOCATION_ENTITY) as unit:
+            shared = batch if batch is not None else records.Batch(unit)
+            yield AllocationBatch(shared)
+            if batch is None:
+                shared.write()
 
     def update_allocation(
         self, allocation_id: uuid.UUID, draft: AllocationDraft, expected_version: int | None

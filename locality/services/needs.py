@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import builtins
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -251,15 +252,11 @@ def _validated_score(value: object, errors: dict[str, str]) -> int | None:
 
 
 def _validated_links(
-    unit: UnitOfWork, links: Iterable[NeedLinkDraft], errors: dict[str, str]
+    lookup: records.Lookup, links: Iterable[NeedLinkDraft], errors: dict[str, str]
 ) -> builtins.list[_ValidLink]:
     drafts = builtins.list(links)
     wanted = {draft.organisation_id for draft in drafts}
-    found = (
-        {row.id: row for row in unit.list(OrganisationRecord, {"id": builtins.list(wanted)}, include_deleted=True)}
-        if wanted
-        else {}
-    )
+    found = {row.id: row for row in lookup.by_ids(OrganisationRecord, wanted)}
     problems: builtins.list[str] = []
     valid: builtins.list[_ValidLink] = []
     seen: set[uuid.UUID] = set()
@@ -290,9 +287,10 @@ def _validated_links(
 
 
 def _validated(
-    unit: UnitOfWork, draft: NeedDraft, current: NeedRecord | None
+    lookup: records.Lookup, draft: NeedDraft, current: NeedRecord | None
 ) -> tuple[dict[str, object], builtins.list[_ValidLink]]:
-    """The record values and links ``draft`` asks for; every field's error at once if any is wrong."""
+    """The record values and links ``draft`` asks for; every field's error at once if any is wrong. The
+    records it names are found through ``lookup``: the unit of work, or a batch's ``records.Known``."""
     errors: dict[str, str] = {}
     values: dict[str, object] = {}
     try:
@@ -305,13 +303,13 @@ def _validated(
         errors.update(error.field_errors)
     # A theme or source retired since the need was saved may stay; only a new choice must be a live one.
     if current is None or draft.theme_id != current.theme_id:
-        check_theme(unit, draft.theme_id, "theme_id", errors)
+        check_theme(lookup, draft.theme_id, "theme_id", errors)
     if current is None or draft.source_id != current.source_id:
-        check_term(unit, VocabularyKind.NEED_SOURCE, draft.source_id, "source_id", errors)
+        check_term(lookup, VocabularyKind.NEED_SOURCE, draft.source_id, "source_id", errors)
     priority = choice(Priority, draft.priority, "priority", "priority", errors, optional=True)
     status = choice(NeedStatus, draft.status, "status", "status", errors, optional=False)
     score = _validated_score(draft.score, errors)
-    links = _validated_links(unit, draft.organisations, errors)
+    links = _validated_links(lookup, draft.organisations, errors)
     if errors:
         raise ValidationError(errors)
     values.update(
@@ -385,6 +383,37 @@ def _replace_links(unit: UnitOfWork, need_id: uuid.UUID, links: Iterable[_ValidL
         records.tombstone(unit, removed)
         changed = True
     return changed
+
+
+# --------------------------------------------------------------------------- many new needs at once
+
+
+class NeedBatch:
+    """Creates many needs in one transaction (an import of thousands): each draft is checked exactly as
+    ``NeedService.create`` checks it and becomes the same records with the same change-log entries, but the
+    records it names are found in ``batch.known`` (read once) and its rows are written together when the
+    batch is written. Get one from ``NeedService.creating_many``."""
+
+    def __init__(self, batch: records.Batch) -> None:
+        self._batch = batch
+
+    def create(self, draft: NeedDraft) -> uuid.UUID:
+        """The new need's id; ``ValidationError`` (and nothing kept) when the draft is wrong."""
+        values, links = _validated(self._batch.known, draft, None)
+        rows = self._batch.rows
+        need_id: uuid.UUID = rows.create(NeedRecord, values, _FIELDS)["id"]
+        for link in links:  # the links ``_replace_links`` gives a new need, in the same order
+            rows.create(
+                NeedOrganisationRecord,
+                {
+                    "need_id": need_id,
+                    "organisation_id": link.organisation_id,
+                    "role": link.role,
+                    "severity": link.severity,
+                },
+                _LINK_FIELDS,
+            )
+        return need_id
 
 
 # --------------------------------------------------------------------------- the service
@@ -465,6 +494,18 @@ class NeedService:
             _replace_links(unit, record.id, links)
             unit.flush()
             return to_need(unit, record)
+
+    @contextmanager
+    def creating_many(self, batch: records.Batch | None = None) -> Iterator[NeedBatch]:
+        """Many ``create`` calls' worth of needs in one transaction, for an import: ``create`` each draft on the
+        ``NeedBatch`` yielded. Its rows are written when the block ends — or, when a ``batch`` shared with
+        other services' batches is given, when its owner calls ``batch.write()``. Nothing is written if the
+        block raises."""
+        with self._context.edit(ENTITY, LINK_ENTITY) as unit:
+            shared = batch if batch is not None else records.Batch(unit)
+            yield NeedBatch(shared)
+            if batch is None:
+                shared.write()
 
     def update(self, need_id: uuid.UUID, draft: NeedDraft, expected_version: int | None) -> Need:
         """Saves the need's fields and replaces its organisation links with ``draft.organisations``."""

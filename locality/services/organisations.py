@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import builtins
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -116,7 +118,9 @@ def to_organisation(
     )
 
 
-def _validated(unit: UnitOfWork, draft: OrganisationDraft, existing_id: uuid.UUID | None) -> dict[str, object]:
+def _validated(lookup: records.Lookup, draft: OrganisationDraft, existing_id: uuid.UUID | None) -> dict[str, object]:
+    """The record values ``draft`` asks for; every field's error at once if any is wrong. Terms and names are
+    looked up through ``lookup``: the unit of work, or a batch's ``records.Known``."""
     errors: dict[str, str] = {}
     values: dict[str, object] = {}
     try:
@@ -134,10 +138,11 @@ def _validated(unit: UnitOfWork, draft: OrganisationDraft, existing_id: uuid.UUI
     ):
         if len(str(getattr(draft, name) or "").strip()) > limit:
             errors[name] = f"{label} is too long; keep it to {limit} characters"
-    check_term(unit, VocabularyKind.ORGANISATION_TYPE, draft.type_id, "type_id", errors)
-    check_term(unit, VocabularyKind.SECTOR, draft.sector_id, "sector_id", errors)
+    check_term(lookup, VocabularyKind.ORGANISATION_TYPE, draft.type_id, "type_id", errors)
+    check_term(lookup, VocabularyKind.SECTOR, draft.sector_id, "sector_id", errors)
     if "name" in values:
-        clashes = [row for row in unit.find_by_name(OrganisationRecord, str(values["name"])) if row.id != existing_id]
+        named = lookup.find_by_name(OrganisationRecord, str(values["name"]))
+        clashes = [row for row in named if row.id != existing_id]
         if clashes:
             errors["name"] = f'There is already an organisation called "{clashes[0].name}"'
     if errors:
@@ -153,6 +158,26 @@ def _validated(unit: UnitOfWork, draft: OrganisationDraft, existing_id: uuid.UUI
         active=draft.active,
     )
     return values
+
+
+class OrganisationBatch:
+    """Creates many organisations in one transaction (an import): each draft is checked exactly as
+    ``OrganisationService.create`` checks it (a name taken earlier in the batch is taken), and becomes the
+    same record with the same change-log entry, written with the rest when the batch is written instead of a
+    flush and a count of every organisation's needs and actions a draft. Get one from
+    ``OrganisationService.creating_many``."""
+
+    def __init__(self, batch: records.Batch) -> None:
+        self._batch = batch
+
+    def create(self, draft: OrganisationDraft) -> uuid.UUID:
+        """The new organisation's id; ``ValidationError`` (``DuplicateError`` for a name already taken), and
+        nothing kept, when the draft is wrong."""
+        values = _validated(self._batch.known, draft, None)
+        row = self._batch.rows.create(OrganisationRecord, values, _FIELDS)
+        self._batch.known.add_row(OrganisationRecord, row)
+        organisation_id: uuid.UUID = row["id"]
+        return organisation_id
 
 
 class OrganisationService:
@@ -191,6 +216,18 @@ class OrganisationService:
             record = records.create(unit, OrganisationRecord(**values), _FIELDS)
             unit.flush()
             return to_organisation(unit, record)
+
+    @contextmanager
+    def creating_many(self, batch: records.Batch | None = None) -> Iterator[OrganisationBatch]:
+        """Many ``create`` calls' worth of organisations in one transaction, for an import: ``create`` each
+        draft on the ``OrganisationBatch`` yielded. Its rows are written when the block ends — or, when a
+        ``batch`` shared with other services' batches is given, when its owner calls ``batch.write()``.
+        Nothing is written if the block raises."""
+        with self._context.edit(ENTITY) as unit:
+            shared = batch if batch is not None else records.Batch(unit)
+            yield OrganisationBatch(shared)
+            if batch is None:
+                shared.write()
 
     def update(
         self, organisation_id: uuid.UUID, draft: OrganisationDraft, expected_version: int | None

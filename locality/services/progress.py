@@ -10,6 +10,8 @@ from __future__ import annotations
 import builtins
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -18,7 +20,7 @@ from locality.domain.errors import NotFoundError, ValidationError
 from locality.domain.values import format_date, validate_percent
 from locality.domain.vocabulary import ActionStatus, Rag, choice
 from locality.services import records
-from locality.services.context import ServiceContext
+from locality.services.context import ServiceContext, User
 from locality.store import action_queries
 from locality.store.models import ActionRecord, ProgressUpdateRecord
 from locality.store.unit_of_work import UnitOfWork
@@ -128,6 +130,82 @@ def _applied_values(
     return values
 
 
+# --------------------------------------------------------------------------- checking an update
+
+
+def _checked(
+    lookup: records.Lookup, draft: ProgressDraft, today: date, user: User
+) -> tuple[ActionRecord, dict[str, Any]]:
+    """The action ``draft`` reports on and the update's record values; every field's error at once if any is
+    wrong. The action is found through ``lookup``: the unit of work, or a batch's ``records.Known``."""
+    errors: dict[str, str] = {}
+    action = lookup.get(ActionRecord, draft.action_id) if draft.action_id is not None else None
+    if action is None:
+        errors["action_id"] = "Choose an action from the list; that one does not exist or has been deleted"
+    reported_on = draft.reported_on or today
+    if reported_on > today:
+        errors["reported_on"] = f"The date cannot be in the future (today is {format_date(today)})"
+    if draft.percent_complete is not None:
+        try:
+            validate_percent(draft.percent_complete)
+        except ValidationError as error:
+            errors.update(error.field_errors)
+    status = choice(ActionStatus, draft.status, "status", "status", errors, optional=True)
+    rag = choice(Rag, draft.rag, "rag", "RAG rating", errors, optional=True)
+    note = (draft.note or "").strip()
+    if not note and draft.percent_complete is None and draft.status is None and draft.rag is None:
+        errors["note"] = "Say what changed: a note, percent, status or RAG"
+    if (
+        action is not None
+        and status == ActionStatus.COMPLETED
+        and action.completed_on is None
+        and action.start_on is not None
+        and reported_on < action.start_on
+        and "reported_on" not in errors
+    ):
+        errors["reported_on"] = f"The action cannot be completed before it starts ({format_date(action.start_on)})"
+    if errors or action is None:
+        raise ValidationError(errors)
+    return action, {
+        "action_id": action.id,
+        "reported_on": reported_on,
+        "author": user.name,
+        "author_organisation": user.organisation,
+        "percent_complete": draft.percent_complete,
+        "status": status.value if status else None,
+        "rag": rag.value if rag else None,
+        "note": note,
+        "confidential": bool(draft.confidential),
+    }
+
+
+def _applied(draft: ProgressDraft, action: ActionRecord, values: dict[str, Any]) -> dict[str, Any]:
+    """The action's values an update moves on (``_applied_values`` of what it reports)."""
+    status = ActionStatus(values["status"]) if values["status"] else None
+    return _applied_values(draft.percent_complete, status, action.completed_on, values["reported_on"])
+
+
+class ProgressBatch:
+    """Logs many progress updates in one transaction (an import of a partner's tracker): each draft is
+    checked exactly as ``ProgressService.log`` checks it and moves its action on the same way, with the same
+    change-log entries, but the actions are read once (``batch.known``) and the updates' rows are written
+    together when the batch is written. Author: the context's user at each ``log``. Get one from
+    ``ProgressService.logging_many``."""
+
+    def __init__(self, context: ServiceContext, batch: records.Batch) -> None:
+        self._context = context
+        self._batch = batch
+        self._today = context.today()
+
+    def log(self, draft: ProgressDraft) -> uuid.UUID:
+        """The new update's id; ``ValidationError`` (and nothing kept) when the draft is wrong."""
+        action, values = _checked(self._batch.known, draft, self._today, self._context.user)
+        update_id: uuid.UUID = self._batch.rows.create(ProgressUpdateRecord, values, _FIELDS)["id"]
+        # Logged straight after the update's creation, so that a retraction can find what it changed.
+        self._batch.rows.update(action, _applied(draft, action, values))
+        return update_id
+
+
 class ProgressService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
@@ -158,57 +236,24 @@ class ProgressService:
         today = self._context.today()
         user = self._context.user
         with self._context.edit(ENTITY, ACTION_ENTITY) as unit:
-            errors: dict[str, str] = {}
-            action = unit.get(ActionRecord, draft.action_id) if draft.action_id is not None else None
-            if action is None:
-                errors["action_id"] = "Choose an action from the list; that one does not exist or has been deleted"
-            reported_on = draft.reported_on or today
-            if reported_on > today:
-                errors["reported_on"] = f"The date cannot be in the future (today is {format_date(today)})"
-            if draft.percent_complete is not None:
-                try:
-                    validate_percent(draft.percent_complete)
-                except ValidationError as error:
-                    errors.update(error.field_errors)
-            status = choice(ActionStatus, draft.status, "status", "status", errors, optional=True)
-            rag = choice(Rag, draft.rag, "rag", "RAG rating", errors, optional=True)
-            note = (draft.note or "").strip()
-            if not note and draft.percent_complete is None and draft.status is None and draft.rag is None:
-                errors["note"] = "Say what changed: a note, percent, status or RAG"
-            if (
-                action is not None
-                and status == ActionStatus.COMPLETED
-                and action.completed_on is None
-                and action.start_on is not None
-                and reported_on < action.start_on
-                and "reported_on" not in errors
-            ):
-                errors["reported_on"] = (
-                    f"The action cannot be completed before it starts ({format_date(action.start_on)})"
-                )
-            if errors or action is None:
-                raise ValidationError(errors)
-            record = records.create(
-                unit,
-                ProgressUpdateRecord(
-                    action_id=action.id,
-                    reported_on=reported_on,
-                    author=user.name,
-                    author_organisation=user.organisation,
-                    percent_complete=draft.percent_complete,
-                    status=status.value if status else None,
-                    rag=rag.value if rag else None,
-                    note=note,
-                    confidential=bool(draft.confidential),
-                ),
-                _FIELDS,
-            )
+            action, values = _checked(unit, draft, today, user)
+            record = records.create(unit, ProgressUpdateRecord(**values), _FIELDS)
             # Logged straight after the update's creation, so that a retraction can find what it changed.
-            records.update(
-                unit, action, _applied_values(draft.percent_complete, status, action.completed_on, reported_on)
-            )
+            records.update(unit, action, _applied(draft, action, values))
             unit.flush()
             return _to_update(record, action.title)
+
+    @contextmanager
+    def logging_many(self, batch: records.Batch | None = None) -> Iterator[ProgressBatch]:
+        """Many ``log`` calls' worth of updates in one transaction, for an import: ``log`` each draft on the
+        ``ProgressBatch`` yielded. Its rows are written when the block ends — or, when a ``batch`` shared with
+        other services' batches is given, when its owner calls ``batch.write()``. Nothing is written if the
+        block raises."""
+        with self._context.edit(ENTITY, ACTION_ENTITY) as unit:
+            shared = batch if batch is not None else records.Batch(unit)
+            yield ProgressBatch(self._context, shared)
+            if batch is None:
+                shared.write()
 
     def retract(self, update_id: uuid.UUID) -> RetractedProgress:
         """Withdraws an update (a tombstone), putting the action's percent and status back as they were before

@@ -6,11 +6,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from types import SimpleNamespace
+from typing import Any, Protocol, TypeVar
 
 from locality.domain.errors import NotFoundError, StaleRecordError
-from locality.store.models import TrackedMixin, utc_now
-from locality.store.unit_of_work import UnitOfWork
+from locality.domain.vocabulary import normalise_name
+from locality.store.models import ChangeLogRecord, TrackedMixin, utc_now
+from locality.store.unit_of_work import Row, UnitOfWork
 
 R = TypeVar("R", bound=TrackedMixin)
 
@@ -56,13 +58,19 @@ def create(unit: UnitOfWork, record: R, fields: Iterable[str]) -> R:
 
 def update(unit: UnitOfWork, record: TrackedMixin, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """Sets the fields that differ, logs each change, and bumps the version once if anything changed."""
+    return _update(unit, record, values, unit.log)
+
+
+def _update(
+    unit: UnitOfWork, record: TrackedMixin, values: Mapping[str, Any], log: Callable[..., object]
+) -> dict[str, tuple[Any, Any]]:
     changed: dict[str, tuple[Any, Any]] = {}
     for name, new in values.items():
         old = getattr(record, name)
         if old != new:
             setattr(record, name, new)
             changed[name] = (old, new)
-            unit.log(entity_of(record), record.id, "update", name, old, new)
+            log(entity_of(record), record.id, "update", name, old, new)
     if changed:
         unit.touch(record)
     return changed
@@ -110,3 +118,137 @@ def restore_dependants(
         other_model, column = other_end
         rows = [row for row in rows if unit.get(other_model, getattr(row, column)) is not None]
     restore(unit, rows)
+
+
+# --------------------------------------------------------------------------- many records in one transaction
+
+
+class Lookup(Protocol):
+    """Where a service's checks find the records a draft names: the unit of work itself, or ``Known``."""
+
+    def get(self, model: type[R], record_id: uuid.UUID, *, include_deleted: bool = False) -> R | None: ...
+
+    def by_ids(self, model: type[R], record_ids: Iterable[uuid.UUID]) -> list[R]: ...
+
+    def find_by_name(self, model: type[R], name: str, *, column: str = "name") -> list[R]: ...
+
+
+class Known:
+    """The records that many drafts checked in one transaction may name, read once instead of once a draft.
+
+    A model's records (tombstoned ones included) are all read the first time one is asked for that is not
+    already known, and kept; ``get`` and ``by_ids`` then answer exactly as the unit of work's own do, from
+    memory. Records a batch creates as plain rows are added with ``add_row`` so that later drafts of the batch see
+    them, as they would see a flushed record (and asking only for those reads nothing). Only changes made
+    through the batch are seen: it is for one transaction that writes nothing else meanwhile.
+    """
+
+    def __init__(self, unit: UnitOfWork) -> None:
+        self.unit = unit
+        self._records: dict[type[Any], dict[uuid.UUID, Any]] = {}
+        self._complete: set[type[Any]] = set()
+        self._names: dict[tuple[type[Any], str], dict[str, list[Any]]] = {}
+
+    def _of(self, model: type[R], *, complete: bool) -> dict[uuid.UUID, R]:
+        found = self._records.setdefault(model, {})
+        if complete and model not in self._complete:
+            added = dict(found)
+            found.clear()
+            found.update((row.id, row) for row in self.unit.list(model, include_deleted=True))
+            found.update(added)
+            self._complete.add(model)
+        return found
+
+    def get(self, model: type[R], record_id: uuid.UUID, *, include_deleted: bool = False) -> R | None:
+        record = self._of(model, complete=False).get(record_id)
+        if record is None:
+            record = self._of(model, complete=True).get(record_id)
+        if record is None or (not include_deleted and record.deleted_at is not None):
+            return None
+        return record
+
+    def by_ids(self, model: type[R], record_ids: Iterable[uuid.UUID]) -> list[R]:
+        wanted = list(dict.fromkeys(record_ids))
+        known = self._of(model, complete=False)
+        if any(record_id not in known for record_id in wanted):
+            known = self._of(model, complete=True)
+        return [known[record_id] for record_id in wanted if record_id in known]
+
+    def find_by_name(self, model: type[R], name: str, *, column: str = "name") -> list[R]:
+        """As ``UnitOfWork.find_by_name``: live records whose ``column`` equals ``name`` ignoring case and
+        surrounding or repeated spaces, oldest first."""
+        return list(self._name_index(model, column).get(normalise_name(name), ()))
+
+    def _name_index(self, model: type[R], column: str) -> dict[str, list[R]]:
+        index = self._names.get((model, column))
+        if index is None:
+            index = self._names[(model, column)] = {}
+            live = [row for row in self._of(model, complete=True).values() if row.deleted_at is None]
+            for row in sorted(live, key=lambda row: row.created_at):
+                index.setdefault(normalise_name(str(getattr(row, column))), []).append(row)
+        return index
+
+    def add_row(self, model: type[TrackedMixin], row: Mapping[str, Any]) -> None:
+        """A record the batch is creating as a plain row (written later by ``NewRows``): from now on it is
+        found like the others, as a read-only stand-in holding the row's values."""
+        record = SimpleNamespace(**{"deleted_at": None, **row})
+        self._records.setdefault(model, {})[record.id] = record
+        for (indexed, column), index in self._names.items():
+            if indexed is model:
+                index.setdefault(normalise_name(str(getattr(record, column))), []).append(record)
+
+
+class NewRows:
+    """New records kept as plain rows and written together by ``write``, with their change-log entries.
+
+    ``create`` gives a row what ``create`` above gives a record (an id unless it has one, the same
+    ``created_at`` and ``updated_at``, version 1) and logs its creation with the same values, taking the next
+    change-log number; ``update`` changes a loaded record as ``update`` above does, its log entries kept with
+    the rest. ``write`` inserts every row, tables in foreign-key order, a few statements a table.
+    """
+
+    def __init__(self, unit: UnitOfWork) -> None:
+        self.unit = unit
+        self.rows: dict[type[Any], list[Row]] = {}
+        self.changes: list[Row] = []
+
+    def create(self, model: type[TrackedMixin], values: Mapping[str, Any], fields: Iterable[str]) -> Row:
+        now = utc_now()
+        row: Row = dict(values)
+        if row.get("id") is None:
+            row["id"] = uuid.uuid4()
+        row.update(created_at=now, updated_at=now, version=1)  # no tombstone: deleted_at is left NULL
+        self.rows.setdefault(model, []).append(row)
+        self.log(entity_of(model), row["id"], "create", None, None, {name: values.get(name) for name in fields})
+        return row
+
+    def update(self, record: TrackedMixin, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+        return _update(self.unit, record, values, self.log)
+
+    def log(
+        self,
+        entity: str,
+        record_id: uuid.UUID,
+        operation: str,
+        field: str | None = None,
+        old: Any = None,
+        new: Any = None,
+    ) -> None:
+        self.changes.append(self.unit.change_row(entity, record_id, operation, field, old, new))
+
+    def write(self) -> None:
+        self.unit.insert_rows({**self.rows, ChangeLogRecord: self.changes})
+        self.rows = {}
+        self.changes = []
+
+
+class Batch:
+    """Many new records, of one service or several, in one transaction: the records their drafts are
+    checked against (``known``) and the rows they become (``rows``), written together by ``write``."""
+
+    def __init__(self, unit: UnitOfWork) -> None:
+        self.known = Known(unit)
+        self.rows = NewRows(unit)
+
+    def write(self) -> None:
+        self.rows.write()

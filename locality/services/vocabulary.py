@@ -194,7 +194,7 @@ def resolve_funding_source(unit: UnitOfWork, name: str, field: str = "funding_so
 
 
 def check_term(
-    unit: UnitOfWork, kind: VocabularyKind, term_id: uuid.UUID | None, field: str, errors: dict[str, str]
+    unit: records.Lookup, kind: VocabularyKind, term_id: uuid.UUID | None, field: str, errors: dict[str, str]
 ) -> None:
     """Adds an error for ``field`` unless ``term_id`` is empty or a live term of ``kind``."""
     if term_id is None:
@@ -204,7 +204,7 @@ def check_term(
         errors[field] = f"Choose {kind.a_label} from the list"
 
 
-def check_theme(unit: UnitOfWork, theme_id: uuid.UUID | None, field: str, errors: dict[str, str]) -> None:
+def check_theme(unit: records.Lookup, theme_id: uuid.UUID | None, field: str, errors: dict[str, str]) -> None:
     if theme_id is not None and unit.get(ThemeRecord, theme_id) is None:
         errors[field] = "Choose a theme from the list"
 
