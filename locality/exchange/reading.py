@@ -624,9 +624,27 @@ def _check_archive(name: str, archive: zipfile.ZipFile) -> None:
     for info in archive.infolist():
         if info.filename.lower().endswith((".xml", ".rels")) and info.file_size:
             with archive.open(info) as part:
-                head = part.read(65536)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                head = part.read(_PROLOG_LIMIT)
+            if not _plain_prolog(head):
                 raise _damaged(name)
+
+
+_PROLOG_LIMIT = 1024 * 1024
+_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+
+
+def _plain_prolog(head: bytes) -> bool:
+    """True when the XML in ``head`` reaches its first element with nothing but spaces, processing instructions
+    and comments before it: no DTD, so no entities to expand (a "billion laughs") and nothing fetched."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "replace").encode("utf-8")
+    position = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    while position < len(head):
+        match = _PROLOG_ITEM.match(head, position)
+        if match is None:
+            return head[position : position + 1] == b"<" and head[position + 1 : position + 2] not in (b"!", b"?", b"")
+        position = match.end()
+    return False
 
 
 def _read_xlsx(path: Path) -> Table:
