@@ -29,7 +29,7 @@ import openpyxl
 import pytest
 
 from locality.domain.errors import ImportFileError
-from locality.exchange.importing import import_file
+from locality.exchange.importing import import_file, preview
 from locality.services.registry import Services
 from tests.reliability.conftest import REPOSITORY, run_locality
 
@@ -140,6 +140,26 @@ def lying_workbook() -> bytes:
             data[position + 24 : position + 28] = struct.pack("<L", 2048)  # the declared unpacked size
             return bytes(data)
         position += 4
+
+
+def padded_doctype() -> bytes:
+    """A DTD hidden behind a comment that looks like an element and a long run of spaces."""
+    rows = f'<row r="1">{text_cell("A1", "name")}</row><row r="2">{text_cell("A2", "A")}</row>'
+    prolog = "<!-- <a -->" + " " * 100_000 + '<!DOCTYPE worksheet [<!ENTITY e "x">]>'
+    return xlsx_with_sheet(sheet_xml(rows, prolog=prolog))
+
+
+def two_sheets() -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Partners"
+    sheet.append(["name"])
+    sheet.append(["A"])
+    workbook.create_sheet("Notes").append(["not read"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def billion_laughs() -> bytes:
@@ -439,6 +459,9 @@ CASES = [
     Case("xlsx-zip-bomb", write("bomb.xlsx", lambda: zeros_member_workbook(60 << 20)), "zip bomb"),
     Case("xlsx-lying-zip-bomb", write("liar.xlsx", lying_workbook), "is not a readable XLSX workbook"),
     Case("xlsx-billion-laughs", write("laughs.xlsx", billion_laughs), "is not a readable XLSX workbook"),
+    Case("xlsx-padded-doctype", write("padded.xlsx", padded_doctype), "is not a readable XLSX workbook"),
+    Case("gzip-renamed-csv", write("plan.csv", b"\x1f\x8b\x08\x00" + bytes(40)), "is not a CSV text file"),
+    Case("only-excel-sep-line", write("sep.csv", b"sep=;\r\n"), "sep.csv is empty."),
     Case(
         "xlsx-row-past-excel",
         write(
@@ -594,6 +617,7 @@ CASES = [
         imported=2,
         check=names("A", "Z"),
     ),
+    Case("xlsx-two-sheets", write("two.xlsx", two_sheets), "", imported=1, check=names("A")),
     Case(
         "xlsx-cached-formula-and-boolean",
         write(
@@ -679,6 +703,9 @@ def test_malformed_file_is_refused_cleanly_or_imported_correctly(
             assert line.startswith(start), line
             assert "\n" not in line and line.endswith("."), line
         assert counts(services) == before  # nothing written
+        if error.row_errors and not str(error).startswith("The header row"):
+            assert preview(services, case.kind, path).row_errors == tuple(error.row_errors)
+            assert counts(services) == before
     else:
         report = import_file(services, case.kind, path)
         assert sum(report.created.values()) == case.imported
