@@ -28,6 +28,9 @@ EXPECTED_SHAPES: dict[str, str] = {
 }
 
 
+_SQLITE_OWN_TABLES = frozenset({"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"})
+
+
 def _affinity(declared: str) -> str:
     """SQLite's type affinity of a declared column type (the rules of section 3.1 of its datatype page)."""
     upper = declared.upper()
@@ -48,12 +51,14 @@ def _quoted(name: str) -> str:
 
 def read_shape(connection: sqlite3.Connection) -> dict[str, Any]:
     """The schema's shape: every table's columns, foreign keys and indexes, and the names of views and triggers."""
-    objects = connection.execute(
-        "SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
-    ).fetchall()
+    objects = connection.execute("SELECT type, name, tbl_name FROM sqlite_master ORDER BY name").fetchall()
     tables: dict[str, Any] = {}
     others: list[list[str]] = []
     for kind, name, _table in objects:
+        # SQLite's own tables (ANALYZE's statistics, AUTOINCREMENT's counters) come and go; a trigger or view is
+        # never SQLite's own, whatever its name (one named sqlite_... can be planted with writable_schema).
+        if kind == "table" and name in _SQLITE_OWN_TABLES:
+            continue
         if kind == "table":
             tables[name] = _table_shape(connection, name)
         elif kind != "index":  # indexes are described with their table

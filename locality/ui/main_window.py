@@ -122,7 +122,22 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([190, 1090])
-        self.setCentralWidget(self.splitter)
+        # Says when the workspace could only be opened read-only, or was recovered after a crash.
+        self.workspace_banner = QLabel()
+        self.workspace_banner.setObjectName("workspaceBanner")
+        self.workspace_banner.setWordWrap(True)
+        self.workspace_banner.setStyleSheet(
+            "QLabel#workspaceBanner { background: #fff4ce; color: #3b2f00; border-bottom: 1px solid #c9a227;"
+            " padding: 6px 10px; }"
+        )
+        self.workspace_banner.hide()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.workspace_banner)
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
 
         self._status = QLabel()
@@ -173,6 +188,22 @@ class MainWindow(QMainWindow):
             self.settings.remember_workspace(str(services.context.workspace.path))
         self._rebuild_recent_menu()
         self._update_title_and_status()
+        self._update_banner()
+
+    def _update_banner(self) -> None:
+        assert self.services is not None
+        workspace = self.services.context.workspace
+        notes = []
+        if workspace.read_only_reason:
+            notes.append(f"Read-only: {workspace.read_only_reason}")
+        if workspace.recovered:
+            notes.append(
+                "A change that was interrupted when Locality or the computer stopped has been rolled back; "
+                "everything saved before it is here."
+            )
+        self.workspace_banner.setText("\n".join(notes))
+        self.workspace_banner.setAccessibleName(" ".join(notes))
+        self.workspace_banner.setVisible(bool(notes))
 
     def open_workspace(self, target: str, *, create: bool = False) -> bool:
         """Switches to another workspace; on failure the current one stays open and the user is told why."""
