@@ -427,8 +427,8 @@ def open_workspace(
     if not read_only and not _is_writable(path):
         read_only = True
         read_only_reason = (
-            f"{path.name} is read-only (the file or its folder cannot be written), so nothing can be changed; "
-            "save a copy to work on it."
+            f"{path.name} is read-only: the file or its folder cannot be written, so nothing can be changed; "
+            "save a copy (File › Save a copy as…) to work on it."
         )
     if inspection.state.is_behind:
         if not upgrade or read_only:

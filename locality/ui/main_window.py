@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
         workspace = self.services.context.workspace
         notes = []
         if workspace.read_only_reason:
-            notes.append(f"Read-only: {workspace.read_only_reason}")
+            notes.append(workspace.read_only_reason)
         if workspace.recovered:
             notes.append(
                 "A change that was interrupted when Locality or the computer stopped has been rolled back; "

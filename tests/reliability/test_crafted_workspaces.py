@@ -357,7 +357,7 @@ def test_a_read_only_workspace_opens_read_only_with_a_banner(read_only_share: Pa
     qtbot.addWidget(window)
     assert window.services.context.workspace.read_only
     assert window.workspace_banner.isVisibleTo(window)
-    assert "Read-only" in window.workspace_banner.text()
+    assert "is read-only" in window.workspace_banner.text()
     services = window.services
     with pytest.raises(WorkspaceError) as raised:
         services.organisations.create(OrganisationDraft(name="Cannot Be Saved"))
