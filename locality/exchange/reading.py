@@ -605,6 +605,22 @@ def _entry_count(handle: IO[bytes], size: int) -> int | None:
     return int(total)
 
 
+_UNPACK_STEP = 1024 * 1024
+
+
+class _BoundedZipFile(zipfile.ZipFile):
+    """A zip whose parts are unpacked at most 1 MB at a time, however much a reader asks for. Python's zip reader
+    stops a part at its declared size, but asked for "everything" it first inflates all of the part's compressed
+    bytes in one go — a part that lies about its size could make that gigabytes. So nothing unpacks more than
+    the part declares (checked against ``XLSX_UNPACKED_LIMIT``) plus one step."""
+
+    def open(self, name: Any, mode: Any = "r", pwd: bytes | None = None, *, force_zip64: bool = False) -> IO[bytes]:
+        part = super().open(name, mode, pwd, force_zip64=force_zip64)
+        if isinstance(part, zipfile.ZipExtFile):
+            part.MAX_N = _UNPACK_STEP
+        return part
+
+
 def _check_archive(name: str, archive: zipfile.ZipFile) -> None:
     """Refuses a workbook whose parts would unpack to too much (a "zip bomb") or that a workbook never is, from
     the sizes and methods the zip's directory declares — before anything is unpacked."""
@@ -623,11 +639,15 @@ def _check_archive(name: str, archive: zipfile.ZipFile) -> None:
         if info.file_size > MEGABYTE and info.file_size > XLSX_RATIO_LIMIT * max(info.compress_size, 1):
             raise bomb
     for info in archive.infolist():
-        if info.filename.lower().endswith((".xml", ".rels")) and info.file_size:
-            with archive.open(info) as part:
-                head = part.read(_PROLOG_LIMIT)
-            if not _plain_prolog(head):
-                raise _damaged(name)
+        # Every part is unpacked once, a step at a time, before openpyxl sees it: the zip reader stops at the
+        # declared size and checks the part's checksum there, so a part that lies about its size is refused
+        # here, having cost at most what it declared.
+        with archive.open(info) as part:
+            head = part.read(_PROLOG_LIMIT)
+            while part.read(_UNPACK_STEP):
+                pass
+        if info.filename.lower().endswith((".xml", ".rels")) and info.file_size and not _plain_prolog(head):
+            raise _damaged(name)
 
 
 _PROLOG_LIMIT = 1024 * 1024
@@ -671,7 +691,7 @@ def _read_xlsx(path: Path) -> Table:
                 raise ImportFileError(f"{name} has far more parts than a workbook has; it was not opened.")
             handle.seek(0)
             try:
-                archive = zipfile.ZipFile(handle)
+                archive = _BoundedZipFile(handle)
             except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
                 raise _damaged(name) from None
             with archive:
@@ -699,6 +719,8 @@ def _read_workbook(name: str, handle: IO[bytes]) -> Table:
         reader: Any = None
         try:
             reader = ExcelReader(handle, read_only=True, data_only=True)
+            reader.archive.close()  # the same file, but unpacked a step at a time (see _BoundedZipFile)
+            reader.archive = _BoundedZipFile(handle)
             reader.read_manifest()
             reader.read_strings()
             reader.read_workbook()

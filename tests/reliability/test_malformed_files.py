@@ -127,19 +127,41 @@ def zeros_member_workbook(size: int) -> bytes:
     return buffer.getvalue()
 
 
-def lying_workbook() -> bytes:
-    """A zip bomb whose directory lies: the sheet says it unpacks to 2 KB but really unpacks to 40 MB."""
-    data = bytearray(zeros_member_workbook(40 << 20))
-    name = b"xl/worksheets/sheet1.xml"
+def lie_about(archive: bytes, name: str, declared: int) -> bytes:
+    """``archive`` with the unpacked size its directory declares for the part ``name`` replaced by ``declared``."""
+    data = bytearray(archive)
     position = 0
     while True:
         position = data.find(b"PK\x01\x02", position)
         assert position >= 0
         name_length = struct.unpack("<H", data[position + 28 : position + 30])[0]
-        if data[position + 46 : position + 46 + name_length] == name:
-            data[position + 24 : position + 28] = struct.pack("<L", 2048)  # the declared unpacked size
+        if data[position + 46 : position + 46 + name_length] == name.encode():
+            data[position + 24 : position + 28] = struct.pack("<L", declared)
             return bytes(data)
         position += 4
+
+
+def lying_workbook() -> bytes:
+    """A zip bomb whose directory lies: the sheet says it unpacks to 2 KB but really unpacks to 40 MB."""
+    return lie_about(zeros_member_workbook(40 << 20), "xl/worksheets/sheet1.xml", 2048)
+
+
+def lying_styles() -> bytes:
+    """A zip bomb in a part openpyxl reads whole: the styles say 20 MB (a plausible 65 times smaller packed) but
+    really unpack to 300 MB of spaces after the real styles."""
+    source = zipfile.ZipFile(io.BytesIO(base_workbook()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename == "xl/styles.xml":
+                with target.open(info.filename, "w") as part:
+                    part.write(source.read(info))
+                    chunk = b" " * (1 << 20)
+                    for _ in range(300):
+                        part.write(chunk)
+            else:
+                target.writestr(info.filename, source.read(info))
+    return lie_about(buffer.getvalue(), "xl/styles.xml", 20 << 20)
 
 
 def padded_doctype() -> bytes:
@@ -458,6 +480,7 @@ CASES = [
     Case("xlsx-random-garbage", write("plan.xlsx", lambda: random_bytes(8192)), "is not a readable XLSX workbook"),
     Case("xlsx-zip-bomb", write("bomb.xlsx", lambda: zeros_member_workbook(60 << 20)), "zip bomb"),
     Case("xlsx-lying-zip-bomb", write("liar.xlsx", lying_workbook), "is not a readable XLSX workbook"),
+    Case("xlsx-lying-styles-bomb", write("styles.xlsx", lying_styles), "is not a readable XLSX workbook"),
     Case("xlsx-billion-laughs", write("laughs.xlsx", billion_laughs), "is not a readable XLSX workbook"),
     Case("xlsx-padded-doctype", write("padded.xlsx", padded_doctype), "is not a readable XLSX workbook"),
     Case("gzip-renamed-csv", write("plan.csv", b"\x1f\x8b\x08\x00" + bytes(40)), "is not a CSV text file"),
@@ -780,7 +803,10 @@ MEASURE = textwrap.dedent(
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("case_id", ["xlsx-zip-bomb", "xlsx-lying-zip-bomb", "xlsx-billion-laughs", "dev-zero-symlink"])
+@pytest.mark.parametrize(
+    "case_id",
+    ["xlsx-zip-bomb", "xlsx-lying-zip-bomb", "xlsx-lying-styles-bomb", "xlsx-billion-laughs", "dev-zero-symlink"],
+)
 def test_bombs_are_refused_fast_and_small(case_id: str, tmp_path: Path) -> None:
     case = next(case for case in CASES if case.id == case_id)
     path = case.make(tmp_path)
