@@ -356,3 +356,42 @@ def test_the_network_picture_does_not_replace_a_workspace(
     with pytest.raises(FileWriteError, match="is a Locality workspace"):
         tab.export_image(other)
     assert digest(other) == before and temporaries(tmp_path) == []
+
+
+def test_the_chase_dialog_says_which_drafts_were_written_and_which_not(
+    qtbot,  # type: ignore[no-untyped-def]
+    demo_services: Services,
+    tmp_path: Path,
+    template_workspace: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    shown_warnings: list[str],
+) -> None:
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QFileDialog
+
+    from locality.exchange.chase_export import draft_file_name
+    from locality.ui.env import UiEnv
+    from locality.ui.settings import AppSettings
+    from tests.ui.test_chase_dialog import open_dialog
+
+    demo_services.context.today = lambda: DEMO_TODAY
+    env = UiEnv(demo_services, QUndoStack(), AppSettings())
+    chase = demo_services.chase.chase_list()
+    reachable = [name for oid, name in chase.leads() if chase.for_lead(oid)[0].contact_email]
+    assert len(reachable) >= 2
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    blocked = folder / draft_file_name(reachable[0])
+    shutil.copyfile(template_workspace, blocked)  # that draft's name is taken by a workspace
+    before = digest(blocked)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(folder))
+    dialog = open_dialog(qtbot, env)
+    dialog.drafts_button.click()
+    qtbot.waitUntil(lambda: bool(shown_warnings))
+    [message] = shown_warnings
+    total = len(reachable)
+    assert message.startswith(f"Wrote {total - 1} of {total} e-mail drafts to {folder}: ")
+    assert all(name in message for name in reachable)
+    assert f"Not written: {reachable[0]} ({blocked.name} is a Locality workspace" in message
+    assert digest(blocked) == before
+    assert len(list(folder.glob("*.eml"))) == total  # the others, plus the workspace left as it was
