@@ -21,9 +21,11 @@ What is refused, and why
   most ``XLSX_BYTE_LIMIT`` (64 MB) whose parts unpack to at most ``XLSX_UNPACKED_LIMIT`` (128 MB) in all, no part
   of more than 1 MB shrunk more than ``XLSX_RATIO_LIMIT`` (200) times (real sheets shrink 5 to 50 times; a "zip
   bomb" thousands of times), with at most ``XLSX_MAX_PARTS`` parts, compressed only as Excel does (deflate),
-  and with no DTD (entity declarations) in any XML part. These are checked from the zip's own directory before
-  anything is unpacked; the zip reader then never unpacks more than a part declares (a part that lies about its
-  size fails its checksum and the workbook is refused as damaged), so a lying header cannot make it read more.
+  and with no DTD (entity declarations) in any XML part. Sizes, methods and ratios are checked from the zip's
+  own directory before anything is unpacked. Then each part is unpacked once, at most 1 MB at a time, before
+  openpyxl reads anything: the zip reader never unpacks more than a part declares, and a part that lies about
+  its size fails its checksum there and the workbook is refused as damaged — so a lying header costs no more
+  than it declared (which is capped), and no reader is ever handed more.
 - CSV encoding: a UTF-16 byte-order mark means UTF-16. Otherwise, a file that is valid UTF-8 is UTF-8. A file
   that is not, but holds at least one valid UTF-8 sequence of two or more bytes (such as ``C3 A9`` for "é"), is
   taken as UTF-8 with some broken bytes — Windows-1252 text practically never forms such sequences, while UTF-8
@@ -36,14 +38,16 @@ What is refused, and why
   value — NUL, the other C0 controls, DEL and the C1 controls U+0080 to U+009F (which only appear when text was
   decoded wrongly) — is a row error.
 - CSV shape: a row with more values than the header has columns is an error (trailing empty cells, as Excel
-  writes ``a,b,,``, do not count, and a shorter row is fine); so is a row of one value holding another
-  delimiter when the header has several columns (the rows were saved with a different delimiter from the
-  header's); an unterminated quote, or a quote closed in the middle of a value, is an error on the row where
-  the quoted value starts.
-- XLSX cells: an error value (#REF!, #DIV/0!...), a formula whose result was not saved, a date out of range,
-  a number that is not finite, or a value that cannot be converted is an ``OddCell`` naming the column; the
-  import reports it when that column is read. Rows past Excel's 1,048,576 or columns past its 16,384 mean a
-  damaged workbook. A sheet's recorded size is never trusted: only the cells present are read.
+  writes ``a,b,,``, do not count, and a shorter row is fine). A row of one value holding another delimiter
+  under a header of several columns was saved with a different delimiter from the header's — an error when
+  every row is so, or when that delimiter splits the value into exactly the header's three or more columns (a
+  lone "Training; phase 2" among proper rows is a name with a semicolon in it). An unterminated quote, or a
+  quote closed in the middle of a value, is an error on the row where the quoted value starts.
+- XLSX cells: an error value (#REF!, #DIV/0!...), a formula whose result was not saved, a date out of range
+  (years 1900 to 2999, as the domain's), a number that is not finite, or a value that cannot be converted is an
+  ``OddCell`` naming the column; the import reports it when that column is read and ignores it otherwise.
+  Rows past Excel's 1,048,576 or columns past its 16,384 mean a damaged workbook. A sheet's recorded size is
+  never trusted: only the cells present are read.
 """
 
 from __future__ import annotations
