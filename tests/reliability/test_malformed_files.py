@@ -529,6 +529,8 @@ CASES = [
         Case(f"xlsx-{label}", write("plan.xlsx", actions_sheet(column, cell)), text, "actions", ("row 2: ",))
         for label, column, cell, text in [
             ("div0-budget", "budget", '<c r="B2" t="e"><v>#DIV/0!</v></c>', "holds the error #DIV/0!"),
+            ("unknown-cell-type", "description", '<c r="B2" t="zz"><v>1</v></c>', "of a kind Locality does not read"),
+            ("boolean-not-0-or-1", "description", '<c r="B2" t="b"><v>maybe</v></c>', "as TRUE or FALSE"),
             ("budget-1e30", "budget", '<c r="B2"><v>1E30</v></c>', "too large an amount to store"),
             ("budget-huge-int", "budget", f'<c r="B2"><v>{"9" * 25}</v></c>', "too large an amount to store"),
             ("budget-negative", "budget", '<c r="B2"><v>-12.5</v></c>', "cannot be negative"),
