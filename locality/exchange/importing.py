@@ -7,7 +7,11 @@ already exist — or, for an organisations file, be created by an earlier row of
 knows is an error for that row (the message lists what is allowed), never a silent creation. A name already
 taken (an organisation, or the title of a need or action) is an error too, so that importing a file twice does
 not double it. A need's organisations are linked as sharing it; an action's funding source gets an allocation of
-the whole budget (a source without a budget is a warning).
+the whole budget (a source without a budget is a warning). A row the reader found malformed (see reading.py: its
+shape, undecodable bytes or control characters) is an error as it is, and a workbook cell that could not be read
+is an error when its column is read. Numbers and dates are range-checked by the domain (values.py): money that
+is not finite, negative or too large to store, a percentage outside 0 to 100, a year outside 1900 to 2999. The
+same warning given many times is folded into one line (``collapse_warnings``).
 
 All or nothing — how: every row goes through the services' own create calls, and all of those calls run in ONE
 transaction of the workspace. ``_OneTransaction`` is a ``ServiceContext`` whose ``edit`` and ``read`` both
