@@ -447,6 +447,8 @@ def open_workspace(
         recovered=inspection.recovered,
     )
     if not read_only:
+        # A backup or export killed half-way left its temporary here; a program that writes here tidies it.
+        remove_stale_temporaries(path.parent)
         try:
             _claim_replica(workspace, str((opened_as or path).resolve()))
         except BaseException:
@@ -570,7 +572,12 @@ def _current_umask() -> int:
 def backup_workspace_file(path: Path, label: str) -> Path:
     """Copies the workspace, byte for byte, beside itself and returns the copy's path."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    backup = path.with_name(f"{path.stem}.backup-{label}-{stamp}{path.suffix or '.locality'}")
+    suffix = path.suffix or ".locality"
+    backup = path.with_name(f"{path.stem}.backup-{label}-{stamp}{suffix}")
+    number = 1
+    while backup.exists() or backup.is_symlink():  # two backups in one second: never write over the first
+        number += 1
+        backup = path.with_name(f"{path.stem}.backup-{label}-{stamp}-{number}{suffix}")
     try:
         atomic_copy(path, backup)
     except FileWriteError as error:

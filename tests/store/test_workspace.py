@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from pathlib import Path
 
@@ -165,3 +166,31 @@ def test_full_disk_loses_nothing_already_saved(context: ServiceContext) -> None:
     engine.dispose()
     with context.workspace.reading() as unit:
         assert [row.name for row in unit.list(OrganisationRecord)] == ["Westshire County Council"]
+
+
+def test_two_backups_in_the_same_second_both_kept(workspace_path: Path) -> None:
+    from locality.store.workspace import backup_workspace_file
+
+    first = backup_workspace_file(workspace_path, "rev-x")
+    second = backup_workspace_file(workspace_path, "rev-x")
+    assert first != second
+    assert first.exists() and second.exists()
+    assert first.read_bytes() == second.read_bytes() == workspace_path.read_bytes()
+
+
+def test_opening_for_writing_tidies_a_killed_writers_temporary(workspace_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from locality.files import temporary_prefix
+    from locality.store.workspace import open_workspace
+
+    # A process that has ended: its temporary (say a 100 MB backup copy cut short) is nobody's now.
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(ended.stdout)
+    prefix = temporary_prefix("westshire.locality").replace(f"-{os.getpid()}-", f"-{pid}-")
+    leftover = workspace_path.parent / f"{prefix}abc123.tmp"
+    leftover.write_bytes(b"half a backup")
+    opened = open_workspace(workspace_path)
+    opened.close()
+    assert not leftover.exists()
