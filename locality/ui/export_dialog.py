@@ -211,6 +211,7 @@ class ExportDialog(QDialog):
     # ------------------------------------------------------------------ partner update sheet
 
     def write_update_sheet(self) -> None:
+        from locality.exchange.chase_export import safe_file_stem
         from locality.exchange.update_sheet import write_update_sheet
 
         self.form.clear_errors()
@@ -219,7 +220,8 @@ class ExportDialog(QDialog):
             self.form.show_errors({"organisations": "Tick the one organisation the update sheet is for"})
             return
         folder = Path(self.target.text()).expanduser().parent if self.target.text() else Path.home()
-        default = folder / f"{chosen[0]} - progress update.xlsx"
+        # An organisation's name may hold characters no file name may (/, :, a line break).
+        default = folder / f"{safe_file_stem(chosen[0], 'partner')} - progress update.xlsx"
         path, _ = QFileDialog.getSaveFileName(self, "Save the update sheet as", str(default), "*.xlsx")
         if not path:
             return

@@ -94,3 +94,30 @@ def test_cancelling_a_preview_leaves_the_preview_empty_and_says_nothing(qtbot, w
     if dialog.work.error is not None:  # cancelled before the plan was built
         assert dialog.preview.toPlainText() == ""
     assert shown_warnings == []
+
+
+def test_the_update_sheet_suggests_a_file_name_any_system_accepts(qtbot, window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog
+
+    from locality.services.organisations import OrganisationDraft
+
+    window.services.organisations.create(OrganisationDraft(name="Police / Fire: Joint *Unit*"))
+    dialog = ExportDialog(window.env, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    row = next(
+        index
+        for index in range(dialog.organisations.count())
+        if dialog.organisations.item(index).text().startswith("Police / Fire")
+    )
+    dialog.organisations.item(row).setCheckState(Qt.CheckState.Checked)
+    suggested: list[str] = []
+
+    def choose(_parent, _title, default, _filter):  # type: ignore[no-untyped-def]
+        suggested.append(default)
+        return "", ""  # the user cancels
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
+    dialog.write_update_sheet()
+    name = Path(suggested[0]).name
+    assert name == "Police Fire Joint Unit - progress update.xlsx"
