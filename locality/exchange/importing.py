@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import builtins
 import difflib
+import functools
 import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -511,12 +512,10 @@ class _RowReader:
         text = self.text(column)
         if not text:
             return None
-        wanted = _heading_key(text)
-        for member in enum_type:
-            if _heading_key(member.value) == wanted or _heading_key(member.name) == wanted:
-                return member
-        self.problem(unknown_value_message(label, text, [member.value for member in enum_type]))
-        return None
+        found = _members_by_key(enum_type).get(_heading_key(text))
+        if found is None:
+            self.problem(unknown_value_message(label, text, [member.value for member in enum_type]))
+        return found
 
     def term(self, column: str, kind: VocabularyKind) -> uuid.UUID | None:
         text = self.text(column)
@@ -577,6 +576,17 @@ class _RowReader:
         if found is None:
             self.problem(_unknown(title, "an action", self.lookups.actions, "add it (or import actions) first"))
         return found
+
+
+@functools.cache
+def _members_by_key(enum_type: type[E]) -> dict[str, E]:
+    """An enum's members by the heading key of their value and of their name (the first member wins), so that a
+    choice costs one look-up a cell rather than two keys a member."""
+    members: dict[str, E] = {}
+    for member in enum_type:
+        members.setdefault(_heading_key(member.value), member)
+        members.setdefault(_heading_key(member.name), member)
+    return members
 
 
 def _unknown(name: str, what: str, known: _Names, advice: str) -> str:

@@ -25,6 +25,9 @@ Row = dict[str, Any]
 
 # Rows written by one executemany: big enough to cost little per row, small enough to bound memory.
 INSERT_CHUNK = 5_000
+# SQLite's page cache (KiB) while many rows are inserted: new rows land all over the indexes of big tables (ids are
+# random UUIDs), and SQLite's default of 2 MB would read the same index pages again and again.
+INSERT_CACHE_KIB = 65_536
 
 
 def plain_value(value: Any) -> Any:
@@ -197,10 +200,18 @@ class UnitOfWork:
             return
         self.session.flush()
         connection = self.session.connection()
-        for table in Base.metadata.sorted_tables:
-            rows = wanted.get(table.name)
-            if not rows:
-                continue
-            statement = insert(table)
-            for start in range(0, len(rows), INSERT_CHUNK):
-                connection.execute(statement, builtins.list(rows[start : start + INSERT_CHUNK]))
+        sqlite = connection.dialect.name == "sqlite"
+        cache = connection.exec_driver_sql("PRAGMA cache_size").scalar() if sqlite else None
+        if cache is not None:
+            connection.exec_driver_sql(f"PRAGMA cache_size=-{INSERT_CACHE_KIB}")
+        try:
+            for table in Base.metadata.sorted_tables:
+                rows = wanted.get(table.name)
+                if not rows:
+                    continue
+                statement = insert(table)
+                for start in range(0, len(rows), INSERT_CHUNK):
+                    connection.execute(statement, builtins.list(rows[start : start + INSERT_CHUNK]))
+        finally:
+            if cache is not None:
+                connection.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
