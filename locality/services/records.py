@@ -204,8 +204,12 @@ class NewRows:
     ``create`` gives a row what ``create`` above gives a record (an id unless it has one, the same
     ``created_at`` and ``updated_at``, version 1) and logs its creation with the same values, taking the next
     change-log number; ``update`` changes a loaded record as ``update`` above does, its log entries kept with
-    the rest. ``write`` inserts every row, tables in foreign-key order, a few statements a table.
+    the rest. ``write`` inserts every row, tables in foreign-key order, a few statements a table; it is also
+    called whenever ``WRITE_EVERY`` change-log entries are waiting, so that memory stays bounded however many
+    rows a batch has (all in the caller's one transaction, so a batch that fails later still writes nothing).
     """
+
+    WRITE_EVERY = 25_000
 
     def __init__(self, unit: UnitOfWork) -> None:
         self.unit = unit
@@ -235,6 +239,8 @@ class NewRows:
         new: Any = None,
     ) -> None:
         self.changes.append(self.unit.change_row(entity, record_id, operation, field, old, new))
+        if len(self.changes) >= self.WRITE_EVERY:
+            self.write()
 
     def write(self) -> None:
         self.unit.insert_rows({**self.rows, ChangeLogRecord: self.changes})

@@ -29,6 +29,7 @@ from locality.services.funding import AllocationDraft
 from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.organisations import OrganisationDraft
 from locality.services.progress import ProgressDraft
+from locality.services.records import NewRows
 from locality.services.registry import Services
 from locality.store.models import ChangeLogRecord
 from tests.exchange.test_importing import counts, write_csv
@@ -241,6 +242,39 @@ def test_many_good_rows_are_all_written(
     assert action.partner_names == "Barsetshire Police"
     assert [need.title for need in action.needs] == ["Scrutiny skills for members"]
     assert services.funding.action_funding(action.id).allocations[0].amount_pence == 25_000
+
+
+def test_rows_written_in_many_pieces_are_all_written_or_none(
+    services: Services,
+    partners: dict[str, uuid.UUID],
+    need_ids: list[uuid.UUID],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A big batch writes what it has every so often (to bound memory), inside the import's one transaction."""
+    monkeypatch.setattr(NewRows, "WRITE_EVERY", 7)
+    rows = [["title", "partners", "needs", "budget", "funding_source"]] + [
+        [f"Action {n}", "CC; Barsetshire Police", "Scrutiny skills for members", "£10", "Other"] for n in range(60)
+    ]
+    before = counts(services)
+    log_before = services.history.count()
+    bad = write_csv(tmp_path / "bad.csv", [*rows, ["Action 0", "", "", "", ""]])
+
+    with pytest.raises(ImportFileError) as raised:
+        import_file(services, "actions", bad)
+
+    assert raised.value.row_errors == [
+        'row 62: "Action 0" is already on row 2 of this file; give each action only once.'
+    ]
+    assert (counts(services), services.history.count()) == (before, log_before)
+
+    import_file(services, "actions", write_csv(tmp_path / "good.csv", rows))
+
+    organisations, needs, actions, updates, allocations = before
+    assert counts(services) == (organisations, needs, actions + 60, updates, allocations + 60)
+    assert services.history.count() == log_before + 5 * 60
+    action = services.actions.find("Action 59")
+    assert action is not None and action.partner_names == "Barsetshire County Council; Barsetshire Police"
 
 
 # --------------------------------------------------------------------------- the same checks as one call at a time
