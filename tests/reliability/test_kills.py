@@ -85,36 +85,44 @@ def spawn_python(script: str, *args: str) -> subprocess.Popen[str]:
 
 @dataclass
 class Timing:
-    """How long an uninterrupted run took, and the longest stretch (seconds after its start) in which its trigger
-    held (a journal or a temporary file existed)."""
+    """How long an uninterrupted run took, and for each trigger the longest stretch (seconds after the start) in
+    which it held (a journal or a temporary file existed)."""
 
     total: float
-    first_seen: float | None
-    last_seen: float | None
+    stretches: dict[str, tuple[float, float]]
 
-    def window_after_trigger(self) -> float:
-        if self.first_seen is None or self.last_seen is None:
+    def window_after_trigger(self, name: str = "trigger") -> float:
+        if name not in self.stretches:
             return self.total
-        return max(self.last_seen - self.first_seen, 0.01)
+        first, last = self.stretches[name]
+        return max(last - first, 0.005)
+
+    def seen(self, name: str = "trigger") -> bool:
+        return name in self.stretches
 
 
-def calibrate(process: subprocess.Popen[str], trigger: Callable[[], bool] | None) -> Timing:
+def calibrate(
+    process: subprocess.Popen[str], trigger: Callable[[], bool] | None = None, **others: Callable[[], bool]
+) -> Timing:
+    """Runs ``process`` to the end, watching its triggers (``trigger`` and any named ``others``)."""
+    triggers = {**({"trigger": trigger} if trigger is not None else {}), **others}
     start = time.monotonic()
-    longest: tuple[float, float] | None = None
-    current: float | None = None
+    longest: dict[str, tuple[float, float]] = {}
+    current: dict[str, float] = {}
     while process.poll() is None:
         now = time.monotonic() - start
-        if trigger is not None and trigger():
-            current = now if current is None else current
-            if longest is None or now - current > longest[1] - longest[0]:
-                longest = (current, now)
-        else:
-            current = None
-        time.sleep(0.002)
+        for name, holds in triggers.items():
+            if holds():
+                began = current.setdefault(name, now)
+                if name not in longest or now - began > longest[name][1] - longest[name][0]:
+                    longest[name] = (began, now)
+            else:
+                current.pop(name, None)
+        time.sleep(0.0005)
     total = time.monotonic() - start
     out, err = process.communicate()
     assert process.returncode == 0, out + err
-    return Timing(total, *(longest or (None, None)))
+    return Timing(total, longest)
 
 
 @dataclass
@@ -140,14 +148,16 @@ def kill_at_random_point(
     window: float,
     trigger: Callable[[], bool] | None = None,
     trigger_timeout: float = 60.0,
+    earliest: float = 0.0,
 ) -> Kill:
-    """Waits for ``trigger`` (if any), then a random part of ``window``, then sends SIGKILL to ``process``."""
+    """Waits for ``trigger`` (if any), then a random time between ``earliest`` and ``window`` seconds, then sends
+    SIGKILL to ``process``."""
     start = time.monotonic()
     if trigger is not None:
         while process.poll() is None and not trigger():
             assert time.monotonic() - start < trigger_timeout, f"{label}: the trigger never fired"
-            time.sleep(0.001)
-    delay = rng.uniform(0, window)
+            time.sleep(0.0005)
+    delay = rng.uniform(earliest, max(window, earliest))
     try:
         process.wait(timeout=delay)
     except subprocess.TimeoutExpired:
@@ -324,29 +334,32 @@ def test_import_killed_at_random_points_is_all_or_nothing(demo_workspace_path: P
     source = write_needs_csv(tmp_path / "needs-calibration.csv", organisations, "Calibration", IMPORT_ROWS)
     timing = calibrate(
         spawn_locality("import", "--db", str(calibration), "--kind", "needs", str(source)),
-        exists(journal_of(calibration)),
+        writing=exists(journal_of(calibration)),
+        committing=lambda: hot_journal_left(calibration),
     )
-    assert timing.first_seen is not None, "the import never wrote a journal"
+    assert timing.seen("writing") and timing.seen("committing"), f"the import never wrote a journal: {timing}"
 
     _, counts = check_ok(db)
     needs = counts["needs"]
     remembered: list[str] = []
     kills: list[Kill] = []
     recovered = 0
-    for number in range(5):
+    # From the start (reading, checking rows), once the transaction has begun (the journal appears, the file is
+    # untouched), and while it commits (the journal is synced and pages are being written into the file).
+    modes = ["committing", "from start", "writing", "committing", "from start", "committing"]
+    for number, mode in enumerate(modes):
         source = write_needs_csv(tmp_path / f"needs-{number}.csv", organisations, f"Round {number}", IMPORT_ROWS)
         remembered += commit_edits(db, f"import kill {number}")
         process = spawn_locality("import", "--db", str(db), "--kind", "needs", str(source))
-        if number % 2 == 1:
-            kill = kill_at_random_point(process, rng, label=f"import {number} (from start)", window=timing.total)
+        label = f"import {number} ({mode})"
+        if mode == "from start":
+            kill = kill_at_random_point(process, rng, label=label, window=timing.total)
+        elif mode == "writing":
+            window = timing.window_after_trigger("writing")
+            kill = kill_at_random_point(process, rng, label=label, window=window, trigger=exists(journal_of(db)))
         else:
-            kill = kill_at_random_point(
-                process,
-                rng,
-                label=f"import {number} (once writing)",
-                window=timing.window_after_trigger() * 0.8,
-                trigger=exists(journal_of(db)),
-            )
+            window = timing.window_after_trigger("committing") * 0.6
+            kill = kill_at_random_point(process, rng, label=label, window=window, trigger=lambda: hot_journal_left(db))
         kills.append(kill)
         hot = hot_journal_left(db)
         output, counts = check_ok(db)
@@ -362,7 +375,7 @@ def test_import_killed_at_random_points_is_all_or_nothing(demo_workspace_path: P
         assert not missing, f"{kill}: committed edits lost: {sorted(missing)}"
     print("\n".join(map(str, kills)), f"\nhot journals rolled back: {recovered}")
     assert any(kill.killed for kill in kills), "no kill point landed while the import ran"
-    assert recovered >= 1, "no kill point landed while the import was writing"
+    assert recovered >= 1, "no kill point landed while the import was committing"
 
 
 # --------------------------------------------------------------------------- demo
@@ -389,17 +402,23 @@ def test_demo_into_a_new_file_killed_leaves_nothing_or_the_whole_demo(tmp_path: 
     target = folder / "new.locality"
     kills: list[Kill] = []
     outcomes: list[str] = []
-    for number in range(4):
+    building = timing.window_after_trigger()
+    # From the start; at any moment once the workspace is being built aside; and near the end of the build, when
+    # it is committed, synced and linked into place.
+    for number, mode in enumerate(["from start", "once building", "late", "from start", "late"]):
         process = spawn_locality("demo", "--db", str(target))
-        if number % 2 == 0:
-            kill = kill_at_random_point(process, rng, label=f"demo {number} (from start)", window=timing.total)
+        label = f"demo {number} ({mode})"
+        if mode == "from start":
+            kill = kill_at_random_point(process, rng, label=label, window=timing.total)
         else:
             kill = kill_at_random_point(
                 process,
                 rng,
-                label=f"demo {number} (once building)",
-                window=timing.window_after_trigger(),
-                trigger=appeared(folder, ".new.locality.locality-*.tmp"),
+                label=label,
+                window=building * 1.05,
+                earliest=building * 0.8 if mode == "late" else 0.0,
+                # This child's own temporary (the id is in its name), not one a killed predecessor left.
+                trigger=appeared(folder, f".new.locality.locality-*-{process.pid}-*.tmp"),
             )
         kills.append(kill)
         assert not journal_of(target).exists(), f"{kill}: a journal beside the new workspace"
