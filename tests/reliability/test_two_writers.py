@@ -266,7 +266,7 @@ def test_two_programs_editing_at_once_lose_nothing(shared_workspace: Path) -> No
 def test_two_imports_at_once_are_each_whole_or_refused(shared_workspace: Path, tmp_path: Path) -> None:
     db = shared_workspace
     outcomes = []
-    for round_number in range(2):
+    for round_number in range(3):
         prefixes = [f"Round {round_number} file {side}" for side in "AB"]
         sources = [write_organisations_csv(tmp_path / f"{prefix}.csv", prefix, 1500) for prefix in prefixes]
         imports = [
