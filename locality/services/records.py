@@ -169,10 +169,11 @@ class Known:
 
     def by_ids(self, model: type[R], record_ids: Iterable[uuid.UUID]) -> list[R]:
         wanted = list(dict.fromkeys(record_ids))
-        known = self._of(model, complete=False)
-        if any(record_id not in known for record_id in wanted):
+        found = [self._of(model, complete=False).get(record_id) for record_id in wanted]
+        if None in found and model not in self._complete:
             known = self._of(model, complete=True)
-        return [known[record_id] for record_id in wanted if record_id in known]
+            found = [known.get(record_id) for record_id in wanted]
+        return [record for record in found if record is not None]
 
     def find_by_name(self, model: type[R], name: str, *, column: str = "name") -> list[R]:
         """As ``UnitOfWork.find_by_name``: live records whose ``column`` equals ``name`` ignoring case and
@@ -223,7 +224,7 @@ class NewRows:
             row["id"] = uuid.uuid4()
         row.update(created_at=now, updated_at=now, version=1)  # no tombstone: deleted_at is left NULL
         self.rows.setdefault(model, []).append(row)
-        self.log(entity_of(model), row["id"], "create", None, None, {name: values.get(name) for name in fields})
+        self.log(entity_of(model), row["id"], "create", None, None, {name: values.get(name) for name in fields}, now)
         return row
 
     def update(self, record: TrackedMixin, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
@@ -237,8 +238,9 @@ class NewRows:
         field: str | None = None,
         old: Any = None,
         new: Any = None,
+        at: datetime | None = None,
     ) -> None:
-        self.changes.append(self.unit.change_row(entity, record_id, operation, field, old, new))
+        self.changes.append(self.unit.change_row(entity, record_id, operation, field, old, new, at))
         if len(self.changes) >= self.WRITE_EVERY:
             self.write()
 

@@ -14,8 +14,9 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, Date, DateTime, Table, TypeDecorator, func, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 from locality.domain.vocabulary import normalise_name
 from locality.store.models import Base, ChangeLogRecord, TrackedMixin, WorkspaceMetaRecord, utc_now
@@ -44,6 +45,11 @@ def plain_value(value: Any) -> Any:
 
 
 def _plain_or_refuse(value: Any) -> Any:
+    # Ids and dates first: nearly every value JSON cannot hold itself is one of them.
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, date) and not isinstance(value, Enum):
+        return value.isoformat()
     plain = plain_value(value)
     if plain is value:
         raise TypeError(f"{type(value).__name__} cannot be written to the change log")
@@ -169,15 +175,17 @@ class UnitOfWork:
         field: str | None = None,
         old: Any = None,
         new: Any = None,
+        at: datetime | None = None,
     ) -> Row:
         """The change-log entry ``log`` writes, as a plain row for ``insert_rows``; it takes the next sequence
-        number, so entries are numbered in the order they are made, whichever way they are written."""
+        number, so entries are numbered in the order they are made, whichever way they are written. ``at``:
+        when the change was made (now, unless the caller has just taken the time for the record itself)."""
         meta = self.meta()
         meta.last_change_seq += 1
         return {
             "replica_id": meta.replica_id,
             "seq": meta.last_change_seq,
-            "changed_at": utc_now(),
+            "changed_at": at or utc_now(),
             "author": self.author,
             "author_organisation": self.author_organisation,
             "entity": entity,
@@ -204,6 +212,7 @@ class UnitOfWork:
         cache = connection.exec_driver_sql("PRAGMA cache_size").scalar() if sqlite else None
         if cache is not None:
             connection.exec_driver_sql(f"PRAGMA cache_size=-{INSERT_CACHE_KIB}")
+        converted: dict[type, dict[Any, Any]] = {}
         try:
             for table in Base.metadata.sorted_tables:
                 rows = wanted.get(table.name)
@@ -211,7 +220,46 @@ class UnitOfWork:
                     continue
                 statement = insert(table)
                 for start in range(0, len(rows), INSERT_CHUNK):
-                    connection.execute(statement, builtins.list(rows[start : start + INSERT_CHUNK]))
+                    chunk = rows[start : start + INSERT_CHUNK]
+                    prepared = _driver_rows(connection, table, chunk, converted) if sqlite else None
+                    if prepared is None:
+                        connection.execute(statement, builtins.list(chunk))
+                    else:
+                        connection.exec_driver_sql(*prepared)
         finally:
             if cache is not None:
                 connection.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
+
+
+def _driver_rows(
+    connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]], converted: dict[type, dict[Any, Any]]
+) -> tuple[str, Any] | None:
+    """The INSERT and the parameters SQLAlchemy would hand SQLite for ``rows``, converted a column at a time
+    rather than row by row, and each distinct date or time once (a record's creation, last change and change-log
+    entry share one; ``converted`` keeps them by type from one table to the next). None when a column the rows
+    leave out has a default to work out, which Core does."""
+    keys = set(rows[0])
+    if any(column.key not in keys and column.default is not None for column in table.columns):
+        return None
+    dialect = connection.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=builtins.list(keys))
+    columns = []
+    for key in compiled.positiontup or ():
+        values = [row[key] for row in rows]
+        column_type = table.c[key].type
+        convert = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if convert is None:
+            pass
+        elif _is_temporal(column_type):
+            done = converted.setdefault(type(column_type), {})
+            values = [done[value] if value in done else done.setdefault(value, convert(value)) for value in values]
+        else:
+            values = builtins.list(map(convert, values))
+        columns.append(values)
+    return str(compiled), builtins.list(zip(*columns, strict=True))
+
+
+def _is_temporal(column_type: TypeEngine[Any]) -> bool:
+    if isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance
+    return isinstance(column_type, (Date, DateTime))

@@ -31,7 +31,7 @@ from locality.services.organisations import OrganisationDraft
 from locality.services.progress import ProgressDraft
 from locality.services.records import NewRows
 from locality.services.registry import Services
-from locality.store.models import ChangeLogRecord
+from locality.store.models import ChangeLogRecord, OrganisationRecord, utc_now
 from tests.exchange.test_importing import counts, write_csv
 
 GOOD_ROWS = 240
@@ -637,3 +637,41 @@ def test_a_batch_writes_when_its_block_ends_and_nothing_when_it_raises(services:
     assert (need.title, need.priority, need.status, need.version) == ("Written", Priority.HIGH, NeedStatus.AGREED, 1)
     assert len(heard) == 1 and heard[0].touches("need")
     assert services.history.record_history(need_id)[0].author == "Test User"
+
+
+# --------------------------------------------------------------------------- the store's plain-row insert
+
+
+def test_plain_rows_are_stored_as_records_would_be(services: Services) -> None:
+    """``insert_rows`` converts values itself on SQLite (each date or time once); rows that leave out a column
+    with a default go through SQLAlchemy, which fills it in. Either way the records read back the same."""
+    now = utc_now()
+    full = {
+        "id": uuid.uuid4(),
+        "name": "Full row",
+        "short_name": "FR",
+        "type_id": None,
+        "sector_id": None,
+        "contact_name": "",
+        "contact_email": "",
+        "notes": "Ünïcode £",
+        "active": False,
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+    }
+    short = {"id": uuid.uuid4(), "name": "Short row", "created_at": now, "updated_at": now, "version": 1}
+    with services.context.workspace.transaction() as unit:
+        unit.insert_rows({OrganisationRecord: [full]})
+        unit.insert_rows({OrganisationRecord: [short]})
+
+    with services.context.workspace.reading() as unit:
+        stored = {row.name: row for row in unit.list(OrganisationRecord)}
+        assert (stored["Full row"].notes, stored["Full row"].active, stored["Full row"].short_name) == (
+            "Ünïcode £",
+            False,
+            "FR",
+        )
+        assert stored["Full row"].created_at == now and stored["Full row"].deleted_at is None
+        assert (stored["Short row"].short_name, stored["Short row"].active, stored["Short row"].notes) == ("", True, "")
+        assert stored["Short row"].updated_at == now
