@@ -212,7 +212,15 @@ def import_file(
     any row is bad (``row_errors`` holds each ``row N: reason``); ``ImportCancelled`` when ``cancelled()``
     answers True. ``progress(done, total)`` is called as rows are checked and written.
     """
-    outcome = _run(services, check_kind(kind), Path(path), commit=not dry_run, progress=progress, cancelled=cancelled)
+    outcome = _run(
+        services,
+        check_kind(kind),
+        Path(path),
+        commit=not dry_run,
+        progress=progress,
+        cancelled=cancelled,
+        previews=False,
+    )
     if outcome.row_errors:
         count = len(outcome.row_errors)
         raise ImportFileError(
@@ -618,6 +626,7 @@ class _Outcome:
     warnings: list[str] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
     unchanged: int = 0  # progress rows with nothing filled in (a partner update sheet's untouched actions)
+    keep_previews: bool = True  # only a preview shows the rows; an import of 20,000 need not copy them all
 
     def count(self, label: str) -> None:
         self.created[label] = self.created.get(label, 0) + 1
@@ -669,7 +678,7 @@ class _Importer:
             reader.problem(str(error))
         if reader.problems:
             self.outcome.row_errors.append(f"row {number}: {' '.join(reader.problems)}")
-        else:
+        elif self.outcome.keep_previews:
             shown = {column: _text(values[column]).strip() for column in KINDS[self.kind] if column in values}
             self.outcome.previews.append(shown)
 
@@ -804,10 +813,12 @@ def _run(
     commit: bool,
     progress: Progress | None,
     cancelled: Cancelled | None,
+    previews: bool = True,
 ) -> _Outcome:
     table = read_table(path)
     columns = _match_columns(kind, table)
     outcome = _Outcome(kind, table, columns.pairs, warnings=[*table.warnings, *columns.warnings])
+    outcome.keep_previews = previews
     context = services.context
     total = len(table.rows)
     if progress is not None:
