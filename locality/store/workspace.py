@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -82,6 +82,10 @@ def describe_database_error(error: BaseException) -> str:
     return f"The workspace could not be read or written ({getattr(error, 'orig', error)})."
 
 
+#: Execution option that marks a session's transaction as an edit ("write": ``BEGIN IMMEDIATE`` on SQLite).
+_TRANSACTION_OPTION = "locality_transaction"
+
+
 def _make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
@@ -95,6 +99,18 @@ def _make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
             # such a file is refused before it is opened).
             cursor.execute("PRAGMA trusted_schema=OFF")
             cursor.close()
+            # We say when transactions begin (below), instead of the driver beginning one at the first write:
+            # otherwise what a transaction reads before its first write (a name's uniqueness, the next change
+            # sequence number) is read without the write lock, and two programs can both take the same.
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Connection) -> None:
+            # An edit takes the write lock as it begins (waiting for another writer up to busy_timeout), so
+            # everything it reads is what it writes against. Anything else (reads, bulk writes, migrations)
+            # begins an ordinary transaction: a read sees one consistent state, and is rolled back at its end.
+            write = connection.get_execution_options().get(_TRANSACTION_OPTION) == "write"
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 
@@ -323,6 +339,9 @@ class Workspace:
         """One user edit: committed when the block ends, rolled back entirely if it raises."""
         session: Session = self._sessions()
         try:
+            if self.dialect == "sqlite":
+                # Begins the transaction now, holding the write lock (see _make_engine).
+                session.connection(execution_options={_TRANSACTION_OPTION: "write"})
             yield UnitOfWork(session, author=author, author_organisation=author_organisation)
             session.commit()
         except OperationalError as error:
