@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from contextlib import closing
 from typing import Any
 
 #: Digest of the schema shape that each revision's migrations build (see the module's docstring).
@@ -105,27 +106,31 @@ def shape_problem(connection: sqlite3.Connection, revision: str | None) -> str |
     return None
 
 
-def _print_digests() -> None:  # pragma: no cover - a developer's tool
-    """Builds a workspace at every revision with the migrations and prints each revision's digest."""
+def built_shape_digest(revision: str) -> str:
+    """The digest of the schema that the migrations build at ``revision`` (what ``EXPECTED_SHAPES`` records)."""
     import tempfile
     from pathlib import Path
 
     from alembic import command
     from sqlalchemy import create_engine
 
-    from locality.store.migrate import alembic_config, known_revisions
+    from locality.store.migrate import alembic_config
 
-    for revision in sorted(known_revisions()):
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "shape.locality"
-            engine = create_engine(f"sqlite:///{path}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "shape.locality"
+        engine = create_engine(f"sqlite:///{path}")
+        try:
             with engine.connect() as connection:
                 command.upgrade(alembic_config(connection), revision)
                 connection.commit()
+        finally:
             engine.dispose()
-            with sqlite3.connect(path) as raw:
-                print(f'    "{revision}": "{shape_digest(read_shape(raw))}",')
+        with closing(sqlite3.connect(path)) as raw:
+            return shape_digest(read_shape(raw))
 
 
-if __name__ == "__main__":  # pragma: no cover
-    _print_digests()
+if __name__ == "__main__":  # pragma: no cover - a developer's tool: prints the digests to paste above
+    from locality.store.migrate import known_revisions
+
+    for known in sorted(known_revisions()):
+        print(f'    "{known}": "{built_shape_digest(known)}",')

@@ -30,3 +30,42 @@ def run_locality(
         env=environment,
         stdin=subprocess.DEVNULL,
     )
+
+
+# The demo's own records, as ``locality check`` labels them (its counts also list vocabulary and the change log).
+DEMO_LABELS = (
+    "organisations",
+    "needs",
+    "need–organisation links",
+    "actions",
+    "action partners",
+    "action–need links",
+    "milestones",
+    "progress updates",
+    "indicators",
+    "measurements",
+    "funding allocations",
+    "spend entries",
+    "workshops",
+    "workshop participants",
+    "workshop votes",
+)
+
+
+def parse_counts(output: str) -> dict[str, int]:
+    """The counts ``locality check`` printed, by label."""
+    counts: dict[str, int] = {}
+    lines = output.splitlines()
+    for line in lines[lines.index("Counts:") + 1 :]:
+        label, _, number = line.strip().rpartition(": ")
+        counts[label] = int(number.replace(",", ""))
+    return counts
+
+
+def check_ok(path: Path) -> tuple[str, dict[str, int]]:
+    """``locality check`` exits 0 and says "Integrity: ok"; returns its output and counts."""
+    result = run_locality("check", "--db", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Integrity: ok" in result.stdout, result.stdout
+    assert "Traceback" not in result.stderr and "unexpected problem" not in result.stderr, result.stderr
+    return result.stdout, parse_counts(result.stdout)

@@ -22,7 +22,7 @@ from locality.domain.errors import WorkspaceError
 from locality.services.context import User
 from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
-from tests.reliability.conftest import run_locality
+from tests.reliability.conftest import check_ok, run_locality
 
 
 def _mounting_allowed() -> bool:
@@ -108,18 +108,6 @@ def about_disk_space(line: str) -> bool:
     return "disk" in lowered and ("full" in lowered or "space" in lowered)
 
 
-def check_counts(path: Path) -> tuple[str, dict[str, int]]:
-    result = run_locality("check", "--db", str(path))
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Integrity: ok" in result.stdout, result.stdout
-    lines = result.stdout.splitlines()
-    counts = {}
-    for line in lines[lines.index("Counts:") + 1 :]:
-        label, _, number = line.strip().rpartition(": ")
-        counts[label] = int(number.replace(",", ""))
-    return result.stdout, counts
-
-
 def organisation_names(path: Path) -> set[str]:
     services = Services.open(path, create_missing=False, read_only=True)
     try:
@@ -188,7 +176,7 @@ def test_import_on_a_nearly_full_disk_writes_nothing(
     db = disk / "workspace.locality"
     shutil.copyfile(demo_template, db)
     Services.open(db, User("Disk Tester", "Test Org")).close()  # opened from here once, as a user would
-    _, before = check_counts(db)
+    _, before = check_ok(db)
     original = digest(db)
     organisations = sorted(organisation_names(db))
     source = write_needs_csv(tmp_path / "needs.csv", organisations, 4000)
@@ -200,7 +188,7 @@ def test_import_on_a_nearly_full_disk_writes_nothing(
     assert about_disk_space(line), line
     assert sorted(name for name in os.listdir(disk) if name not in ("ballast", db.name, db.name + "-journal")) == []
     ballast.unlink()
-    _, after = check_counts(db)
+    _, after = check_ok(db)
     assert after == before, "the failed import left rows behind"
     assert digest(db) == original, "the workspace is not byte for byte what it was before the import"
     journal = disk / (db.name + "-journal")
@@ -241,7 +229,7 @@ def test_an_edit_on_a_full_disk_is_refused_with_a_sentence_and_loses_nothing(
         services.organisations.create(OrganisationDraft(name="Saved after space was freed"))
     finally:
         services.close()
-    check_counts(db)
+    check_ok(db)
     names = organisation_names(db)
     assert set(earlier) | {"Saved after space was freed"} <= names
     assert refused not in names
@@ -267,4 +255,4 @@ def test_export_to_a_full_disk_keeps_the_older_export(
     assert about_disk_space(line), line
     assert target.read_bytes() == older
     assert sorted(os.listdir(disk)) == ["ballast", target.name], "a temporary was left on the full disk"
-    check_counts(demo_workspace_path)
+    check_ok(demo_workspace_path)

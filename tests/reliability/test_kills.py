@@ -28,26 +28,9 @@ import pytest
 from locality.services.context import User
 from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
-from tests.reliability.conftest import REPOSITORY, run_locality
+from tests.reliability.conftest import DEMO_LABELS, REPOSITORY, check_ok, run_locality
 
 SEED = 20081001
-DEMO_LABELS = (
-    "organisations",
-    "needs",
-    "need–organisation links",
-    "actions",
-    "action partners",
-    "action–need links",
-    "milestones",
-    "progress updates",
-    "indicators",
-    "measurements",
-    "funding allocations",
-    "spend entries",
-    "workshops",
-    "workshop participants",
-    "workshop votes",
-)
 NEEDS_HEADER = ["title", "description", "theme", "organisations", "priority", "source", "status", "identified_on"]
 
 
@@ -194,25 +177,6 @@ def printed(process: subprocess.Popen[str], word: str) -> Callable[[], bool]:
 
 
 # --------------------------------------------------------------------------- looking at a workspace
-
-
-def check_ok(path: Path) -> tuple[str, dict[str, int]]:
-    """``locality check`` exits 0 and says "Integrity: ok"; returns its output and counts."""
-    result = run_locality("check", "--db", str(path))
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Integrity: ok" in result.stdout, result.stdout
-    assert "Traceback" not in result.stderr and "unexpected problem" not in result.stderr, result.stderr
-    return result.stdout, parse_counts(result.stdout)
-
-
-def parse_counts(output: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    lines = output.splitlines()
-    start = lines.index("Counts:") + 1
-    for line in lines[start:]:
-        label, _, number = line.strip().rpartition(": ")
-        counts[label] = int(number.replace(",", ""))
-    return counts
 
 
 def read_only(path: Path) -> sqlite3.Connection:

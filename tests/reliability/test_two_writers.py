@@ -22,26 +22,10 @@ import pytest
 from locality.services.context import User
 from locality.services.registry import Services
 from locality.store.workspace import BUSY_WAIT_SECONDS
-from tests.reliability.conftest import REPOSITORY, run_locality
+from tests.reliability.conftest import DEMO_LABELS, REPOSITORY, check_ok, run_locality
 
 ORGANISATION_HEADER = ["name", "short_name", "type", "sector", "contact_name", "contact_email", "notes"]
-DEMO_LABELS = (
-    "organisations",
-    "needs",
-    "need–organisation links",
-    "actions",
-    "action partners",
-    "action–need links",
-    "milestones",
-    "progress updates",
-    "indicators",
-    "measurements",
-    "funding allocations",
-    "spend entries",
-    "workshops",
-    "workshop participants",
-    "workshop votes",
-)
+
 
 # Another program writing to the workspace: it takes the write lock, changes a row and keeps the transaction
 # open for argv[3] seconds, or, when argv[3] is "-", until the test writes a line to its stdin.
@@ -128,15 +112,7 @@ def wait_for(process: subprocess.Popen[str], word: str) -> None:
 
 
 def check_counts(path: Path) -> dict[str, int]:
-    result = run_locality("check", "--db", str(path))
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Integrity: ok" in result.stdout, result.stdout
-    lines = result.stdout.splitlines()
-    counts = {}
-    for line in lines[lines.index("Counts:") + 1 :]:
-        label, _, number = line.strip().rpartition(": ")
-        counts[label] = int(number.replace(",", ""))
-    return counts
+    return check_ok(path)[1]
 
 
 def one_line_error(returncode: int, stderr: str) -> str:
