@@ -13,14 +13,19 @@ is an error when its column is read. Numbers and dates are range-checked by the 
 is not finite, negative or too large to store, a percentage outside 0 to 100, a year outside 1900 to 2999. The
 same warning given many times is folded into one line (``collapse_warnings``).
 
-All or nothing — how: every row goes through the services' own create calls, and all of those calls run in ONE
-transaction of the workspace. ``_OneTransaction`` is a ``ServiceContext`` whose ``edit`` and ``read`` both
-hand out the unit of work of a single ``workspace.transaction(...)`` opened here, so fresh service objects built
-on it (``OrganisationService(batch)``...) write into that transaction and read what earlier rows wrote. A bad
-row (whether caught while its values are read or by the service's own validation, which runs before the service
-writes anything) is collected as ``row N: reason`` and the import carries on checking the rest; at the end any
-bad row — or a dry run, a preview, a cancel, or any unexpected error — rolls the whole transaction back, so
-nothing is written. Only a clean run commits, and listeners then hear of every entity once.
+All or nothing — how: every row goes through the services' batch entry points (``creating_many`` of
+organisations, needs and actions, ``creating_allocations``, ``logging_many`` of progress), which check each
+draft with the services' own validation and turn it into the same records and change-log entries as their
+one-at-a-time create calls, and all of it runs in ONE transaction of the workspace. ``_OneTransaction`` is a
+``ServiceContext`` whose ``edit`` and ``read`` both hand out the unit of work of a single
+``workspace.transaction(...)`` opened here, so the service batches built on it share that transaction and one
+``records.Batch``: the records rows name are read once (``records.Known``, which also holds what earlier rows
+created), and the new rows are written together (``records.NewRows``) instead of a few queries and a flush or
+two a row — 20,000 actions in seconds rather than minutes (``benchmarks/bench_import.py``). A bad row (whether
+caught while its values are read or by the service's own validation, which runs before the row is kept) is
+collected as ``row N: reason`` and the import carries on checking the rest; at the end any bad row — or a dry
+run, a preview, a cancel, or any unexpected error — rolls the whole transaction back, so nothing is written.
+Only a clean run commits, and listeners then hear of every entity once.
 
 Row numbers are the spreadsheet's: the header is row 1 and blank rows are skipped but counted.
 """
