@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Date, DateTime, Table, TypeDecorator, func, insert, select
@@ -243,19 +244,23 @@ def _driver_rows(
         return None
     dialect = connection.dialect
     compiled = insert(table).compile(dialect=dialect, column_keys=builtins.list(keys))
-    columns = []
-    for key in compiled.positiontup or ():
-        values = [row[key] for row in rows]
+    order = builtins.list(compiled.positiontup or ())
+    if len(order) < 2:  # itemgetter of one key gives the value itself, not a tuple
+        return None
+    # Each row's values in the statement's order, then column by column (both in C).
+    columns: builtins.list[Sequence[Any]] = builtins.list(zip(*map(itemgetter(*order), rows), strict=True))
+    for index, key in enumerate(order):
         column_type = table.c[key].type
         convert = column_type.dialect_impl(dialect).bind_processor(dialect)
         if convert is None:
-            pass
-        elif _is_temporal(column_type):
+            continue
+        if _is_temporal(column_type):
             done = converted.setdefault(type(column_type), {})
-            values = [done[value] if value in done else done.setdefault(value, convert(value)) for value in values]
+            columns[index] = [
+                done[value] if value in done else done.setdefault(value, convert(value)) for value in columns[index]
+            ]
         else:
-            values = builtins.list(map(convert, values))
-        columns.append(values)
+            columns[index] = builtins.list(map(convert, columns[index]))
     return str(compiled), builtins.list(zip(*columns, strict=True))
 
 
