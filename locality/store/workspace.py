@@ -481,6 +481,9 @@ def _wait_while_empty(path: Path) -> None:
     the program creating it that moment rather than calling its file "not a workspace"."""
     deadline = time.monotonic() + BUSY_WAIT_SECONDS
     try:
+        status = path.stat()
+        if status.st_size or time.time() - status.st_mtime > BUSY_WAIT_SECONDS:
+            return  # not being created right now: an empty old file is refused at once
         while path.stat().st_size == 0 and time.monotonic() < deadline:
             time.sleep(0.05)
     except OSError:
