@@ -201,6 +201,11 @@ class MainWindow(QMainWindow):
                 "A change that was interrupted when Locality or the computer stopped has been rolled back; "
                 "everything saved before it is here."
             )
+        # Nothing can be saved to a read-only workspace: say so by greying out what would add, import or delete.
+        writable = not workspace.read_only
+        for action in (self.new_item_action, self.delete_action, self.import_action):
+            action.setEnabled(writable)
+            action.setToolTip(action.text().replace("&", "") if writable else "The workspace is read-only")
         self.workspace_banner.setText("\n".join(notes))
         self.workspace_banner.setAccessibleName(" ".join(notes))
         self.workspace_banner.setVisible(bool(notes))
