@@ -20,8 +20,10 @@ from locality.domain.errors import ValidationError
 
 DATE_EXAMPLE = "01/04/2008"
 MONEY_EXAMPLE = "1,234.56"
-# SQLite stores integers in 64 bits; anything larger cannot be saved.
-MAX_PENCE = 2**63 - 1
+# The largest single amount: £100,000,000,000. SQLite adds integers in 64 bits, so an amount near that limit
+# would store, then make every total that includes it (the dashboard's, the funding page's) overflow; at this
+# cap 90,000 such amounts still add up within 64 bits.
+MAX_PENCE = 10**13
 # The years a date may have: Excel has no dates before 1900, and a year past 2999 is a typing slip.
 MIN_YEAR = 1900
 MAX_YEAR = 2999

@@ -11,6 +11,8 @@ import uuid
 from enum import StrEnum
 from typing import TypeVar
 
+from locality.domain.values import strip_invisible
+
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -107,8 +109,9 @@ def optional_enum(enum_type: type[E], value: str | None) -> E | None:
 
 
 def normalise_name(text: str) -> str:
-    """The form in which names are compared: case and surrounding or repeated spaces ignored."""
-    return " ".join(text.split()).casefold()
+    """The form in which names are compared: case, surrounding or repeated spaces, and the invisible characters
+    that saving strips from either end (zero-width spaces, byte-order marks) ignored."""
+    return " ".join(strip_invisible(text).split()).casefold()
 
 
 class VocabularyKind(StrEnum):

@@ -689,9 +689,9 @@ class _Importer:
 
     def _new_name(self, number: int, reader: _RowReader, name: str, what: str, existing: _Names) -> None:
         """A row's name or title must be new: not in the workspace, and not on an earlier row of the file."""
-        if not name:
-            return
         key = normalise_name(name)
+        if not key:
+            return  # empty, or only invisible characters: the service says it cannot be empty
         earlier = self.earlier_rows.get(key)
         if earlier is not None:
             reader.problem(f'"{name}" is already on row {earlier} of this file; give each {what} only once')

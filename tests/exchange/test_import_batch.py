@@ -675,3 +675,43 @@ def test_plain_rows_are_stored_as_records_would_be(services: Services) -> None:
         assert stored["Full row"].created_at == now and stored["Full row"].deleted_at is None
         assert (stored["Short row"].short_name, stored["Short row"].active, stored["Short row"].notes) == ("", True, "")
         assert stored["Short row"].updated_at == now
+
+
+def test_titles_differing_only_by_invisible_characters_are_the_same_title(services: Services, tmp_path: Path) -> None:
+    # Saving strips zero-width spaces and byte-order marks from the ends, so these would all be stored alike.
+    source = write_csv(
+        tmp_path / "needs.csv",
+        [["title"], ["Shared data hub"], ["Shared data hub\u200b"], ["\ufeffShared data hub"]],
+    )
+    before = counts(services)
+    with pytest.raises(ImportFileError) as raised:
+        import_file(services, "needs", source)
+    assert raised.value.row_errors == [
+        'row 3: "Shared data hub\u200b" is already on row 2 of this file; give each need only once.',
+        'row 4: "\ufeffShared data hub" is already on row 2 of this file; give each need only once.',
+    ]
+    assert counts(services) == before
+
+
+def test_budgets_at_the_largest_amount_still_add_up(services: Services, tmp_path: Path) -> None:
+    """Each amount is capped so that totals over every row still fit SQLite's 64-bit sums (the dashboard and
+    funding totals read them)."""
+    source = write_csv(
+        tmp_path / "actions.csv",
+        [["title", "budget", "funding_source"]]
+        + [[f"Large programme {number}", "£100,000,000,000.00", "Capacity-building fund"] for number in range(3)]
+        + [["Too large", "£100,000,000,000.01", ""]],
+    )
+    with pytest.raises(ImportFileError) as raised:
+        import_file(services, "actions", source)
+    assert [line.split(":")[0] for line in raised.value.row_errors] == ["row 5"]
+    assert "too large" in raised.value.row_errors[0]
+    source = write_csv(
+        tmp_path / "actions.csv",
+        [["title", "budget", "funding_source"]]
+        + [[f"Large programme {number}", "£100,000,000,000.00", "Capacity-building fund"] for number in range(3)],
+    )
+    import_file(services, "actions", source)
+    totals = {total.funding_source_name: total.allocated_pence for total in services.funding.totals_by_source()}
+    assert totals["Capacity-building fund"] == 3 * 10**13
+    services.dashboard.figures()  # the totals over every action do not overflow
