@@ -165,25 +165,41 @@ def _file_error(name: str, error: sqlite3.DatabaseError) -> WorkspaceError:
     return WorkspaceError(f"{name} could not be read ({error}).")
 
 
+# The first bytes of a rollback journal that holds a change to roll back (SQLite's file format, section 4.1); a
+# journal whose header was zeroed at commit, or never written, holds nothing.
+_JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+
+
+def _journal_holds_a_change(journal: Path) -> bool:
+    try:
+        with open(journal, "rb") as handle:
+            return handle.read(len(_JOURNAL_MAGIC)) == _JOURNAL_MAGIC
+    except OSError:
+        return False
+
+
 def _recover_interrupted_change(path: Path) -> bool:
     """Lets SQLite roll back a change that a crash left unfinished ("hot journal"); True when it did.
 
     Only SQLite itself may do this: it replays the journal into the file and only then removes the journal. A
     read-only look cannot (it reports the file as damaged), and copying or opening the file without its journal
-    would lose the rollback. A journal that belongs to a live writer is not hot, and SQLite leaves it alone.
+    would lose the rollback. A journal that belongs to a live writer is not hot: taking the write lock without
+    waiting fails then, and the writer is left alone (the inspection that follows waits for it).
     """
     journal = _journal_of(path)
-    try:
-        if journal.stat().st_size == 0:
-            return False
-    except FileNotFoundError:
+    if not _journal_holds_a_change(journal):
         return False
-    except OSError:
-        return False
-    with closing(sqlite3.connect(path, timeout=BUSY_WAIT_SECONDS, isolation_level=None)) as connection:
+    with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as connection:
         connection.execute("PRAGMA trusted_schema=OFF")
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls a hot journal back
-    recovered = not journal.exists() or journal.stat().st_size == 0
+        try:
+            # SQLite rolls a hot journal back before it grants the lock.
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if _error_name(error).startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                return False  # a live writer holds it: nothing was interrupted
+            raise
+        connection.execute("ROLLBACK")
+    recovered = not _journal_holds_a_change(journal)
     if recovered:
         log.warning("rolled back a change left unfinished in %s (hot journal)", path)
     return recovered
@@ -560,6 +576,7 @@ def new_workspace_aside(path: Path, *, partnership_name: str = "") -> Iterator[P
         yield temporary
         with open(temporary, "rb+") as written:
             os.fsync(written.fileno())
+        _set_aside_orphaned_journal(path)
         _link_into_place(temporary, path)
     except OperationalError as error:
         raise WorkspaceError(describe_database_error(error)) from error
@@ -568,6 +585,20 @@ def new_workspace_aside(path: Path, *, partnership_name: str = "") -> Iterator[P
     finally:
         temporary.unlink(missing_ok=True)
         _journal_of(temporary).unlink(missing_ok=True)
+
+
+def _set_aside_orphaned_journal(path: Path) -> None:
+    """A journal left beside a workspace that has since been deleted belongs to that old file: SQLite would
+    "roll it back" into the new workspace and ruin it. It is renamed aside (not deleted: it is someone's data)."""
+    if path.exists():
+        return
+    for suffix in ("-journal", "-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+            aside = side.with_name(f"{side.name}.orphaned-{stamp}")
+            os.replace(side, aside)
+            log.warning("set aside %s, left from an earlier workspace at %s, as %s", side, path, aside)
 
 
 def _link_into_place(temporary: Path, path: Path) -> None:

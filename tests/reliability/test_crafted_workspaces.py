@@ -27,7 +27,7 @@ from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
 from locality.store import workspace as workspace_module
 from locality.store.workspace import inspect_workspace_file, open_workspace
-from tests.reliability.conftest import run_locality
+from tests.reliability.conftest import check_ok, run_locality
 
 
 def _digest(path: Path) -> str:
@@ -427,3 +427,39 @@ def test_creating_a_workspace_never_replaces_an_existing_file(tmp_path: Path) ->
         create_workspace_file(target)
     assert target.read_bytes() == b"someone else's file"
     assert [path.name for path in tmp_path.iterdir() if path.name != "data"] == ["taken.locality"]
+
+
+_LIVE_WRITER = """
+import sqlite3, sys, time
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("PRAGMA cache_size=10")  # its journal and half-changed pages are on disk while it runs
+connection.execute("BEGIN IMMEDIATE")
+connection.execute("UPDATE action SET title = title || ' (being edited)'")
+print("writing", flush=True)
+time.sleep(2)
+connection.execute("ROLLBACK")
+"""
+
+
+def test_a_live_writers_journal_is_not_reported_as_a_recovery(demo: Path) -> None:
+    child = subprocess.Popen([sys.executable, "-c", _LIVE_WRITER, str(demo)], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline().strip() == "writing"
+    result = run_locality("check", "--db", str(demo))
+    assert child.wait(timeout=10) == 0
+    assert result.returncode == 0, result.stderr
+    assert "Recovered" not in result.stdout  # nothing was interrupted: the writer was waited for
+
+
+def test_a_journal_left_from_a_deleted_workspace_never_reaches_a_new_one(demo: Path, tmp_path: Path) -> None:
+    _kill_mid_write(demo)
+    journal = demo.with_name(demo.name + "-journal")
+    left = journal.read_bytes()
+    demo.unlink()  # the user deleted the workspace, but not its journal
+    source = tmp_path / "organisations.csv"
+    source.write_text("name\nNew Partner Trust\nAnother Partner\n", encoding="utf-8")
+    result = run_locality("import", "--db", str(demo), "--kind", "organisations", str(source))
+    assert result.returncode == 0, result.stderr
+    _, counts = check_ok(demo)
+    assert counts["organisations"] == 2
+    aside = [path for path in tmp_path.iterdir() if path.name.startswith(journal.name + ".orphaned-")]
+    assert len(aside) == 1 and aside[0].read_bytes() == left  # kept, out of harm's way
