@@ -11,16 +11,45 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, String, Table, Text, Uuid
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from locality.domain.vocabulary import (
+    ActionStatus,
+    Direction,
+    NeedRole,
+    NeedStatus,
+    Priority,
+    Rag,
+    TargetKind,
+    VocabularyKind,
+)
 from locality.store.models import Base
 
 _DATE_SHAPE = "'[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'"
 _DATETIME_SHAPE = "'[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9]*'"
 # SQLite's integers are 64-bit; a REAL beyond this would not fit a Python int column's use (pence, counts).
 _LARGEST_REAL = 9.0e15
+
+
+# Text columns that hold one of a fixed list of values (read back as the domain's enums).
+_ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
+    ("need", "priority"): Priority,
+    ("need", "status"): NeedStatus,
+    ("need_organisation", "role"): NeedRole,
+    ("need_organisation", "severity"): Priority,
+    ("action", "status"): ActionStatus,
+    ("action", "rag_override"): Rag,
+    ("progress_update", "status"): ActionStatus,
+    ("progress_update", "rag"): Rag,
+    ("indicator", "direction"): Direction,
+    ("indicator", "target_kind"): TargetKind,
+    ("vocabulary_term", "kind"): VocabularyKind,
+    ("board_snapshot_item", "status"): ActionStatus,
+    ("board_snapshot_item", "rag"): Rag,
+}
 
 
 @dataclass(frozen=True)
@@ -46,14 +75,23 @@ def _valid(column: Column[object]) -> tuple[str, str] | None:
         return (f"typeof({name}) = 'text' AND length({name}) = 32 AND {name} NOT GLOB '*[^0-9a-f]*'", "an id")
     if isinstance(kind, Boolean):
         return (f"typeof({name}) = 'integer' AND {name} IN (0, 1)", "yes or no")
+    # date(x) alone hands 2020-02-30 back unchanged; with a modifier SQLite normalises it (to 2020-03-01), so only
+    # a real date equals its own normalised form.
     if isinstance(kind, DateTime):
         return (
             f"typeof({name}) = 'text' AND {name} GLOB {_DATETIME_SHAPE} "
-            f"AND datetime(substr({name}, 1, 19)) IS NOT NULL",
+            f"AND datetime(substr({name}, 1, 19), '+0 seconds') = substr({name}, 1, 19)",
             "a date and time",
         )
     if isinstance(kind, Date):
-        return (f"typeof({name}) = 'text' AND {name} GLOB {_DATE_SHAPE} AND date({name}) = {name}", "a date")
+        return (
+            f"typeof({name}) = 'text' AND {name} GLOB {_DATE_SHAPE} AND date({name}, '+0 days') = {name}",
+            "a date",
+        )
+    choices = _ENUM_COLUMNS.get((column.table.name, column.name))
+    if choices is not None:
+        allowed = ", ".join("'" + member.value.replace("'", "''") + "'" for member in choices)
+        return (f"typeof({name}) = 'text' AND {name} IN ({allowed})", f"one of: {', '.join(choices)}")
     if isinstance(kind, Integer):
         return (f"typeof({name}) = 'integer'", "a whole number")
     if isinstance(kind, Float):

@@ -463,3 +463,28 @@ def test_a_journal_left_from_a_deleted_workspace_never_reaches_a_new_one(demo: P
     assert counts["organisations"] == 2
     aside = [path for path in tmp_path.iterdir() if path.name.startswith(journal.name + ".orphaned-")]
     assert len(aside) == 1 and aside[0].read_bytes() == left  # kept, out of harm's way
+
+
+@pytest.mark.parametrize(
+    ("sql", "table", "column"),
+    [
+        ("UPDATE action SET due_on = '2020-02-30' WHERE rowid = 1", "action", "due_on"),
+        ("UPDATE action SET updated_at = '2020-02-30 10:00:00' WHERE rowid = 1", "action", "updated_at"),
+        ("UPDATE action SET status = 'Plannad' WHERE rowid = 1", "action", "status"),
+        ("UPDATE need_organisation SET role = 'Boss' WHERE rowid = 1", "need_organisation", "role"),
+    ],
+)
+def test_check_finds_impossible_dates_and_unknown_statuses(demo: Path, sql: str, table: str, column: str) -> None:
+    _craft(demo, sql)
+    check = run_locality("check", "--db", str(demo))
+    assert check.returncode == 1
+    assert f"{table} " in check.stdout and f": {column} does not hold" in check.stdout, check.stdout
+
+
+def test_a_healthy_demo_has_no_value_problems(demo_template: Path) -> None:
+    from locality.store.value_check import unreadable_text, value_problems
+
+    with sqlite3.connect(demo_template) as connection:
+        assert value_problems(connection) == []
+        assert unreadable_text(connection) == []
+    connection.close()
