@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from contextlib import closing
 from typing import Any
 
 #: Digest of the schema shape that each revision's migrations build (see the module's docstring).
 EXPECTED_SHAPES: dict[str, str] = {
-    "0001_initial": "f9fd615c299e7cfa6354ec6b0b0d95f13ebe89ea93bd907a23999e2e4ca31e8a",
+    "0001_initial": "84f349efa9968b11405c4c7b0e18644ba1fd1dfa4f8099fc9ab8ac5779e70664",
 }
 
 
@@ -67,6 +68,24 @@ def read_shape(connection: sqlite3.Connection) -> dict[str, Any]:
     return {"tables": tables, "others": others}
 
 
+# Clauses the pragmas do not show but that change what a write does (ON CONFLICT REPLACE silently deletes rows, a
+# CHECK or COLLATE changes what is accepted or equal); the migrations write none of them.
+_CLAUSE_WORDS = frozenset(
+    {"CONFLICT", "REPLACE", "IGNORE", "CHECK", "COLLATE", "DEFAULT", "GENERATED", "AS", "AUTOINCREMENT", "STRICT"}
+    | {"WITHOUT", "DEFERRABLE", "INITIALLY", "MATCH"}
+)
+_QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|\[[^\]]*\]")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+
+
+def _clauses(sql: str | None) -> list[str]:
+    """The clause words in a CREATE statement, outside quoted names and strings, in order."""
+    if not sql:
+        return []
+    bare = _QUOTED.sub(" ", sql)
+    return [word.upper() for word in _WORD.findall(bare) if word.upper() in _CLAUSE_WORDS]
+
+
 def _table_shape(connection: sqlite3.Connection, table: str) -> dict[str, Any]:
     quoted = _quoted(table)
     columns = [
@@ -83,9 +102,21 @@ def _table_shape(connection: sqlite3.Connection, table: str) -> dict[str, Any]:
     )
     indexes = []
     for _seq, index, unique, origin, partial in connection.execute(f"PRAGMA index_list({quoted})"):
-        indexed = [row[2] for row in connection.execute(f"PRAGMA index_info({_quoted(index)})")]
-        indexes.append([bool(unique), origin, bool(partial), indexed])
-    return {"columns": columns, "foreign_keys": foreign_keys, "indexes": sorted(indexes)}
+        indexed = [
+            [name, bool(descending), collation]
+            for _seqno, _cid, name, descending, collation, key in connection.execute(
+                f"PRAGMA index_xinfo({_quoted(index)})"
+            )
+            if key
+        ]
+        indexes.append([bool(unique), origin, bool(partial), indexed, _clauses(_sql_of(connection, index))])
+    clauses = _clauses(_sql_of(connection, table))
+    return {"columns": columns, "foreign_keys": foreign_keys, "indexes": sorted(indexes), "clauses": clauses}
+
+
+def _sql_of(connection: sqlite3.Connection, name: str) -> str | None:
+    row = connection.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+    return row[0] if row else None
 
 
 def shape_digest(shape: dict[str, Any]) -> str:

@@ -222,6 +222,14 @@ CRAFTED = {
     "replaced table": ("DROP TABLE workshop_vote; CREATE TABLE workshop_vote (id CHAR(32) PRIMARY KEY, anything TEXT)"),
     "missing index": "DROP INDEX ix_action_title",
     "index made unique": "DROP INDEX ix_action_title; CREATE UNIQUE INDEX ix_action_title ON action (title)",
+    # A conflict on the change log's (replica, sequence) would silently delete the older history entry.
+    "history replaced on conflict": (
+        "PRAGMA writable_schema=ON; UPDATE sqlite_master SET sql = replace(sql, 'UNIQUE (replica_id, seq)', "
+        "'UNIQUE (replica_id, seq) ON CONFLICT REPLACE') WHERE name = 'change_log'; PRAGMA writable_schema=OFF;"
+    ),
+    "index collated differently": (
+        "DROP INDEX ix_action_title; CREATE INDEX ix_action_title ON action (title COLLATE NOCASE)"
+    ),
 }
 
 
