@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -221,10 +221,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
     except ImportFileError as error:
         print(str(error), file=sys.stderr)
         return 1
-    with tempfile.TemporaryDirectory(prefix="locality-dry-run-") as scratch:
+    with ExitStack() as scratch_folder:
         target = args.db
         if args.dry_run and "://" not in target and not Path(target).expanduser().exists():
-            # A dry run writes nothing, not even the new workspace: check the rows against an empty one.
+            # A dry run writes nothing, not even the new workspace: check the rows against an empty one, made
+            # in a scratch folder only then (a killed import leaves no empty folders behind otherwise).
+            scratch = scratch_folder.enter_context(tempfile.TemporaryDirectory(prefix="locality-dry-run-"))
             target = str(Path(scratch) / "dry-run.locality")
         new = None if args.dry_run else _missing_workspace_file(target)
         try:

@@ -358,6 +358,11 @@ class Workspace:
             if self.dialect == "sqlite":
                 # Begins the transaction now, holding the write lock (see _make_engine).
                 session.connection(execution_options={_TRANSACTION_OPTION: "write"})
+            elif self.dialect == "postgresql":
+                # The same on a server: edits take turns on the one metadata row, which holds the change-log
+                # sequence, so two people saving at once cannot take the same number or both pass a uniqueness
+                # check.
+                session.execute(select(WorkspaceMetaRecord.id).with_for_update())
             yield UnitOfWork(session, author=author, author_organisation=author_organisation)
             session.commit()
         except OperationalError as error:
