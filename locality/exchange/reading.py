@@ -924,6 +924,8 @@ class _CellReader:
             return OddCell(letter, f'holds "{shown(raw, 20)}", which cannot be read as a number')
         if isinstance(number, float) and not math.isfinite(number):
             return OddCell(letter, "holds a number that is not finite (infinity or not a number)")
+        if isinstance(number, int) and abs(number) > 10**18:  # beyond what any field stores, or a float holds
+            return OddCell(letter, "holds a number too large to read")
         kind = self.styles.kind(int(style)) if style and style.isdigit() else "number"
         if kind == "date":
             return _serial_date(number, letter, self.epoch)

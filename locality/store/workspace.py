@@ -295,7 +295,7 @@ def _remember_opened(path: Path) -> None:
     if resolved in _RECENTLY_OPENED:
         _RECENTLY_OPENED.remove(resolved)
     _RECENTLY_OPENED.append(resolved)
-    del _RECENTLY_OPENED[:-4]
+    del _RECENTLY_OPENED[:-2]  # the workspace shown and, just after switching, the one before
 
 
 def stored_value_problem(error: BaseException) -> str | None:
