@@ -588,8 +588,11 @@ def new_workspace_aside(path: Path, *, partnership_name: str = "") -> Iterator[P
     except OSError as error:
         raise WorkspaceError(describe_os_error(error, path)) from error
     finally:
-        temporary.unlink(missing_ok=True)
-        _journal_of(temporary).unlink(missing_ok=True)
+        for leftover in (temporary, _journal_of(temporary)):
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError:  # Windows keeps a name another program has open; the next writer tidies it
+                log.warning("could not remove %s", leftover, exc_info=True)
 
 
 def _set_aside_orphaned_journal(path: Path) -> None:
