@@ -86,7 +86,10 @@ def describe_database_error(error: BaseException) -> str:
 _TRANSACTION_OPTION = "locality_transaction"
 
 
-def _make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+def _make_engine(url: str, *, foreign_keys: bool = True, for_reading: bool = False) -> Engine:
+    """An engine for a workspace. On SQLite ``for_reading`` makes one whose connections refuse to write
+    (query_only) and run each statement on its own, holding no lock between statements, so that a long
+    background load never holds a lock that an edit's commit would have to wait for."""
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
 
@@ -98,6 +101,8 @@ def _make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
             # A view or trigger smuggled into a file must not call functions with side effects (defence in depth:
             # such a file is refused before it is opened).
             cursor.execute("PRAGMA trusted_schema=OFF")
+            if for_reading:
+                cursor.execute("PRAGMA query_only=ON")
             cursor.close()
             # We say when transactions begin (below), instead of the driver beginning one at the first write:
             # otherwise what a transaction reads before its first write (a name's uniqueness, the next change
@@ -107,8 +112,10 @@ def _make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Connection) -> None:
             # An edit takes the write lock as it begins (waiting for another writer up to busy_timeout), so
-            # everything it reads is what it writes against. Anything else (reads, bulk writes, migrations)
-            # begins an ordinary transaction: a read sees one consistent state, and is rolled back at its end.
+            # everything it reads is what it writes against. Reads begin nothing (see ``for_reading``); anything
+            # else (bulk writes, migrations) begins an ordinary transaction.
+            if for_reading:
+                return
             write = connection.get_execution_options().get(_TRANSACTION_OPTION) == "write"
             connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
@@ -345,6 +352,14 @@ class Workspace:
         #: Whether opening rolled back a change that a crash had left unfinished.
         self.recovered = recovered
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Reads on SQLite go through connections of their own (see _make_engine's ``for_reading``); the same
+        # engine elsewhere.
+        self.read_engine = (
+            _make_engine(engine.url.render_as_string(hide_password=False), for_reading=True)
+            if engine.dialect.name == "sqlite"
+            else engine
+        )
+        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -376,8 +391,8 @@ class Workspace:
 
     @contextmanager
     def reading(self) -> Iterator[UnitOfWork]:
-        """Reads only; anything written by mistake is rolled back."""
-        session: Session = self._sessions()
+        """Reads only: on SQLite through connections that refuse to write (query_only), elsewhere rolled back."""
+        session: Session = self._read_sessions()
         try:
             yield UnitOfWork(session)
         except OperationalError as error:
@@ -433,6 +448,7 @@ class Workspace:
 
     def close(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()
 
 
 def open_workspace(

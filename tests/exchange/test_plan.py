@@ -207,7 +207,7 @@ def test_the_plan_reads_in_a_fixed_number_of_queries(demo: Services) -> None:
     def count(*args: Any) -> None:
         statements.append(args[2])
 
-    engine = demo.context.workspace.engine
+    engine = demo.context.workspace.read_engine
     event.listen(engine, "before_cursor_execute", count)
     try:
         plan = build_plan(demo, PlanFilters())

@@ -814,12 +814,12 @@ def test_list_costs_the_same_number_of_queries_however_many_actions(
         def count(*args: Any) -> None:
             statements.append(args[2])
 
-        event.listen(workspace.engine, "before_cursor_execute", count)
+        event.listen(workspace.read_engine, "before_cursor_execute", count)
         try:
             actions._cache = None  # measure a full read, not the remembered list
             actions.list(**filters)
         finally:
-            event.remove(workspace.engine, "before_cursor_execute", count)
+            event.remove(workspace.read_engine, "before_cursor_execute", count)
         return len(statements)
 
     make(2)
@@ -839,11 +839,11 @@ def test_filtering_a_remembered_list_takes_one_query(
     def count(*args: Any) -> None:
         statements.append(args[2])
 
-    event.listen(workspace.engine, "before_cursor_execute", count)
+    event.listen(workspace.read_engine, "before_cursor_execute", count)
     try:
         assert [row.title for row in actions.list(search="academy")] == ["Leadership academy"]
     finally:
-        event.remove(workspace.engine, "before_cursor_execute", count)
+        event.remove(workspace.read_engine, "before_cursor_execute", count)
     assert len(statements) <= 3  # the workspace's state, and the ids matching the filter
 
 

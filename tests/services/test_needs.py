@@ -818,12 +818,12 @@ def test_list_runs_the_same_number_of_queries_for_few_or_many_needs(
 
     def queries_for_list() -> int:
         statements.clear()
-        event.listen(workspace.engine, "before_cursor_execute", counted)
+        event.listen(workspace.read_engine, "before_cursor_execute", counted)
         try:
             needs.list(shared_only=True, search="need")
             return len(statements)
         finally:
-            event.remove(workspace.engine, "before_cursor_execute", counted)
+            event.remove(workspace.read_engine, "before_cursor_execute", counted)
 
     links = (NeedLinkDraft(orgs["police"]), NeedLinkDraft(orgs["county"]))
     for number in range(3):
