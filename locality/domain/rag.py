@@ -161,8 +161,11 @@ def assess_rag(item: RagInput, today: date, thresholds: RagThresholds = DEFAULT_
         if item.completed_on is not None:
             return result(Rag.GREEN, f"Completed on {format_date(item.completed_on)}")
         return result(Rag.GREEN, "Completed")
-    # c) paused
+    # c) paused: Amber while there is time, but a pause does not stop the clock — past its due date an action
+    # on hold is as overdue as any other (a board must not see one 473 days late as Amber)
     if item.status == ActionStatus.ON_HOLD:
+        if item.due is not None and today > item.due:
+            return with_facts(Rag.RED, "Overdue and on hold")
         return with_facts(Rag.AMBER, "On hold")
     # d) past its due date
     if item.due is not None and today > item.due:
@@ -222,7 +225,7 @@ def describe_rule(thresholds: RagThresholds = DEFAULT_THRESHOLDS) -> str:
         "The first rule that applies decides:",
         "1. A rating set by hand always wins, and the reason given is shown with it.",
         "2. Cancelled actions are not rated. Completed actions are Green.",
-        "3. Actions on hold are Amber.",
+        "3. An action on hold is Amber until its due date; once past its due date it is Red, as overdue as any other.",
         "4. An action past its due date is Red.",
         f"5. {milestone_rule}.",
         "6. Once an action has started, its percent complete is compared with the percent expected by now, "

@@ -95,7 +95,7 @@ CASES = [
         Rag.GREEN,
         ["Completed"],
     ),
-    # c) on hold, even when overdue
+    # c) on hold: Amber until the due date, then as overdue as any other action
     (
         "on hold",
         action(40, status=ActionStatus.ON_HOLD),
@@ -104,11 +104,25 @@ CASES = [
         ["On hold: ", DUE_TEXT, "40% complete (50% expected)"],
     ),
     (
+        "on hold, on its due date",
+        action(40, status=ActionStatus.ON_HOLD),
+        date(2008, 4, 10),
+        Rag.AMBER,
+        ["On hold: ", DUE_TEXT],
+    ),
+    (
         "on hold and overdue",
         action(40, status=ActionStatus.ON_HOLD, milestones=(LATE_1,)),
         date(2008, 5, 1),
-        Rag.AMBER,
-        ["On hold: ", DUE_TEXT, "40% complete", "1 milestone overdue"],
+        Rag.RED,
+        ["Overdue and on hold: ", DUE_TEXT, "40% complete", "1 milestone overdue"],
+    ),
+    (
+        "on hold 473 days past its due date",
+        action(40, status=ActionStatus.ON_HOLD),
+        date(2009, 7, 27),
+        Rag.RED,
+        ["Overdue and on hold: ", DUE_TEXT],
     ),
     (
         "on hold, no dates",
@@ -464,6 +478,7 @@ def test_describe_rule_fills_in_the_default_thresholds() -> None:
     assert "due within the next 14 days" in text
     assert "set by hand" in text
     assert "first rule that applies decides" in text
+    assert "on hold is Amber until its due date; once past its due date it is Red" in text
 
 
 def test_describe_rule_follows_other_thresholds() -> None:
