@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from locality.domain.vocabulary import NeedRole, NeedStatus, Priority
 from locality.services.needs_map import CellLink, MatrixSort
@@ -283,3 +283,43 @@ def test_organisation_names_are_written_upwards_in_full(tab: MatrixTab) -> None:
     ]
     assert names and all(metrics.horizontalAdvance(name) <= room for name in names)
     assert not header.grab().isNull()  # painting the upward headings works
+
+
+def test_double_clicking_a_cell_links_one_need_only(qtbot, tab: MatrixTab, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    """The first click links and re-sorts the rows (most shared first); the second click of the double-click
+    lands on whichever need moved under the pointer, and must not link that one too."""
+    model = tab.model
+    # A need level with the one above it, so that one more organisation lifts it past that one.
+    row, column = next(
+        (r, c)
+        for r in range(1, model.rowCount())
+        if model.need_at(r - 1).organisation_count == model.need_at(r).organisation_count
+        for c in range(FIXED_COLUMNS + 3, model.columnCount())
+        if model.link_at(r, c) is None
+    )
+    need, organisation = model.need_at(row), model.organisation_at(column)
+    linked_before = {
+        other.id: organisation.id in _links(demo_services, other.id) for other in demo_services.needs.list()
+    }
+    index = model.index(row, column)
+    tab.table.scrollTo(index)
+    position = tab.table.visualRect(index).center()
+    viewport = tab.table.viewport()
+    hints = QApplication.styleHints()
+    interval = hints.mouseDoubleClickInterval()
+    hints.setMouseDoubleClickInterval(10_000)  # however slow this machine, the clicks count as one double-click
+    try:
+        qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=position)
+        tab.refresh()  # as the window does on hearing of the change: the rows re-sort
+        qtbot.waitUntil(lambda: not tab.loading and model.row_of(need.id) != row)
+        assert model.need_at(row).id != need.id  # another need is under the pointer now
+        qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=position)
+        qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=position)
+    finally:
+        hints.setMouseDoubleClickInterval(interval)
+    linked_after = {
+        other.id: organisation.id in _links(demo_services, other.id) for other in demo_services.needs.list()
+    }
+    changed = [need_id for need_id in linked_after if linked_after[need_id] != linked_before.get(need_id)]
+    assert changed == [need.id]
+    assert tab.env.undo_stack.count() == 1

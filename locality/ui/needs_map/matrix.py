@@ -21,6 +21,7 @@ from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QP
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -500,6 +501,7 @@ class MatrixTab(QWidget):
         self.table.setModel(self.model)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
+        self._last_cell_click = float("-inf")  # time.monotonic() of the last click on a cell
         self.table.clicked.connect(self._cell_clicked)
         self.table.frozen.doubleClicked.connect(self._need_double_clicked)
         self.table.doubleClicked.connect(self._need_double_clicked)
@@ -741,8 +743,17 @@ class MatrixTab(QWidget):
     # ------------------------------------------------------------------ linking cells
 
     def _cell_clicked(self, index: QModelIndex) -> None:
-        if index.column() >= FIXED_COLUMNS:
-            self.toggle_cell(index.row(), index.column())
+        if index.column() < FIXED_COLUMNS:
+            return
+        # A link re-sorts the rows at once, so the second click of a double-click would land on whichever need
+        # moved under the pointer: a click that follows an acting click within the double-click time is its
+        # second half and does nothing.
+        now = time.monotonic()
+        if now - self._last_cell_click < QApplication.doubleClickInterval() / 1000:
+            self._last_cell_click = now
+            return
+        self._last_cell_click = now
+        self.toggle_cell(index.row(), index.column())
 
     def toggle_cell(self, row: int, column: int) -> None:
         """An empty cell is linked ("shares"); a linked one is unlinked. Either can be undone."""
