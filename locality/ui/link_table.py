@@ -49,8 +49,14 @@ class LinkTable(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         header = self.table.horizontalHeader().fontMetrics()
+        # A date cell must show a whole date beside its Clear button ("31/01/2026", not "31/01/20"), whatever
+        # the font and its size.
+        date_width = DateField().sizeHint().width() + 8 if any(c.kind == "date" for c in self.columns) else 0
         for number, column in enumerate(self.columns):
-            self.table.setColumnWidth(number, max(column.width, int(header.horizontalAdvance(column.title) * 1.2) + 30))
+            width = max(column.width, int(header.horizontalAdvance(column.title) * 1.2) + 30)
+            if column.kind == "date":
+                width = max(width, date_width)
+            self.table.setColumnWidth(number, width)
         self.table.setMinimumHeight(170)
         self.table.verticalHeader().setDefaultSectionSize(34)
         layout.addWidget(self.table)

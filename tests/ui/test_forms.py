@@ -56,3 +56,23 @@ def test_money_field_reads_pounds_and_pence(qtbot) -> None:  # type: ignore[no-u
     field.setText("a lot")
     with pytest.raises(ValidationError):
         field.pence("budget_pence")
+
+
+def test_a_date_column_shows_a_whole_date_beside_its_clear_button(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from locality.ui.link_table import LinkColumn, LinkTable
+
+    table = LinkTable(
+        [
+            LinkColumn("title", "Milestone", kind="text", width=320),
+            LinkColumn("due_on", "Due", kind="date", width=170),
+            LinkColumn("done_on", "Done on", kind="date", width=170),  # the last column stretches; this one not
+        ],
+        "milestone",
+    )
+    qtbot.addWidget(table)
+    table.add_row({"title": "Venue confirmed", "due_on": date(2026, 1, 31)})
+    table.show()
+    cell = table.table.cellWidget(0, 1)
+    assert isinstance(cell, DateField)
+    # Before, the column kept its 170 px and the date read "31/01/20".
+    assert table.table.columnWidth(1) >= cell.sizeHint().width()
