@@ -21,7 +21,7 @@ from locality.domain.values import format_date
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Direction, Rag, TargetKind, normalise_name
 from locality.services import actions as action_services
 from locality.services import vocabulary as vocabulary_services
-from locality.services.indicators import percent_to_target
+from locality.services.indicators import actual_value, progress_to_target
 from locality.services.vocabulary import unknown_value_message
 from locality.services.workspace_info import plan_period_text
 from locality.store import plan_queries
@@ -176,9 +176,11 @@ class PlanIndicator:
     baseline_on: date | None
     target_value: float | None
     target_on: date | None
-    latest_value: float | None
-    latest_on: date | None
-    percent_to_target: int | None
+    # Its latest value as the app shows it (``indicators.actual_value``): the running total of its measurements
+    # for a cumulative indicator, the latest measurement for a periodic one; printed as "Latest".
+    actual_value: float | None
+    latest_on: date | None  # the date of its latest measurement
+    percent_to_target: int | None  # worked out from actual_value
     evidences: str  # the need or action title it evidences, or ""
 
 
@@ -546,11 +548,10 @@ def _indicators(rows: _Rows, whole: bool, action_keys: set[str], need_keys: set[
             continue
         totals = rows.measurements.get(row.key)
         direction = Direction(row.direction)
-        # As the indicators service works it out: the latest value for a periodic indicator, the running total
-        # (from a baseline of nothing unless one is set) for a cumulative one.
-        cumulative = TargetKind(row.target_kind) == TargetKind.CUMULATIVE
-        actual = None if totals is None else totals.total if cumulative else totals.latest_value
-        baseline = 0.0 if row.baseline_value is None and cumulative else row.baseline_value
+        target_kind = TargetKind(row.target_kind)
+        # By the indicators service's one rule: the running total for a cumulative indicator, the latest
+        # measurement for a periodic one; its percent to target is worked out from that same value.
+        actual = None if totals is None else actual_value(target_kind, totals.total, totals.latest_value)
         result.append(
             PlanIndicator(
                 name=row.name,
@@ -560,9 +561,11 @@ def _indicators(rows: _Rows, whole: bool, action_keys: set[str], need_keys: set[
                 baseline_on=row.baseline_on,
                 target_value=row.target_value,
                 target_on=row.target_on,
-                latest_value=totals.latest_value if totals is not None else None,
+                actual_value=actual,
                 latest_on=totals.latest_on if totals is not None else None,
-                percent_to_target=percent_to_target(direction, baseline, row.target_value, actual),
+                percent_to_target=progress_to_target(
+                    direction, target_kind, row.baseline_value, row.target_value, actual
+                ),
                 evidences=row.need_title if need_in else row.action_title if action_in else "",
             )
         )

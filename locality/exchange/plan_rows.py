@@ -87,7 +87,7 @@ def indicator_row(indicator: PlanIndicator) -> tuple[str, ...]:
         format_date(indicator.baseline_on),
         number_text(indicator.target_value),
         format_date(indicator.target_on),
-        number_text(indicator.latest_value),
+        number_text(indicator.actual_value),
         format_date(indicator.latest_on),
         percent_text(indicator.percent_to_target),
         indicator.evidences,

@@ -374,7 +374,7 @@ def _sheets(plan: Plan) -> list[_Sheet]:
                 indicator.baseline_on,
                 indicator.target_value,
                 indicator.target_on,
-                indicator.latest_value,
+                indicator.actual_value,
                 indicator.latest_on,
                 indicator.percent_to_target,
                 indicator.evidences,

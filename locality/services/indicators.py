@@ -67,7 +67,8 @@ class Indicator:
     measurement_count: int
     latest_value: float | None
     latest_on: date | None
-    # The latest value for a periodic indicator, the sum of all measurements for a cumulative one.
+    # The latest value for a periodic indicator, the sum of all measurements for a cumulative one (``actual_value``
+    # below): what the app and the exports show as its latest value. ``latest_value`` is only the last measurement.
     actual_value: float | None
     percent_to_target: int | None
     created_at: datetime
@@ -208,10 +209,27 @@ def assess_track(
     return False, f"{percent}% of the way to target"
 
 
-def _actual(target_kind: TargetKind, summary: MeasurementSummary | None) -> float | None:
-    if summary is None:
-        return None
-    return summary.total if target_kind == TargetKind.CUMULATIVE else summary.latest_value
+def actual_value(target_kind: TargetKind, total: float | None, latest_value: float | None) -> float | None:
+    """An indicator's latest value, the one the app and every export show as its "latest": the running total of
+    its measurements (``total``) for a cumulative indicator, the latest measurement for a periodic one.
+
+    None when it has no measurements (pass None for both).
+    """
+    return total if target_kind == TargetKind.CUMULATIVE else latest_value
+
+
+def progress_to_target(
+    direction: Direction,
+    target_kind: TargetKind,
+    baseline: float | None,
+    target: float | None,
+    actual: float | None,
+) -> int | None:
+    """``percent_to_target`` of an indicator's ``actual_value``; a running total starts from nothing unless a
+    baseline says otherwise."""
+    if baseline is None and target_kind == TargetKind.CUMULATIVE:
+        baseline = 0.0
+    return percent_to_target(direction, baseline, target, actual)
 
 
 def _indicator(
@@ -220,12 +238,8 @@ def _indicator(
     record = row.record
     direction = Direction(record.direction)
     target_kind = TargetKind(record.target_kind)
-    actual = _actual(target_kind, summary)
-    baseline = record.baseline_value
-    # A running total starts from nothing unless a baseline says otherwise.
-    if baseline is None and target_kind == TargetKind.CUMULATIVE:
-        baseline = 0.0
-    percent = percent_to_target(direction, baseline, record.target_value, actual)
+    actual = None if summary is None else actual_value(target_kind, summary.total, summary.latest_value)
+    percent = progress_to_target(direction, target_kind, record.baseline_value, record.target_value, actual)
     off_track, note = assess_track(percent, record.target_value, actual, record.baseline_on, record.target_on, today)
     return Indicator(
         id=record.id,

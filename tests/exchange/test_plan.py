@@ -140,7 +140,7 @@ def test_the_whole_plan_matches_what_the_services_show(demo: Services) -> None:
     assert [indicator.name for indicator in plan.indicators] == [indicator.name for indicator in indicators]
     for shown, indicator in zip(plan.indicators, indicators, strict=True):
         assert shown.percent_to_target == indicator.percent_to_target
-        assert (shown.latest_value, shown.latest_on) == (indicator.latest_value, indicator.latest_on)
+        assert (shown.actual_value, shown.latest_on) == (indicator.actual_value, indicator.latest_on)
         assert (shown.baseline_value, shown.target_value) == (indicator.baseline_value, indicator.target_value)
         assert shown.direction == indicator.direction.value
         assert shown.evidences == (indicator.need_title or indicator.action_title)

@@ -15,7 +15,8 @@ import openpyxl
 import pytest
 from openpyxl.workbook.workbook import Workbook
 
-from locality.domain.vocabulary import ActionStatus
+from locality.domain.values import format_date
+from locality.domain.vocabulary import ActionStatus, TargetKind
 from locality.exchange import render_xlsx as render_xlsx_module
 from locality.exchange.export import export_plan
 from locality.exchange.plan import (
@@ -31,9 +32,11 @@ from locality.exchange.plan import (
     ThemeRow,
     build_plan,
 )
+from locality.exchange.plan_rows import indicator_row, number_text, percent_text
 from locality.exchange.render_xlsx import MONEY_FORMAT, render_xlsx
 from locality.services.context import User
 from locality.services.demo import DEMO_TODAY, generate_demo
+from locality.services.indicators import IndicatorDraft
 from locality.services.registry import Services
 from tests.exchange.sample_plans import action
 
@@ -393,3 +396,63 @@ def test_an_empty_plan_still_opens(services: Services, out: Path) -> None:
     assert workbook.sheetnames == SHEETS
     assert workbook["Actions"].max_row == 1
     assert workbook["Actions"].auto_filter.ref == "A1:P1"
+
+
+def test_a_cumulative_indicator_exports_its_running_total_as_latest(services: Services, out: Path) -> None:
+    """The "Latest" the exports print is the value the app shows (the running total of a cumulative indicator,
+    the latest measurement of a periodic one), and "Percent to target" is worked out from that same value."""
+    cumulative = services.indicators.create(
+        IndicatorDraft(
+            name="Staff trained in safeguarding",
+            unit="people",
+            target_kind=TargetKind.CUMULATIVE,
+            target_value=400.0,
+            target_on=date(2009, 3, 31),
+        )
+    )
+    periodic = services.indicators.create(
+        IndicatorDraft(
+            name="Residents satisfied with their area",
+            unit="%",
+            baseline_value=60.0,
+            baseline_on=date(2007, 4, 1),
+            target_value=80.0,
+            target_on=date(2009, 3, 31),
+        )
+    )
+    for measured_on, value in ((date(2007, 6, 30), 120.0), (date(2007, 12, 31), 80.0), (date(2008, 3, 31), 60.0)):
+        services.indicators.add_measurement(cumulative.id, measured_on, value)
+    services.indicators.add_measurement(periodic.id, date(2007, 9, 30), 65.0)
+    services.indicators.add_measurement(periodic.id, date(2008, 3, 31), 70.0)
+    shown = {indicator.name: indicator for indicator in services.indicators.list()}
+    assert shown[cumulative.name].actual_value == 260.0  # the running total, as the indicators page shows it
+    assert shown[cumulative.name].percent_to_target == 65  # 260 of 400, from nothing
+    assert shown[periodic.name].actual_value == 70.0
+    assert shown[periodic.name].percent_to_target == 50  # 60 -> 70 of 60 -> 80
+
+    plan = build_plan(services, PlanFilters())
+    in_plan = {indicator.name: indicator for indicator in plan.indicators}
+    for name, indicator in shown.items():
+        assert in_plan[name].actual_value == indicator.actual_value
+        assert in_plan[name].latest_on == indicator.latest_on
+        assert in_plan[name].percent_to_target == indicator.percent_to_target
+        # The row the PDF, Word and HTML plans print: "Latest" and "% to target".
+        assert indicator_row(in_plan[name])[7:10] == (
+            number_text(indicator.actual_value),
+            format_date(indicator.latest_on),
+            percent_text(indicator.percent_to_target),
+        )
+
+    target = out / "plan.xlsx"
+    render_xlsx(plan, target)
+    sheet = load(target)["Indicators"]
+    header = [cell.value for cell in sheet[1]]
+    rows = {row[0]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == set(shown)
+    for name, indicator in shown.items():
+        assert rows[name]["Latest"] == indicator.actual_value
+        assert rows[name]["Latest date"] == datetime.combine(indicator.latest_on, datetime.min.time())
+        assert rows[name]["Percent to target"] == indicator.percent_to_target
+    latest = rows[cumulative.name]["Latest"]
+    assert latest == 260
+    assert rows[cumulative.name]["Percent to target"] == round(100 * latest / 400)
