@@ -211,7 +211,7 @@ class ThemeRow:
 @dataclass(frozen=True)
 class PlanSummary:
     by_status: tuple[CountRow, ...]  # every ActionStatus in order, with counts (zeros included)
-    by_rag: tuple[CountRow, ...]  # Red, Amber, Green, Not rated
+    by_rag: tuple[CountRow, ...]  # open actions: Red, Amber, Green, Not rated (as the dashboard's RAG_SPLIT_TITLE)
     by_theme: tuple[ThemeRow, ...]
     budget_pence: int
     spend_pence: int
@@ -609,7 +609,8 @@ def _summary(rows: _Rows, actions: list[PlanAction], needs: list[PlanNeed], shar
     per_theme: dict[str, list[int]] = {}
     for action, row in zip(actions, rows.actions, strict=True):
         by_status[action.status] += 1
-        by_rag[action.rag.value if action.rag is not None else _NOT_RATED] += 1
+        if action.status not in CLOSED_ACTION_STATUSES:  # open actions only, as the dashboard counts them
+            by_rag[action.rag.value if action.rag is not None else _NOT_RATED] += 1
         totals = per_theme.setdefault(row.theme_key if row.theme_key in theme_names else "", [0, 0, 0, 0])
         totals[1] += 1
         totals[2] += action.budget_pence or 0

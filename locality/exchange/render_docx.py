@@ -40,6 +40,7 @@ from locality.exchange.plan_rows import (
     need_row,
 )
 from locality.files import atomic_path
+from locality.services.dashboard import RAG_SPLIT_TITLE
 
 __all__ = ["render_docx"]
 
@@ -366,7 +367,7 @@ class _Writer:
             [(row.label, f"{row.count:,}") for row in summary.by_status],
             width=0.5,
         )
-        self.heading("Actions by RAG", 2)
+        self.heading(RAG_SPLIT_TITLE, 2)
         self.table(
             [_Column("RAG", 3), _Column("Actions", 1, right=True)],
             [(row.label, f"{row.count:,}") for row in summary.by_rag],

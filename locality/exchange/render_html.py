@@ -22,6 +22,7 @@ from locality.exchange.plan_rows import (
     need_row,
 )
 from locality.files import atomic_path
+from locality.services.dashboard import RAG_SPLIT_TITLE
 
 __all__ = ["render_html"]
 
@@ -212,7 +213,7 @@ def _summary(plan: Plan, ticker: Ticker) -> Iterator[str]:
         ticker,
         css_class="narrow",
     )
-    yield "<h3>Actions by RAG</h3>\n"
+    yield f"<h3>{RAG_SPLIT_TITLE}</h3>\n"
     yield from _table(
         [_Column("RAG"), _Column("Actions", "num")],
         [(row.label, f"{row.count:,}") for row in summary.by_rag],

@@ -40,6 +40,7 @@ from locality.exchange.plan_rows import (
     need_row,
 )
 from locality.files import atomic_path
+from locality.services.dashboard import RAG_SPLIT_TITLE
 
 __all__ = ["render_pdf"]
 
@@ -524,7 +525,7 @@ class _Renderer:
                 width=0.35,
             )
         )
-        story.append(_Heading("Actions by RAG", 1))
+        story.append(_Heading(RAG_SPLIT_TITLE, 1))
         story.append(
             self.grid(
                 [_Column("RAG", 3), _Column("Actions", 1, right=True)],

@@ -31,6 +31,10 @@ RAG_ORDER: tuple[Rag | None, ...] = (Rag.RED, Rag.AMBER, Rag.GREEN, None)
 INDICATOR_RULE = TRACK_RULE
 
 
+#: What the RAG split counts, as the dashboard's chart and every plan export title it.
+RAG_SPLIT_TITLE = "Open actions by RAG"
+
+
 @dataclass(frozen=True)
 class FigureItem:
     """One action behind a figure, with what puts it there in words."""
@@ -61,7 +65,8 @@ class DashboardFigures:
     actions_total: int
     #: Every status in the vocabulary's order, with how many live actions have it (zeros included).
     by_status: tuple[tuple[ActionStatus, int], ...]
-    #: Open actions (neither completed nor cancelled) by RAG: Red, Amber, Green, then None (not rated).
+    #: Open actions (neither completed nor cancelled) by RAG: Red, Amber, Green, then None (not rated). The plan's
+    #: exports count the same, under the same title (RAG_SPLIT_TITLE), so a board paper has one "Green" number.
     rag_split: tuple[tuple[Rag | None, int], ...]
     open_actions: int
     #: Past their due date and neither completed nor cancelled (as the actions page's "Overdue" filter).

@@ -50,6 +50,7 @@ from locality.domain.values import format_date, format_money
 from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.dashboard import (
     INDICATOR_RULE,
+    RAG_SPLIT_TITLE,
     BoardComparison,
     DashboardFigures,
     FigureItem,
@@ -423,7 +424,7 @@ class DashboardPage(Page):
         charts.setHorizontalSpacing(10)
         self.rag_panel = ChartPanel(
             "rag",
-            "Open actions by RAG",
+            RAG_SPLIT_TITLE,
             "No open actions yet. Add actions on the Actions page; their Red, Amber and Green ratings appear here.",
         )
         self.status_panel = ChartPanel(

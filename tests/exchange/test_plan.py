@@ -17,7 +17,7 @@ from sqlalchemy import event
 
 from locality.domain.errors import LocalityError, ValidationError
 from locality.domain.values import format_date
-from locality.domain.vocabulary import ActionStatus, Rag
+from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Rag
 from locality.exchange.plan import (
     ExportCancelled,
     Plan,
@@ -157,7 +157,7 @@ def test_the_summary_adds_up(demo: Services) -> None:
     assert [(row.label, row.count) for row in summary.by_status] == [
         (status.value, statuses[status]) for status in ActionStatus
     ]
-    rags = Counter(action.rag for action in plan.actions)
+    rags = Counter(action.rag for action in plan.actions if action.status not in CLOSED_ACTION_STATUSES)
     assert [(row.label, row.count) for row in summary.by_rag] == [
         ("Red", rags[Rag.RED]),
         ("Amber", rags[Rag.AMBER]),
@@ -515,3 +515,18 @@ def test_a_completed_actions_milestones_are_not_overdue_in_the_plan(services: Se
 
     assert milestones("Joint scrutiny training") == (True,)
     assert milestones("Peer review") == (False,)  # the work is over: nothing to chase
+
+
+def test_the_plan_and_the_dashboard_give_one_rag_split(demo: Services) -> None:
+    """A board paper must not show two "Green" numbers: the plan counts open actions by RAG, as the dashboard's
+    chart does, and both call it the same."""
+    from locality.services.dashboard import RAG_SPLIT_TITLE
+
+    summary = build_plan(demo, PlanFilters()).summary
+    dashboard = demo.dashboard.figures()
+    labels = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green", None: "Not rated"}
+    assert {row.label: row.count for row in summary.by_rag} == {
+        labels[rag]: count for rag, count in dashboard.rag_split
+    } | {label: 0 for label in labels.values() if label not in {labels[rag] for rag, _ in dashboard.rag_split}}
+    assert any(action.status == ActionStatus.COMPLETED for action in build_plan(demo, PlanFilters()).actions)
+    assert RAG_SPLIT_TITLE == "Open actions by RAG"
