@@ -22,6 +22,7 @@ def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         env=environment,
         timeout=300,
+        stdin=subprocess.DEVNULL,
     )
 
 

@@ -4,24 +4,11 @@ new workspace leaves nothing behind; ``export --out`` never names a workspace.""
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-
-def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "LOCALITY_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run(
-        [sys.executable, "-m", "locality", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
+from tests.cli.test_cli import run
 
 
 @pytest.fixture
