@@ -108,3 +108,20 @@ def shown_warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(QMessageBox, "warning", record)
     monkeypatch.setattr(QMessageBox, "critical", record)
     return shown
+
+
+@pytest.fixture(autouse=True)
+def discard_questions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Closing an edit dialog that holds unsaved changes asks before discarding them; in tests (a dialog
+    closed at teardown, say) the question is recorded and answered "Discard" instead of waiting for a click.
+    ``tests/ui/test_keyboard.py`` drives the real question through its message box."""
+    from locality.ui.edit_dialog import EditDialog
+
+    asked: list[str] = []
+
+    def record(dialog: EditDialog) -> bool:
+        asked.append(dialog.discard_question())
+        return True
+
+    monkeypatch.setattr(EditDialog, "confirm_discard", record)
+    return asked

@@ -10,11 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -69,7 +71,7 @@ class LogProgressDialog(EditDialog):
         self.note.setFixedHeight(90)
         self.confidential = self.form.add_field("confidential", "", QCheckBox("Note is &confidential"))
         self.finish_layout()
-        self.note.setFocus()
+        self.initial_focus = self.note
 
     def draft(self) -> ProgressDraft:
         percent = self.percent.value()
@@ -114,6 +116,7 @@ class ActionDialog(EditDialog):
         needs ticked, that lead, those partners and that theme (a joint action planned from the needs map's
         gaps)."""
         super().__init__("Edit action" if action else "New action", parent)
+        self.is_new = action is None
         self.env = env
         self.action = action
         self.setMinimumSize(820, 640)
@@ -124,6 +127,10 @@ class ActionDialog(EditDialog):
         self.rag_label.setObjectName("ragLabel")
         self.rag_label.setWordWrap(True)
         self.outer.insertWidget(0, self.rag_label)
+        self.progress_saved = QLabel()
+        self.progress_saved.setObjectName("progressSaved")
+        self.progress_saved.setWordWrap(True)
+        self.progress_saved.hide()
 
         # The first form (details) lives on the first tab rather than directly in the dialog.
         self.outer.removeItem(self.form)
@@ -165,7 +172,7 @@ class ActionDialog(EditDialog):
         self.form.add_field("start_on", "&Start:", dates)
         self.form._fields["due_on"] = self.due_on  # its message shows under the same row
         self.form._errors["due_on"] = self.form._errors["start_on"]
-        self.completed_on = self.form.add_field("completed_on", "Completed o&n:", DateField())
+        self.completed_on = self.form.add_field("completed_on", "Compl&eted on:", DateField())
         self.status = self.form.add_field(
             "status", "Stat&us:", _combo([(s.value, s) for s in ActionStatus], none_text=None)
         )
@@ -174,7 +181,7 @@ class ActionDialog(EditDialog):
         self.percent.setSuffix("%")
         self.budget = self.form.add_field("budget_pence", "&Budget:", MoneyField())
         self.rag_override = self.form.add_field(
-            "rag_override", "RA&G set by hand:", _combo([(r.value, r) for r in Rag], "(worked out from progress)")
+            "rag_override", "RAG &fixed by hand:", _combo([(r.value, r) for r in Rag], "(worked out from progress)")
         )
         self.rag_reason = self.form.add_field("rag_override_reason", "Reason for setting it:", QLineEdit())
         self.notes = self.form.add_field("notes", "N&otes:", QPlainTextEdit())
@@ -243,6 +250,7 @@ class ActionDialog(EditDialog):
         progress_layout.addWidget(self.log_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.tabs.addTab(progress_tab, "Pro&gress")
 
+        self.outer.addWidget(self.progress_saved)
         self.finish_layout()
         if action is not None:
             self.load(action)
@@ -256,6 +264,8 @@ class ActionDialog(EditDialog):
             for partner_id in partner_ids:
                 self.partners.add_row({"organisation_id": partner_id})
             if need_ids:
+                self.title_edit.setText(self._suggested_title(need_ids))
+                self.title_edit.selectAll()  # typing replaces the suggestion
                 count = len(self._chosen_needs)
                 self.rag_label.setText(
                     f"A new joint action for {count} {'need' if count == 1 else 'needs'} (ticked on the Needs tab). "
@@ -263,6 +273,18 @@ class ActionDialog(EditDialog):
                 )
             self.log_button.setEnabled(False)
             self.log_button.setToolTip("Save the action first")
+
+    def _suggested_title(self, need_ids: Sequence[uuid.UUID]) -> str:
+        """A joint action planned from needs starts titled after them, for the user to improve."""
+        try:
+            first = self.env.services.needs.get(need_ids[0])
+        except Exception:  # deleted meanwhile: no suggestion rather than no dialog
+            return ""
+        others = len(need_ids) - 1
+        return first.title if not others else f"{first.title} (and {others} more {'need' if others == 1 else 'needs'})"
+
+    def state(self) -> tuple[object, ...]:
+        return (*super().state(), frozenset(self.chosen_need_ids()))
 
     def _add_tab(self, form: ErrorForm, title: str) -> None:
         form.setRowWrapPolicy(ErrorForm.RowWrapPolicy.WrapAllRows)  # the table gets the tab's full width
@@ -281,7 +303,9 @@ class ActionDialog(EditDialog):
             return
         self._needs_filled = True
         self.needs_list.setUpdatesEnabled(False)
-        for need in self.env.services.needs.list():
+        # The ticked needs come first, so a need chosen on the needs map is not buried in hundreds of others.
+        needs = sorted(self.env.services.needs.list(), key=lambda need: need.id not in self._chosen_needs)
+        for need in needs:
             item = QListWidgetItem(f"{need.title}  ({need.organisation_names or 'no organisation'})")
             item.setData(Qt.ItemDataRole.UserRole, need.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -373,10 +397,41 @@ class ActionDialog(EditDialog):
         self.progress_table.resizeColumnsToContents()
 
     def log_progress(self) -> None:
+        """Progress is saved as soon as it is logged. Changes already typed here are saved first (with the
+        user's say-so), so that reloading the action afterwards loses nothing; Cancel then becomes Close and
+        the dialog says the progress is kept."""
         if self.action is None:
             return
-        if run_dialog(LogProgressDialog(self.env, self.action, self)) is not None:
-            self.load(self.env.services.actions.get(self.action.id))
+        if self.has_unsaved_changes():
+            answer = QMessageBox.question(
+                self,
+                "Log progress",
+                "Logging progress saves it at once. Save your changes to this action first?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer != QMessageBox.StandardButton.Save or not self.save_in_place():
+                return
+        logged = run_dialog(LogProgressDialog(self.env, self.action, self))
+        if logged is None:
+            return
+        self.load(self.env.services.actions.get(self.action.id))
+        self.mark_clean()
+        self.progress_saved.setText(
+            f"Progress logged for {format_date(logged.reported_on)} is saved. Close keeps it; "
+            "changes you make here now still need Save."
+        )
+        self.progress_saved.show()
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
+
+    def save_in_place(self) -> bool:
+        """Saves the form without closing the dialog; False (with the messages shown) if it could not be."""
+        self.try_save(close=False)
+        if self.saved is None:
+            return False
+        self.load(self.saved)
+        self.mark_clean()
+        return True
 
     def draft(self) -> ActionDraft:
         problems: dict[str, str] = {}

@@ -6,11 +6,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from locality.domain.errors import StaleRecordError, ValidationError
 from locality.ui.errors import show_error
-from locality.ui.forms import ErrorForm
+from locality.ui.forms import DateField, ErrorForm
+
+DISCARD_CHANGES = "Discard your changes? They have not been saved."
 
 
 class EditDialog(QDialog):
@@ -30,6 +46,9 @@ class EditDialog(QDialog):
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
         self.saved: Any = None
+        self.is_new = False  # subclasses say so for a record not saved yet, so Cancel asks the right question
+        self._clean_state: tuple[object, ...] | None = None
+        self.initial_focus: QWidget | None = None  # where typing starts; the first field when None
 
     def finish_layout(self) -> None:
         self.outer.addWidget(self.buttons)
@@ -49,9 +68,72 @@ class EditDialog(QDialog):
     def error_text(self, name: str) -> str:
         return " ".join(form.error_text(name) for form in self.forms if form.error_text(name))
 
-    def try_save(self) -> None:
+    # -- unsaved changes: Cancel and Esc ask before throwing away what was typed
+
+    def state(self) -> tuple[object, ...]:
+        """What the user can change, as plain values: compared with the state when the dialog opened to tell
+        whether Cancel would lose anything. Subclasses add what lives outside the forms' fields."""
+        values: list[object] = []
+        for form in self.forms:
+            for widget in form._fields.values():
+                for part in [widget, *widget.findChildren(QWidget)]:
+                    values.append(_value_of(part))
+        return tuple(value for value in values if value is not None)
+
+    def mark_clean(self) -> None:
+        """The fields as they are now hold nothing unsaved (after loading or saving)."""
+        self._clean_state = self.state()
+
+    def has_unsaved_changes(self) -> bool:
+        return self._clean_state is not None and self.state() != self._clean_state
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        first_show = self._clean_state is None
+        if first_show:
+            self.mark_clean()
+        super().showEvent(event)
+        if first_show:
+            target = self.initial_focus or self._first_field()
+            if target is not None:
+                target.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _first_field(self) -> QWidget | None:
+        """Where typing starts when the dialog opens: the first field that takes the keyboard (not, say, a
+        table's editor that happened to be made last)."""
+        for field in self.form._fields.values():
+            for widget in [field, *field.findChildren(QWidget)]:
+                if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isEnabled():
+                    return widget
+        return None
+
+    def reject(self) -> None:
+        if self.has_unsaved_changes() and not self.confirm_discard():
+            return
+        super().reject()
+
+    def discard_question(self) -> str:
+        if self.is_new:  # the title names what is new: "New need" asks "Discard this new need?"
+            title = self.windowTitle()
+            return f"Discard this {title[:1].lower()}{title[1:]}? What you typed has not been saved."
+        return DISCARD_CHANGES
+
+    def confirm_discard(self) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.windowTitle(),
+            self.discard_question(),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Cancel).setText("Keep editing")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Discard
+
+    def try_save(self, *, close: bool = True) -> None:
+        """Saves; closes the dialog when that worked, unless ``close`` is False. Messages go beside fields."""
         for form in self.forms:
             form.clear_errors()
+        self.saved = None
         try:
             self.saved = self.save()
         except ValidationError as error:
@@ -63,7 +145,8 @@ class EditDialog(QDialog):
         except Exception as error:
             show_error(self, error, self.windowTitle())
             return
-        self.accept()
+        if close:
+            self.accept()
 
     def _show_field_errors(self, errors: dict[str, str]) -> None:
         unplaced = set(errors)
@@ -89,6 +172,24 @@ class EditDialog(QDialog):
         )
         if error.current is not None:
             self.load(error.current)
+            self.mark_clean()
+
+
+def _value_of(widget: QWidget) -> object:
+    """The user-visible value of one input widget; None for widgets that hold none."""
+    if isinstance(widget, DateField):
+        return None  # its line edit is a child and is read there
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, (QPlainTextEdit, QTextEdit)):
+        return widget.toPlainText()
+    if isinstance(widget, QComboBox):
+        return (widget.currentIndex(), widget.currentText() if widget.isEditable() else None)
+    if isinstance(widget, QAbstractSpinBox):
+        return widget.text()
+    if isinstance(widget, QAbstractButton) and widget.isCheckable():
+        return widget.isChecked()
+    return None
 
 
 def run_dialog(dialog: EditDialog, after_save: Callable[[Any], None] | None = None) -> Any:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.errors import ValidationError
 from locality.domain.vocabulary import ActionStatus
 from locality.exchange.plan import ExportCancelled, PlanFilters, build_plan
 from locality.ui.env import UiEnv
@@ -164,10 +165,19 @@ class ExportDialog(QDialog):
 
     # ------------------------------------------------------------------ preview and print
 
-    def plan_html(self, progress: Any = None, cancelled: Any = None) -> str:
+    def checked_filters(self) -> PlanFilters | None:
+        """The filters, or None after showing beside its field a date that is not a date."""
+        self.form.clear_errors()
+        try:
+            return self.filters()
+        except ValidationError as error:
+            self.form.show_errors(error.field_errors)
+            return None
+
+    def plan_html(self, filters: PlanFilters, progress: Any = None, cancelled: Any = None) -> str:
         from locality.exchange.render_html import render_html
 
-        plan = build_plan(self.env.services, self.filters(), progress=progress, cancelled=cancelled)
+        plan = build_plan(self.env.services, filters, progress=progress, cancelled=cancelled)
         with tempfile.TemporaryDirectory() as folder:
             target = Path(folder) / "preview.html"
             render_html(plan, target)
@@ -181,8 +191,12 @@ class ExportDialog(QDialog):
             if not isinstance(error, ExportCancelled):
                 show_error(self, error, title)
 
+        # The filters are read here, on the GUI thread: widgets are not to be read from the worker.
+        filters = self.checked_filters()
+        if filters is None:
+            return
         self.work = LongWork(self, title, "Building the plan…")
-        self.work.start(lambda progress, cancelled: self.plan_html(progress, cancelled), then, failed)
+        self.work.start(lambda progress, cancelled: self.plan_html(filters, progress, cancelled), then, failed)
 
     def show_preview(self) -> None:
         self._with_plan_html("Preview", self.preview.setHtml)
@@ -250,7 +264,9 @@ class ExportDialog(QDialog):
             self.form.show_errors({"target": f"The folder {target.parent} does not exist"})
             return
         fmt = str(self.format.currentData())
-        filters = self.filters()
+        filters = self.checked_filters()
+        if filters is None:
+            return
         services = self.env.services
         self.work = LongWork(self, "Export", f"Writing {target.name}…")
         self.work.start(

@@ -11,89 +11,206 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QAbstractProxyModel,
     QDate,
-    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
+    QSize,
     QStringListModel,
     Qt,
+    Signal,
 )
-from PySide6.QtGui import QFocusEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCalendarWidget,
     QComboBox,
     QCompleter,
-    QDateEdit,
+    QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
+    QPlainTextEdit,
     QPushButton,
+    QSpinBox,
+    QTextEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from locality.domain.errors import ValidationError
-from locality.domain.values import format_money, parse_optional_money
+from locality.domain.values import (
+    MAX_YEAR,
+    MIN_YEAR,
+    format_date,
+    format_money,
+    parse_date,
+    parse_optional_date,
+    parse_optional_money,
+)
 from locality.ui.workers import run_in_background
 
-NO_DATE = QDate(1900, 1, 1)
 Field = TypeVar("Field", bound=QWidget)
 ERROR_STYLE = "color: #b00020;"
 
 
+class _DateLine(QLineEdit):
+    """The text part of a date field: typed as dd/mm/yyyy; Up and Down move a day (Page Up and Page Down a
+    month), starting from today when empty; Alt+Down or F4 opens the calendar, as in a combo box."""
+
+    def __init__(self, field: DateField) -> None:
+        super().__init__()
+        self._field = field
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        key = event.key()
+        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        if key == Qt.Key.Key_F4 or (alt and key == Qt.Key.Key_Down):
+            self._field.open_calendar()
+            return
+        steps = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1, Qt.Key.Key_PageUp: 31, Qt.Key.Key_PageDown: -31}
+        if key in steps and not alt:
+            self._field.step(steps[key])
+            return
+        super().keyPressEvent(event)
+
+
 class DateField(QWidget):
-    """A date picker that may be left empty ("No date"), shown as dd/mm/yyyy."""
+    """A date typed as dd/mm/yyyy (ISO and d/m/yyyy are read too) or chosen from a calendar; an optional one
+    may be left empty. Tab passes straight through, as with any text field: the buttons beside it are for the
+    mouse, and the keyboard has Alt+Down for the calendar and Delete for clearing."""
+
+    changed = Signal()
 
     def __init__(self, parent: QWidget | None = None, *, optional: bool = True) -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.edit = QDateEdit()
-        self.edit.setDisplayFormat("dd/MM/yyyy")
-        self.edit.setCalendarPopup(True)
-        self.edit.setMinimumDate(NO_DATE)
-        self.edit.setMaximumDate(QDate(2999, 12, 31))
+        layout.setSpacing(2)
         self._optional = optional
+        self.field_name = "date"  # the form's name for it, so a message about it lands beside it
+        self.edit = _DateLine(self)
+        self.edit.setPlaceholderText("No date (dd/mm/yyyy)" if optional else "dd/mm/yyyy")
+        self.edit.setToolTip("Type the date as dd/mm/yyyy; Up and Down change it by a day; Alt+Down opens a calendar.")
+        self.edit.textEdited.connect(lambda _text: self.changed.emit())
+        self.edit.editingFinished.connect(self._tidy)
         layout.addWidget(self.edit, 1)
+        self.calendar_button = QToolButton()
+        self.calendar_button.setArrowType(Qt.ArrowType.DownArrow)
+        self.calendar_button.setToolTip("Choose from a calendar (Alt+Down)")
+        self.calendar_button.setAccessibleName("Choose date from a calendar")
+        self.calendar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.calendar_button.clicked.connect(self.open_calendar)
+        layout.addWidget(self.calendar_button)
         if optional:
-            self.edit.setSpecialValueText("No date")
             clear = QPushButton("Clear")
             clear.setAccessibleName("Clear date")
-            clear.clicked.connect(lambda: self.set_value(None))
+            clear.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            clear.clicked.connect(lambda: self._set_and_announce(None))
             layout.addWidget(clear)
+        # The calendar pop-up is made when first opened: making it with the field cost ~1 ms a field, and an
+        # action's dialog has many.
+        self._popup: QFrame | None = None
+        self.calendar: QCalendarWidget | None = None
         self.set_value(None)
         self.setFocusProxy(self.edit)
-        # The calendar pop-up is made when first opened (making it with the field cost ~1 ms a field, and an
-        # action's dialog has many), so it is watched from the first click or key press on the field.
-        self._watching_calendar = False
-        self.edit.installEventFilter(self)
+        # A label's Alt+letter only moves to a buddy that takes focus; the proxy then hands it to the text.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if (
-            watched is self.edit
-            and not self._watching_calendar
-            and event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress)
-        ):
-            self._watching_calendar = True
-            self.edit.calendarWidget().installEventFilter(self)
-        elif watched is not self.edit and event.type() == QEvent.Type.Show and self.value() is None:
-            # An empty date's calendar opens on this month, not on January 1900 (the page only, not a choice).
-            today = QDate.currentDate()
-            self.edit.calendarWidget().setCurrentPage(today.year(), today.month())
-        return super().eventFilter(watched, event)
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().sizeHint()
+        text_width = self.edit.fontMetrics().horizontalAdvance("00/00/00000") + 16
+        buttons = self.calendar_button.sizeHint().width() + 2
+        if self._optional:
+            buttons += self.fontMetrics().horizontalAdvance("Clear") + 28
+        return QSize(max(hint.width(), text_width + buttons), hint.height())
+
+    # -- the value
 
     def value(self) -> date | None:
-        current = self.edit.date()
-        if self._optional and current == NO_DATE:
-            return None
-        return date(current.year(), current.month(), current.day())
+        """The date shown; None when an optional field is empty. Text that is not a date raises
+        ``ValidationError`` for this field, with a sentence saying how to write one."""
+        text = self.edit.text()
+        if self._optional:
+            return parse_optional_date(text, self.field_name)
+        return parse_date(text, self.field_name)
+
+    def has_valid_value(self) -> bool:
+        try:
+            self.value()
+        except ValidationError:
+            return False
+        return True
 
     def set_value(self, value: date | None) -> None:
-        if value is None:
-            self.edit.setDate(NO_DATE if self._optional else QDate.currentDate())
-        else:
-            self.edit.setDate(QDate(value.year, value.month, value.day))
+        if value is None and not self._optional:
+            value = date.today()
+        self.edit.setText(format_date(value) if value is not None else "")
+
+    def _set_and_announce(self, value: date | None) -> None:
+        if value != self._current_or_none():
+            self.set_value(value)
+            self.changed.emit()
+
+    def _current_or_none(self) -> date | None:
+        try:
+            return self.value()
+        except ValidationError:
+            return None
+
+    def _tidy(self) -> None:
+        """Typed "1/4/2026" reads back as "01/04/2026", so the user sees the date that will be saved."""
+        if self.edit.text().strip() and self.has_valid_value():
+            value = self.value()
+            if value is not None and self.edit.text() != format_date(value):
+                self.edit.setText(format_date(value))
+
+    def step(self, days: int) -> None:
+        current = self._current_or_none()
+        if current is None:
+            if self.edit.text().strip():
+                return  # text being typed that is not a date yet: leave it for the user to finish
+            self._set_and_announce(date.today())
+            return
+        moved = QDate(current.year, current.month, current.day)
+        moved = moved.addMonths(1 if days > 0 else -1) if abs(days) == 31 else moved.addDays(days)
+        target = date(moved.year(), moved.month(), moved.day())
+        if MIN_YEAR <= target.year <= MAX_YEAR:
+            self._set_and_announce(target)
+
+    # -- the calendar
+
+    def open_calendar(self) -> None:
+        if self._popup is None or self.calendar is None:
+            self._popup = QFrame(self, Qt.WindowType.Popup)
+            self._popup.setFrameShape(QFrame.Shape.StyledPanel)
+            column = QVBoxLayout(self._popup)
+            column.setContentsMargins(2, 2, 2, 2)
+            self.calendar = QCalendarWidget()
+            self.calendar.setGridVisible(True)
+            self.calendar.setMinimumDate(QDate(MIN_YEAR, 1, 1))
+            self.calendar.setMaximumDate(QDate(MAX_YEAR, 12, 31))
+            self.calendar.activated.connect(self._choose)
+            self.calendar.clicked.connect(self._choose)
+            column.addWidget(self.calendar)
+        shown = self._current_or_none() or date.today()
+        chosen = QDate(shown.year, shown.month, shown.day)
+        self.calendar.setSelectedDate(chosen)
+        self.calendar.setCurrentPage(shown.year, shown.month)
+        self._popup.adjustSize()
+        self._popup.move(self.mapToGlobal(QPoint(0, self.height())))
+        self._popup.show()
+        self.calendar.setFocus()
+
+    def _choose(self, chosen: QDate) -> None:
+        if self._popup is not None:
+            self._popup.hide()
+        self._set_and_announce(date(chosen.year(), chosen.month(), chosen.day()))
+        self.edit.setFocus()
 
     def setAccessibleName(self, name: str) -> None:  # noqa: N802 - Qt naming
         super().setAccessibleName(name)
@@ -190,6 +307,9 @@ class ErrorForm(QFormLayout):
         self.addRow(caption, holder)
         self._errors[name] = message
         self._fields[name] = widget
+        if isinstance(widget, DateField):
+            widget.field_name = name
+        _on_change(widget, lambda: (message.clear(), message.hide()))
         return widget
 
     def show_errors(self, errors: Mapping[str, str], *, show_unplaced: bool = True) -> list[str]:
@@ -225,6 +345,28 @@ class ErrorForm(QFormLayout):
     def error_text(self, name: str) -> str:
         label = self._errors.get(name)
         return label.text() if label is not None and not label.isHidden() else ""
+
+
+def _on_change(field: QWidget, react: Callable[[], object]) -> None:
+    """Calls ``react`` when the user changes ``field``'s value, or any value inside it (a row holding two dates,
+    say): a message about a value goes once it is corrected, not at the next Save."""
+    for widget in [field, *field.findChildren(QWidget)]:
+        _on_own_change(widget, react)
+
+
+def _on_own_change(widget: QWidget, react: Callable[[], object]) -> None:
+    if isinstance(widget, DateField):
+        widget.changed.connect(react)
+    elif isinstance(widget, QLineEdit):
+        widget.textEdited.connect(react)
+    elif isinstance(widget, QComboBox):
+        widget.currentIndexChanged.connect(react)
+    elif isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+        widget.valueChanged.connect(react)
+    elif isinstance(widget, (QPlainTextEdit, QTextEdit)):
+        widget.textChanged.connect(react)
+    elif isinstance(widget, QAbstractButton):
+        widget.toggled.connect(react)
 
 
 # --------------------------------------------------------------------------- long lists of choices

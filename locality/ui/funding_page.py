@@ -138,6 +138,7 @@ class AllocationDialog(EditDialog):
         self, env: UiEnv, action_id: uuid.UUID, action_title: str, allocation: Allocation | None, parent: QWidget
     ) -> None:
         super().__init__("Edit allocation" if allocation else "New allocation", parent)
+        self.is_new = allocation is None
         self.env = env
         self.action_id = action_id
         self.allocation = allocation
@@ -180,6 +181,7 @@ class SpendDialog(EditDialog):
         self, env: UiEnv, action_id: uuid.UUID, action_title: str, spend: Spend | None, parent: QWidget
     ) -> None:
         super().__init__("Edit spend" if spend else "New spend", parent)
+        self.is_new = spend is None
         self.env = env
         self.action_id = action_id
         self.spend = spend

@@ -129,6 +129,7 @@ class IndicatorDialog(EditDialog):
 
     def __init__(self, env: UiEnv, indicator: Indicator | None, parent: QWidget | None = None) -> None:
         super().__init__("Edit indicator" if indicator else "New indicator", parent)
+        self.is_new = indicator is None
         self.env = env
         self.indicator = indicator
         indicators = env.services.indicators
@@ -160,7 +161,7 @@ class IndicatorDialog(EditDialog):
         # dialog is up (or at once when the user reaches the field first), and searched by typing.
         self.need = self.form.add_field(
             "need_id",
-            "Evidences n&eed:",
+            "E&vidences need:",
             ChoiceCombo("(no need)", load=lambda: [(t, i) for i, t in indicators.need_choices()]),
         )
         self.action = self.form.add_field(

@@ -46,6 +46,9 @@ class LinkTable(QWidget):
         self.table.setHorizontalHeaderLabels([column.title for column in self.columns])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        # Tab goes from one cell's editor to the next and then on out of the table, as in any form; moving the
+        # current cell with Tab instead kept the keyboard going round the table's rows for ever.
+        self.table.setTabKeyNavigation(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         header = self.table.horizontalHeader().fontMetrics()
@@ -124,8 +127,20 @@ class LinkTable(QWidget):
                 # The saved record's id travels with the row, so an edited milestone is updated, not re-added.
                 self._row_ids[id(editor)] = values.get("id")
             self.table.setCellWidget(row, number, editor)
+        self._order_tabs()
         self.table.setCurrentCell(row, 0)
         return row
+
+    def _order_tabs(self) -> None:
+        """Tab goes through the rows' editors in reading order right after the table, then on to its buttons."""
+        previous: QWidget = self.table
+        for row in range(self.table.rowCount()):
+            for number in range(len(self.columns)):
+                editor = self.table.cellWidget(row, number)
+                if editor is not None:
+                    QWidget.setTabOrder(previous, editor)
+                    previous = editor
+        QWidget.setTabOrder(previous, self.add_button)
 
     def remove_selected(self) -> None:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()}, reverse=True)

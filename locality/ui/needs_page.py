@@ -50,6 +50,7 @@ def organisation_choices(env: UiEnv) -> list[tuple[str, uuid.UUID]]:
 class NeedDialog(EditDialog):
     def __init__(self, env: UiEnv, need: Need | None, parent: QWidget | None = None) -> None:
         super().__init__("Edit need" if need else "New need", parent)
+        self.is_new = need is None
         self.env = env
         self.need = need
         self.setMinimumWidth(720)
@@ -78,7 +79,7 @@ class NeedDialog(EditDialog):
         self.status = self.form.add_field("status", "Stat&us:", QComboBox())
         for status in NeedStatus:
             self.status.addItem(status.value, status)
-        self.identified_on = self.form.add_field("identified_on", "Identified &on:", DateField())
+        self.identified_on = self.form.add_field("identified_on", "&Identified on:", DateField())
         self.organisations = LinkTable(
             [
                 LinkColumn("organisation_id", "Organisation", choices=organisation_choices(env), width=250),

@@ -19,13 +19,14 @@ from locality.ui.undo import push_deleted, save_with_undo
 class OrganisationDialog(EditDialog):
     def __init__(self, env: UiEnv, organisation: Organisation | None, parent: QWidget | None = None) -> None:
         super().__init__("Edit organisation" if organisation else "New organisation", parent)
+        self.is_new = organisation is None
         self.env = env
         self.organisation = organisation
         vocabulary = env.services.vocabulary
         self.name = self.form.add_field("name", "&Name:", QLineEdit())
         self.short_name = self.form.add_field("short_name", "&Short name:", QLineEdit())
         self.type = self.form.add_field("type_id", "&Type:", QComboBox())
-        self.sector = self.form.add_field("sector_id", "S&ector:", QComboBox())
+        self.sector = self.form.add_field("sector_id", "Secto&r:", QComboBox())
         for combo, kind in ((self.type, VocabularyKind.ORGANISATION_TYPE), (self.sector, VocabularyKind.SECTOR)):
             combo.addItem("(not set)", None)
             for term in vocabulary.terms(kind):

@@ -77,7 +77,7 @@ class WorkspaceSettingsDialog(EditDialog):
             "amber_shortfall": "Amber when &behind by:",
             "red_shortfall": "&Red when behind by:",
             "amber_overdue_milestones": "Overdue milestones for A&mber:",
-            "red_overdue_milestones": "Overdue milestones for R&ed:",
+            "red_overdue_milestones": "Overdue m&ilestones for Red:",
         }
         tips = {
             "due_soon_days": "An action due within this many days that is not finished is Amber",

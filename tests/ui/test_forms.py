@@ -2,36 +2,103 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from locality.domain.errors import ValidationError
-from locality.ui.forms import DateField, MoneyField
+from locality.ui.forms import DateField, ErrorForm, MoneyField
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support")  # the off-screen platform cannot raise a pop-up
 def test_an_empty_date_stays_empty(qtbot) -> None:  # type: ignore[no-untyped-def]
     field = DateField()
     qtbot.addWidget(field)
     assert field.value() is None
     field.show()
-    field.edit.calendarWidget().show()  # opening the calendar must not choose a date
+    field.open_calendar()  # opening the calendar must not choose a date
     assert field.value() is None
-    assert field.edit.text() == "No date"
+    assert field.edit.text() == ""
+    assert "No date" in field.edit.placeholderText()
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support")  # the off-screen platform cannot raise a pop-up
-def test_an_empty_dates_calendar_opens_on_this_month(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_alt_down_opens_an_empty_dates_calendar_on_this_month_and_enter_chooses(qtbot) -> None:  # type: ignore[no-untyped-def]
     field = DateField()
     qtbot.addWidget(field)
     field.show()
-    qtbot.mouseClick(field.edit, Qt.MouseButton.LeftButton)  # the user reaches for the calendar
-    calendar = field.edit.calendarWidget()
-    calendar.window().show()  # the pop-up that holds it
+    field.setFocus()
+    qtbot.keyClick(field.edit, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    calendar = field.calendar
+    assert calendar is not None and calendar.isVisible()
     today = date.today()
-    qtbot.waitUntil(lambda: (calendar.yearShown(), calendar.monthShown()) == (today.year, today.month))
-    assert field.value() is None
+    assert (calendar.yearShown(), calendar.monthShown()) == (today.year, today.month)
+    assert field.value() is None  # looking is not choosing
+    qtbot.keyClick(calendar.focusWidget() or calendar, Qt.Key.Key_Return)
+    assert field.value() == today
+    assert not calendar.isVisible()
+
+
+def test_typed_digits_make_the_date(qtbot) -> None:  # type: ignore[no-untyped-def]
+    field = DateField()
+    qtbot.addWidget(field)
+    field.show()
+    qtbot.keyClicks(field.edit, "1/4/2026")
+    assert field.value() == date(2026, 4, 1)
+    field.edit.editingFinished.emit()
+    assert field.edit.text() == "01/04/2026"  # read back as it will be saved
+
+
+def test_up_in_an_empty_date_starts_from_today_not_1900(qtbot) -> None:  # type: ignore[no-untyped-def]
+    field = DateField()
+    qtbot.addWidget(field)
+    field.show()
+    qtbot.keyClick(field.edit, Qt.Key.Key_Up)
+    assert field.value() == date.today()
+    qtbot.keyClick(field.edit, Qt.Key.Key_Up)
+    assert field.value() == date.today() + timedelta(days=1)
+    qtbot.keyClick(field.edit, Qt.Key.Key_Down)
+    qtbot.keyClick(field.edit, Qt.Key.Key_Down)
+    assert field.value() == date.today() - timedelta(days=1)
+
+
+def test_tab_passes_through_an_empty_date_field(qtbot) -> None:  # type: ignore[no-untyped-def]
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    column = QVBoxLayout(holder)
+    first, second, after = DateField(), DateField(optional=False), QLineEdit()
+    for widget in (first, second, after):
+        column.addWidget(widget)
+    holder.show()
+    holder.activateWindow()
+    qtbot.waitUntil(holder.isActiveWindow)
+    first.setFocus()
+    assert first.edit.hasFocus()
+    qtbot.keyClick(first.edit, Qt.Key.Key_Tab)
+    assert second.edit.hasFocus()  # not the field's own buttons, not stuck in the field
+    qtbot.keyClick(second.edit, Qt.Key.Key_Tab)
+    assert after.hasFocus()
+
+
+def test_a_date_that_is_not_a_date_is_refused_beside_its_field_and_the_message_goes_once_corrected(qtbot) -> None:  # type: ignore[no-untyped-def]
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    form = ErrorForm(holder)
+    due = form.add_field("due_on", "&Due:", DateField())
+    holder.show()
+    qtbot.keyClicks(due.edit, "31/02/2026")
+    with pytest.raises(ValidationError) as raised:
+        due.value()
+    assert list(raised.value.field_errors) == ["due_on"]
+    assert "dd/mm/yyyy" in raised.value.field_errors["due_on"]
+    form.show_errors(raised.value.field_errors)
+    assert "not a date" in form.error_text("due_on")
+    due.edit.clear()
+    qtbot.keyClicks(due.edit, "28/02/2026")
+    assert form.error_text("due_on") == ""
+    assert due.value() == date(2026, 2, 28)
 
 
 def test_a_date_round_trips_and_shows_day_first(qtbot) -> None:  # type: ignore[no-untyped-def]
