@@ -60,7 +60,7 @@ class LinkTable(QWidget):
             if column.kind == "date":
                 width = max(width, date_width)
             self.table.setColumnWidth(number, width)
-        self.table.setMinimumHeight(170)
+        self.table.setMinimumHeight(130)  # three rows and the header: a dialog with one fits a small screen
         self.table.verticalHeader().setDefaultSectionSize(34)
         layout.addWidget(self.table)
         buttons = QHBoxLayout()

@@ -38,6 +38,7 @@ from locality.services.timeline import Timeline, TimelineAction, TimelineGroup, 
 from locality.ui.actions_page import open_action
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.forms import find_data, refill_combo
 from locality.ui.needs_page import organisation_choices, theme_choices
 from locality.ui.page import Page
@@ -812,15 +813,16 @@ class TimelinePage(Page):
         heading.setObjectName("pageHeading")
         layout.addWidget(heading)
 
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel("Group by:"))
+        filters = FlowLayout()
+        group_label = QLabel("&Group by:")
         self.group_by = QComboBox()
         self.group_by.setObjectName("groupByCombo")
         self.group_by.setAccessibleName("Group actions by")
         self.group_by.addItem("Theme", TimelineGrouping.THEME)
         self.group_by.addItem("Lead organisation", TimelineGrouping.LEAD)
         self.group_by.currentIndexChanged.connect(lambda _index: self.refresh())
-        filters.addWidget(self.group_by)
+        group_label.setBuddy(self.group_by)
+        filters.addWidget(together(group_label, self.group_by))
         self.filters: dict[str, QComboBox] = {}
         self._add_filter(filters, "theme", "all themes", lambda: theme_choices(env))
         self._add_filter(filters, "organisation", "all organisations", lambda: organisation_choices(env))
@@ -891,7 +893,7 @@ class TimelinePage(Page):
 
     # ------------------------------------------------------------------ filters
 
-    def _add_filter(self, bar: QHBoxLayout, key: str, all_label: str, choices: Any) -> None:
+    def _add_filter(self, bar: FlowLayout, key: str, all_label: str, choices: Any) -> None:
         combo = QComboBox()
         combo.setObjectName(f"{key}Filter")
         combo.setAccessibleName(f"Filter by {all_label.removeprefix('all ')}")

@@ -51,6 +51,7 @@ from locality.services.needs_map import (
 )
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.forms import find_data, refill_combo
 from locality.ui.long_work import LongWork
 from locality.ui.needs_page import open_need, organisation_choices, theme_choices
@@ -458,7 +459,7 @@ class MatrixTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         self.theme = self._combo("matrixTheme", "Theme filter")
         self.status = self._combo("matrixStatus", "Status filter")
         self.area = self._combo("matrixArea", "Area filter")
@@ -472,11 +473,12 @@ class MatrixTab(QWidget):
         self.sort = self._combo("matrixSort", "Sort needs by")
         for text, choice in SORT_CHOICES:
             self.sort.addItem(text, choice)
+        self.sort.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # a handful of short choices
         for widget in (self.theme, self.status, self.area, self.organisation):
             bar.addWidget(widget, 1)
         bar.addWidget(self.shared_only)
         bar.addWidget(self.no_action)
-        bar.addWidget(self.sort, 1)
+        bar.addWidget(self.sort)
         self.clear_button = QPushButton("C&lear filters")
         self.clear_button.setObjectName("matrixClearFilters")
         self.clear_button.clicked.connect(self.clear_filters)
@@ -543,8 +545,8 @@ class MatrixTab(QWidget):
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         return combo
 
-    def _legend(self) -> QHBoxLayout:
-        legend = QHBoxLayout()
+    def _legend(self) -> FlowLayout:
+        legend = FlowLayout()
         title = QLabel("Key:")
         title.setObjectName("matrixLegendTitle")
         legend.addWidget(title)
@@ -560,8 +562,7 @@ class MatrixTab(QWidget):
             sample.setAlignment(Qt.AlignmentFlag.AlignCenter)
             sample.setMinimumWidth(60)
             sample.setStyleSheet(f"background: {background}; color: {foreground}; padding: 2px 6px;")
-            legend.addWidget(sample)
-            legend.addWidget(QLabel(meaning))
+            legend.addWidget(together(sample, QLabel(meaning)))
         legend.addWidget(
             QLabel("1–3: severity for that organisation (3 high; darker is more severe). Bold title: shared need.")
         )
@@ -569,8 +570,7 @@ class MatrixTab(QWidget):
         no_action.setStyleSheet(
             f"background: {NO_ACTION_BACKGROUND}; color: {NO_ACTION_TEXT}; font-weight: bold; padding: 2px 6px;"
         )
-        legend.addWidget(no_action)
-        legend.addWidget(QLabel("no action addresses it"))
+        legend.addWidget(together(no_action, QLabel("no action addresses it")))
         legend.addStretch(1)
         return legend
 

@@ -55,6 +55,7 @@ from locality.services.network import (
 )
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.forms import find_data
 from locality.ui.workers import run_in_background
 
@@ -255,7 +256,7 @@ class NetworkTab(QWidget):
         self.export_button = QPushButton("Export image…")
         self.export_button.setToolTip("Save the picture as a PNG image or an SVG drawing")
 
-        controls = QHBoxLayout()
+        controls = FlowLayout()
         minimum_label = QLabel("&Minimum shared:")
         minimum_label.setBuddy(self.minimum)
         type_label = QLabel("&Type:")
@@ -265,18 +266,14 @@ class NetworkTab(QWidget):
         picker_label = QLabel("&Organisation:")
         picker_label.setBuddy(self.picker)
         for widget in (
-            minimum_label,
-            self.minimum,
-            type_label,
-            self.type_filter,
-            sector_label,
-            self.sector_filter,
+            together(minimum_label, self.minimum),
+            together(type_label, self.type_filter),
+            together(sector_label, self.sector_filter),
             self.hide_unlinked,
+            together(self.zoom_in_button, self.zoom_out_button, self.fit_button),
+            self.export_button,
         ):
             controls.addWidget(widget)
-        controls.addStretch(1)
-        for button in (self.zoom_in_button, self.zoom_out_button, self.fit_button, self.export_button):
-            controls.addWidget(button)
 
         self.status = QLabel("Drawing the network…")
         self.status.setObjectName("networkStatus")

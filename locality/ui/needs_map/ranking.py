@@ -7,11 +7,12 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from locality.domain.errors import ValidationError
 from locality.services.need_analysis import MAX_WEIGHT, RankedNeed, Ranking, RankingFormula
 from locality.ui.env import UiEnv
+from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.needs_map.gaps import AnalysisTab, RowList, plural
 from locality.ui.needs_page import open_need
 from locality.ui.table_model import Column
@@ -73,7 +74,7 @@ class RankingTab(AnalysisTab):
         )
         layout.addWidget(self.formula_label)
 
-        weights = QHBoxLayout()
+        weights = FlowLayout()
         defaults = RankingFormula()
         self.priority_weight = self._weight(weights, "&Priority weight:", defaults.priority)
         self.organisations_weight = self._weight(weights, "&Organisations weight:", defaults.organisations)
@@ -112,15 +113,14 @@ class RankingTab(AnalysisTab):
         self._show_formula(defaults)
         self.refresh()
 
-    def _weight(self, layout: QHBoxLayout, text: str, value: int) -> QSpinBox:
+    def _weight(self, layout: FlowLayout, text: str, value: int) -> QSpinBox:
         label = QLabel(text)
         box = QSpinBox()
         box.setRange(0, MAX_WEIGHT)
         box.setValue(value)
         box.setAccessibleName(text.replace("&", "").rstrip(":"))
         label.setBuddy(box)
-        layout.addWidget(label)
-        layout.addWidget(box)
+        layout.addWidget(together(label, box))
         return box
 
     def formula(self) -> RankingFormula:
