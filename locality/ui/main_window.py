@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QByteArray, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPainter, QPixmap, QUndoStack
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -70,7 +72,9 @@ def icon(name: str) -> QIcon:
 class UserDialog(QDialog):
     """Asked once: who is editing, written on the change log and on progress updates."""
 
-    def __init__(self, user: User | None, parent: QWidget | None = None) -> None:
+    def __init__(self, user: User | None, parent: QWidget | None = None, organisations: Sequence[str] = ()) -> None:
+        """``organisations``: the partnership's organisations, one of which is the user's; a name kept from
+        another workspace stays choosable, marked as not in this one."""
         super().__init__(parent)
         self.setWindowTitle("About you")
         layout = QVBoxLayout(self)
@@ -79,9 +83,14 @@ class UserDialog(QDialog):
         layout.addWidget(intro)
         self.form = ErrorForm()
         self.name = self.form.add_field("name", "Your &name:", QLineEdit(user.name if user else ""))
-        self.organisation = self.form.add_field(
-            "organisation", "Your &organisation:", QLineEdit(user.organisation if user else "")
-        )
+        self.organisation = self.form.add_field("organisation", "Your &organisation:", QComboBox())
+        self.organisation.addItem("(not set)", "")
+        for name in organisations:
+            self.organisation.addItem(name, name)
+        current = user.organisation if user else ""
+        if current and current not in organisations:
+            self.organisation.addItem(f"{current} (not in this partnership)", current)
+        self.organisation.setCurrentIndex(max(self.organisation.findData(current), 0))
         layout.addLayout(self.form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._accept)
@@ -95,7 +104,7 @@ class UserDialog(QDialog):
         self.accept()
 
     def user(self) -> User:
-        return User(self.name.text().strip(), self.organisation.text().strip())
+        return User(self.name.text().strip(), str(self.organisation.currentData() or ""))
 
 
 class MainWindow(QMainWindow):
@@ -436,7 +445,8 @@ class MainWindow(QMainWindow):
 
     def ask_user(self) -> None:
         assert self.services is not None
-        dialog = UserDialog(self.settings.user() or self.services.context.user, self)
+        names = [organisation.name for organisation in self.services.organisations.list()]
+        dialog = UserDialog(self.settings.user() or self.services.context.user, self, sorted(names, key=str.casefold))
         if dialog.exec() == QDialog.DialogCode.Accepted:
             user = dialog.user()
             self.settings.set_user(user)

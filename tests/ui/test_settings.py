@@ -68,11 +68,15 @@ def test_table_sort_is_remembered(qtbot, workspace_path: Path) -> None:  # type:
 def test_the_users_name_is_asked_once_and_written_on_changes(qtbot, workspace_path: Path) -> None:  # type: ignore[no-untyped-def]
     window = build_main_window(str(workspace_path))
     qtbot.addWidget(window)
+    window.services.organisations.create(OrganisationDraft(name="Westshire County Council"))
+    window.services.organisations.create(OrganisationDraft(name="Westshire Constabulary"))
 
     def answer(dialog: QDialog) -> None:
         assert isinstance(dialog, UserDialog)
         dialog.name.setText("Priya Shah")
-        dialog.organisation.setText("Westshire County Council")
+        choices = [dialog.organisation.itemText(index) for index in range(dialog.organisation.count())]
+        assert choices == ["(not set)", "Westshire Constabulary", "Westshire County Council"]
+        dialog.organisation.setCurrentIndex(2)
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
 
     failure = when_dialog_opens(answer)
@@ -81,7 +85,7 @@ def test_the_users_name_is_asked_once_and_written_on_changes(qtbot, workspace_pa
     assert AppSettings().user() == User("Priya Shah", "Westshire County Council")
     window.services.organisations.create(OrganisationDraft(name="Westshire Youth Forum"))
     with window.services.context.workspace.reading() as unit:
-        [entry] = unit.list(ChangeLogRecord)
+        entry = unit.list(ChangeLogRecord)[-1]
         assert (entry.author, entry.author_organisation) == ("Priya Shah", "Westshire County Council")
     window.close()
     later = build_main_window(str(workspace_path))
@@ -97,3 +101,12 @@ def test_a_name_is_required(qtbot) -> None:  # type: ignore[no-untyped-def]
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert "name" in dialog.form.error_text("name").lower()
+
+
+def test_an_organisation_from_another_workspace_stays_choosable_and_is_marked(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = UserDialog(User("Sam Okafor", "Eastshire Fire"), None, ["Westshire County Council"])
+    qtbot.addWidget(dialog)
+    assert dialog.organisation.currentText() == "Eastshire Fire (not in this partnership)"
+    assert dialog.user() == User("Sam Okafor", "Eastshire Fire")
+    dialog.organisation.setCurrentIndex(1)
+    assert dialog.user() == User("Sam Okafor", "Westshire County Council")
