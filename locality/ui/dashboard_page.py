@@ -664,19 +664,19 @@ class DashboardPage(Page):
         self.status_panel.set_empty(figures.actions_total == 0)
 
     def _draw_spend(self, figures: DashboardFigures) -> None:
-        """Budget, allocated and spent for all actions, then allocated and spent for each funding source: what
-        the money came from and what was spent of it."""
+        """Allocated and spent for each funding source, side by side. The whole plan is not a bar among them:
+        beside it every source's bars were slivers (it is their sum), and the tiles above show it. With no
+        funding source, the one pair of bars is the whole plan's."""
         sources = figures.by_source[:MOST_SOURCES_CHARTED]
-        #: The chart's categories: None for "All actions", then each funding source's id ("none" for spend charged
-        #: to no source, as the funding page's source filter has it).
+        #: The chart's categories: each funding source's id ("none" for spend charged to no source, as the
+        #: funding page's source filter has it); None for the whole plan when no source has any money.
         self.spend_categories: list[uuid.UUID | str | None] = [
-            None,
-            *(source.source_id if source.source_id is not None else "none" for source in sources),
+            source.source_id if source.source_id is not None else "none" for source in sources
+        ] or [None]
+        columns = [(source.allocated_pence, source.spent_pence) for source in sources] or [
+            (figures.allocated_pence, figures.spent_pence)
         ]
-        columns = [
-            (figures.budget_pence, figures.allocated_pence, figures.spent_pence),
-            *((0, source.allocated_pence, source.spent_pence) for source in sources),
-        ]
+        names = [_short(source.name) for source in sources] or ["All actions"]
         largest = max(max(column) for column in columns) / 100
         scale, unit = (1_000_000, "£ millions") if largest >= 10_000_000 else (1_000, "£ thousands")
         if largest < 10_000:
@@ -686,7 +686,7 @@ class DashboardPage(Page):
         series = QHorizontalBarSeries()  # across, so funding sources' names can be read beside their bars
         series.setObjectName("spendSeries")
         self.spend_sets: list[QBarSet] = []
-        for number, (name, colour) in enumerate(zip(("Budget", "Allocated", "Spent"), SPEND_COLOURS, strict=True)):
+        for number, (name, colour) in enumerate(zip(("Allocated", "Spent"), SPEND_COLOURS[1:], strict=True)):
             bar = QBarSet(name)
             bar.append([column[number] / 100 / scale for column in columns])
             bar.setColor(colour)
@@ -701,7 +701,7 @@ class DashboardPage(Page):
         chart = self.spend_panel.chart
         self.spend_panel.replace_series(series)
         axis_y = QBarCategoryAxis()
-        axis_y.append(["All actions", *(_short(source.name) for source in sources)])
+        axis_y.append(names)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         label_font = QFont(axis_y.labelsFont())
@@ -716,8 +716,9 @@ class DashboardPage(Page):
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        overspent = len(figures.overspent)
-        chart.setTitle("Spend against budget" + (f" ({overspent:,} overspent)" if overspent else ""))
+        # The whole plan's budget, allocated, spent and overspent are the tiles above; the title stays short
+        # enough to be read whole in a third of a 1366-pixel screen.
+        chart.setTitle("Spend by funding source" if sources else "Spend against budget")
         self.spend_panel.view.setToolTip(
             "\n".join(
                 f"{source.name}: {format_money(source.allocated_pence)} allocated, "

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCharts import QValueAxis
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
@@ -21,7 +22,13 @@ from locality.services.funding import SpendDraft
 from locality.services.registry import Services
 from locality.ui import dashboard_page
 from locality.ui.actions_page import ActionsPage
-from locality.ui.dashboard_page import EMPTY_SNAPSHOTS, DashboardPage, FigureListDialog, RecordSnapshotDialog
+from locality.ui.dashboard_page import (
+    EMPTY_SNAPSHOTS,
+    DashboardPage,
+    FigureListDialog,
+    RecordSnapshotDialog,
+    compact_money,
+)
 from locality.ui.env import UiEnv
 from locality.ui.funding_page import FundingPage
 from locality.ui.main_window import ChangeBridge
@@ -144,15 +151,13 @@ def test_other_figures_open_their_lists(qtbot, dashboard: DashboardPage, pages: 
 
     dashboard.tiles["spent"].clicked.emit()
     assert pages.shown[-1] == "fundingPage"
-    dashboard.spend_sets[0].clicked.emit(0)
-    assert pages.shown[-1] == "fundingPage"
     funding = pages.built["fundingPage"]
     assert isinstance(funding, FundingPage) and funding.source_filter.currentData() is None
-    dashboard.spend_sets[2].clicked.emit(1)  # the first funding source's "Spent" bar
+    dashboard.spend_sets[1].clicked.emit(0)  # the first funding source's "Spent" bar
     assert funding.tabs.currentIndex() == 1  # "Funding sources": the same allocated and spent as the bars
     selected = funding.sources_table.selectionModel().selectedRows()
     chosen = funding.sources_table.item(selected[0].row(), 0).data(Qt.ItemDataRole.UserRole)
-    assert chosen == dashboard.spend_categories[1] is not None
+    assert chosen == dashboard.spend_categories[0] is not None
     funding.set_filter("source", chosen)  # the user filters the actions list by that source...
     dashboard.tiles["spent"].clicked.emit()  # ...then the Spent figure shows every action again
     assert funding.source_filter.currentData() is None and funding.tabs.currentIndex() == 0
@@ -195,15 +200,20 @@ def test_charts_show_the_figures(dashboard: DashboardPage, later_services: Servi
     ]
     assert set(dashboard.status_categories) == set(ActionStatus)
     scale = dashboard.spend_scale
-    spend = [round(bar.at(0) * scale * 100) for bar in dashboard.spend_sets]
-    assert spend == [figures.budget_pence, figures.allocated_pence, figures.spent_pence]
-    # Then each funding source: what it allocated and what was spent against it.
+    # The whole plan's money is on the tiles, not a bar that would dwarf the sources' bars.
+    assert dashboard.spend_panel.chart.title() == "Spend by funding source"
+    assert dashboard.tiles["budget"].value_text == compact_money(figures.budget_pence)
+    # Each funding source: what it allocated and what was spent against it, two bars of the same thickness.
     sources = later_services.funding.totals_by_source()
     charted = [s for s in sources if s.allocated_pence or s.spent_pence]
-    assert dashboard.spend_categories[1:] == [s.funding_source_id or "none" for s in charted]
-    for column, totals in enumerate(charted, start=1):
-        allocated, spent = (round(bar.at(column) * scale * 100) for bar in dashboard.spend_sets[1:])
+    assert dashboard.spend_categories == [s.funding_source_id or "none" for s in charted]
+    assert [bar.label() for bar in dashboard.spend_sets] == ["Allocated", "Spent"]
+    for column, totals in enumerate(charted):
+        allocated, spent = (round(bar.at(column) * scale * 100) for bar in dashboard.spend_sets)
         assert (allocated, spent) == (totals.allocated_pence, totals.spent_pence)
+    # The largest source's bar reaches at least half way across: no slivers.
+    axis = next(a for a in dashboard.spend_panel.chart.axes() if isinstance(a, QValueAxis))
+    assert max(bar.at(column) for bar in dashboard.spend_sets for column in range(len(charted))) >= axis.max() / 2
 
 
 def test_dashboard_refreshes_after_a_change_made_elsewhere(
