@@ -162,6 +162,11 @@ def _shown(field: str | None, value: Any, names: Mapping[uuid.UUID, str]) -> str
 def _summary(row: ChangeLogRecord, old: Any, new: Any, record_name: str, names: Mapping[uuid.UUID, str]) -> str:
     label = entity_label(row.entity).lower() if row.entity != "workspace_meta" else "workspace details"
     named = f' "{record_name}"' if record_name else ""
+    if row.field and row.operation in ("create", "delete", "restore") and isinstance(new, list):
+        # One entry for a batch of records of one parent (a board snapshot's items): see evidence_queries.
+        verb = {"create": "Recorded", "delete": "Deleted", "restore": "Restored"}[row.operation]
+        parent = field_label(row.field).lower()
+        return f"{verb} {len(new):,} {label}s of {parent}{named}"
     if row.operation == "create":
         return f"Created {label}{named}"
     if row.operation == "delete":

@@ -76,6 +76,10 @@ class DueDateChange:
     def days_later(self) -> int:
         return (self.after - self.before).days
 
+    @property
+    def days_earlier(self) -> int:
+        return (self.before - self.after).days
+
 
 @dataclass(frozen=True)
 class PercentChange:
@@ -120,6 +124,7 @@ class SnapshotComparison:
     no_longer_red: tuple[RagChange, ...]
     completed: tuple[StatusChange, ...]
     slipped: tuple[DueDateChange, ...]
+    brought_forward: tuple[DueDateChange, ...]
     percent_changes: tuple[PercentChange, ...]
     added: tuple[ActionNow, ...]
     removed: tuple[ActionNow, ...]
@@ -133,6 +138,7 @@ class SnapshotComparison:
                 self.no_longer_red,
                 self.completed,
                 self.slipped,
+                self.brought_forward,
                 self.percent_changes,
                 self.added,
                 self.removed,
@@ -270,7 +276,7 @@ class SnapshotService:
                         "indicator_value": value,
                     }
                 )
-            evidence_queries.bulk_create(unit, BoardSnapshotItemRecord, rows)
+            evidence_queries.bulk_create(unit, BoardSnapshotItemRecord, "snapshot_id", rows)
             actions = sum(1 for row in rows if row["action_id"] is not None)
             return _snapshot(record, (actions, len(rows) - actions))
 
@@ -310,7 +316,8 @@ class SnapshotService:
 
     def compare(self, snapshot_id: uuid.UUID) -> SnapshotComparison:
         """What has moved since the snapshot: actions turned Red or out of Red, completed, slipped (due later
-        than reported), percent changed, added or deleted; and indicators whose latest value changed."""
+        than reported) or brought forward (due earlier), percent changed, added or deleted; and indicators whose
+        latest value changed."""
         today = self._context.today()
         with self._context.read() as unit:
             record = unit.get(BoardSnapshotRecord, snapshot_id)
@@ -333,6 +340,7 @@ class SnapshotService:
         no_longer_red: list[RagChange] = []
         completed: list[StatusChange] = []
         slipped: list[DueDateChange] = []
+        brought_forward: list[DueDateChange] = []
         percent_changes: list[PercentChange] = []
         added: list[ActionNow] = []
         for action_id, position in now.items():
@@ -353,8 +361,10 @@ class SnapshotService:
                 no_longer_red.append(RagChange(action_id, action.title, rag_then, rag_now, reason))
             if position.status == ActionStatus.COMPLETED and status_then != ActionStatus.COMPLETED:
                 completed.append(StatusChange(action_id, action.title, status_then, position.status))
-            if before.due_on is not None and action.due_on is not None and action.due_on > before.due_on:
-                slipped.append(DueDateChange(action_id, action.title, before.due_on, action.due_on))
+            if before.due_on is not None and action.due_on is not None and action.due_on != before.due_on:
+                # Later than reported is a slip; earlier is a promise the board should also hear of.
+                moved = DueDateChange(action_id, action.title, before.due_on, action.due_on)
+                (slipped if action.due_on > before.due_on else brought_forward).append(moved)
             if before.percent_complete != action.percent_complete:
                 percent_changes.append(
                     PercentChange(action_id, action.title, before.percent_complete, action.percent_complete)
@@ -388,6 +398,7 @@ class SnapshotService:
             no_longer_red=tuple(sorted(no_longer_red, key=_by_title)),
             completed=tuple(sorted(completed, key=_by_title)),
             slipped=tuple(sorted(slipped, key=_by_title)),
+            brought_forward=tuple(sorted(brought_forward, key=_by_title)),
             percent_changes=tuple(sorted(percent_changes, key=_by_title)),
             added=tuple(sorted(added, key=_by_title)),
             removed=tuple(sorted(removed, key=_by_title)),

@@ -21,6 +21,7 @@ from locality.store.models import (
     ActionRecord,
     Base,
     BoardSnapshotItemRecord,
+    BoardSnapshotRecord,
     ChangeLogRecord,
     FundingAllocationRecord,
     FundingSourceRecord,
@@ -429,7 +430,12 @@ def _insert_many(unit: UnitOfWork, model: type[Any], rows: Sequence[Mapping[str,
 
 
 def _log_rows(
-    unit: UnitOfWork, entity: str, operation: str, entries: Sequence[tuple[uuid.UUID, Any]], at: datetime
+    unit: UnitOfWork,
+    entity: str,
+    operation: str,
+    entries: Sequence[tuple[uuid.UUID, Any]],
+    at: datetime,
+    field: str | None = None,
 ) -> list[dict[str, Any]]:
     """Change-log rows for ``entries`` (record id, new value), numbered on from the replica's counter."""
     meta = unit.meta()
@@ -445,7 +451,7 @@ def _log_rows(
             "entity": entity,
             "record_id": record_id,
             "operation": operation,
-            "field": None,
+            "field": field,
             "old_value": None,
             "new_value": None if new is None else _encode(new),
         }
@@ -453,23 +459,36 @@ def _log_rows(
     ]
 
 
-def bulk_create(unit: UnitOfWork, model: type[TrackedMixin], rows: Sequence[Mapping[str, Any]]) -> None:
-    """Inserts many new records in one statement and logs each creation with its initial values, as
-    ``records.create`` would one at a time. Each row maps column names to values; ids are made here if absent."""
+# A batch of records that belong to one parent (a board snapshot's thousands of items) is logged as ONE entry,
+# not one per record: recording a snapshot is one thing a user did, and the History page and merging see it so.
+# The entry's entity is the records' table, its record_id the parent's id and its field the column that holds
+# the parent ("snapshot_id"); new_value is the list of the records created (each with its id), or the list of
+# the ids deleted or restored.
+
+
+def bulk_create(
+    unit: UnitOfWork, model: type[TrackedMixin], parent_column: str, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Inserts many new records of one parent (each row's ``parent_column``) in one statement, logged as one
+    batch entry. Each row maps column names to values; ids are made here if absent."""
     if not rows:
         return
     now = utc_now()
     prepared: list[dict[str, Any]] = []
-    entries: list[tuple[uuid.UUID, Any]] = []
+    created: list[dict[str, Any]] = []
+    parents = {row[parent_column] for row in rows}
+    if len(parents) != 1:
+        raise ValueError(f"bulk_create takes the records of one parent, not {len(parents)}")
     for row in rows:
         values = dict(row)
         values.setdefault("id", uuid.uuid4())
-        entries.append((values["id"], {key: value for key, value in values.items() if key != "id"}))
+        created.append({key: value for key, value in values.items() if key != parent_column})
         values.update(created_at=now, updated_at=now, version=1, deleted_at=None)
         prepared.append(values)
     entity = str(model.__tablename__)  # type: ignore[attr-defined]
     _insert_many(unit, model, prepared)
-    _insert_many(unit, ChangeLogRecord, _log_rows(unit, entity, "create", entries, now))
+    batch = [(parents.pop(), created)]
+    _insert_many(unit, ChangeLogRecord, _log_rows(unit, entity, "create", batch, now, parent_column))
 
 
 def _ids_where(unit: UnitOfWork, model: type[TrackedMixin], condition: ColumnElement[bool]) -> list[uuid.UUID]:
@@ -478,7 +497,7 @@ def _ids_where(unit: UnitOfWork, model: type[TrackedMixin], condition: ColumnEle
 
 def bulk_tombstone(unit: UnitOfWork, model: type[TrackedMixin], column: str, value: uuid.UUID, at: datetime) -> int:
     """Tombstones every live record whose ``column`` is ``value`` at instant ``at``, as ``records.tombstone``
-    does one at a time (new version, logged deletion). Returns how many."""
+    does one at a time (new version), logged as one batch entry. Returns how many."""
     table_column = getattr(model, column)
     condition = and_(table_column == value, model.deleted_at.is_(None))
     ids = _ids_where(unit, model, condition)
@@ -491,14 +510,15 @@ def bulk_tombstone(unit: UnitOfWork, model: type[TrackedMixin], column: str, val
         .execution_options(synchronize_session=False)
     )
     entity = str(model.__tablename__)  # type: ignore[attr-defined]
-    _insert_many(unit, ChangeLogRecord, _log_rows(unit, entity, "delete", [(i, None) for i in ids], at))
+    _insert_many(unit, ChangeLogRecord, _log_rows(unit, entity, "delete", [(value, ids)], at, column))
     return len(ids)
 
 
 def bulk_restore(
     unit: UnitOfWork, model: type[TrackedMixin], column: str, value: uuid.UUID, deleted_at: datetime
 ) -> int:
-    """Brings back the records whose ``column`` is ``value`` that were tombstoned at ``deleted_at``."""
+    """Brings back the records whose ``column`` is ``value`` that were tombstoned at ``deleted_at``, logged as
+    one batch entry."""
     table_column = getattr(model, column)
     condition = and_(table_column == value, model.deleted_at == deleted_at)
     ids = _ids_where(unit, model, condition)
@@ -512,7 +532,7 @@ def bulk_restore(
         .execution_options(synchronize_session=False)
     )
     entity = str(model.__tablename__)  # type: ignore[attr-defined]
-    _insert_many(unit, ChangeLogRecord, _log_rows(unit, entity, "restore", [(i, None) for i in ids], now))
+    _insert_many(unit, ChangeLogRecord, _log_rows(unit, entity, "restore", [(value, ids)], now, column))
     return len(ids)
 
 
@@ -559,6 +579,7 @@ _NAMED: tuple[tuple[type[TrackedMixin], str], ...] = (
     (FundingSourceRecord, "name"),
     (IndicatorRecord, "name"),
     (WorkshopRecord, "title"),
+    (BoardSnapshotRecord, "title"),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 
@@ -10,6 +11,7 @@ import pytest
 from locality.domain.errors import NotFoundError, ValidationError
 from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.context import Changes, ServiceContext
+from locality.services.history import HistoryService
 from locality.services.snapshots import (
     ActionNow,
     DueDateChange,
@@ -133,6 +135,11 @@ def plan(workspace: Workspace) -> dict[str, uuid.UUID]:
 # --------------------------------------------------------------------------- taking a snapshot
 
 
+def item_ids(workspace: Workspace, snapshot_id: uuid.UUID) -> list[uuid.UUID]:
+    with workspace.reading() as unit:
+        return [row.id for row in unit.list(BoardSnapshotItemRecord, {"snapshot_id": snapshot_id})]
+
+
 def test_take_records_every_live_action_and_indicator(
     snapshots: SnapshotService, workspace: Workspace, plan: dict[str, uuid.UUID], heard: list[Changes]
 ) -> None:
@@ -160,7 +167,13 @@ def test_take_records_every_live_action_and_indicator(
     assert items[plan["unmeasured"]]["indicator_value"] is None
 
     assert log_count(workspace, "board_snapshot", "create") == 1
-    assert log_count(workspace, "board_snapshot_item", "create") == 8
+    # The snapshot's items are one change-log entry, not one for each of thousands of actions.
+    assert log_count(workspace, "board_snapshot_item", "create") == 1
+    with workspace.reading() as unit:
+        [batch] = unit.list(ChangeLogRecord, {"entity": "board_snapshot_item"})
+        logged = (batch.record_id, batch.field, json.loads(batch.new_value or "[]"))
+    assert logged[:2] == (taken.id, "snapshot_id")
+    assert sorted(item["id"] for item in logged[2]) == sorted(str(i) for i in item_ids(workspace, taken.id))
 
 
 def test_take_uses_the_workspace_thresholds(
@@ -207,7 +220,7 @@ def test_delete_and_restore_bring_back_the_items(
     assert items_of(workspace, taken.id) == {}
     with pytest.raises(NotFoundError):
         snapshots.compare(taken.id)
-    assert log_count(workspace, "board_snapshot_item", "delete") == 8
+    assert log_count(workspace, "board_snapshot_item", "delete") == 1
     assert heard[-1] == Changes(frozenset({"board_snapshot", "board_snapshot_item"}))
     with workspace.reading() as unit:
         versions = {row.version for row in unit.list(BoardSnapshotItemRecord, include_deleted=True)}
@@ -216,7 +229,7 @@ def test_delete_and_restore_bring_back_the_items(
     snapshots.restore(deleted)
     assert snapshots.get(taken.id).actions_count == 6
     assert len(items_of(workspace, taken.id)) == 8
-    assert log_count(workspace, "board_snapshot_item", "restore") == 8
+    assert log_count(workspace, "board_snapshot_item", "restore") == 1
     assert log_count(workspace, "board_snapshot", "restore") == 1
 
 
@@ -259,6 +272,7 @@ def test_compare_lists_what_moved(snapshots: SnapshotService, workspace: Workspa
         DueDateChange(plan["on track"], "Leadership academy", date(2008, 12, 31), date(2009, 3, 31)),
     )
     assert moved.slipped[0].days_later == 90
+    assert moved.brought_forward == ()
     assert moved.percent_changes == (
         PercentChange(plan["on track"], "Leadership academy", 50, 60),
         PercentChange(plan["overdue"], "Peer challenge", 60, 100),
@@ -273,12 +287,31 @@ def test_compare_lists_what_moved(snapshots: SnapshotService, workspace: Workspa
     )
 
 
-def test_an_earlier_due_date_is_not_a_slip(
+def test_an_earlier_due_date_is_brought_forward_not_a_slip(
     snapshots: SnapshotService, workspace: Workspace, plan: dict[str, uuid.UUID]
 ) -> None:
     taken = snapshots.take("June board", date(2008, 6, 5))
     edit_action(workspace, plan["on track"], due_on=date(2008, 11, 30))
-    assert snapshots.compare(taken.id).slipped == ()
+    moved = snapshots.compare(taken.id)
+    assert moved.slipped == ()
+    assert moved.brought_forward == (
+        DueDateChange(plan["on track"], "Leadership academy", date(2008, 12, 31), date(2008, 11, 30)),
+    )
+    assert moved.brought_forward[0].days_earlier == 31
+    assert moved.has_changes
+
+
+def test_recording_a_snapshot_is_one_entry_in_the_history(
+    snapshots: SnapshotService, ctx: ServiceContext, plan: dict[str, uuid.UUID]
+) -> None:
+    taken = snapshots.take("June board", date(2008, 6, 5))
+    summaries = [entry.summary for entry in HistoryService(ctx).entries()]
+    assert summaries == [
+        'Recorded 8 board snapshot items of snapshot "June board"',
+        'Created board snapshot "June board"',
+    ]
+    snapshots.delete(taken.id)
+    assert HistoryService(ctx).entries()[1].summary == 'Deleted 8 board snapshot items of snapshot "June board"'
 
 
 def test_many_actions_are_recorded_in_bulk(snapshots: SnapshotService, workspace: Workspace) -> None:
@@ -297,7 +330,7 @@ def test_many_actions_are_recorded_in_bulk(snapshots: SnapshotService, workspace
     taken = snapshots.take("Big board", date(2008, 6, 5))
     assert taken.actions_count == 3_000
     assert snapshots.get(taken.id).actions_count == 3_000
-    assert log_count(workspace, "board_snapshot_item", "create") == 3_000
+    assert log_count(workspace, "board_snapshot_item", "create") == 1
     moved = snapshots.compare(taken.id)
     assert not moved.has_changes
     with workspace.reading() as unit:

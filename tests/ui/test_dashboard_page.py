@@ -292,6 +292,10 @@ def test_record_a_snapshot_then_see_what_moved(
     slipped = dashboard.moved_group("slipped")
     assert slipped is not None and slipped.text(0).startswith("1 action slipped")
     assert slipped.child(0).text(0).startswith(f"{slipping.title} — 60 days later")
+    brought = dashboard.moved_group("broughtForward")
+    if green.due_on is not None and green.due_on > LATER - timedelta(days=1):
+        assert brought is not None and brought.text(0).startswith("1 action brought forward")
+        assert brought.child(0).text(0).startswith(f"{green.title} — ")
     reds = dashboard.moved_group("newReds")
     assert reds is not None and reds.text(0) == "1 new red"
     assert reds.child(0).text(0).startswith(green.title)
