@@ -19,9 +19,12 @@ def make_row_table(
     selection: QAbstractItemView.SelectionMode = QAbstractItemView.SelectionMode.SingleSelection,
     sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
     word_wrap: bool = True,
+    stretch_column: int | None = None,
 ) -> QTableView:
     """A table view over ``model``, sorted on its first column in ``sort_order`` (Qt's own default indicator
-    is descending)."""
+    is descending). ``stretch_column`` takes the room left (the last column when None). Text cut short loses its
+    middle, not its end: titles that start alike ("A shared evidence base for local area agreements in …") differ
+    at the end, and the end stays in view."""
     table = QTableView()
     table.setObjectName(name)
     table.setAccessibleName(accessible)
@@ -35,10 +38,14 @@ def make_row_table(
     table.setWordWrap(word_wrap)
     table.verticalHeader().hide()
     header = table.horizontalHeader()
-    header.setStretchLastSection(True)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     for number, column in enumerate(model.columns):
         table.setColumnWidth(number, column.width)
+    if stretch_column is None:
+        header.setStretchLastSection(True)
+    else:
+        header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
     return table
 
 

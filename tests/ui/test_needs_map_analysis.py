@@ -10,6 +10,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableView
 
 from locality.services.need_analysis import RankingFormula
+from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.registry import Services
 from locality.ui.actions_page import ActionDialog, open_action
 from locality.ui.env import UiEnv
@@ -282,3 +283,28 @@ def test_ranking_tab_shows_the_formula_and_follows_the_weights(qtbot, demo_servi
     failure = _expect_need_dialog(tab.table.model.row_at(0).need_id)
     _double_click(qtbot, tab.table.table, 0, 1)
     failure.check()
+
+
+def _shown_text(table: QTableView, row: int, column: int) -> str:
+    """The text as drawn in the cell: cut to the column's width the way the view cuts it."""
+    text = str(table.model().index(row, column).data())
+    width = table.columnWidth(column) - 8  # less the cell's margins
+    return table.fontMetrics().elidedText(text, table.textElideMode(), width)
+
+
+def test_gaps_titles_that_start_alike_are_told_apart_on_screen(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    organisations = demo_services.organisations.list()
+    links = (NeedLinkDraft(organisations[0].id), NeedLinkDraft(organisations[1].id))
+    stem = "A shared evidence base for local area agreement targets agreed with every partner"
+    for place in ("in Selbourne district", "in Wexcombe borough"):
+        demo_services.needs.create(NeedDraft(title=f"{stem} {place}", organisations=links))
+    tab = _shown(qtbot, GapsTab(_env(demo_services)))
+    table = tab.needs.table
+    model = tab.needs.model
+    rows = [row for row in range(model.rowCount()) if str(model.index(row, 0).data()).startswith(stem)]
+    assert len(rows) == 2
+    shown = {_shown_text(table, row, 0) for row in rows}
+    assert len(shown) == 2, f"both rows read {shown}"
+    assert any(text.endswith("Selbourne district") for text in shown)
+    # The title takes the room the short columns leave.
+    assert table.columnWidth(0) == max(table.columnWidth(c) for c in range(model.columnCount()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog
 
@@ -126,3 +127,16 @@ def test_empty_state_says_what_would_appear(qtbot, services: Services) -> None: 
     assert tab.stack.currentWidget() is tab.message
     assert "not yet two needs to compare" in tab.message.text()
     assert not tab.merge_button.isEnabled()
+
+
+def test_a_pairs_titles_are_shown_whole(qtbot, demo_services: Services, duplicates) -> None:  # type: ignore[no-untyped-def]
+    tab = _tab(qtbot, demo_services)
+    table = tab.table
+    model = tab.model
+    metrics = table.fontMetrics()
+    for row in range(min(model.rowCount(), 20)):
+        for column in (1, 3):  # Need A, Need B
+            title = str(model.index(row, column).data())
+            space = QRect(0, 0, table.columnWidth(column) - 8, 10_000)
+            needed = metrics.boundingRect(space, Qt.TextFlag.TextWordWrap, title).height()
+            assert table.rowHeight(row) >= needed, f"{title!r} is cut short in row {row}"

@@ -100,7 +100,8 @@ class AnalysisTab(QWidget):
 
 
 def make_table(model: RowTableModel[Any], name: str, accessible: str) -> QTableView:
-    return make_row_table(model, name, accessible, word_wrap=False)
+    # The first column is the need's or action's title: it takes the room the short columns leave.
+    return make_row_table(model, name, accessible, word_wrap=False, stretch_column=0)
 
 
 class RowList(QWidget, Generic[Row]):

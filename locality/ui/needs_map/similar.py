@@ -147,6 +147,9 @@ class SimilarNeedsTab(QWidget):
             self.model, "similarNeedsTable", "Similar needs", sort_order=Qt.SortOrder.DescendingOrder
         )
         self.table.activated.connect(lambda _index: self.merge_selected())
+        # Rows as tall as their wrapped titles, again after sorting or widening a column.
+        self.model.layoutChanged.connect(self.table.resizeRowsToContents)
+        self.table.horizontalHeader().sectionResized.connect(lambda *_args: self.table.resizeRowsToContents())
         self.message = message_label("similarNeedsMessage")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
@@ -269,6 +272,9 @@ class SimilarNeedsTab(QWidget):
         self.model.set_rows(pairs)
         if pairs:
             self.stack.setCurrentWidget(self.table)
+            # Two titles of a pair read alike by design: each is shown whole, over as many lines as it needs,
+            # so the words that differ are on screen and not only in a tooltip (at most a few hundred rows).
+            self.table.resizeRowsToContents()
             self.table.selectRow(0)
         elif result.needs_compared < 2:
             self._say(
