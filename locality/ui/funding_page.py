@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -78,6 +79,11 @@ def _position(line: BudgetLine) -> str:
 
 def _red_if_overspent(line: BudgetLine) -> QColor | None:
     return OVERSPENT_COLOUR if line.overspent else None
+
+
+#: Room beside a cell's text for its margins, so a figure is never cut to "£103,599,500.…".
+CELL_PADDING = 16
+MONEY_COLUMN_MIN = 96
 
 
 def _item(text: str, *, right: bool = False, bold: bool = False, colour: QColor | None = None) -> QTableWidgetItem:
@@ -337,8 +343,8 @@ class FundingPage(Page):
         upper_layout.setSpacing(0)
         columns: list[Column[BudgetLine]] = [
             Column("Action", lambda b: b.action_title, width=300, tooltip=lambda b: b.action_title),
-            Column("Lead", lambda b: b.lead_organisation_name, width=170),
-            Column("Status", lambda b: b.status.value, width=90),
+            Column("Lead", lambda b: b.lead_organisation_name, width=140, tooltip=lambda b: b.lead_organisation_name),
+            Column("Status", lambda b: b.status.value, width=84),
             money_column("Budget", lambda b: b.budget_pence, width=140),
             money_column("Allocated", lambda b: b.allocated_pence, width=140),
             money_column("Spent", lambda b: b.spent_pence, foreground=_red_if_overspent, width=140),
@@ -362,7 +368,11 @@ class FundingPage(Page):
             ),
         ]
         self.budget_model: RowTableModel[BudgetLine] = RowTableModel(columns, self)
-        self.budget_table = make_row_table(self.budget_model, "budgetTable", "Spend against budget")
+        # The action's title takes the room the figures leave, so every figure is on screen without scrolling
+        # sideways on a 1366-pixel laptop, and the totals line up under their columns.
+        self.budget_table = make_row_table(
+            self.budget_model, "budgetTable", "Spend against budget", word_wrap=False, stretch_column=0
+        )
         self.budget_table.horizontalHeader().sortIndicatorChanged.connect(self._resort)
         self.budget_table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.budget_table.doubleClicked.connect(lambda _index: self.open_selected_action())
@@ -376,7 +386,10 @@ class FundingPage(Page):
         self.totals_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.totals_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.totals_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.totals_table.horizontalHeader().setStretchLastSection(True)
+        # "Total of 2,000 actions" spans the title, lead and status columns; "155 overspent" spans the last two,
+        # so neither is cut short.
+        self.totals_table.setSpan(0, 0, 1, 3)
+        self.totals_table.setSpan(0, len(columns) - 2, 1, 2)
         self.totals_table.setFixedHeight(self.totals_table.verticalHeader().defaultSectionSize() + 4)
         self.totals_table.setStyleSheet("QTableWidget { background: #eef3f2; }")
         for number, column in enumerate(columns):
@@ -456,6 +469,8 @@ class FundingPage(Page):
         self.sources_table = _table(
             "sourcesTable", ["Funding source", "Allocated", "Spent", "Remaining"], [260, 130, 130, 130]
         )
+        self.sources_table.horizontalHeader().setStretchLastSection(False)
+        self.sources_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.sources_table.itemDoubleClicked.connect(self._filter_by_source_row)
         layout.addWidget(self.sources_table, 1)
         return tab
@@ -612,13 +627,21 @@ class FundingPage(Page):
             format_money(totals.allocated_pence),
             format_money(totals.spent_pence),
             format_money(totals.remaining_pence),
-            "",
             overspent,
+            "",
         ]
         for number, text in enumerate(cells):
-            red = number == len(cells) - 1 and totals.overspent > 0
-            item = _item(text, right=3 <= number <= 7, bold=True, colour=OVERSPENT_COLOUR if red else None)
+            red = number == len(cells) - 2 and totals.overspent > 0
+            item = _item(text, right=3 <= number <= 6, bold=True, colour=OVERSPENT_COLOUR if red else None)
             self.totals_table.setItem(0, number, item)
+        # Money columns as wide as the widest total in bold ("£103,599,500.00"), not a fixed guess that cut it.
+        bold = QFont(self.totals_table.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        header = self.budget_table.horizontalHeader()
+        for number in range(3, 7):
+            needed = max(metrics.horizontalAdvance(cells[number]), header.sectionSizeHint(number)) + CELL_PADDING
+            self.budget_table.setColumnWidth(number, max(needed, MONEY_COLUMN_MIN))
 
     def totals_texts(self) -> list[str]:
         return [
@@ -789,6 +812,10 @@ class FundingPage(Page):
         table.setItem(last, 1, _item(format_money(sum(s.allocated_pence for s in sources)), right=True, bold=True))
         table.setItem(last, 2, _item(format_money(sum(s.spent_pence for s in sources)), right=True, bold=True))
         table.setItem(last, 3, _item(format_money(sum(s.remaining_pence for s in sources)), right=True, bold=True))
+        # Each amount whole, the bold total included; the source's name takes the rest of the width.
+        table.resizeColumnsToContents()
+        for number in range(1, 4):
+            table.setColumnWidth(number, table.columnWidth(number) + CELL_PADDING)
         table.setToolTip("Double-click a source to list the actions it funds")
 
     def clear_filters(self) -> None:
