@@ -15,10 +15,11 @@ from typing import Any
 from locality.domain.errors import NotFoundError, ValidationError
 from locality.domain.rag import RagAssessment
 from locality.domain.values import require_text
-from locality.domain.vocabulary import ActionStatus, Rag
+from locality.domain.vocabulary import ActionStatus, Rag, TargetKind
 from locality.services import records
 from locality.services.actions import assess_action, rag_thresholds
 from locality.services.context import ServiceContext
+from locality.services.indicators import actual_value
 from locality.store import evidence_queries
 from locality.store.evidence_queries import ActionPosition
 from locality.store.models import BoardSnapshotItemRecord, BoardSnapshotRecord, utc_now
@@ -186,11 +187,15 @@ def _positions(unit: UnitOfWork, today: date) -> dict[uuid.UUID, _Position]:
 
 
 def _indicator_values(unit: UnitOfWork) -> dict[uuid.UUID, float | None]:
+    """Each live indicator's value as the app and the exports show it: the running total of a cumulative one
+    (one rule, ``indicators.actual_value``), so the board's comparison speaks of the same number."""
     summaries = evidence_queries.measurement_summaries(unit)
-    return {
-        indicator_id: (summaries[indicator_id].latest_value if indicator_id in summaries else None)
-        for indicator_id, _name, _unit in evidence_queries.live_indicators(unit)
-    }
+    values: dict[uuid.UUID, float | None] = {}
+    for indicator_id, target_kind in evidence_queries.live_indicators(unit):
+        summary = summaries.get(indicator_id)
+        kind = TargetKind.CUMULATIVE if target_kind == TargetKind.CUMULATIVE.value else TargetKind.PERIODIC
+        values[indicator_id] = actual_value(kind, summary.total, summary.latest_value) if summary is not None else None
+    return values
 
 
 def _snapshot(record: BoardSnapshotRecord, counts: tuple[int, int]) -> BoardSnapshot:

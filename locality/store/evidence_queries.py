@@ -337,12 +337,10 @@ def live_action_titles(unit: UnitOfWork, action_id: uuid.UUID | None = None) -> 
     return {row[0]: row[1] for row in unit.session.execute(statement)}
 
 
-def live_indicators(unit: UnitOfWork) -> list[tuple[uuid.UUID, str, str]]:
-    """(id, name, unit) of every live indicator."""
-    statement = select(IndicatorRecord.id, IndicatorRecord.name, IndicatorRecord.unit).where(
-        IndicatorRecord.deleted_at.is_(None)
-    )
-    return [(row[0], row[1], row[2]) for row in unit.session.execute(statement)]
+def live_indicators(unit: UnitOfWork) -> list[tuple[uuid.UUID, str]]:
+    """(id, target kind) of every live indicator."""
+    statement = select(IndicatorRecord.id, IndicatorRecord.target_kind).where(IndicatorRecord.deleted_at.is_(None))
+    return [(row[0], row[1]) for row in unit.session.execute(statement)]
 
 
 def names_of_indicators(unit: UnitOfWork, indicator_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str]]:

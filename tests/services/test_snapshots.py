@@ -338,3 +338,24 @@ def test_many_actions_are_recorded_in_bulk(snapshots: SnapshotService, workspace
         seqs = [row.seq for row in unit.list(ChangeLogRecord, order_by=("seq",))]
         assert seqs[-1] == meta.last_change_seq
         assert len(seqs) == len(set(seqs))
+
+
+def test_a_cumulative_indicator_is_recorded_as_its_running_total(
+    snapshots: SnapshotService, workspace: Workspace
+) -> None:
+    """The snapshot keeps the number the app and the exports show (260 volunteers so far), not the last
+    quarter's 60, so the board's comparison speaks of the same figure."""
+    with workspace.transaction() as unit:
+        volunteers = IndicatorRecord(
+            id=uuid.uuid4(), name="Volunteers recruited", unit="people", target_kind="Cumulative"
+        )
+        unit.add(volunteers)
+        unit.flush()
+        for measured_on, value in ((date(2008, 3, 31), 200.0), (date(2008, 6, 30), 60.0)):
+            unit.add(MeasurementRecord(indicator_id=volunteers.id, measured_on=measured_on, value=value))
+    taken = snapshots.take("July board", date(2008, 7, 5))
+    assert items_of(workspace, taken.id)[volunteers.id]["indicator_value"] == 260.0
+    with workspace.transaction() as unit:
+        unit.add(MeasurementRecord(indicator_id=volunteers.id, measured_on=date(2008, 9, 30), value=40.0))
+    [change] = snapshots.compare(taken.id).indicator_changes
+    assert (change.before, change.after) == (260.0, 300.0)
