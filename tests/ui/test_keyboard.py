@@ -27,11 +27,15 @@ from locality.services.actions import ActionDraft
 from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.organisations import OrganisationDraft
 from locality.ui.actions_page import ActionDialog, LogProgressDialog
+from locality.ui.chase_dialog import ChaseDialog
 from locality.ui.dashboard_page import RecordSnapshotDialog
 from locality.ui.edit_dialog import EditDialog
 from locality.ui.export_dialog import ExportDialog
 from locality.ui.funding_page import AllocationDialog, SpendDialog
+from locality.ui.import_dialog import ImportDialog
 from locality.ui.indicators_page import IndicatorDialog
+from locality.ui.main_window import UserDialog
+from locality.ui.needs_map.similar import MergeNeedsDialog
 from locality.ui.needs_page import NeedDialog
 from locality.ui.organisations_page import OrganisationDialog
 from locality.ui.workspace_settings_dialog import WorkspaceSettingsDialog
@@ -180,6 +184,27 @@ def test_export_dialog_has_no_focus_trap(qtbot, window, partnership) -> None:  #
     chain = tab_chain(qtbot, dialog)
     names = {widget.accessibleName() for widget in chain}
     assert {"Period from", "Period to"} <= names  # the two date fields, each one stop
+
+
+OTHER_DIALOGS: dict[str, Callable[..., QDialog]] = {
+    "import": lambda window, p: ImportDialog(window.env, window),
+    "what needs chasing": lambda window, p: ChaseDialog(window.env, window),
+    "about you": lambda window, p: UserDialog(None, window, ["Westshire County Council"]),
+    "merge needs": lambda window, p: MergeNeedsDialog(window.env, p[2].id, p[4].id, window),
+}
+
+
+@pytest.mark.parametrize("kind", list(OTHER_DIALOGS))
+def test_other_dialogs_have_no_focus_trap_and_reach_their_buttons(qtbot, window, partnership, kind: str) -> None:  # type: ignore[no-untyped-def]
+    services = window.services
+    twin = services.needs.create(NeedDraft(title="Stronger scrutiny of community safety (2)"))
+    dialog = OTHER_DIALOGS[kind](window, (*partnership, twin))
+    chain = tab_chain(qtbot, dialog)
+    buttons = [widget for widget in chain if isinstance(widget, QAbstractButton)]
+    assert buttons, "Tab never reaches a button"
+    letters = mnemonics(dialog)
+    clashes = {letter: owners for letter, owners in letters.items() if len(owners) > 1}
+    assert not clashes, f"Alt+letter reaches more than one control: {clashes}"
 
 
 def test_a_new_need_typed_and_saved_with_the_keyboard_alone(qtbot, window, partnership) -> None:  # type: ignore[no-untyped-def]
