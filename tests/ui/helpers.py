@@ -22,8 +22,10 @@ class DialogFailure:
             raise self.error
 
 
-def when_dialog_opens(act: Callable[[QDialog], None], *, attempts: int = 100) -> DialogFailure:
-    """Runs ``act`` on the next modal dialog to appear (polling briefly, as exec() starts its own loop).
+def when_dialog_opens(
+    act: Callable[[QDialog], None], *, attempts: int = 100, kind: type[QDialog] = QDialog
+) -> DialogFailure:
+    """Runs ``act`` on the next modal dialog of ``kind`` to appear (polling, as exec() starts its own loop).
 
     If ``act`` fails, the dialog is closed so the test cannot hang, and the failure is kept for ``check``.
     """
@@ -31,7 +33,7 @@ def when_dialog_opens(act: Callable[[QDialog], None], *, attempts: int = 100) ->
 
     def poll(remaining: int) -> None:
         dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, QDialog) and dialog.isVisible():
+        if isinstance(dialog, kind) and dialog.isVisible():
             try:
                 act(dialog)
             except BaseException as error:  # noqa: BLE001 - handed back to the test
@@ -51,11 +53,14 @@ def when_dialog_opens(act: Callable[[QDialog], None], *, attempts: int = 100) ->
 
 
 def answer_message_box(button: QMessageBox.StandardButton) -> None:
+    """Clicks ``button`` on the next message box, waiting up to 30 s for it: a question asked when background
+    work finishes comes after any progress dialog, later still on a busy machine."""
+
     def act(dialog: QDialog) -> None:
         assert isinstance(dialog, QMessageBox), type(dialog)
         dialog.button(button).click()
 
-    when_dialog_opens(act)
+    when_dialog_opens(act, attempts=1500, kind=QMessageBox)
 
 
 def find(widget: QWidget, kind: type, name: str):  # type: ignore[no-untyped-def]
