@@ -376,3 +376,81 @@ def test_mailto_url_cannot_be_injected(chase: ChaseList) -> None:
         assert set(parse_qs(parts.query)) == {"subject", "body"}
         assert "\r" not in parse_qs(parts.query)["subject"][0] and "\n" not in parse_qs(parts.query)["subject"][0]
         assert not any(character in url for character in "\r\n\x00 ,")
+
+
+def test_drafts_go_to_each_action_owner_and_the_rest_to_the_organisation_contact(
+    demo_services: Services, tmp_path: Path
+) -> None:
+    lead = demo_services.organisations.create(
+        OrganisationDraft(name="Edge Case Trust", contact_name="Pat Edge", contact_email="pat@edge.org.uk")
+    )
+    overdue = TODAY - timedelta(days=4)
+    for title, owner, email in (
+        ("Volunteer drivers scheme", "Janet Hughes", "janet.hughes@edge.org.uk"),
+        ("Befriending pilot", "Janet Hughes", "janet.hughes@edge.org.uk"),
+        ("Lunch club audit", "Ravi Patel", ""),  # an owner with no e-mail: the organisation's contact is asked
+        ("Warm homes advice", "", ""),
+    ):
+        demo_services.actions.create(
+            ActionDraft(
+                title,
+                lead_organisation_id=lead.id,
+                status=ActionStatus.IN_PROGRESS,
+                due_on=overdue,
+                owner_name=owner,
+                owner_email=email,
+            )
+        )
+    chase = demo_services.chase.chase_list(lead.id)
+
+    result = write_email_drafts(chase, tmp_path, partnership="Westshire Locality Partnership", sender=SENDER)
+
+    assert len(result.written) == 2
+    assert "To the actions' owners: Janet Hughes (Edge Case Trust)." in result.message
+    assert "1 draft went to the lead organisation's general contact" in result.message
+    to_owner = BytesParser(policy=policy.default).parsebytes(
+        (tmp_path / "Progress update - Edge Case Trust - Janet Hughes.eml").read_bytes()
+    )
+    assert to_owner["To"].addresses[0].addr_spec == "janet.hughes@edge.org.uk"
+    body = to_owner.get_content()
+    assert body.startswith("Dear Janet Hughes,")
+    assert "you are named as their owner" in body
+    assert "Volunteer drivers scheme" in body and "Befriending pilot" in body and "Lunch club audit" not in body
+    to_organisation = BytesParser(policy=policy.default).parsebytes(
+        (tmp_path / "Progress update - Edge Case Trust.eml").read_bytes()
+    )
+    assert to_organisation["To"].addresses[0].addr_spec == "pat@edge.org.uk"
+    body = to_organisation.get_content()
+    assert body.startswith("Dear Pat Edge,") and "named as" not in body
+    assert "Lunch club audit" in body and "Warm homes advice" in body and "Befriending pilot" not in body
+
+    owner_link = mailto_url(chase, lead.id, partnership="P", sender=SENDER, contact_email="janet.hughes@edge.org.uk")
+    assert owner_link is not None and unquote(urlsplit(owner_link).path) == "janet.hughes@edge.org.uk"
+    contact_link = mailto_url(chase, lead.id, partnership="P", sender=SENDER, contact_email="pat@edge.org.uk")
+    assert contact_link is not None and "Warm homes advice" in unquote(urlsplit(contact_link).query)
+
+
+def test_the_chase_csv_names_owners_and_says_which_contact_is_whose(demo_services: Services, tmp_path: Path) -> None:
+    lead = demo_services.organisations.create(
+        OrganisationDraft(name="Edge Case Trust", contact_name="Pat Edge", contact_email="pat@edge.org.uk")
+    )
+    demo_services.actions.create(
+        ActionDraft(
+            "Volunteer drivers scheme",
+            lead_organisation_id=lead.id,
+            status=ActionStatus.IN_PROGRESS,
+            due_on=TODAY - timedelta(days=4),
+            owner_name="Janet Hughes",
+            owner_email="janet.hughes@edge.org.uk",
+        )
+    )
+    chase = demo_services.chase.chase_list(lead.id)
+    shared, full = tmp_path / "shared.csv", tmp_path / "full.csv"
+    write_chase_csv(chase, shared)
+    write_chase_csv(chase, full, include_contacts=True)
+    with open(shared, encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["Owner"] == "Janet Hughes" and "janet.hughes@edge.org.uk" not in shared.read_text("utf-8-sig")
+    with open(full, encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["Contact e-mail"], row["Contact is"]) == ("janet.hughes@edge.org.uk", "Action owner")
