@@ -271,7 +271,7 @@ class EmailDrafts:
     without_lead: int  # actions with something to chase but no lead organisation
     invalid_email: tuple[str, ...] = ()  # lead organisations whose contact e-mail is not one valid address
     not_written: tuple[DraftNotWritten, ...] = ()  # drafts that failed to be written (a full disk, say)
-    written_for: tuple[str, ...] = ()  # the lead organisation of each written draft, in the same order
+    written_for: tuple[str, ...] = ()  # whom each written draft is to (``addressee``), in the same order
     # Drafts written to an action's owner, as "Owner name (Organisation)", in the order written; the others went
     # to the lead organisation's general contact.
     to_owners: tuple[str, ...] = ()
@@ -384,9 +384,9 @@ def write_email_drafts(chase: ChaseList, folder: Path | str, *, partnership: str
                 not_written.append(target)
             elif target is not None:
                 written.append(target)
-                written_for.append(one_line(name) or "An organisation")
+                written_for.append(addressee(items, name))
                 if items[0].contact_is_owner:
-                    to_owners.append(f"{one_line(items[0].contact_name)} ({one_line(name) or 'An organisation'})")
+                    to_owners.append(addressee(items, name))
     without_lead = action_count(chase.for_lead(None))
     return EmailDrafts(
         tuple(written),
@@ -397,6 +397,14 @@ def write_email_drafts(chase: ChaseList, folder: Path | str, *, partnership: str
         written_for=tuple(written_for),
         to_owners=tuple(to_owners),
     )
+
+
+def addressee(items: Sequence[ChaseItem], organisation_name: str) -> str:
+    """Whom a draft about ``items`` goes to, for a message: "Owner Name (Organisation)" for an action owner, the
+    organisation's name for its general contact."""
+    shown = one_line(organisation_name) or "An organisation"
+    first = items[0]
+    return f"{one_line(first.contact_name) or first.contact_email} ({shown})" if first.contact_is_owner else shown
 
 
 def _write_draft(
@@ -414,7 +422,7 @@ def _write_draft(
     address to write to (the organisation, or owner, is added to ``without_email`` or ``invalid_email``)."""
     shown = one_line(name) or "An organisation"
     first = items[0]
-    who = f"{one_line(first.contact_name)} ({shown})" if first.contact_is_owner else shown
+    who = addressee(items, name)
     if not first.contact_email.strip():
         without_email.append(shown)
         return None
