@@ -1210,6 +1210,7 @@ class _Builder:
         # Action owners come from a generator of their own, so that naming them leaves every other choice, and
         # so the rest of the partnership, as a seed has always made it.
         self.owner_rng = random.Random(f"action owners {seed}")
+        self._people: set[str] | None = None
         # themes present in this workspace, with their seeded weights
         self.themes = [name for name in THEME_WEIGHTS if name in vocabulary.themes]
         self._theme_cum = self._cumulative([THEME_WEIGHTS[name] for name in self.themes])
@@ -1570,13 +1571,25 @@ class _Builder:
             return {"owner_name": "", "owner_email": "", "owner_phone": ""}
         if lead.owners is None:
             lead.owners = []
+            # Each officer is a different person from every other officer and every organisation's contact, so a
+            # name never stands for two people (nor a contact's name reach an export as someone's owner).
+            taken = self._people_named()
             for _number in range(rng.randint(1, 4)):
                 first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+                while f"{first} {last}" in taken and len(taken) < len(FIRST_NAMES) * len(SURNAMES):
+                    first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+                taken.add(f"{first} {last}")
                 email = f"{first}.{last.replace(chr(39), '')}@{lead.domain}".lower() if rng.random() < 0.9 else ""
                 phone = f"01632 960{rng.randint(0, 999):03d}" if rng.random() < 0.8 else ""
                 lead.owners.append((f"{first} {last}", email, phone))
         name, email, phone = rng.choice(lead.owners)
         return {"owner_name": name, "owner_email": email, "owner_phone": phone}
+
+    def _people_named(self) -> set[str]:
+        """The names of every organisation's contact and every action owner so far (kept up to date by _owner)."""
+        if self._people is None:
+            self._people = {org.contact for org in self.orgs if org.contact}
+        return self._people
 
     def _lead(self, primary: _Need | None, theme: str) -> _Org:
         rng = self.rng

@@ -330,12 +330,14 @@ class ChaseDialog(QDialog):
             )
         chosen = self.organisation_id()
         if chosen is not None:
-            led = self.chase.for_lead(chosen)
-            if not led:
+            # With no row selected, the link goes to the first of the lead's recipients (as mailto_url chooses).
+            recipients = self.chase.recipients(chosen)
+            if not recipients:
                 return None, "Select a row to e-mail the lead of that action"
-            if not led[0].contact_email.strip():
-                return None, f"{led[0].lead_organisation_name} has no contact e-mail; add one on the Organisations page"
-            return chosen, f"Write to {led[0].contact_email} about what {led[0].lead_organisation_name} leads"
+            first = recipients[0][0]
+            if not first.contact_email.strip():
+                return None, f"{first.lead_organisation_name} has no contact e-mail; add one on the Organisations page"
+            return chosen, f"Write to {first.contact_email} about what {first.lead_organisation_name} leads"
         return None, "Select a row to e-mail the lead of that action"
 
     def _update_buttons(self) -> None:
