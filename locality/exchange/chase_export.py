@@ -1,5 +1,8 @@
-"""What needs chasing, sent on: a CSV of the chase list, e-mail drafts (one .eml file per lead organisation,
-which Outlook, Thunderbird and Apple Mail open as a draft ready to send), and a mailto: link for one lead.
+"""What needs chasing, sent on: a CSV of the chase list, e-mail drafts (.eml files, which Outlook, Thunderbird and
+Apple Mail open as a draft ready to send), and a mailto: link for one lead.
+
+Drafts go to each action's named owner when the owner has an e-mail address — one draft per owner — and to the
+lead organisation's general contact for its other actions; the result says which drafts went to whom.
 
 The CSV is UTF-8 with a byte-order mark, every text cell neutralised so no title can become a formula, and
 contact names and e-mail addresses (personal data) are left out unless asked for. Every file is written
@@ -41,8 +44,10 @@ COLUMNS = (
     "Percent complete",
     "RAG",
     "RAG reason",
+    "Owner",  # the action's named owner, after the others so that readers by position keep working
 )
-CONTACT_COLUMNS = ("Contact name", "Contact e-mail")
+# Personal data, only when asked for; "Contact is" says whether the contact is the action's owner.
+CONTACT_COLUMNS = ("Contact name", "Contact e-mail", "Contact is")
 
 # Mail programs on Windows refuse mailto: links much longer than about 2,000 characters.
 MAILTO_LIMIT = 1900
@@ -107,7 +112,7 @@ def chase_cells(item: ChaseItem, *, include_contacts: bool) -> list[str]:
         neutralise(item.lead_organisation_name),
     ]
     if include_contacts:
-        cells += [neutralise(item.contact_name), neutralise(item.contact_email)]
+        cells += [neutralise(item.contact_name), neutralise(item.contact_email), item.contact_source]
     cells += [
         format_date(item.due_on),
         str(item.days_overdue),
@@ -115,6 +120,7 @@ def chase_cells(item: ChaseItem, *, include_contacts: bool) -> list[str]:
         str(item.percent_complete),
         item.rag.value if item.rag is not None else "Not rated",
         neutralise(item.rag_reason),
+        neutralise(item.owner_name),
     ]
     return cells
 
@@ -181,7 +187,8 @@ def email_body(
     due_within_days: int,
     limit: int | None = None,
 ) -> str:
-    """The plain-text letter to one lead organisation about ``items`` (all of actions it leads)."""
+    """The plain-text letter about ``items`` (all of actions one organisation leads, and all with the same contact):
+    to the actions' owner when ``contact_is_owner``, else to the organisation's contact."""
     first = items[0]
     contact = one_line(first.contact_name)
     greeting = f"Dear {contact}," if contact else "Dear colleague,"
@@ -189,12 +196,14 @@ def email_body(
     count = action_count(items)
     overdue = any(item.overdue for item in items)
     what = "overdue, or due " + period_words(due_within_days) if overdue else "due " + period_words(due_within_days)
+    these = "this action" if count == 1 else f"these {count} actions"
+    owned = f", and you are named as {'its owner' if count == 1 else 'their owner'}" if first.contact_is_owner else ""
     lines = [
         greeting,
         "",
         f"I am preparing the progress report for {partnership or 'the partnership'}. "
-        f"{one_line(first.lead_organisation_name)} leads {'this action' if count == 1 else f'these {count} actions'}, "
-        f"which {'has' if count == 1 else 'have'} work {what}:",
+        f"{one_line(first.lead_organisation_name) or 'Your organisation'} leads {these}{owned}; "
+        f"{'it has' if count == 1 else 'they have'} work {what}:",
         "",
     ]
     action_lines = _action_lines(items)
@@ -222,7 +231,8 @@ class InvalidAddress(LocalityError):
 
 
 def email_draft(items: Sequence[ChaseItem], *, partnership: str, sender: User, due_within_days: int) -> EmailMessage:
-    """An unsent message to the lead's contact (``X-Unsent: 1`` makes Outlook open it as a draft).
+    """An unsent message to the items' contact — their owner, or the lead's contact (``X-Unsent: 1`` makes Outlook
+    open it as a draft).
 
     Raises InvalidAddress when the contact e-mail is not exactly one address; names are put on one line, so no
     name can add a header or a recipient."""
@@ -261,7 +271,14 @@ class EmailDrafts:
     without_lead: int  # actions with something to chase but no lead organisation
     invalid_email: tuple[str, ...] = ()  # lead organisations whose contact e-mail is not one valid address
     not_written: tuple[DraftNotWritten, ...] = ()  # drafts that failed to be written (a full disk, say)
-    written_for: tuple[str, ...] = ()  # the lead organisation of each written draft, in the same order
+    written_for: tuple[str, ...] = ()  # whom each written draft is to (``addressee``), in the same order
+    # Drafts written to an action's owner, as "Owner name (Organisation)", in the order written; the others went
+    # to the lead organisation's general contact.
+    to_owners: tuple[str, ...] = ()
+
+    @property
+    def to_organisation_contacts(self) -> int:
+        return len(self.written) - len(self.to_owners)
 
     @property
     def complete(self) -> bool:
@@ -285,6 +302,14 @@ class EmailDrafts:
             text = f"Wrote {_plural(len(self.written), 'e-mail draft')} to {folder}."
         else:
             text = "No e-mail drafts were written."
+        if self.to_owners:
+            text += f" To the actions' owners: {', '.join(self.to_owners)}."
+            if self.to_organisation_contacts:
+                count = self.to_organisation_contacts
+                text += (
+                    f" {_plural(count, 'draft')} went to the lead organisation's general contact, for actions "
+                    "with no owner's e-mail."
+                )
         if self.without_email:
             names = ", ".join(self.without_email)
             count = len(self.without_email)
@@ -334,11 +359,13 @@ def _reason(error: BaseException) -> str:
 
 
 def write_email_drafts(chase: ChaseList, folder: Path | str, *, partnership: str, sender: User) -> EmailDrafts:
-    """One .eml draft per lead organisation with something to chase, written into ``folder``.
+    """.eml drafts written into ``folder``: one per owner (with an e-mail address) of actions with something to
+    chase, and one per lead organisation for its other actions, to its general contact.
 
     Leads with no contact e-mail, or one that is not exactly one valid address, are skipped and named in the
-    result. A draft that cannot be written (a full disk, a file name taken by a workspace) does not stop the
-    others: the result names every draft written and every one not written, with the reason.
+    result (their owners' drafts are still written). A draft that cannot be written (a full disk, a file name
+    taken by a workspace) does not stop the others: the result names every draft written and every one not
+    written, with the reason.
     """
     folder = Path(folder)
     written: list[Path] = []
@@ -346,35 +373,20 @@ def write_email_drafts(chase: ChaseList, folder: Path | str, *, partnership: str
     without_email: list[str] = []
     invalid_email: list[str] = []
     not_written: list[DraftNotWritten] = []
+    to_owners: list[str] = []
     used: set[str] = set()
     for organisation_id, name in chase.leads():
-        shown = one_line(name) or "An organisation"
-        items = chase.for_lead(organisation_id)
-        if not items[0].contact_email.strip():
-            without_email.append(shown)
-            continue
-        if single_address(items[0].contact_email) is None:
-            invalid_email.append(shown)
-            continue
-        file_name = draft_file_name(name)
-        stem, number = file_name[: -len(".eml")], 2
-        while file_name.casefold() in used:
-            file_name = f"{stem} ({number}).eml"
-            number += 1
-        used.add(file_name.casefold())
-        target = folder / file_name
-        try:
-            message = email_draft(items, partnership=partnership, sender=sender, due_within_days=chase.due_within_days)
-            atomic_write_bytes(target, message.as_bytes(policy=SMTP))
-        except InvalidAddress:
-            invalid_email.append(shown)
-            continue
-        except (LocalityError, OSError, ValueError, UnicodeError, MessageError) as error:
-            log.warning("e-mail draft for %s not written", shown, exc_info=True)
-            not_written.append(DraftNotWritten(shown, _reason(error)))
-            continue
-        written.append(target)
-        written_for.append(shown)
+        for items in chase.recipients(organisation_id):
+            target = _write_draft(
+                items, name, folder, used, partnership, sender, chase.due_within_days, without_email, invalid_email
+            )
+            if isinstance(target, DraftNotWritten):
+                not_written.append(target)
+            elif target is not None:
+                written.append(target)
+                written_for.append(addressee(items, name))
+                if items[0].contact_is_owner:
+                    to_owners.append(addressee(items, name))
     without_lead = action_count(chase.for_lead(None))
     return EmailDrafts(
         tuple(written),
@@ -383,14 +395,77 @@ def write_email_drafts(chase: ChaseList, folder: Path | str, *, partnership: str
         invalid_email=tuple(invalid_email),
         not_written=tuple(not_written),
         written_for=tuple(written_for),
+        to_owners=tuple(to_owners),
     )
 
 
-def mailto_url(chase: ChaseList, organisation_id: uuid.UUID, *, partnership: str, sender: User) -> str | None:
-    """A mailto: link opening a new message to the lead's contact about what it has to chase; None when the
-    organisation has nothing to chase or no valid contact e-mail. The address is one validated address and every
-    part is percent-encoded, so no name or address can add a recipient or a header to the link."""
-    items = chase.for_lead(organisation_id)
+def addressee(items: Sequence[ChaseItem], organisation_name: str) -> str:
+    """Whom a draft about ``items`` goes to, for a message: "Owner Name (Organisation)" for an action owner, the
+    organisation's name for its general contact."""
+    shown = one_line(organisation_name) or "An organisation"
+    first = items[0]
+    return f"{one_line(first.contact_name) or first.contact_email} ({shown})" if first.contact_is_owner else shown
+
+
+def _write_draft(
+    items: Sequence[ChaseItem],
+    name: str,
+    folder: Path,
+    used: set[str],
+    partnership: str,
+    sender: User,
+    due_within_days: int,
+    without_email: list[str],
+    invalid_email: list[str],
+) -> Path | DraftNotWritten | None:
+    """Writes the draft about ``items`` (one contact's, at the lead organisation ``name``); None when there is no
+    address to write to (the organisation, or owner, is added to ``without_email`` or ``invalid_email``)."""
+    shown = one_line(name) or "An organisation"
+    first = items[0]
+    who = addressee(items, name)
+    if not first.contact_email.strip():
+        without_email.append(shown)
+        return None
+    if single_address(first.contact_email) is None:
+        invalid_email.append(who)
+        return None
+    file_name = draft_file_name(f"{name} - {first.contact_name}" if first.contact_is_owner else name)
+    stem, number = file_name[: -len(".eml")], 2
+    while file_name.casefold() in used:
+        file_name = f"{stem} ({number}).eml"
+        number += 1
+    used.add(file_name.casefold())
+    target = folder / file_name
+    try:
+        message = email_draft(items, partnership=partnership, sender=sender, due_within_days=due_within_days)
+        atomic_write_bytes(target, message.as_bytes(policy=SMTP))
+    except InvalidAddress:
+        invalid_email.append(who)
+        return None
+    except (LocalityError, OSError, ValueError, UnicodeError, MessageError) as error:
+        log.warning("e-mail draft for %s not written", who, exc_info=True)
+        return DraftNotWritten(who, _reason(error))
+    return target
+
+
+def mailto_url(
+    chase: ChaseList,
+    organisation_id: uuid.UUID,
+    *,
+    partnership: str,
+    sender: User,
+    contact_email: str | None = None,
+) -> str | None:
+    """A mailto: link opening a new message to one contact about what it has to chase among the actions the
+    organisation leads: ``contact_email``'s (an action owner's or the organisation's contact), or when None the
+    first of ``ChaseList.recipients``. None when there is nothing to chase or no valid e-mail address. The address
+    is one validated address and every part is percent-encoded, so no name or address can add a recipient or a
+    header to the link."""
+    if contact_email is not None:
+        items = chase.for_contact(organisation_id, contact_email)
+    else:
+        groups = chase.recipients(organisation_id)
+        items = groups[0] if groups else ()
     if not items:
         return None
     recipient = single_address(items[0].contact_email)

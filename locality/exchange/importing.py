@@ -91,6 +91,9 @@ KINDS: dict[str, tuple[str, ...]] = {
         "percent_complete",
         "budget",
         "funding_source",
+        "owner",
+        "owner_email",
+        "owner_phone",
     ),
     "progress": ("action", "date", "percent_complete", "status", "rag", "note", "author"),
 }
@@ -760,6 +763,9 @@ class _Importer:
             status=reader.choice("status", ActionStatus, "action status") or ActionStatus.PROPOSED,
             percent_complete=reader.percent("percent_complete") or 0,
             budget_pence=budget,
+            owner_name=reader.text("owner"),
+            owner_email=reader.text("owner_email"),
+            owner_phone=reader.text("owner_phone"),
         )
         self._new_name(number, reader, title, "action", self.lookups.actions)
         if reader.problems:

@@ -153,6 +153,11 @@ class PlanAction:
     latest_note: str  # latest progress note; "" when that note is confidential and not included
     latest_note_on: date | None
     milestones: tuple[PlanMilestone, ...]
+    # The named owner at the lead organisation ("" for none); their e-mail and telephone are personal contact
+    # details, "" unless confidential content is included.
+    owner: str = ""
+    owner_email: str = ""
+    owner_phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -463,6 +468,9 @@ def _assemble(
                 spend_pence=spend_of(key, 0),
                 latest_note=note.note if note is not None else "",
                 latest_note_on=note.reported_on if note is not None else None,
+                owner=row.owner_name,
+                owner_email=row.owner_email if confidential else "",
+                owner_phone=row.owner_phone if confidential else "",
                 milestones=tuple(
                     [
                         PlanMilestone(

@@ -31,11 +31,20 @@ def need_row(need: PlanNeed) -> tuple[str, ...]:
     )
 
 
+def owner_text(action: PlanAction, separator: str = "\n") -> str:
+    """The action's named owner, with their e-mail and telephone when the plan holds them (only when
+    confidential content is included); "" when it has no owner."""
+    return separator.join(part for part in (action.owner, action.owner_email, action.owner_phone) if part)
+
+
 def action_row(action: PlanAction, *, separate_lead: bool = False) -> tuple[str, ...]:
-    """The Actions table's cells; lead and partners in one cell, or in two when ``separate_lead``."""
+    """The Actions table's cells; lead, owner and partners in one cell, or lead, owner and partners in three
+    when ``separate_lead``."""
     people: list[str] = []
     if action.lead:
         people.append(f"Lead: {action.lead}")
+    if action.owner:
+        people.append(f"Owner: {owner_text(action, ', ')}")
     if action.partners:
         people.append(f"Partners: {', '.join(action.partners)}")
     rag = action.rag.value if action.rag is not None else "Not rated"
@@ -47,7 +56,7 @@ def action_row(action: PlanAction, *, separate_lead: bool = False) -> tuple[str,
     return (
         action.title,
         action.theme,
-        *((action.lead, ", ".join(action.partners)) if separate_lead else ("\n".join(people),)),
+        *((action.lead, owner_text(action), ", ".join(action.partners)) if separate_lead else ("\n".join(people),)),
         "; ".join(action.needs),
         format_date(action.start_on),
         format_date(action.due_on),

@@ -32,6 +32,11 @@ COLUMNS = (
     "Latest progress note",
     "Latest note date",
     "Milestones overdue",
+    # Added after the columns above, so that a sheet or system reading this file by position keeps working. The
+    # e-mail and telephone are personal contact details: empty unless confidential content is included.
+    "Owner",
+    "Owner e-mail",
+    "Owner telephone",
 )
 
 # How many rows are written between checks for Cancel and reports of progress.
@@ -57,6 +62,9 @@ def action_cells(action: PlanAction) -> list[str]:
         neutralise(action.latest_note),
         format_date(action.latest_note_on),
         str(sum(1 for milestone in action.milestones if milestone.overdue)),
+        neutralise(action.owner),
+        neutralise(action.owner_email),
+        neutralise(action.owner_phone),
     ]
 
 

@@ -275,6 +275,7 @@ def _actions(plan: Plan, ticker: Ticker) -> Iterator[str]:
             _Column("Action"),
             _Column("Theme"),
             _Column("Lead"),
+            _Column("Owner"),
             _Column("Partners"),
             _Column("Needs addressed"),
             _Column("Start", "date"),
@@ -288,7 +289,7 @@ def _actions(plan: Plan, ticker: Ticker) -> Iterator[str]:
         ]
         classes = [_rag_class(action.rag.value if action.rag is not None else None) for action in actions]
         rows = [action_row(action, separate_lead=True) for action in actions]
-        yield from _table(columns, rows, ticker, classes=classes, shaded_column=8)
+        yield from _table(columns, rows, ticker, classes=classes, shaded_column=9)
     else:
         yield _nothing("There are no actions in this plan.")
     yield "</section>\n"

@@ -296,6 +296,10 @@ ACTION_COLUMNS = (
     ("Latest progress note", 50, "t"),
     ("Latest note date", 12, "d"),
     ("Milestones overdue", 11, "n"),
+    # After the columns above, as in the CSV; e-mail and telephone empty unless confidential content is included.
+    ("Owner", 28, "t"),
+    ("Owner e-mail", 32, "t"),
+    ("Owner telephone", 16, "t"),
 )
 MILESTONE_COLUMNS = (
     ("Action", 50, "t"),
@@ -351,6 +355,9 @@ def _sheets(plan: Plan) -> list[_Sheet]:
                 action.latest_note,
                 action.latest_note_on,
                 sum(1 for milestone in action.milestones if milestone.overdue),
+                action.owner,
+                action.owner_email,
+                action.owner_phone,
             )
 
     def milestones() -> Iterable[Sequence[Any]]:

@@ -15,7 +15,14 @@ from typing import Protocol, TypeVar
 
 from locality.domain.errors import ValidationError
 from locality.domain.rag import MilestoneDates, RagAssessment, RagInput, RagThresholds, assess_rag
-from locality.domain.values import MAX_PENCE, format_date, require_text, validate_percent
+from locality.domain.values import (
+    MAX_PENCE,
+    format_date,
+    require_text,
+    strip_invisible,
+    validate_email,
+    validate_percent,
+)
 from locality.domain.vocabulary import (
     CLOSED_ACTION_STATUSES,
     ActionStatus,
@@ -90,6 +97,10 @@ class ActionDraft:
     delivery_level_id: uuid.UUID | None = None
     provider_id: uuid.UUID | None = None
     lead_organisation_id: uuid.UUID | None = None
+    # The named owner, a person at the lead organisation; an empty name means no owner.
+    owner_name: str = ""
+    owner_email: str = ""
+    owner_phone: str = ""
     start_on: date | None = None
     due_on: date | None = None
     completed_on: date | None = None
@@ -165,6 +176,9 @@ class Action:
     provider_name: str
     lead_organisation_id: uuid.UUID | None
     lead_organisation_name: str
+    owner_name: str  # "" when the action has no named owner
+    owner_email: str
+    owner_phone: str
     start_on: date | None
     due_on: date | None
     completed_on: date | None
@@ -205,6 +219,9 @@ class Action:
             delivery_level_id=self.delivery_level_id,
             provider_id=self.provider_id,
             lead_organisation_id=self.lead_organisation_id,
+            owner_name=self.owner_name,
+            owner_email=self.owner_email,
+            owner_phone=self.owner_phone,
             start_on=self.start_on,
             due_on=self.due_on,
             completed_on=self.completed_on,
@@ -231,6 +248,7 @@ class ActionSummary:
     theme_id: uuid.UUID | None
     lead_organisation_id: uuid.UUID | None
     lead_organisation_name: str
+    owner_name: str  # "" when it has no named owner
     partner_names: str
     status: ActionStatus
     percent_complete: int
@@ -258,6 +276,9 @@ _FIELDS = (
     "delivery_level_id",
     "provider_id",
     "lead_organisation_id",
+    "owner_name",
+    "owner_email",
+    "owner_phone",
     "start_on",
     "due_on",
     "completed_on",
@@ -400,6 +421,9 @@ def to_action(unit: UnitOfWork, record: ActionRecord, today: date) -> Action:
         provider_name=term(record.provider_id),
         lead_organisation_id=record.lead_organisation_id,
         lead_organisation_name=lead.name if lead else "",
+        owner_name=record.owner_name,
+        owner_email=record.owner_email,
+        owner_phone=record.owner_phone,
         start_on=record.start_on,
         due_on=record.due_on,
         completed_on=record.completed_on,
@@ -579,6 +603,30 @@ def _check_organisation(
         errors[field_name] = f"{organisation.name} has been deleted; choose another lead organisation"
 
 
+def _validated_owner(draft: ActionDraft, errors: dict[str, str]) -> dict[str, str]:
+    """The owner's name, e-mail and telephone as stored: trimmed, the e-mail checked as an organisation's contact
+    e-mail is; an empty name means no owner, so an e-mail or telephone without a name is refused."""
+    name = strip_invisible(draft.owner_name or "")
+    email = ""
+    phone = strip_invisible(draft.owner_phone or "")
+    if len(name) > 200:
+        errors["owner_name"] = f"The owner's name must be 200 characters or fewer; it has {len(name)}."
+    try:
+        email = validate_email(draft.owner_email, "owner_email") or ""
+    except ValidationError as error:
+        errors["owner_email"] = "The owner's e-mail: " + error.field_errors["owner_email"]
+    else:
+        if len(email) > 254:
+            errors["owner_email"] = "The owner's e-mail is too long; keep it to 254 characters."
+    if len(phone) > 40:
+        errors["owner_phone"] = "The owner's telephone must be 40 characters or fewer."
+    elif phone and not any(character.isdigit() for character in phone):
+        errors["owner_phone"] = f'"{phone}" is not a telephone number; give its digits, like 01234 567890.'
+    if not name and (email or phone) and "owner_name" not in errors:
+        errors["owner_name"] = "Give the owner's name, or leave the owner's e-mail and telephone empty."
+    return {"owner_name": name, "owner_email": email, "owner_phone": phone}
+
+
 @dataclass(frozen=True)
 class _Valid:
     values: dict[str, object]
@@ -607,6 +655,7 @@ def _validated(lookup: records.Lookup, draft: ActionDraft, current: ActionRecord
         if current is None or getattr(draft, name) != getattr(current, name):
             check_term(lookup, kind, getattr(draft, name), name, errors)
     _check_organisation(lookup, draft.lead_organisation_id, "lead_organisation_id", errors)
+    owner = _validated_owner(draft, errors)
 
     status = choice(ActionStatus, draft.status, "status", "status", errors, optional=False)
     rag_override = choice(Rag, draft.rag_override, "rag_override", "RAG rating", errors, optional=True)
@@ -648,6 +697,7 @@ def _validated(lookup: records.Lookup, draft: ActionDraft, current: ActionRecord
         delivery_level_id=draft.delivery_level_id,
         provider_id=draft.provider_id,
         lead_organisation_id=draft.lead_organisation_id,
+        **owner,
         start_on=draft.start_on,
         due_on=draft.due_on,
         completed_on=completed_on,
@@ -850,6 +900,7 @@ def _summaries(
             theme_id=row.theme_id,
             lead_organisation_id=row.lead_organisation_id,
             lead_organisation_name=row.lead_organisation_name,
+            owner_name=row.owner_name,
             partner_names="; ".join(partners.get(row.key, ())),
             status=ActionStatus(row.status),
             percent_complete=row.percent_complete,

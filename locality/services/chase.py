@@ -1,5 +1,8 @@
 """What needs chasing: open actions and milestones that are overdue or due soon, each with who leads the action
-and how to reach them, most overdue first — the coordinator's list for asking partners for progress."""
+and how to reach them, most overdue first — the coordinator's list for asking partners for progress.
+
+Whom to ask is the action's named owner when the owner has an e-mail address, and otherwise the lead
+organisation's general contact; each item says which (``contact_is_owner``)."""
 
 from __future__ import annotations
 
@@ -50,8 +53,18 @@ class ChaseItem:
     rag_reason: str
     lead_organisation_id: uuid.UUID | None
     lead_organisation_name: str
+    # Whom to ask: the action's owner when they have an e-mail address, else the lead organisation's contact.
     contact_name: str
     contact_email: str
+    contact_is_owner: bool = False
+    owner_name: str = ""  # the action's named owner, "" for none (with or without an e-mail)
+    owner_email: str = ""
+    owner_phone: str = ""
+
+    @property
+    def contact_source(self) -> str:
+        """Which contact ``contact_name``/``contact_email`` are, in words."""
+        return "Action owner" if self.contact_is_owner else "Organisation contact"
 
     @property
     def overdue(self) -> bool:
@@ -157,6 +170,21 @@ class ChaseList:
         """The items of actions that ``organisation_id`` leads (None: actions with no lead)."""
         return tuple(item for item in self.items if item.lead_organisation_id == organisation_id)
 
+    def for_contact(self, organisation_id: uuid.UUID | None, contact_email: str) -> tuple[ChaseItem, ...]:
+        """The items of actions ``organisation_id`` leads whose contact (owner or organisation) is ``contact_email``."""
+        wanted = contact_email.strip().casefold()
+        return tuple(item for item in self.for_lead(organisation_id) if item.contact_email.strip().casefold() == wanted)
+
+    def recipients(self, organisation_id: uuid.UUID | None) -> list[tuple[ChaseItem, ...]]:
+        """The items of actions ``organisation_id`` leads, one group per person to write to: each owner with an
+        e-mail address, then the organisation's contact for the rest (the group's first item says who)."""
+        groups: dict[tuple[bool, str], list[ChaseItem]] = {}
+        for item in self.for_lead(organisation_id):
+            key = (item.contact_is_owner, item.contact_email.strip().casefold() if item.contact_is_owner else "")
+            groups.setdefault(key, []).append(item)
+        ordered = sorted(groups.items(), key=lambda pair: (not pair[0][0], pair[1][0].contact_name.casefold()))
+        return [tuple(items) for _key, items in ordered]
+
     def leads(self) -> list[tuple[uuid.UUID, str]]:
         """Each lead organisation with something to chase, once, A to Z."""
         found = {item.lead_organisation_id: item.lead_organisation_name for item in self.items}
@@ -250,6 +278,8 @@ class ChaseService:
         today: date,
     ) -> ChaseItem:
         late, until = _days(due_on, today)
+        # The owner is asked when there is an address to write to; else the organisation's general contact.
+        owner_reachable = bool(row.owner_name and row.owner_email)
         return ChaseItem(
             kind=kind,
             action_id=row.id,
@@ -265,6 +295,10 @@ class ChaseService:
             rag_reason=reason,
             lead_organisation_id=row.lead_organisation_id,
             lead_organisation_name=row.lead_organisation_name,
-            contact_name=row.contact_name,
-            contact_email=row.contact_email,
+            contact_name=row.owner_name if owner_reachable else row.contact_name,
+            contact_email=row.owner_email if owner_reachable else row.contact_email,
+            contact_is_owner=owner_reachable,
+            owner_name=row.owner_name,
+            owner_email=row.owner_email,
+            owner_phone=row.owner_phone,
         )

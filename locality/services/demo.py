@@ -1062,6 +1062,9 @@ class _Org:
     type_name: str
     contact: str
     core: bool
+    domain: str = ""  # its e-mail domain
+    # The officers who own its actions, (name, e-mail, telephone), made when it first leads one.
+    owners: list[tuple[str, str, str]] | None = None
 
 
 @dataclass(slots=True)
@@ -1204,6 +1207,10 @@ class _Builder:
         self.actions: list[_Action] = []
         self.workshop_dates: list[date] = []
         self.owner_id: uuid.UUID | None = None
+        # Action owners come from a generator of their own, so that naming them leaves every other choice, and
+        # so the rest of the partnership, as a seed has always made it.
+        self.owner_rng = random.Random(f"action owners {seed}")
+        self._people: set[str] | None = None
         # themes present in this workspace, with their seeded weights
         self.themes = [name for name in THEME_WEIGHTS if name in vocabulary.themes]
         self._theme_cum = self._cumulative([THEME_WEIGHTS[name] for name in self.themes])
@@ -1300,7 +1307,7 @@ class _Builder:
                     "updated_at": created,
                 }
             )
-            org = _Org(org_id, name, short or name, type_name, contact if has_contact else "", core)
+            org = _Org(org_id, name, short or name, type_name, contact if has_contact else "", core, domain)
             self.orgs.append(org)
             self.org_by_id[org_id] = org
         self.owner_id = self.orgs[0].id if self.orgs else None
@@ -1532,6 +1539,7 @@ class _Builder:
                 "delivery_level_id": self.vocabulary.term(VocabularyKind.DELIVERY_LEVEL, level),
                 "provider_id": self.vocabulary.term(VocabularyKind.PROVIDER, provider),
                 "lead_organisation_id": lead.id,
+                **self._owner(lead),
                 "start_on": start,
                 "due_on": due,
                 "completed_on": completed_on,
@@ -1554,6 +1562,34 @@ class _Builder:
             if budget is not None:
                 self._funding(action, budget, created)
         self._ensure_milestone_variety()
+
+    def _owner(self, lead: _Org) -> dict[str, str]:
+        """A named owner at the lead organisation for most actions: one of the few officers who own its actions,
+        most with an e-mail at its domain and a telephone (Ofcom's numbers for drama, 01632 960xxx)."""
+        rng = self.owner_rng
+        if rng.random() < 0.12:
+            return {"owner_name": "", "owner_email": "", "owner_phone": ""}
+        if lead.owners is None:
+            lead.owners = []
+            # Each officer is a different person from every other officer and every organisation's contact, so a
+            # name never stands for two people (nor a contact's name reach an export as someone's owner).
+            taken = self._people_named()
+            for _number in range(rng.randint(1, 4)):
+                first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+                while f"{first} {last}" in taken and len(taken) < len(FIRST_NAMES) * len(SURNAMES):
+                    first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+                taken.add(f"{first} {last}")
+                email = f"{first}.{last.replace(chr(39), '')}@{lead.domain}".lower() if rng.random() < 0.9 else ""
+                phone = f"01632 960{rng.randint(0, 999):03d}" if rng.random() < 0.8 else ""
+                lead.owners.append((f"{first} {last}", email, phone))
+        name, email, phone = rng.choice(lead.owners)
+        return {"owner_name": name, "owner_email": email, "owner_phone": phone}
+
+    def _people_named(self) -> set[str]:
+        """The names of every organisation's contact and every action owner so far (kept up to date by _owner)."""
+        if self._people is None:
+            self._people = {org.contact for org in self.orgs if org.contact}
+        return self._people
 
     def _lead(self, primary: _Need | None, theme: str) -> _Org:
         rng = self.rng

@@ -64,6 +64,7 @@ class ActionRow:
     rag_override: str | None
     rag_override_reason: str
     budget_pence: int | None
+    owner_name: str
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ def _conditions(action_filter: ActionFilter) -> list[ColumnElement[bool]]:
             or_(
                 ActionRecord.title.ilike(pattern, escape="\\"),
                 ActionRecord.description.ilike(pattern, escape="\\"),
+                ActionRecord.owner_name.ilike(pattern, escape="\\"),
                 ActionRecord.lead_organisation_id.in_(named),
                 ActionRecord.id.in_(partnered_action_ids().where(by_name)),
             )
@@ -168,6 +170,7 @@ def action_rows(unit: UnitOfWork, scope: ActionFilter | Collection[uuid.UUID]) -
             func.coalesce(lead.name, ""),
             *rag_columns(),
             ActionRecord.budget_pence,
+            ActionRecord.owner_name,
         )
         .outerjoin(lead, lead.id == ActionRecord.lead_organisation_id)
         .order_by(func.lower(ActionRecord.title), ActionRecord.created_at, ActionRecord.id)

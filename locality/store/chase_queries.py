@@ -1,5 +1,6 @@
 """Queries behind "what needs chasing": open actions and their milestones that are overdue or due soon, with
-the lead organisation's contact, read in a handful of statements however many actions the workspace holds."""
+the action's owner and the lead organisation's contact, read in a handful of statements however many actions the
+workspace holds."""
 
 from __future__ import annotations
 
@@ -32,8 +33,11 @@ class ChaseActionRow:
     rag_override_reason: str
     lead_organisation_id: uuid.UUID | None
     lead_organisation_name: str
-    contact_name: str
+    contact_name: str  # the lead organisation's general contact
     contact_email: str
+    owner_name: str  # the action's named owner at its lead organisation ("" for none)
+    owner_email: str
+    owner_phone: str
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,9 @@ def chase_rows(
             func.coalesce(lead.name, ""),
             func.coalesce(lead.contact_name, ""),
             func.coalesce(lead.contact_email, ""),
+            ActionRecord.owner_name,
+            ActionRecord.owner_email,
+            ActionRecord.owner_phone,
         )
         .outerjoin(lead, live_lead(lead))
         .where(

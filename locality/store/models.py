@@ -236,6 +236,11 @@ class ActionRecord(TrackedMixin, Base):
     delivery_level_id: Mapped[uuid.UUID | None] = _fk("vocabulary_term.id", nullable=True)
     provider_id: Mapped[uuid.UUID | None] = _fk("vocabulary_term.id", nullable=True)
     lead_organisation_id: Mapped[uuid.UUID | None] = _fk("organisation.id", nullable=True)
+    # The named owner: a person at the lead organisation ("" for none). E-mail and telephone are personal data,
+    # left out of every export unless confidential content is asked for.
+    owner_name: Mapped[str] = mapped_column(String(200), default="")
+    owner_email: Mapped[str] = mapped_column(String(254), default="")
+    owner_phone: Mapped[str] = mapped_column(String(40), default="")
     start_on: Mapped[date | None] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     completed_on: Mapped[date | None] = mapped_column(Date)

@@ -89,6 +89,9 @@ class PlanActionRow(NamedTuple):
     rag_override: str | None
     rag_override_reason: str
     budget_pence: int | None
+    owner_name: str
+    owner_email: str
+    owner_phone: str
 
 
 class NeedRow(NamedTuple):
@@ -211,6 +214,9 @@ def action_rows(
             _key(ActionRecord.lead_organisation_id),
             *rag_columns(),
             ActionRecord.budget_pence,
+            ActionRecord.owner_name,
+            ActionRecord.owner_email,
+            ActionRecord.owner_phone,
         )
         .outerjoin(lead, lead.id == ActionRecord.lead_organisation_id)
         .where(*conditions)

@@ -27,6 +27,7 @@ from typing import Any
 #: Digest of the schema shape that each revision's migrations build (see the module's docstring).
 EXPECTED_SHAPES: dict[str, str] = {
     "0001_initial": "84f349efa9968b11405c4c7b0e18644ba1fd1dfa4f8099fc9ab8ac5779e70664",
+    "0002_action_owner": "4f6c84ddeaaef847d790bb52db0cd1a9779f51703c616f49b080c6cf52356315",
 }
 
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -145,6 +146,34 @@ class ActionDialog(EditDialog):
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(60)
         self.lead = self.form.add_field("lead_organisation_id", "&Lead organisation:", _combo(organisations))
+        # The named owner, a person at the lead organisation: name, e-mail and telephone on one row, each field's
+        # message shown under it (as the dates below).
+        owner = QWidget()
+        owner_row = QHBoxLayout(owner)
+        owner_row.setContentsMargins(0, 0, 0, 0)
+        self.owner_name = QLineEdit()
+        self.owner_name.setObjectName("ownerNameEdit")
+        self.owner_name.setPlaceholderText("Name (none if empty)")
+        self.owner_email = QLineEdit()
+        self.owner_email.setObjectName("ownerEmailEdit")
+        self.owner_email.setAccessibleName("Owner's e-mail")
+        self.owner_email.setPlaceholderText("E-mail")
+        self.owner_phone = QLineEdit()
+        self.owner_phone.setObjectName("ownerPhoneEdit")
+        self.owner_phone.setAccessibleName("Owner's telephone")
+        self.owner_phone.setPlaceholderText("Telephone")
+        owner_row.addWidget(self.owner_name, 3)
+        owner_row.addWidget(self.owner_email, 4)
+        owner_row.addWidget(self.owner_phone, 2)
+        self.form.add_field("owner_name", "O&wner:", owner)
+        self.owner_label = self.form.itemAt(self.form.rowCount() - 1, QFormLayout.ItemRole.LabelRole).widget()
+        assert isinstance(self.owner_label, QLabel)
+        self.owner_label.setBuddy(self.owner_name)
+        for name, field in (("owner_email", self.owner_email), ("owner_phone", self.owner_phone)):
+            self.form._fields[name] = field  # its message shows under the same row
+            self.form._errors[name] = self.form._errors["owner_name"]
+        self.lead.currentIndexChanged.connect(lambda _index: self._show_owner_organisation())
+        self._show_owner_organisation()
         self.theme = self.form.add_field("theme_id", "T&heme:", _combo(theme_choices(env), "(no theme)"))
         self.type = self.form.add_field(
             "type_id", "T&ype:", _combo([(t.name, t.id) for t in vocabulary.terms(VocabularyKind.ACTION_TYPE)])
@@ -286,6 +315,12 @@ class ActionDialog(EditDialog):
     def state(self) -> tuple[object, ...]:
         return (*super().state(), frozenset(self.chosen_need_ids()))
 
+    def _show_owner_organisation(self) -> None:
+        """Says whose the owner is: a person at the lead organisation (kept as it is when the lead changes)."""
+        lead = self.lead.currentText() if self.lead.currentData() is not None else ""
+        self.owner_label.setText(f"O&wner (at {lead}):" if lead else "O&wner:")
+        self.owner_name.setAccessibleName(f"Owner's name (at {lead})" if lead else "Owner's name")
+
     def _add_tab(self, form: ErrorForm, title: str) -> None:
         form.setRowWrapPolicy(ErrorForm.RowWrapPolicy.WrapAllRows)  # the table gets the tab's full width
         page = QWidget()
@@ -339,6 +374,9 @@ class ActionDialog(EditDialog):
         self.title_edit.setText(action.title)
         self.description.setPlainText(action.description)
         select_data(self.lead, action.lead_organisation_id)
+        self.owner_name.setText(action.owner_name)
+        self.owner_email.setText(action.owner_email)
+        self.owner_phone.setText(action.owner_phone)
         select_data(self.theme, action.theme_id)
         select_data(self.type, action.type_id)
         select_data(self.provider, action.provider_id)
@@ -463,6 +501,9 @@ class ActionDialog(EditDialog):
             delivery_level_id=self.level.currentData(),
             provider_id=self.provider.currentData(),
             lead_organisation_id=self.lead.currentData(),
+            owner_name=self.owner_name.text(),
+            owner_email=self.owner_email.text(),
+            owner_phone=self.owner_phone.text(),
             start_on=self.start_on.value(),
             due_on=self.due_on.value(),
             completed_on=self.completed_on.value(),
@@ -576,6 +617,7 @@ class ActionsPage(ListPage[ActionSummary]):
         return [
             Column("Title", lambda a: a.title, width=300, tooltip=lambda a: a.title),
             Column("Lead", lambda a: a.lead_organisation_name, width=180),
+            Column("Owner", lambda a: a.owner_name, width=140, tooltip=lambda a: a.owner_name),
             Column("Partners", lambda a: a.partner_names, width=200, tooltip=lambda a: a.partner_names),
             Column("Status", lambda a: a.status.value, width=95),
             Column(
@@ -615,7 +657,7 @@ class ActionsPage(ListPage[ActionSummary]):
         )
 
     def search_text(self, row: ActionSummary) -> str:
-        return f"{row.title} {row.lead_organisation_name} {row.partner_names}".casefold()
+        return f"{row.title} {row.lead_organisation_name} {row.owner_name} {row.partner_names}".casefold()
 
     def matches(self, row: ActionSummary) -> bool:
         if self._theme_ids is not None and row.theme_id not in self._theme_ids:

@@ -53,12 +53,20 @@ def _overdue_by(item: ChaseItem) -> str:
 
 
 def _contact(item: ChaseItem) -> str:
-    return item.contact_name or item.contact_email or "No contact recorded"
+    """Whom to ask, and whether it is the action's owner or the organisation's general contact."""
+    name = item.contact_name or item.contact_email
+    if not name:
+        return "No contact recorded"
+    return f"{name} (owner)" if item.contact_is_owner else f"{name} (organisation)"
 
 
 def _contact_tooltip(item: ChaseItem) -> str:
     if item.contact_email:
-        return f"{item.contact_name} <{item.contact_email}>" if item.contact_name else item.contact_email
+        address = f"{item.contact_name} <{item.contact_email}>" if item.contact_name else item.contact_email
+        if item.contact_is_owner:
+            return f"The action's owner: {address}"
+        unreachable = f"{item.owner_name}, its owner, has no e-mail recorded; " if item.owner_name else ""
+        return f"{unreachable}{item.lead_organisation_name}'s general contact: {address}"
     return f"{item.lead_organisation_name or 'This action'} has no contact e-mail recorded"
 
 
@@ -73,7 +81,7 @@ def chase_columns() -> list[Column[ChaseItem]]:
             width=175,
             tooltip=lambda item: item.lead_organisation_name,
         ),
-        Column("Contact", _contact, width=130, tooltip=_contact_tooltip),
+        Column("Contact", _contact, width=170, tooltip=_contact_tooltip),
         Column("Due", lambda item: format_date(item.due_on), sort_key=lambda item: item.due_on, width=90),
         Column(
             "Overdue by",
@@ -197,7 +205,10 @@ class ChaseDialog(QDialog):
         self.export_button.clicked.connect(self.export_csv)
         self.drafts_button = QPushButton("Write e-&mail drafts…")
         self.drafts_button.setObjectName("emailDraftsButton")
-        self.drafts_button.setToolTip("One draft per lead organisation, for Outlook or another mail program")
+        self.drafts_button.setToolTip(
+            "One draft per action owner with an e-mail address, and one per lead organisation for its other "
+            "actions, for Outlook or another mail program"
+        )
         self.drafts_button.clicked.connect(self.write_drafts)
         self.mail_button = QPushButton("E-mail &this lead")
         self.mail_button.setObjectName("emailLeadButton")
@@ -297,7 +308,7 @@ class ChaseDialog(QDialog):
         return self.model.row_at(rows[0].row()) if rows else None
 
     def _lead_to_email(self) -> tuple[uuid.UUID | None, str]:
-        """The lead organisation "E-mail this lead" writes to, and why not when there is none."""
+        """The lead organisation "E-mail this lead" writes about, and to whom (or why not when there is none)."""
         if self.chase is None or not self.chase.items:
             return None, "There is nothing to chase"
         item = self.selected_item()
@@ -306,18 +317,27 @@ class ChaseDialog(QDialog):
                 return None, "This action has no lead organisation"
             if not item.contact_email.strip():
                 return None, f"{item.lead_organisation_name} has no contact e-mail; add one on the Organisations page"
+            if item.contact_is_owner:
+                return (
+                    item.lead_organisation_id,
+                    f"Write to {item.contact_email}, the owner, about the actions they own at "
+                    f"{item.lead_organisation_name}",
+                )
             return (
                 item.lead_organisation_id,
-                f"Write to {item.contact_email} about what {item.lead_organisation_name} leads",
+                f"Write to {item.contact_email}, {item.lead_organisation_name}'s general contact, about what it "
+                "leads with no owner's e-mail",
             )
         chosen = self.organisation_id()
         if chosen is not None:
-            led = self.chase.for_lead(chosen)
-            if not led:
+            # With no row selected, the link goes to the first of the lead's recipients (as mailto_url chooses).
+            recipients = self.chase.recipients(chosen)
+            if not recipients:
                 return None, "Select a row to e-mail the lead of that action"
-            if not led[0].contact_email.strip():
-                return None, f"{led[0].lead_organisation_name} has no contact e-mail; add one on the Organisations page"
-            return chosen, f"Write to {led[0].contact_email} about what {led[0].lead_organisation_name} leads"
+            first = recipients[0][0]
+            if not first.contact_email.strip():
+                return None, f"{first.lead_organisation_name} has no contact e-mail; add one on the Organisations page"
+            return chosen, f"Write to {first.contact_email} about what {first.lead_organisation_name} leads"
         return None, "Select a row to e-mail the lead of that action"
 
     def _update_buttons(self) -> None:
@@ -408,7 +428,14 @@ class ChaseDialog(QDialog):
         if lead is None or self.chase is None:
             QMessageBox.information(self, "E-mail this lead", why + ".")
             return
-        url = mailto_url(self.chase, lead, partnership=self._partnership(), sender=self.env.services.context.user)
+        item = self.selected_item()
+        url = mailto_url(
+            self.chase,
+            lead,
+            partnership=self._partnership(),
+            sender=self.env.services.context.user,
+            contact_email=item.contact_email if item is not None and item.lead_organisation_id == lead else None,
+        )
         if url is None:
             led = self.chase.for_lead(lead)
             name = led[0].lead_organisation_name if led else "This organisation"

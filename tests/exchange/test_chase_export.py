@@ -16,6 +16,7 @@ import pytest
 from locality.domain.values import format_date
 from locality.domain.vocabulary import ActionStatus
 from locality.exchange.chase_export import (
+    addressee,
     draft_file_name,
     mailto_url,
     single_address,
@@ -24,7 +25,7 @@ from locality.exchange.chase_export import (
 )
 from locality.files import FileWriteError
 from locality.services.actions import ActionDraft, MilestoneDraft
-from locality.services.chase import ChaseList
+from locality.services.chase import ChaseItem, ChaseList
 from locality.services.context import User
 from locality.services.demo import DEMO_TODAY
 from locality.services.organisations import OrganisationDraft
@@ -86,19 +87,34 @@ def test_csv_with_contacts(chase: ChaseList, tmp_path: Path) -> None:
     assert rows[0]["Contact name"] == first.contact_name
 
 
-def test_email_drafts_one_per_lead_with_an_address(chase: ChaseList, tmp_path: Path) -> None:
+def reachable_recipients(chase: ChaseList) -> list[tuple[str, tuple[ChaseItem, ...]]]:
+    """Each draft the chase list should give, in order: (lead organisation's name, the items it is about), for
+    every owner and organisation contact with an e-mail address."""
+    return [(name, group) for oid, name in chase.leads() for group in chase.recipients(oid) if group[0].contact_email]
+
+
+def draft_path(folder: Path, name: str, item: ChaseItem) -> Path:
+    return folder / draft_file_name(f"{name} - {item.contact_name}" if item.contact_is_owner else name)
+
+
+def test_email_drafts_one_per_owner_and_lead_contact_with_an_address(chase: ChaseList, tmp_path: Path) -> None:
     result = write_email_drafts(chase, tmp_path, partnership="Westshire Locality Partnership", sender=SENDER)
     leads = chase.leads()
-    with_email = [(oid, name) for oid, name in leads if chase.for_lead(oid)[0].contact_email]
-    assert len(result.written) == len(with_email) == len(list(tmp_path.glob("*.eml")))
+    expected = reachable_recipients(chase)
+    assert any(group[0].contact_is_owner for _name, group in expected)  # the demo names owners
+    assert any(not group[0].contact_is_owner for _name, group in expected)
+    assert len(result.written) == len(expected) == len(list(tmp_path.glob("*.eml")))
+    assert sorted(result.written) == sorted(draft_path(tmp_path, name, group[0]) for name, group in expected)
     assert "Quiet Partners Forum" in result.without_email
-    assert set(result.without_email) == {name for _oid, name in leads} - {name for _oid, name in with_email}
-    assert f"Wrote {len(with_email)} e-mail drafts to {tmp_path}" in result.message
+    with_contact = {name for oid, name in leads if any(not item.contact_is_owner for item in chase.for_lead(oid))}
+    with_email = {name for name, group in expected if not group[0].contact_is_owner}
+    assert set(result.without_email) == with_contact - with_email
+    assert f"Wrote {len(expected)} e-mail drafts to {tmp_path}" in result.message
     assert "no contact e-mail: " in result.message and "Quiet Partners Forum" in result.message
+    assert "To the actions' owners: " in result.message
 
-    oid, name = with_email[0]
-    items = chase.for_lead(oid)
-    path = tmp_path / draft_file_name(name)
+    name, items = next((name, group) for name, group in expected if not group[0].contact_is_owner)
+    path = draft_path(tmp_path, name, items[0])
     message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
     assert message["X-Unsent"] == "1"
     assert message["To"].addresses[0].addr_spec == items[0].contact_email
@@ -121,7 +137,8 @@ def test_email_drafts_one_per_lead_with_an_address(chase: ChaseList, tmp_path: P
 def test_overdue_wording_in_a_draft(chase: ChaseList, tmp_path: Path) -> None:
     overdue = next(item for item in chase.items if item.overdue and item.contact_email)
     result = write_email_drafts(chase, tmp_path, partnership="P", sender=SENDER)
-    path = next(p for p in result.written if p.name == draft_file_name(overdue.lead_organisation_name))
+    path = draft_path(tmp_path, overdue.lead_organisation_name, overdue)
+    assert path in result.written
     text = BytesParser(policy=policy.default).parsebytes(path.read_bytes()).get_content()
     days = overdue.days_overdue
     assert f"due {format_date(overdue.due_on)}, {days} day{'' if days == 1 else 's'} overdue" in text
@@ -147,8 +164,8 @@ def test_nothing_to_chase_writes_nothing(services: Services, tmp_path: Path) -> 
 
 
 def test_mailto_url_decodes_to_the_same_message(chase: ChaseList) -> None:
-    oid, _name = next((oid, name) for oid, name in chase.leads() if chase.for_lead(oid)[0].contact_email)
-    items = chase.for_lead(oid)
+    oid, _name = next((oid, name) for oid, name in chase.leads() if chase.recipients(oid)[0][0].contact_email)
+    items = chase.recipients(oid)[0]  # with no contact given, the link goes to the lead's first recipient
     url = mailto_url(chase, oid, partnership="Westshire & Friends", sender=SENDER)
     assert url is not None
     parts = urlsplit(url)
@@ -193,7 +210,7 @@ def test_the_same_list_for_one_organisation(chase: ChaseList, demo_services: Ser
     oid, name = chase.leads()[0]
     one = demo_services.chase.chase_list(oid)
     result = write_email_drafts(replace(one), tmp_path, partnership="P", sender=SENDER)
-    assert len(result.written) + len(result.without_email) == 1
+    assert len(result.written) + len(result.without_email) == len(one.recipients(oid))
 
 
 # --------------------------------------------------------------------------- hostile names and addresses
@@ -240,6 +257,7 @@ def hostile_chase(chase: ChaseList) -> tuple[ChaseList, dict[str, str], list[str
                 lead_organisation_name=name,
                 contact_name=name,
                 contact_email=address,
+                contact_is_owner=False,
             )
         )
     for number, address in enumerate(HOSTILE_ADDRESSES):
@@ -252,6 +270,7 @@ def hostile_chase(chase: ChaseList) -> tuple[ChaseList, dict[str, str], list[str
                 lead_organisation_id=uuid.uuid4(),
                 lead_organisation_name=name,
                 contact_email=address,
+                contact_is_owner=False,
             )
         )
     return replace(chase, items=tuple(items)), good, bad
@@ -269,8 +288,8 @@ def test_hostile_names_and_addresses_in_e_mail_drafts(chase: ChaseList, tmp_path
     on_disk = sorted(folder.iterdir())
     assert sorted(result.written) == on_disk  # written where asked and nowhere else
     assert not list(tmp_path.parent.glob("*passwd*"))
-    reachable = [name for oid, name in hostile.leads() if hostile.for_lead(oid)[0].contact_email and name not in bad]
-    assert len(result.written) == len(reachable)  # every lead with a valid address has its draft
+    reachable = [name for name, _group in reachable_recipients(hostile) if name not in bad]
+    assert len(result.written) == len(reachable)  # every owner and lead with a valid address has its draft
     for path in result.written:
         assert path.parent == folder
         name = path.name
@@ -350,7 +369,7 @@ def test_a_draft_that_cannot_be_written_is_named_with_those_that_were(
 
     monkeypatch.setattr(chase_export, "atomic_write_bytes", write)
     result = write_email_drafts(chase, tmp_path, partnership="P", sender=SENDER)
-    reachable = [name for oid, name in chase.leads() if chase.for_lead(oid)[0].contact_email]
+    reachable = [addressee(group, name) for name, group in reachable_recipients(chase)]
     assert len(reachable) >= 3
     assert not result.complete
     assert [failure.organisation for failure in result.not_written] == [reachable[1]]
@@ -376,3 +395,81 @@ def test_mailto_url_cannot_be_injected(chase: ChaseList) -> None:
         assert set(parse_qs(parts.query)) == {"subject", "body"}
         assert "\r" not in parse_qs(parts.query)["subject"][0] and "\n" not in parse_qs(parts.query)["subject"][0]
         assert not any(character in url for character in "\r\n\x00 ,")
+
+
+def test_drafts_go_to_each_action_owner_and_the_rest_to_the_organisation_contact(
+    demo_services: Services, tmp_path: Path
+) -> None:
+    lead = demo_services.organisations.create(
+        OrganisationDraft(name="Edge Case Trust", contact_name="Pat Edge", contact_email="pat@edge.org.uk")
+    )
+    overdue = TODAY - timedelta(days=4)
+    for title, owner, email in (
+        ("Volunteer drivers scheme", "Janet Hughes", "janet.hughes@edge.org.uk"),
+        ("Befriending pilot", "Janet Hughes", "janet.hughes@edge.org.uk"),
+        ("Lunch club audit", "Ravi Patel", ""),  # an owner with no e-mail: the organisation's contact is asked
+        ("Warm homes advice", "", ""),
+    ):
+        demo_services.actions.create(
+            ActionDraft(
+                title,
+                lead_organisation_id=lead.id,
+                status=ActionStatus.IN_PROGRESS,
+                due_on=overdue,
+                owner_name=owner,
+                owner_email=email,
+            )
+        )
+    chase = demo_services.chase.chase_list(lead.id)
+
+    result = write_email_drafts(chase, tmp_path, partnership="Westshire Locality Partnership", sender=SENDER)
+
+    assert len(result.written) == 2
+    assert "To the actions' owners: Janet Hughes (Edge Case Trust)." in result.message
+    assert "1 draft went to the lead organisation's general contact" in result.message
+    to_owner = BytesParser(policy=policy.default).parsebytes(
+        (tmp_path / "Progress update - Edge Case Trust - Janet Hughes.eml").read_bytes()
+    )
+    assert to_owner["To"].addresses[0].addr_spec == "janet.hughes@edge.org.uk"
+    body = to_owner.get_content()
+    assert body.startswith("Dear Janet Hughes,")
+    assert "you are named as their owner" in body
+    assert "Volunteer drivers scheme" in body and "Befriending pilot" in body and "Lunch club audit" not in body
+    to_organisation = BytesParser(policy=policy.default).parsebytes(
+        (tmp_path / "Progress update - Edge Case Trust.eml").read_bytes()
+    )
+    assert to_organisation["To"].addresses[0].addr_spec == "pat@edge.org.uk"
+    body = to_organisation.get_content()
+    assert body.startswith("Dear Pat Edge,") and "named as" not in body
+    assert "Lunch club audit" in body and "Warm homes advice" in body and "Befriending pilot" not in body
+
+    owner_link = mailto_url(chase, lead.id, partnership="P", sender=SENDER, contact_email="janet.hughes@edge.org.uk")
+    assert owner_link is not None and unquote(urlsplit(owner_link).path) == "janet.hughes@edge.org.uk"
+    contact_link = mailto_url(chase, lead.id, partnership="P", sender=SENDER, contact_email="pat@edge.org.uk")
+    assert contact_link is not None and "Warm homes advice" in unquote(urlsplit(contact_link).query)
+
+
+def test_the_chase_csv_names_owners_and_says_which_contact_is_whose(demo_services: Services, tmp_path: Path) -> None:
+    lead = demo_services.organisations.create(
+        OrganisationDraft(name="Edge Case Trust", contact_name="Pat Edge", contact_email="pat@edge.org.uk")
+    )
+    demo_services.actions.create(
+        ActionDraft(
+            "Volunteer drivers scheme",
+            lead_organisation_id=lead.id,
+            status=ActionStatus.IN_PROGRESS,
+            due_on=TODAY - timedelta(days=4),
+            owner_name="Janet Hughes",
+            owner_email="janet.hughes@edge.org.uk",
+        )
+    )
+    chase = demo_services.chase.chase_list(lead.id)
+    shared, full = tmp_path / "shared.csv", tmp_path / "full.csv"
+    write_chase_csv(chase, shared)
+    write_chase_csv(chase, full, include_contacts=True)
+    with open(shared, encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["Owner"] == "Janet Hughes" and "janet.hughes@edge.org.uk" not in shared.read_text("utf-8-sig")
+    with open(full, encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["Contact e-mail"], row["Contact is"]) == ("janet.hughes@edge.org.uk", "Action owner")

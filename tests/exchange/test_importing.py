@@ -515,6 +515,55 @@ def test_rows_the_services_refuse_are_reported_and_nothing_is_written(
     assert services.actions.find("Fine action") is None
 
 
+def test_actions_with_owner_columns_and_without(
+    services: Services, partners: dict[str, uuid.UUID], tmp_path: Path
+) -> None:
+    with_owners = write_csv(
+        tmp_path / "owned.csv",
+        [
+            ["title", "lead_organisation", "Owner", "Owner E-mail", "owner-phone"],
+            ["Joint patrol pilot", "Barsetshire Police", " Sgt Ravi Patel ", "ravi.patel@barset.police.uk", "01632 96"],
+            ["Tenant panel training", "CC", "", "", ""],
+        ],
+    )
+    report = import_file(services, "actions", with_owners)
+    assert report.created == {"actions": 2}
+    owned = services.actions.find("Joint patrol pilot")
+    assert owned is not None
+    assert (owned.owner_name, owned.owner_email, owned.owner_phone) == (
+        "Sgt Ravi Patel",
+        "ravi.patel@barset.police.uk",
+        "01632 96",
+    )
+    unowned = services.actions.find("Tenant panel training")
+    assert unowned is not None and unowned.owner_name == ""
+
+    without = write_csv(tmp_path / "plain.csv", [["title", "lead_organisation"], ["Peer review", "CC"]])
+    import_file(services, "actions", without)
+    plain = services.actions.find("Peer review")
+    assert plain is not None and (plain.owner_name, plain.owner_email) == ("", "")
+
+
+def test_a_bad_owner_e_mail_is_a_row_error_and_nothing_is_written(
+    services: Services, partners: dict[str, uuid.UUID], tmp_path: Path
+) -> None:
+    before = counts(services)
+    path = write_csv(
+        tmp_path / "owned.csv",
+        [
+            ["title", "owner", "owner_email"],
+            ["Joint patrol pilot", "Ravi Patel", "ravi.patel@barset.police.uk"],
+            ["Tenant panel training", "Jo Hall", "jo.hall at barset"],
+        ],
+    )
+    with pytest.raises(ImportFileError) as raised:
+        import_file(services, "actions", path)
+    assert raised.value.row_errors == [
+        'row 3: The owner\'s e-mail: "jo.hall at barset" is not an e-mail address; use a form like name@example.org.'
+    ]
+    assert counts(services) == before
+
+
 # --------------------------------------------------------------------------- progress
 
 

@@ -121,6 +121,9 @@ def test_one_row_per_action_with_uk_dates_and_pounds(tmp_path: Path) -> None:
         "Latest progress note",
         "Latest note date",
         "Milestones overdue",
+        "Owner",
+        "Owner e-mail",
+        "Owner telephone",
     ]
     assert rows[1] == [
         "Joint patrols",
@@ -139,6 +142,9 @@ def test_one_row_per_action_with_uk_dates_and_pounds(tmp_path: Path) -> None:
         "Met the residents' group",
         "12/09/2008",
         "1",
+        "",
+        "",
+        "",
     ]
     assert rows[2][8] == "" and rows[2][11] == ""  # not rated, no budget
     assert len(rows) == 3

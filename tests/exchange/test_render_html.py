@@ -156,6 +156,7 @@ def test_the_actions_table_shows_dates_money_and_the_rag_on_its_colour(folder: P
         "Action",
         "Theme",
         "Lead",
+        "Owner",
         "Partners",
         "Needs addressed",
         "Start",
@@ -169,6 +170,7 @@ def test_the_actions_table_shows_dates_money_and_the_rag_on_its_colour(folder: P
     ]
     first = dict(zip(head, actions["rows"][0], strict=True))
     assert first["Lead"] == "Ørsted & Sons"
+    assert first["Owner"] == ""  # the sample action has no named owner
     assert first["Partners"] == "Westshire Constabulary, =SUM(A1)"
     assert (first["Start"], first["Due"]) == ("01/04/2008", "31/03/2009")
     assert (first["Budget"], first["Spend"]) == ("£12,345.67", "£500.00")

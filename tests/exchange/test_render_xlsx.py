@@ -146,7 +146,7 @@ def test_a_sheet_per_section_with_frozen_filtered_headers(out: Path) -> None:
     render_xlsx(plan_of(action("Joint patrols"), action("Tenant panel")), target)
     workbook = load(target)
     assert workbook.sheetnames == SHEETS
-    for name, last in (("Needs", "G2"), ("Actions", "P3"), ("Milestones", "E5"), ("Indicators", "K2")):
+    for name, last in (("Needs", "G2"), ("Actions", "S3"), ("Milestones", "E5"), ("Indicators", "K2")):
         sheet = workbook[name]
         assert sheet.freeze_panes == "A2", name
         assert sheet.auto_filter.ref == f"A1:{last}", name
@@ -169,6 +169,9 @@ def test_a_sheet_per_section_with_frozen_filtered_headers(out: Path) -> None:
         "Latest progress note",
         "Latest note date",
         "Milestones overdue",
+        "Owner",
+        "Owner e-mail",
+        "Owner telephone",
     ]
     assert actions.column_dimensions["A"].width == 50
     assert actions.column_dimensions["L"].width == 14
@@ -395,7 +398,7 @@ def test_an_empty_plan_still_opens(services: Services, out: Path) -> None:
     workbook = load(target)
     assert workbook.sheetnames == SHEETS
     assert workbook["Actions"].max_row == 1
-    assert workbook["Actions"].auto_filter.ref == "A1:P1"
+    assert workbook["Actions"].auto_filter.ref == "A1:S1"
 
 
 def test_a_cumulative_indicator_exports_its_running_total_as_latest(services: Services, out: Path) -> None:

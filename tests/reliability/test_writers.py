@@ -369,7 +369,7 @@ def test_the_chase_dialog_says_which_drafts_were_written_and_which_not(
     from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QFileDialog
 
-    from locality.exchange.chase_export import draft_file_name
+    from locality.exchange.chase_export import addressee, draft_file_name
     from locality.ui.env import UiEnv
     from locality.ui.settings import AppSettings
     from tests.ui.test_chase_dialog import open_dialog
@@ -377,11 +377,14 @@ def test_the_chase_dialog_says_which_drafts_were_written_and_which_not(
     demo_services.context.today = lambda: DEMO_TODAY
     env = UiEnv(demo_services, QUndoStack(), AppSettings())
     chase = demo_services.chase.chase_list()
-    reachable = [name for oid, name in chase.leads() if chase.for_lead(oid)[0].contact_email]
+    # One draft per owner with an e-mail and per lead organisation's contact for its other actions.
+    groups = [(name, group) for oid, name in chase.leads() for group in chase.recipients(oid) if group[0].contact_email]
+    reachable = [addressee(group, name) for name, group in groups]
     assert len(reachable) >= 2
+    first_to_a_contact = next(name for name, group in groups if not group[0].contact_is_owner)
     folder = tmp_path / "drafts"
     folder.mkdir()
-    blocked = folder / draft_file_name(reachable[0])
+    blocked = folder / draft_file_name(first_to_a_contact)
     shutil.copyfile(template_workspace, blocked)  # that draft's name is taken by a workspace
     before = digest(blocked)
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(folder))
@@ -392,6 +395,6 @@ def test_the_chase_dialog_says_which_drafts_were_written_and_which_not(
     total = len(reachable)
     assert message.startswith(f"Wrote {total - 1} of {total} e-mail drafts to {folder}: ")
     assert all(name in message for name in reachable)
-    assert f"Not written: {reachable[0]} ({blocked.name} is a Locality workspace" in message
+    assert f"Not written: {first_to_a_contact} ({blocked.name} is a Locality workspace" in message
     assert digest(blocked) == before
     assert len(list(folder.glob("*.eml"))) == total  # the others, plus the workspace left as it was

@@ -879,3 +879,73 @@ def test_many_actions_beyond_the_named_ids_limit_list_correctly(
     assert [row.partner_names for row in rows] == ["Shire Constabulary"] * 4
     assert [row.rag for row in rows] == [Rag.AMBER] * 4  # due soon
     assert len(actions.list()) == 5
+
+
+# --------------------------------------------------------------------------- the named owner
+
+
+def test_an_owner_is_set_shown_in_the_list_and_cleared(
+    actions: ActionService, orgs: dict[str, uuid.UUID], needs: dict[str, uuid.UUID], workspace: Workspace
+) -> None:
+    created = actions.create(full_draft(orgs, needs))
+    assert created.owner_name == "" and actions.list()[0].owner_name == ""
+
+    owned = actions.update(
+        created.id,
+        replace(
+            created.as_draft(),
+            owner_name="  Janet Hughes ",
+            owner_email=" janet.hughes@shire.gov.uk ",
+            owner_phone=" 01632 960123 ",
+        ),
+        created.version,
+    )
+    assert (owned.owner_name, owned.owner_email, owned.owner_phone) == (
+        "Janet Hughes",
+        "janet.hughes@shire.gov.uk",
+        "01632 960123",
+    )
+    assert [row.owner_name for row in actions.list()] == ["Janet Hughes"]
+    assert [row.title for row in actions.list(search="janet")] == [owned.title]  # the list's search finds owners
+    logged = {(row.field, row.old_value, row.new_value) for row in change_log(workspace) if row.operation == "update"}
+    assert ("owner_name", '""', '"Janet Hughes"') in logged  # the change log holds values as JSON
+    assert ("owner_email", '""', '"janet.hughes@shire.gov.uk"') in logged
+
+    cleared = actions.update(
+        owned.id, replace(owned.as_draft(), owner_name=" ", owner_email="", owner_phone=""), owned.version
+    )
+    assert (cleared.owner_name, cleared.owner_email, cleared.owner_phone) == ("", "", "")
+    assert actions.list()[0].owner_name == ""
+
+
+def test_an_owner_keeps_when_the_lead_organisation_changes(
+    actions: ActionService, orgs: dict[str, uuid.UUID], needs: dict[str, uuid.UUID]
+) -> None:
+    created = actions.create(full_draft(orgs, needs, owner_name="Janet Hughes"))
+    moved = actions.update(created.id, replace(created.as_draft(), lead_organisation_id=orgs["police"]), None)
+    assert moved.lead_organisation_name == "Shire Constabulary" and moved.owner_name == "Janet Hughes"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"owner_name": "Janet Hughes", "owner_email": "janet at shire"}, "owner_email", "is not an e-mail address"),
+        ({"owner_name": "Janet Hughes", "owner_email": "janet@localhost"}, "owner_email", "is not an e-mail address"),
+        ({"owner_name": "", "owner_email": "janet@shire.gov.uk"}, "owner_name", "Give the owner's name"),
+        ({"owner_name": "Janet Hughes", "owner_phone": "ask reception"}, "owner_phone", "is not a telephone number"),
+    ],
+)
+def test_a_bad_owner_is_refused_with_a_plain_sentence(
+    actions: ActionService,
+    orgs: dict[str, uuid.UUID],
+    needs: dict[str, uuid.UUID],
+    changes: dict[str, str],
+    field: str,
+    words: str,
+) -> None:
+    created = actions.create(full_draft(orgs, needs))
+    with pytest.raises(ValidationError) as raised:
+        actions.update(created.id, replace(created.as_draft(), **changes), created.version)
+    message = raised.value.field_errors[field]
+    assert words in message and message.endswith(".")
+    assert actions.get(created.id).owner_name == ""  # nothing saved

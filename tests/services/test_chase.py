@@ -10,7 +10,7 @@ import pytest
 
 from locality.domain.errors import ValidationError
 from locality.domain.vocabulary import ActionStatus, Rag
-from locality.services.actions import ActionDraft, MilestoneDraft, PartnerDraft
+from locality.services.actions import Action, ActionDraft, MilestoneDraft, PartnerDraft
 from locality.services.chase import ChaseKind, ChaseList, ChaseSummary
 from locality.services.demo import DEMO_TODAY
 from locality.services.registry import Services
@@ -37,6 +37,7 @@ def expected_items(
     """The chase list worked out the long way, from the actions list and each action's own milestones."""
     horizon = TODAY + timedelta(days=days)
     contacts = {org.id: (org.name, org.contact_name, org.contact_email) for org in services.organisations.list()}
+    names = {org_id: name for org_id, (name, _contact, _email) in contacts.items()}
     found: set[tuple[object, ...]] = set()
     for summary in services.actions.list():
         if summary.status in CLOSED:
@@ -49,6 +50,11 @@ def expected_items(
             ):
                 continue
         lead = contacts.get(action.lead_organisation_id, ("", "", "")) if action.lead_organisation_id else ("", "", "")
+        if action.owner_name and action.owner_email:  # the owner is asked when they have an e-mail address
+            lead = (
+                names.get(action.lead_organisation_id, "") if action.lead_organisation_id else "",
+                *owner_of(action),
+            )
         common = (summary.percent_complete, summary.rag, *lead)
         if action.due_on is not None and action.due_on <= horizon:
             late = (TODAY - action.due_on).days
@@ -63,6 +69,10 @@ def expected_items(
             kind = ChaseKind.OVERDUE_MILESTONE if late > 0 else ChaseKind.MILESTONE_DUE_SOON
             found.add((kind, action.id, milestone.title, milestone.due_on, max(late, 0), max(-late, 0), *common))
     return found
+
+
+def owner_of(action: Action) -> tuple[str, str]:
+    return action.owner_name, action.owner_email
 
 
 def as_tuples(chase: ChaseList) -> set[tuple[object, ...]]:
@@ -256,3 +266,33 @@ def test_today_moves_with_the_context(demo_services: Services) -> None:
     chase = demo_services.chase.chase_list()
     assert chase.today == date(2009, 10, 2)
     assert all(item.days_overdue == (date(2009, 10, 2) - item.due_on).days for item in chase.items if item.overdue)
+
+
+def test_the_owner_is_asked_when_they_have_an_e_mail_else_the_organisation_contact(demo_services: Services) -> None:
+    lead = _fresh_lead(demo_services)
+    overdue = TODAY - timedelta(days=3)
+    _action(
+        demo_services,
+        lead,
+        "Owned",
+        due_on=overdue,
+        owner_name="Janet Hughes",
+        owner_email="janet.hughes@edge.org.uk",
+        owner_phone="01632 960123",
+    )
+    _action(demo_services, lead, "Owner without e-mail", due_on=overdue, owner_name="Ravi Patel")
+    _action(demo_services, lead, "No owner", due_on=overdue)
+    got = {item.action_title: item for item in demo_services.chase.chase_list(lead).items}
+
+    owned = got["Owned"]
+    assert (owned.contact_name, owned.contact_email, owned.contact_is_owner) == (
+        "Janet Hughes",
+        "janet.hughes@edge.org.uk",
+        True,
+    )
+    assert owned.contact_source == "Action owner" and owned.owner_phone == "01632 960123"
+    unreachable = got["Owner without e-mail"]
+    assert (unreachable.contact_name, unreachable.contact_email) == ("Pat Edge", "pat@example.org")
+    assert unreachable.contact_source == "Organisation contact" and unreachable.owner_name == "Ravi Patel"
+    plain = got["No owner"]
+    assert (plain.contact_name, plain.contact_is_owner, plain.owner_name) == ("Pat Edge", False, "")

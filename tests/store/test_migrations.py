@@ -146,3 +146,38 @@ def test_a_schema_worded_differently_but_of_the_same_shape_is_accepted(workspace
 
 def sqlite3_quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def test_a_workspace_made_before_action_owners_keeps_its_actions_and_they_have_no_owner(
+    workspace_path: Path,
+) -> None:
+    """0001 → 0002: an action recorded before owners existed comes through the upgrade unchanged, with no owner."""
+    from locality.services.actions import ActionDraft
+    from locality.services.context import User
+    from locality.services.registry import Services
+
+    opened = Services.open(workspace_path, User("Test User", "Test Org"))
+    try:
+        action_id = opened.actions.create(ActionDraft("Joint peer review of housing", percent_complete=40)).id
+    finally:
+        opened.close()
+    engine = create_engine(f"sqlite:///{workspace_path}")
+    try:
+        with engine.connect() as connection:
+            command.downgrade(alembic_config(connection), "0001_initial")
+            connection.commit()
+    finally:
+        engine.dispose()
+    assert inspect_workspace_file(workspace_path).state.current == "0001_initial"
+
+    result = upgrade_workspace_file(workspace_path)
+    assert result.changed and result.backup is not None
+    reopened = Services.open(workspace_path, User("Test User", "Test Org"))
+    try:
+        action = reopened.actions.get(action_id)
+        listed = reopened.actions.list()
+    finally:
+        reopened.close()
+    assert (action.title, action.percent_complete) == ("Joint peer review of housing", 40)
+    assert (action.owner_name, action.owner_email, action.owner_phone) == ("", "", "")
+    assert [row.owner_name for row in listed] == [""]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox
 
 from locality.app import build_main_window
 from locality.domain.vocabulary import ActionStatus, Rag
@@ -290,3 +290,66 @@ def test_saving_without_visiting_the_partner_and_milestone_tabs_keeps_them(qtbot
         (police.id, 250_000, 3, "Venue")
     ]
     assert [(m.title, m.due_on) for m in saved.milestones] == [("Trainer booked", date(2008, 7, 1))]
+
+
+def owner_cells(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the actions list shows in its Owner column, top to bottom."""
+    model = page.model
+    column = next(n for n in range(model.columnCount()) if model.headerData(n, Qt.Orientation.Horizontal) == "Owner")
+    return [model.data(model.index(row, column)) for row in range(model.rowCount())]
+
+
+def test_naming_an_owner_shows_in_the_list_and_undo_restores(qtbot, window, partnership) -> None:  # type: ignore[no-untyped-def]
+    council, _police, _need = partnership
+    window.services.actions.create(ActionDraft(title="Shared HR service", lead_organisation_id=council.id))
+    page = window.show_page("actionsPage")
+    page.refresh()
+    assert owner_cells(page) == [""]
+    page.table.selectRow(0)
+
+    def name_the_owner(dialog: QDialog) -> None:
+        assert isinstance(dialog, ActionDialog)
+        assert dialog.owner_label.text().replace("&", "") == "Owner (at Westshire County Council):"
+        qtbot.keyClicks(dialog.owner_name, "  Janet Hughes ")
+        qtbot.keyClicks(dialog.owner_email, "janet at westshire")
+        save(dialog)
+        # A bad address is refused beside the owner's fields, in a sentence, and nothing is saved.
+        message = dialog.findChild(QLabel, "owner_nameError")
+        assert message is not None and message.isVisible()
+        assert "is not an e-mail address" in message.text()
+        dialog.owner_email.clear()
+        qtbot.keyClicks(dialog.owner_email, "janet.hughes@westshire.gov.uk")
+        qtbot.keyClicks(dialog.owner_phone, "01632 960123")
+        save(dialog)
+
+    failure = when_dialog_opens(name_the_owner)
+    page.edit_button.click()
+    failure.check()
+
+    assert owner_cells(page) == ["Janet Hughes"]
+    action = window.services.actions.list()[0]
+    saved = window.services.actions.get(action.id)
+    assert (saved.owner_email, saved.owner_phone) == ("janet.hughes@westshire.gov.uk", "01632 960123")
+
+    window.undo_action.trigger()
+    page.refresh()
+    assert owner_cells(page) == [""]
+    assert window.services.actions.get(action.id).owner_email == ""
+    window.redo_action.trigger()
+    page.refresh()
+    assert owner_cells(page) == ["Janet Hughes"]
+
+
+def test_the_owner_label_follows_the_lead_and_the_owner_is_kept(qtbot, window, partnership) -> None:  # type: ignore[no-untyped-def]
+    council, police, _need = partnership
+    created = window.services.actions.create(
+        ActionDraft(title="Joint patrols", lead_organisation_id=council.id, owner_name="Janet Hughes")
+    )
+    dialog = ActionDialog(window.env, window.services.actions.get(created.id), window)
+    qtbot.addWidget(dialog)
+    assert dialog.owner_name.text() == "Janet Hughes"
+    dialog.lead.setCurrentIndex(find_data(dialog.lead, police.id))
+    assert dialog.owner_label.text().replace("&", "") == "Owner (at Westshire Constabulary):"
+    dialog.try_save()
+    moved = window.services.actions.get(created.id)
+    assert (moved.lead_organisation_name, moved.owner_name) == ("Westshire Constabulary", "Janet Hughes")

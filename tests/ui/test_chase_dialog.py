@@ -138,7 +138,8 @@ def test_write_email_drafts_reports_what_it_did(
     qtbot.waitUntil(lambda: bool(informed))
     drafts = sorted(tmp_path.glob("*.eml"))
     leads = dialog.chase.leads()  # type: ignore[union-attr]
-    reachable = [oid for oid, _name in leads if dialog.chase.for_lead(oid)[0].contact_email]  # type: ignore[union-attr]
+    recipients = [group for oid, _name in leads for group in dialog.chase.recipients(oid)]  # type: ignore[union-attr]
+    reachable = [group for group in recipients if group[0].contact_email]  # owners and organisation contacts
     assert len(drafts) == len(reachable) > 0
     message = informed[0]
     assert message.startswith(f"Wrote {len(drafts)} e-mail drafts to {tmp_path}.")
