@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +45,8 @@ class ListPage(QWidget, Generic[Row]):
     noun = "item"
     plural = "items"
     watches: frozenset[str] = frozenset()
+    #: The table's class: a ``QTableView`` or a subclass of it (see ``ui.grid.FrozenColumnTableView``).
+    table_class: type[QTableView] = QTableView
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,9 +87,10 @@ class ListPage(QWidget, Generic[Row]):
             "table",
             f"{self.plural.capitalize()} table",
             selection=QAbstractItemView.SelectionMode.ExtendedSelection,
+            view_class=self.table_class,
         )
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._resort_all)
-        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.table.doubleClicked.connect(self.on_double_click)
         self.table.installEventFilter(self)
         layout.addWidget(self.table, 1)
 
@@ -131,6 +135,10 @@ class ListPage(QWidget, Generic[Row]):
 
     def delete_rows(self, rows: list[Row]) -> None:
         raise NotImplementedError
+
+    def on_double_click(self, _index: QModelIndex) -> None:
+        """A double-click on a row opens it (a page with cells edited in place may edit some cells instead)."""
+        self.edit_selected()
 
     def describe(self, row: Row) -> str:
         return str(getattr(row, "title", None) or getattr(row, "name", ""))
@@ -178,6 +186,42 @@ class ListPage(QWidget, Generic[Row]):
     def set_filter(self, key: str, value: Any) -> None:
         combo = self.filters[key]
         combo.setCurrentIndex(max(find_data(combo, value), 0))
+
+    def view_state(self) -> dict[str, Any]:
+        """What the list is showing — the search, each picker's choice and the sort — as plain values that can
+        be kept in the settings (a saved view)."""
+        header = self.table.horizontalHeader()
+        return {
+            "search": self.search.text(),
+            "filters": {
+                key: None if combo.currentData() is None else str(combo.currentData())
+                for key, combo in self.filters.items()
+            },
+            "sort": [header.sortIndicatorSection(), header.sortIndicatorOrder().value],
+        }
+
+    def apply_view_state(self, state: dict[str, Any]) -> None:
+        """Shows the list as ``view_state`` described it; a picker whose choice no longer exists (an organisation
+        deleted since) is left at "All"."""
+        chosen = state.get("filters") or {}
+        for key, combo in self.filters.items():
+            wanted = chosen.get(key)
+            index = 0
+            if wanted is not None:
+                for number in range(combo.count()):
+                    if combo.itemData(number) is not None and str(combo.itemData(number)) == wanted:
+                        index = number
+                        break
+            combo.blockSignals(True)
+            combo.setCurrentIndex(index)
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.setText(str(state.get("search") or ""))
+        self.search.blockSignals(False)
+        sort = state.get("sort")
+        if isinstance(sort, list) and len(sort) == 2 and 0 <= int(sort[0]) < self.model.columnCount():
+            self.table.sortByColumn(int(sort[0]), Qt.SortOrder(int(sort[1])))
+        self.apply_filters()
 
     def focus_search(self) -> None:
         self.search.setFocus()

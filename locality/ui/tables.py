@@ -19,10 +19,11 @@ def make_row_table(
     selection: QAbstractItemView.SelectionMode = QAbstractItemView.SelectionMode.SingleSelection,
     sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
     word_wrap: bool = True,
+    view_class: type[QTableView] = QTableView,
 ) -> QTableView:
     """A table view over ``model``, sorted on its first column in ``sort_order`` (Qt's own default indicator
-    is descending)."""
-    table = QTableView()
+    is descending); ``view_class`` may be a ``QTableView`` subclass (a table with a frozen first column)."""
+    table = view_class()
     table.setObjectName(name)
     table.setAccessibleName(accessible)
     table.setModel(model)
