@@ -33,6 +33,7 @@ from locality.domain.errors import ValidationError
 from locality.domain.values import format_date, parse_optional_date
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Rag, VocabularyKind
 from locality.services.actions import Action, ActionDraft, ActionSummary, MilestoneDraft, PartnerDraft
+from locality.services.context import Changes
 from locality.services.progress import ProgressDraft, ProgressUpdate
 from locality.ui.bulk_edit import BulkEditDialog
 from locality.ui.edit_dialog import EditDialog, run_dialog
@@ -529,6 +530,7 @@ class ActionsPage(ListPage[ActionSummary]):
         footer = self.layout().itemAt(self.layout().count() - 1).layout()
         footer.insertWidget(1, self.log_button)
         footer.insertWidget(2, self.bulk_button)
+        self._saving_cell = False
         self._set_up_grid()
         self._update_buttons()
 
@@ -538,6 +540,8 @@ class ActionsPage(ListPage[ActionSummary]):
         """Cells edited in place, columns chosen from the header, saved views, and the context menu."""
         self.model.save_cell = self.save_cell
         self.table.setItemDelegate(CellEditDelegate(self.model, self.table))
+        if isinstance(self.table, FrozenColumnTableView):
+            self.table.frozen.setItemDelegate(CellEditDelegate(self.model, self.table.frozen))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.table.setToolTip(
             "F2 edits the title, status, % done or due date in place; double-click status, % or due to edit it, "
@@ -611,6 +615,7 @@ class ActionsPage(ListPage[ActionSummary]):
         """Saves a cell edited in place through the same service, checks and undo step as the action's dialog;
         a refused value is explained (once the editor has closed) and the cell keeps its old value."""
         name = CELL_FIELDS[column]
+        self._saving_cell = True
         try:
             if name == "due_on":
                 value = parse_optional_date(str(value), "due_on")
@@ -637,7 +642,17 @@ class ActionsPage(ListPage[ActionSummary]):
             )
             QTimer.singleShot(0, lambda: show_error(self, refused, "Not saved"))
             return False
+        finally:
+            self._saving_cell = False
         return True
+
+    def on_changes(self, changes: Changes) -> None:
+        # A value saved from a cell editor: the rows are reloaded once the editor has closed, not while it is
+        # handing its value over (reloading the model then would delete the editor under it).
+        if self._saving_cell:
+            QTimer.singleShot(0, lambda: super(ActionsPage, self).on_changes(changes))
+            return
+        super().on_changes(changes)
 
     def columns(self) -> Sequence[Column[ActionSummary]]:
         def rag_background(row: ActionSummary):  # type: ignore[no-untyped-def]

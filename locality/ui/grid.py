@@ -30,7 +30,8 @@ class FrozenColumnTableView(QTableView):
     """A table whose first column stays in place while the others scroll sideways.
 
     As in Qt's frozen-column example, a second view (``frozen``) showing only the first column lies over it. It
-    shares the model, the selection and the item delegate, scrolls up and down with the table, and follows its
+    shares the model and the selection (not an item delegate: each view needs its own, as a delegate's editors
+    report to every view using it), scrolls up and down with the table, and follows its
     sort order and the first column's width; a click on its header sorts the table, a double-click or a context
     menu on it acts as one on the table would."""
 
@@ -81,10 +82,6 @@ class FrozenColumnTableView(QTableView):
         if model is not None:
             model.modelReset.connect(self.sync_frozen)
         self.sync_frozen()
-
-    def setItemDelegate(self, delegate: QStyledItemDelegate) -> None:  # type: ignore[override]  # noqa: N802
-        super().setItemDelegate(delegate)
-        self.frozen.setItemDelegate(delegate)
 
     def setSelectionBehavior(self, behavior: QAbstractItemView.SelectionBehavior) -> None:  # noqa: N802
         super().setSelectionBehavior(behavior)

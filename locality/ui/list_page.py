@@ -405,7 +405,7 @@ class ListPage(QWidget, Generic[Row]):
         self.delete_button.setEnabled(count >= 1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress and not self._editing_cell():
             key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.edit_selected()
@@ -414,6 +414,12 @@ class ListPage(QWidget, Generic[Row]):
                 self.delete_selected()
                 return True
         return super().eventFilter(watched, event)
+
+    def _editing_cell(self) -> bool:
+        """Whether a cell editor is open (on the table or a view inside it): its Enter saves the cell, and that
+        key press, passed up to the table, must not also open the row."""
+        views = [self.table, *self.table.findChildren(QAbstractItemView)]
+        return any(view.state() == QAbstractItemView.State.EditingState for view in views)
 
     def _fit_columns(self) -> None:
         """Column widths are given for a 9-point font; scale them to the font in use, and leave room for the
