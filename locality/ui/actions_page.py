@@ -482,10 +482,10 @@ def open_action(
     )
 
 
-# The actions list's columns edited in place, by number, and the action field each one saves.
-CELL_FIELDS = {0: "title", 3: "status", 5: "percent_complete", 7: "due_on"}
+# The actions list's columns edited in place, by title, and the action field each one saves.
+CELL_FIELDS = {"Title": "title", "Status": "status", "Done": "percent_complete", "Due": "due_on"}
 # Those a double-click edits; a double-click on any other cell (the title included) opens the action.
-DOUBLE_CLICK_EDITS = frozenset({3, 5, 7})
+DOUBLE_CLICK_EDITS = frozenset({"Status", "Done", "Due"})
 
 
 class ActionsPage(ListPage[ActionSummary]):
@@ -600,7 +600,7 @@ class ActionsPage(ListPage[ActionSummary]):
     def on_double_click(self, index: QModelIndex) -> None:
         """Status, % done and due date are edited where they are (a spreadsheet habit); a double-click anywhere
         else, the title included, opens the action as before. F2 edits the title too."""
-        if index.isValid() and index.column() in DOUBLE_CLICK_EDITS:
+        if index.isValid() and self.model.columns[index.column()].title in DOUBLE_CLICK_EDITS:
             self.table.edit(index)
             return
         self.edit_selected()
@@ -614,7 +614,7 @@ class ActionsPage(ListPage[ActionSummary]):
     def save_cell(self, row: ActionSummary, column: int, value: Any) -> bool:
         """Saves a cell edited in place through the same service, checks and undo step as the action's dialog;
         a refused value is explained (once the editor has closed) and the cell keeps its old value."""
-        name = CELL_FIELDS[column]
+        name = CELL_FIELDS[self.model.columns[column].title]
         self._saving_cell = True
         try:
             if name == "due_on":

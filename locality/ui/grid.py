@@ -55,6 +55,7 @@ class FrozenColumnTableView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # widened from the table's own header
         header.sortIndicatorChanged.connect(self._sort_from_frozen)
         self.frozen.doubleClicked.connect(self.doubleClicked.emit)
+        self.frozen.pressed.connect(lambda _index: self.setFocus())  # so F2, Enter and Delete act on the row
         self.frozen.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.frozen.customContextMenuRequested.connect(
             lambda pos: self.customContextMenuRequested.emit(

@@ -83,6 +83,18 @@ def actions_page(qtbot, window):  # type: ignore[no-untyped-def]
     return page
 
 
+def test_the_column_numbers_these_tests_use_are_the_pages(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    titles = [column.title for column in window.show_page("actionsPage").model.columns]
+    assert [titles[n] for n in (TITLE, LEAD, PARTNERS, STATUS, DONE, DUE)] == [
+        "Title",
+        "Lead",
+        "Partners",
+        "Status",
+        "Done",
+        "Due",
+    ]
+
+
 def shown(page, column: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """What the list shows in ``column``, by title."""
     model = page.model
@@ -207,9 +219,11 @@ def test_status_edited_in_place_with_the_keyboard_is_saved_and_undone(qtbot, win
 def test_title_and_percent_edit_in_place_and_esc_cancels(qtbot, window, actions) -> None:  # type: ignore[no-untyped-def]
     page = actions_page(qtbot, window)
     action = actions["Domestic abuse forum"]
-    page.table.setFocus()
-    page.table.setCurrentIndex(page.model.index(row_of(page, "Domestic abuse forum"), TITLE))
-    qtbot.keyClick(page.table, Qt.Key.Key_F2)
+    frozen = page.table.frozen
+    title_cell = frozen.visualRect(page.model.index(row_of(page, "Domestic abuse forum"), TITLE)).center()
+    qtbot.mouseClick(frozen.viewport(), Qt.MouseButton.LeftButton, pos=title_cell)  # on the frozen column
+    assert page.selected_rows()[0].title == "Domestic abuse forum"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F2)
     line = editor_of(QLineEdit)
     assert line.parent() is page.table.frozen.viewport()  # opened where the title shows, on the frozen column
     qtbot.keyClicks(line, "Domestic abuse partnership forum")
