@@ -27,6 +27,13 @@ FIELD_CHOICES = [
 ]
 
 
+SHOWN_TITLES = 4
+
+
+def _short(title: str, limit: int = 70) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
 class BulkEditDialog(EditDialog):
     """ "Change 3 selected actions": which field, and its new value."""
 
@@ -37,8 +44,14 @@ class BulkEditDialog(EditDialog):
         super().__init__(f"Change {count} selected {'action' if count == 1 else 'actions'}", parent)
         self.env = env
         self.action_ids = list(action_ids)
-        shown = ", ".join(f"“{title}”" for title in titles[:3]) + (f" and {count - 3} more" if count > 3 else "")
-        summary = QLabel(f"Set one field of {shown} to the same value. Edit › Undo puts back each one's own value.")
+        lines = [f"• {_short(title)}" for title in titles[:SHOWN_TITLES]]
+        if count > SHOWN_TITLES:
+            lines.append(f"…and {count - SHOWN_TITLES} more")
+        summary = QLabel(
+            f"The field you choose is set to the same value on {'this action' if count == 1 else f'all {count}'}:\n"
+            + "\n".join(lines)
+            + "\nEdit › Undo puts back each action's own value."
+        )
         summary.setObjectName("bulkSummary")
         summary.setWordWrap(True)
         self.outer.insertWidget(0, summary)
