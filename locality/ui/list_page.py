@@ -197,8 +197,12 @@ class ListPage(QWidget, Generic[Row]):
                 key: None if combo.currentData() is None else str(combo.currentData())
                 for key, combo in self.filters.items()
             },
-            "sort": [header.sortIndicatorSection(), header.sortIndicatorOrder().value],
+            # The sorted column by its title: a column added in a later version must not shift it.
+            "sort": [self._column_title(header.sortIndicatorSection()), header.sortIndicatorOrder().value],
         }
+
+    def _column_title(self, number: int) -> str:
+        return self.model.columns[number].title if 0 <= number < len(self.model.columns) else ""
 
     def apply_view_state(self, state: dict[str, Any]) -> None:
         """Shows the list as ``view_state`` described it; a picker whose choice no longer exists (an organisation
@@ -219,8 +223,9 @@ class ListPage(QWidget, Generic[Row]):
         self.search.setText(str(state.get("search") or ""))
         self.search.blockSignals(False)
         sort = state.get("sort")
-        if isinstance(sort, list) and len(sort) == 2 and 0 <= int(sort[0]) < self.model.columnCount():
-            self.table.sortByColumn(int(sort[0]), Qt.SortOrder(int(sort[1])))
+        titles = [column.title for column in self.model.columns]
+        if isinstance(sort, list) and len(sort) == 2 and sort[0] in titles:
+            self.table.sortByColumn(titles.index(sort[0]), Qt.SortOrder(int(sort[1])))
         self.apply_filters()
 
     def focus_search(self) -> None:

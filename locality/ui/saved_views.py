@@ -152,10 +152,10 @@ class SavedViewBar(QWidget):
         self._fill()
 
 
-def _comparable(state: dict[str, Any]) -> tuple[str, list[tuple[str, Any]], list[int]]:
+def _comparable(state: dict[str, Any]) -> tuple[str, list[tuple[str, Any]], list[str]]:
     filters = state.get("filters") or {}
     return (
         str(state.get("search") or "").strip().casefold(),
         sorted((key, value) for key, value in filters.items() if value is not None),
-        [int(part) for part in state.get("sort") or []],
+        [str(part) for part in state.get("sort") or []],
     )
