@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from locality.services.actions import ActionService
+from locality.services.bulk_edits import BulkEditService
 from locality.services.chase import ChaseService
 from locality.services.context import ServiceContext, User
 from locality.services.dashboard import DashboardService
@@ -40,6 +41,7 @@ class Services:
         self.network = NetworkService(context)
         self.similar_needs = SimilarNeedsService(context)
         self.actions = ActionService(context)
+        self.bulk_edits = BulkEditService(context)
         self.progress = ProgressService(context)
         self.indicators = IndicatorService(context)
         self.funding = FundingService(context)

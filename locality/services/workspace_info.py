@@ -62,6 +62,9 @@ class WorkspaceDetails:
     owner_organisation_id: uuid.UUID | None
     replica_id: uuid.UUID
     rag_thresholds: RagThresholds
+    #: The partnership's workspace itself: the same in every copy of it (unlike ``replica_id``, which a copy
+    #: opened from another path changes), and different for another partnership's workspace.
+    workspace_id: uuid.UUID | None = None
 
     @property
     def plan_period(self) -> str:
@@ -98,6 +101,7 @@ class WorkspaceInfoService:
                 owner_organisation_id=meta.owner_organisation_id,
                 replica_id=meta.replica_id,
                 rag_thresholds=rag_thresholds(unit),
+                workspace_id=meta.id,
             )
 
     def update_details(

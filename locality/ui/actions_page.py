@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialogButtonBox,
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -29,18 +33,22 @@ from PySide6.QtWidgets import (
 )
 
 from locality.domain.errors import ValidationError
-from locality.domain.values import format_date
+from locality.domain.values import format_date, parse_optional_date
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Rag, VocabularyKind
 from locality.services.actions import Action, ActionDraft, ActionSummary, MilestoneDraft, PartnerDraft
+from locality.services.context import Changes
 from locality.services.progress import ProgressDraft, ProgressUpdate
+from locality.ui.bulk_edit import BulkEditDialog
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import DateField, ErrorForm, MoneyField, choice_combo, select_data
+from locality.ui.grid import CellEditDelegate, FrozenColumnTableView, columns_menu
 from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.list_page import ListPage
 from locality.ui.needs_page import organisation_choices, theme_choices, theme_with_subthemes
 from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND, rag_style, rag_text
+from locality.ui.saved_views import SavedViewBar, SavedViews
 from locality.ui.table_model import Column, money_column
 from locality.ui.undo import push_deleted, push_done, save_with_undo
 
@@ -570,8 +578,15 @@ def open_action(
     )
 
 
+# The actions list's columns edited in place, by title, and the action field each one saves.
+CELL_FIELDS = {"Title": "title", "Status": "status", "Done": "percent_complete", "Due": "due_on"}
+# Those a double-click edits; a double-click on any other cell (the title included) opens the action.
+DOUBLE_CLICK_EDITS = frozenset({"Status", "Done", "Due"})
+
+
 class ActionsPage(ListPage[ActionSummary]):
     title = "Actions"
+    table_class = FrozenColumnTableView
     unfiltered_matches_all = True
     noun = "action"
     plural = "actions"
@@ -604,8 +619,136 @@ class ActionsPage(ListPage[ActionSummary]):
         self._organisation_actions: set[uuid.UUID] | None = None
         self.log_button = QPushButton("&Log progress…")
         self.log_button.clicked.connect(self.log_progress_on_selected)
-        self.layout().itemAt(self.layout().count() - 1).layout().insertWidget(1, self.log_button)
+        self.bulk_button = QPushButton("C&hange selected…")
+        self.bulk_button.setObjectName("bulkEditButton")
+        self.bulk_button.setToolTip("Set the status, lead organisation, theme or due date of every selected action")
+        self.bulk_button.clicked.connect(self.change_selected)
+        footer = self.layout().itemAt(self.layout().count() - 1).layout()
+        footer.insertWidget(1, self.log_button)
+        footer.insertWidget(2, self.bulk_button)
+        self._saving_cell = False
+        self._set_up_grid()
         self._update_buttons()
+
+    # ------------------------------------------------------------------ spreadsheet habits
+
+    def _set_up_grid(self) -> None:
+        """Cells edited in place, columns chosen from the header, saved views, and the context menu."""
+        self.model.save_cell = self.save_cell
+        self.table.setItemDelegate(CellEditDelegate(self.model, self.table))
+        if isinstance(self.table, FrozenColumnTableView):
+            self.table.frozen.setItemDelegate(CellEditDelegate(self.model, self.table.frozen))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.table.setToolTip(
+            "F2 edits the title, status, % done or due date in place; double-click status, % or due to edit it, "
+            "anywhere else to open the action"
+        )
+        header = self.table.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(lambda pos: self.columns_menu().exec(header.mapToGlobal(pos)))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
+
+        bar = QHBoxLayout()
+        self.views = SavedViewBar(self, SavedViews(self.env.settings, self._views_key()))
+        bar.addWidget(self.views)
+        bar.addStretch(1)
+        self.columns_button = QPushButton("C&olumns…")
+        self.columns_button.setObjectName("columnsButton")
+        self.columns_button.setToolTip("Choose which columns show (or right-click a column heading)")
+        self.columns_button.clicked.connect(
+            lambda: self.columns_menu().exec(self.columns_button.mapToGlobal(QPoint(0, self.columns_button.height())))
+        )
+        bar.addWidget(self.columns_button)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertLayout(layout.indexOf(self.table), bar)
+
+    def _views_key(self) -> str:
+        workspace = self.services.workspace.details().workspace_id
+        return f"views/{workspace}/actions"
+
+    def columns_menu(self) -> QMenu:
+        titles = [column.title for column in self.model.columns]
+        return columns_menu(self.table, titles, self.save_table_state, self)
+
+    def _restore_header(self) -> None:
+        super()._restore_header()
+        self.table.setColumnHidden(0, False)  # the title always shows: it is the frozen column
+        if isinstance(self.table, FrozenColumnTableView):
+            self.table.sync_frozen()
+
+    def apply_filters(self) -> None:
+        super().apply_filters()
+        if hasattr(self, "views"):
+            self.views.filters_changed()
+
+    def _row_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        count = len(self.selected_rows())
+        menu.addAction("&Open…", self.edit_selected).setEnabled(count == 1)
+        menu.addAction("C&hange selected…", self.change_selected).setEnabled(count >= 1)
+        menu.addAction("&Log progress…", self.log_progress_on_selected).setEnabled(count == 1)
+        menu.addSeparator()
+        menu.addMenu(self.columns_menu())
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def on_double_click(self, index: QModelIndex) -> None:
+        """Status, % done and due date are edited where they are (a spreadsheet habit); a double-click anywhere
+        else, the title included, opens the action as before. F2 edits the title too."""
+        if index.isValid() and self.model.columns[index.column()].title in DOUBLE_CLICK_EDITS:
+            self.table.edit(index)
+            return
+        self.edit_selected()
+
+    def change_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        run_dialog(BulkEditDialog(self.env, [row.id for row in rows], [row.title for row in rows], self))
+
+    def save_cell(self, row: ActionSummary, column: int, value: Any) -> bool:
+        """Saves a cell edited in place through the same service, checks and undo step as the action's dialog;
+        a refused value is explained (once the editor has closed) and the cell keeps its old value."""
+        name = CELL_FIELDS[self.model.columns[column].title]
+        self._saving_cell = True
+        try:
+            if name == "due_on":
+                value = parse_optional_date(str(value), "due_on")
+            elif name == "status":
+                value = ActionStatus(value)
+            current = self.services.actions.get(row.id)
+            draft = replace(current.as_draft(), **{name: value})
+            save_with_undo(
+                self.env.undo_stack,
+                current,
+                draft,
+                create=self.services.actions.create,
+                update=self.services.actions.update,
+                delete=self.services.actions.delete,
+                restore=self.services.actions.restore,
+                describe=lambda verb, action: f"{verb} action {action.title}",
+                parent=self,
+            )
+        except Exception as error:
+            refused = (
+                ValidationError(f"“{row.title}” was not changed. {error}")
+                if isinstance(error, ValidationError)
+                else error
+            )
+            QTimer.singleShot(0, lambda: show_error(self, refused, "Not saved"))
+            return False
+        finally:
+            self._saving_cell = False
+        return True
+
+    def on_changes(self, changes: Changes) -> None:
+        # A value saved from a cell editor: the rows are reloaded once the editor has closed, not while it is
+        # handing its value over (reloading the model then would delete the editor under it).
+        if self._saving_cell:
+            QTimer.singleShot(0, lambda: super(ActionsPage, self).on_changes(changes))
+            return
+        super().on_changes(changes)
 
     def columns(self) -> Sequence[Column[ActionSummary]]:
         def rag_background(row: ActionSummary):  # type: ignore[no-untyped-def]
@@ -615,11 +758,18 @@ class ActionsPage(ListPage[ActionSummary]):
             return RAG_FOREGROUND.get(row.rag) if row.rag else None
 
         return [
-            Column("Title", lambda a: a.title, width=300, tooltip=lambda a: a.title),
+            Column("Title", lambda a: a.title, width=300, tooltip=lambda a: a.title, editor="text"),
             Column("Lead", lambda a: a.lead_organisation_name, width=180),
             Column("Owner", lambda a: a.owner_name, width=140, tooltip=lambda a: a.owner_name),
             Column("Partners", lambda a: a.partner_names, width=200, tooltip=lambda a: a.partner_names),
-            Column("Status", lambda a: a.status.value, width=95),
+            Column(
+                "Status",
+                lambda a: a.status.value,
+                width=95,
+                editor="choice",
+                choices=[(status.value, status) for status in ActionStatus],
+                edit_value=lambda a: a.status,
+            ),
             Column(
                 "RAG",
                 lambda a: rag_text(a.rag),
@@ -635,9 +785,11 @@ class ActionsPage(ListPage[ActionSummary]):
                 sort_key=lambda a: a.percent_complete,
                 align_right=True,
                 width=55,
+                editor="percent",
+                edit_value=lambda a: a.percent_complete,
             ),
             Column("Start", lambda a: format_date(a.start_on), sort_key=lambda a: a.start_on, width=85),
-            Column("Due", lambda a: format_date(a.due_on), sort_key=lambda a: a.due_on, width=85),
+            Column("Due", lambda a: format_date(a.due_on), sort_key=lambda a: a.due_on, width=85, editor="date"),
             money_column("Budget", lambda a: a.budget_pence, width=95),
             money_column("Spent", lambda a: a.spend_pence, width=95),
             Column("Needs", lambda a: f"{a.need_count}", sort_key=lambda a: a.need_count, align_right=True, width=55),
@@ -700,6 +852,8 @@ class ActionsPage(ListPage[ActionSummary]):
         super()._update_buttons()
         if hasattr(self, "log_button"):
             self.log_button.setEnabled(len(self.table.selectionModel().selectedRows()) == 1)
+        if hasattr(self, "bulk_button"):
+            self.bulk_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
 
     def delete_rows(self, rows: list[ActionSummary]) -> None:
         actions = self.services.actions

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +45,8 @@ class ListPage(QWidget, Generic[Row]):
     noun = "item"
     plural = "items"
     watches: frozenset[str] = frozenset()
+    #: The table's class: a ``QTableView`` or a subclass of it (see ``ui.grid.FrozenColumnTableView``).
+    table_class: type[QTableView] = QTableView
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,9 +87,10 @@ class ListPage(QWidget, Generic[Row]):
             "table",
             f"{self.plural.capitalize()} table",
             selection=QAbstractItemView.SelectionMode.ExtendedSelection,
+            view_class=self.table_class,
         )
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._resort_all)
-        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.table.doubleClicked.connect(self.on_double_click)
         self.table.installEventFilter(self)
         layout.addWidget(self.table, 1)
 
@@ -131,6 +135,10 @@ class ListPage(QWidget, Generic[Row]):
 
     def delete_rows(self, rows: list[Row]) -> None:
         raise NotImplementedError
+
+    def on_double_click(self, _index: QModelIndex) -> None:
+        """A double-click on a row opens it (a page with cells edited in place may edit some cells instead)."""
+        self.edit_selected()
 
     def describe(self, row: Row) -> str:
         return str(getattr(row, "title", None) or getattr(row, "name", ""))
@@ -178,6 +186,47 @@ class ListPage(QWidget, Generic[Row]):
     def set_filter(self, key: str, value: Any) -> None:
         combo = self.filters[key]
         combo.setCurrentIndex(max(find_data(combo, value), 0))
+
+    def view_state(self) -> dict[str, Any]:
+        """What the list is showing — the search, each picker's choice and the sort — as plain values that can
+        be kept in the settings (a saved view)."""
+        header = self.table.horizontalHeader()
+        return {
+            "search": self.search.text(),
+            "filters": {
+                key: None if combo.currentData() is None else str(combo.currentData())
+                for key, combo in self.filters.items()
+            },
+            # The sorted column by its title: a column added in a later version must not shift it.
+            "sort": [self._column_title(header.sortIndicatorSection()), header.sortIndicatorOrder().value],
+        }
+
+    def _column_title(self, number: int) -> str:
+        return self.model.columns[number].title if 0 <= number < len(self.model.columns) else ""
+
+    def apply_view_state(self, state: dict[str, Any]) -> None:
+        """Shows the list as ``view_state`` described it; a picker whose choice no longer exists (an organisation
+        deleted since) is left at "All"."""
+        chosen = state.get("filters") or {}
+        for key, combo in self.filters.items():
+            wanted = chosen.get(key)
+            index = 0
+            if wanted is not None:
+                for number in range(combo.count()):
+                    if combo.itemData(number) is not None and str(combo.itemData(number)) == wanted:
+                        index = number
+                        break
+            combo.blockSignals(True)
+            combo.setCurrentIndex(index)
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.setText(str(state.get("search") or ""))
+        self.search.blockSignals(False)
+        sort = state.get("sort")
+        titles = [column.title for column in self.model.columns]
+        if isinstance(sort, list) and len(sort) == 2 and sort[0] in titles:
+            self.table.sortByColumn(titles.index(sort[0]), Qt.SortOrder(int(sort[1])))
+        self.apply_filters()
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -361,7 +410,7 @@ class ListPage(QWidget, Generic[Row]):
         self.delete_button.setEnabled(count >= 1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress and not self._editing_cell():
             key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.edit_selected()
@@ -370,6 +419,12 @@ class ListPage(QWidget, Generic[Row]):
                 self.delete_selected()
                 return True
         return super().eventFilter(watched, event)
+
+    def _editing_cell(self) -> bool:
+        """Whether a cell editor is open (on the table or a view inside it): its Enter saves the cell, and that
+        key press, passed up to the table, must not also open the row."""
+        views = [self.table, *self.table.findChildren(QAbstractItemView)]
+        return any(view.state() == QAbstractItemView.State.EditingState for view in views)
 
     def _fit_columns(self) -> None:
         """Column widths are given for a 9-point font; scale them to the font in use, and leave room for the

@@ -1,7 +1,10 @@
 """What the app remembers between sessions (QSettings): window and splitter geometry, the last workspace,
-recent files, table columns and sort, and who the user is."""
+recent files, table columns and sort, saved views of lists, and who the user is."""
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -54,6 +57,21 @@ class AppSettings:
 
     def set_bytes(self, key: str, value: QByteArray) -> None:
         self._settings.setValue(key, value)
+
+    # ------------------------------------------------------------------ plain values (saved views)
+
+    def json(self, key: str) -> Any:
+        """A value stored as JSON text under ``key``; None if absent or unreadable."""
+        text = self._settings.value(key)
+        if not isinstance(text, str) or not text:
+            return None
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None
+
+    def set_json(self, key: str, value: Any) -> None:
+        self._settings.setValue(key, json.dumps(value, ensure_ascii=False))
 
     def sync(self) -> None:
         self._settings.sync()

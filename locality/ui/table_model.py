@@ -32,6 +32,12 @@ class Column(Generic[Row]):
     background: Callable[[Row], QColor | None] | None = None
     foreground: Callable[[Row], QColor | None] | None = None
     width: int = 120
+    #: How the cell is edited in place ("text", "status", "percent" or "date"; see ``ui.grid``), None if not.
+    editor: str | None = None
+    #: (text, value) pairs a "choice" editor offers.
+    choices: Sequence[tuple[str, Any]] = ()
+    #: The value an in-place editor starts from (the text shown, if not given).
+    edit_value: Callable[[Row], Any] | None = None
 
 
 def money_column(
@@ -59,6 +65,9 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self._rows: list[Row] = []
         self._loaded = 0
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        #: Saves a value edited in place: ``(row, column number, value)``, True if it was saved. The rows are
+        #: not changed here; the page reloads them once the service has saved the value.
+        self.save_cell: Callable[[Row, int, Any], bool] | None = None
 
     # ------------------------------------------------------------------ rows
 
@@ -119,6 +128,8 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         column = self.columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return column.text(row)
+        if role == Qt.ItemDataRole.EditRole:
+            return column.edit_value(row) if column.edit_value is not None else column.text(row)
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
             return column.tooltip(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
@@ -130,6 +141,19 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             colour = column.foreground(row)
             return QBrush(colour) if colour is not None else None
         return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and self.save_cell is not None and self.columns[index.column()].editor is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or self.save_cell is None:
+            return False
+        if index.row() >= self._loaded or self.columns[index.column()].editor is None:
+            return False
+        return self.save_cell(self._rows[index.row()], index.column(), value)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         horizontal = orientation == Qt.Orientation.Horizontal

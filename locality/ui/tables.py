@@ -20,12 +20,14 @@ def make_row_table(
     sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
     word_wrap: bool = True,
     stretch_column: int | None = None,
+    view_class: type[QTableView] = QTableView,
 ) -> QTableView:
     """A table view over ``model``, sorted on its first column in ``sort_order`` (Qt's own default indicator
-    is descending). ``stretch_column`` takes the room left (the last column when None). Text cut short loses its
-    middle, not its end: titles that start alike ("A shared evidence base for local area agreements in …") differ
-    at the end, and the end stays in view."""
-    table = QTableView()
+    is descending); ``view_class`` may be a ``QTableView`` subclass (a table with a frozen first column).
+    ``stretch_column`` takes the room left (the last column when None). Text cut short loses its middle, not its
+    end: titles that start alike ("A shared evidence base for local area agreements in …") differ at the end,
+    and the end stays in view."""
+    table = view_class()
     table.setObjectName(name)
     table.setAccessibleName(accessible)
     table.setModel(model)
