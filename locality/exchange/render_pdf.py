@@ -39,6 +39,7 @@ from locality.exchange.plan_rows import (
     milestone_row,
     need_row,
 )
+from locality.exchange.text_width import BOLD, REGULAR, width_table
 from locality.files import atomic_path
 from locality.services.dashboard import RAG_SPLIT_TITLE
 
@@ -50,8 +51,7 @@ BOTTOM_MARGIN = 40.0
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 FRAME_HEIGHT = PAGE_HEIGHT - MARGIN - BOTTOM_MARGIN
 
-FONT = "Helvetica"
-BOLD = "Helvetica-Bold"
+FONT = REGULAR
 CELL_SIZE = 7.0
 CELL_LEADING = 8.4
 PAD_X = 3.0
@@ -115,20 +115,8 @@ def _shown_char(char: str) -> str:
         return base if base.strip() else "?"
 
 
-def _width_table(font: str, size: float) -> dict[str, float]:
-    """The width of each character Helvetica can show, in points at ``size``."""
-    widths = pdfmetrics.getFont(font).widths  # 1/1000 em, by WinAnsi code
-    table: dict[str, float] = {}
-    for code, width in enumerate(widths):
-        try:
-            table[bytes([code]).decode("cp1252")] = width * size / 1000.0
-        except UnicodeDecodeError:
-            continue
-    return table
-
-
-_REGULAR_WIDTHS = _width_table(FONT, CELL_SIZE)
-_BOLD_WIDTHS = _width_table(BOLD, CELL_SIZE)
+_REGULAR_WIDTHS = width_table(FONT, CELL_SIZE)
+_BOLD_WIDTHS = width_table(BOLD, CELL_SIZE)
 
 
 def _escape_table() -> dict[str, str]:
