@@ -76,6 +76,10 @@ class DueDateChange:
     def days_later(self) -> int:
         return (self.after - self.before).days
 
+    @property
+    def days_earlier(self) -> int:
+        return (self.before - self.after).days
+
 
 @dataclass(frozen=True)
 class PercentChange:
@@ -120,6 +124,8 @@ class SnapshotComparison:
     no_longer_red: tuple[RagChange, ...]
     completed: tuple[StatusChange, ...]
     slipped: tuple[DueDateChange, ...]
+    #: Due earlier than reported: brought forward (a board wants to know the plan moved either way).
+    brought_forward: tuple[DueDateChange, ...]
     percent_changes: tuple[PercentChange, ...]
     added: tuple[ActionNow, ...]
     removed: tuple[ActionNow, ...]
@@ -133,6 +139,7 @@ class SnapshotComparison:
                 self.no_longer_red,
                 self.completed,
                 self.slipped,
+                self.brought_forward,
                 self.percent_changes,
                 self.added,
                 self.removed,
@@ -310,7 +317,8 @@ class SnapshotService:
 
     def compare(self, snapshot_id: uuid.UUID) -> SnapshotComparison:
         """What has moved since the snapshot: actions turned Red or out of Red, completed, slipped (due later
-        than reported), percent changed, added or deleted; and indicators whose latest value changed."""
+        than reported) or brought forward (due earlier), percent changed, added or deleted; and indicators whose
+        latest value changed."""
         today = self._context.today()
         with self._context.read() as unit:
             record = unit.get(BoardSnapshotRecord, snapshot_id)
@@ -333,6 +341,7 @@ class SnapshotService:
         no_longer_red: list[RagChange] = []
         completed: list[StatusChange] = []
         slipped: list[DueDateChange] = []
+        brought_forward: list[DueDateChange] = []
         percent_changes: list[PercentChange] = []
         added: list[ActionNow] = []
         for action_id, position in now.items():
@@ -355,6 +364,8 @@ class SnapshotService:
                 completed.append(StatusChange(action_id, action.title, status_then, position.status))
             if before.due_on is not None and action.due_on is not None and action.due_on > before.due_on:
                 slipped.append(DueDateChange(action_id, action.title, before.due_on, action.due_on))
+            if before.due_on is not None and action.due_on is not None and action.due_on < before.due_on:
+                brought_forward.append(DueDateChange(action_id, action.title, before.due_on, action.due_on))
             if before.percent_complete != action.percent_complete:
                 percent_changes.append(
                     PercentChange(action_id, action.title, before.percent_complete, action.percent_complete)
@@ -388,6 +399,7 @@ class SnapshotService:
             no_longer_red=tuple(sorted(no_longer_red, key=_by_title)),
             completed=tuple(sorted(completed, key=_by_title)),
             slipped=tuple(sorted(slipped, key=_by_title)),
+            brought_forward=tuple(sorted(brought_forward, key=_by_title)),
             percent_changes=tuple(sorted(percent_changes, key=_by_title)),
             added=tuple(sorted(added, key=_by_title)),
             removed=tuple(sorted(removed, key=_by_title)),

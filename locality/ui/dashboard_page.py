@@ -949,6 +949,19 @@ class DashboardPage(Page):
                 ],
             ),
             (
+                "broughtForward",
+                _plural(len(changes.brought_forward), "action") + " brought forward (due earlier than reported)",
+                [
+                    (
+                        c.action_id,
+                        f"{c.title} — {_plural(c.days_earlier, 'day')} earlier",
+                        format_date(c.before),
+                        format_date(c.after),
+                    )
+                    for c in changes.brought_forward
+                ],
+            ),
+            (
                 "percent",
                 _plural(len(changes.percent_changes), "change") + " in percent complete",
                 [

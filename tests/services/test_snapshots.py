@@ -278,7 +278,14 @@ def test_an_earlier_due_date_is_not_a_slip(
 ) -> None:
     taken = snapshots.take("June board", date(2008, 6, 5))
     edit_action(workspace, plan["on track"], due_on=date(2008, 11, 30))
-    assert snapshots.compare(taken.id).slipped == ()
+    moved = snapshots.compare(taken.id)
+    assert moved.slipped == ()
+    # ...but it is a move the board hears of: brought forward by a month (issue 11 item 8).
+    assert moved.brought_forward == (
+        DueDateChange(plan["on track"], "Leadership academy", date(2008, 12, 31), date(2008, 11, 30)),
+    )
+    assert moved.brought_forward[0].days_earlier == 31
+    assert moved.has_changes
 
 
 def test_many_actions_are_recorded_in_bulk(snapshots: SnapshotService, workspace: Workspace) -> None:
