@@ -22,7 +22,7 @@ import secrets
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -48,7 +48,8 @@ from locality.exchange.text_width import BOLD, REGULAR, WordWidths
 from locality.files import atomic_path
 from locality.services.dashboard import RAG_SPLIT_TITLE
 
-__all__ = ["render_docx"]
+# The plan's renderer, and the pieces the board paper (board_paper_docx) writes its document with.
+__all__ = ["Column", "DocxWriter", "column_widths", "render_docx"]
 
 A4_SHORT = Mm(210)
 A4_LONG = Mm(297)
@@ -103,7 +104,7 @@ def _text(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Column:
+class Column:
     heading: str
     #: Share of the width left once every column has room for its words; 0 for a column of short text (dates,
     #: numbers, a status), which is exactly as wide as its content needs.
@@ -126,7 +127,7 @@ def _paragraphs(text: str, right: bool, bold: bool = False) -> str:
 
 @dataclass(frozen=True)
 class _Table:
-    columns: Sequence[_Column]
+    columns: Sequence[Column]
     rows: Sequence[Sequence[str]]
     width: int  # twips
     shades: Sequence[str | None] | None = None
@@ -139,7 +140,7 @@ def _twips(points: float) -> int:
     return int(points * 20 + 0.999) + 2 * CELL_MARGIN
 
 
-def column_widths(columns: Sequence[_Column], rows: Sequence[Sequence[str]], width: int) -> list[int]:
+def column_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[int]:
     """Each column's width in twips: room for its widest word (its header's in bold included), so no word is
     broken between letters; short-text columns just that wide (their lines whole when short), the long-text
     columns sharing the rest by weight. When even that cannot fit, every column shrinks in proportion."""
@@ -275,9 +276,15 @@ def _save(document: DocumentObject, token: str, tables: list[_Table], target: Pa
 # --- the document ----------------------------------------------------------------------------------------
 
 
-class _Writer:
-    def __init__(self, plan: Plan, ticker: Ticker) -> None:
-        self.plan = plan
+class DocxWriter:
+    """A Word document being written: A4 pages in Arial, headings, paragraphs, pictures, and tables whose rows are
+    written when it is saved; each section's footer holds ``label`` and "Page N of M"."""
+
+    def __init__(self, *, label: str, subject: str, author: str, produced_on: date, ticker: Ticker) -> None:
+        self.label = _text(label)
+        self.subject = subject
+        self.author = _text(author)
+        self.produced_on = produced_on
         self.ticker = ticker
         self.document: DocumentObject = Document()
         self.width = PORTRAIT_WIDTH
@@ -310,23 +317,21 @@ class _Writer:
         # The template's footer style has Letter-size tab stops that would catch the tab before "Page N of M".
         styles["Footer"].paragraph_format.tab_stops.clear_all()
         properties = document.core_properties
-        partnership = _text(self.plan.partnership)
-        properties.title = f"Joint action plan – {partnership}" if partnership else "Joint action plan"
-        properties.subject = "Joint action plan"
-        properties.author = partnership or "Locality"
+        properties.title = self.label
+        properties.subject = self.subject
+        properties.author = self.author or "Locality"
         properties.last_modified_by = "Locality"
         properties.comments = ""
-        properties.created = properties.modified = datetime.combine(self.plan.generated_on, time(), tzinfo=UTC)
+        properties.created = properties.modified = datetime.combine(self.produced_on, time(), tzinfo=UTC)
         self._footer()
 
     def _footer(self) -> None:
-        """The footer of the latest section: the plan's name, then "Page N of M" at the right margin."""
+        """The footer of the latest section: the document's label, then "Page N of M" at the right margin."""
         section = self.document.sections[-1]
         section.footer.is_linked_to_previous = False
         paragraph = section.footer.paragraphs[0]
         paragraph.paragraph_format.tab_stops.add_tab_stop(Twips(self.width), WD_TAB_ALIGNMENT.RIGHT)
-        label = f"Joint action plan – {self.plan.partnership}" if self.plan.partnership else "Joint action plan"
-        paragraph.add_run(_text(label) + "\tPage ")
+        paragraph.add_run(self.label + "\tPage ")
         paragraph._p.append(_field("PAGE", "1"))
         paragraph.add_run(" of ")
         paragraph._p.append(_field("NUMPAGES", "1"))
@@ -348,7 +353,20 @@ class _Writer:
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def new_section(self, landscape: bool) -> None:
-        section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        self.document.add_section(WD_SECTION.NEW_PAGE)
+        self._orient(landscape)
+        self._footer()
+
+    def landscape_from_start(self) -> None:
+        """The first pages landscape too (the board paper is landscape throughout)."""
+        self._orient(landscape=True)
+        paragraph = self.document.sections[0].footer.paragraphs[0]
+        paragraph.paragraph_format.tab_stops.clear_all()
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Twips(self.width), WD_TAB_ALIGNMENT.RIGHT)
+
+    def _orient(self, landscape: bool) -> None:
+        """The latest section's page, margins and table width, landscape or portrait."""
+        section = self.document.sections[-1]
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         if landscape:
             section.page_width, section.page_height = A4_LONG, A4_SHORT
@@ -360,11 +378,10 @@ class _Writer:
             self.width = PORTRAIT_WIDTH
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
             setattr(section, side, margin)
-        self._footer()
 
     def table(
         self,
-        columns: Sequence[_Column],
+        columns: Sequence[Column],
         rows: Sequence[Sequence[str]],
         *,
         width: float = 1.0,
@@ -380,6 +397,24 @@ class _Writer:
         )
         # A paragraph after each table keeps two tables in a row from merging into one.
         self.document.add_paragraph(style=TABLE_STYLE)
+
+    def save(self, target: Path) -> None:
+        """The document written to ``target`` atomically, its tables' rows in their places."""
+        with atomic_path(target) as temporary:
+            _save(self.document, self.token, self.tables, temporary, self.ticker)
+
+
+class _PlanWriter(DocxWriter):
+    def __init__(self, plan: Plan, ticker: Ticker) -> None:
+        label = f"Joint action plan – {plan.partnership}" if plan.partnership else "Joint action plan"
+        super().__init__(
+            label=label,
+            subject="Joint action plan",
+            author=plan.partnership,
+            produced_on=plan.generated_on,
+            ticker=ticker,
+        )
+        self.plan = plan
 
     # -- the sections
 
@@ -429,16 +464,16 @@ class _Writer:
             ("Total budget", format_money(summary.budget_pence)),
             ("Total spend", format_money(summary.spend_pence)),
         ]
-        self.table([_Column("Figure", 3), _Column("Value", 1, right=True)], key_figures, width=0.7)
+        self.table([Column("Figure", 3), Column("Value", 1, right=True)], key_figures, width=0.7)
         self.heading("Actions by status", 2)
         self.table(
-            [_Column("Status", 3), _Column("Actions", 1, right=True)],
+            [Column("Status", 3), Column("Actions", 1, right=True)],
             [(row.label, f"{row.count:,}") for row in summary.by_status],
             width=0.5,
         )
         self.heading(RAG_SPLIT_TITLE, 2)
         self.table(
-            [_Column("RAG", 3), _Column("Actions", 1, right=True)],
+            [Column("RAG", 3), Column("Actions", 1, right=True)],
             [(row.label, f"{row.count:,}") for row in summary.by_rag],
             width=0.5,
             shades=[RAG_FILLS.get(row.label) for row in summary.by_rag],
@@ -448,11 +483,11 @@ class _Writer:
         if summary.by_theme:
             self.table(
                 [
-                    _Column("Theme", 4),
-                    _Column("Needs", 1, right=True),
-                    _Column("Actions", 1, right=True),
-                    _Column("Budget", 1.6, right=True),
-                    _Column("Spend", 1.6, right=True),
+                    Column("Theme", 4),
+                    Column("Needs", 1, right=True),
+                    Column("Actions", 1, right=True),
+                    Column("Budget", 1.6, right=True),
+                    Column("Spend", 1.6, right=True),
                 ],
                 [
                     (
@@ -472,13 +507,13 @@ class _Writer:
         if not organisations:
             self.paragraph("There are no organisations in this plan.")
         elif self.plan.confidential_included:
-            columns = [_Column("Organisation", 4), _Column("Short name", 0), _Column("Type", 0)]
-            columns += [_Column("Contact", 0), _Column("E-mail", 3)]
+            columns = [Column("Organisation", 4), Column("Short name", 0), Column("Type", 0)]
+            columns += [Column("Contact", 0), Column("E-mail", 3)]
             self.table(
                 columns, [(o.name, o.short_name, o.type, o.contact_name, o.contact_email) for o in organisations]
             )
         else:
-            columns = [_Column("Organisation", 4), _Column("Short name", 1.5), _Column("Type", 2)]
+            columns = [Column("Organisation", 4), Column("Short name", 1.5), Column("Type", 2)]
             self.table(columns, [(o.name, o.short_name, o.type) for o in organisations])
 
     def needs(self) -> None:
@@ -487,13 +522,13 @@ class _Writer:
             self.paragraph("There are no needs in this plan.")
             return
         columns = [
-            _Column("Need", 170),
-            _Column("Theme", 90),
-            _Column("Organisations", 130),
-            _Column("Priority", 0),
-            _Column("Status", 0),
-            _Column("Actions", 0, right=True),
-            _Column("Notes", 160),
+            Column("Need", 170),
+            Column("Theme", 90),
+            Column("Organisations", 130),
+            Column("Priority", 0),
+            Column("Status", 0),
+            Column("Actions", 0, right=True),
+            Column("Notes", 160),
         ]
         self.table(columns, [need_row(need) for need in self.plan.needs])
 
@@ -504,18 +539,18 @@ class _Writer:
             self.paragraph("There are no actions in this plan.")
             return
         columns = [
-            _Column("Action", 110),
-            _Column("Theme", 60),
-            _Column("Lead and partners", 100),
-            _Column("Needs addressed", 88),
-            _Column("Start", 0),
-            _Column("Due", 0),
-            _Column("Status", 0),
-            _Column("RAG", 66),
-            _Column("Done", 0, right=True),
-            _Column("Budget", 0, right=True),
-            _Column("Spend", 0, right=True),
-            _Column("Latest progress", 100),
+            Column("Action", 110),
+            Column("Theme", 60),
+            Column("Lead and partners", 100),
+            Column("Needs addressed", 88),
+            Column("Start", 0),
+            Column("Due", 0),
+            Column("Status", 0),
+            Column("RAG", 66),
+            Column("Done", 0, right=True),
+            Column("Budget", 0, right=True),
+            Column("Spend", 0, right=True),
+            Column("Latest progress", 100),
         ]
         shades = [RAG_FILLS.get(action.rag.value) if action.rag is not None else None for action in actions]
         self.table(columns, [action_row(action) for action in actions], shades=shades, shaded_column=7)
@@ -527,11 +562,11 @@ class _Writer:
             self.paragraph("There are no milestones in this plan.")
             return
         columns = [
-            _Column("Action", 300),
-            _Column("Milestone", 270),
-            _Column("Due", 0),
-            _Column("Done", 0),
-            _Column("Progress", 0),
+            Column("Action", 300),
+            Column("Milestone", 270),
+            Column("Due", 0),
+            Column("Done", 0),
+            Column("Progress", 0),
         ]
         shades = [OVERDUE_FILL if milestone.overdue else None for milestone in milestones]
         rows = [milestone_row(milestone) for milestone in milestones]
@@ -543,17 +578,17 @@ class _Writer:
             self.paragraph("There are no indicators in this plan.")
             return
         columns = [
-            _Column("Indicator", 140),
-            _Column("Unit", 40),
-            _Column("Direction", 0),
-            _Column("Baseline", 0, right=True),
-            _Column("Baseline date", 0),
-            _Column("Target", 0, right=True),
-            _Column("Target date", 0),
-            _Column("Latest", 0, right=True),
-            _Column("Latest date", 0),
-            _Column("To target", 0, right=True),
-            _Column("Evidences", 140),
+            Column("Indicator", 140),
+            Column("Unit", 40),
+            Column("Direction", 0),
+            Column("Baseline", 0, right=True),
+            Column("Baseline date", 0),
+            Column("Target", 0, right=True),
+            Column("Target date", 0),
+            Column("Latest", 0, right=True),
+            Column("Latest date", 0),
+            Column("To target", 0, right=True),
+            Column("Evidences", 140),
         ]
         self.table(columns, [indicator_row(row) for row in self.plan.indicators])
 
@@ -565,7 +600,7 @@ class _Writer:
         self.paragraph(lines[0], bold=True)
         if len(lines) > 1:
             self.table(
-                [_Column("", 1), _Column("", 3)],
+                [Column("", 1), Column("", 3)],
                 [(label, "") for label in lines[1:]],
                 header=False,
                 row_height=int(Mm(14) / Twips(1)),
@@ -600,7 +635,7 @@ def render_docx(
     check_cancelled(cancelled)
     rows = table_rows(plan)
     ticker = Ticker(progress, cancelled, rows + rows // 8 + 1)
-    writer = _Writer(plan, ticker)
+    writer = _PlanWriter(plan, ticker)
     document = writer.write()
     with atomic_path(target) as temporary:
         _save(document, writer.token, writer.tables, temporary, ticker)
