@@ -1,0 +1,136 @@
+"""File › Board report: the board's exception report as a PDF or Word paper, written in the background with
+progress and Cancel, as the export of the plan is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from locality.exchange.plan import ExportCancelled
+from locality.ui.env import UiEnv
+from locality.ui.errors import show_error
+from locality.ui.forms import ErrorForm
+from locality.ui.long_work import LongWork
+
+FORMATS = (("PDF (.pdf)", "pdf"), ("Word document (.docx)", "docx"))
+INTRO = (
+    "A short paper for the board: the dashboard's figures and charts, what has moved since the latest board "
+    "snapshot, overdue actions and milestones by lead organisation, the red actions' latest notes and the RAG "
+    "trend across the recorded snapshots."
+)
+
+
+class BoardReportDialog(QDialog):
+    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.env = env
+        self.setWindowTitle("Board exception report")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.form = ErrorForm()
+        self.format = self.form.add_field("format", "&Format:", QComboBox())
+        for text, value in FORMATS:
+            self.format.addItem(text, value)
+        self.confidential = self.form.add_field(
+            "include_confidential", "", QCheckBox("&Include confidential progress notes")
+        )
+        target_row = QWidget()
+        row = QHBoxLayout(target_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.target = QLineEdit()
+        self.target.setAccessibleName("File to write")
+        browse = QPushButton("&Browse…")
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.target, 1)
+        row.addWidget(browse)
+        self.form.add_field("target", "&Save as:", target_row)
+        layout.addLayout(self.form)
+        layout.addWidget(self.form.general_error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.write_button = self.buttons.addButton("&Write", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.write_button.setObjectName("writeBoardReport")
+        self.buttons.rejected.connect(self.reject)
+        self.write_button.clicked.connect(self.write)
+        layout.addWidget(self.buttons)
+        self.format.currentIndexChanged.connect(self._suggest_name)
+        self._suggest_name()
+        self.work: LongWork | None = None
+        self.written: Path | None = None
+
+    def _suggest_name(self) -> None:
+        workspace = self.env.services.context.workspace.path
+        folder = workspace.parent if workspace is not None else Path.home()
+        current = Path(self.target.text()) if self.target.text() else folder / "board-exception-report.pdf"
+        self.target.setText(str(current.with_suffix("." + str(self.format.currentData()))))
+
+    def _browse(self) -> None:
+        suffix = str(self.format.currentData())
+        path, _ = QFileDialog.getSaveFileName(self, "Save the board report as", self.target.text(), f"*.{suffix}")
+        if path:
+            self.target.setText(path if path.endswith("." + suffix) else f"{path}.{suffix}")
+
+    def write(self) -> None:
+        from locality.exchange.board_paper import write_board_paper
+        from locality.files import workspace_refusal
+
+        self.form.clear_errors()
+        text = self.target.text().strip()
+        if not text:
+            self.form.show_errors({"target": "Choose where to save the report"})
+            return
+        target = Path(text).expanduser()
+        if not target.parent.is_dir():
+            self.form.show_errors({"target": f"The folder {target.parent} does not exist"})
+            return
+        refusal = workspace_refusal(target)  # a workspace (or a side file of one) would be replaced by the paper
+        if refusal is not None:
+            self.form.show_errors({"target": refusal})
+            return
+        fmt = str(self.format.currentData())
+        confidential = self.confidential.isChecked()
+        services = self.env.services
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, ExportCancelled):
+                show_error(self, error, "Board report")
+
+        self.work = LongWork(self, "Board report", f"Writing {target.name}…")
+        self.work.start(
+            lambda progress, cancelled: write_board_paper(
+                services, fmt, target, include_confidential=confidential, progress=progress, cancelled=cancelled
+            ),
+            lambda _report: self._written(target),
+            failed,
+        )
+
+    def _written(self, target: Path) -> None:
+        self.written = target
+        answer = QMessageBox.question(
+            self,
+            "Board report",
+            f"The board report was saved as {target.name}. Open it now?",
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
+            QMessageBox.StandardButton.Close,
+        )
+        if answer == QMessageBox.StandardButton.Open:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+        self.accept()
