@@ -5,19 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +20,7 @@ from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import ErrorForm
 from locality.ui.long_work import LongWork
+from locality.ui.save_as import SaveAsRow, default_folder, offer_to_open
 
 FORMATS = (("PDF (.pdf)", "pdf"), ("Word document (.docx)", "docx"))
 INTRO = (
@@ -53,16 +47,12 @@ class BoardReportDialog(QDialog):
         self.confidential = self.form.add_field(
             "include_confidential", "", QCheckBox("&Include confidential progress notes")
         )
-        target_row = QWidget()
-        row = QHBoxLayout(target_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.target = QLineEdit()
-        self.target.setAccessibleName("File to write")
-        browse = QPushButton("&Browse…")
-        browse.clicked.connect(self._browse)
-        row.addWidget(self.target, 1)
-        row.addWidget(browse)
-        self.form.add_field("target", "&Save as:", target_row)
+        folder = default_folder(env.services.context.workspace.path)
+        self.save_as = SaveAsRow(
+            "Save the board report as", folder / "board-exception-report.pdf", lambda: str(self.format.currentData())
+        )
+        self.target = self.save_as.target
+        self.form.add_field("target", "&Save as:", self.save_as)
         layout.addLayout(self.form)
         layout.addWidget(self.form.general_error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -71,22 +61,9 @@ class BoardReportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.write_button.clicked.connect(self.write)
         layout.addWidget(self.buttons)
-        self.format.currentIndexChanged.connect(self._suggest_name)
-        self._suggest_name()
+        self.format.currentIndexChanged.connect(self.save_as.suggest)
         self.work: LongWork | None = None
         self.written: Path | None = None
-
-    def _suggest_name(self) -> None:
-        workspace = self.env.services.context.workspace.path
-        folder = workspace.parent if workspace is not None else Path.home()
-        current = Path(self.target.text()) if self.target.text() else folder / "board-exception-report.pdf"
-        self.target.setText(str(current.with_suffix("." + str(self.format.currentData()))))
-
-    def _browse(self) -> None:
-        suffix = str(self.format.currentData())
-        path, _ = QFileDialog.getSaveFileName(self, "Save the board report as", self.target.text(), f"*.{suffix}")
-        if path:
-            self.target.setText(path if path.endswith("." + suffix) else f"{path}.{suffix}")
 
     def write(self) -> None:
         from locality.exchange.board_paper import write_board_paper
@@ -124,13 +101,5 @@ class BoardReportDialog(QDialog):
 
     def _written(self, target: Path) -> None:
         self.written = target
-        answer = QMessageBox.question(
-            self,
-            "Board report",
-            f"The board report was saved as {target.name}. Open it now?",
-            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
-            QMessageBox.StandardButton.Close,
-        )
-        if answer == QMessageBox.StandardButton.Open:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+        offer_to_open(self, "Board report", "The board report", target)
         self.accept()

@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import docx
-import pytest
 from pypdf import PdfReader
 
 from tests.cli.test_cli import assert_one_line_error, run
@@ -29,22 +28,6 @@ def report(db: Path, format: str, out: Path | str, *more: str, data_dir: Path) -
     """``locality report --kind board`` (or the ``--kind`` in ``more``)."""
     kind = () if "--kind" in more else ("--kind", "board")
     return run("report", "--db", str(db), *kind, "--format", format, "--out", str(out), *more, data_dir=data_dir)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("report-cli")
-    path = folder / "demo.locality"
-    result = run("demo", "--db", str(path), "--size", "small", data_dir=folder)
-    assert result.returncode == 0, result.stderr
-    return path
-
-
-@pytest.fixture
-def db(demo_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo.locality"
-    shutil.copyfile(demo_file, path)
-    return path
 
 
 def test_the_board_paper_as_a_pdf(db: Path, tmp_path: Path, data_dir: Path) -> None:
