@@ -124,9 +124,9 @@ def _money_axis(largest_pence: int) -> tuple[float, str]:
     """Pence per charted unit and the unit's name, so the axis shows short numbers."""
     pounds = largest_pence / 100
     if pounds >= 10_000_000:
-        return 100 * 1_000_000, "£m"
+        return 100 * 1_000_000, "£ millions"
     if pounds >= 10_000:
-        return 100 * 1_000, "£k"
+        return 100 * 1_000, "£ thousands"
     return 100, "£"
 
 
@@ -182,7 +182,7 @@ def report_charts(report: BoardReport, width: float) -> list[Chart]:
         width,
         legend=(("Budget", budget_colour), ("Allocated", allocated_colour), ("Spent", spent_colour)),
     )
-    spend.labels.append(charts.Label(width, charts.TITLE_SIZE, f"axis in {unit_name}", 6.5, anchor="end"))
+    spend.labels.append(charts.Label(width, charts.TITLE_SIZE, f"axis: {unit_name}", 6.5, anchor="end"))
     trend = charts.stacked_columns(
         TREND_TITLE,
         [
