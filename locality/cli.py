@@ -28,6 +28,8 @@ log = logging.getLogger("locality.cli")
 
 SIZES = ("small", "medium", "large")
 EXPORT_FORMATS = ("pdf", "docx", "xlsx", "csv", "html")
+REPORT_KINDS = ("board", "evidence")
+REPORT_FORMATS = ("pdf", "docx")
 IMPORT_KINDS = ("organisations", "needs", "actions", "progress")
 
 
@@ -67,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--status", action="append", default=[], metavar="STATUS")
     export.add_argument("--include-confidential", action="store_true")
 
+    report = command("report", "write a short paper for the board")
+    report.add_argument("--kind", choices=REPORT_KINDS, required=True)
+    report.add_argument("--format", choices=REPORT_FORMATS, required=True)
+    report.add_argument("--out", required=True, metavar="FILE")
+    report.add_argument("--include-confidential", action="store_true")
+
     merge = command("merge", "merge another copy of the workspace into this one")
     merge.add_argument("--from", dest="source", required=True, metavar="OTHER_PATH")
     merge.add_argument("--dry-run", action="store_true")
@@ -88,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return _run_gui(args.db)
-        if args.command in ("demo", "import", "export", "merge", "check", "upgrade") and not args.db:
+        if args.command in ("demo", "import", "export", "report", "merge", "check", "upgrade") and not args.db:
             parser.error(f"locality {args.command} needs --db PATH")
         handler = _HANDLERS[args.command]
         code = handler(args)
@@ -286,7 +294,26 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _refuse_writing_over_a_workspace(db: str, out: Path) -> None:
+def _cmd_report(args: argparse.Namespace) -> int:
+    from locality.exchange.board_paper import write_board_paper
+    from locality.services.registry import Services
+
+    if args.kind != "board":
+        raise CommandError(f"The {args.kind} report is not available yet; --kind board writes the board's paper.")
+    db = _existing_db(args.db)
+    out = Path(args.out).expanduser()
+    _refuse_writing_over_a_workspace(db, out, "reported on")
+    services = Services.open(db, create_missing=False, read_only=True)
+    try:
+        report = write_board_paper(services, args.format, out, include_confidential=args.include_confidential)
+    finally:
+        services.close()
+    compared = f" (compared with the board snapshot “{report.snapshot.title}”)" if report.snapshot is not None else ""
+    print(f"Wrote the board exception report to {args.out}{compared}.")
+    return 0
+
+
+def _refuse_writing_over_a_workspace(db: str, out: Path, doing: str = "exported") -> None:
     """An export written over the workspace (or any other) would replace it with the plan: refuse it early."""
     from locality.files import refuse_workspace
 
@@ -302,7 +329,7 @@ def _refuse_writing_over_a_workspace(db: str, out: Path) -> None:
         same = False
     if same:
         raise CommandError(
-            f"{out.name} is the workspace being exported; choose another file name so it is not overwritten."
+            f"{out.name} is the workspace being {doing}; choose another file name so it is not overwritten."
         )
 
 
@@ -364,6 +391,7 @@ _HANDLERS = {
     "demo": _cmd_demo,
     "import": _cmd_import,
     "export": _cmd_export,
+    "report": _cmd_report,
     "merge": _cmd_not_yet,
     "check": _cmd_check,
     "upgrade": _cmd_upgrade,

@@ -1,9 +1,13 @@
 """The joint action plan as a Word document (DOCX), for the partnership board.
 
-The cover fills the first page; then one heading per section in the order of the plan, the wide tables (actions,
-milestones, indicators) in a landscape section, and the sign-off block at the end. Every table's header row is
-marked to repeat at the top of each page, and the RAG is the word itself in a cell shaded in its colour, so it
-reads the same printed in black and white. The footer says "Page N of M".
+The cover fills the first page; then one heading per section in the order of the plan, the wide tables (needs,
+actions, milestones, indicators) in a landscape section, and the sign-off block at the end. Every table's header
+row is marked to repeat at the top of each page, and the RAG is the word itself in a cell shaded in its colour, so
+it reads the same printed in black and white. The footer says "Page N of M".
+
+Each column is as wide as its widest word (``column_widths``), measured in Arial, the document's font: a date, a
+sum of money or a word like "Priority" is never broken between letters; the long-text columns (titles, notes)
+share the rest of the page.
 
 python-docx builds the document, but not the rows of the tables: adding rows through it costs about a
 millisecond each, and a large plan has 70,000. Each table is a placeholder paragraph until the document is saved;
@@ -18,8 +22,9 @@ import secrets
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
@@ -27,7 +32,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
 
@@ -39,10 +44,12 @@ from locality.exchange.plan_rows import (
     milestone_row,
     need_row,
 )
+from locality.exchange.text_width import BOLD, REGULAR, WordWidths
 from locality.files import atomic_path
 from locality.services.dashboard import RAG_SPLIT_TITLE
 
-__all__ = ["render_docx"]
+# The plan's renderer, and the pieces the board paper (board_paper_docx) writes its document with.
+__all__ = ["Column", "DocxWriter", "column_widths", "render_docx"]
 
 A4_SHORT = Mm(210)
 A4_LONG = Mm(297)
@@ -54,6 +61,21 @@ LANDSCAPE_WIDTH = int((A4_LONG - 2 * LANDSCAPE_MARGIN) / Twips(1))
 
 TABLE_STYLE = "Table text"
 TABLE_STYLE_ID = "TableText"
+#: Every text in Arial, whose widths (Helvetica's) the columns are sized by; Word has it on every PC.
+FONT = "Arial"
+TABLE_TEXT_SIZE = 8  # points
+#: Room each side of a cell's text, in twips: 1 mm (Word's own default is 1.9 mm).
+CELL_MARGIN = 57
+#: Columns are sized for text this much wider than Arial's: LibreOffice shows DejaVu Sans where Arial is missing,
+#: up to 16% wider (a date), and 27% in bold (a header); a column sized to Arial's exact widths breaks words there.
+FONT_SLACK = 1.17
+BOLD_SLACK = 1.3
+#: A long-text column's widest word (an e-mail address) is given room up to this share of the table; a longer one
+#: breaks.
+LONGEST_WORD_SHARE = 0.45
+#: A short-text column (dates, money, status) keeps each line whole up to this share of the table; wider, its
+#: lines wrap between words.
+WHOLE_LINE_SHARE = 0.12
 HEADER_FILL = "D9D9D9"
 # Tints dark enough to tell apart, light enough for black text; the word in the cell is what counts.
 RAG_FILLS = {"Red": "E57373", "Amber": "FFC04D", "Green": "81C784"}
@@ -82,9 +104,11 @@ def _text(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Column:
+class Column:
     heading: str
-    weight: float  # share of the table's width
+    #: Share of the width left once every column has room for its words; 0 for a column of short text (dates,
+    #: numbers, a status), which is exactly as wide as its content needs.
+    weight: float
     right: bool = False  # numbers and money
 
 
@@ -103,7 +127,7 @@ def _paragraphs(text: str, right: bool, bold: bool = False) -> str:
 
 @dataclass(frozen=True)
 class _Table:
-    columns: Sequence[_Column]
+    columns: Sequence[Column]
     rows: Sequence[Sequence[str]]
     width: int  # twips
     shades: Sequence[str | None] | None = None
@@ -112,11 +136,52 @@ class _Table:
     row_height: int = 0  # twips, at least; 0 for as tall as the text
 
 
+def _twips(points: float) -> int:
+    return int(points * 20 + 0.999) + 2 * CELL_MARGIN
+
+
+def column_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[int]:
+    """Each column's width in twips: room for its widest word (its header's in bold included), so no word is
+    broken between letters; short-text columns just that wide (their lines whole when short), the long-text
+    columns sharing the rest by weight. When even that cannot fit, every column shrinks in proportion."""
+    regular, bold = WordWidths(REGULAR, TABLE_TEXT_SIZE), WordWidths(BOLD, TABLE_TEXT_SIZE)
+    needs: list[int] = []
+    for index, column in enumerate(columns):
+        texts = {row[index] for row in rows}
+        texts.discard("")
+        heading = bold.widest_word([column.heading]) * BOLD_SLACK
+        need = _twips(max(regular.widest_word(texts) * FONT_SLACK, heading))
+        if column.weight:
+            need = min(need, int(width * LONGEST_WORD_SHARE))
+        else:
+            whole = _twips(max(regular.widest_line(texts) * FONT_SLACK, heading))
+            if whole <= width * WHOLE_LINE_SHARE:
+                need = max(need, whole)
+        needs.append(need)
+    widths = list(needs)
+    sharing = [index for index, column in enumerate(columns) if column.weight]
+    rest = width - sum(need for index, need in enumerate(needs) if index not in sharing)
+    while sharing:
+        total = sum(columns[index].weight for index in sharing)
+        shares = {index: rest * columns[index].weight / total for index in sharing}
+        narrow = [index for index in sharing if shares[index] < needs[index]]
+        if not narrow:
+            for index in sharing:
+                widths[index] = int(shares[index])
+            break
+        for index in narrow:  # too narrow a share: its words first, the others share what is left
+            rest -= needs[index]
+            sharing.remove(index)
+    if sum(widths) > width:
+        scale = width / sum(widths)
+        widths = [int(column_width * scale) for column_width in widths]
+    return widths
+
+
 def _table_xml(table: _Table, ticker: Ticker) -> Iterator[str]:
     """A whole table as WordprocessingML, in pieces: fixed column widths, the header row repeated on each page."""
     columns = table.columns
-    total_weight = sum(column.weight for column in columns)
-    widths = [int(table.width * column.weight / total_weight) for column in columns]
+    widths = column_widths(columns, table.rows, table.width)
     cell_starts = [f'<w:tc><w:tcPr><w:tcW w:w="{cell_width}" w:type="dxa"/>' for cell_width in widths]
     plain = [f"{start}</w:tcPr>" for start in cell_starts]
     parts = [
@@ -124,6 +189,8 @@ def _table_xml(table: _Table, ticker: Ticker) -> Iterator[str]:
         '<w:tblStyle w:val="TableGrid"/>'
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
         '<w:tblLayout w:type="fixed"/>'
+        f'<w:tblCellMar><w:left w:w="{CELL_MARGIN}" w:type="dxa"/><w:right w:w="{CELL_MARGIN}" w:type="dxa"/>'
+        "</w:tblCellMar>"
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
         'w:noHBand="1" w:noVBand="1"/>'
         "</w:tblPr><w:tblGrid>",
@@ -209,9 +276,15 @@ def _save(document: DocumentObject, token: str, tables: list[_Table], target: Pa
 # --- the document ----------------------------------------------------------------------------------------
 
 
-class _Writer:
-    def __init__(self, plan: Plan, ticker: Ticker) -> None:
-        self.plan = plan
+class DocxWriter:
+    """A Word document being written: A4 pages in Arial, headings, paragraphs, pictures, and tables whose rows are
+    written when it is saved; each section's footer holds ``label`` and "Page N of M"."""
+
+    def __init__(self, *, label: str, subject: str, author: str, produced_on: date, ticker: Ticker) -> None:
+        self.label = _text(label)
+        self.subject = subject
+        self.author = _text(author)
+        self.produced_on = produced_on
         self.ticker = ticker
         self.document: DocumentObject = Document()
         self.width = PORTRAIT_WIDTH
@@ -230,10 +303,12 @@ class _Writer:
             setattr(section, side, PORTRAIT_MARGIN)
         styles = document.styles
         styles["Normal"].font.size = Pt(10)
+        for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Footer"):
+            _use_font(styles[name], FONT)
         table_text = styles.add_style(TABLE_STYLE, 1)  # a paragraph style
         table_text.style_id = TABLE_STYLE_ID  # the cells written as text name it by this id
         table_text.base_style = styles["Normal"]
-        table_text.font.size = Pt(8)
+        table_text.font.size = Pt(TABLE_TEXT_SIZE)
         table_text.paragraph_format.space_before = Pt(0)
         table_text.paragraph_format.space_after = Pt(0)
         table_text.paragraph_format.line_spacing = 1.0
@@ -242,23 +317,21 @@ class _Writer:
         # The template's footer style has Letter-size tab stops that would catch the tab before "Page N of M".
         styles["Footer"].paragraph_format.tab_stops.clear_all()
         properties = document.core_properties
-        partnership = _text(self.plan.partnership)
-        properties.title = f"Joint action plan – {partnership}" if partnership else "Joint action plan"
-        properties.subject = "Joint action plan"
-        properties.author = partnership or "Locality"
+        properties.title = self.label
+        properties.subject = self.subject
+        properties.author = self.author or "Locality"
         properties.last_modified_by = "Locality"
         properties.comments = ""
-        properties.created = properties.modified = datetime.combine(self.plan.generated_on, time(), tzinfo=UTC)
+        properties.created = properties.modified = datetime.combine(self.produced_on, time(), tzinfo=UTC)
         self._footer()
 
     def _footer(self) -> None:
-        """The footer of the latest section: the plan's name, then "Page N of M" at the right margin."""
+        """The footer of the latest section: the document's label, then "Page N of M" at the right margin."""
         section = self.document.sections[-1]
         section.footer.is_linked_to_previous = False
         paragraph = section.footer.paragraphs[0]
         paragraph.paragraph_format.tab_stops.add_tab_stop(Twips(self.width), WD_TAB_ALIGNMENT.RIGHT)
-        label = f"Joint action plan – {self.plan.partnership}" if self.plan.partnership else "Joint action plan"
-        paragraph.add_run(_text(label) + "\tPage ")
+        paragraph.add_run(self.label + "\tPage ")
         paragraph._p.append(_field("PAGE", "1"))
         paragraph.add_run(" of ")
         paragraph._p.append(_field("NUMPAGES", "1"))
@@ -280,7 +353,20 @@ class _Writer:
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def new_section(self, landscape: bool) -> None:
-        section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        self.document.add_section(WD_SECTION.NEW_PAGE)
+        self._orient(landscape)
+        self._footer()
+
+    def landscape_from_start(self) -> None:
+        """The first pages landscape too (the board paper is landscape throughout)."""
+        self._orient(landscape=True)
+        paragraph = self.document.sections[0].footer.paragraphs[0]
+        paragraph.paragraph_format.tab_stops.clear_all()
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Twips(self.width), WD_TAB_ALIGNMENT.RIGHT)
+
+    def _orient(self, landscape: bool) -> None:
+        """The latest section's page, margins and table width, landscape or portrait."""
+        section = self.document.sections[-1]
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         if landscape:
             section.page_width, section.page_height = A4_LONG, A4_SHORT
@@ -292,11 +378,10 @@ class _Writer:
             self.width = PORTRAIT_WIDTH
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
             setattr(section, side, margin)
-        self._footer()
 
     def table(
         self,
-        columns: Sequence[_Column],
+        columns: Sequence[Column],
         rows: Sequence[Sequence[str]],
         *,
         width: float = 1.0,
@@ -313,6 +398,24 @@ class _Writer:
         # A paragraph after each table keeps two tables in a row from merging into one.
         self.document.add_paragraph(style=TABLE_STYLE)
 
+    def save(self, target: Path) -> None:
+        """The document written to ``target`` atomically, its tables' rows in their places."""
+        with atomic_path(target) as temporary:
+            _save(self.document, self.token, self.tables, temporary, self.ticker)
+
+
+class _PlanWriter(DocxWriter):
+    def __init__(self, plan: Plan, ticker: Ticker) -> None:
+        label = f"Joint action plan – {plan.partnership}" if plan.partnership else "Joint action plan"
+        super().__init__(
+            label=label,
+            subject="Joint action plan",
+            author=plan.partnership,
+            produced_on=plan.generated_on,
+            ticker=ticker,
+        )
+        self.plan = plan
+
     # -- the sections
 
     def write(self) -> DocumentObject:
@@ -320,8 +423,9 @@ class _Writer:
         self.page_break()
         self.summary()
         self.page_break()
-        self.needs()
         self.new_section(landscape=True)
+        self.needs()
+        self.page_break()
         self.actions()
         self.page_break()
         self.milestones()
@@ -360,16 +464,16 @@ class _Writer:
             ("Total budget", format_money(summary.budget_pence)),
             ("Total spend", format_money(summary.spend_pence)),
         ]
-        self.table([_Column("Figure", 3), _Column("Value", 1, right=True)], key_figures, width=0.7)
+        self.table([Column("Figure", 3), Column("Value", 1, right=True)], key_figures, width=0.7)
         self.heading("Actions by status", 2)
         self.table(
-            [_Column("Status", 3), _Column("Actions", 1, right=True)],
+            [Column("Status", 3), Column("Actions", 1, right=True)],
             [(row.label, f"{row.count:,}") for row in summary.by_status],
             width=0.5,
         )
         self.heading(RAG_SPLIT_TITLE, 2)
         self.table(
-            [_Column("RAG", 3), _Column("Actions", 1, right=True)],
+            [Column("RAG", 3), Column("Actions", 1, right=True)],
             [(row.label, f"{row.count:,}") for row in summary.by_rag],
             width=0.5,
             shades=[RAG_FILLS.get(row.label) for row in summary.by_rag],
@@ -379,11 +483,11 @@ class _Writer:
         if summary.by_theme:
             self.table(
                 [
-                    _Column("Theme", 4),
-                    _Column("Needs", 1, right=True),
-                    _Column("Actions", 1, right=True),
-                    _Column("Budget", 1.6, right=True),
-                    _Column("Spend", 1.6, right=True),
+                    Column("Theme", 4),
+                    Column("Needs", 1, right=True),
+                    Column("Actions", 1, right=True),
+                    Column("Budget", 1.6, right=True),
+                    Column("Spend", 1.6, right=True),
                 ],
                 [
                     (
@@ -403,13 +507,13 @@ class _Writer:
         if not organisations:
             self.paragraph("There are no organisations in this plan.")
         elif self.plan.confidential_included:
-            columns = [_Column("Organisation", 4), _Column("Short name", 1.5), _Column("Type", 2)]
-            columns += [_Column("Contact", 2), _Column("E-mail", 3)]
+            columns = [Column("Organisation", 4), Column("Short name", 0), Column("Type", 0)]
+            columns += [Column("Contact", 0), Column("E-mail", 3)]
             self.table(
                 columns, [(o.name, o.short_name, o.type, o.contact_name, o.contact_email) for o in organisations]
             )
         else:
-            columns = [_Column("Organisation", 4), _Column("Short name", 1.5), _Column("Type", 2)]
+            columns = [Column("Organisation", 4), Column("Short name", 1.5), Column("Type", 2)]
             self.table(columns, [(o.name, o.short_name, o.type) for o in organisations])
 
     def needs(self) -> None:
@@ -418,13 +522,13 @@ class _Writer:
             self.paragraph("There are no needs in this plan.")
             return
         columns = [
-            _Column("Need", 170),
-            _Column("Theme", 90),
-            _Column("Organisations", 130),
-            _Column("Priority", 52),
-            _Column("Status", 64),
-            _Column("Actions", 46, right=True),
-            _Column("Notes", 160),
+            Column("Need", 170),
+            Column("Theme", 90),
+            Column("Organisations", 130),
+            Column("Priority", 0),
+            Column("Status", 0),
+            Column("Actions", 0, right=True),
+            Column("Notes", 160),
         ]
         self.table(columns, [need_row(need) for need in self.plan.needs])
 
@@ -435,18 +539,18 @@ class _Writer:
             self.paragraph("There are no actions in this plan.")
             return
         columns = [
-            _Column("Action", 110),
-            _Column("Theme", 60),
-            _Column("Lead and partners", 100),
-            _Column("Needs addressed", 88),
-            _Column("Start", 50),
-            _Column("Due", 50),
-            _Column("Status", 46),
-            _Column("RAG", 66),
-            _Column("Done", 30, right=True),
-            _Column("Budget", 54, right=True),
-            _Column("Spend", 54, right=True),
-            _Column("Latest progress", 100),
+            Column("Action", 110),
+            Column("Theme", 60),
+            Column("Lead and partners", 100),
+            Column("Needs addressed", 88),
+            Column("Start", 0),
+            Column("Due", 0),
+            Column("Status", 0),
+            Column("RAG", 66),
+            Column("Done", 0, right=True),
+            Column("Budget", 0, right=True),
+            Column("Spend", 0, right=True),
+            Column("Latest progress", 100),
         ]
         shades = [RAG_FILLS.get(action.rag.value) if action.rag is not None else None for action in actions]
         self.table(columns, [action_row(action) for action in actions], shades=shades, shaded_column=7)
@@ -458,11 +562,11 @@ class _Writer:
             self.paragraph("There are no milestones in this plan.")
             return
         columns = [
-            _Column("Action", 300),
-            _Column("Milestone", 270),
-            _Column("Due", 70),
-            _Column("Done", 70),
-            _Column("Progress", 70),
+            Column("Action", 300),
+            Column("Milestone", 270),
+            Column("Due", 0),
+            Column("Done", 0),
+            Column("Progress", 0),
         ]
         shades = [OVERDUE_FILL if milestone.overdue else None for milestone in milestones]
         rows = [milestone_row(milestone) for milestone in milestones]
@@ -474,17 +578,17 @@ class _Writer:
             self.paragraph("There are no indicators in this plan.")
             return
         columns = [
-            _Column("Indicator", 140),
-            _Column("Unit", 56),
-            _Column("Direction", 66),
-            _Column("Baseline", 56, right=True),
-            _Column("Baseline date", 56),
-            _Column("Target", 56, right=True),
-            _Column("Target date", 56),
-            _Column("Latest", 56, right=True),
-            _Column("Latest date", 56),
-            _Column("To target", 46, right=True),
-            _Column("Evidences", 140),
+            Column("Indicator", 140),
+            Column("Unit", 40),
+            Column("Direction", 0),
+            Column("Baseline", 0, right=True),
+            Column("Baseline date", 0),
+            Column("Target", 0, right=True),
+            Column("Target date", 0),
+            Column("Latest", 0, right=True),
+            Column("Latest date", 0),
+            Column("To target", 0, right=True),
+            Column("Evidences", 140),
         ]
         self.table(columns, [indicator_row(row) for row in self.plan.indicators])
 
@@ -496,11 +600,19 @@ class _Writer:
         self.paragraph(lines[0], bold=True)
         if len(lines) > 1:
             self.table(
-                [_Column("", 1), _Column("", 3)],
+                [Column("", 1), Column("", 3)],
                 [(label, "") for label in lines[1:]],
                 header=False,
                 row_height=int(Mm(14) / Twips(1)),
             )
+
+
+def _use_font(style: Any, name: str) -> None:
+    """``style`` in the font ``name`` for every script, instead of the template's theme fonts (Calibri)."""
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for script in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{script}"), name)
+        fonts.attrib.pop(qn(f"w:{script}Theme"), None)
 
 
 def _field(instruction: str, shown: str) -> object:
@@ -523,7 +635,7 @@ def render_docx(
     check_cancelled(cancelled)
     rows = table_rows(plan)
     ticker = Ticker(progress, cancelled, rows + rows // 8 + 1)
-    writer = _Writer(plan, ticker)
+    writer = _PlanWriter(plan, ticker)
     document = writer.write()
     with atomic_path(target) as temporary:
         _save(document, writer.token, writer.tables, temporary, ticker)

@@ -39,10 +39,20 @@ from locality.exchange.plan_rows import (
     milestone_row,
     need_row,
 )
+from locality.exchange.text_width import BOLD, REGULAR, width_table
 from locality.files import atomic_path
 from locality.services.dashboard import RAG_SPLIT_TITLE
 
-__all__ = ["render_pdf"]
+# The plan's renderer, and the pieces the board paper (board_paper_pdf) lays out its pages with.
+__all__ = [
+    "Column",
+    "Heading",
+    "clean_text",
+    "grid",
+    "paragraph",
+    "render_pdf",
+    "write_document",
+]
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 MARGIN = 28.0
@@ -50,8 +60,7 @@ BOTTOM_MARGIN = 40.0
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 FRAME_HEIGHT = PAGE_HEIGHT - MARGIN - BOTTOM_MARGIN
 
-FONT = "Helvetica"
-BOLD = "Helvetica-Bold"
+FONT = REGULAR
 CELL_SIZE = 7.0
 CELL_LEADING = 8.4
 PAD_X = 3.0
@@ -80,7 +89,7 @@ _TICK_ROWS = 500  # rows between progress reports and cancel checks
 _CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     """``text`` as Helvetica (WinAnsi) can show it: control characters gone, other letters by their base letter."""
     if text.isascii():
         return text if text.isprintable() else _CONTROLS.sub(_control, text)
@@ -115,20 +124,8 @@ def _shown_char(char: str) -> str:
         return base if base.strip() else "?"
 
 
-def _width_table(font: str, size: float) -> dict[str, float]:
-    """The width of each character Helvetica can show, in points at ``size``."""
-    widths = pdfmetrics.getFont(font).widths  # 1/1000 em, by WinAnsi code
-    table: dict[str, float] = {}
-    for code, width in enumerate(widths):
-        try:
-            table[bytes([code]).decode("cp1252")] = width * size / 1000.0
-        except UnicodeDecodeError:
-            continue
-    return table
-
-
-_REGULAR_WIDTHS = _width_table(FONT, CELL_SIZE)
-_BOLD_WIDTHS = _width_table(BOLD, CELL_SIZE)
+_REGULAR_WIDTHS = width_table(FONT, CELL_SIZE)
+_BOLD_WIDTHS = width_table(BOLD, CELL_SIZE)
 
 
 def _escape_table() -> dict[str, str]:
@@ -228,7 +225,7 @@ class _Wrapper:
 
 
 @dataclass(frozen=True)
-class _Column:
+class Column:
     heading: str
     weight: float  # share of the frame width
     right: bool = False  # numbers and money
@@ -242,7 +239,7 @@ class _GridLayout:
 
     def __init__(
         self,
-        columns: Sequence[_Column],
+        columns: Sequence[Column],
         rows: Sequence[Sequence[str]],
         shades: Sequence[Shade] | None,
         shaded_column: int | None,
@@ -267,7 +264,7 @@ class _GridLayout:
         if header:
             bold = _Wrapper(_BOLD_WIDTHS)
             self.header_lines = [
-                bold.lines(_clean(column.heading), limit) for column, limit in zip(columns, limits, strict=True)
+                bold.lines(clean_text(column.heading), limit) for column, limit in zip(columns, limits, strict=True)
             ]
             self.header_height = max(len(lines) for lines in self.header_lines) * CELL_LEADING + 2 * PAD_Y
             self.header_cells = [
@@ -293,12 +290,12 @@ class _GridLayout:
                 cache = caches[column]
                 cell = cache.get(text)
                 if cell is None:
-                    cell = cache[text] = _cell(wrap(_clean(text), limits[column]), right[column], _REGULAR_WIDTHS)
+                    cell = cache[text] = _cell(wrap(clean_text(text), limits[column]), right[column], _REGULAR_WIDTHS)
                 cells.append(cell)
             shade = shades[index] if shades is not None else None
             count = max(cell[0] for cell in cells) if cells else 0
             if count > most_lines:
-                lines = [wrap(_clean(text), limit) for text, limit in zip(row, limits, strict=True)]
+                lines = [wrap(clean_text(text), limit) for text, limit in zip(row, limits, strict=True)]
                 for first in range(0, count, most_lines):
                     part = [
                         _cell(cell_lines[first : first + most_lines], aligned, _REGULAR_WIDTHS)
@@ -431,12 +428,12 @@ _STYLES = {
 }
 
 
-class _Heading(Paragraph):
+class Heading(Paragraph):
     """A section heading: also an entry in the PDF's bookmarks."""
 
     def __init__(self, text: str, level: int) -> None:
-        super().__init__(xml_escape(_clean(text)), _STYLES["h1" if level == 0 else "h2"])
-        self.title = _clean(text)
+        super().__init__(xml_escape(clean_text(text)), _STYLES["h1" if level == 0 else "h2"])
+        self.title = clean_text(text)
         self.level = level
 
     def draw(self) -> None:
@@ -446,8 +443,34 @@ class _Heading(Paragraph):
         self.canv.addOutlineEntry(self.title, key, level=self.level)
 
 
-def _paragraph(text: str, style: str) -> Paragraph:
-    return Paragraph(xml_escape(_clean(text)).replace("\n", "<br/>"), _STYLES[style])
+def paragraph(text: str, style: str) -> Paragraph:
+    return Paragraph(xml_escape(clean_text(text)).replace("\n", "<br/>"), _STYLES[style])
+
+
+def grid(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    ticker: Ticker,
+    shades: Sequence[Shade] | None = None,
+    shaded_column: int | None = None,
+    *,
+    header: bool = True,
+    min_row_height: float = 0.0,
+    width: float = 1.0,  # share of the page's width
+    frame_width: float = FRAME_WIDTH,
+) -> Flowable:
+    """A table of ``rows`` under a header of the ``columns`` that repeats on each page it flows over."""
+    layout = _GridLayout(
+        columns,
+        rows,
+        shades,
+        shaded_column,
+        header=header,
+        min_row_height=min_row_height,
+        width=frame_width * width,
+        ticker=ticker,
+    )
+    return _Grid(layout, 0, len(layout.heights), ticker)
 
 
 class _Renderer:
@@ -457,26 +480,13 @@ class _Renderer:
 
     def grid(
         self,
-        columns: Sequence[_Column],
+        columns: Sequence[Column],
         rows: Sequence[Sequence[str]],
         shades: Sequence[Shade] | None = None,
         shaded_column: int | None = None,
-        *,
-        header: bool = True,
-        min_row_height: float = 0.0,
-        width: float = 1.0,  # share of the page's width
-    ) -> _Grid:
-        layout = _GridLayout(
-            columns,
-            rows,
-            shades,
-            shaded_column,
-            header=header,
-            min_row_height=min_row_height,
-            width=FRAME_WIDTH * width,
-            ticker=self.ticker,
-        )
-        return _Grid(layout, 0, len(layout.heights), self.ticker)
+        **options: Any,
+    ) -> Flowable:
+        return grid(columns, rows, self.ticker, shades, shaded_column, **options)
 
     def story(self) -> list[Flowable]:
         story: list[Flowable] = []
@@ -491,24 +501,24 @@ class _Renderer:
 
     def cover(self) -> list[Flowable]:
         plan = self.plan
-        story: list[Flowable] = [Spacer(1, 60), _paragraph("Joint action plan", "title")]
+        story: list[Flowable] = [Spacer(1, 60), paragraph("Joint action plan", "title")]
         if plan.partnership:
-            story.append(_paragraph(plan.partnership, "subtitle"))
+            story.append(paragraph(plan.partnership, "subtitle"))
         if plan.area:
-            story.append(_paragraph(plan.area, "cover"))
+            story.append(paragraph(plan.area, "cover"))
         if plan.period:
-            story.append(_paragraph(f"Plan period: {plan.period}", "cover"))
-        story.append(_paragraph(f"Produced on {format_date(plan.generated_on)}", "cover"))
+            story.append(paragraph(f"Plan period: {plan.period}", "cover"))
+        story.append(paragraph(f"Produced on {format_date(plan.generated_on)}", "cover"))
         story.append(Spacer(1, 12))
-        story.append(_paragraph("Filters used", "h2"))
-        story += [_paragraph(line, "cover") for line in plan.filters or ("All actions",)]
+        story.append(paragraph("Filters used", "h2"))
+        story += [paragraph(line, "cover") for line in plan.filters or ("All actions",)]
         story.append(Spacer(1, 12))
-        story.append(_paragraph(CONFIDENTIAL_IN if plan.confidential_included else CONFIDENTIAL_OUT, "strong"))
+        story.append(paragraph(CONFIDENTIAL_IN if plan.confidential_included else CONFIDENTIAL_OUT, "strong"))
         return story
 
     def summary(self) -> list[Flowable]:
         summary = self.plan.summary
-        story: list[Flowable] = [_Heading("Summary", 0)]
+        story: list[Flowable] = [Heading("Summary", 0)]
         key_figures = [
             ("Actions in the plan", f"{summary.actions_total:,}"),
             ("Needs in the plan", f"{summary.needs_total:,}"),
@@ -516,35 +526,35 @@ class _Renderer:
             ("Total budget", format_money(summary.budget_pence)),
             ("Total spend", format_money(summary.spend_pence)),
         ]
-        story.append(self.grid([_Column("Figure", 3), _Column("Value", 1, right=True)], key_figures, width=0.5))
-        story.append(_Heading("Actions by status", 1))
+        story.append(self.grid([Column("Figure", 3), Column("Value", 1, right=True)], key_figures, width=0.5))
+        story.append(Heading("Actions by status", 1))
         story.append(
             self.grid(
-                [_Column("Status", 3), _Column("Actions", 1, right=True)],
+                [Column("Status", 3), Column("Actions", 1, right=True)],
                 [(row.label, f"{row.count:,}") for row in summary.by_status],
                 width=0.35,
             )
         )
-        story.append(_Heading(RAG_SPLIT_TITLE, 1))
+        story.append(Heading(RAG_SPLIT_TITLE, 1))
         story.append(
             self.grid(
-                [_Column("RAG", 3), _Column("Actions", 1, right=True)],
+                [Column("RAG", 3), Column("Actions", 1, right=True)],
                 [(row.label, f"{row.count:,}") for row in summary.by_rag],
                 [RAG_FILLS.get(row.label) for row in summary.by_rag],
                 0,
                 width=0.35,
             )
         )
-        story.append(_Heading("By theme", 1))
+        story.append(Heading("By theme", 1))
         if summary.by_theme:
             story.append(
                 self.grid(
                     [
-                        _Column("Theme", 4),
-                        _Column("Needs", 1, right=True),
-                        _Column("Actions", 1, right=True),
-                        _Column("Budget", 1.5, right=True),
-                        _Column("Spend", 1.5, right=True),
+                        Column("Theme", 4),
+                        Column("Needs", 1, right=True),
+                        Column("Actions", 1, right=True),
+                        Column("Budget", 1.5, right=True),
+                        Column("Spend", 1.5, right=True),
                     ],
                     [
                         (
@@ -560,103 +570,103 @@ class _Renderer:
                 )
             )
         else:
-            story.append(_paragraph("There are no themes to show.", "body"))
-        story.append(_Heading("Partner organisations", 1))
+            story.append(paragraph("There are no themes to show.", "body"))
+        story.append(Heading("Partner organisations", 1))
         organisations = self.plan.organisations
         if not organisations:
-            story.append(_paragraph("There are no organisations in this plan.", "body"))
+            story.append(paragraph("There are no organisations in this plan.", "body"))
         elif self.plan.confidential_included:
-            columns = [_Column("Organisation", 4), _Column("Short name", 1.5), _Column("Type", 2)]
-            columns += [_Column("Contact", 2), _Column("E-mail", 3)]
+            columns = [Column("Organisation", 4), Column("Short name", 1.5), Column("Type", 2)]
+            columns += [Column("Contact", 2), Column("E-mail", 3)]
             rows = [(o.name, o.short_name, o.type, o.contact_name, o.contact_email) for o in organisations]
             story.append(self.grid(columns, rows))
         else:
-            columns = [_Column("Organisation", 4), _Column("Short name", 1.5), _Column("Type", 2)]
+            columns = [Column("Organisation", 4), Column("Short name", 1.5), Column("Type", 2)]
             story.append(self.grid(columns, [(o.name, o.short_name, o.type) for o in organisations]))
         return story
 
     def needs(self) -> list[Flowable]:
-        story: list[Flowable] = [_Heading("Needs addressed", 0)]
+        story: list[Flowable] = [Heading("Needs addressed", 0)]
         if not self.plan.needs:
-            return [*story, _paragraph("There are no needs in this plan.", "body")]
+            return [*story, paragraph("There are no needs in this plan.", "body")]
         columns = [
-            _Column("Need", 180),
-            _Column("Theme", 100),
-            _Column("Organisations", 150),
-            _Column("Priority", 48),
-            _Column("Status", 64),
-            _Column("Actions", 40, right=True),
-            _Column("Notes", 200),
+            Column("Need", 180),
+            Column("Theme", 100),
+            Column("Organisations", 150),
+            Column("Priority", 48),
+            Column("Status", 64),
+            Column("Actions", 40, right=True),
+            Column("Notes", 200),
         ]
         return [*story, self.grid(columns, [need_row(need) for need in self.plan.needs])]
 
     def actions(self) -> list[Flowable]:
-        story: list[Flowable] = [_Heading("Actions", 0)]
+        story: list[Flowable] = [Heading("Actions", 0)]
         if not self.plan.actions:
-            return [*story, _paragraph("There are no actions in this plan.", "body")]
+            return [*story, paragraph("There are no actions in this plan.", "body")]
         columns = [
-            _Column("Action", 110),
-            _Column("Theme", 60),
-            _Column("Lead and partners", 100),
-            _Column("Needs addressed", 90),
-            _Column("Start", 42),
-            _Column("Due", 42),
-            _Column("Status", 44),
-            _Column("RAG", 70),
-            _Column("Done", 26, right=True),
-            _Column("Budget", 52, right=True),
-            _Column("Spend", 52, right=True),
-            _Column("Latest progress", 98),
+            Column("Action", 110),
+            Column("Theme", 60),
+            Column("Lead and partners", 100),
+            Column("Needs addressed", 90),
+            Column("Start", 42),
+            Column("Due", 42),
+            Column("Status", 44),
+            Column("RAG", 70),
+            Column("Done", 26, right=True),
+            Column("Budget", 52, right=True),
+            Column("Spend", 52, right=True),
+            Column("Latest progress", 98),
         ]
         actions = self.plan.actions
         shades = [RAG_FILLS.get(action.rag.value) if action.rag is not None else None for action in actions]
         return [*story, self.grid(columns, [action_row(action) for action in actions], shades, 7)]
 
     def milestones(self) -> list[Flowable]:
-        story: list[Flowable] = [_Heading("Milestones", 0)]
+        story: list[Flowable] = [Heading("Milestones", 0)]
         milestones = self.plan.milestones
         if not milestones:
-            return [*story, _paragraph("There are no milestones in this plan.", "body")]
+            return [*story, paragraph("There are no milestones in this plan.", "body")]
         columns = [
-            _Column("Action", 300),
-            _Column("Milestone", 280),
-            _Column("Due", 64),
-            _Column("Done", 64),
-            _Column("Progress", 70),
+            Column("Action", 300),
+            Column("Milestone", 280),
+            Column("Due", 64),
+            Column("Done", 64),
+            Column("Progress", 70),
         ]
         shades = [OVERDUE_FILL if milestone.overdue else None for milestone in milestones]
         return [*story, self.grid(columns, [milestone_row(milestone) for milestone in milestones], shades, 4)]
 
     def indicators(self) -> list[Flowable]:
-        story: list[Flowable] = [_Heading("Indicators", 0)]
+        story: list[Flowable] = [Heading("Indicators", 0)]
         if not self.plan.indicators:
-            return [*story, _paragraph("There are no indicators in this plan.", "body")]
+            return [*story, paragraph("There are no indicators in this plan.", "body")]
         columns = [
-            _Column("Indicator", 150),
-            _Column("Unit", 60),
-            _Column("Direction", 70),
-            _Column("Baseline", 55, right=True),
-            _Column("Baseline date", 50),
-            _Column("Target", 55, right=True),
-            _Column("Target date", 50),
-            _Column("Latest", 55, right=True),
-            _Column("Latest date", 50),
-            _Column("To target", 45, right=True),
-            _Column("Evidences", 146),
+            Column("Indicator", 150),
+            Column("Unit", 60),
+            Column("Direction", 70),
+            Column("Baseline", 55, right=True),
+            Column("Baseline date", 50),
+            Column("Target", 55, right=True),
+            Column("Target date", 50),
+            Column("Latest", 55, right=True),
+            Column("Latest date", 50),
+            Column("To target", 45, right=True),
+            Column("Evidences", 146),
         ]
         return [*story, self.grid(columns, [indicator_row(row) for row in self.plan.indicators])]
 
     def sign_off(self) -> list[Flowable]:
         lines = self.plan.sign_off
-        story: list[Flowable] = [_Heading("Sign-off", 0)]
+        story: list[Flowable] = [Heading("Sign-off", 0)]
         if not lines:
             return story
-        story.append(_paragraph(lines[0], "strong"))
+        story.append(paragraph(lines[0], "strong"))
         if len(lines) > 1:
             rows = [(label, "") for label in lines[1:]]
             story.append(
                 self.grid(
-                    [_Column("", 1), _Column("", 4)], rows, header=False, min_row_height=CELL_LEADING * 4, width=0.75
+                    [Column("", 1), Column("", 4)], rows, header=False, min_row_height=CELL_LEADING * 4, width=0.75
                 )
             )
         return story
@@ -665,7 +675,7 @@ class _Renderer:
 # --- pages and footer ------------------------------------------------------------------------------------
 
 
-def _numbered_canvas(footer: str, ticker: Ticker) -> Callable[..., Canvas]:
+def numbered_canvas(footer: str, ticker: Ticker) -> Callable[..., Canvas]:
     """A canvas class holding pages back until the end, so each footer can say "Page N of M"."""
 
     class NumberedCanvas(Canvas):
@@ -701,9 +711,9 @@ def _numbered_canvas(footer: str, ticker: Ticker) -> Callable[..., Canvas]:
     return NumberedCanvas
 
 
-def _footer_text(plan: Plan) -> str:
-    text = _clean(f"Joint action plan – {plan.partnership}" if plan.partnership else "Joint action plan")
-    text = text.replace("\n", " ")
+def footer_text(label: str) -> str:
+    """``label`` on one line, cut to leave room for "Page N of M" beside it."""
+    text = clean_text(label).replace("\n", " ")
     limit = FRAME_WIDTH - 120  # room left for "Page N of M"
     if pdfmetrics.stringWidth(text, FONT, 8) <= limit:
         return text
@@ -713,7 +723,7 @@ def _footer_text(plan: Plan) -> str:
 
 
 @contextmanager
-def _binary_streams() -> Iterator[None]:
+def binary_streams() -> Iterator[None]:
     """Page streams compressed but not ASCII85-encoded while writing: that encoding is pure Python without
     ReportLab's optional accelerator, and took over half the time of a large plan."""
     saved = rl_config.useA85
@@ -722,6 +732,32 @@ def _binary_streams() -> Iterator[None]:
         yield
     finally:
         rl_config.useA85 = saved
+
+
+def write_document(
+    story: list[Flowable], target: Path, *, title: str, author: str, subject: str, ticker: Ticker
+) -> None:
+    """``story`` laid out on A4 landscape pages and written to ``target`` atomically, ``title`` and "Page N of M" in
+    each footer."""
+    title = clean_text(title)
+    with atomic_path(target) as temporary, binary_streams():
+        document = BaseDocTemplate(
+            str(temporary),
+            pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=BOTTOM_MARGIN,
+            title=title,
+            author=clean_text(author),
+            subject=subject,
+            creator="Locality",
+        )
+        no_padding = {"leftPadding": 0, "bottomPadding": 0, "rightPadding": 0, "topPadding": 0}
+        frame = Frame(MARGIN, BOTTOM_MARGIN, FRAME_WIDTH, FRAME_HEIGHT, id="body", **no_padding)
+        document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        document.build(story, canvasmaker=numbered_canvas(footer_text(title), ticker))
+        ticker.check()
 
 
 def render_pdf(
@@ -737,24 +773,7 @@ def render_pdf(
     rows = table_rows(plan)
     ticker = Ticker(progress, cancelled, 2 * rows + 1)
     story = _Renderer(plan, ticker).story()
-    title = _clean(f"Joint action plan – {plan.partnership}" if plan.partnership else "Joint action plan")
-    with atomic_path(target) as temporary, _binary_streams():
-        document = BaseDocTemplate(
-            str(temporary),
-            pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN,
-            bottomMargin=BOTTOM_MARGIN,
-            title=title,
-            author=_clean(plan.partnership),
-            subject="Joint action plan",
-            creator="Locality",
-        )
-        no_padding = {"leftPadding": 0, "bottomPadding": 0, "rightPadding": 0, "topPadding": 0}
-        frame = Frame(MARGIN, BOTTOM_MARGIN, FRAME_WIDTH, FRAME_HEIGHT, id="body", **no_padding)
-        document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        document.build(story, canvasmaker=_numbered_canvas(_footer_text(plan), ticker))
-        ticker.check()
+    title = f"Joint action plan – {plan.partnership}" if plan.partnership else "Joint action plan"
+    write_document(story, target, title=title, author=plan.partnership, subject="Joint action plan", ticker=ticker)
     if progress is not None:
         progress(ticker.total, ticker.total)

@@ -33,6 +33,24 @@ INDICATOR_RULE = TRACK_RULE
 
 #: What the RAG split counts, as the dashboard's chart and every plan export title it.
 RAG_SPLIT_TITLE = "Open actions by RAG"
+STATUS_CHART_TITLE = "Actions by status"
+SPEND_CHART_TITLE = "Spend by funding source"
+
+#: The dashboard's figures in the words of its tiles, by tile; the board paper prints them in the same words.
+FIGURE_CAPTIONS = {
+    "actions": "Actions in the plan",
+    "red": "Open actions rated Red",
+    "overdue": "Overdue actions",
+    "overdueMilestones": "Overdue milestones",
+    "dueSoon": "Due soon",
+    "sharedUnaddressed": "Shared needs with no action",
+    "noNeed": "Actions addressing no need",
+    "indicators": "Indicators on track",
+    "budget": "Total budget",
+    "allocated": "Allocated from funding sources",
+    "spent": "Spent",
+    "overspent": "Overspent actions",
+}
 
 
 @dataclass(frozen=True)
@@ -126,6 +144,29 @@ class SpendComparison:
 class BoardComparison:
     changes: SnapshotComparison
     spend: SpendComparison
+
+
+def figure_values(figures: DashboardFigures) -> tuple[tuple[str, str], ...]:
+    """The dashboard's figures as (caption, value) in its tiles' order, money in full pounds and pence."""
+    assessed = figures.indicators_on_track + figures.indicators_off_track
+    indicators = f"{figures.indicators_on_track:,} of {assessed:,}"
+    if figures.indicators_not_assessed:
+        indicators += f" ({figures.indicators_not_assessed:,} cannot be assessed)"
+    values = {
+        "actions": f"{figures.actions_total:,}",
+        "red": f"{figures.rag_count(Rag.RED):,}",
+        "overdue": f"{figures.overdue_actions:,}",
+        "overdueMilestones": f"{len(figures.overdue_milestones):,}",
+        "dueSoon": f"{len(figures.due_soon):,} in the next {figures.due_soon_days} days",
+        "sharedUnaddressed": f"{figures.shared_needs_unaddressed:,}",
+        "noNeed": f"{figures.actions_without_need:,}",
+        "indicators": indicators,
+        "budget": format_money(figures.budget_pence),
+        "allocated": format_money(figures.allocated_pence),
+        "spent": format_money(figures.spent_pence),
+        "overspent": f"{len(figures.overspent):,}",
+    }
+    return tuple((FIGURE_CAPTIONS[key], value) for key, value in values.items())
 
 
 def indicator_on_track(indicator: Indicator) -> bool | None:

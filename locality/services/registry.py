@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from locality.services.actions import ActionService
+from locality.services.board_report import BoardReportService
 from locality.services.bulk_edits import BulkEditService
 from locality.services.chase import ChaseService
 from locality.services.context import ServiceContext, User
@@ -48,6 +49,7 @@ class Services:
         self.workshops = WorkshopService(context)
         self.snapshots = SnapshotService(context)
         self.dashboard = DashboardService(context, self.actions)
+        self.board_report = BoardReportService(context, self.dashboard, self.actions, self.snapshots)
         self.timeline = TimelineService(context)
         self.history = HistoryService(context)
         self.workspace = WorkspaceInfoService(context)

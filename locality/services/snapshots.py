@@ -125,6 +125,7 @@ class SnapshotComparison:
     no_longer_red: tuple[RagChange, ...]
     completed: tuple[StatusChange, ...]
     slipped: tuple[DueDateChange, ...]
+    #: Due earlier than reported: brought forward (a board wants to know the plan moved either way).
     brought_forward: tuple[DueDateChange, ...]
     percent_changes: tuple[PercentChange, ...]
     added: tuple[ActionNow, ...]

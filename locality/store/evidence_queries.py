@@ -399,6 +399,25 @@ def snapshot_item_counts(unit: UnitOfWork) -> dict[uuid.UUID, tuple[int, int]]:
     return {row[0]: (int(row[1]), int(row[2])) for row in unit.session.execute(statement)}
 
 
+def snapshot_rag_counts(unit: UnitOfWork) -> dict[uuid.UUID, dict[tuple[str | None, str | None], int]]:
+    """How many actions each live snapshot recorded with each (status, RAG) pair: its RAG split, worked out in
+    one grouped query however many snapshots and actions there are."""
+    statement = (
+        select(
+            BoardSnapshotItemRecord.snapshot_id,
+            BoardSnapshotItemRecord.status,
+            BoardSnapshotItemRecord.rag,
+            func.count(),
+        )
+        .where(BoardSnapshotItemRecord.deleted_at.is_(None), BoardSnapshotItemRecord.action_id.is_not(None))
+        .group_by(BoardSnapshotItemRecord.snapshot_id, BoardSnapshotItemRecord.status, BoardSnapshotItemRecord.rag)
+    )
+    result: dict[uuid.UUID, dict[tuple[str | None, str | None], int]] = {}
+    for snapshot_id, status, rag, count in unit.session.execute(statement):
+        result.setdefault(snapshot_id, {})[(status, rag)] = int(count)
+    return result
+
+
 # --------------------------------------------------------------------------- bulk writes with their change log
 
 

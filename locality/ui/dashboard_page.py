@@ -49,8 +49,11 @@ from locality.domain.errors import ValidationError
 from locality.domain.values import format_date, format_money
 from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.dashboard import (
+    FIGURE_CAPTIONS,
     INDICATOR_RULE,
     RAG_SPLIT_TITLE,
+    SPEND_CHART_TITLE,
+    STATUS_CHART_TITLE,
     BoardComparison,
     DashboardFigures,
     FigureItem,
@@ -373,45 +376,60 @@ class DashboardPage(Page):
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(10)
         specs: list[tuple[str, str, str, Callable[[], None]]] = [
-            ("actions", "Actions in the plan", "Open the list of every action", self.open_all_actions),
-            ("red", "Open actions rated Red", "Open the actions rated Red", lambda: self.open_rag(Rag.RED)),
+            ("actions", FIGURE_CAPTIONS["actions"], "Open the list of every action", self.open_all_actions),
+            ("red", FIGURE_CAPTIONS["red"], "Open the actions rated Red", lambda: self.open_rag(Rag.RED)),
             (
                 "overdue",
-                "Overdue actions",
+                FIGURE_CAPTIONS["overdue"],
                 "Past their due date and neither completed nor cancelled",
                 self.open_overdue,
             ),
             (
                 "overdueMilestones",
-                "Overdue milestones",
+                FIGURE_CAPTIONS["overdueMilestones"],
                 "Milestones of open actions past their due date and not done",
                 self.show_overdue_milestones,
             ),
             (
                 "dueSoon",
-                "Due soon",
+                FIGURE_CAPTIONS["dueSoon"],
                 "Open actions due between today and the workspace's \u201cdue soon\u201d days from now (File \u203a "
                 "Workspace settings and RAG rule)",
                 self.show_due_soon,
             ),
             (
                 "sharedUnaddressed",
-                "Shared needs with no action",
+                FIGURE_CAPTIONS["sharedUnaddressed"],
                 "Open needs (identified, agreed or being addressed) that two or more organisations share and no "
                 "action addresses yet",
                 self.open_shared_unaddressed,
             ),
-            ("noNeed", "Actions addressing no need", "Actions not linked to any need", self.open_no_need),
-            ("indicators", "Indicators on track", INDICATOR_RULE, self.open_indicators),
-            ("budget", "Total budget", "The budgets of all actions; opens the funding page", self.open_funding),
+            ("noNeed", FIGURE_CAPTIONS["noNeed"], "Actions not linked to any need", self.open_no_need),
+            ("indicators", FIGURE_CAPTIONS["indicators"], INDICATOR_RULE, self.open_indicators),
+            (
+                "budget",
+                FIGURE_CAPTIONS["budget"],
+                "The budgets of all actions; opens the funding page",
+                self.open_funding,
+            ),
             (
                 "allocated",
-                "Allocated from funding sources",
+                FIGURE_CAPTIONS["allocated"],
                 "Funding allocated to actions; opens the funding page",
                 self.open_funding,
             ),
-            ("spent", "Spent", "Spend recorded against actions; opens the funding page", self.open_funding),
-            ("overspent", "Overspent actions", "Actions that have spent more than their budget", self.show_overspent),
+            (
+                "spent",
+                FIGURE_CAPTIONS["spent"],
+                "Spend recorded against actions; opens the funding page",
+                self.open_funding,
+            ),
+            (
+                "overspent",
+                FIGURE_CAPTIONS["overspent"],
+                "Actions that have spent more than their budget",
+                self.show_overspent,
+            ),
         ]
         for index, (key, caption, tooltip, handler) in enumerate(specs):
             tile = FigureTile(key, caption, tooltip)
@@ -429,13 +447,13 @@ class DashboardPage(Page):
         )
         self.status_panel = ChartPanel(
             "status",
-            "Actions by status",
+            STATUS_CHART_TITLE,
             "No actions yet. Add actions on the Actions page to see how many are proposed, planned, in progress "
             "and completed.",
         )
         self.spend_panel = ChartPanel(
             "spend",
-            "Spend against budget",
+            SPEND_CHART_TITLE,
             "No budgets, allocations or spend yet. Give actions a budget and record funding and spend to see "
             "them here.",
         )
@@ -718,7 +736,7 @@ class DashboardPage(Page):
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         # The whole plan's budget, allocated, spent and overspent are the tiles above; the title stays short
         # enough to be read whole in a third of a 1366-pixel screen.
-        chart.setTitle("Spend by funding source" if sources else "Spend against budget")
+        chart.setTitle(SPEND_CHART_TITLE)
         self.spend_panel.view.setToolTip(
             "\n".join(
                 f"{source.name}: {format_money(source.allocated_pence)} allocated, "

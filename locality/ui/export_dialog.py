@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QTextDocument
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,10 +18,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -35,6 +33,7 @@ from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import DateField, ErrorForm
 from locality.ui.long_work import LongWork
+from locality.ui.save_as import SaveAsRow, default_folder, offer_to_open
 
 FORMATS = (
     ("Word document (.docx)", "docx"),
@@ -95,16 +94,12 @@ class ExportDialog(QDialog):
         self.confidential = self.form.add_field(
             "include_confidential", "", QCheckBox("&Include confidential notes and contact details")
         )
-        target_row = QWidget()
-        row = QHBoxLayout(target_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.target = QLineEdit()
-        self.target.setAccessibleName("File to write")
-        browse = QPushButton("&Browse…")
-        browse.clicked.connect(self._browse)
-        row.addWidget(self.target, 1)
-        row.addWidget(browse)
-        self.form.add_field("target", "&Save as:", target_row)
+        folder = default_folder(env.services.context.workspace.path)
+        self.save_as = SaveAsRow(
+            "Save the plan as", folder / "joint-action-plan.docx", lambda: str(self.format.currentData())
+        )
+        self.target = self.save_as.target
+        self.form.add_field("target", "&Save as:", self.save_as)
         left.addLayout(self.form)
         left.addWidget(self.form.general_error)
         buttons = QHBoxLayout()
@@ -134,8 +129,7 @@ class ExportDialog(QDialog):
         self.preview_button.clicked.connect(self.show_preview)
         self.print_button.clicked.connect(self.print_plan)
         self.print_preview_button.clicked.connect(self.print_preview)
-        self.format.currentIndexChanged.connect(self._suggest_name)
-        self._suggest_name()
+        self.format.currentIndexChanged.connect(self.save_as.suggest)
         self.work: LongWork | None = None
         self.written: Path | None = None
 
@@ -150,18 +144,6 @@ class ExportDialog(QDialog):
             period_end=self.period_end.value(),
             include_confidential=self.confidential.isChecked(),
         )
-
-    def _suggest_name(self) -> None:
-        workspace = self.env.services.context.workspace.path
-        folder = workspace.parent if workspace is not None else Path.home()
-        current = Path(self.target.text()) if self.target.text() else folder / "joint-action-plan.docx"
-        self.target.setText(str(current.with_suffix("." + str(self.format.currentData()))))
-
-    def _browse(self) -> None:
-        suffix = str(self.format.currentData())
-        path, _ = QFileDialog.getSaveFileName(self, "Save the plan as", self.target.text(), f"*.{suffix}")
-        if path:
-            self.target.setText(path if path.endswith("." + suffix) else f"{path}.{suffix}")
 
     # ------------------------------------------------------------------ preview and print
 
@@ -278,13 +260,5 @@ class ExportDialog(QDialog):
 
     def _exported(self, target: Path) -> None:
         self.written = target
-        answer = QMessageBox.question(
-            self,
-            "Export",
-            f"The plan was saved as {target.name}. Open it now?",
-            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
-            QMessageBox.StandardButton.Close,
-        )
-        if answer == QMessageBox.StandardButton.Open:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+        offer_to_open(self, "Export", "The plan", target)
         self.accept()

@@ -262,6 +262,9 @@ class MainWindow(QMainWindow):
         self.save_copy_action = self._action("Save a &copy as…", self._save_copy, QKeySequence.StandardKey.SaveAs)
         self.import_action = self._action("&Import from a spreadsheet…", self._import, "Ctrl+I", "import.svg")
         self.export_action = self._action("&Export the plan…", self._export, "Ctrl+E", "export.svg")
+        self.board_report_action = self._action("&Board report…", self._board_report)
+        self.board_report_action.setObjectName("boardReportAction")
+        self.board_report_action.setStatusTip("A short exception report for the partnership board, as PDF or Word")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -291,6 +294,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.board_report_action)
         file_menu.addSeparator()
         file_menu.addAction(self.workspace_settings_action)
         file_menu.addAction(self.identity_action)
@@ -410,6 +414,13 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self.env, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.written is not None:
             self.statusBar().showMessage(f"Saved the plan as {dialog.written}", 8000)
+
+    def _board_report(self) -> None:
+        from locality.ui.board_report_dialog import BoardReportDialog
+
+        dialog = BoardReportDialog(self.env, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.written is not None:
+            self.statusBar().showMessage(f"Saved the board report as {dialog.written}", 8000)
 
     def _open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open workspace", self._folder(), WORKSPACE_FILTER)

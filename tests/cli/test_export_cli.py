@@ -5,13 +5,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 
 def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -37,22 +35,6 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str)
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("export-cli")
-    path = folder / "demo.locality"
-    result = run("demo", "--db", str(path), "--size", "small", data_dir=folder)
-    assert result.returncode == 0, result.stderr
-    return path
-
-
-@pytest.fixture
-def db(demo_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo.locality"
-    shutil.copyfile(demo_file, path)
-    return path
 
 
 def test_export_csv_of_the_whole_plan(db: Path, tmp_path: Path, data_dir: Path) -> None:

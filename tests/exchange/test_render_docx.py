@@ -4,7 +4,10 @@ the end; awkward text; atomic writing, failure part-way and cancel."""
 
 from __future__ import annotations
 
+import uuid
 import zipfile
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +18,11 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from locality.domain.vocabulary import ActionStatus
 from locality.exchange import render_docx as render_docx_module
 from locality.exchange.plan import (
+    PlanMilestone,
+    PlanNeed,
     PlanOrganisation,
 )
 from locality.exchange.render_docx import render_docx
@@ -112,9 +118,9 @@ def test_the_wide_tables_are_in_a_landscape_section(folder: Path) -> None:
     assert page_size(landscape) == (297, 210)
     inside = list(landscape.iter_inner_content())
     headings = [item.text for item in inside if isinstance(item, Paragraph) and is_heading(item)]
-    assert headings == ["Actions", "Milestones", "Indicators"]
+    assert headings == ["Needs addressed", "Actions", "Milestones", "Indicators"]
     first_cells = [rows_of(item)[0][:2] for item in inside if isinstance(item, Table)]
-    assert first_cells == [["Action", "Theme"], ["Action", "Milestone"], ["Indicator", "Unit"]]
+    assert first_cells == [["Need", "Theme"], ["Action", "Theme"], ["Action", "Milestone"], ["Indicator", "Unit"]]
 
 
 def test_every_table_header_row_repeats_on_each_page(folder: Path) -> None:
@@ -257,6 +263,124 @@ def test_control_characters_and_placeholder_lookalikes_do_not_break_the_document
     assert len(document.tables) == 9  # no milestones: a sentence instead of their table
     with zipfile.ZipFile(target) as package:
         assert package.testzip() is None
+
+
+# --------------------------------------------------------------------------- column widths
+
+
+def _points(twips: str | None, default: float) -> float:
+    return int(twips) / 20 if twips is not None else default
+
+
+def _cell_margins(table: Any) -> tuple[float, float]:
+    """The table's left and right cell margins in points (Word's default 5.4 each when it names none)."""
+    margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
+    if margins is None:
+        return 5.4, 5.4
+    left, right = margins.find(qn("w:left")), margins.find(qn("w:right"))
+    return (
+        _points(left.get(qn("w:w")) if left is not None else None, 5.4),
+        _points(right.get(qn("w:w")) if right is not None else None, 5.4),
+    )
+
+
+def words_too_wide(path: Path) -> list[str]:
+    """Every word of every table cell that is wider than its column leaves room for, measured in the font the
+    document names for table text (Arial, whose widths are Helvetica's) at its size, bold in header rows.
+
+    A word wider than its column is broken between letters by Word and LibreOffice ("Prior/ity", "01/04/202/5").
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    document = docx.Document(str(path))
+    style = document.styles["Table text"]
+    size = style.font.size.pt
+    problems: list[str] = []
+    for number, table in enumerate(document.tables):
+        grid = [_points(column.get(qn("w:w")), 0) for column in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+        left, right = _cell_margins(table)
+        for row_number, row in enumerate(table.rows):
+            bold = repeats_header_row(table, row_number)
+            for column, cell in enumerate(row.cells):
+                room = grid[column] - left - right
+                for word in cell.text.split():
+                    width = stringWidth(word, "Helvetica-Bold" if bold else "Helvetica", size)
+                    if width > room:
+                        problems.append(f"table {number} column {column}: {word!r} is {width:.1f}pt in {room:.1f}pt")
+    return problems
+
+
+def realistic_plan() -> Any:
+    """The sample plan with the longest short words the demo uses: statuses, priorities, money, units."""
+    plan = sample_plan()
+    action = make_action(
+        "Community conversation on access to improvement support",
+        5,
+        status=ActionStatus.IN_PROGRESS,
+        budget_pence=1_335_150_000,
+        spend_pence=490_596_100,
+        percent_complete=100,
+        rag_reason="2 milestones overdue: due 02/01/2027, 0% complete (93% expected)",
+        milestones=(PlanMilestone("Community conversation", "Scoping workshop held", date(2025, 4, 1), None, False),),
+    )
+    need = PlanNeed(
+        uuid.UUID(int=95),
+        "Joint vision",
+        "Partnership working",
+        ("Westshire Police",),
+        "Medium",
+        "Being addressed",
+        11,
+        "",
+    )
+    indicator = replace(
+        plan.indicators[0],
+        unit="per 100,000 population",
+        direction="Higher is better",
+        baseline_value=1_413_000.0,
+        percent_to_target=100,
+    )
+    return replace(
+        plan, actions=(*plan.actions, action), needs=(*plan.needs, need), indicators=(*plan.indicators, indicator)
+    )
+
+
+@pytest.mark.parametrize("confidential", [False, True])
+def test_no_word_is_wider_than_its_column_in_any_table(folder: Path, confidential: bool) -> None:
+    target = folder / "plan.docx"
+    organisations = (
+        PlanOrganisation("Westshire Constabulary", "WC", "Voluntary and community", "Jo Bloggs", "jo@example.org"),
+    )
+    render_docx(replace(realistic_plan(), confidential_included=confidential, organisations=organisations), target)
+
+    assert words_too_wide(target) == []
+    document = docx.Document(str(target))
+    # The widths measured are Arial's (Helvetica's): the font the document names for its table text.
+    assert (document.styles["Table text"].font.name or document.styles["Normal"].font.name) == "Arial"
+    assert len(document.tables) == 10  # summary (4), organisations, needs, actions, milestones, indicators, sign-off
+
+
+def test_dates_and_short_headers_have_room_in_the_wide_tables(folder: Path) -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    target = folder / "plan.docx"
+    render_docx(realistic_plan(), target)
+
+    document = docx.Document(str(target))
+    date_room = stringWidth("01/04/2025", "Helvetica", 8)
+    for headings in (("Action", "Theme"), ("Action", "Milestone"), ("Indicator", "Unit")):
+        table = table_headed(document, *headings)
+        left, right = _cell_margins(table)
+        grid = [_points(column.get(qn("w:w")), 0) for column in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+        for column, heading in enumerate(rows_of(table)[0]):
+            if heading in ("Start", "Due", "Done", "Baseline date", "Target date", "Latest date") and (
+                heading != "Done" or headings[1] == "Milestone"
+            ):
+                assert grid[column] - left - right >= date_room, heading
+    # The long-text columns take the rest: the actions' title column is the widest but one or two.
+    actions = table_headed(document, "Action", "Theme")
+    grid = [_points(column.get(qn("w:w")), 0) for column in actions._tbl.tblGrid.iter(qn("w:gridCol"))]
+    assert grid[0] >= sorted(grid)[-3]
 
 
 # --------------------------------------------------------------------------- writing safely

@@ -294,6 +294,7 @@ def test_an_earlier_due_date_is_brought_forward_not_a_slip(
     edit_action(workspace, plan["on track"], due_on=date(2008, 11, 30))
     moved = snapshots.compare(taken.id)
     assert moved.slipped == ()
+    # ...but it is a move the board hears of: brought forward by a month (issue 11 item 8).
     assert moved.brought_forward == (
         DueDateChange(plan["on track"], "Leadership academy", date(2008, 12, 31), date(2008, 11, 30)),
     )

@@ -1,0 +1,57 @@
+"""The board paper as a Word document: the plan's Word pages (Arial, tables whose columns fit their words, "Page N
+of M"), on A4 landscape, with each chart embedded as a PNG picture."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx.shared import Pt
+
+from locality.exchange import board_paper
+from locality.exchange.board_paper import Block, Charts, Heading, NewPage, Table, Text, Title
+from locality.exchange.charts import png_bytes
+from locality.exchange.plan import Cancelled, Ticker, check_cancelled
+from locality.exchange.render_docx import LANDSCAPE_WIDTH, RAG_FILLS, Column, DocxWriter
+from locality.services.board_report import BoardReport
+
+__all__ = ["render_board_paper_docx"]
+
+
+def _write(writer: DocxWriter, blocks: list[Block]) -> None:
+    for block in blocks:
+        if isinstance(block, Title):
+            writer.document.add_heading(block.text, 0)
+            if block.subtitle:
+                writer.paragraph(block.subtitle, style="Subtitle")
+        elif isinstance(block, Heading):
+            writer.heading(block.text, block.level + 1)
+        elif isinstance(block, Text):
+            writer.paragraph(block.text, bold=block.strong)
+        elif isinstance(block, Table):
+            columns = [Column(column.heading, column.weight, column.right) for column in block.columns]
+            shades = [RAG_FILLS.get(shade) if shade else None for shade in block.shades] if block.shades else None
+            writer.table(columns, block.rows, width=block.width, shades=shades, shaded_column=0 if shades else None)
+        elif isinstance(block, Charts):
+            # Side by side in the cells of a borderless table: pictures in one paragraph wrap in LibreOffice.
+            row = writer.document.add_table(rows=1, cols=len(block.charts))
+            row.autofit = False
+            for cell, chart in zip(row.rows[0].cells, block.charts, strict=True):
+                cell.width = Pt(chart.width + 12)
+                cell.paragraphs[0].add_run().add_picture(io.BytesIO(png_bytes(chart)), width=Pt(chart.width))
+        elif isinstance(block, NewPage):
+            writer.page_break()
+
+
+def render_board_paper_docx(report: BoardReport, target: Path, *, cancelled: Cancelled | None = None) -> None:
+    """Writes ``report`` to ``target`` as a Word document, atomically."""
+    check_cancelled(cancelled)
+    ticker = Ticker(None, cancelled, 1)
+    label = f"{board_paper.TITLE} – {report.partnership}" if report.partnership else board_paper.TITLE
+    writer = DocxWriter(
+        label=label, subject=board_paper.TITLE, author=report.partnership, produced_on=report.produced_on, ticker=ticker
+    )
+    writer.landscape_from_start()
+    _write(writer, board_paper.paper_blocks(report, LANDSCAPE_WIDTH / 20))
+    check_cancelled(cancelled)
+    writer.save(target)

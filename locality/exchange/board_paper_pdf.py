@@ -1,0 +1,84 @@
+"""The board paper as a PDF: the plan's PDF pages (A4 landscape, "Page N of M", Helvetica) with its tables, and
+the charts drawn as vector graphics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
+
+from locality.exchange import board_paper
+from locality.exchange.board_paper import Block, Charts, Heading, NewPage, Table, Text, Title
+from locality.exchange.charts import draw_on_canvas
+from locality.exchange.plan import Cancelled, Ticker, check_cancelled
+from locality.exchange.render_pdf import (
+    FRAME_WIDTH,
+    RAG_FILLS,
+    Column,
+    clean_text,
+    grid,
+    paragraph,
+    write_document,
+)
+from locality.exchange.render_pdf import Heading as PdfHeading
+from locality.services.board_report import BoardReport
+
+__all__ = ["render_board_paper_pdf"]
+
+CHART_GAP = 24.0
+
+
+class _ChartRow(Flowable):
+    """Charts side by side, top-aligned."""
+
+    def __init__(self, row: Charts) -> None:
+        super().__init__()
+        self.charts = row.charts
+        self.width = sum(chart.width for chart in self.charts) + CHART_GAP * (len(self.charts) - 1)
+        self.height = max(chart.height for chart in self.charts) + 12
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - Platypus API
+        return self.width, self.height
+
+    def draw(self) -> None:
+        x = 0.0
+        for chart in self.charts:
+            draw_on_canvas(chart, self.canv, x, self.height)
+            x += chart.width + CHART_GAP
+
+
+def _flowables(blocks: list[Block], ticker: Ticker) -> list[Flowable]:
+    story: list[Flowable] = []
+    for index, block in enumerate(blocks):
+        if isinstance(block, Table) and index and isinstance(blocks[index - 1], Heading) and len(block.rows) < 20:
+            story[-1] = KeepTogether([story[-1], *_flowables([block], ticker)])  # a heading stays with its table
+            continue
+        if isinstance(block, Title):
+            story += [Spacer(1, 12), paragraph(block.text, "title")]
+            if block.subtitle:
+                story.append(paragraph(block.subtitle, "subtitle"))
+        elif isinstance(block, Heading):
+            story.append(PdfHeading(block.text, block.level))
+        elif isinstance(block, Text):
+            story.append(paragraph(block.text, "strong" if block.strong else "body"))
+        elif isinstance(block, Table):
+            columns = [Column(column.heading, column.weight, column.right) for column in block.columns]
+            shades = [RAG_FILLS.get(shade) if shade else None for shade in block.shades] if block.shades else None
+            table = grid(columns, block.rows, ticker, shades, 0 if shades else None, width=block.width)
+            story += [table, Spacer(1, 6)]
+        elif isinstance(block, Charts):
+            story.append(KeepTogether([_ChartRow(block)]))
+        elif isinstance(block, NewPage):
+            story.append(PageBreak())
+    return story
+
+
+def render_board_paper_pdf(report: BoardReport, target: Path, *, cancelled: Cancelled | None = None) -> None:
+    """Writes ``report`` to ``target`` as a PDF, atomically."""
+    check_cancelled(cancelled)
+    ticker = Ticker(None, cancelled, 1)
+    story = _flowables(board_paper.paper_blocks(report, FRAME_WIDTH), ticker)
+    label = f"{board_paper.TITLE} – {report.partnership}" if report.partnership else board_paper.TITLE
+    write_document(
+        story, target, title=clean_text(label), author=report.partnership, subject=board_paper.TITLE, ticker=ticker
+    )

@@ -1,0 +1,105 @@
+"""File › Board report: the board's exception report as a PDF or Word paper, written in the background with
+progress and Cancel, as the export of the plan is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from locality.exchange.plan import ExportCancelled
+from locality.ui.env import UiEnv
+from locality.ui.errors import show_error
+from locality.ui.forms import ErrorForm
+from locality.ui.long_work import LongWork
+from locality.ui.save_as import SaveAsRow, default_folder, offer_to_open
+
+FORMATS = (("PDF (.pdf)", "pdf"), ("Word document (.docx)", "docx"))
+INTRO = (
+    "A short paper for the board: the dashboard's figures and charts, what has moved since the latest board "
+    "snapshot, overdue actions and milestones by lead organisation, the red actions' latest notes and the RAG "
+    "trend across the recorded snapshots."
+)
+
+
+class BoardReportDialog(QDialog):
+    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.env = env
+        self.setWindowTitle("Board exception report")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.form = ErrorForm()
+        self.format = self.form.add_field("format", "&Format:", QComboBox())
+        for text, value in FORMATS:
+            self.format.addItem(text, value)
+        self.confidential = self.form.add_field(
+            "include_confidential", "", QCheckBox("&Include confidential progress notes")
+        )
+        folder = default_folder(env.services.context.workspace.path)
+        self.save_as = SaveAsRow(
+            "Save the board report as", folder / "board-exception-report.pdf", lambda: str(self.format.currentData())
+        )
+        self.target = self.save_as.target
+        self.form.add_field("target", "&Save as:", self.save_as)
+        layout.addLayout(self.form)
+        layout.addWidget(self.form.general_error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.write_button = self.buttons.addButton("&Write", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.write_button.setObjectName("writeBoardReport")
+        self.buttons.rejected.connect(self.reject)
+        self.write_button.clicked.connect(self.write)
+        layout.addWidget(self.buttons)
+        self.format.currentIndexChanged.connect(self.save_as.suggest)
+        self.work: LongWork | None = None
+        self.written: Path | None = None
+
+    def write(self) -> None:
+        from locality.exchange.board_paper import write_board_paper
+        from locality.files import workspace_refusal
+
+        self.form.clear_errors()
+        text = self.target.text().strip()
+        if not text:
+            self.form.show_errors({"target": "Choose where to save the report"})
+            return
+        target = Path(text).expanduser()
+        if not target.parent.is_dir():
+            self.form.show_errors({"target": f"The folder {target.parent} does not exist"})
+            return
+        refusal = workspace_refusal(target)  # a workspace (or a side file of one) would be replaced by the paper
+        if refusal is not None:
+            self.form.show_errors({"target": refusal})
+            return
+        fmt = str(self.format.currentData())
+        confidential = self.confidential.isChecked()
+        services = self.env.services
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, ExportCancelled):
+                show_error(self, error, "Board report")
+
+        self.work = LongWork(self, "Board report", f"Writing {target.name}…")
+        self.work.start(
+            lambda progress, cancelled: write_board_paper(
+                services, fmt, target, include_confidential=confidential, progress=progress, cancelled=cancelled
+            ),
+            lambda _report: self._written(target),
+            failed,
+        )
+
+    def _written(self, target: Path) -> None:
+        self.written = target
+        offer_to_open(self, "Board report", "The board report", target)
+        self.accept()

@@ -1,0 +1,59 @@
+"""Where a dialog saves what it writes (a plan, a board paper): a file name with Browse…, whose suffix follows the
+chosen format; and, once written, the offer to open it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QWidget
+
+
+class SaveAsRow(QWidget):
+    """A line edit for the file to write and a Browse… button."""
+
+    def __init__(self, browse_title: str, default: Path, suffix: Callable[[], str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._browse_title = browse_title
+        self._default = default
+        self._suffix = suffix
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.target = QLineEdit()
+        self.target.setAccessibleName("File to write")
+        browse = QPushButton("&Browse…")
+        browse.clicked.connect(self.browse)
+        row.addWidget(self.target, 1)
+        row.addWidget(browse)
+        self.suggest()
+
+    def suggest(self) -> None:
+        """The name as it is (the default at first) with the chosen format's suffix."""
+        current = Path(self.target.text()) if self.target.text() else self._default
+        self.target.setText(str(current.with_suffix("." + self._suffix())))
+
+    def browse(self) -> None:
+        suffix = self._suffix()
+        path, _ = QFileDialog.getSaveFileName(self, self._browse_title, self.target.text(), f"*.{suffix}")
+        if path:
+            self.target.setText(path if path.endswith("." + suffix) else f"{path}.{suffix}")
+
+
+def offer_to_open(parent: QWidget, title: str, what: str, target: Path) -> None:
+    """Says ``what`` was saved as ``target`` and opens it in its own application if the user asks."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        f"{what} was saved as {target.name}. Open it now?",
+        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
+        QMessageBox.StandardButton.Close,
+    )
+    if answer == QMessageBox.StandardButton.Open:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+
+
+def default_folder(workspace: Path | None) -> Path:
+    """Where a written file goes unless the user says otherwise: beside the workspace file."""
+    return workspace.parent if workspace is not None else Path.home()
