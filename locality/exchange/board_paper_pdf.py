@@ -50,15 +50,28 @@ class _ChartRow(Flowable):
 def _flowables(blocks: list[Block], ticker: Ticker) -> list[Flowable]:
     story: list[Flowable] = []
     for index, block in enumerate(blocks):
-        if isinstance(block, Table) and index and isinstance(blocks[index - 1], Heading) and len(block.rows) < 20:
-            story[-1] = KeepTogether([story[-1], *_flowables([block], ticker)])  # a heading stays with its table
-            continue
+        if isinstance(block, Table) and index and len(block.rows) < 20:
+            # A heading (and the sentence under it) stays with its table.
+            if isinstance(blocks[index - 1], Heading):
+                story[-1] = KeepTogether([story[-1], *_flowables([block], ticker)])
+                continue
+            if index > 1 and isinstance(blocks[index - 1], Text) and isinstance(blocks[index - 2], Heading):
+                story[-2:] = [KeepTogether([*story[-2:], *_flowables([block], ticker)])]
+                continue
         if isinstance(block, Title):
             story += [Spacer(1, 12), paragraph(block.text, "title")]
             if block.subtitle:
                 story.append(paragraph(block.subtitle, "subtitle"))
         elif isinstance(block, Heading):
             story.append(PdfHeading(block.text, block.level))
+        elif isinstance(block, Text) and block.text.startswith("…and") and isinstance(blocks[index - 1], Table):
+            # "…and 460 more red actions." goes with the table it ends, never alone at the top of a page.
+            note = paragraph(block.text, "body")
+            last = story[-1]
+            if isinstance(last, KeepTogether):  # a heading kept with its table (above)
+                story[-1] = KeepTogether([*last._content, note])
+            else:  # the table, then its spacer
+                story[-2:] = [KeepTogether([story[-2], note]), last]
         elif isinstance(block, Text):
             story.append(paragraph(block.text, "strong" if block.strong else "body"))
         elif isinstance(block, Table):

@@ -135,3 +135,8 @@ def test_the_board_paper_of_a_medium_demo_is_a_few_pages(tmp_path: Path, data_di
     assert result.returncode == 0, result.stderr
     assert len(PdfReader(str(target)).pages) <= 8  # 2,000 actions, hundreds of them overdue: still a short paper
     assert "more" in pdf_text(target)  # the long lists say how many they left out
+    # No page holds only the "…and N more" line that ends a list: it stays with its table.
+    for number, page in enumerate(PdfReader(str(target)).pages, start=1):
+        footer = ("Page ", "Board exception report")
+        lines = [line for line in page.extract_text().splitlines() if line.strip() and not line.startswith(footer)]
+        assert not (lines and all(line.lstrip().startswith("…and") for line in lines)), f"page {number}: {lines}"
