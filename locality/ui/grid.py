@@ -142,6 +142,15 @@ class FrozenColumnTableView(QTableView):
     def _sort_from_frozen(self, section: int, order: Qt.SortOrder) -> None:
         self.horizontalHeader().setSortIndicator(section, order)  # the table sorts, and the page with it
 
+    def selectAll(self) -> None:  # noqa: N802 - Qt override
+        """Ctrl+A selects every row the filters let through, not only those loaded so far (rows are shown a
+        batch at a time): "Change selected…" then acts on all of them, as in a spreadsheet."""
+        model = self.model()
+        if model is not None:
+            while model.canFetchMore(QModelIndex()):
+                model.fetchMore(QModelIndex())
+        super().selectAll()
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self._place_frozen()

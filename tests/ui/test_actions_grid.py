@@ -187,6 +187,17 @@ def test_ctrl_a_selects_every_row_and_the_context_menu_offers_change_selected(qt
     assert page.bulk_button.isEnabled() and not page.edit_button.isEnabled()
 
 
+def test_ctrl_a_selects_rows_not_loaded_yet(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """The list shows rows a batch at a time; select all means all of them, so a bulk change reaches each."""
+    for number in range(450):
+        window.services.actions.create(ActionDraft(title=f"Action {number:03}"))
+    page = actions_page(qtbot, window)
+    assert page.model.rowCount() < 450  # only the first batch is loaded
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert len(page.selected_rows()) == 450
+
+
 # --------------------------------------------------------------------------- cells edited in place
 
 
