@@ -23,7 +23,13 @@ if TYPE_CHECKING:
     from locality.services.registry import Services
 
 HEADINGS = ("Action", "Date", "Percent complete", "Status", "RAG", "Note", "Author")
-REFERENCE = ("For reference: lead", "For reference: due", "For reference: percent now", "For reference: status now")
+REFERENCE = (
+    "For reference: lead",
+    "For reference: due",
+    "For reference: percent now",
+    "For reference: status now",
+    "For reference: owner",
+)
 CLOSED = (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
 
 
@@ -71,6 +77,7 @@ def write_update_sheet(
                 action.due_on,
                 action.percent_complete,
                 action.status.value,
+                cell_text(action.owner_name),
             ]
         )
         sheet.cell(number, 2).number_format = "dd/mm/yyyy"
@@ -95,7 +102,7 @@ def write_update_sheet(
     for validation, column in ((dates, "B"), (percents, "C"), (statuses, "D"), (rags, "E")):
         sheet.add_data_validation(validation)
         validation.add(f"{column}2:{column}{last}")
-    for column, width in zip("ABCDEFGHIJK", (60, 12, 12, 14, 9, 60, 20, 30, 14, 12, 16), strict=True):
+    for column, width in zip("ABCDEFGHIJKL", (60, 12, 12, 14, 9, 60, 20, 30, 14, 12, 16, 24), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "B2"
     guide = workbook.create_sheet("How to fill this in")

@@ -43,6 +43,11 @@ def test_the_sheet_lists_that_organisations_open_actions_only(demo: Services, tm
     }
     assert titles == expected and count == len(expected) > 0
     assert all(row[1] is None and row[5] is None for row in rows[1:]), "the cells to fill in start empty"
+    # Whom each action's news is asked of: its named owner, for reference.
+    assert rows[0][-1] == "For reference: owner"
+    owners = {a.title: a.owner_name for a in demo.actions.list(organisation_id=organisation.id)}
+    assert {row[0]: row[-1] or "" for row in rows[1:]} == {title: owners[title] for title in titles}
+    assert any(row[-1] for row in rows[1:]), "the demo's actions have owners"
 
 
 def test_a_filled_in_sheet_imports_back_as_progress(demo: Services, tmp_path: Path) -> None:
