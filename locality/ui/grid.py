@@ -48,6 +48,7 @@ class FrozenColumnTableView(QTableView):
         self.frozen.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.frozen.setStyleSheet("QTableView#frozenColumn { border: none; border-right: 1px solid #90a4ae; }")
         self.frozen.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.frozen.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # as the table: titles alike differ at the end
         header = self.frozen.horizontalHeader()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
