@@ -117,9 +117,41 @@ def _make_engine(url: str, *, foreign_keys: bool = True, for_reading: bool = Fal
             if for_reading:
                 return
             write = connection.get_execution_options().get(_TRANSACTION_OPTION) == "write"
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+            if write:
+                _begin_immediate(connection)
+            else:
+                connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def _begin_immediate(connection: Connection) -> None:
+    """Takes the write lock, waiting for another writer up to ``BUSY_WAIT_SECONDS``.
+
+    SQLite's own busy handler sleeps longer and longer between tries (up to 100 ms), so a program saving edits in
+    quick succession can take the lock again each time before a waiting one wakes, and the waiter gives up after
+    five seconds although the lock was free many times. Trying again every few milliseconds instead gives each
+    writer its turn."""
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    deadline = time.monotonic() + BUSY_WAIT_SECONDS
+    pause = 0.001
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        while time.monotonic() < deadline:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if getattr(error, "sqlite_errorname", "") not in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+                    break  # not a wait: the try below raises it as any other database error is raised
+            time.sleep(pause)
+            pause = min(pause * 1.5, 0.005)
+        # The last try goes through SQLAlchemy, so that giving up (or another error) reaches the callers as the
+        # database error they already explain ("the workspace is busy in another program…").
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={int(BUSY_WAIT_SECONDS * 1000)}")
 
 
 def _sqlite_url(path: Path, *, read_only: bool = False) -> str:
