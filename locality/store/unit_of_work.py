@@ -9,7 +9,8 @@ from __future__ import annotations
 import builtins
 import json
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from enum import Enum
 from operator import itemgetter
@@ -151,6 +152,12 @@ class UnitOfWork:
 
     def flush(self) -> None:
         self.session.flush()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of this transaction that is undone on its own if the block raises (a SAVEPOINT)."""
+        with self.session.begin_nested():
+            yield
 
     def touch(self, record: TrackedMixin) -> None:
         """Marks a record as changed now: a new version and ``updated_at``."""
