@@ -43,6 +43,7 @@ class _Batch:
 
     unit: UnitOfWork
     touched: set[str] = field(default_factory=set)
+    failed: BaseException | None = None  # the first call inside that raised: the batch cannot commit
 
 
 class ServiceContext:
@@ -81,10 +82,12 @@ class ServiceContext:
 
         Each call checks its input exactly as it does alone, and reads what earlier calls in the batch wrote.
         When the block ends the transaction commits and listeners hear once of every entity the calls touched;
-        if it raises, everything is rolled back and nobody is notified. A call that fails inside the batch
-        leaves nothing of its own behind (it runs in a savepoint), so a caller that catches its error may carry
-        on. A batch opened inside a batch joins it. Yields the batch's unit of work, for the store's batch
-        helpers (``records.Batch``)."""
+        if it raises, everything is rolled back and nobody is notified. A call that fails inside the batch may
+        have written part of its change, so it spoils the batch: even if the caller catches the error and
+        carries on, the batch ends by rolling everything back and raising that error again. (Undoing only the
+        failed call would take a savepoint around every call, which costs a bulk import dearly.) A batch
+        opened inside a batch joins it. Yields the batch's unit of work, for the store's batch helpers
+        (``records.Batch``)."""
         outer = self._open_batch()
         if outer is not None:
             yield outer.unit
@@ -94,6 +97,8 @@ class ServiceContext:
             self._local.batch = batch
             try:
                 yield unit
+                if batch.failed is not None:
+                    raise batch.failed
             finally:
                 self._local.batch = None
         self.notify(Changes(frozenset(batch.touched)))
@@ -101,11 +106,15 @@ class ServiceContext:
     @contextmanager
     def edit(self, *entities: str) -> Iterator[UnitOfWork]:
         """One user edit as one transaction; listeners hear of ``entities`` once it has committed. Inside a
-        ``batch``: a savepoint of the batch's transaction, and listeners hear when the batch commits."""
+        ``batch``: part of the batch's transaction, and listeners hear when the batch commits."""
         batch = self._open_batch()
         if batch is not None:
-            with batch.unit.savepoint():
+            try:
                 yield batch.unit
+            except BaseException as error:
+                if batch.failed is None:
+                    batch.failed = error
+                raise
             batch.touched.update(entities)
             return
         with self.workspace.transaction(author=self.user.name, author_organisation=self.user.organisation) as unit:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import builtins
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
 from operator import itemgetter
@@ -152,12 +151,6 @@ class UnitOfWork:
 
     def flush(self) -> None:
         self.session.flush()
-
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """A part of this transaction that is undone on its own if the block raises (a SAVEPOINT)."""
-        with self.session.begin_nested():
-            yield
 
     def touch(self, record: TrackedMixin) -> None:
         """Marks a record as changed now: a new version and ``updated_at``."""
