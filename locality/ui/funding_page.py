@@ -299,6 +299,7 @@ class FundingPage(Page):
         self._last_load_seconds = 0.0
         self._stale = True
         self._selected: uuid.UUID | None = None
+        self._selecting = False  # select_action is choosing the row and shows the action itself, once
         self.funding: ActionFunding | None = None
 
         layout = QVBoxLayout(self)
@@ -654,13 +655,19 @@ class FundingPage(Page):
         number = self.budget_model.index_where(lambda line: line.action_id == action_id)
         if number is None:
             return False
-        self.budget_table.selectRow(number)
+        self._selecting = True
+        try:
+            self.budget_table.selectRow(number)
+        finally:
+            self._selecting = False
         self.budget_table.scrollTo(self.budget_model.index(number, 0))
         self._selected = action_id
-        self._show_action(action_id)
+        self._show_action(action_id)  # even when the row was selected already: its figures may have changed
         return True
 
     def _selection_changed(self) -> None:
+        if self._selecting:
+            return
         rows = self.budget_table.selectionModel().selectedRows()
         if not rows:
             return
