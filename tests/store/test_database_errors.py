@@ -166,3 +166,11 @@ def test_text_the_driver_cannot_decode_has_no_code_and_is_a_damaged_file_not_a_b
 )
 def test_postgresql_errors_are_classified_by_sqlstate(error: BaseException, kind: DatabaseErrorKind) -> None:
     assert error_kind(error) is kind
+
+
+def test_a_server_that_does_not_answer_is_unreachable() -> None:
+    """A real refused connection (nothing listens on port 1): psycopg gives no SQLSTATE, only a dead connection."""
+    with pytest.raises(WorkspaceError, match="server cannot be reached") as raised:
+        workspace_module.open_workspace("postgresql+psycopg://nobody@127.0.0.1:1/locality")
+    assert raised.value.__cause__ is not None
+    assert error_kind(raised.value.__cause__) is DatabaseErrorKind.UNREACHABLE
