@@ -43,7 +43,7 @@ def application() -> QApplication:
 def _default_user() -> User:
     try:
         return User(name=getpass.getuser())
-    except Exception:  # some systems have no login name
+    except (KeyError, OSError, ImportError):  # some systems have no login name
         return User()
 
 

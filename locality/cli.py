@@ -185,7 +185,7 @@ def _user() -> User:
 
     try:
         name = getpass.getuser()
-    except Exception:  # no login name on some systems
+    except (KeyError, OSError, ImportError):  # no login name on some systems
         name = ""
     return User(name=name, organisation="")
 

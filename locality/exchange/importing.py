@@ -16,15 +16,14 @@ same warning given many times is folded into one line (``collapse_warnings``).
 All or nothing — how: every row goes through the services' batch entry points (``creating_many`` of
 organisations, needs and actions, ``creating_allocations``, ``logging_many`` of progress), which check each
 draft with the services' own validation and turn it into the same records and change-log entries as their
-one-at-a-time create calls, and all of it runs in ONE transaction of the workspace. ``_OneTransaction`` is a
-``ServiceContext`` whose ``edit`` and ``read`` both hand out the unit of work of a single
-``workspace.transaction(...)`` opened here, so the service batches built on it share that transaction and one
-``records.Batch``: the records rows name are read once (``records.Known``, which also holds what earlier rows
-created), and the new rows are written together (``records.NewRows``) instead of a few queries and a flush or
-two a row — 20,000 actions in seconds rather than minutes (``benchmarks/bench_import.py``). A bad row (whether
-caught while its values are read or by the service's own validation, which runs before the row is kept) is
-collected as ``row N: reason`` and the import carries on checking the rest; at the end any bad row — or a dry
-run, a preview, a cancel, or any unexpected error — rolls the whole transaction back, so nothing is written.
+one-at-a-time create calls, and all of it runs in ONE transaction of the workspace: the services' public batch
+(``ServiceContext.batch``), inside which every service call joins that transaction. The service batches share
+it and one ``records.Batch``: the records rows name are read once (``records.Known``, which also holds what
+earlier rows created), and the new rows are written together (``records.NewRows``) instead of a few queries and
+a flush or two a row — 20,000 actions in seconds rather than minutes (``benchmarks/bench_import.py``). A bad row
+(whether caught while its values are read or by the service's own validation, which runs before the row is
+kept) is collected as ``row N: reason`` and the import carries on checking the rest; at the end any bad row —
+or a dry run, a preview, a cancel, or any unexpected error — rolls the whole batch back, so nothing is written.
 Only a clean run commits, and listeners then hear of every entity once.
 
 Row numbers are the spreadsheet's: the header is row 1 and blank rows are skipped but counted.
@@ -37,8 +36,8 @@ import difflib
 import functools
 import re
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -57,12 +56,12 @@ from locality.domain.values import (
 from locality.domain.vocabulary import ActionStatus, NeedStatus, Priority, Rag, VocabularyKind, normalise_name
 from locality.exchange.reading import Cell, OddCell, Table, column_letter, is_blank, read_table, shown
 from locality.services import records
-from locality.services.actions import ActionDraft, ActionService, PartnerDraft
-from locality.services.context import Changes, ServiceContext, User
-from locality.services.funding import AllocationDraft, FundingService
-from locality.services.needs import NeedDraft, NeedLinkDraft, NeedService
-from locality.services.organisations import OrganisationDraft, OrganisationService
-from locality.services.progress import ProgressDraft, ProgressService
+from locality.services.actions import ActionDraft, PartnerDraft
+from locality.services.context import User
+from locality.services.funding import AllocationDraft
+from locality.services.needs import NeedDraft, NeedLinkDraft
+from locality.services.organisations import OrganisationDraft
+from locality.services.progress import ProgressDraft
 from locality.services.registry import Services
 from locality.services.vocabulary import VocabularyService, unknown_value_message
 from locality.store import action_queries, need_queries
@@ -267,27 +266,6 @@ def preview(
         rows_read=len(outcome.table.rows),
         created=dict(outcome.created),
     )
-
-
-# --------------------------------------------------------------------------- one transaction for many calls
-
-
-class _OneTransaction(ServiceContext):
-    """A service context whose every edit and read is the same open unit of work (see the module docstring)."""
-
-    def __init__(self, outer: ServiceContext, unit: UnitOfWork) -> None:
-        super().__init__(outer.workspace, outer.user, outer.today)
-        self.unit = unit
-        self.touched: set[str] = set()
-
-    @contextmanager
-    def edit(self, *entities: str) -> Iterator[UnitOfWork]:
-        yield self.unit
-        self.touched.update(entities)
-
-    @contextmanager
-    def read(self) -> Iterator[UnitOfWork]:
-        yield self.unit
 
 
 class _RollBack(Exception):
@@ -643,25 +621,24 @@ class _Outcome:
 class _Importer:
     """The services of one import, all on the one transaction, and what the file has named so far."""
 
-    def __init__(self, batch: _OneTransaction, kind: str, outcome: _Outcome, stack: ExitStack) -> None:
-        self.batch = batch
+    def __init__(self, services: Services, unit: UnitOfWork, kind: str, outcome: _Outcome, stack: ExitStack) -> None:
         self.kind = kind
         self.outcome = outcome
-        self.lookups = _lookups(batch.unit, VocabularyService(batch), kind)
+        self.lookups = _lookups(unit, services.vocabulary, kind)
         self.earlier_rows: dict[str, int] = {}  # a name or title given in the file -> the row that gave it
         # The services' batch entry points: every row checked as their create calls check it, against records
         # read once, and every row written together at the end (``write``) rather than a flush or two a row.
-        self.new_records = records.Batch(batch.unit)
+        self.new_records = records.Batch(unit)
         shared = self.new_records
         if kind == "organisations":
-            self.new_organisations = stack.enter_context(OrganisationService(batch).creating_many(shared))
+            self.new_organisations = stack.enter_context(services.organisations.creating_many(shared))
         elif kind == "needs":
-            self.new_needs = stack.enter_context(NeedService(batch).creating_many(shared))
+            self.new_needs = stack.enter_context(services.needs.creating_many(shared))
         elif kind == "actions":
-            self.new_actions = stack.enter_context(ActionService(batch).creating_many(shared))
-            self.new_allocations = stack.enter_context(FundingService(batch).creating_allocations(shared))
+            self.new_actions = stack.enter_context(services.actions.creating_many(shared))
+            self.new_allocations = stack.enter_context(services.funding.creating_allocations(shared))
         elif kind == "progress":
-            self.new_updates = stack.enter_context(ProgressService(batch).logging_many(shared))
+            self.new_updates = stack.enter_context(services.progress.logging_many(shared))
 
     def write(self) -> None:
         """Writes every row checked, in the one transaction (which is committed only if nothing was wrong)."""
@@ -802,13 +779,7 @@ class _Importer:
             rag=rag,
             note=reader.text("note"),
         )
-        importer = self.batch.user
-        if author:
-            self.batch.user = User(name=author, organisation="")
-        try:
-            self.new_updates.log(draft)
-        finally:
-            self.batch.user = importer
+        self.new_updates.log(draft, User(name=author, organisation="") if author else None)
         self.outcome.count(PROGRESS_UPDATES)
 
 
@@ -830,42 +801,34 @@ def _run(
     columns = _match_columns(kind, table)
     outcome = _Outcome(kind, table, columns.pairs, warnings=[*table.warnings, *columns.warnings])
     outcome.keep_previews = previews
-    context = services.context
     total = len(table.rows)
     if progress is not None:
         progress(0, total)
-    batch: _OneTransaction | None = None
     try:
-        with context.workspace.transaction(
-            author=context.user.name, author_organisation=context.user.organisation
-        ) as unit:
-            batch = _OneTransaction(context, unit)
-            with ExitStack() as stack:
-                importer = _Importer(batch, kind, outcome, stack)
-                for done, row in enumerate(table.rows, start=1):
-                    if cancelled is not None and cancelled():
-                        raise ImportCancelled()
-                    values = {
-                        column: row.cells[index] if index < len(row.cells) else None
-                        for index, column in enumerate(columns.by_index)
-                        if column is not None
-                    }
-                    importer.row(row.number, values, row.problems)
-                    if progress is not None:
-                        progress(done, total)
-                if outcome.unchanged:
-                    plural = "row has" if outcome.unchanged == 1 else "rows have"
-                    outcome.warnings.append(
-                        f"{outcome.unchanged} {plural} nothing filled in beside the action; left as they were."
-                    )
-                if outcome.row_errors:
-                    raise _RollBack()
-                # A dry run writes too (and is then rolled back), so that it fails wherever the import would.
-                importer.write()
-                if not commit:
-                    raise _RollBack()
+        with services.context.batch() as unit, ExitStack() as stack:
+            importer = _Importer(services, unit, kind, outcome, stack)
+            for done, row in enumerate(table.rows, start=1):
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
+                values = {
+                    column: row.cells[index] if index < len(row.cells) else None
+                    for index, column in enumerate(columns.by_index)
+                    if column is not None
+                }
+                importer.row(row.number, values, row.problems)
+                if progress is not None:
+                    progress(done, total)
+            if outcome.unchanged:
+                plural = "row has" if outcome.unchanged == 1 else "rows have"
+                outcome.warnings.append(
+                    f"{outcome.unchanged} {plural} nothing filled in beside the action; left as they were."
+                )
+            if outcome.row_errors:
+                raise _RollBack()
+            # A dry run writes too (and is then rolled back), so that it fails wherever the import would.
+            importer.write()
+            if not commit:
+                raise _RollBack()
     except _RollBack:
-        return outcome
-    if batch is not None:
-        context.notify(Changes(frozenset(batch.touched)))
+        pass  # the batch rolled everything back and told nobody
     return outcome

@@ -1,7 +1,12 @@
-"""What every service shares: the open workspace, who is editing, today's date, and change notification."""
+"""What every service shares: the open workspace, who is editing, today's date, and change notification.
+
+A service call is one transaction (``edit``) unless it is made inside a ``batch``: then every call joins the
+batch's one transaction, and listeners hear once, when the whole batch has committed.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +37,15 @@ class Changes:
 ChangeListener = Callable[[Changes], None]
 
 
+@dataclass
+class _Batch:
+    """The open transaction of a ``ServiceContext.batch`` and what the calls inside it have changed so far."""
+
+    unit: UnitOfWork
+    touched: set[str] = field(default_factory=set)
+    failed: BaseException | None = None  # the first call inside that raised: the batch cannot commit
+
+
 class ServiceContext:
     def __init__(
         self,
@@ -43,6 +57,8 @@ class ServiceContext:
         self.user = user or User()
         self.today = today
         self._listeners: list[ChangeListener] = []
+        # Per thread: a batch run by a background import must not capture the GUI thread's own calls.
+        self._local = threading.local()
 
     def subscribe(self, listener: ChangeListener) -> None:
         self._listeners.append(listener)
@@ -56,14 +72,61 @@ class ServiceContext:
             for listener in list(self._listeners):
                 listener(changes)
 
+    def _open_batch(self) -> _Batch | None:
+        batch: _Batch | None = getattr(self._local, "batch", None)
+        return batch
+
+    @contextmanager
+    def batch(self) -> Iterator[UnitOfWork]:
+        """Every service call made in the block, on this thread, as ONE transaction: all or nothing.
+
+        Each call checks its input exactly as it does alone, and reads what earlier calls in the batch wrote.
+        When the block ends the transaction commits and listeners hear once of every entity the calls touched;
+        if it raises, everything is rolled back and nobody is notified. A call that fails inside the batch may
+        have written part of its change, so it spoils the batch: even if the caller catches the error and
+        carries on, the batch ends by rolling everything back and raising that error again. (Undoing only the
+        failed call would take a savepoint around every call, which costs a bulk import dearly.) A batch
+        opened inside a batch joins it. Yields the batch's unit of work, for the store's batch helpers
+        (``records.Batch``)."""
+        outer = self._open_batch()
+        if outer is not None:
+            yield outer.unit
+            return
+        with self.workspace.transaction(author=self.user.name, author_organisation=self.user.organisation) as unit:
+            batch = _Batch(unit)
+            self._local.batch = batch
+            try:
+                yield unit
+                if batch.failed is not None:
+                    raise batch.failed
+            finally:
+                self._local.batch = None
+        self.notify(Changes(frozenset(batch.touched)))
+
     @contextmanager
     def edit(self, *entities: str) -> Iterator[UnitOfWork]:
-        """One user edit as one transaction; listeners hear of ``entities`` once it has committed."""
+        """One user edit as one transaction; listeners hear of ``entities`` once it has committed. Inside a
+        ``batch``: part of the batch's transaction, and listeners hear when the batch commits."""
+        batch = self._open_batch()
+        if batch is not None:
+            try:
+                yield batch.unit
+            except BaseException as error:
+                if batch.failed is None:
+                    batch.failed = error
+                raise
+            batch.touched.update(entities)
+            return
         with self.workspace.transaction(author=self.user.name, author_organisation=self.user.organisation) as unit:
             yield unit
         self.notify(Changes(frozenset(entities)))
 
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:
+        """Reads; inside a ``batch``, through its transaction, so that what the batch wrote is seen."""
+        batch = self._open_batch()
+        if batch is not None:
+            yield batch.unit
+            return
         with self.workspace.reading() as unit:
             yield unit

@@ -189,7 +189,7 @@ class ProgressBatch:
     """Logs many progress updates in one transaction (an import of a partner's tracker): each draft is
     checked exactly as ``ProgressService.log`` checks it and moves its action on the same way, with the same
     change-log entries, but the actions are read once (``batch.known``) and the updates' rows are written
-    together when the batch is written. Author: the context's user at each ``log``. Get one from
+    together when the batch is written. Author: the context's user, unless ``log`` is given another. Get one from
     ``ProgressService.logging_many``."""
 
     def __init__(self, context: ServiceContext, batch: records.Batch) -> None:
@@ -197,9 +197,10 @@ class ProgressBatch:
         self._batch = batch
         self._today = context.today()
 
-    def log(self, draft: ProgressDraft) -> uuid.UUID:
-        """The new update's id; ``ValidationError`` (and nothing kept) when the draft is wrong."""
-        action, values = _checked(self._batch.known, draft, self._today, self._context.user)
+    def log(self, draft: ProgressDraft, author: User | None = None) -> uuid.UUID:
+        """The new update's id; ``ValidationError`` (and nothing kept) when the draft is wrong. ``author``: who
+        reported it (a column of an imported tracker), when not the context's user."""
+        action, values = _checked(self._batch.known, draft, self._today, author or self._context.user)
         update_id: uuid.UUID = self._batch.rows.create(ProgressUpdateRecord, values, _FIELDS)["id"]
         # Logged straight after the update's creation, so that a retraction can find what it changed.
         self._batch.rows.update(action, _applied(draft, action, values))

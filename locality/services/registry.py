@@ -85,6 +85,12 @@ class Services:
             finally:
                 services.close()
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Every service call in the block as one transaction, all or nothing (``ServiceContext.batch``)."""
+        with self.context.batch():
+            yield
+
     @property
     def location(self) -> str:
         return self.context.workspace.location

@@ -32,6 +32,13 @@ from locality.files import (
     remove_stale_temporaries,
     temporary_prefix,
 )
+from locality.store.database_errors import (
+    DatabaseErrorKind,
+    driver_error,
+    error_kind,
+    is_environmental,
+    sqlite_name,
+)
 from locality.store.migrate import SchemaState, head_revision, known_revisions, schema_state, upgrade_to_head
 from locality.store.models import (
     APPLICATION_MARKER,
@@ -62,24 +69,29 @@ def _sqlite_path_of(target: str | Path) -> Path | None:
 
 
 def describe_database_error(error: BaseException) -> str:
-    """The sentence to show for a database failure the environment caused."""
-    message = str(getattr(error, "orig", error)).lower()
-    if "disk is full" in message or "database or disk is full" in message:
+    """The sentence to show for a database failure, by its kind (``database_errors.error_kind``)."""
+    kind = error_kind(error)
+    if kind is DatabaseErrorKind.FULL:
         return "The disk is full, so the change was not saved; free some space and try again."
-    if "locked" in message or "busy" in message:
+    if kind is DatabaseErrorKind.BUSY:
         return "The workspace is busy in another program, so the change was not saved; try again in a moment."
-    if "readonly" in message or "read-only" in message:
+    if kind is DatabaseErrorKind.READ_ONLY:
         return "The workspace file is read-only, so the change was not saved."
-    if "could not decode" in message:
-        return (
-            "The workspace holds text that cannot be read (not UTF-8), so it may be damaged; run locality check "
-            "on it to find where, or restore it from a backup."
-        )
-    if "malformed" in message or "not a database" in message:
+    if kind is DatabaseErrorKind.CORRUPT:
         return "The workspace file is damaged; restore it from a backup."
-    if "could not connect" in message or "connection refused" in message:
+    if kind is DatabaseErrorKind.IO:
+        return "The workspace could not be read or written because of a disk or network error; try again."
+    if kind is DatabaseErrorKind.UNREACHABLE:
         return "The workspace server cannot be reached; check the address and your network."
-    return f"The workspace could not be read or written ({getattr(error, 'orig', error)})."
+    if kind is DatabaseErrorKind.CONSTRAINT:
+        log.error("a change broke a database constraint", exc_info=(type(error), error, error.__traceback__))
+        return "The change was refused by the workspace because it would break its rules, so it was not saved."
+    # Text the driver cannot decode raises an error with no code: a scan names the damaged value, if that is it.
+    damaged = stored_value_problem(error)
+    if damaged:
+        return damaged
+    log.error("unexpected database error", exc_info=(type(error), error, error.__traceback__))
+    return f"The workspace could not be read or written ({driver_error(error)})."
 
 
 #: Execution option that marks a session's transaction as an edit ("write": ``BEGIN IMMEDIATE`` on SQLite).
@@ -176,30 +188,25 @@ def _journal_of(path: Path) -> Path:
     return path.with_name(path.name + "-journal")
 
 
-def _error_name(error: BaseException) -> str:
-    return str(getattr(error, "sqlite_errorname", "") or "")
-
-
 def _file_error(name: str, error: sqlite3.DatabaseError) -> WorkspaceError:
     """The sentence for a SQLite failure while inspecting a file: damaged only when SQLite says it is damaged."""
-    code = _error_name(error)
-    message = str(error).lower()
-    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or (not code and ("locked" in message or "busy" in message)):
+    kind = error_kind(error)
+    if kind is DatabaseErrorKind.BUSY:
         return WorkspaceError(
             f"{name} is in use by another program that is writing to it; try again when it has finished."
         )
-    if code in ("SQLITE_READONLY_ROLLBACK", "SQLITE_READONLY_RECOVERY"):
+    if sqlite_name(error) in ("SQLITE_READONLY_ROLLBACK", "SQLITE_READONLY_RECOVERY"):
         return WorkspaceError(
             f"{name} holds a change that was interrupted and must be rolled back, but its folder is read-only; "
             f"copy it together with {name}-journal to a folder you can write to and open it there."
         )
-    if code.startswith("SQLITE_CORRUPT") or code == "SQLITE_NOTADB" or "malformed" in message:
+    if kind is DatabaseErrorKind.CORRUPT:
         return WorkspaceError(f"{name} is damaged (truncated or corrupt); restore it from a backup.")
-    if code.startswith("SQLITE_IOERR"):
-        return WorkspaceError(f"{name} could not be read because of a disk or network error; try again.")
-    if code == "SQLITE_CANTOPEN":
+    if sqlite_name(error) == "SQLITE_CANTOPEN":
         return WorkspaceError(f"{name} cannot be opened; check that it and its folder can be read.")
-    if code == "SQLITE_FULL":
+    if kind is DatabaseErrorKind.IO:
+        return WorkspaceError(f"{name} could not be read because of a disk or network error; try again.")
+    if kind is DatabaseErrorKind.FULL:
         return WorkspaceError(f"The disk holding {name} is full; free some space and try again.")
     return WorkspaceError(f"{name} could not be read ({error}).")
 
@@ -234,7 +241,7 @@ def _recover_interrupted_change(path: Path) -> bool:
             # SQLite rolls a hot journal back before it grants the lock.
             connection.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
-            if _error_name(error).startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            if error_kind(error) is DatabaseErrorKind.BUSY:
                 return False  # a live writer holds it: nothing was interrupted
             raise
         connection.execute("ROLLBACK")
@@ -274,7 +281,7 @@ def inspect_workspace_file(path: Path) -> FileInspection:
             return _inspect_database(path, recovered)
         except sqlite3.DatabaseError as error:
             # A writer may have crashed between our look at its journal and our read: recover once more.
-            if _error_name(error) == "SQLITE_READONLY_ROLLBACK" and attempt == 0:
+            if sqlite_name(error) == "SQLITE_READONLY_ROLLBACK" and attempt == 0:
                 continue
             raise _file_error(name, error) from error
     raise AssertionError("unreachable")  # pragma: no cover
@@ -412,8 +419,10 @@ class Workspace:
                 session.execute(select(WorkspaceMetaRecord.id).with_for_update())
             yield UnitOfWork(session, author=author, author_organisation=author_organisation)
             session.commit()
-        except OperationalError as error:
+        except DBAPIError as error:
             session.rollback()
+            if not is_environmental(error):
+                raise  # a bug (a constraint our checks should have caught, bad SQL): logged where it is shown
             raise WorkspaceError(describe_database_error(error)) from error
         except BaseException:
             session.rollback()
@@ -427,7 +436,9 @@ class Workspace:
         session: Session = self._read_sessions()
         try:
             yield UnitOfWork(session)
-        except OperationalError as error:
+        except DBAPIError as error:
+            if not is_environmental(error):
+                raise
             raise WorkspaceError(describe_database_error(error)) from error
         finally:
             session.rollback()

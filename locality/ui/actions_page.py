@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from locality.domain.errors import ValidationError
+from locality.domain.errors import LocalityError, ValidationError
 from locality.domain.values import format_date, parse_optional_date
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Rag, VocabularyKind
 from locality.services.actions import Action, ActionDraft, ActionSummary, MilestoneDraft, PartnerDraft
@@ -315,7 +315,7 @@ class ActionDialog(EditDialog):
         """A joint action planned from needs starts titled after them, for the user to improve."""
         try:
             first = self.env.services.needs.get(need_ids[0])
-        except Exception:  # deleted meanwhile: no suggestion rather than no dialog
+        except LocalityError:  # deleted meanwhile, or the file busy: no suggestion rather than no dialog
             return ""
         others = len(need_ids) - 1
         return first.title if not others else f"{first.title} (and {others} more {'need' if others == 1 else 'needs'})"

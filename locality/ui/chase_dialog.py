@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.errors import LocalityError
 from locality.domain.values import format_date
 from locality.exchange.chase_export import mailto_url, write_chase_csv, write_email_drafts
 from locality.services.chase import MAX_DAYS_AHEAD, ChaseItem, ChaseList, ChaseSummary, period_words
@@ -143,7 +144,7 @@ class ChaseDialog(QDialog):
         self.days.setSuffix(" days")
         try:
             self.days.setValue(env.services.chase.default_days())
-        except Exception:  # the workspace could not be read; the list below will say why
+        except LocalityError:  # the workspace could not be read; the list below will say why
             self.days.setValue(14)
         self.partners = QCheckBox("Include actions it is a partner in")
         self.partners.setObjectName("partnersCheck")
@@ -360,7 +361,7 @@ class ChaseDialog(QDialog):
     def _partnership(self) -> str:
         try:
             return self.env.services.workspace.details().partnership_name
-        except Exception:  # the name is a nicety; the drafts still make sense without it
+        except LocalityError:  # the name is a nicety; the drafts still make sense without it
             return ""
 
     def _run(self, work: Callable[[], Any], done: Callable[[Any], None], title: str) -> None:

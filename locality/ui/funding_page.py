@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.errors import LocalityError, NotFoundError, ValidationError
 from locality.domain.values import format_date, format_money
 from locality.services.funding import (
     ActionFunding,
@@ -206,7 +207,7 @@ class SpendDialog(EditDialog):
         self.form.addRow(self.budget_note)
         try:
             self._line: BudgetLine | None = env.services.funding.budget_line(action_id)
-        except Exception:  # the note is a hint: without the figures the dialog still works
+        except LocalityError:  # the note is a hint: without the figures (action deleted, file busy) it still works
             self._line = None
         self.amount.textChanged.connect(lambda _text: self._show_budget_note())
         self.finish_layout()
@@ -220,7 +221,7 @@ class SpendDialog(EditDialog):
         limit = None if line is None else line.budget_pence if line.budget_pence is not None else line.allocated_pence
         try:
             amount = self.amount.pence() or 0
-        except Exception:  # not a sum of money yet: the error is shown beside the field on saving
+        except ValidationError:  # not a sum of money yet: the error is shown beside the field on saving
             amount = 0
         if line is None or not limit:
             self.budget_note.setText("")
@@ -298,6 +299,7 @@ class FundingPage(Page):
         self._last_load_seconds = 0.0
         self._stale = True
         self._selected: uuid.UUID | None = None
+        self._selecting = False  # select_action is choosing the row and shows the action itself, once
         self.funding: ActionFunding | None = None
 
         layout = QVBoxLayout(self)
@@ -653,13 +655,19 @@ class FundingPage(Page):
         number = self.budget_model.index_where(lambda line: line.action_id == action_id)
         if number is None:
             return False
-        self.budget_table.selectRow(number)
+        self._selecting = True
+        try:
+            self.budget_table.selectRow(number)
+        finally:
+            self._selecting = False
         self.budget_table.scrollTo(self.budget_model.index(number, 0))
         self._selected = action_id
-        self._show_action(action_id)
+        self._show_action(action_id)  # even when the row was selected already: its figures may have changed
         return True
 
     def _selection_changed(self) -> None:
+        if self._selecting:
+            return
         rows = self.budget_table.selectionModel().selectedRows()
         if not rows:
             return
@@ -672,6 +680,12 @@ class FundingPage(Page):
         if self._selected is not None:
             open_action(self.env, self._selected, self)
 
+    def _no_action(self, why: str) -> None:
+        self.funding = None
+        self._selected = None
+        self.no_action_label.setText(why + NO_ACTION_TEXT)
+        self.action_stack.setCurrentIndex(0)
+
     def _show_action(self, action_id: uuid.UUID | None) -> None:
         if action_id is None:
             self.funding = None
@@ -679,11 +693,12 @@ class FundingPage(Page):
             return
         try:
             funding = self.services.funding.action_funding(action_id)
-        except Exception:  # deleted meanwhile: say so in the pane rather than interrupt
-            self.funding = None
-            self._selected = None
-            self.no_action_label.setText("That action has been deleted. " + NO_ACTION_TEXT)
-            self.action_stack.setCurrentIndex(0)
+        except NotFoundError:  # deleted meanwhile: say so in the pane rather than interrupt
+            self._no_action("That action has been deleted. ")
+            return
+        except Exception as error:  # anything else is not a deletion: shown (a bug logged) in one place
+            self._no_action("")
+            show_error(self, error, "Funding")
             return
         self.funding = funding
         self.action_stack.setCurrentIndex(1)

@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from locality.domain.errors import DuplicateError, ImportFileError, LocalityError, ValidationError
 from locality.domain.vocabulary import ActionStatus, NeedStatus, Priority, Rag, VocabularyKind
 from locality.exchange.importing import KINDS, import_file
 from locality.services.actions import ActionDraft, MilestoneDraft, PartnerDraft
-from locality.services.context import User
+from locality.services.context import Changes, User
 from locality.services.funding import AllocationDraft
 from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.organisations import OrganisationDraft
@@ -229,9 +229,15 @@ def test_many_good_rows_are_all_written(
     )
     organisations, needs, actions, updates, allocations = counts(services)
     log_before = services.history.count()
+    commits: list[object] = []
+    event.listen(services.context.workspace.engine, "commit", commits.append)
+    heard: list[Changes] = []
+    services.context.subscribe(heard.append)
 
     report = import_file(services, "actions", path)
 
+    assert len(commits) == 1  # every row in one transaction
+    assert len(heard) == 1 and heard[0].touches("action", "action_partner", "action_need", "funding_allocation")
     assert report.created == {"actions": GOOD_ROWS, "funding allocations": GOOD_ROWS}
     assert counts(services) == (organisations, needs, actions + GOOD_ROWS, updates, allocations + GOOD_ROWS)
     # Each action: its creation, a partner link, a need link and an allocation.

@@ -11,9 +11,11 @@ import csv
 import hashlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,8 @@ from locality.domain.errors import WorkspaceError
 from locality.services.context import User
 from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
+from locality.store.database_errors import DatabaseErrorKind, error_kind
+from locality.store.workspace import describe_database_error
 from tests.reliability.conftest import check_ok, run_locality
 
 
@@ -219,6 +223,7 @@ def test_an_edit_on_a_full_disk_is_refused_with_a_sentence_and_loses_nothing(
             except WorkspaceError as error:
                 message = str(error)
                 assert about_disk_space(message), message
+                assert error.__cause__ is not None and error_kind(error.__cause__) is DatabaseErrorKind.FULL
                 assert "\n" not in message and message.endswith("."), message
                 refused = name
                 break
@@ -233,6 +238,21 @@ def test_an_edit_on_a_full_disk_is_refused_with_a_sentence_and_loses_nothing(
     names = organisation_names(db)
     assert set(earlier) | {"Saved after space was freed"} <= names
     assert refused not in names
+
+
+@pytest.mark.timeout(60)
+def test_a_write_on_a_full_disk_is_classified_full_by_its_code(small_disk: Callable[[str], Path]) -> None:
+    disk = small_disk("256k")
+    with closing(sqlite3.connect(disk / "plain.sqlite")) as connection:
+        connection.execute("CREATE TABLE note (body BLOB)")
+        connection.commit()
+        fill(disk)
+        with pytest.raises(sqlite3.Error) as raised:
+            for _ in range(64):  # the first rows may fit in pages the file already has
+                connection.execute("INSERT INTO note VALUES (zeroblob(16384))")
+                connection.commit()
+    assert error_kind(raised.value) is DatabaseErrorKind.FULL
+    assert about_disk_space(describe_database_error(raised.value))
 
 
 # --------------------------------------------------------------------------- (d) export to a full disk

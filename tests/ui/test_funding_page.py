@@ -190,3 +190,40 @@ def test_every_figure_is_whole_on_a_small_screen(qtbot, env: UiEnv) -> None:  # 
                 item = sources.item(row, column)
                 shown = QFontMetrics(item.font()).horizontalAdvance(item.text()) + 8
                 assert shown <= sources.columnWidth(column), f"{item.text()!r} is cut short"
+
+
+def test_an_action_deleted_meanwhile_is_said_to_be_deleted_in_the_pane(  # type: ignore[no-untyped-def]
+    page: FundingPage, monkeypatch, shown_warnings
+) -> None:
+    from locality.domain.errors import NotFoundError
+
+    line = page.visible_lines()[0]
+
+    def deleted(_action_id):  # type: ignore[no-untyped-def]
+        raise NotFoundError("That action no longer exists; it may have been deleted by someone else.")
+
+    monkeypatch.setattr(page.services.funding, "action_funding", deleted)
+    assert page.select_action(line.action_id)
+    assert page.action_stack.currentIndex() == 0
+    assert page.no_action_label.text().startswith("That action has been deleted.")
+    assert shown_warnings == []
+
+
+def test_a_bug_behind_the_pane_is_not_called_a_deletion_but_unexpected_and_logged(  # type: ignore[no-untyped-def]
+    page: FundingPage, monkeypatch, shown_warnings, caplog
+) -> None:
+    line = page.visible_lines()[0]
+
+    def broken(_action_id):  # type: ignore[no-untyped-def]
+        raise KeyError("budget_pence")  # a programming error inside the service
+
+    monkeypatch.setattr(page.services.funding, "action_funding", broken)
+    with caplog.at_level("ERROR", logger="locality"):
+        assert page.select_action(line.action_id)
+    assert page.action_stack.currentIndex() == 0
+    assert "deleted" not in page.no_action_label.text()
+    assert len(shown_warnings) == 1
+    assert "unexpected problem (KeyError)" in shown_warnings[0] and "deleted" not in shown_warnings[0]
+    logged = [record for record in caplog.records if record.exc_info and record.exc_info[0] is KeyError]
+    assert logged, "the bug was not logged with its traceback"
+    assert logged[0].exc_info is not None and logged[0].exc_info[2] is not None  # the traceback itself
