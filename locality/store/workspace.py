@@ -155,7 +155,7 @@ def _begin_immediate(connection: Connection) -> None:
                 raw.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as error:
-                if getattr(error, "sqlite_errorname", "") not in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+                if error_kind(error) is not DatabaseErrorKind.BUSY:
                     break  # not a wait: the try below raises it as any other database error is raised
             time.sleep(pause)
             pause = min(pause * 1.5, 0.005)
