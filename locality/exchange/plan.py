@@ -19,7 +19,7 @@ from locality.domain.errors import LocalityError, ValidationError
 from locality.domain.rag import RagThresholds
 from locality.domain.values import format_date
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Direction, Rag, TargetKind, normalise_name
-from locality.services import actions as action_services
+from locality.services import action_rag
 from locality.services import vocabulary as vocabulary_services
 from locality.services.indicators import actual_value, progress_to_target
 from locality.services.vocabulary import unknown_value_message
@@ -279,7 +279,7 @@ def _build(
             partnership=meta.partnership_name,
             area=meta.area,
             period=plan_period_text(meta.plan_start, meta.plan_end),
-            thresholds=action_services.rag_thresholds(unit),
+            thresholds=action_rag.rag_thresholds(unit),
             organisations=plan_queries.organisations(unit),
             themes=plan_queries.themes(unit),
             term_names=vocabulary_services.term_names(unit),
@@ -426,7 +426,7 @@ def _assemble(
     actions: list[PlanAction] = []
     statuses = {status.value: status for status in ActionStatus}
     thresholds = rows.thresholds
-    assess_action = action_services.assess_action
+    assess_action = action_rag.assess_action
     as_uuid = plan_queries.as_uuid
     notes_of, spend_of, milestones_of = rows.notes.get, rows.spend.get, milestones_by_action.get
     partners_of, addressed_of, theme_of = partner_names.get, addressed.get, theme_names.get

@@ -11,10 +11,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from locality.domain.errors import ValidationError
-from locality.domain.rag import MilestoneDates, RagAssessment, RagInput, RagThresholds, assess_rag
+from locality.domain.rag import RagAssessment
 from locality.domain.values import (
     MAX_PENCE,
     format_date,
@@ -33,6 +33,7 @@ from locality.domain.vocabulary import (
     optional_enum,
 )
 from locality.services import records
+from locality.services.action_rag import assess_action, is_overdue, rag_thresholds
 from locality.services.context import ServiceContext
 from locality.services.vocabulary import check_term, check_theme, theme_and_service_areas
 from locality.store import action_queries
@@ -295,91 +296,6 @@ _NEED_FIELDS = ("action_id", "need_id")
 _MILESTONE_FIELDS = ("action_id", "title", "due_on", "done_on", "sort_order")
 
 
-# --------------------------------------------------------------------------- RAG
-
-
-def rag_thresholds(unit: UnitOfWork) -> RagThresholds:
-    """The workspace's own RAG thresholds."""
-    meta = unit.meta()
-    return RagThresholds(
-        due_soon_days=meta.rag_due_soon_days,
-        amber_shortfall=meta.rag_amber_shortfall,
-        red_shortfall=meta.rag_red_shortfall,
-        amber_overdue_milestones=meta.rag_amber_overdue_milestones,
-        red_overdue_milestones=meta.rag_red_overdue_milestones,
-    )
-
-
-def rag_input(
-    status: str,
-    start_on: date | None,
-    due_on: date | None,
-    completed_on: date | None,
-    percent_complete: int,
-    milestones: Iterable[tuple[date | None, date | None]],
-    rag_override: str | None,
-    rag_override_reason: str,
-) -> RagInput:
-    """What the RAG rule looks at, from an action's stored values."""
-    return RagInput(
-        status=ActionStatus(status),
-        start=start_on,
-        due=due_on,
-        completed_on=completed_on,
-        percent_complete=percent_complete,
-        milestones=tuple(MilestoneDates(due, done) for due, done in milestones),
-        override=optional_enum(Rag, rag_override),
-        override_reason=rag_override_reason,
-    )
-
-
-class RagRow(Protocol):
-    """An action's stored values that the RAG rule reads: a record, or a row of any bulk query."""
-
-    @property
-    def status(self) -> str: ...
-    @property
-    def start_on(self) -> date | None: ...
-    @property
-    def due_on(self) -> date | None: ...
-    @property
-    def completed_on(self) -> date | None: ...
-    @property
-    def percent_complete(self) -> int: ...
-    @property
-    def rag_override(self) -> str | None: ...
-    @property
-    def rag_override_reason(self) -> str: ...
-
-
-def assess_action(
-    row: RagRow,
-    milestones: Iterable[tuple[date | None, date | None]],
-    today: date,
-    thresholds: RagThresholds,
-) -> RagAssessment:
-    """An action's RAG rating as at ``today``, from its stored values and the (due, done on) of its live
-    milestones: the one way every list, export and report rates an action."""
-    return assess_rag(
-        rag_input(
-            row.status,
-            row.start_on,
-            row.due_on,
-            row.completed_on,
-            row.percent_complete,
-            milestones,
-            row.rag_override,
-            row.rag_override_reason,
-        ),
-        today,
-        thresholds,
-    )
-
-
-def _is_overdue(due_on: date | None, done_on: date | None, today: date) -> bool:
-    return due_on is not None and due_on < today and (done_on is None or done_on > today)
-
-
 # --------------------------------------------------------------------------- reading
 
 
@@ -399,9 +315,7 @@ def to_action(unit: UnitOfWork, record: ActionRecord, today: date) -> Action:
     milestone_rows = unit.list(MilestoneRecord, {"action_id": record.id}, order_by=("sort_order", "created_at"))
     closed = ActionStatus(record.status) in CLOSED_ACTION_STATUSES  # a finished action's milestones aren't chased
     milestones = tuple(
-        Milestone(
-            row.id, row.title, row.due_on, row.done_on, not closed and _is_overdue(row.due_on, row.done_on, today)
-        )
+        Milestone(row.id, row.title, row.due_on, row.done_on, not closed and is_overdue(row.due_on, row.done_on, today))
         for row in milestone_rows
     )
     rag = assess_action(record, ((row.due_on, row.done_on) for row in milestone_rows), today, rag_thresholds(unit))

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from locality.domain.errors import ValidationError
 from locality.domain.vocabulary import Rag
-from locality.services.actions import assess_action, rag_thresholds
+from locality.services.action_rag import assess_action, rag_thresholds
 from locality.services.context import ServiceContext
 from locality.store import chase_queries
 

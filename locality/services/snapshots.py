@@ -17,7 +17,7 @@ from locality.domain.rag import RagAssessment
 from locality.domain.values import require_text
 from locality.domain.vocabulary import ActionStatus, Rag, TargetKind
 from locality.services import records
-from locality.services.actions import assess_action, rag_thresholds
+from locality.services.action_rag import assess_action, rag_thresholds
 from locality.services.context import ServiceContext
 from locality.services.indicators import actual_value
 from locality.store import evidence_queries

@@ -1,7 +1,7 @@
 """The timeline: every dated action as a bar from its start to its due date, with its milestones, grouped by
 theme or by lead organisation, filtered as the actions list is.
 
-An action's RAG rating is worked out exactly as the actions list works it out (``actions.assess_action``). An
+An action's RAG rating is worked out exactly as the actions list works it out (``action_rag.assess_action``). An
 action without a start date is drawn from the day it was recorded (or from its due date, if it was recorded
 later); one without a due date ends at its completion date, or runs to today while it is open.
 Actions with no date at all cannot be placed and are counted instead.
@@ -19,7 +19,7 @@ from enum import StrEnum
 from locality.domain.errors import ValidationError
 from locality.domain.rag import MilestoneDates, count_overdue_milestones
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Rag
-from locality.services.actions import assess_action, rag_thresholds
+from locality.services.action_rag import assess_action, rag_thresholds
 from locality.services.context import ServiceContext
 from locality.services.vocabulary import theme_and_service_areas
 from locality.store import action_queries, timeline_queries

@@ -11,7 +11,7 @@ from locality.domain.errors import ValidationError
 from locality.domain.rag import RagThresholds
 from locality.domain.values import format_date
 from locality.services import records
-from locality.services.actions import rag_thresholds
+from locality.services.action_rag import rag_thresholds
 from locality.services.context import ServiceContext
 from locality.store import queries
 from locality.store.models import OrganisationRecord
