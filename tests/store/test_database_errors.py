@@ -10,9 +10,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
-import psycopg
 import pytest
-from psycopg import errors as pg_errors
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
@@ -145,32 +143,3 @@ def test_text_the_driver_cannot_decode_has_no_code_and_is_a_damaged_file_not_a_b
         error = _raised(connection, "SELECT x FROM t")
     assert error_kind(error) is DatabaseErrorKind.OTHER
     assert is_environmental(error)  # a damaged value in the file, not our bug
-
-
-@pytest.mark.parametrize(
-    ("error", "kind"),
-    [
-        (pg_errors.SerializationFailure(), DatabaseErrorKind.BUSY),
-        (pg_errors.DeadlockDetected(), DatabaseErrorKind.BUSY),
-        (pg_errors.LockNotAvailable(), DatabaseErrorKind.BUSY),
-        (pg_errors.DiskFull(), DatabaseErrorKind.FULL),
-        (pg_errors.ReadOnlySqlTransaction(), DatabaseErrorKind.READ_ONLY),
-        (pg_errors.DataCorrupted(), DatabaseErrorKind.CORRUPT),
-        (pg_errors.UniqueViolation(), DatabaseErrorKind.CONSTRAINT),
-        (pg_errors.ForeignKeyViolation(), DatabaseErrorKind.CONSTRAINT),
-        (pg_errors.AdminShutdown(), DatabaseErrorKind.UNREACHABLE),
-        (pg_errors.UndefinedTable(), DatabaseErrorKind.OTHER),
-        (psycopg.OperationalError("connection refused"), DatabaseErrorKind.UNREACHABLE),  # never answered
-    ],
-    ids=lambda value: type(value).__name__ if isinstance(value, BaseException) else value.value,
-)
-def test_postgresql_errors_are_classified_by_sqlstate(error: BaseException, kind: DatabaseErrorKind) -> None:
-    assert error_kind(error) is kind
-
-
-def test_a_server_that_does_not_answer_is_unreachable() -> None:
-    """A real refused connection (nothing listens on port 1): psycopg gives no SQLSTATE, only a dead connection."""
-    with pytest.raises(WorkspaceError, match="server cannot be reached") as raised:
-        workspace_module.open_workspace("postgresql+psycopg://nobody@127.0.0.1:1/locality")
-    assert raised.value.__cause__ is not None
-    assert error_kind(raised.value.__cause__) is DatabaseErrorKind.UNREACHABLE
