@@ -46,7 +46,7 @@ from locality.ui.forms import DateField, ErrorForm, MoneyField, choice_combo, se
 from locality.ui.grid import CellEditDelegate, FrozenColumnTableView, columns_menu
 from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.list_page import ListPage
-from locality.ui.needs_page import organisation_choices, theme_choices, theme_with_subthemes
+from locality.ui.pickers import organisation_choices, theme_choices, theme_with_subthemes
 from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND, rag_style, rag_text
 from locality.ui.saved_views import SavedViewBar, SavedViews
 from locality.ui.table_model import Column, money_column

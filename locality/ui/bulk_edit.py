@@ -14,7 +14,7 @@ from locality.services.bulk_edits import BulkChange, BulkEditService, BulkField
 from locality.ui.edit_dialog import EditDialog
 from locality.ui.env import UiEnv
 from locality.ui.forms import DateField, choice_combo
-from locality.ui.needs_page import organisation_choices, theme_choices
+from locality.ui.pickers import organisation_choices, theme_choices
 from locality.ui.undo import push_done
 
 # Actions carry a theme of their own (as needs do), shown on the actions list's theme filter: that is the theme

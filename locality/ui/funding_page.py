@@ -49,8 +49,8 @@ from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import DateField, MoneyField, find_data, refill_combo, select_data
-from locality.ui.needs_page import organisation_choices
 from locality.ui.page import Page
+from locality.ui.pickers import organisation_choices
 from locality.ui.table_model import Column, RowTableModel, money_column
 from locality.ui.tables import make_row_table
 from locality.ui.undo import push_deleted, save_with_undo

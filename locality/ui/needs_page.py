@@ -21,30 +21,17 @@ from locality.domain.errors import ValidationError
 from locality.domain.values import format_date
 from locality.domain.vocabulary import OPEN_NEED_STATUSES, NeedRole, NeedStatus, Priority, VocabularyKind
 from locality.services.needs import Need, NeedDraft, NeedLinkDraft, NeedSummary
-from locality.services.vocabulary import Theme
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import DateField, select_data
 from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.list_page import ListPage
+from locality.ui.pickers import organisation_choices, theme_choices, theme_with_subthemes
 from locality.ui.table_model import Column
 from locality.ui.undo import push_deleted, save_with_undo
 
 SHARED_BACKGROUND = QColor("#e0f2f1")
-
-
-def theme_choices(env: UiEnv) -> list[tuple[str, uuid.UUID]]:
-    return [(("    " if theme.parent_id else "") + theme.name, theme.id) for theme in env.services.vocabulary.themes()]
-
-
-def theme_with_subthemes(themes: Sequence[Theme], theme_id: uuid.UUID) -> set[uuid.UUID]:
-    """A theme and the themes under it: filtering on a theme finds the rows filed under its sub-themes too."""
-    return {theme_id} | {theme.id for theme in themes if theme.parent_id == theme_id}
-
-
-def organisation_choices(env: UiEnv) -> list[tuple[str, uuid.UUID]]:
-    return [(name, organisation_id) for organisation_id, name in env.services.organisations.names()]
 
 
 class NeedDialog(EditDialog):

@@ -39,8 +39,8 @@ from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.forms import find_data, refill_combo
-from locality.ui.needs_page import organisation_choices, theme_choices
 from locality.ui.page import Page
+from locality.ui.pickers import organisation_choices, theme_choices
 from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND, rag_text
 from locality.ui.timeline_layout import (
     BAR_HEIGHT,

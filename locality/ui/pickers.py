@@ -1,0 +1,23 @@
+"""The choices the pages' pickers offer, shared so that no page imports another for them: organisations by name,
+and themes with their sub-themes indented under them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from locality.services.vocabulary import Theme
+from locality.ui.env import UiEnv
+
+
+def theme_choices(env: UiEnv) -> list[tuple[str, uuid.UUID]]:
+    return [(("    " if theme.parent_id else "") + theme.name, theme.id) for theme in env.services.vocabulary.themes()]
+
+
+def theme_with_subthemes(themes: Sequence[Theme], theme_id: uuid.UUID) -> set[uuid.UUID]:
+    """A theme and the themes under it: filtering on a theme finds the rows filed under its sub-themes too."""
+    return {theme_id} | {theme.id for theme in themes if theme.parent_id == theme_id}
+
+
+def organisation_choices(env: UiEnv) -> list[tuple[str, uuid.UUID]]:
+    return [(name, organisation_id) for organisation_id, name in env.services.organisations.names()]
