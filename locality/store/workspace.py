@@ -378,7 +378,9 @@ class Workspace:
                 # sequence, so two people saving at once cannot take the same number or both pass a uniqueness
                 # check.
                 session.execute(select(WorkspaceMetaRecord.id).with_for_update())
-            yield UnitOfWork(session, author=author, author_organisation=author_organisation)
+            unit = UnitOfWork(session, author=author, author_organisation=author_organisation)
+            yield unit
+            unit.write_changes()
             session.commit()
         except OperationalError as error:
             session.rollback()
