@@ -235,6 +235,25 @@ def take_numbers(connection: Connection, count: int) -> tuple[Any, uuid.UUID, in
     return row[0], row[1], int(row[2])
 
 
+def start_new_replica(connection: Connection) -> tuple[Any, uuid.UUID, int, uuid.UUID]:
+    """Gives this workspace a new replica id with its counter at 0 (a copy made outside the app, opened from a
+    new path, must not go on numbering as the original does). Returns the metadata row's id, the previous
+    replica id, the last number it took and the new id. Run inside an edit, which holds the write lock (SQLite)
+    or the metadata row's lock (PostgreSQL); the update is also made only if the row is as read."""
+    meta_id, previous, last = connection.execute(
+        select(_META.c.id, _META.c.replica_id, _META.c.last_change_seq).limit(1)
+    ).one()
+    new = uuid.uuid4()
+    moved = connection.execute(
+        update(_META)
+        .where(_META.c.id == meta_id, _META.c.replica_id == previous, _META.c.last_change_seq == last)
+        .values(replica_id=new, last_change_seq=0)
+    )
+    if moved.rowcount != 1:
+        raise RuntimeError("the workspace's replica changed while a new one was being taken")
+    return meta_id, previous, int(last), new
+
+
 # --------------------------------------------------------------------------- the data stamp
 
 
@@ -248,4 +267,4 @@ def data_stamp(reader: Session | Connection) -> tuple[Any, ...]:
     return tuple(row) if row is not None else ()
 
 
-__all__ = ["Change", "ChangeLog", "data_stamp", "encode_value", "plain_value", "take_numbers"]
+__all__ = ["Change", "ChangeLog", "data_stamp", "encode_value", "plain_value", "start_new_replica", "take_numbers"]

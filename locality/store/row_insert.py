@@ -13,6 +13,8 @@ from sqlalchemy.types import TypeEngine
 
 # Rows written by one executemany: big enough to cost little per row, small enough to bound memory.
 INSERT_CHUNK = 5_000
+# Fewer rows than this are inserted by Core's own executemany.
+_FEW = 50
 
 #: Each distinct date or time converted once, by column type, from one table to the next.
 Converted = dict[type, dict[Any, Any]]
@@ -25,7 +27,9 @@ def insert_chunked(
     if not rows:
         return
     converted = {} if converted is None else converted
-    sqlite = connection.dialect.name == "sqlite"
+    # A few rows (one edit's change-log entries) go through Core, whose compiled statement is cached; preparing
+    # parameters a column at a time pays only for many.
+    sqlite = connection.dialect.name == "sqlite" and len(rows) >= _FEW
     statement = insert(table)
     for start in range(0, len(rows), INSERT_CHUNK):
         chunk = rows[start : start + INSERT_CHUNK]

@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from locality.domain.vocabulary import normalise_name
-from locality.store.change_log import ChangeLog, data_stamp
+from locality.store.change_log import ChangeLog, data_stamp, start_new_replica
 from locality.store.models import Base, TrackedMixin, WorkspaceMetaRecord, utc_now
 from locality.store.row_insert import Converted, insert_chunked
 
@@ -150,12 +150,24 @@ class UnitOfWork:
         """``change_log.data_stamp``: moves whenever the workspace's content may have changed."""
         return data_stamp(self.session)
 
+    def new_replica(self) -> tuple[uuid.UUID, int]:
+        """``change_log.start_new_replica``: this workspace becomes a new replica, its counter at 0. Returns the
+        previous replica id and the last number it took."""
+        self.session.flush()
+        meta_id, previous, last, new = start_new_replica(self.session.connection())
+        self._in_step(meta_id, replica_id=new, last_change_seq=0)
+        return previous, last
+
     def _numbers_taken(self, meta_id: Any, last_seq: int) -> None:
+        self._in_step(meta_id, last_change_seq=last_seq)
+
+    def _in_step(self, meta_id: Any, **values: Any) -> None:
         # The counter moved in the database; the metadata row, if this session holds it, is told so, so that it
         # neither reads as stale nor writes an old number back.
         meta = self.session.identity_map.get(identity_key(WorkspaceMetaRecord, meta_id))
         if meta is not None:
-            set_committed_value(meta, "last_change_seq", last_seq)
+            for name, value in values.items():
+                set_committed_value(meta, name, value)
 
     def insert_rows(self, rows_by_model: Mapping[type[Any], Sequence[Mapping[str, Any]]]) -> None:
         """Writes new rows, given as plain dicts by model, in this transaction: tables in foreign-key order,
