@@ -235,7 +235,7 @@ def test_import_gives_up_on_a_workspace_held_too_long_and_writes_nothing(
 
 
 @pytest.mark.timeout(180)
-def test_two_programs_editing_at_once_lose_nothing_and_number_the_change_log_once_each(shared_workspace: Path) -> None:
+def test_two_programs_editing_at_once_lose_nothing_nor_share_a_change_number(shared_workspace: Path) -> None:
     db = shared_workspace
     before = organisations(db)
     editors = [spawn_python(EDITOR, str(db), tag, "200") for tag in ("First editor", "Second editor")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import uuid
 from collections import Counter, defaultdict
@@ -39,6 +40,7 @@ from locality.services.demo import (
 )
 from locality.services.history import HistoryService
 from locality.services.organisations import OrganisationDraft, OrganisationService
+from locality.services.progress import ProgressService
 from locality.services.workspace_info import WorkspaceInfoService
 from locality.store.bulk import BulkInsertCancelled, bulk_insert, table_order
 from locality.store.models import (
@@ -413,6 +415,28 @@ def test_the_demo_writes_a_believable_history(demo: tuple[ServiceContext, DemoSu
     assert {"Created", "Changed"} <= sentences
     assert any(entry.summary.startswith("Created need") and entry.record_name for entry in entries)
     assert any(entry.field == "status" and entry.old_value == "Identified" for entry in entries)
+
+
+def test_retracting_a_logged_demo_report_puts_its_action_back(demo: tuple[ServiceContext, DemoSummary]) -> None:
+    """The demo logs a report as the progress service does, so that a retraction finds what it moved on."""
+    context, _ = demo
+    with context.read() as unit:
+        rows = listed(unit, ChangeLogRecord, order_by=("seq",))
+    pairs = [
+        (report, moved)
+        for report, moved in zip(rows, rows[1:], strict=False)
+        if report.entity == "progress_update"
+        and moved.entity == "action"
+        and moved.field == "percent_complete"
+        and moved.changed_at == report.changed_at
+    ]
+    assert pairs
+    report, moved = pairs[-1]
+    retracted = ProgressService(context).retract(report.record_id)
+    assert ("percent_complete", json.loads(moved.old_value), json.loads(moved.new_value)) in retracted.reverted
+    with context.read() as unit:
+        action = unit.get(ActionRecord, moved.record_id)
+        assert action is not None and action.percent_complete == json.loads(moved.old_value)
 
 
 def test_the_demo_history_is_the_same_for_a_seed(make_context: MakeContext) -> None:
