@@ -835,7 +835,7 @@ class ActionService:
         self._context = context
         # The list of every action, kept while the workspace is unchanged: filtering as the user types then
         # costs one query for the matching ids instead of reading and rating 20,000 actions again. Whether it
-        # is unchanged is asked of the workspace itself (``action_queries.data_stamp``), so edits made through
+        # is unchanged is asked of the workspace itself (``UnitOfWork.data_stamp``), so edits made through
         # other services, other windows or other users of a shared server are seen at once.
         self._cache: _ListCache | None = None
 
@@ -858,7 +858,7 @@ class ActionService:
         wanted_rags = _enum_values(Rag, rag)
         with self._context.read() as unit:
             # Read first: anything written while the rows below are read changes it, so it is never too new.
-            stamp = (today, action_queries.data_stamp(unit))
+            stamp = (today, unit.data_stamp())
             theme_ids = theme_and_service_areas(unit, theme_id)
             scope = action_queries.ActionFilter(
                 statuses=_enum_values(ActionStatus, status),

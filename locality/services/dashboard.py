@@ -22,7 +22,7 @@ from locality.services.indicators import TRACK_RULE, Indicator, IndicatorService
 from locality.services.needs import NeedService
 from locality.services.snapshots import SnapshotComparison, SnapshotService
 from locality.services.workspace_info import plan_period_text
-from locality.store import action_queries, dashboard_queries, evidence_queries
+from locality.store import dashboard_queries, evidence_queries
 from locality.store.models import NeedRecord
 
 RAG_ORDER: tuple[Rag | None, ...] = (Rag.RED, Rag.AMBER, Rag.GREEN, None)
@@ -200,7 +200,7 @@ class DashboardService:
         today = self._context.today()
         with self._context.read() as unit:
             # Read first: anything written while the figures are worked out changes it, so it is never too new.
-            stamp = (today, action_queries.data_stamp(unit))
+            stamp = (today, unit.data_stamp())
             meta = unit.meta()
             name, area, plan_start, plan_end = meta.partnership_name, meta.area, meta.plan_start, meta.plan_end
             # "Due soon" means what the RAG rule and the chase list mean by it: the workspace's own setting.

@@ -11,8 +11,9 @@ services and the locality approach to improvement.
 
 Rows are composed here as plain dicts and written by ``locality.store.bulk.bulk_insert`` in one transaction:
 the large size (200 organisations, 5,000 needs, 20,000 actions, 100,000 progress updates, 50,000
-measurements) would take minutes through the per-record services. No change-log rows are written for the
-generated records; they are the workspace's starting content, like its seeded vocabulary.
+measurements) would take minutes through the per-record services. A believable history of the main records
+(``demo_history``: who created them and when, some edits, each action's latest report) is written to the change
+log with them, through the change log's one writer.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from locality.domain.vocabulary import (
     normalise_name,
 )
 from locality.services.context import Changes, ServiceContext
+from locality.services.demo_history import compose_history
 from locality.store.bulk import BulkInsertCancelled, TablesNotEmptyError, bulk_insert
 from locality.store.models import (
     ActionRecord,
@@ -990,13 +992,15 @@ def generate_demo(
     years = move_to_year_of.year - as_at.year if move_to_year_of is not None else 0
     if years:
         rows = {table: [_moved(row, years) for row in table_rows] for table, table_rows in rows.items()}
+    as_at = _moved_value(as_at, years)
+    history = compose_history(rows, builder.owner_id, as_at, seed)
     try:
         bulk_insert(
             context.workspace,
             rows,
             progress,
             cancelled,
-            stamp=_moved_value(_at(as_at, 17), years),
+            stamp=_at(as_at, 17),
             meta={
                 "partnership_name": PARTNERSHIP_NAME,
                 "area": AREA,
@@ -1006,12 +1010,12 @@ def generate_demo(
             },
             # Checked again under the write lock: another program may have filled it since the look above.
             only_into_empty=(OrganisationRecord.__tablename__, NeedRecord.__tablename__, ActionRecord.__tablename__),
+            changes=history,
         )
     except TablesNotEmptyError:
         raise ValidationError(
             {"workspace": "Another program has just filled this workspace; use a new file for the demo partnership"}
         ) from None
-    as_at = _moved_value(as_at, years)
     context.notify(Changes(frozenset([*rows, "workspace_meta"])))
     return DemoSummary(
         size=chosen.name,

@@ -11,7 +11,7 @@ from typing import Any, Protocol, TypeVar
 
 from locality.domain.errors import NotFoundError, StaleRecordError
 from locality.domain.vocabulary import normalise_name
-from locality.store.models import ChangeLogRecord, TrackedMixin, utc_now
+from locality.store.models import TrackedMixin, utc_now
 from locality.store.unit_of_work import Row, UnitOfWork
 
 R = TypeVar("R", bound=TrackedMixin)
@@ -203,11 +203,12 @@ class NewRows:
     """New records kept as plain rows and written together by ``write``, with their change-log entries.
 
     ``create`` gives a row what ``create`` above gives a record (an id unless it has one, the same
-    ``created_at`` and ``updated_at``, version 1) and logs its creation with the same values, taking the next
-    change-log number; ``update`` changes a loaded record as ``update`` above does, its log entries kept with
-    the rest. ``write`` inserts every row, tables in foreign-key order, a few statements a table; it is also
-    called whenever ``WRITE_EVERY`` change-log entries are waiting, so that memory stays bounded however many
-    rows a batch has (all in the caller's one transaction, so a batch that fails later still writes nothing).
+    ``created_at`` and ``updated_at``, version 1) and logs its creation with the same values; ``update``
+    changes a loaded record as ``update`` above does. Entries are numbered in the order they are made, however
+    they are written. ``write`` inserts every row, tables in foreign-key order, a few statements a table, and
+    the change-log entries waiting; it is also called whenever ``WRITE_EVERY`` entries are waiting, so that
+    memory stays bounded however many rows a batch has (all in the caller's one transaction, so a batch that
+    fails later still writes nothing).
     """
 
     WRITE_EVERY = 25_000
@@ -215,7 +216,6 @@ class NewRows:
     def __init__(self, unit: UnitOfWork) -> None:
         self.unit = unit
         self.rows: dict[type[Any], list[Row]] = {}
-        self.changes: list[Row] = []
 
     def create(self, model: type[TrackedMixin], values: Mapping[str, Any], fields: Iterable[str]) -> Row:
         now = utc_now()
@@ -240,14 +240,13 @@ class NewRows:
         new: Any = None,
         at: datetime | None = None,
     ) -> None:
-        self.changes.append(self.unit.change_row(entity, record_id, operation, field, old, new, at))
-        if len(self.changes) >= self.WRITE_EVERY:
+        self.unit.log(entity, record_id, operation, field, old, new, at)
+        if self.unit.changes.pending >= self.WRITE_EVERY:
             self.write()
 
     def write(self) -> None:
-        self.unit.insert_rows({**self.rows, ChangeLogRecord: self.changes})
+        self.unit.insert_rows(self.rows)
         self.rows = {}
-        self.changes = []
 
 
 class Batch:

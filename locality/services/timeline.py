@@ -274,7 +274,7 @@ class TimelineService:
             raise ValidationError({"period_end": "The end of the period cannot be before its start"})
         today = self._context.today()
         with self._context.read() as unit:
-            stamp = (today, action_queries.data_stamp(unit))
+            stamp = (today, unit.data_stamp())
             cache = self._cache
             if cache is None or cache.stamp != stamp:
                 cache = self._cache = _Cache(stamp, tuple(_entries(unit, today)), _themes(unit))

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, String, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES
+from locality.store.change_log import encode_value
 from locality.store.live_queries import like_pattern, partnered_action_ids, rag_columns
 from locality.store.models import (
     ActionNeedRecord,
@@ -25,9 +26,8 @@ from locality.store.models import (
     OrganisationRecord,
     ProgressUpdateRecord,
     SpendRecord,
-    WorkspaceMetaRecord,
 )
-from locality.store.unit_of_work import UnitOfWork, encode_value
+from locality.store.unit_of_work import UnitOfWork
 
 # Statuses of actions that can no longer fall behind.
 CLOSED_STATUSES = tuple(status.value for status in CLOSED_ACTION_STATUSES)
@@ -186,22 +186,6 @@ def action_keys(unit: UnitOfWork, action_filter: ActionFilter) -> set[str]:
     """The ids, as text (as ``ActionRow.key``), of the live actions a filter selects."""
     statement = select(type_coerce(ActionRecord.id, String)).where(*_conditions(action_filter))
     return set(unit.session.scalars(statement))
-
-
-def data_stamp(unit: UnitOfWork) -> tuple[Any, ...]:
-    """Changes whenever the workspace's content may have changed: every edit through the services writes the
-    change log, and bulk writes (the demo partnership) bump the workspace metadata's version instead."""
-    last_change = select(func.max(ChangeLogRecord.id)).scalar_subquery()
-    row = unit.session.execute(
-        select(
-            last_change,
-            WorkspaceMetaRecord.replica_id,
-            WorkspaceMetaRecord.last_change_seq,
-            WorkspaceMetaRecord.version,
-            WorkspaceMetaRecord.updated_at,
-        ).limit(1)
-    ).first()
-    return tuple(row) if row is not None else ()
 
 
 def partner_names(unit: UnitOfWork, action_ids: ActionIds) -> dict[str, list[str]]:

@@ -2,8 +2,8 @@
 
 This is for generated data (the demo partnership), where going through the per-record services would cost a
 session object, a version check and a change-log row for each of hundreds of thousands of rows. Rows are plain
-dicts keyed by column name; the caller gives every merged record its ``id``. Nothing is written to the change
-log: the rows arrive as the workspace's starting content, the way a new workspace's seeded vocabulary does.
+dicts keyed by column name; the caller gives every merged record its ``id``. The change-log entries the caller
+gives (``changes``: the history it composed for the rows) are written with them by the change log's one writer.
 
 Cancelling (``cancelled()`` returning True between chunks) rolls the whole transaction back and raises
 ``BulkInsertCancelled``: either every row is written or none is.
@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Table, func, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from locality.domain.errors import LocalityError, WorkspaceError
+from locality.store.change_log import Change, ChangeLog
 from locality.store.models import Base, WorkspaceMetaRecord, utc_now
 from locality.store.workspace import Workspace, describe_database_error
 
@@ -144,6 +145,7 @@ def bulk_insert(
     meta: Mapping[str, Any] | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     only_into_empty: Sequence[str] = (),
+    changes: Sequence[Change] = (),
 ) -> dict[str, int]:
     """Inserts ``rows_by_table`` (table name -> rows) in one transaction and returns the rows written per table.
 
@@ -160,6 +162,9 @@ def bulk_insert(
     ``only_into_empty`` names tables that must hold no live rows: they are counted inside the transaction, after
     it has taken the workspace's write lock, so two programs filling the same new workspace cannot both find it
     empty (the second waits, then finds the first's rows and gets ``TablesNotEmptyError``, or finds it busy).
+
+    ``changes`` are written to the change log after the rows, in their order, numbered on from this replica's
+    counter (``change_log.ChangeLog``), each with the time and author it gives.
     """
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
@@ -191,6 +196,13 @@ def bulk_insert(
                     if progress is not None:
                         progress(done, total, stage)
                 written[table.name] = len(rows)
+            if changes:
+                check_cancelled()
+                if progress is not None:  # counted in rows of the tables above: its entries describe them
+                    progress(done, total, "Writing the change log")
+                log = ChangeLog(lambda: connection)
+                log.extend(changes)
+                log.write()
             if meta:
                 check_cancelled()
                 meta_table = Base.metadata.tables[WorkspaceMetaRecord.__tablename__]

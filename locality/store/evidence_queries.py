@@ -6,7 +6,6 @@ handful of statements rather than one per row. Every function leaves tombstoned 
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -421,23 +420,6 @@ def snapshot_rag_counts(unit: UnitOfWork) -> dict[uuid.UUID, dict[tuple[str | No
 # --------------------------------------------------------------------------- bulk writes with their change log
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    raise TypeError(f"cannot log a {type(value).__name__}")
-
-
-def _encode(value: Any) -> str:
-    """The change log's text form of a value, as ``encode_value`` writes it (string enums are strings already),
-    but without walking the value in Python first: thousands of rows are encoded at a time."""
-    return _ENCODER.encode(value)
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_plain)
-
-
 def _insert_many(unit: UnitOfWork, model: type[Any], rows: Sequence[Mapping[str, Any]]) -> None:
     """One multi-row insert through Core: the ORM's per-row bookkeeping is the slow part for thousands of rows.
     Pending ORM changes are flushed first so that the rows land after them."""
@@ -446,41 +428,9 @@ def _insert_many(unit: UnitOfWork, model: type[Any], rows: Sequence[Mapping[str,
     unit.session.connection().execute(insert(table), list(rows))
 
 
-def _log_rows(
-    unit: UnitOfWork,
-    entity: str,
-    operation: str,
-    entries: Sequence[tuple[uuid.UUID, Any]],
-    at: datetime,
-    field: str | None = None,
-) -> list[dict[str, Any]]:
-    """Change-log rows for ``entries`` (record id, new value), numbered on from the replica's counter."""
-    meta = unit.meta()
-    first = meta.last_change_seq + 1
-    meta.last_change_seq += len(entries)
-    return [
-        {
-            "replica_id": meta.replica_id,
-            "seq": first + offset,
-            "changed_at": at,
-            "author": unit.author,
-            "author_organisation": unit.author_organisation,
-            "entity": entity,
-            "record_id": record_id,
-            "operation": operation,
-            "field": field,
-            "old_value": None,
-            "new_value": None if new is None else _encode(new),
-        }
-        for offset, (record_id, new) in enumerate(entries)
-    ]
-
-
 # A batch of records that belong to one parent (a board snapshot's thousands of items) is logged as ONE entry,
-# not one per record: recording a snapshot is one thing a user did, and the History page and merging see it so.
-# The entry's entity is the records' table, its record_id the parent's id and its field the column that holds
-# the parent ("snapshot_id"); new_value is the list of the records created (each with its id), or the list of
-# the ids deleted or restored.
+# not one per record (``ChangeLog.add_batch``): its record_id is the parent's, its field the column that holds
+# the parent ("snapshot_id").
 
 
 def bulk_create(
@@ -504,8 +454,7 @@ def bulk_create(
         prepared.append(values)
     entity = str(model.__tablename__)  # type: ignore[attr-defined]
     _insert_many(unit, model, prepared)
-    batch = [(parents.pop(), created)]
-    _insert_many(unit, ChangeLogRecord, _log_rows(unit, entity, "create", batch, now, parent_column))
+    unit.changes.add_batch(entity, parents.pop(), "create", parent_column, created, at=now)
 
 
 def _ids_where(unit: UnitOfWork, model: type[TrackedMixin], condition: ColumnElement[bool]) -> list[uuid.UUID]:
@@ -527,7 +476,7 @@ def bulk_tombstone(unit: UnitOfWork, model: type[TrackedMixin], column: str, val
         .execution_options(synchronize_session=False)
     )
     entity = str(model.__tablename__)  # type: ignore[attr-defined]
-    _insert_many(unit, ChangeLogRecord, _log_rows(unit, entity, "delete", [(value, ids)], at, column))
+    unit.changes.add_batch(entity, value, "delete", column, ids, at=at)
     return len(ids)
 
 
@@ -549,7 +498,7 @@ def bulk_restore(
         .execution_options(synchronize_session=False)
     )
     entity = str(model.__tablename__)  # type: ignore[attr-defined]
-    _insert_many(unit, ChangeLogRecord, _log_rows(unit, entity, "restore", [(value, ids)], now, column))
+    unit.changes.add_batch(entity, value, "restore", column, ids, at=now)
     return len(ids)
 
 

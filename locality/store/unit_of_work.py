@@ -7,64 +7,27 @@ Services ask it for records and hand it new ones; they never build SQL themselve
 from __future__ import annotations
 
 import builtins
-import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
-from enum import Enum
-from operator import itemgetter
+from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Date, DateTime, Table, TypeDecorator, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from locality.domain.vocabulary import normalise_name
-from locality.store.models import Base, ChangeLogRecord, TrackedMixin, WorkspaceMetaRecord, utc_now
+from locality.store.change_log import ChangeLog, data_stamp, start_new_replica
+from locality.store.models import Base, TrackedMixin, WorkspaceMetaRecord, utc_now
+from locality.store.row_insert import Converted, insert_chunked
 
 T = TypeVar("T")
 Row = dict[str, Any]
 
-# Rows written by one executemany: big enough to cost little per row, small enough to bound memory.
-INSERT_CHUNK = 5_000
 # SQLite's page cache (KiB) while many rows are inserted: new rows land all over the indexes of big tables (ids are
 # random UUIDs), and SQLite's default of 2 MB would read the same index pages again and again.
 INSERT_CACHE_KIB = 65_536
-
-
-def plain_value(value: Any) -> Any:
-    """A field value as JSON can hold it: enums by value, dates in ISO form, UUIDs as text."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, Mapping):
-        return {key: plain_value(item) for key, item in value.items()}
-    return value
-
-
-def _plain_or_refuse(value: Any) -> Any:
-    # Ids and dates first: nearly every value JSON cannot hold itself is one of them.
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, date) and not isinstance(value, Enum):
-        return value.isoformat()
-    plain = plain_value(value)
-    if plain is value:
-        raise TypeError(f"{type(value).__name__} cannot be written to the change log")
-    return plain
-
-
-# ``plain_value`` asked only of what JSON cannot hold itself: the same text, without walking every value in
-# Python first (a create logs a dict of all its fields; an import logs hundreds of thousands).
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_plain_or_refuse)
-
-
-def encode_value(value: Any) -> str | None:
-    """The change log's text form of a field value."""
-    return None if value is None else _ENCODER.encode(value)
 
 
 class UnitOfWork:
@@ -73,6 +36,13 @@ class UnitOfWork:
         self.author = author
         self.author_organisation = author_organisation
         self._meta: WorkspaceMetaRecord | None = None
+        #: This transaction's change-log entries, the one way they are written.
+        self.changes = ChangeLog(
+            self.session.connection,
+            author=author,
+            author_organisation=author_organisation,
+            written=self._numbers_taken,
+        )
 
     # ------------------------------------------------------------------ reading
 
@@ -165,47 +135,50 @@ class UnitOfWork:
         field: str | None = None,
         old: Any = None,
         new: Any = None,
-    ) -> None:
-        self.session.add(ChangeLogRecord(**self.change_row(entity, record_id, operation, field, old, new)))
-
-    def change_row(
-        self,
-        entity: str,
-        record_id: uuid.UUID,
-        operation: str,
-        field: str | None = None,
-        old: Any = None,
-        new: Any = None,
         at: datetime | None = None,
-    ) -> Row:
-        """The change-log entry ``log`` writes, as a plain row for ``insert_rows``; it takes the next sequence
-        number, so entries are numbered in the order they are made, whichever way they are written. ``at``:
-        when the change was made (now, unless the caller has just taken the time for the record itself)."""
-        meta = self.meta()
-        meta.last_change_seq += 1
-        return {
-            "replica_id": meta.replica_id,
-            "seq": meta.last_change_seq,
-            "changed_at": at or utc_now(),
-            "author": self.author,
-            "author_organisation": self.author_organisation,
-            "entity": entity,
-            "record_id": record_id,
-            "operation": operation,
-            "field": field,
-            "old_value": encode_value(old),
-            "new_value": encode_value(new),
-        }
+    ) -> None:
+        """Logs one change (``change_log.ChangeLog.add``): numbered and written with this transaction's other
+        entries, in the order they were made, before it commits (or when ``insert_rows`` writes). ``at``: when
+        the change was made (now, unless the caller has just taken the time for the record itself)."""
+        self.changes.add(entity, record_id, operation, field, old, new, at=at)
+
+    def write_changes(self) -> None:
+        """Writes the change-log entries made so far (the workspace's transaction does before it commits)."""
+        self.changes.write()
+
+    def data_stamp(self) -> tuple[Any, ...]:
+        """``change_log.data_stamp``: moves whenever the workspace's content may have changed."""
+        return data_stamp(self.session)
+
+    def new_replica(self) -> tuple[uuid.UUID, int]:
+        """``change_log.start_new_replica``: this workspace becomes a new replica, its counter at 0. Returns the
+        previous replica id and the last number it took."""
+        self.session.flush()
+        meta_id, previous, last, new = start_new_replica(self.session.connection())
+        self._in_step(meta_id, replica_id=new, last_change_seq=0)
+        return previous, last
+
+    def _numbers_taken(self, meta_id: Any, last_seq: int) -> None:
+        self._in_step(meta_id, last_change_seq=last_seq)
+
+    def _in_step(self, meta_id: Any, **values: Any) -> None:
+        # The counter moved in the database; the metadata row, if this session holds it, is told so, so that it
+        # neither reads as stale nor writes an old number back.
+        meta = self.session.identity_map.get(identity_key(WorkspaceMetaRecord, meta_id))
+        if meta is not None:
+            for name, value in values.items():
+                set_committed_value(meta, name, value)
 
     def insert_rows(self, rows_by_model: Mapping[type[Any], Sequence[Mapping[str, Any]]]) -> None:
         """Writes new rows, given as plain dicts by model, in this transaction: tables in foreign-key order,
-        each by a few executemany statements instead of a session object and a flush per row.
+        each by a few executemany statements instead of a session object and a flush per row, and then the
+        change-log entries made so far.
 
         For many records at once (an import). The caller gives each row every value the record would have (id,
         times, version) and the same keys for every row of a model; records added with ``add`` are flushed
         first, so rows may refer to them."""
         wanted = {model.__table__.name: rows for model, rows in rows_by_model.items() if rows}
-        if not wanted:
+        if not wanted and not self.changes.pending:
             return
         self.session.flush()
         connection = self.session.connection()
@@ -213,58 +186,11 @@ class UnitOfWork:
         cache = connection.exec_driver_sql("PRAGMA cache_size").scalar() if sqlite else None
         if cache is not None:
             connection.exec_driver_sql(f"PRAGMA cache_size=-{INSERT_CACHE_KIB}")
-        converted: dict[type, dict[Any, Any]] = {}
+        converted: Converted = {}
         try:
             for table in Base.metadata.sorted_tables:
-                rows = wanted.get(table.name)
-                if not rows:
-                    continue
-                statement = insert(table)
-                for start in range(0, len(rows), INSERT_CHUNK):
-                    chunk = rows[start : start + INSERT_CHUNK]
-                    prepared = _driver_rows(connection, table, chunk, converted) if sqlite else None
-                    if prepared is None:
-                        connection.execute(statement, builtins.list(chunk))
-                    else:
-                        connection.exec_driver_sql(*prepared)
+                insert_chunked(connection, table, wanted.get(table.name) or (), converted)
+            self.changes.write(converted)
         finally:
             if cache is not None:
                 connection.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
-
-
-def _driver_rows(
-    connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]], converted: dict[type, dict[Any, Any]]
-) -> tuple[str, Any] | None:
-    """The INSERT and the parameters SQLAlchemy would hand SQLite for ``rows``, converted a column at a time
-    rather than row by row, and each distinct date or time once (a record's creation, last change and change-log
-    entry share one; ``converted`` keeps them by type from one table to the next). None when a column the rows
-    leave out has a default to work out, which Core does."""
-    keys = set(rows[0])
-    if any(column.key not in keys and column.default is not None for column in table.columns):
-        return None
-    dialect = connection.dialect
-    compiled = insert(table).compile(dialect=dialect, column_keys=builtins.list(keys))
-    order = builtins.list(compiled.positiontup or ())
-    if len(order) < 2:  # itemgetter of one key gives the value itself, not a tuple
-        return None
-    # Each row's values in the statement's order, then column by column (both in C).
-    columns: builtins.list[Sequence[Any]] = builtins.list(zip(*map(itemgetter(*order), rows), strict=True))
-    for index, key in enumerate(order):
-        column_type = table.c[key].type
-        convert = column_type.dialect_impl(dialect).bind_processor(dialect)
-        if convert is None:
-            continue
-        if _is_temporal(column_type):
-            done = converted.setdefault(type(column_type), {})
-            columns[index] = [
-                done[value] if value in done else done.setdefault(value, convert(value)) for value in columns[index]
-            ]
-        else:
-            columns[index] = builtins.list(map(convert, columns[index]))
-    return str(compiled), builtins.list(zip(*columns, strict=True))
-
-
-def _is_temporal(column_type: TypeEngine[Any]) -> bool:
-    if isinstance(column_type, TypeDecorator):
-        column_type = column_type.impl_instance
-    return isinstance(column_type, (Date, DateTime))

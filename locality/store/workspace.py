@@ -11,7 +11,6 @@ import os
 import sqlite3
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
@@ -417,7 +416,9 @@ class Workspace:
                 # sequence, so two people saving at once cannot take the same number or both pass a uniqueness
                 # check.
                 session.execute(select(WorkspaceMetaRecord.id).with_for_update())
-            yield UnitOfWork(session, author=author, author_organisation=author_organisation)
+            unit = UnitOfWork(session, author=author, author_organisation=author_organisation)
+            yield unit
+            unit.write_changes()
             session.commit()
         except DBAPIError as error:
             session.rollback()
@@ -577,11 +578,9 @@ def _claim_replica(workspace: Workspace, opened_from: str) -> None:
         if meta.replica_path == opened_from:
             return
         if meta.replica_path:
-            previous = meta.replica_id
+            previous, last_seq = unit.new_replica()
             # This copy already holds every change the original had made, so a later merge skips them.
-            unit.add(ReplicaSyncStateRecord(replica_id=previous, last_seq_merged=meta.last_change_seq))
-            meta.replica_id = uuid.uuid4()
-            meta.last_change_seq = 0
+            unit.add(ReplicaSyncStateRecord(replica_id=previous, last_seq_merged=last_seq))
             log.info("workspace opened from a new path; replica %s became %s", previous, meta.replica_id)
         meta.replica_path = opened_from
 

@@ -132,6 +132,27 @@ def organisations(path: Path) -> dict[str, str]:
         connection.close()
 
 
+def change_log_numbers(path: Path) -> tuple[dict[str, list[int]], int, dict[str, int]]:
+    """The change log's sequence numbers by replica (in order), this replica's counter, and entries by author."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        numbers: dict[str, list[int]] = {}
+        for replica, seq in connection.execute("SELECT replica_id, seq FROM change_log ORDER BY replica_id, seq"):
+            numbers.setdefault(replica, []).append(seq)
+        [(counter,)] = connection.execute("SELECT last_change_seq FROM workspace_meta").fetchall()
+        authors = dict(connection.execute("SELECT author, count(*) FROM change_log GROUP BY author").fetchall())
+    finally:
+        connection.close()
+    return numbers, counter, authors
+
+
+def assert_numbered_without_gaps_or_repeats(numbers: dict[str, list[int]], counter: int) -> None:
+    """Each replica's entries are numbered 1..N, each number once; the newest replica's N is its counter."""
+    for replica, seqs in numbers.items():
+        assert seqs == list(range(1, len(seqs) + 1)), f"replica {replica}: {len(seqs)} entries, numbers {seqs[:20]}…"
+    assert counter in {len(seqs) for seqs in numbers.values()}
+
+
 def write_organisations_csv(path: Path, prefix: str, rows: int) -> Path:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -214,7 +235,7 @@ def test_import_gives_up_on_a_workspace_held_too_long_and_writes_nothing(
 
 
 @pytest.mark.timeout(180)
-def test_two_programs_editing_at_once_lose_nothing(shared_workspace: Path) -> None:
+def test_two_programs_editing_at_once_lose_nothing_nor_share_a_change_number(shared_workspace: Path) -> None:
     db = shared_workspace
     before = organisations(db)
     editors = [spawn_python(EDITOR, str(db), tag, "200") for tag in ("First editor", "Second editor")]
@@ -233,6 +254,11 @@ def test_two_programs_editing_at_once_lose_nothing(shared_workspace: Path) -> No
     assert with_prefix(after, "Second editor") == 200
     assert len(after) == len(before) + 400
     check_counts(db)
+    # Each edit logged once, and the two programs never took the same change-log number nor skipped one.
+    numbers, counter, authors = change_log_numbers(db)
+    assert authors["First editor"] == authors["Second editor"] == 200
+    assert_numbered_without_gaps_or_repeats(numbers, counter)
+    assert counter == 400  # this copy's replica (opened from its own path) has logged only the two editors' edits
 
 
 # --------------------------------------------------------------------------- (d) two imports at once

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import uuid
 from collections import Counter, defaultdict
@@ -37,7 +38,9 @@ from locality.services.demo import (
     DemoSummary,
     generate_demo,
 )
+from locality.services.history import HistoryService
 from locality.services.organisations import OrganisationDraft, OrganisationService
+from locality.services.progress import ProgressService
 from locality.services.workspace_info import WorkspaceInfoService
 from locality.store.bulk import BulkInsertCancelled, bulk_insert, table_order
 from locality.store.models import (
@@ -371,10 +374,95 @@ def test_foreign_keys_are_intact(demo: tuple[ServiceContext, DemoSummary]) -> No
     assert context.workspace.integrity_problems() == []
 
 
-def test_no_change_log_rows_are_written_for_generated_records(demo: tuple[ServiceContext, DemoSummary]) -> None:
+def test_the_demo_writes_a_believable_history(demo: tuple[ServiceContext, DemoSummary]) -> None:
+    """Creations by named people on dates across the plan period, some edits and progress reports, numbered
+    1..N on this replica with no gap or repeat, as the History page reads them."""
+    context, summary = demo
+    with context.read() as unit:
+        rows = listed(unit, ChangeLogRecord, order_by=("seq",))
+        meta = unit.meta()
+        replica_id, last_seq = meta.replica_id, meta.last_change_seq
+        contacts = {row.contact_name for row in unit.list(OrganisationRecord) if row.contact_name}
+        owners = {row.owner_name for row in unit.list(ActionRecord) if row.owner_name}
+    assert [row.seq for row in rows] == list(range(1, len(rows) + 1))
+    assert last_seq == len(rows) and {row.replica_id for row in rows} == {replica_id}
+
+    kinds = Counter((row.entity, row.operation) for row in rows)
+    assert kinds[("organisation", "create")] == summary.organisations
+    assert kinds[("need", "create")] == summary.needs
+    assert kinds[("action", "create")] == summary.actions
+    assert kinds[("need", "update")] > 0 and kinds[("action", "update")] > 0
+    assert 0 < kinds[("progress_update", "create")] <= summary.progress_updates
+
+    authors = {row.author for row in rows}
+    assert len(authors) >= 5 and "" not in authors
+    assert authors <= contacts | owners | {row.author for row in rows if row.entity == "progress_update"}
+    days = sorted(row.changed_at.date() for row in rows)
+    assert days[0] < PLAN_START <= days[-1] <= summary.today
+    assert len({(day.year, day.month) for day in days}) >= 12  # spread over the period, not all "now"
+    assert [row.changed_at for row in rows] == sorted(row.changed_at for row in rows)
+
+    # A report is followed at once by what it moved on, so that retracting it can put the action back.
+    for index, row in enumerate(rows):
+        if row.entity == "progress_update":
+            following = rows[index + 1] if index + 1 < len(rows) else None
+            if following is not None and following.changed_at == row.changed_at:
+                assert following.entity == "action" and following.operation == "update"
+
+    entries = HistoryService(context).entries(limit=None)
+    assert len(entries) == len(rows)
+    sentences = {entry.summary.split(" ")[0] for entry in entries}
+    assert {"Created", "Changed"} <= sentences
+    assert any(entry.summary.startswith("Created need") and entry.record_name for entry in entries)
+    assert any(entry.field == "status" and entry.old_value == "Identified" for entry in entries)
+
+
+def test_retracting_a_logged_demo_report_puts_its_action_back(demo: tuple[ServiceContext, DemoSummary]) -> None:
+    """The demo logs a report as the progress service does, so that a retraction finds what it moved on."""
     context, _ = demo
     with context.read() as unit:
-        assert unit.count(ChangeLogRecord) == 0
+        rows = listed(unit, ChangeLogRecord, order_by=("seq",))
+    pairs = [
+        (report, moved)
+        for report, moved in zip(rows, rows[1:], strict=False)
+        if report.entity == "progress_update"
+        and moved.entity == "action"
+        and moved.field == "percent_complete"
+        and moved.changed_at == report.changed_at
+    ]
+    assert pairs
+    report, moved = pairs[-1]
+    retracted = ProgressService(context).retract(report.record_id)
+    assert ("percent_complete", json.loads(moved.old_value), json.loads(moved.new_value)) in retracted.reverted
+    with context.read() as unit:
+        action = unit.get(ActionRecord, moved.record_id)
+        assert action is not None and action.percent_complete == json.loads(moved.old_value)
+
+
+def test_the_demo_history_is_the_same_for_a_seed(make_context: MakeContext) -> None:
+    first, second = make_context("first"), make_context("second")
+    generate_demo(first, seed=5)
+    generate_demo(second, seed=5)
+
+    def history(context: ServiceContext) -> list[tuple[object, ...]]:
+        with context.read() as unit:
+            return [
+                (row.seq, row.changed_at, row.author, row.entity, row.record_id, row.field, row.new_value)
+                for row in unit.list(ChangeLogRecord, order_by=("seq",))
+            ]
+
+    assert history(first) == history(second)
+
+
+def test_a_service_edit_after_the_demo_numbers_on(demo: tuple[ServiceContext, DemoSummary]) -> None:
+    context, _ = demo
+    with context.read() as unit:
+        before = unit.meta().last_change_seq
+    OrganisationService(context).create(OrganisationDraft(name="Westshire Credit Union"))
+    with context.read() as unit:
+        latest = listed(unit, ChangeLogRecord, order_by=("-seq",))[0]
+        assert latest.seq == before + 1 == unit.meta().last_change_seq
+        assert latest.author == "Test User"
 
 
 # --------------------------------------------------------------------------- today
