@@ -135,8 +135,7 @@ def _unexpected_warnings(item: pytest.Item) -> list[str]:
 def _fail_with(messages: list[str], when: str) -> None:
     listed = "\n".join(f"  - {message}" for message in messages)
     pytest.fail(
-        f"unexpected warning/critical message box {when} (ask for the shown_warnings fixture if expected):\n"
-        + listed,
+        f"unexpected warning/critical message box {when} (ask for the shown_warnings fixture if expected):\n" + listed,
         pytrace=False,
     )
 

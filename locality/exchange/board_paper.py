@@ -241,7 +241,9 @@ def moved_blocks(report: BoardReport) -> list[Block]:
         return [*blocks, Text("Nothing has moved since that board meeting.")]
     for moved in report.moved:
         blocks.append(Heading(f"{moved.heading} — {moved.lines.total:,}", 1))
-        rows = Capped(tuple((line.title, line.detail) for line in moved.lines.items), moved.lines.total)
+        rows: Capped[tuple[str, ...]] = Capped(
+            tuple((line.title, line.detail) for line in moved.lines.items), moved.lines.total
+        )
         blocks += _capped_table((TableColumn("Action", 3), TableColumn("What moved", 4)), rows, "actions")
     return blocks
 

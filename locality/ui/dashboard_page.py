@@ -23,7 +23,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from locality.domain.errors import ValidationError
+from locality.domain.funding import FundingSourceChoice, choice_of
 from locality.domain.values import format_date, format_money
 from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.dashboard import (
@@ -533,7 +534,7 @@ class DashboardPage(Page):
         ]
         return page
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if self._first_load_pending:
             self._first_load_pending = False
@@ -686,10 +687,10 @@ class DashboardPage(Page):
         beside it every source's bars were slivers (it is their sum), and the tiles above show it. With no
         funding source, the one pair of bars is the whole plan's."""
         sources = figures.by_source[:MOST_SOURCES_CHARTED]
-        #: The chart's categories: each funding source's id ("none" for spend charged to no source, as the
-        #: funding page's source filter has it); None for the whole plan when no source has any money.
-        self.spend_categories: list[uuid.UUID | str | None] = [
-            source.source_id if source.source_id is not None else "none" for source in sources
+        #: The chart's categories: each funding source (``NO_FUNDING_SOURCE`` for spend charged to no source, as
+        #: the funding page's source filter has it); None for the whole plan when no source has any money.
+        self.spend_categories: list[FundingSourceChoice | None] = [
+            choice_of(source.source_id) for source in sources
         ] or [None]
         columns = [(source.allocated_pence, source.spent_pence) for source in sources] or [
             (figures.allocated_pence, figures.spent_pence)
@@ -1058,7 +1059,7 @@ class DashboardPage(Page):
         """The comparison's group of rows named ``key`` ("newReds", "completed", "slipped", "spend"…)."""
         for index in range(self.moved_tree.topLevelItemCount()):
             item = self.moved_tree.topLevelItem(index)
-            if item.data(0, Qt.ItemDataRole.UserRole + 1) == key:
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole + 1) == key:
                 return item
         return None
 

@@ -72,7 +72,7 @@ class _DateLine(QLineEdit):
         if key == Qt.Key.Key_F4 or (alt and key == Qt.Key.Key_Down):
             self._field.open_calendar()
             return
-        steps = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1, Qt.Key.Key_PageUp: 31, Qt.Key.Key_PageDown: -31}
+        steps: dict[int, int] = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1, Qt.Key.Key_PageUp: 31, Qt.Key.Key_PageDown: -31}
         if key in steps and not alt:
             self._field.step(steps[key])
             return
@@ -309,7 +309,12 @@ class ErrorForm(QFormLayout):
         self._fields[name] = widget
         if isinstance(widget, DateField):
             widget.field_name = name
-        _on_change(widget, lambda: (message.clear(), message.hide()))
+
+        def clear_message() -> None:
+            message.clear()
+            message.hide()
+
+        _on_change(widget, clear_message)
         return widget
 
     def show_errors(self, errors: Mapping[str, str], *, show_unplaced: bool = True) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -177,8 +177,7 @@ class MainWindow(QMainWindow):
         services.context.subscribe(self._bridge.changed.emit)
         self.undo_stack.clear()
         self.navigation.clear()
-        while self.stack.count():
-            page = self.stack.widget(0)
+        while (page := self.stack.widget(0)) is not None:
             self.stack.removeWidget(page)
             page.deleteLater()
         self.pages = {}
@@ -236,7 +235,7 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(list(self.pages).index(object_name))
         return self.pages[object_name]
 
-    def current_page(self) -> QWidget:
+    def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()
 
     # ------------------------------------------------------------------ actions and menus
@@ -244,8 +243,8 @@ class MainWindow(QMainWindow):
     def _action(
         self,
         text: str,
-        slot,
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,  # type: ignore[no-untyped-def]
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
         icon_name: str | None = None,
     ) -> QAction:
         action = QAction(text, self)
@@ -383,9 +382,9 @@ class MainWindow(QMainWindow):
         self._page_call("focus_search")
 
     def _new_item(self) -> None:
-        page = self.current_page()
-        if hasattr(page, "open_editor"):
-            page.open_editor(None)
+        open_editor = getattr(self.current_page(), "open_editor", None)
+        if callable(open_editor):
+            open_editor(None)
         else:
             self.statusBar().showMessage("That does not apply to this page.", 3000)
 

@@ -183,7 +183,7 @@ class OutlinedSelection(QStyledItemDelegate):
     ) -> None:
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         plain = QStyleOptionViewItem(option)
-        plain.state &= ~QStyle.StateFlag.State_Selected  # type: ignore[operator]
+        plain.state &= ~QStyle.StateFlag.State_Selected
         super().paint(painter, plain, index)
         if selected:
             painter.save()

@@ -89,7 +89,8 @@ class NameItem(QGraphicsSimpleTextItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         painter.fillRect(self.boundingRect().adjusted(-2, 0, 2, 0), QColor(255, 255, 255, 210))
-        super().paint(painter, option, widget)
+        # Qt passes no widget when the scene is rendered to an image; the stub's QWidget is too narrow.
+        super().paint(painter, option, widget)  # type: ignore[arg-type]
 
 
 class NodeItem(QGraphicsEllipseItem):
@@ -148,7 +149,7 @@ class NodeItem(QGraphicsEllipseItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         # Selection is shown by the outline and the dimming, not by Qt's dashed box.
-        option.state &= ~QStyle.StateFlag.State_Selected  # type: ignore[operator]
+        option.state &= ~QStyle.StateFlag.State_Selected
         super().paint(painter, option, widget)
 
 
@@ -749,7 +750,7 @@ class NetworkTab(QWidget):
                 painter = QPainter(image)
                 self._render(painter, source, size)
                 painter.end()
-                if not image.save(str(temporary), "PNG"):
+                if not image.save(str(temporary), b"PNG"):
                     raise OSError(f"{target.name} could not be written")
         return target
 
