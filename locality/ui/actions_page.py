@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from locality.domain.errors import LocalityError, ValidationError
+from locality.domain.text import noun_for
 from locality.domain.values import format_date, parse_optional_date
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Rag, VocabularyKind
 from locality.services.actions import Action, ActionDraft, ActionSummary, MilestoneDraft, PartnerDraft
@@ -308,7 +309,7 @@ class ActionDialog(EditDialog):
                 self.title_edit.selectAll()  # typing replaces the suggestion
                 count = len(self._chosen_needs)
                 self.rag_label.setText(
-                    f"A new joint action for {count} {'need' if count == 1 else 'needs'} (ticked on the Needs tab). "
+                    f"A new joint action for {count} {noun_for(count, 'need')} (ticked on the Needs tab). "
                     "The RAG rating is worked out once the action is saved."
                 )
             self.log_button.setEnabled(False)
@@ -321,7 +322,7 @@ class ActionDialog(EditDialog):
         except LocalityError:  # deleted meanwhile, or the file busy: no suggestion rather than no dialog
             return ""
         others = len(need_ids) - 1
-        return first.title if not others else f"{first.title} (and {others} more {'need' if others == 1 else 'needs'})"
+        return first.title if not others else f"{first.title} (and {others} more {noun_for(others, 'need')})"
 
     def state(self) -> tuple[object, ...]:
         return (*super().state(), frozenset(self.chosen_need_ids()))

@@ -47,6 +47,7 @@ from shiboken6 import isValid
 
 from locality.domain.errors import ValidationError
 from locality.domain.funding import FundingSourceChoice, choice_of
+from locality.domain.text import plural
 from locality.domain.values import format_date, format_money
 from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.dashboard import (
@@ -79,10 +80,6 @@ MOVED_ROWS_SHOWN = 300
 NOT_RATED_COLOUR = QColor("#cfd8dc")
 STATUS_COLOUR = QColor("#4db6ac")
 SPEND_COLOURS = (QColor("#90a4ae"), QColor("#4db6ac"), QColor("#00796b"))
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def _signed_money(pence: int) -> str:
@@ -810,7 +807,7 @@ class DashboardPage(Page):
         if self.figures is not None:
             self._show_items(
                 "Overdue milestones",
-                f"{_plural(len(self.figures.overdue_milestones), 'milestone')} of open actions past their due "
+                f"{plural(len(self.figures.overdue_milestones), 'milestone')} of open actions past their due "
                 "date and not done, earliest first.",
                 self.figures.overdue_milestones,
             )
@@ -819,7 +816,7 @@ class DashboardPage(Page):
         if self.figures is not None:
             self._show_items(
                 f"Due in the next {self.figures.due_soon_days} days",
-                f"{_plural(len(self.figures.due_soon), 'open action')} due between today and "
+                f"{plural(len(self.figures.due_soon), 'open action')} due between today and "
                 f"{self.figures.due_soon_days} days from today, earliest first.",
                 self.figures.due_soon,
             )
@@ -828,7 +825,7 @@ class DashboardPage(Page):
         if self.figures is not None:
             self._show_items(
                 "Overspent actions",
-                f"{_plural(len(self.figures.overspent), 'action')} whose spend is more than their budget, "
+                f"{plural(len(self.figures.overspent), 'action')} whose spend is more than their budget, "
                 "the furthest over first.",
                 self.figures.overspent,
             )
@@ -942,12 +939,12 @@ class DashboardPage(Page):
         sections: list[tuple[str, str, list[tuple[uuid.UUID | None, str, str, str]]]] = [
             (
                 "newReds",
-                _plural(len(changes.new_reds), "new red"),
+                plural(len(changes.new_reds), "new red"),
                 [(c.action_id, f"{c.title} — {c.reason}", rag(c.before), rag(c.after)) for c in changes.new_reds],
             ),
             (
                 "noLongerRed",
-                _plural(len(changes.no_longer_red), "action") + " no longer Red",
+                plural(len(changes.no_longer_red), "action") + " no longer Red",
                 [(c.action_id, c.title, rag(c.before), rag(c.after)) for c in changes.no_longer_red],
             ),
             (
@@ -957,11 +954,11 @@ class DashboardPage(Page):
             ),
             (
                 "slipped",
-                _plural(len(changes.slipped), "action") + " slipped (due later than reported)",
+                plural(len(changes.slipped), "action") + " slipped (due later than reported)",
                 [
                     (
                         c.action_id,
-                        f"{c.title} — {_plural(c.days_later, 'day')} later",
+                        f"{c.title} — {plural(c.days_later, 'day')} later",
                         format_date(c.before),
                         format_date(c.after),
                     )
@@ -970,11 +967,11 @@ class DashboardPage(Page):
             ),
             (
                 "broughtForward",
-                _plural(len(changes.brought_forward), "action") + " brought forward (due earlier than reported)",
+                plural(len(changes.brought_forward), "action") + " brought forward (due earlier than reported)",
                 [
                     (
                         c.action_id,
-                        f"{c.title} — {_plural(c.days_earlier, 'day')} earlier",
+                        f"{c.title} — {plural(c.days_earlier, 'day')} earlier",
                         format_date(c.before),
                         format_date(c.after),
                     )
@@ -983,7 +980,7 @@ class DashboardPage(Page):
             ),
             (
                 "percent",
-                _plural(len(changes.percent_changes), "change") + " in percent complete",
+                plural(len(changes.percent_changes), "change") + " in percent complete",
                 [
                     (
                         c.action_id,
@@ -996,7 +993,7 @@ class DashboardPage(Page):
             ),
             (
                 "added",
-                _plural(len(changes.added), "action") + " added since",
+                plural(len(changes.added), "action") + " added since",
                 [
                     (c.action_id, c.title, "—", f"{c.status.value if c.status else ''}, {rag(c.rag)}")
                     for c in changes.added
@@ -1004,7 +1001,7 @@ class DashboardPage(Page):
             ),
             (
                 "removed",
-                _plural(len(changes.removed), "action") + " deleted since",
+                plural(len(changes.removed), "action") + " deleted since",
                 [
                     (None, c.title, f"{c.status.value if c.status else ''}, {rag(c.rag)}", "deleted")
                     for c in changes.removed
@@ -1012,7 +1009,7 @@ class DashboardPage(Page):
             ),
             (
                 "indicators",
-                _plural(len(changes.indicator_changes), "indicator") + " with a new value",
+                plural(len(changes.indicator_changes), "indicator") + " with a new value",
                 [(None, c.name, number(c.before, c.unit), number(c.after, c.unit)) for c in changes.indicator_changes],
             ),
         ]
@@ -1024,7 +1021,7 @@ class DashboardPage(Page):
         group(
             "spend",
             f"Spend: {format_money(spend.spent_now_pence)} now, {_signed_money(spent_more)} since "
-            f"({_plural(len(spend.rises), 'action')} spent more)",
+            f"({plural(len(spend.rises), 'action')} spent more)",
             [
                 (
                     None,

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from locality.domain.errors import LocalityError, NotFoundError, ValidationError
 from locality.domain.funding import NO_FUNDING_SOURCE, FundingSourceChoice, choice_of, source_id_of
+from locality.domain.text import noun_for, plural
 from locality.domain.values import format_date, format_money
 from locality.services.funding import (
     ActionFunding,
@@ -610,7 +611,7 @@ class FundingPage(Page):
         ]
         self.budget_model.set_rows(lines, presorted=True)
         total = len(self._lines)
-        noun = "action" if total == 1 else "actions"
+        noun = noun_for(total, "action")
         self.count_label.setText(f"{total:,} {noun}" if len(lines) == total else f"{len(lines):,} of {total:,} {noun}")
         self._show_totals(lines)
         if self._selected is None or not self.select_action(self._selected):
@@ -624,7 +625,7 @@ class FundingPage(Page):
         totals = budget_totals(lines)
         overspent = f"{totals.overspent:,} {OVERSPENT.lower()}" if totals.overspent else "None overspent"
         cells = [
-            f"Total of {totals.actions:,} action{'s' if totals.actions != 1 else ''}",
+            f"Total of {plural(totals.actions, 'action')}",
             "",
             "",
             format_money(totals.budget_pence),
@@ -930,7 +931,7 @@ class FundingPage(Page):
         table.setItem(row, 1, _item(f"{actions:,}", right=True, bold=True))
         table.setItem(row, 2, _item(format_money(cash), right=True, bold=True))
         table.setItem(row, 3, _item(_days(days), right=True, bold=True))
-        table.setItem(row, 4, _item(f"{in_kind:,} in-kind contribution{'s' if in_kind != 1 else ''}", bold=True))
+        table.setItem(row, 4, _item(plural(in_kind, "in-kind contribution"), bold=True))
 
     def _open_partner_row(self, item: QTableWidgetItem) -> None:
         first = self.partners_table.item(item.row(), 0)

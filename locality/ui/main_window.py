@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from locality import __version__
+from locality.domain.text import plural
 from locality.paths import resource
 from locality.services.context import Changes, User
 from locality.services.registry import Services
@@ -515,8 +516,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name} — Locality")
         count = self.services.workspace.count
         self._status.setText(
-            f"{self.services.location}   ·   {count('organisation'):,} organisations · "
-            f"{count('need'):,} needs · {count('action'):,} actions"
+            f"{self.services.location}   ·   {plural(count('organisation'), 'organisation')} · "
+            f"{plural(count('need'), 'need')} · {plural(count('action'), 'action')}"
         )
 
     # ------------------------------------------------------------------ remembered layout

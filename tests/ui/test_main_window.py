@@ -55,7 +55,20 @@ def test_dashboard_figures_follow_changes_made_anywhere(qtbot, window) -> None: 
     window.services.actions.create(ActionDraft(title="Joint scrutiny training"))
     qtbot.waitUntil(lambda: dashboard.tiles["actions"].value_text == "1")
     window.services.organisations.create(OrganisationDraft(name="Westshire Fire and Rescue Service"))
-    assert any("1 organisations" in label.text() for label in window.statusBar().findChildren(QLabel))
+    assert any("1 organisation ·" in label.text() for label in window.statusBar().findChildren(QLabel))
+
+
+def test_status_bar_counts_agree_with_their_nouns(window) -> None:  # type: ignore[no-untyped-def]
+    def status() -> str:
+        return " ".join(label.text() for label in window.statusBar().findChildren(QLabel))
+
+    assert "0 organisations · 0 needs · 0 actions" in status()
+    window.services.organisations.create(OrganisationDraft(name="Westshire Fire and Rescue Service"))
+    window.services.actions.create(ActionDraft(title="Joint scrutiny training"))
+    assert "1 organisation · 0 needs · 1 action" in status()
+    assert "1 organisations" not in status()
+    window.services.organisations.create(OrganisationDraft(name="Westshire Police"))
+    assert "2 organisations ·" in status()
 
 
 def test_default_workspace_is_created_on_first_run(qtbot) -> None:  # type: ignore[no-untyped-def]

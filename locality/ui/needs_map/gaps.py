@@ -169,10 +169,6 @@ def need_columns(with_theme: bool = True) -> list[Column[NeedLine]]:
     return columns
 
 
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    return f"{count:,} {noun if count == 1 else (many or noun + 's')}"
-
-
 # --------------------------------------------------------------------------- the Gaps tab
 
 

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.text import plural
 from locality.domain.vocabulary import VocabularyKind
 from locality.files import atomic_path
 from locality.services.network import (
@@ -70,10 +71,6 @@ MOST_LINKS_AT_FIRST = 300
 #: The most lines drawn at once (the strongest); beyond this the picture is a hairball and drawing it would
 #: hold up the window for seconds on a large partnership.
 MOST_LINKS_DRAWN = 1500
-
-
-def plural(count: int, singular: str, many: str | None = None) -> str:
-    return f"{count:,} {singular if count == 1 else (many or singular + 's')}"
 
 
 def link_description(network: Network, link: NetworkLink) -> str:
