@@ -241,10 +241,6 @@ class MoneyField(QLineEdit):
         self.set_pence(pence)
 
 
-def combo_data(combo: QComboBox) -> object:
-    return combo.currentData()
-
-
 def find_data(combo: QComboBox, value: object) -> int:
     """The index of the item whose data equals ``value``: QComboBox.findData compares Python objects such as
     UUIDs by identity, not by value."""
