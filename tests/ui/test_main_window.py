@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel
 
 from locality.app import build_main_window
 from locality.paths import default_workspace_path
@@ -80,13 +80,11 @@ def test_default_workspace_is_created_on_first_run(qtbot) -> None:  # type: igno
     built.close()
 
 
-def test_opening_a_bad_file_keeps_the_current_workspace(window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_opening_a_bad_file_keeps_the_current_workspace(window, tmp_path: Path, shown_warnings: list[str]) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "budget.xlsx"
     bad.write_bytes(b"PK\x03\x04 not a workspace")
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
     assert window.open_workspace(str(bad)) is False
-    assert shown and "not a Locality workspace" in shown[0]
+    assert shown_warnings and "not a Locality workspace" in shown_warnings[0]
     assert window.isVisible()
     assert window.services.organisations.list() == []
     assert bad.read_bytes() == b"PK\x03\x04 not a workspace"
