@@ -747,7 +747,8 @@ class NetworkTab(QWidget):
                 painter = QPainter(image)
                 self._render(painter, source, size)
                 painter.end()
-                if not image.save(str(temporary), b"PNG"):
+                # PySide6 takes the format as str at run time (bytes raise ValueError); its stub says bytes.
+                if not image.save(str(temporary), "PNG"):  # type: ignore[call-overload]
                     raise OSError(f"{target.name} could not be written")
         return target
 
