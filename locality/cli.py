@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from locality import __version__
 from locality.domain.errors import LocalityError
+from locality.domain.text import noun_for
 
 if TYPE_CHECKING:
     from locality.services.context import User
@@ -290,7 +291,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     finally:
         services.close()
     count = len(plan.actions)
-    print(f"Wrote the joint action plan ({count} action{'' if count == 1 else 's'}) to {args.out}.")
+    print(f"Wrote the joint action plan ({count} {noun_for(count, 'action')}) to {args.out}.")
     return 0
 
 

@@ -62,12 +62,6 @@ def default_workspace_path() -> Path:
     return user_data_dir() / DEFAULT_WORKSPACE_NAME
 
 
-def backups_dir() -> Path:
-    path = user_data_dir() / "backups"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def log_dir() -> Path:
     path = user_data_dir() / "logs"
     path.mkdir(parents=True, exist_ok=True)

@@ -91,11 +91,16 @@ def demo_services(demo_workspace_path: Path) -> Iterator[Services]:
     opened.close()
 
 
+_SHOWN = pytest.StashKey[list[str]]()
+_REPORTED = pytest.StashKey[int]()
+
+
 @pytest.fixture(autouse=True)
-def shown_warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def _message_boxes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Warning and critical message boxes are recorded instead of waiting for a click that never comes.
 
-    A test that expects one asserts on this list; every other test fails if one was shown (see below).
+    A test that expects one asks for ``shown_warnings`` by name; every other test fails if one was shown
+    (``pytest_runtest_call`` and ``pytest_runtest_teardown`` below).
     """
     from PySide6.QtWidgets import QMessageBox
 
@@ -107,7 +112,54 @@ def shown_warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(QMessageBox, "warning", record)
     monkeypatch.setattr(QMessageBox, "critical", record)
+    request.node.stash[_SHOWN] = shown
     return shown
+
+
+@pytest.fixture
+def shown_warnings(_message_boxes: list[str]) -> list[str]:
+    """The warning and critical messages shown during the test, for a test that expects some."""
+    return _message_boxes
+
+
+def _unexpected_warnings(item: pytest.Item) -> list[str]:
+    """Messages shown since the last check, when the test did not declare that it expects warnings."""
+    if "shown_warnings" in getattr(item, "fixturenames", ()):
+        return []
+    shown = item.stash.get(_SHOWN, [])
+    already = item.stash.get(_REPORTED, 0)
+    item.stash[_REPORTED] = len(shown)
+    return shown[already:]
+
+
+def _fail_with(messages: list[str], when: str) -> None:
+    listed = "\n".join(f"  - {message}" for message in messages)
+    pytest.fail(
+        f"unexpected warning/critical message box {when} (ask for the shown_warnings fixture if expected):\n" + listed,
+        pytrace=False,
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    try:
+        result = yield
+    except BaseException:
+        _unexpected_warnings(item)  # the test failed already; its own failure is the report
+        raise
+    unexpected = _unexpected_warnings(item)
+    if unexpected:
+        _fail_with(unexpected, "during the test")
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    result = yield
+    unexpected = _unexpected_warnings(item)
+    if unexpected:
+        _fail_with(unexpected, "while tearing down")
+    return result
 
 
 @pytest.fixture(autouse=True)

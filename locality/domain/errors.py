@@ -65,7 +65,3 @@ class ImportFileError(LocalityError):
     def __init__(self, message: str, row_errors: list[str] | None = None) -> None:
         super().__init__(message)
         self.row_errors = list(row_errors or [])
-
-
-def field_errors_of(error: BaseException) -> Mapping[str, str]:
-    return error.field_errors if isinstance(error, ValidationError) else {}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from locality.domain.errors import ValidationError
+from locality.domain.text import noun_for
 from locality.domain.values import format_date
 from locality.domain.vocabulary import ActionStatus, Rag
 
@@ -118,7 +119,7 @@ _NO_DUE_DATE = "No due date set"
 
 
 def _milestones_text(count: int) -> str:
-    return f"{count} milestone{'' if count == 1 else 's'} overdue"
+    return f"{count} {noun_for(count, 'milestone')} overdue"
 
 
 def _facts(item: RagInput, today: date, expected: int | None, overdue: int, headline: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from locality.domain.errors import ValidationError
+from locality.domain.text import plural
 from locality.domain.values import format_date, format_money
 from locality.domain.vocabulary import Rag
 from locality.exchange import charts
@@ -103,10 +104,6 @@ Block = Title | Heading | Text | Table | Charts | NewPage
 
 def _more(count: int, what: str) -> Text | None:
     return Text(f"…and {count:,} more {what}.") if count > 0 else None
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def _capped_table(columns: tuple[TableColumn, ...], rows: Capped[tuple[str, ...]], what: str) -> list[Block]:
@@ -241,7 +238,9 @@ def moved_blocks(report: BoardReport) -> list[Block]:
         return [*blocks, Text("Nothing has moved since that board meeting.")]
     for moved in report.moved:
         blocks.append(Heading(f"{moved.heading} — {moved.lines.total:,}", 1))
-        rows = Capped(tuple((line.title, line.detail) for line in moved.lines.items), moved.lines.total)
+        rows: Capped[tuple[str, ...]] = Capped(
+            tuple((line.title, line.detail) for line in moved.lines.items), moved.lines.total
+        )
         blocks += _capped_table((TableColumn("Action", 3), TableColumn("What moved", 4)), rows, "actions")
     return blocks
 
@@ -252,9 +251,9 @@ def overdue_blocks(report: BoardReport) -> list[Block]:
     if groups.total == 0:
         return [*blocks, Text("No action or milestone is overdue.")]
     intro = (
-        f"{_plural(report.overdue_actions, 'overdue action')} and "
-        f"{_plural(report.overdue_milestones, 'overdue milestone')} "
-        f"across {_plural(groups.total, 'lead organisation')}."
+        f"{plural(report.overdue_actions, 'overdue action')} and "
+        f"{plural(report.overdue_milestones, 'overdue milestone')} "
+        f"across {plural(groups.total, 'lead organisation')}."
     )
     if groups.more:
         intro += f" The {len(groups.items)} with the most are listed, each with its longest overdue first."
@@ -263,8 +262,8 @@ def overdue_blocks(report: BoardReport) -> list[Block]:
     for group in groups.items:
         blocks.append(
             Heading(
-                f"{group.lead} — {_plural(group.actions.total, 'action')}, "
-                f"{_plural(group.milestones.total, 'milestone')}",
+                f"{group.lead} — {plural(group.actions.total, 'action')}, "
+                f"{plural(group.milestones.total, 'milestone')}",
                 1,
             )
         )
@@ -274,8 +273,8 @@ def overdue_blocks(report: BoardReport) -> list[Block]:
         left_out = [
             part
             for part in (
-                _plural(group.actions.more, "more action") if group.actions.more else "",
-                _plural(group.milestones.more, "more milestone") if group.milestones.more else "",
+                plural(group.actions.more, "more action") if group.actions.more else "",
+                plural(group.milestones.more, "more milestone") if group.milestones.more else "",
             )
             if part
         ]
@@ -283,12 +282,12 @@ def overdue_blocks(report: BoardReport) -> list[Block]:
             blocks.append(Text("…and " + " and ".join(left_out) + " overdue."))
     if report.other_leads:
         others = "; ".join(
-            f"{lead} ({_plural(actions, 'action')}, {_plural(milestones, 'milestone')})"
+            f"{lead} ({plural(actions, 'action')}, {plural(milestones, 'milestone')})"
             for lead, actions, milestones in report.other_leads
         )
         unnamed = groups.more - len(report.other_leads)
         if unnamed > 0:
-            others += f"; and {_plural(unnamed, 'more organisation')}"
+            others += f"; and {plural(unnamed, 'more organisation')}"
         blocks.append(Heading(f"Other lead organisations with overdue work — {groups.more:,}", 1))
         blocks.append(Text(others + "."))
     return blocks
@@ -299,7 +298,7 @@ def red_blocks(report: BoardReport) -> list[Block]:
     notes = report.red_notes
     if notes.total == 0:
         return [*blocks, Text("No open action is rated Red.")]
-    intro = f"{_plural(notes.total, 'open action')} rated Red."
+    intro = f"{plural(notes.total, 'open action')} rated Red."
     if notes.more:
         intro += f" The {len(notes.items)} longest overdue are listed; the joint action plan lists them all."
     blocks.append(Text(intro))

@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from locality.domain.errors import LocalityError
+from locality.domain.text import plural
 from locality.domain.values import format_date
 from locality.exchange.safe_text import neutralise
 from locality.files import atomic_path, atomic_write_bytes
@@ -140,10 +141,6 @@ def write_chase_csv(chase: ChaseList, target: Path | str, *, include_contacts: b
 # --------------------------------------------------------------------------- e-mail text
 
 
-def _plural(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def _timing(item: ChaseItem) -> str:
     return f"due {format_date(item.due_on)}, {item.timing}"
 
@@ -154,7 +151,7 @@ def action_count(items: Sequence[ChaseItem]) -> int:
 
 def email_subject(items: Sequence[ChaseItem], partnership: str) -> str:
     partnership = one_line(partnership)
-    return f"Progress update needed: {_plural(action_count(items), 'action')} for {partnership or 'the partnership'}"
+    return f"Progress update needed: {plural(action_count(items), 'action')} for {partnership or 'the partnership'}"
 
 
 def _action_lines(items: Sequence[ChaseItem]) -> list[str]:
@@ -212,7 +209,7 @@ def email_body(
         while shown and shown[-1].startswith("    "):
             shown.pop()
         hidden = sum(1 for line in action_lines[len(shown) :] if line.startswith("- "))
-        action_lines = [*shown, f"- and {_plural(hidden, 'more action')}"]
+        action_lines = [*shown, f"- and {plural(hidden, 'more action')}"]
     lines += action_lines
     lines += [
         "",
@@ -292,14 +289,14 @@ class EmailDrafts:
             total = len(self.written) + len(self.not_written)
             if self.written:
                 names = "; ".join(self.written_for or tuple(path.name for path in self.written))
-                text = f"Wrote {len(self.written)} of {_plural(total, 'e-mail draft')} to {folder}: {names}."
+                text = f"Wrote {len(self.written)} of {plural(total, 'e-mail draft')} to {folder}: {names}."
             else:
                 text = f"No e-mail drafts were written ({total} tried)."
             failures = "; ".join(f"{failure.organisation} ({failure.reason})" for failure in self.not_written)
             text += f" Not written: {failures}"
             text += "" if text.endswith(".") else "."
         elif self.written:
-            text = f"Wrote {_plural(len(self.written), 'e-mail draft')} to {folder}."
+            text = f"Wrote {plural(len(self.written), 'e-mail draft')} to {folder}."
         else:
             text = "No e-mail drafts were written."
         if self.to_owners:
@@ -307,23 +304,23 @@ class EmailDrafts:
             if self.to_organisation_contacts:
                 count = self.to_organisation_contacts
                 text += (
-                    f" {_plural(count, 'draft')} went to the lead organisation's general contact, for actions "
+                    f" {plural(count, 'draft')} went to the lead organisation's general contact, for actions "
                     "with no owner's e-mail."
                 )
         if self.without_email:
             names = ", ".join(self.without_email)
             count = len(self.without_email)
-            text += f" {_plural(count, 'organisation')} {'has' if count == 1 else 'have'} no contact e-mail: {names}."
+            text += f" {plural(count, 'organisation')} {'has' if count == 1 else 'have'} no contact e-mail: {names}."
         if self.invalid_email:
             names = ", ".join(self.invalid_email)
             count = len(self.invalid_email)
             text += (
-                f" {_plural(count, 'organisation')} {'has' if count == 1 else 'have'} no valid e-mail address "
+                f" {plural(count, 'organisation')} {'has' if count == 1 else 'have'} no valid e-mail address "
                 f"(it must be one address, like name@example.org): {names}."
             )
         if self.without_lead:
             count = self.without_lead
-            text += f" {_plural(count, 'action')} {'has' if count == 1 else 'have'} no lead organisation."
+            text += f" {plural(count, 'action')} {'has' if count == 1 else 'have'} no lead organisation."
         return text
 
 

@@ -99,11 +99,11 @@ def write_update_sheet(
     percents.error = "Enter a whole number from 0 to 100."
     dates = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
     dates.error = "Enter a date, for example 01/04/2026."
-    for validation, column in ((dates, "B"), (percents, "C"), (statuses, "D"), (rags, "E")):
+    for validation, letter in ((dates, "B"), (percents, "C"), (statuses, "D"), (rags, "E")):
         sheet.add_data_validation(validation)
-        validation.add(f"{column}2:{column}{last}")
-    for column, width in zip("ABCDEFGHIJKL", (60, 12, 12, 14, 9, 60, 20, 30, 14, 12, 16, 24), strict=True):
-        sheet.column_dimensions[column].width = width
+        validation.add(f"{letter}2:{letter}{last}")
+    for letter, width in zip("ABCDEFGHIJKL", (60, 12, 12, 14, 9, 60, 20, 30, 14, 12, 16, 24), strict=True):
+        sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "B2"
     guide = workbook.create_sheet("How to fill this in")
     for line in (

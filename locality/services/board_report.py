@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
+from locality.domain.text import plural
 from locality.domain.values import format_date
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, Rag
 from locality.services.actions import ActionService, ActionSummary
@@ -138,10 +139,6 @@ class BoardReport:
         return "Board exception report"
 
 
-def _days(count: int) -> str:
-    return f"{count:,} day{'' if count == 1 else 's'}"
-
-
 def _rag_word(rag: Rag | None) -> str:
     return rag.value if rag is not None else NOT_RATED
 
@@ -171,7 +168,10 @@ def moved_since(comparison: SnapshotComparison, limit: int = MOVED_SHOWN) -> tup
             "slipped",
             "Slipped (due later than reported)",
             [
-                Line(c.title, f"due {format_date(c.after)}, was {format_date(c.before)} ({_days(c.days_later)} later)")
+                Line(
+                    c.title,
+                    f"due {format_date(c.after)}, was {format_date(c.before)} ({plural(c.days_later, 'day')} later)",
+                )
                 for c in comparison.slipped
             ],
         ),
@@ -181,7 +181,8 @@ def moved_since(comparison: SnapshotComparison, limit: int = MOVED_SHOWN) -> tup
             [
                 Line(
                     c.title,
-                    f"due {format_date(c.after)}, was {format_date(c.before)} ({_days(c.days_earlier)} earlier)",
+                    f"due {format_date(c.after)}, "
+                    f"was {format_date(c.before)} ({plural(c.days_earlier, 'day')} earlier)",
                 )
                 for c in comparison.brought_forward
             ],
@@ -266,14 +267,16 @@ class BoardReportService:
             by_lead.setdefault(lead_of(action.id), ([], []))[0].append(
                 Line(
                     action.title,
-                    f"due {format_date(action.due_on)}, {_days(late)} overdue, {action.percent_complete}% complete",
+                    f"due {format_date(action.due_on)}, {plural(late, 'day')} overdue, "
+                    f"{action.percent_complete}% complete",
                 )
             )
         for row in milestones:  # earliest first
             by_lead.setdefault(lead_of(row.action_id), ([], []))[1].append(
                 Line(
                     row.milestone_title,
-                    f"{row.action_title}: due {format_date(row.due_on)}, {_days((today - row.due_on).days)} overdue",
+                    f"{row.action_title}: due {format_date(row.due_on)}, "
+                    f"{plural((today - row.due_on).days, 'day')} overdue",
                 )
             )
         # The organisations with the most overdue work first.

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from locality.domain.errors import ValidationError
+from locality.domain.text import plural
 from locality.domain.vocabulary import Rag
 from locality.services.action_rag import assess_action, rag_thresholds
 from locality.services.context import ServiceContext
@@ -74,16 +75,12 @@ class ChaseItem:
     def timing(self) -> str:
         """How overdue, or how soon due, in words: "3 days overdue", "due today", "due in 5 days"."""
         if self.days_overdue:
-            return f"{self.days_overdue} day{'' if self.days_overdue == 1 else 's'} overdue"
+            return f"{plural(self.days_overdue, 'day')} overdue"
         if self.days_until_due == 0:
             return "due today"
         if self.days_until_due == 1:
             return "due tomorrow"
         return f"due in {self.days_until_due} days"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _and(parts: list[str]) -> str:
@@ -123,12 +120,12 @@ class ChaseSummary:
         """For a banner: "5 actions and 3 milestones are overdue; 7 more are due in the next 14 days"."""
         when = period_words(self.due_within_days)
         overdue = [
-            _count(number, noun)
+            plural(number, noun)
             for number, noun in ((self.overdue_actions, "action"), (self.overdue_milestones, "milestone"))
             if number
         ]
         soon = [
-            _count(number, noun)
+            plural(number, noun)
             for number, noun in ((self.due_soon_actions, "action"), (self.due_soon_milestones, "milestone"))
             if number
         ]

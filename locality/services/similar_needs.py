@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from locality.domain.errors import LocalityError, StaleRecordError, ValidationError
+from locality.domain.text import plural
 from locality.domain.vocabulary import NeedRole, Priority
 from locality.services import records
 from locality.services.context import ServiceContext
@@ -144,19 +145,19 @@ class MergePreview:
     @property
     def summary(self) -> str:
         parts = [
-            _count(self.links_moving, "organisation link"),
-            _count(self.actions_moving, "action"),
-            _count(self.dots_moving, "workshop dot"),
+            plural(self.links_moving, "organisation link"),
+            plural(self.actions_moving, "action"),
+            plural(self.dots_moving, "workshop dot"),
         ]
         if self.indicators_moving:
-            parts.append(_count(self.indicators_moving, "indicator"))
+            parts.append(plural(self.indicators_moving, "indicator"))
         listed = ", ".join(parts[:-1]) + " and " + parts[-1]
         moving = self.links_moving + self.actions_moving + self.dots_moving + self.indicators_moving
         verb = "moves" if moving == 1 else "move"
         text = f"{listed} {verb} to “{self.keep.title}”."
         if self.links_combined:
             text += (
-                f" {_count(self.links_combined, 'organisation')} linked to both keep the stronger role and the "
+                f" {plural(self.links_combined, 'organisation')} linked to both keep the stronger role and the "
                 "higher severity."
             )
         text += (
@@ -212,10 +213,6 @@ class UnmergedNeeds:
     keep_version: int
     merge_id: uuid.UUID
     merge_version: int
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 # --------------------------------------------------------------------------- similarity

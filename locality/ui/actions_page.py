@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from locality.domain.errors import LocalityError, ValidationError
+from locality.domain.text import noun_for
 from locality.domain.values import format_date, parse_optional_date
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Rag, VocabularyKind
 from locality.services.actions import Action, ActionDraft, ActionSummary, MilestoneDraft, PartnerDraft
@@ -174,8 +176,10 @@ class ActionDialog(EditDialog):
         owner_row.addWidget(self.owner_email, 4)
         owner_row.addWidget(self.owner_phone, 2)
         self.form.add_field("owner_name", "O&wner:", owner)
-        self.owner_label = self.form.itemAt(self.form.rowCount() - 1, QFormLayout.ItemRole.LabelRole).widget()
-        assert isinstance(self.owner_label, QLabel)
+        label_item = self.form.itemAt(self.form.rowCount() - 1, QFormLayout.ItemRole.LabelRole)
+        owner_label = label_item.widget() if label_item is not None else None
+        assert isinstance(owner_label, QLabel)  # the caption add_field made
+        self.owner_label = owner_label
         self.owner_label.setBuddy(self.owner_name)
         for name, field in (("owner_email", self.owner_email), ("owner_phone", self.owner_phone)):
             self.form._fields[name] = field  # its message shows under the same row
@@ -305,7 +309,7 @@ class ActionDialog(EditDialog):
                 self.title_edit.selectAll()  # typing replaces the suggestion
                 count = len(self._chosen_needs)
                 self.rag_label.setText(
-                    f"A new joint action for {count} {'need' if count == 1 else 'needs'} (ticked on the Needs tab). "
+                    f"A new joint action for {count} {noun_for(count, 'need')} (ticked on the Needs tab). "
                     "The RAG rating is worked out once the action is saved."
                 )
             self.log_button.setEnabled(False)
@@ -318,7 +322,7 @@ class ActionDialog(EditDialog):
         except LocalityError:  # deleted meanwhile, or the file busy: no suggestion rather than no dialog
             return ""
         others = len(need_ids) - 1
-        return first.title if not others else f"{first.title} (and {others} more {'need' if others == 1 else 'needs'})"
+        return first.title if not others else f"{first.title} (and {others} more {noun_for(others, 'need')})"
 
     def state(self) -> tuple[object, ...]:
         return (*super().state(), frozenset(self.chosen_need_ids()))
@@ -623,9 +627,8 @@ class ActionsPage(ListPage[ActionSummary]):
         self.bulk_button.setObjectName("bulkEditButton")
         self.bulk_button.setToolTip("Set the status, lead organisation, theme or due date of every selected action")
         self.bulk_button.clicked.connect(self.change_selected)
-        footer = self.layout().itemAt(self.layout().count() - 1).layout()
-        footer.insertWidget(1, self.log_button)
-        footer.insertWidget(2, self.bulk_button)
+        self.footer.insertWidget(1, self.log_button)
+        self.footer.insertWidget(2, self.bulk_button)
         self._saving_cell = False
         self._set_up_grid()
         self._update_buttons()
@@ -660,9 +663,7 @@ class ActionsPage(ListPage[ActionSummary]):
             lambda: self.columns_menu().exec(self.columns_button.mapToGlobal(QPoint(0, self.columns_button.height())))
         )
         bar.addWidget(self.columns_button)
-        layout = self.layout()
-        assert isinstance(layout, QVBoxLayout)
-        layout.insertLayout(layout.indexOf(self.table), bar)
+        self.page_layout.insertLayout(self.page_layout.indexOf(self.table), bar)
 
     def _views_key(self) -> str:
         workspace = self.services.workspace.details().workspace_id
@@ -751,10 +752,10 @@ class ActionsPage(ListPage[ActionSummary]):
         super().on_changes(changes)
 
     def columns(self) -> Sequence[Column[ActionSummary]]:
-        def rag_background(row: ActionSummary):  # type: ignore[no-untyped-def]
+        def rag_background(row: ActionSummary) -> QColor | None:
             return RAG_BACKGROUND.get(row.rag) if row.rag else None
 
-        def rag_foreground(row: ActionSummary):  # type: ignore[no-untyped-def]
+        def rag_foreground(row: ActionSummary) -> QColor | None:
             return RAG_FOREGROUND.get(row.rag) if row.rag else None
 
         return [

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QComboBox, QLabel, QStackedWidget, QWidget
 
 from locality.domain.errors import ValidationError
+from locality.domain.text import noun_for
 from locality.domain.vocabulary import ActionStatus
 from locality.services.bulk_edits import BulkChange, BulkEditService, BulkField
 from locality.ui.edit_dialog import EditDialog
@@ -41,7 +42,7 @@ class BulkEditDialog(EditDialog):
         self, env: UiEnv, action_ids: Sequence[uuid.UUID], titles: Sequence[str], parent: QWidget | None = None
     ) -> None:
         count = len(action_ids)
-        super().__init__(f"Change {count} selected {'action' if count == 1 else 'actions'}", parent)
+        super().__init__(f"Change {count} selected {noun_for(count, 'action')}", parent)
         self.env = env
         self.action_ids = list(action_ids)
         lines = [f"• {_short(title)}" for title in titles[:SHOWN_TITLES]]
@@ -120,7 +121,7 @@ def change_with_undo(
     count = len(action_ids)
     push_done(
         env.undo_stack,
-        f"change the {field.label} of {count} {'action' if count == 1 else 'actions'}",
+        f"change the {field.label} of {count} {noun_for(count, 'action')}",
         redo=swap,
         undo=swap,
         parent_widget=parent,

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from locality.domain.errors import LocalityError
+from locality.domain.text import noun_for
 from locality.domain.values import format_date
 from locality.exchange.chase_export import mailto_url, write_chase_csv, write_email_drafts
 from locality.services.chase import MAX_DAYS_AHEAD, ChaseItem, ChaseList, ChaseSummary, period_words
@@ -49,7 +50,7 @@ OVERDUE_COLOUR = QColor("#7f1d1d")
 
 def _overdue_by(item: ChaseItem) -> str:
     if item.days_overdue:
-        return f"{item.days_overdue} day{'' if item.days_overdue == 1 else 's'}"
+        return f"{item.days_overdue} {noun_for(item.days_overdue, 'day')}"
     return item.timing
 
 
@@ -396,7 +397,7 @@ class ChaseDialog(QDialog):
         contacts = self.include_contacts.isChecked()
 
         def done(rows: Any) -> None:
-            self.done_message = f"Wrote {rows} row{'' if rows == 1 else 's'} to {target}."
+            self.done_message = f"Wrote {rows} {noun_for(rows, 'row')} to {target}."
             QMessageBox.information(self, "Export CSV", self.done_message)
 
         self._run(lambda: write_chase_csv(chase, target, include_contacts=contacts), done, "Export CSV")

@@ -23,7 +23,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -46,6 +46,8 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from locality.domain.errors import ValidationError
+from locality.domain.funding import FundingSourceChoice, choice_of
+from locality.domain.text import plural
 from locality.domain.values import format_date, format_money
 from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.dashboard import (
@@ -78,10 +80,6 @@ MOVED_ROWS_SHOWN = 300
 NOT_RATED_COLOUR = QColor("#cfd8dc")
 STATUS_COLOUR = QColor("#4db6ac")
 SPEND_COLOURS = (QColor("#90a4ae"), QColor("#4db6ac"), QColor("#00796b"))
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def _signed_money(pence: int) -> str:
@@ -533,7 +531,7 @@ class DashboardPage(Page):
         ]
         return page
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if self._first_load_pending:
             self._first_load_pending = False
@@ -686,10 +684,10 @@ class DashboardPage(Page):
         beside it every source's bars were slivers (it is their sum), and the tiles above show it. With no
         funding source, the one pair of bars is the whole plan's."""
         sources = figures.by_source[:MOST_SOURCES_CHARTED]
-        #: The chart's categories: each funding source's id ("none" for spend charged to no source, as the
-        #: funding page's source filter has it); None for the whole plan when no source has any money.
-        self.spend_categories: list[uuid.UUID | str | None] = [
-            source.source_id if source.source_id is not None else "none" for source in sources
+        #: The chart's categories: each funding source (``NO_FUNDING_SOURCE`` for spend charged to no source, as
+        #: the funding page's source filter has it); None for the whole plan when no source has any money.
+        self.spend_categories: list[FundingSourceChoice | None] = [
+            choice_of(source.source_id) for source in sources
         ] or [None]
         columns = [(source.allocated_pence, source.spent_pence) for source in sources] or [
             (figures.allocated_pence, figures.spent_pence)
@@ -809,7 +807,7 @@ class DashboardPage(Page):
         if self.figures is not None:
             self._show_items(
                 "Overdue milestones",
-                f"{_plural(len(self.figures.overdue_milestones), 'milestone')} of open actions past their due "
+                f"{plural(len(self.figures.overdue_milestones), 'milestone')} of open actions past their due "
                 "date and not done, earliest first.",
                 self.figures.overdue_milestones,
             )
@@ -818,7 +816,7 @@ class DashboardPage(Page):
         if self.figures is not None:
             self._show_items(
                 f"Due in the next {self.figures.due_soon_days} days",
-                f"{_plural(len(self.figures.due_soon), 'open action')} due between today and "
+                f"{plural(len(self.figures.due_soon), 'open action')} due between today and "
                 f"{self.figures.due_soon_days} days from today, earliest first.",
                 self.figures.due_soon,
             )
@@ -827,7 +825,7 @@ class DashboardPage(Page):
         if self.figures is not None:
             self._show_items(
                 "Overspent actions",
-                f"{_plural(len(self.figures.overspent), 'action')} whose spend is more than their budget, "
+                f"{plural(len(self.figures.overspent), 'action')} whose spend is more than their budget, "
                 "the furthest over first.",
                 self.figures.overspent,
             )
@@ -941,12 +939,12 @@ class DashboardPage(Page):
         sections: list[tuple[str, str, list[tuple[uuid.UUID | None, str, str, str]]]] = [
             (
                 "newReds",
-                _plural(len(changes.new_reds), "new red"),
+                plural(len(changes.new_reds), "new red"),
                 [(c.action_id, f"{c.title} — {c.reason}", rag(c.before), rag(c.after)) for c in changes.new_reds],
             ),
             (
                 "noLongerRed",
-                _plural(len(changes.no_longer_red), "action") + " no longer Red",
+                plural(len(changes.no_longer_red), "action") + " no longer Red",
                 [(c.action_id, c.title, rag(c.before), rag(c.after)) for c in changes.no_longer_red],
             ),
             (
@@ -956,11 +954,11 @@ class DashboardPage(Page):
             ),
             (
                 "slipped",
-                _plural(len(changes.slipped), "action") + " slipped (due later than reported)",
+                plural(len(changes.slipped), "action") + " slipped (due later than reported)",
                 [
                     (
                         c.action_id,
-                        f"{c.title} — {_plural(c.days_later, 'day')} later",
+                        f"{c.title} — {plural(c.days_later, 'day')} later",
                         format_date(c.before),
                         format_date(c.after),
                     )
@@ -969,11 +967,11 @@ class DashboardPage(Page):
             ),
             (
                 "broughtForward",
-                _plural(len(changes.brought_forward), "action") + " brought forward (due earlier than reported)",
+                plural(len(changes.brought_forward), "action") + " brought forward (due earlier than reported)",
                 [
                     (
                         c.action_id,
-                        f"{c.title} — {_plural(c.days_earlier, 'day')} earlier",
+                        f"{c.title} — {plural(c.days_earlier, 'day')} earlier",
                         format_date(c.before),
                         format_date(c.after),
                     )
@@ -982,7 +980,7 @@ class DashboardPage(Page):
             ),
             (
                 "percent",
-                _plural(len(changes.percent_changes), "change") + " in percent complete",
+                plural(len(changes.percent_changes), "change") + " in percent complete",
                 [
                     (
                         c.action_id,
@@ -995,7 +993,7 @@ class DashboardPage(Page):
             ),
             (
                 "added",
-                _plural(len(changes.added), "action") + " added since",
+                plural(len(changes.added), "action") + " added since",
                 [
                     (c.action_id, c.title, "—", f"{c.status.value if c.status else ''}, {rag(c.rag)}")
                     for c in changes.added
@@ -1003,7 +1001,7 @@ class DashboardPage(Page):
             ),
             (
                 "removed",
-                _plural(len(changes.removed), "action") + " deleted since",
+                plural(len(changes.removed), "action") + " deleted since",
                 [
                     (None, c.title, f"{c.status.value if c.status else ''}, {rag(c.rag)}", "deleted")
                     for c in changes.removed
@@ -1011,7 +1009,7 @@ class DashboardPage(Page):
             ),
             (
                 "indicators",
-                _plural(len(changes.indicator_changes), "indicator") + " with a new value",
+                plural(len(changes.indicator_changes), "indicator") + " with a new value",
                 [(None, c.name, number(c.before, c.unit), number(c.after, c.unit)) for c in changes.indicator_changes],
             ),
         ]
@@ -1023,7 +1021,7 @@ class DashboardPage(Page):
         group(
             "spend",
             f"Spend: {format_money(spend.spent_now_pence)} now, {_signed_money(spent_more)} since "
-            f"({_plural(len(spend.rises), 'action')} spent more)",
+            f"({plural(len(spend.rises), 'action')} spent more)",
             [
                 (
                     None,
@@ -1058,7 +1056,7 @@ class DashboardPage(Page):
         """The comparison's group of rows named ``key`` ("newReds", "completed", "slipped", "spend"…)."""
         for index in range(self.moved_tree.topLevelItemCount()):
             item = self.moved_tree.topLevelItem(index)
-            if item.data(0, Qt.ItemDataRole.UserRole + 1) == key:
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole + 1) == key:
                 return item
         return None
 

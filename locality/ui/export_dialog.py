@@ -139,7 +139,7 @@ class ExportDialog(QDialog):
         return PlanFilters(
             organisations=tuple(str(name) for name in _checked(self.organisations)),
             theme=self.theme.currentData(),
-            statuses=tuple(ActionStatus(status) for status in _checked(self.statuses)),
+            statuses=tuple(ActionStatus(str(status)) for status in _checked(self.statuses)),
             period_start=self.period_start.value(),
             period_end=self.period_end.value(),
             include_confidential=self.confidential.isChecked(),

@@ -23,7 +23,7 @@ class FlowLayout(QLayout):
     def addStretch(self, _stretch: int = 0) -> None:  # noqa: N802 - the QBoxLayout name, so a row can switch
         """Lines are filled from the left and the rest of a line is left empty: a stretch has nothing to do."""
 
-    def addWidget(self, widget: QWidget, stretch: int = 0) -> None:  # type: ignore[override]  # noqa: N802
+    def addWidget(self, widget: QWidget, stretch: int = 0) -> None:  # noqa: N802
         """As QBoxLayout's: the room left on a line is shared among its widgets by ``stretch``."""
         super().addWidget(widget)
         self._stretch[id(self._items[-1])] = stretch
@@ -36,10 +36,10 @@ class FlowLayout(QLayout):
     def count(self) -> int:
         return len(self._items)
 
-    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]  # noqa: N802 - Qt override
+    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt override
         return self._items[index] if 0 <= index < len(self._items) else None
 
-    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]  # noqa: N802 - Qt override
+    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt override
         if not 0 <= index < len(self._items):
             return None
         item = self._items.pop(index)
@@ -87,7 +87,8 @@ class FlowLayout(QLayout):
             return self._spacing
         widget = item.widget()
         parent = self.parentWidget()
-        style = (widget or parent).style() if (widget or parent) is not None else None
+        owner = widget or parent
+        style = owner.style() if owner is not None else None
         if style is None:
             return 6
         gap = style.layoutSpacing(

@@ -72,7 +72,7 @@ class _DateLine(QLineEdit):
         if key == Qt.Key.Key_F4 or (alt and key == Qt.Key.Key_Down):
             self._field.open_calendar()
             return
-        steps = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1, Qt.Key.Key_PageUp: 31, Qt.Key.Key_PageDown: -31}
+        steps: dict[int, int] = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1, Qt.Key.Key_PageUp: 31, Qt.Key.Key_PageDown: -31}
         if key in steps and not alt:
             self._field.step(steps[key])
             return
@@ -241,10 +241,6 @@ class MoneyField(QLineEdit):
         self.set_pence(pence)
 
 
-def combo_data(combo: QComboBox) -> object:
-    return combo.currentData()
-
-
 def find_data(combo: QComboBox, value: object) -> int:
     """The index of the item whose data equals ``value``: QComboBox.findData compares Python objects such as
     UUIDs by identity, not by value."""
@@ -309,7 +305,12 @@ class ErrorForm(QFormLayout):
         self._fields[name] = widget
         if isinstance(widget, DateField):
             widget.field_name = name
-        _on_change(widget, lambda: (message.clear(), message.hide()))
+
+        def clear_message() -> None:
+            message.clear()
+            message.hide()
+
+        _on_change(widget, clear_message)
         return widget
 
     def show_errors(self, errors: Mapping[str, str], *, show_unplaced: bool = True) -> list[str]:

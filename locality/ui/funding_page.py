@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from locality.domain.errors import LocalityError, NotFoundError, ValidationError
+from locality.domain.funding import NO_FUNDING_SOURCE, FundingSourceChoice, choice_of, source_id_of
+from locality.domain.text import noun_for, plural
 from locality.domain.values import format_date, format_money
 from locality.services.funding import (
     ActionFunding,
@@ -293,7 +295,7 @@ class FundingPage(Page):
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)
         self._lines: list[BudgetLine] = []
-        self._funded: tuple[uuid.UUID, set[uuid.UUID]] | None = None
+        self._funded: tuple[FundingSourceChoice, set[uuid.UUID]] | None = None
         self._loading = False
         self._load_again = False
         self._last_load_seconds = 0.0
@@ -552,8 +554,10 @@ class FundingPage(Page):
         super().on_changes(changes)
 
     def _refill_pickers(self) -> None:
-        sources = [(source.name, source.id) for source in self.services.vocabulary.funding_sources()]
-        sources.append(("Spend charged to no source", "none"))
+        sources: list[tuple[str, FundingSourceChoice]] = [
+            (source.name, source.id) for source in self.services.vocabulary.funding_sources()
+        ]
+        sources.append(("Spend charged to no source", NO_FUNDING_SOURCE))
         organisations = organisation_choices(self.env)
         for combo, all_text, items in (
             (self.source_filter, "All funding sources", sources),
@@ -573,7 +577,7 @@ class FundingPage(Page):
     # ------------------------------------------------------------------ spend against budget
 
     def set_filter(self, key: str, value: Any) -> None:
-        """``overspent`` (bool), ``source`` (a funding source id, or "none" for spend charged to no source) or
+        """``overspent`` (bool), ``source`` (a ``FundingSourceChoice``: a source id or ``NO_FUNDING_SOURCE``) or
         ``organisation`` (a lead organisation id); None clears a picker."""
         if key == "overspent":
             self.overspent_filter.setChecked(bool(value))
@@ -584,10 +588,9 @@ class FundingPage(Page):
     def visible_lines(self) -> list[BudgetLine]:
         return self.budget_model.all_rows()
 
-    def _funded_by(self, source: Any) -> set[uuid.UUID]:
+    def _funded_by(self, source: FundingSourceChoice) -> set[uuid.UUID]:
         if self._funded is None or self._funded[0] != source:
-            source_id = None if source == "none" else source
-            self._funded = (source, self.services.funding.actions_funded_by(source_id))
+            self._funded = (source, self.services.funding.actions_funded_by(source_id_of(source)))
         return self._funded[1]
 
     def apply_filters(self) -> None:
@@ -608,7 +611,7 @@ class FundingPage(Page):
         ]
         self.budget_model.set_rows(lines, presorted=True)
         total = len(self._lines)
-        noun = "action" if total == 1 else "actions"
+        noun = noun_for(total, "action")
         self.count_label.setText(f"{total:,} {noun}" if len(lines) == total else f"{len(lines):,} of {total:,} {noun}")
         self._show_totals(lines)
         if self._selected is None or not self.select_action(self._selected):
@@ -622,7 +625,7 @@ class FundingPage(Page):
         totals = budget_totals(lines)
         overspent = f"{totals.overspent:,} {OVERSPENT.lower()}" if totals.overspent else "None overspent"
         cells = [
-            f"Total of {totals.actions:,} action{'s' if totals.actions != 1 else ''}",
+            f"Total of {plural(totals.actions, 'action')}",
             "",
             "",
             format_money(totals.budget_pence),
@@ -646,10 +649,8 @@ class FundingPage(Page):
             self.budget_table.setColumnWidth(number, max(needed, MONEY_COLUMN_MIN))
 
     def totals_texts(self) -> list[str]:
-        return [
-            self.totals_table.item(0, number).text() if self.totals_table.item(0, number) else ""
-            for number in range(self.totals_table.columnCount())
-        ]
+        items = [self.totals_table.item(0, number) for number in range(self.totals_table.columnCount())]
+        return [item.text() if item is not None else "" for item in items]
 
     def select_action(self, action_id: uuid.UUID) -> bool:
         number = self.budget_model.index_where(lambda line: line.action_id == action_id)
@@ -817,8 +818,9 @@ class FundingPage(Page):
         for number, source in enumerate(sources):
             remaining = source.remaining_pence
             red = OVERSPENT_COLOUR if remaining < 0 else None
-            table.setItem(number, 0, _item(source.funding_source_name))
-            table.item(number, 0).setData(Qt.ItemDataRole.UserRole, source.funding_source_id or "none")
+            name = _item(source.funding_source_name)
+            name.setData(Qt.ItemDataRole.UserRole, choice_of(source.funding_source_id))
+            table.setItem(number, 0, name)
             table.setItem(number, 1, _item(format_money(source.allocated_pence), right=True))
             table.setItem(number, 2, _item(format_money(source.spent_pence), right=True))
             table.setItem(number, 3, _item(format_money(remaining), right=True, colour=red))
@@ -839,9 +841,10 @@ class FundingPage(Page):
             self.set_filter(key, None)
         self.tabs.setCurrentIndex(0)
 
-    def show_source(self, source: Any) -> None:
-        """The "Funding sources" tab with ``source``'s line selected (a source id, or "none" for spend charged
-        to no source): what it allocated, what was spent from it and what is left, as the dashboard charts it."""
+    def show_source(self, source: FundingSourceChoice) -> None:
+        """The "Funding sources" tab with ``source``'s line selected (a source id, or ``NO_FUNDING_SOURCE`` for
+        spend charged to no source): what it allocated, what was spent from it and what is left, as the dashboard
+        charts it."""
         self.tabs.setCurrentIndex(1)
         for row in range(self.sources_table.rowCount()):
             item = self.sources_table.item(row, 0)
@@ -850,7 +853,8 @@ class FundingPage(Page):
                 return
 
     def _filter_by_source_row(self, item: QTableWidgetItem) -> None:
-        source = self.sources_table.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
+        first = self.sources_table.item(item.row(), 0)
+        source = first.data(Qt.ItemDataRole.UserRole) if first is not None else None
         if source is None:
             return
         self.set_filter("source", source)
@@ -870,14 +874,16 @@ class FundingPage(Page):
             rows = self._partners
             table.setRowCount(len(rows) + 1)
             for number, partner in enumerate(rows):
-                table.setItem(number, 0, _item(partner.organisation_name))
-                table.item(number, 0).setData(Qt.ItemDataRole.UserRole, partner.organisation_id)
+                organisation_item = _item(partner.organisation_name)
+                organisation_item.setData(Qt.ItemDataRole.UserRole, partner.organisation_id)
+                table.setItem(number, 0, organisation_item)
                 table.setItem(number, 1, _item(f"{partner.actions_count:,}", right=True))
                 table.setItem(number, 2, _item(format_money(partner.cash_pence), right=True))
                 table.setItem(number, 3, _item(_days(partner.staff_days), right=True))
                 described = "; ".join(f"{k.description} ({k.action_title})" for k in partner.in_kind)
-                table.setItem(number, 4, _item(described))
-                table.item(number, 4).setToolTip(described)
+                in_kind = _item(described)
+                in_kind.setToolTip(described)
+                table.setItem(number, 4, in_kind)
             self._partner_totals(
                 len(rows),
                 "Total of every partner",
@@ -903,8 +909,9 @@ class FundingPage(Page):
             self.partners_intro.setText(f"What {name} puts into each action it is a partner in (double-click to open).")
         table.setRowCount(len(entries) + 1)
         for number, entry in enumerate(entries):
-            table.setItem(number, 0, _item(entry.action_title))
-            table.item(number, 0).setData(Qt.ItemDataRole.UserRole, entry.action_id)
+            title = _item(entry.action_title)
+            title.setData(Qt.ItemDataRole.UserRole, entry.action_id)
+            table.setItem(number, 0, title)
             table.setItem(number, 1, _item(""))
             table.setItem(number, 2, _item(format_money(entry.cash_pence), right=True))
             table.setItem(number, 3, _item(_days(entry.staff_days), right=True))
@@ -924,10 +931,11 @@ class FundingPage(Page):
         table.setItem(row, 1, _item(f"{actions:,}", right=True, bold=True))
         table.setItem(row, 2, _item(format_money(cash), right=True, bold=True))
         table.setItem(row, 3, _item(_days(days), right=True, bold=True))
-        table.setItem(row, 4, _item(f"{in_kind:,} in-kind contribution{'s' if in_kind != 1 else ''}", bold=True))
+        table.setItem(row, 4, _item(plural(in_kind, "in-kind contribution"), bold=True))
 
     def _open_partner_row(self, item: QTableWidgetItem) -> None:
-        target = self.partners_table.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
+        first = self.partners_table.item(item.row(), 0)
+        target = first.data(Qt.ItemDataRole.UserRole) if first is not None else None
         if target is None:
             return
         if self.partner_picker.currentData() is None:
@@ -937,7 +945,8 @@ class FundingPage(Page):
 
     def partner_totals_texts(self) -> list[str]:
         last = self.partners_table.rowCount() - 1
-        return [self.partners_table.item(last, column).text() for column in range(self.partners_table.columnCount())]
+        items = [self.partners_table.item(last, column) for column in range(self.partners_table.columnCount())]
+        return [item.text() if item is not None else "" for item in items]
 
 
 def _html(text: str) -> str:

@@ -593,9 +593,9 @@ class IndicatorDetail(QWidget):
         pad = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
         y_axis.setRange(low - pad, high + pad)
         y_axis.setTitleText(indicator.unit or "")
-        for item in self.chart.series():
-            item.attachAxis(x_axis)
-            item.attachAxis(y_axis)
+        for line in self.chart.series():
+            line.attachAxis(x_axis)
+            line.attachAxis(y_axis)
 
     def _update_buttons(self) -> None:
         self.delete_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
@@ -749,7 +749,7 @@ class IndicatorsPage(ListPage[Indicator]):
         self.detail.setObjectName("indicatorDetail")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("indicatorSplitter")
-        self.layout().replaceWidget(self.table, splitter)
+        self.page_layout.replaceWidget(self.table, splitter)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)

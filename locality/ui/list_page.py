@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -62,6 +62,7 @@ class ListPage(QWidget, Generic[Row]):
         self._last_load_seconds = 0.0
 
         layout = QVBoxLayout(self)
+        self.page_layout = layout
         heading = QLabel(self.title)
         heading.setObjectName("pageHeading")
         layout.addWidget(heading)
@@ -107,6 +108,7 @@ class ListPage(QWidget, Generic[Row]):
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         layout.addLayout(footer)
+        self.footer = footer
 
         # Filtering waits for a pause in typing so a fast typist does not filter on every key.
         self._filter_timer = QTimer(self)
@@ -234,7 +236,7 @@ class ListPage(QWidget, Generic[Row]):
 
     # ------------------------------------------------------------------ loading
 
-    def showEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if not self._columns_fitted:
             # Fonts are final only once the style sheet has polished the table, at its first showing.
@@ -410,8 +412,13 @@ class ListPage(QWidget, Generic[Row]):
         self.delete_button.setEnabled(count >= 1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if watched is self.table and event.type() == QEvent.Type.KeyPress and not self._editing_cell():
-            key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
+        if (
+            watched is self.table
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and not self._editing_cell()
+        ):
+            key = event.key()
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.edit_selected()
                 return True

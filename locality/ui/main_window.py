@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from locality import __version__
+from locality.domain.text import plural
 from locality.paths import resource
 from locality.services.context import Changes, User
 from locality.services.registry import Services
@@ -177,8 +178,7 @@ class MainWindow(QMainWindow):
         services.context.subscribe(self._bridge.changed.emit)
         self.undo_stack.clear()
         self.navigation.clear()
-        while self.stack.count():
-            page = self.stack.widget(0)
+        while (page := self.stack.widget(0)) is not None:
             self.stack.removeWidget(page)
             page.deleteLater()
         self.pages = {}
@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(list(self.pages).index(object_name))
         return self.pages[object_name]
 
-    def current_page(self) -> QWidget:
+    def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()
 
     # ------------------------------------------------------------------ actions and menus
@@ -244,8 +244,8 @@ class MainWindow(QMainWindow):
     def _action(
         self,
         text: str,
-        slot,
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,  # type: ignore[no-untyped-def]
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
         icon_name: str | None = None,
     ) -> QAction:
         action = QAction(text, self)
@@ -383,9 +383,9 @@ class MainWindow(QMainWindow):
         self._page_call("focus_search")
 
     def _new_item(self) -> None:
-        page = self.current_page()
-        if hasattr(page, "open_editor"):
-            page.open_editor(None)
+        open_editor = getattr(self.current_page(), "open_editor", None)
+        if callable(open_editor):
+            open_editor(None)
         else:
             self.statusBar().showMessage("That does not apply to this page.", 3000)
 
@@ -516,8 +516,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name} — Locality")
         count = self.services.workspace.count
         self._status.setText(
-            f"{self.services.location}   ·   {count('organisation'):,} organisations · "
-            f"{count('need'):,} needs · {count('action'):,} actions"
+            f"{self.services.location}   ·   {plural(count('organisation'), 'organisation')} · "
+            f"{plural(count('need'), 'need')} · {plural(count('action'), 'action')}"
         )
 
     # ------------------------------------------------------------------ remembered layout

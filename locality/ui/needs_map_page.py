@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from locality.services.context import Changes
@@ -33,12 +34,13 @@ class _TabSlot(QWidget):
         self.widget: QWidget | None = None
         self.stale = False
         self.setObjectName(spec.object_name)
-        QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
 
     def ensure_built(self) -> QWidget:
         if self.widget is None:
             self.widget = self.spec.build(self.env)
-            self.layout().addWidget(self.widget)
+            self._layout.addWidget(self.widget)
             self.stale = False
         return self.widget
 
@@ -106,6 +108,6 @@ class NeedsMapPage(Page):
                 slot.stale = True
         self._show_current()
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         self._show_current()

@@ -3,6 +3,7 @@ on screen, otherwise when next shown."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from locality.services.context import Changes
@@ -32,7 +33,7 @@ class Page(QWidget):
         else:
             self._stale = True  # refreshed when next shown
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if getattr(self, "_stale", False):
             self._stale = False

@@ -39,7 +39,9 @@ class AppSettings:
         value = self._settings.value("workspace/recent", [])
         if isinstance(value, str):
             value = [value]
-        return [str(item) for item in (value or []) if item]
+        if not isinstance(value, list | tuple):
+            return []
+        return [str(item) for item in value if item]
 
     def remember_workspace(self, location: str) -> None:
         recent = [location] + [item for item in self.recent_workspaces() if item != location]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from locality.domain.text import plural
 from locality.services.timeline import Timeline, TimelineAction, TimelineGroup, TimelineMilestone
 
 ROW_HEIGHT = 26
@@ -74,7 +75,7 @@ class LayoutRow:
         if self.action is not None:
             return self.action.title
         count = len(self.group.actions)
-        return f"{self.group.title} ({count:,} action{'' if count == 1 else 's'})"
+        return f"{self.group.title} ({plural(count, 'action')})"
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.text import plural
 from locality.domain.values import format_date
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Rag
 from locality.services.timeline import Timeline, TimelineAction, TimelineGrouping, TimelineMilestone
@@ -403,7 +404,7 @@ class TimelineView(QAbstractScrollArea):
                 painter.setFont(bold)
                 painter.setPen(TEXT)
                 count = len(row.group.actions)
-                suffix = f" ({count:,} action{'' if count == 1 else 's'})"
+                suffix = f" ({plural(count, 'action')})"
                 room = LEFT_WIDTH - 16 - bold_metrics.horizontalAdvance(suffix)
                 text = bold_metrics.elidedText(row.group.title, Qt.TextElideMode.ElideRight, room) + suffix
                 painter.drawText(cell.adjusted(8, 0, -8, 0), Qt.AlignmentFlag.AlignVCenter, text)
@@ -814,7 +815,7 @@ class TimelinePage(Page):
         groups = len(timeline.groups)
         noun = "theme" if timeline.grouping == TimelineGrouping.THEME else "lead organisation"
         count = timeline.action_count
-        summary = f"{count:,} action{'' if count == 1 else 's'} in {groups:,} {noun}{'' if groups == 1 else 's'}"
+        summary = f"{plural(count, 'action')} in {plural(groups, noun)}"
         if timeline.grouping == TimelineGrouping.THEME and any(g.key is None for g in timeline.groups):
             summary += " (one of them “No theme”)"
         parts = [summary] if count else []

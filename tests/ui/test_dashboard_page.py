@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
+from locality.domain.funding import NO_FUNDING_SOURCE
 from locality.domain.values import format_money
 from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.actions import ActionDraft
@@ -206,7 +207,7 @@ def test_charts_show_the_figures(dashboard: DashboardPage, later_services: Servi
     # Each funding source: what it allocated and what was spent against it, two bars of the same thickness.
     sources = later_services.funding.totals_by_source()
     charted = [s for s in sources if s.allocated_pence or s.spent_pence]
-    assert dashboard.spend_categories == [s.funding_source_id or "none" for s in charted]
+    assert dashboard.spend_categories == [s.funding_source_id or NO_FUNDING_SOURCE for s in charted]
     assert [bar.label() for bar in dashboard.spend_sets] == ["Allocated", "Spent"]
     for column, totals in enumerate(charted):
         allocated, spent = (round(bar.at(column) * scale * 100) for bar in dashboard.spend_sets)

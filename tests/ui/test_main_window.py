@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel
 
 from locality.app import build_main_window
 from locality.paths import default_workspace_path
@@ -55,7 +55,20 @@ def test_dashboard_figures_follow_changes_made_anywhere(qtbot, window) -> None: 
     window.services.actions.create(ActionDraft(title="Joint scrutiny training"))
     qtbot.waitUntil(lambda: dashboard.tiles["actions"].value_text == "1")
     window.services.organisations.create(OrganisationDraft(name="Westshire Fire and Rescue Service"))
-    assert any("1 organisations" in label.text() for label in window.statusBar().findChildren(QLabel))
+    assert any("1 organisation ·" in label.text() for label in window.statusBar().findChildren(QLabel))
+
+
+def test_status_bar_counts_agree_with_their_nouns(window) -> None:  # type: ignore[no-untyped-def]
+    def status() -> str:
+        return " ".join(label.text() for label in window.statusBar().findChildren(QLabel))
+
+    assert "0 organisations · 0 needs · 0 actions" in status()
+    window.services.organisations.create(OrganisationDraft(name="Westshire Fire and Rescue Service"))
+    window.services.actions.create(ActionDraft(title="Joint scrutiny training"))
+    assert "1 organisation · 0 needs · 1 action" in status()
+    assert "1 organisations" not in status()
+    window.services.organisations.create(OrganisationDraft(name="Westshire Police"))
+    assert "2 organisations ·" in status()
 
 
 def test_default_workspace_is_created_on_first_run(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -67,13 +80,11 @@ def test_default_workspace_is_created_on_first_run(qtbot) -> None:  # type: igno
     built.close()
 
 
-def test_opening_a_bad_file_keeps_the_current_workspace(window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_opening_a_bad_file_keeps_the_current_workspace(window, tmp_path: Path, shown_warnings: list[str]) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "budget.xlsx"
     bad.write_bytes(b"PK\x03\x04 not a workspace")
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
     assert window.open_workspace(str(bad)) is False
-    assert shown and "not a Locality workspace" in shown[0]
+    assert shown_warnings and "not a Locality workspace" in shown_warnings[0]
     assert window.isVisible()
     assert window.services.organisations.list() == []
     assert bad.read_bytes() == b"PK\x03\x04 not a workspace"

@@ -65,7 +65,7 @@ def test_gaps_tab_shows_both_lists_with_their_counts(qtbot, demo_services: Servi
     assert tab.needs_heading.text() == f"Shared needs with no joint action ({gaps.shared_unaddressed_count})"
     assert tab.actions_heading.text() == f"Actions that address no need ({gaps.needless_actions_count})"
     assert tab.needs.model.total() == gaps.shared_unaddressed_count
-    assert tab.actions.model.total() == gaps.needless_actions_count
+    assert tab.needless_actions.model.total() == gaps.needless_actions_count
     assert "two or more organisations" in tab.findChild(type(tab.needs_heading), "gapsIntro").text()
     assert not tab.plan_button.isEnabled(), "nothing is selected yet"
 
@@ -76,7 +76,7 @@ def test_gaps_tab_shows_both_lists_with_their_counts(qtbot, demo_services: Servi
     failure.check()
 
     # Double-clicking an action opens the action.
-    action = tab.actions.model.row_at(0)
+    action = tab.needless_actions.model.row_at(0)
 
     def check_action(dialog: QDialog) -> None:
         assert isinstance(dialog, ActionDialog)
@@ -84,7 +84,7 @@ def test_gaps_tab_shows_both_lists_with_their_counts(qtbot, demo_services: Servi
         dialog.reject()
 
     failure = when_dialog_opens(check_action)
-    _double_click(qtbot, tab.actions.table, 0)
+    _double_click(qtbot, tab.needless_actions.table, 0)
     failure.check()
 
 

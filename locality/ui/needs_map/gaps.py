@@ -169,10 +169,6 @@ def need_columns(with_theme: bool = True) -> list[Column[NeedLine]]:
     return columns
 
 
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    return f"{count:,} {noun if count == 1 else (many or noun + 's')}"
-
-
 # --------------------------------------------------------------------------- the Gaps tab
 
 
@@ -227,7 +223,7 @@ class GapsTab(AnalysisTab):
         actions_layout.setContentsMargins(0, 4, 0, 0)
         self.actions_heading = section_heading("needlessActionsHeading")
         actions_layout.addWidget(self.actions_heading)
-        self.actions: RowList[NeedlessAction] = RowList(
+        self.needless_actions: RowList[NeedlessAction] = RowList(
             [
                 Column("Action", lambda a: a.title, width=320, tooltip=lambda a: a.title),
                 Column("Lead", lambda a: a.lead_organisation_name or "(no lead)", width=220),
@@ -237,8 +233,8 @@ class GapsTab(AnalysisTab):
             "needlessActionsTable",
             "Actions that address no need",
         )
-        self.actions.on_activated(lambda action: self._open_action(action.id))
-        actions_layout.addWidget(self.actions, 1)
+        self.needless_actions.on_activated(lambda action: self._open_action(action.id))
+        actions_layout.addWidget(self.needless_actions, 1)
         actions_buttons = QHBoxLayout()
         self.open_action_button = QPushButton("Open &action…")
         self.open_action_button.setToolTip("Open the action to tick the needs it addresses")
@@ -257,9 +253,9 @@ class GapsTab(AnalysisTab):
         for button in (self.show_needs_button, self.show_actions_button):
             button.setEnabled(can_open_pages)
         self.needs.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.actions.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.needless_actions.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.needs.model.modelReset.connect(self._update_buttons)
-        self.actions.model.modelReset.connect(self._update_buttons)
+        self.needless_actions.model.modelReset.connect(self._update_buttons)
         self._set_headings(None)
         self._update_buttons()
         self.refresh()
@@ -272,7 +268,7 @@ class GapsTab(AnalysisTab):
     def show_loading(self) -> None:
         if self.gaps is None:
             self.needs.say("Finding shared needs that no action addresses…")
-            self.actions.say("Finding actions that address no need…")
+            self.needless_actions.say("Finding actions that address no need…")
 
     def show_result(self, result: Gaps) -> None:
         self.gaps = result
@@ -282,7 +278,7 @@ class GapsTab(AnalysisTab):
             "Every shared need has at least one action addressing it. Shared needs without one would be listed "
             "here; link needs to organisations on the Needs page to find more shared needs.",
         )
-        self.actions.set_rows(
+        self.needless_actions.set_rows(
             result.needless_actions,
             "Every action addresses at least one need. An action not linked to any need would be listed here; "
             "tick the needs an action serves on its Needs tab.",
@@ -299,7 +295,7 @@ class GapsTab(AnalysisTab):
         has_need = self.needs.selected() is not None
         self.plan_button.setEnabled(has_need)
         self.open_need_button.setEnabled(has_need)
-        self.open_action_button.setEnabled(self.actions.selected() is not None)
+        self.open_action_button.setEnabled(self.needless_actions.selected() is not None)
 
     # ------------------------------------------------------------------ commands
 
@@ -335,7 +331,7 @@ class GapsTab(AnalysisTab):
             self._open_need(need.id)
 
     def _open_selected_action(self) -> None:
-        action = self.actions.selected()
+        action = self.needless_actions.selected()
         if action is not None:
             self._open_action(action.id)
 

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.text import plural
 from locality.services.need_analysis import HEAT_MAP_DEFINITION, HeatColumn, HeatMap, HeatRow, NeedLine
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
-from locality.ui.needs_map.gaps import AnalysisTab, RowList, need_columns, plural
+from locality.ui.needs_map.gaps import AnalysisTab, RowList, need_columns
 from locality.ui.needs_page import open_need
 from locality.ui.tables import section_heading
 from locality.ui.workers import run_in_background
@@ -183,7 +184,7 @@ class OutlinedSelection(QStyledItemDelegate):
     ) -> None:
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         plain = QStyleOptionViewItem(option)
-        plain.state &= ~QStyle.StateFlag.State_Selected  # type: ignore[operator]
+        plain.state &= ~QStyle.StateFlag.State_Selected
         super().paint(painter, plain, index)
         if selected:
             painter.save()

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.text import noun_for
 from locality.domain.vocabulary import NeedRole, NeedStatus, Priority
 from locality.exchange.plan import ExportCancelled
 from locality.services.needs_map import (
@@ -260,7 +261,7 @@ class MatrixModel(QAbstractTableModel):
         actions = (
             "No action addresses it yet"
             if not need.has_action
-            else f"{need.action_count} action{'s' if need.action_count != 1 else ''} address it"
+            else f"{need.action_count} {noun_for(need.action_count, 'action')} address it"
         )
         details = [
             need.title,
@@ -709,7 +710,7 @@ class MatrixTab(QWidget):
         shown = len(model.needs)
         shared = sum(1 for need in model.needs if need.is_shared)
         gaps = sum(1 for need in model.needs if not need.has_action)
-        noun = "need" if model.total_needs == 1 else "needs"
+        noun = noun_for(model.total_needs, "need")
         self.count_label.setText(
             f"{shown:,} of {model.total_needs:,} {noun} · {shared:,} shared · {gaps:,} with no action · "
             f"{len(model.organisations):,} organisations"
@@ -921,7 +922,7 @@ class MatrixTab(QWidget):
         if not shiboken6.isValid(self):
             return
         self.exported = target
-        noun = "need" if count == 1 else "needs"
+        noun = noun_for(count, "need")
         self.count_label.setText(f"Exported {count:,} {noun} to {target}.")
 
     def _export_failed(self, error: BaseException) -> None:

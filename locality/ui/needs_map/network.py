@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.text import plural
 from locality.domain.vocabulary import VocabularyKind
 from locality.files import atomic_path
 from locality.services.network import (
@@ -72,10 +73,6 @@ MOST_LINKS_AT_FIRST = 300
 MOST_LINKS_DRAWN = 1500
 
 
-def plural(count: int, singular: str, many: str | None = None) -> str:
-    return f"{count:,} {singular if count == 1 else (many or singular + 's')}"
-
-
 def link_description(network: Network, link: NetworkLink) -> str:
     """ "Westshire Police – Westshire Fire: 5 shared needs, 3 shared actions"."""
     one = network.organisation(link.source_id)
@@ -89,7 +86,8 @@ class NameItem(QGraphicsSimpleTextItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         painter.fillRect(self.boundingRect().adjusted(-2, 0, 2, 0), QColor(255, 255, 255, 210))
-        super().paint(painter, option, widget)
+        # Qt passes no widget when the scene is rendered to an image; the stub's QWidget is too narrow.
+        super().paint(painter, option, widget)  # type: ignore[arg-type]
 
 
 class NodeItem(QGraphicsEllipseItem):
@@ -148,7 +146,7 @@ class NodeItem(QGraphicsEllipseItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         # Selection is shown by the outline and the dimming, not by Qt's dashed box.
-        option.state &= ~QStyle.StateFlag.State_Selected  # type: ignore[operator]
+        option.state &= ~QStyle.StateFlag.State_Selected
         super().paint(painter, option, widget)
 
 
@@ -749,7 +747,8 @@ class NetworkTab(QWidget):
                 painter = QPainter(image)
                 self._render(painter, source, size)
                 painter.end()
-                if not image.save(str(temporary), "PNG"):
+                # PySide6 takes the format as str at run time (bytes raise ValueError); its stub says bytes.
+                if not image.save(str(temporary), "PNG"):  # type: ignore[call-overload]
                     raise OSError(f"{target.name} could not be written")
         return target
 

@@ -10,10 +10,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from locality.domain.errors import ValidationError
+from locality.domain.text import plural
 from locality.services.need_analysis import MAX_WEIGHT, RankedNeed, Ranking, RankingFormula
 from locality.ui.env import UiEnv
 from locality.ui.flow_layout import FlowLayout, together
-from locality.ui.needs_map.gaps import AnalysisTab, RowList, plural
+from locality.ui.needs_map.gaps import AnalysisTab, RowList
 from locality.ui.needs_page import open_need
 from locality.ui.table_model import Column
 

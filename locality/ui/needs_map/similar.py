@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.text import plural
 from locality.services.similar_needs import (
     DEFAULT_LIMIT,
     DEFAULT_MIN_SCORE,
@@ -296,7 +297,7 @@ class SimilarNeedsTab(QWidget):
         if result.pairs_found > len(result.pairs):
             text = f"The {shown:,} most similar of {result.pairs_found:,} pairs"
         else:
-            text = f"{shown:,} pair{'' if shown == 1 else 's'}"
+            text = plural(shown, "pair")
         self.status.setText(f"{text}; {result.needs_compared:,} needs compared." if shown else "")
         self.show_hidden_button.setText(f"Show hidden pairs ({hidden:,})" if hidden else "Show hidden pairs")
         self._update_buttons()
