@@ -50,6 +50,7 @@ from locality.domain.funding import FundingSourceChoice, choice_of
 from locality.domain.text import plural
 from locality.domain.values import format_date, format_money
 from locality.domain.vocabulary import ActionStatus, Rag
+from locality.services.comparison_text import comparison_text
 from locality.services.dashboard import (
     FIGURE_CAPTIONS,
     INDICATOR_RULE,
@@ -80,10 +81,6 @@ MOVED_ROWS_SHOWN = 300
 NOT_RATED_COLOUR = QColor("#cfd8dc")
 STATUS_COLOUR = QColor("#4db6ac")
 SPEND_COLOURS = (QColor("#90a4ae"), QColor("#4db6ac"), QColor("#00796b"))
-
-
-def _signed_money(pence: int) -> str:
-    return ("+" if pence > 0 else "") + format_money(pence)
 
 
 # --------------------------------------------------------------------------- tiles
@@ -893,7 +890,6 @@ class DashboardPage(Page):
 
     def show_comparison(self, result: BoardComparison) -> None:
         self.comparison = result
-        changes, spend = result.changes, result.spend
         tree = self.moved_tree
         tree.clear()
 
@@ -920,137 +916,10 @@ class DashboardPage(Page):
             top.setFirstColumnSpanned(True)
             top.setExpanded(len(rows) <= 50)
 
-        def rag(value: Rag | None) -> str:
-            return value.value if value is not None else "Not rated"
-
-        def position(status: ActionStatus | None, value: Rag | None) -> str:
-            return f"{status.value}, {rag(value)}" if status is not None else rag(value)
-
-        def percent(value: int | None) -> str:
-            return f"{value}%" if value is not None else "—"
-
-        def number(value: float | None, unit: str) -> str:
-            if value is None:
-                return "no measurement"
-            shown = f"{value:,.2f}".rstrip("0").rstrip(".")
-            return f"{shown} {unit}".strip()
-
-        counts: list[str] = []
-        sections: list[tuple[str, str, list[tuple[uuid.UUID | None, str, str, str]]]] = [
-            (
-                "newReds",
-                plural(len(changes.new_reds), "new red"),
-                [(c.action_id, f"{c.title} — {c.reason}", rag(c.before), rag(c.after)) for c in changes.new_reds],
-            ),
-            (
-                "noLongerRed",
-                plural(len(changes.no_longer_red), "action") + " no longer Red",
-                [(c.action_id, c.title, rag(c.before), rag(c.after)) for c in changes.no_longer_red],
-            ),
-            (
-                "completed",
-                f"{len(changes.completed):,} completed",
-                [(c.action_id, c.title, c.before.value if c.before else "—", c.after.value) for c in changes.completed],
-            ),
-            (
-                "slipped",
-                plural(len(changes.slipped), "action") + " slipped (due later than reported)",
-                [
-                    (
-                        c.action_id,
-                        f"{c.title} — {plural(c.days_later, 'day')} later",
-                        format_date(c.before),
-                        format_date(c.after),
-                    )
-                    for c in changes.slipped
-                ],
-            ),
-            (
-                "broughtForward",
-                plural(len(changes.brought_forward), "action") + " brought forward (due earlier than reported)",
-                [
-                    (
-                        c.action_id,
-                        f"{c.title} — {plural(c.days_earlier, 'day')} earlier",
-                        format_date(c.before),
-                        format_date(c.after),
-                    )
-                    for c in changes.brought_forward
-                ],
-            ),
-            (
-                "percent",
-                plural(len(changes.percent_changes), "change") + " in percent complete",
-                [
-                    (
-                        c.action_id,
-                        f"{c.title} ({'+' if c.points > 0 else ''}{c.points} points)",
-                        percent(c.before),
-                        percent(c.after),
-                    )
-                    for c in changes.percent_changes
-                ],
-            ),
-            (
-                "added",
-                plural(len(changes.added), "action") + " added since",
-                [
-                    (c.action_id, c.title, "—", f"{c.status.value if c.status else ''}, {rag(c.rag)}")
-                    for c in changes.added
-                ],
-            ),
-            (
-                "removed",
-                plural(len(changes.removed), "action") + " deleted since",
-                [
-                    (None, c.title, f"{c.status.value if c.status else ''}, {rag(c.rag)}", "deleted")
-                    for c in changes.removed
-                ],
-            ),
-            (
-                "indicators",
-                plural(len(changes.indicator_changes), "indicator") + " with a new value",
-                [(None, c.name, number(c.before, c.unit), number(c.after, c.unit)) for c in changes.indicator_changes],
-            ),
-        ]
-        for key, heading, rows in sections:
-            group(key, heading, rows)
-            if rows:
-                counts.append(heading)
-        spent_more = spend.spent_now_pence - spend.spent_then_pence
-        group(
-            "spend",
-            f"Spend: {format_money(spend.spent_now_pence)} now, {_signed_money(spent_more)} since "
-            f"({plural(len(spend.rises), 'action')} spent more)",
-            [
-                (
-                    None,
-                    "All actions: total budget",
-                    format_money(spend.budget_then_pence),
-                    format_money(spend.budget_now_pence),
-                ),
-                (
-                    None,
-                    "All actions: total spent",
-                    format_money(spend.spent_then_pence),
-                    format_money(spend.spent_now_pence),
-                ),
-            ]
-            + [
-                (
-                    r.action_id,
-                    f"{r.title} ({_signed_money(r.after_pence - r.before_pence)})",
-                    format_money(r.before_pence),
-                    format_money(r.after_pence),
-                )
-                for r in spend.rises
-            ],
-        )
-        if spent_more:
-            counts.append(f"{_signed_money(spent_more)} spent")
-        snapshot = changes.snapshot
-        lead = f"Since “{snapshot.title}” (board meeting on {format_date(snapshot.meeting_on)}): "
-        self.comparison_summary.setText(lead + ("; ".join(counts) + "." if counts else "nothing has moved."))
+        text = comparison_text(result)
+        for moved in text.groups:
+            group(moved.key, moved.heading, [(row.action_id, row.text, row.then, row.now) for row in moved.rows])
+        self.comparison_summary.setText(text.summary)
 
     def moved_group(self, key: str) -> QTreeWidgetItem | None:
         """The comparison's group of rows named ``key`` ("newReds", "completed", "slipped", "spend"…)."""
