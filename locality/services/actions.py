@@ -13,6 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
 
+from locality.domain.entities import Entity
 from locality.domain.errors import ValidationError
 from locality.domain.rag import RagAssessment
 from locality.domain.values import (
@@ -51,14 +52,14 @@ from locality.store.models import (
 )
 from locality.store.unit_of_work import UnitOfWork
 
-ENTITY = "action"
-PARTNER_ENTITY = "action_partner"
-NEED_ENTITY = "action_need"
-MILESTONE_ENTITY = "milestone"
+ENTITY = Entity.ACTION
+PARTNER_ENTITY = Entity.ACTION_PARTNER
+NEED_ENTITY = Entity.ACTION_NEED
+MILESTONE_ENTITY = Entity.MILESTONE
 LABEL = "action"
 ALL_ENTITIES = (ENTITY, PARTNER_ENTITY, NEED_ENTITY, MILESTONE_ENTITY)
 # A deleted action takes its money with it (funding allocations and spend entries).
-_MONEY_ENTITIES = ("funding_allocation", "spend")
+_MONEY_ENTITIES = (Entity.FUNDING_ALLOCATION, Entity.SPEND)
 
 E = TypeVar("E", bound=StrEnum)
 

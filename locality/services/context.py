@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+from locality.domain.entities import Entity
 from locality.store.unit_of_work import UnitOfWork
 from locality.store.workspace import Workspace
 
@@ -26,11 +27,11 @@ class User:
 
 @dataclass(frozen=True)
 class Changes:
-    """What a service call changed, by entity name (the table name, for example ``"action"``)."""
+    """What a service call changed: the kinds of record it wrote."""
 
-    entities: frozenset[str] = field(default_factory=frozenset)
+    entities: frozenset[Entity] = field(default_factory=frozenset)
 
-    def touches(self, *entities: str) -> bool:
+    def touches(self, *entities: Entity) -> bool:
         return bool(self.entities.intersection(entities))
 
 
@@ -42,7 +43,7 @@ class _Batch:
     """The open transaction of a ``ServiceContext.batch`` and what the calls inside it have changed so far."""
 
     unit: UnitOfWork
-    touched: set[str] = field(default_factory=set)
+    touched: set[Entity] = field(default_factory=set)
     failed: BaseException | None = None  # the first call inside that raised: the batch cannot commit
 
 
@@ -104,7 +105,7 @@ class ServiceContext:
         self.notify(Changes(frozenset(batch.touched)))
 
     @contextmanager
-    def edit(self, *entities: str) -> Iterator[UnitOfWork]:
+    def edit(self, *entities: Entity) -> Iterator[UnitOfWork]:
         """One user edit as one transaction; listeners hear of ``entities`` once it has committed. Inside a
         ``batch``: part of the batch's transaction, and listeners hear when the batch commits."""
         batch = self._open_batch()

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from locality.domain.entities import Entity
 from locality.domain.errors import ValidationError
 from locality.domain.rag import MilestoneDates, RagInput, assess_rag, expected_percent
 from locality.domain.vocabulary import (
@@ -1016,7 +1017,7 @@ def generate_demo(
         raise ValidationError(
             {"workspace": "Another program has just filled this workspace; use a new file for the demo partnership"}
         ) from None
-    context.notify(Changes(frozenset([*rows, "workspace_meta"])))
+    context.notify(Changes(frozenset({*map(Entity, rows), Entity.WORKSPACE_META})))
     return DemoSummary(
         size=chosen.name,
         seed=seed,

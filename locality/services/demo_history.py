@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from locality.domain.entities import Entity
 from locality.domain.vocabulary import ActionStatus, NeedRole, NeedStatus
 from locality.store.change_log import Change
 
@@ -67,16 +68,16 @@ class _History:
             return self.coordinator
         return org["contact_name"], org["name"]
 
-    def add(self, entity: str, row: Row, operation: str, at: datetime, author: tuple[str, str], **more: Any) -> None:
+    def add(self, entity: Entity, row: Row, operation: str, at: datetime, author: tuple[str, str], **more: Any) -> None:
         self.changes.append(
             Change(entity, row["id"], operation, at=at, author=author[0], author_organisation=author[1], **more)
         )
 
-    def create(self, entity: str, row: Row, author: tuple[str, str], **changed: Any) -> None:
+    def create(self, entity: Entity, row: Row, author: tuple[str, str], **changed: Any) -> None:
         self.add(entity, row, "create", row["created_at"], author, new=_values(row, **changed))
 
     def edit(
-        self, entity: str, row: Row, field: str, old: Any, new: Any, at: datetime, author: tuple[str, str]
+        self, entity: Entity, row: Row, field: str, old: Any, new: Any, at: datetime, author: tuple[str, str]
     ) -> None:
         if old != new:
             self.add(entity, row, "update", at, author, field=field, old=old, new=new)
@@ -93,7 +94,7 @@ class _History:
 
     def organisations(self) -> None:
         for row in self.rows["organisation"]:
-            self.create("organisation", row, self.coordinator)
+            self.create(Entity.ORGANISATION, row, self.coordinator)
 
     def needs(self) -> None:
         raised_by: dict[uuid.UUID, uuid.UUID] = {}
@@ -102,11 +103,11 @@ class _History:
                 raised_by.setdefault(link["need_id"], link["organisation_id"])
         for row in self.rows["need"]:
             created = row["created_at"]
-            self.create("need", row, self.contact_of(raised_by.get(row["id"])), status=NeedStatus.IDENTIFIED.value)
+            self.create(Entity.NEED, row, self.contact_of(raised_by.get(row["id"])), status=NeedStatus.IDENTIFIED.value)
             day = self.later_day(created, 7, 120)
             if day is not None:
                 at = _on(day, 10, self.rng.randint(0, 59), created.tzinfo)
-                self.edit("need", row, "status", NeedStatus.IDENTIFIED.value, row["status"], at, self.coordinator)
+                self.edit(Entity.NEED, row, "status", NeedStatus.IDENTIFIED.value, row["status"], at, self.coordinator)
 
     def actions(self) -> None:
         reports: dict[uuid.UUID, list[Row]] = {}
@@ -126,12 +127,12 @@ class _History:
             )
             if slipped:
                 first["due_on"] = row["due_on"] - timedelta(days=7 * self.rng.randint(4, 12))
-            self.create("action", row, author, **first)
+            self.create(Entity.ACTION, row, author, **first)
             if slipped:
                 day = self.later_day(created, 30, 240)
                 if day is not None:
                     at = _on(day, 15, self.rng.randint(0, 59), created.tzinfo)
-                    self.edit("action", row, "due_on", first["due_on"], row["due_on"], at, self.coordinator)
+                    self.edit(Entity.ACTION, row, "due_on", first["due_on"], row["due_on"], at, self.coordinator)
             if own:
                 self.latest_report(row, own)
 
@@ -144,15 +145,15 @@ class _History:
             last = max(before, key=lambda report: report["created_at"])
             previous.update(percent_complete=last["percent_complete"], status=last["status"])
         author = (latest["author"], latest["author_organisation"])
-        self.create("progress_update", latest, author)
+        self.create(Entity.PROGRESS_UPDATE, latest, author)
         for field in _APPLIED:
-            self.edit("action", action, field, previous[field], action[field], latest["created_at"], author)
+            self.edit(Entity.ACTION, action, field, previous[field], action[field], latest["created_at"], author)
 
     def evidence(self) -> None:
         for row in self.rows["indicator"]:
-            self.create("indicator", row, self.coordinator)
+            self.create(Entity.INDICATOR, row, self.coordinator)
         for row in self.rows["workshop"]:
-            self.create("workshop", row, self.coordinator)
+            self.create(Entity.WORKSHOP, row, self.coordinator)
 
 
 def compose_history(

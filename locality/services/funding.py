@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from locality.domain.entities import Entity
 from locality.domain.errors import NotFoundError, ValidationError
 from locality.domain.values import MAX_PENCE, format_money
 from locality.domain.vocabulary import ActionStatus
@@ -23,8 +24,8 @@ from locality.store.models import (
 )
 from locality.store.unit_of_work import UnitOfWork
 
-ALLOCATION_ENTITY = "funding_allocation"
-SPEND_ENTITY = "spend"
+ALLOCATION_ENTITY = Entity.FUNDING_ALLOCATION
+SPEND_ENTITY = Entity.SPEND
 ALLOCATION_LABEL = "allocation"
 SPEND_LABEL = "spend entry"
 NO_SOURCE = "No funding source"

@@ -9,34 +9,35 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from locality.domain.entities import Entity
 from locality.domain.values import format_date, format_money
 from locality.services.context import ServiceContext
 from locality.store import evidence_queries
 from locality.store.models import ChangeLogRecord
 
-# How each table is named for people.
+# How each entity is named for people (looked up by the change log's text, which is the entity's value).
 ENTITY_LABELS: dict[str, str] = {
-    "workspace_meta": "Workspace details",
-    "vocabulary_term": "Vocabulary term",
-    "theme": "Theme",
-    "funding_source": "Funding source",
-    "organisation": "Organisation",
-    "need": "Need",
-    "need_organisation": "Need–organisation link",
-    "action": "Action",
-    "action_partner": "Action partner",
-    "action_need": "Action–need link",
-    "milestone": "Milestone",
-    "progress_update": "Progress update",
-    "indicator": "Indicator",
-    "measurement": "Measurement",
-    "funding_allocation": "Funding allocation",
-    "spend": "Spend",
-    "workshop": "Workshop",
-    "workshop_participant": "Workshop participant",
-    "workshop_vote": "Workshop vote",
-    "board_snapshot": "Board snapshot",
-    "board_snapshot_item": "Board snapshot item",
+    Entity.WORKSPACE_META: "Workspace details",
+    Entity.VOCABULARY_TERM: "Vocabulary term",
+    Entity.THEME: "Theme",
+    Entity.FUNDING_SOURCE: "Funding source",
+    Entity.ORGANISATION: "Organisation",
+    Entity.NEED: "Need",
+    Entity.NEED_ORGANISATION: "Need–organisation link",
+    Entity.ACTION: "Action",
+    Entity.ACTION_PARTNER: "Action partner",
+    Entity.ACTION_NEED: "Action–need link",
+    Entity.MILESTONE: "Milestone",
+    Entity.PROGRESS_UPDATE: "Progress update",
+    Entity.INDICATOR: "Indicator",
+    Entity.MEASUREMENT: "Measurement",
+    Entity.FUNDING_ALLOCATION: "Funding allocation",
+    Entity.SPEND: "Spend",
+    Entity.WORKSHOP: "Workshop",
+    Entity.WORKSHOP_PARTICIPANT: "Workshop participant",
+    Entity.WORKSHOP_VOTE: "Workshop vote",
+    Entity.BOARD_SNAPSHOT: "Board snapshot",
+    Entity.BOARD_SNAPSHOT_ITEM: "Board snapshot item",
 }
 
 # Field names that do not read well when their underscores become spaces.
@@ -163,7 +164,7 @@ def _shown(field: str | None, value: Any, names: Mapping[uuid.UUID, str]) -> str
 
 
 def _summary(row: ChangeLogRecord, old: Any, new: Any, record_name: str, names: Mapping[uuid.UUID, str]) -> str:
-    label = entity_label(row.entity).lower() if row.entity != "workspace_meta" else "workspace details"
+    label = entity_label(row.entity).lower() if row.entity != Entity.WORKSPACE_META else "workspace details"
     named = f' "{record_name}"' if record_name else ""
     if row.field and row.operation in ("create", "delete", "restore") and isinstance(new, list):
         # One entry for a batch of records of one parent (a board snapshot's items): see evidence_queries.
@@ -203,15 +204,18 @@ class HistoryService:
 
     def entries(
         self,
-        entity: str | None = None,
+        entity: Entity | str | None = None,
         record_id: uuid.UUID | None = None,
         limit: int | None = 200,
         offset: int = 0,
     ) -> list[HistoryEntry]:
-        """Change-log entries newest first, optionally of one entity (table name) or one record."""
+        """Change-log entries newest first, optionally of one entity or one record. An entity given as text (a
+        table name, as a filter or the command line gives it) is checked: an unknown name is refused, not
+        answered with an empty page."""
+        wanted_entity = _entity(entity)
         with self._context.read() as unit:
             rows = evidence_queries.change_log_page(
-                unit, entity=entity, record_id=record_id, limit=limit, offset=max(0, offset)
+                unit, entity=wanted_entity, record_id=record_id, limit=limit, offset=max(0, offset)
             )
             decoded = [(row, _decode(row.old_value), _decode(row.new_value)) for row in rows]
             wanted: list[uuid.UUID] = [row.record_id for row in rows]
@@ -247,7 +251,12 @@ class HistoryService:
         """Every change to one record, newest first."""
         return self.entries(record_id=record_id, limit=None)
 
-    def count(self, entity: str | None = None, record_id: uuid.UUID | None = None) -> int:
+    def count(self, entity: Entity | str | None = None, record_id: uuid.UUID | None = None) -> int:
         """How many entries ``entries`` can page through with the same filters."""
+        wanted_entity = _entity(entity)
         with self._context.read() as unit:
-            return evidence_queries.change_log_count(unit, entity=entity, record_id=record_id)
+            return evidence_queries.change_log_count(unit, entity=wanted_entity, record_id=record_id)
+
+
+def _entity(entity: Entity | str | None) -> Entity | None:
+    return None if entity is None or isinstance(entity, Entity) else Entity.parse(entity)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from locality.domain.entities import Entity
 from locality.domain.errors import NotFoundError, ValidationError
 from locality.domain.values import require_text
 from locality.domain.vocabulary import Direction, TargetKind
@@ -24,8 +25,8 @@ from locality.store.evidence_queries import IndicatorRow, MeasurementSummary
 from locality.store.models import ActionRecord, IndicatorRecord, MeasurementRecord, NeedRecord
 from locality.store.unit_of_work import UnitOfWork
 
-ENTITY = "indicator"
-MEASUREMENT_ENTITY = "measurement"
+ENTITY = Entity.INDICATOR
+MEASUREMENT_ENTITY = Entity.MEASUREMENT
 LABEL = "indicator"
 MEASUREMENT_LABEL = "measurement"
 

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from locality.domain.entities import Entity
 from locality.domain.errors import ValidationError
 from locality.domain.values import require_text
 from locality.domain.vocabulary import (
@@ -41,9 +42,9 @@ from locality.store.models import (
 )
 from locality.store.unit_of_work import UnitOfWork
 
-ENTITY = "need"
-LINK_ENTITY = "need_organisation"
-ACTION_LINK_ENTITY = "action_need"
+ENTITY = Entity.NEED
+LINK_ENTITY = Entity.NEED_ORGANISATION
+ACTION_LINK_ENTITY = Entity.ACTION_NEED
 LABEL = "need"
 
 

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
+from locality.domain.entities import Entity
 from locality.domain.errors import ValidationError
 from locality.domain.vocabulary import ActionStatus, NeedStatus
 from locality.services import records
@@ -25,7 +26,14 @@ from locality.store.models import OrganisationRecord
 
 #: Entities whose change changes the network.
 WATCHED_ENTITIES = frozenset(
-    {"organisation", "need", "need_organisation", "action", "action_partner", "vocabulary_term"}
+    {
+        Entity.ORGANISATION,
+        Entity.NEED,
+        Entity.NEED_ORGANISATION,
+        Entity.ACTION,
+        Entity.ACTION_PARTNER,
+        Entity.VOCABULARY_TERM,
+    }
 )
 
 #: The seed of the layout: the same network is always drawn the same way.

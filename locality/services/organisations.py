@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from locality.domain.entities import Entity
 from locality.domain.errors import DuplicateError, ValidationError
 from locality.domain.values import require_text, validate_email
 from locality.domain.vocabulary import VocabularyKind
@@ -24,7 +25,7 @@ from locality.store.models import (
 )
 from locality.store.unit_of_work import UnitOfWork
 
-ENTITY = "organisation"
+ENTITY = Entity.ORGANISATION
 LABEL = "organisation"
 
 
@@ -241,7 +242,7 @@ class OrganisationService:
 
     def delete(self, organisation_ids: builtins.list[uuid.UUID]) -> DeletedOrganisations:
         """Deletes organisations with their need links and partnerships; refused while one leads an action."""
-        with self._context.edit(ENTITY, "need_organisation", "action_partner") as unit:
+        with self._context.edit(ENTITY, Entity.NEED_ORGANISATION, Entity.ACTION_PARTNER) as unit:
             targets = [records.require(unit, OrganisationRecord, oid, LABEL) for oid in organisation_ids]
             for record in targets:
                 leads = unit.count(ActionRecord, {"lead_organisation_id": record.id})
@@ -259,7 +260,7 @@ class OrganisationService:
 
     def restore(self, deleted: DeletedOrganisations) -> None:
         """Undoes a delete: the organisations and the links deleted with them come back."""
-        with self._context.edit(ENTITY, "need_organisation", "action_partner") as unit:
+        with self._context.edit(ENTITY, Entity.NEED_ORGANISATION, Entity.ACTION_PARTNER) as unit:
             for organisation_id in deleted.ids:
                 record = unit.get(OrganisationRecord, organisation_id, include_deleted=True)
                 if record is None or record.deleted_at is None:

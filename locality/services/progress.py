@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from locality.domain.entities import Entity
 from locality.domain.errors import NotFoundError, ValidationError
 from locality.domain.values import format_date, validate_percent
 from locality.domain.vocabulary import ActionStatus, Rag, choice
@@ -25,8 +26,8 @@ from locality.store import action_queries
 from locality.store.models import ActionRecord, ProgressUpdateRecord
 from locality.store.unit_of_work import UnitOfWork
 
-ENTITY = "progress_update"
-ACTION_ENTITY = "action"
+ENTITY = Entity.PROGRESS_UPDATE
+ACTION_ENTITY = Entity.ACTION
 LABEL = "progress update"
 
 _FIELDS = (

@@ -9,16 +9,13 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, Protocol, TypeVar
 
+from locality.domain.entities import Entity
 from locality.domain.errors import NotFoundError, StaleRecordError
 from locality.domain.vocabulary import normalise_name
-from locality.store.models import TrackedMixin, utc_now
+from locality.store.models import TrackedMixin, entity_of, utc_now
 from locality.store.unit_of_work import Row, UnitOfWork
 
 R = TypeVar("R", bound=TrackedMixin)
-
-
-def entity_of(record: TrackedMixin | type[TrackedMixin]) -> str:
-    return str(record.__tablename__)  # type: ignore[union-attr]
 
 
 def require(unit: UnitOfWork, model: type[R], record_id: uuid.UUID, label: str) -> R:
@@ -232,7 +229,7 @@ class NewRows:
 
     def log(
         self,
-        entity: str,
+        entity: Entity,
         record_id: uuid.UUID,
         operation: str,
         field: str | None = None,

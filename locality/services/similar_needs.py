@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from locality.domain.entities import Entity
 from locality.domain.errors import LocalityError, StaleRecordError, ValidationError
 from locality.domain.text import plural
 from locality.domain.vocabulary import NeedRole, Priority
@@ -54,7 +55,7 @@ STOP_WORDS = frozenset(
 _ROLE_STRENGTH = {NeedRole.SHARES.value: 0, NeedRole.RAISED_BY.value: 1, NeedRole.LEAD.value: 2}
 _SEVERITY_STRENGTH = {None: 0, Priority.LOW.value: 1, Priority.MEDIUM.value: 2, Priority.HIGH.value: 3}
 
-ENTITIES = ("need", "need_organisation", "action_need", "workshop_vote", "indicator")
+ENTITIES = (Entity.NEED, Entity.NEED_ORGANISATION, Entity.ACTION_NEED, Entity.WORKSHOP_VOTE, Entity.INDICATOR)
 LABEL = "need"
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from locality.domain.entities import Entity
 from locality.domain.errors import NotFoundError, ValidationError
 from locality.domain.rag import RagAssessment
 from locality.domain.values import require_text
@@ -25,8 +26,8 @@ from locality.store.evidence_queries import ActionPosition
 from locality.store.models import BoardSnapshotItemRecord, BoardSnapshotRecord, utc_now
 from locality.store.unit_of_work import UnitOfWork
 
-ENTITY = "board_snapshot"
-ITEM_ENTITY = "board_snapshot_item"
+ENTITY = Entity.BOARD_SNAPSHOT
+ITEM_ENTITY = Entity.BOARD_SNAPSHOT_ITEM
 LABEL = "board snapshot"
 
 _FIELDS = ("title", "meeting_on", "notes")

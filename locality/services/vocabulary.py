@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from locality.domain.entities import Entity
 from locality.domain.errors import DuplicateError, ValidationError
 from locality.domain.values import require_text
 from locality.domain.vocabulary import VocabularyKind, normalise_name
@@ -83,7 +84,7 @@ class VocabularyService:
 
     def add_term(self, kind: VocabularyKind, name: str) -> Term:
         name = require_text(name, "name", kind.label.capitalize(), max_length=200)
-        with self._context.edit("vocabulary_term") as unit:
+        with self._context.edit(Entity.VOCABULARY_TERM) as unit:
             if unit.find_by_name(VocabularyTermRecord, name, where={"kind": kind.value}):
                 raise DuplicateError({"name": f'There is already {kind.a_label} called "{name}"'})
             order = unit.count(VocabularyTermRecord, {"kind": kind.value})
@@ -92,6 +93,21 @@ class VocabularyService:
                 VocabularyTermRecord(kind=kind.value, name=name, sort_order=order, active=True),
                 ("kind", "name", "sort_order"),
             )
+            return _term(record)
+
+    def rename_term(self, term_id: uuid.UUID, name: str) -> Term:
+        """Gives a term a new name; records that use it (by id) show the new name. Refuses a name another term
+        of the same kind has."""
+        with self._context.edit(Entity.VOCABULARY_TERM) as unit:
+            record = records.require(unit, VocabularyTermRecord, term_id, "term")
+            kind = VocabularyKind(record.kind)
+            name = require_text(name, "name", kind.label.capitalize(), max_length=200)
+            if any(
+                other.id != term_id
+                for other in unit.find_by_name(VocabularyTermRecord, name, where={"kind": kind.value})
+            ):
+                raise DuplicateError({"name": f'There is already {kind.a_label} called "{name}"'})
+            records.update(unit, record, {"name": name})
             return _term(record)
 
     def resolve_term(self, kind: VocabularyKind, name: str) -> uuid.UUID:
@@ -107,7 +123,7 @@ class VocabularyService:
 
     def add_theme(self, name: str, parent_id: uuid.UUID | None = None, colour: str = "#607d8b") -> Theme:
         name = require_text(name, "name", "Theme name", max_length=200)
-        with self._context.edit("theme") as unit:
+        with self._context.edit(Entity.THEME) as unit:
             if unit.find_by_name(ThemeRecord, name):
                 raise DuplicateError({"name": f'There is already a theme called "{name}"'})
             if parent_id is not None:
@@ -144,7 +160,7 @@ class VocabularyService:
 
     def add_funding_source(self, name: str, description: str = "") -> FundingSource:
         name = require_text(name, "name", "Funding source name", max_length=200)
-        with self._context.edit("funding_source") as unit:
+        with self._context.edit(Entity.FUNDING_SOURCE) as unit:
             if unit.find_by_name(FundingSourceRecord, name):
                 raise DuplicateError({"name": f'There is already a funding source called "{name}"'})
             record = records.create(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from locality.domain.entities import Entity
 from locality.domain.errors import NotFoundError, ValidationError
 from locality.domain.values import require_text
 from locality.services import records
@@ -24,9 +25,9 @@ from locality.store.models import (
 )
 from locality.store.unit_of_work import UnitOfWork
 
-ENTITY = "workshop"
-PARTICIPANT_ENTITY = "workshop_participant"
-VOTE_ENTITY = "workshop_vote"
+ENTITY = Entity.WORKSHOP
+PARTICIPANT_ENTITY = Entity.WORKSHOP_PARTICIPANT
+VOTE_ENTITY = Entity.WORKSHOP_VOTE
 ALL_ENTITIES = (ENTITY, PARTICIPANT_ENTITY, VOTE_ENTITY)
 LABEL = "workshop"
 NO_ORGANISATION = "No organisation"

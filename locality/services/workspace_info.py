@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from locality.domain.entities import Entity
 from locality.domain.errors import ValidationError
 from locality.domain.rag import RagThresholds
 from locality.domain.values import format_date
@@ -14,30 +15,29 @@ from locality.services import records
 from locality.services.action_rag import rag_thresholds
 from locality.services.context import ServiceContext
 from locality.store import queries
-from locality.store.models import OrganisationRecord
+from locality.store.models import MODEL_OF, ChangeLogRecord, OrganisationRecord
 from locality.store.workspace import stored_value_problem
 
-# Entity (table) name and the plural the user reads, in the order `locality check` prints them.
-COUNTED_ENTITIES: tuple[tuple[str, str], ...] = (
-    ("organisation", "organisations"),
-    ("theme", "themes"),
-    ("need", "needs"),
-    ("need_organisation", "need–organisation links"),
-    ("action", "actions"),
-    ("action_partner", "action partners"),
-    ("action_need", "action–need links"),
-    ("milestone", "milestones"),
-    ("progress_update", "progress updates"),
-    ("indicator", "indicators"),
-    ("measurement", "measurements"),
-    ("funding_source", "funding sources"),
-    ("funding_allocation", "funding allocations"),
-    ("spend", "spend entries"),
-    ("workshop", "workshops"),
-    ("workshop_participant", "workshop participants"),
-    ("workshop_vote", "workshop votes"),
-    ("board_snapshot", "board snapshots"),
-    ("change_log", "change log entries"),
+# Each entity and the plural the user reads, in the order `locality check` prints them; then the change log.
+COUNTED_ENTITIES: tuple[tuple[Entity, str], ...] = (
+    (Entity.ORGANISATION, "organisations"),
+    (Entity.THEME, "themes"),
+    (Entity.NEED, "needs"),
+    (Entity.NEED_ORGANISATION, "need–organisation links"),
+    (Entity.ACTION, "actions"),
+    (Entity.ACTION_PARTNER, "action partners"),
+    (Entity.ACTION_NEED, "action–need links"),
+    (Entity.MILESTONE, "milestones"),
+    (Entity.PROGRESS_UPDATE, "progress updates"),
+    (Entity.INDICATOR, "indicators"),
+    (Entity.MEASUREMENT, "measurements"),
+    (Entity.FUNDING_SOURCE, "funding sources"),
+    (Entity.FUNDING_ALLOCATION, "funding allocations"),
+    (Entity.SPEND, "spend entries"),
+    (Entity.WORKSHOP, "workshops"),
+    (Entity.WORKSHOP_PARTICIPANT, "workshop participants"),
+    (Entity.WORKSHOP_VOTE, "workshop votes"),
+    (Entity.BOARD_SNAPSHOT, "board snapshots"),
 )
 
 
@@ -117,7 +117,7 @@ class WorkspaceInfoService:
         errors: dict[str, str] = {}
         if plan_start and plan_end and plan_end < plan_start:
             errors["plan_end"] = "The plan cannot end before it starts"
-        with self._context.edit("workspace_meta") as unit:
+        with self._context.edit(Entity.WORKSPACE_META) as unit:
             meta = unit.meta()
             records.check_version(meta, expected_version, "workspace", self.details)
             owner_changed = owner_organisation_id != meta.owner_organisation_id
@@ -144,7 +144,7 @@ class WorkspaceInfoService:
 
     def set_rag_thresholds(self, thresholds: RagThresholds) -> WorkspaceDetails:
         thresholds.validate()
-        with self._context.edit("workspace_meta", "action") as unit:
+        with self._context.edit(Entity.WORKSPACE_META, Entity.ACTION) as unit:
             records.update(
                 unit,
                 unit.meta(),
@@ -161,16 +161,18 @@ class WorkspaceInfoService:
     def save_copy(self, target: str | Path) -> None:
         self._context.workspace.save_copy(Path(target))
 
-    def count(self, entity: str) -> int:
-        """Live records of one entity (a table name such as ``"action"``)."""
+    def count(self, entity: Entity) -> int:
+        """Live records of one entity."""
         with self._context.read() as unit:
-            return queries.live_counts(unit, [entity])[entity]
+            return queries.live_counts(unit, [MODEL_OF[entity]])[MODEL_OF[entity]]
 
     def counts(self) -> list[tuple[str, int]]:
-        """Live records per entity, labelled for people."""
+        """Live records per entity, labelled for people, and the change log's entries."""
+        models = [MODEL_OF[entity] for entity, _ in COUNTED_ENTITIES]
         with self._context.read() as unit:
-            by_table = queries.live_counts(unit, [entity for entity, _ in COUNTED_ENTITIES])
-        return [(label, by_table[entity]) for entity, label in COUNTED_ENTITIES]
+            by_model = queries.live_counts(unit, [*models, ChangeLogRecord])
+        counted = [(label, by_model[model]) for (_, label), model in zip(COUNTED_ENTITIES, models, strict=True)]
+        return [*counted, ("change log entries", by_model[ChangeLogRecord])]
 
     def check(self) -> CheckReport:
         workspace = self._context.workspace

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
+from locality.domain.entities import Entity
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES
 from locality.store.change_log import encode_value
 from locality.store.live_queries import like_pattern, partnered_action_ids, rag_columns
@@ -313,7 +314,7 @@ def action_titles(unit: UnitOfWork) -> list[tuple[uuid.UUID, str]]:
 
 
 def changes_logged_with(
-    unit: UnitOfWork, entity: str, record_id: uuid.UUID, action_id: uuid.UUID, applied: Mapping[str, Any]
+    unit: UnitOfWork, entity: Entity, record_id: uuid.UUID, action_id: uuid.UUID, applied: Mapping[str, Any]
 ) -> list[LoggedChange] | None:
     """The changes an edit made to an action's fields straight after it created another record.
 
@@ -359,7 +360,7 @@ def changes_logged_with(
     for row_seq, row_entity, row_record, operation, field, old_value, new_value in rows:
         if (
             row_seq != expected_seq
-            or row_entity != "action"
+            or row_entity != Entity.ACTION
             or row_record != action_id
             or operation != "update"
             or field is None

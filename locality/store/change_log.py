@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.orm import Session
 
+from locality.domain.entities import Entity
 from locality.store.models import ChangeLogRecord, WorkspaceMetaRecord, utc_now
 from locality.store.row_insert import Converted, insert_chunked
 
@@ -78,7 +79,7 @@ class Change(NamedTuple):
     """One entry for ``ChangeLog.extend``: a create, delete or restore of a record, or one field's change.
     ``at`` is when it was made (now when None); ``author``/``author_organisation`` None: the writer's."""
 
-    entity: str
+    entity: Entity
     record_id: uuid.UUID
     operation: str
     field: str | None = None
@@ -91,7 +92,7 @@ class Change(NamedTuple):
 
 # What waits to be written: (changed_at, author, author_organisation, entity, record_id, operation, field,
 # old text, new text).
-_Pending = tuple[datetime, str, str, str, uuid.UUID, str, str | None, str | None, str | None]
+_Pending = tuple[datetime, str, str, Entity, uuid.UUID, str, str | None, str | None, str | None]
 
 
 class ChangeLog:
@@ -122,7 +123,7 @@ class ChangeLog:
 
     def add(
         self,
-        entity: str,
+        entity: Entity,
         record_id: uuid.UUID,
         operation: str,
         field: str | None = None,
@@ -148,7 +149,7 @@ class ChangeLog:
 
     def add_batch(
         self,
-        entity: str,
+        entity: Entity,
         parent_id: uuid.UUID,
         operation: str,
         parent_column: str,

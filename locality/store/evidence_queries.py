@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, insert, select, update
 
+from locality.domain.entities import Entity
 from locality.store.live_queries import live_partner_links, rag_columns
 from locality.store.models import (
     ActionPartnerRecord,
@@ -35,6 +36,7 @@ from locality.store.models import (
     VocabularyTermRecord,
     WorkshopRecord,
     WorkshopVoteRecord,
+    entity_of,
     utc_now,
 )
 from locality.store.unit_of_work import UnitOfWork
@@ -452,7 +454,7 @@ def bulk_create(
         created.append({key: value for key, value in values.items() if key != parent_column})
         values.update(created_at=now, updated_at=now, version=1, deleted_at=None)
         prepared.append(values)
-    entity = str(model.__tablename__)  # type: ignore[attr-defined]
+    entity = entity_of(model)
     _insert_many(unit, model, prepared)
     unit.changes.add_batch(entity, parents.pop(), "create", parent_column, created, at=now)
 
@@ -475,7 +477,7 @@ def bulk_tombstone(unit: UnitOfWork, model: type[TrackedMixin], column: str, val
         .values(deleted_at=at, updated_at=at, version=model.version + 1)
         .execution_options(synchronize_session=False)
     )
-    entity = str(model.__tablename__)  # type: ignore[attr-defined]
+    entity = entity_of(model)
     unit.changes.add_batch(entity, value, "delete", column, ids, at=at)
     return len(ids)
 
@@ -497,7 +499,7 @@ def bulk_restore(
         .values(deleted_at=None, updated_at=now, version=model.version + 1)
         .execution_options(synchronize_session=False)
     )
-    entity = str(model.__tablename__)  # type: ignore[attr-defined]
+    entity = entity_of(model)
     unit.changes.add_batch(entity, value, "restore", column, ids, at=now)
     return len(ids)
 
@@ -508,7 +510,7 @@ def bulk_restore(
 def change_log_page(
     unit: UnitOfWork,
     *,
-    entity: str | None = None,
+    entity: Entity | None = None,
     record_id: uuid.UUID | None = None,
     limit: int | None = 200,
     offset: int = 0,
@@ -526,7 +528,7 @@ def change_log_page(
     return list(unit.session.scalars(statement))
 
 
-def change_log_count(unit: UnitOfWork, *, entity: str | None = None, record_id: uuid.UUID | None = None) -> int:
+def change_log_count(unit: UnitOfWork, *, entity: Entity | None = None, record_id: uuid.UUID | None = None) -> int:
     statement = select(func.count()).select_from(ChangeLogRecord)
     if entity is not None:
         statement = statement.where(ChangeLogRecord.entity == entity)

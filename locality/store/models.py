@@ -29,6 +29,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from locality.domain.entities import Entity
+
 APPLICATION_MARKER = "Locality"
 
 # Named constraints let Alembic's batch mode rebuild SQLite tables reliably.
@@ -436,3 +438,15 @@ TRACKED_MODELS: tuple[type[TrackedMixin], ...] = (
     BoardSnapshotRecord,
     BoardSnapshotItemRecord,
 )
+
+# Each tracked model by the entity it holds (its table's name): the one map from the names edits, change
+# notifications and the change log use to the store's models. Building it refuses a tracked table no Entity names.
+MODEL_OF: dict[Entity, type[TrackedMixin]] = {
+    Entity(str(model.__tablename__)): model  # type: ignore[attr-defined]
+    for model in TRACKED_MODELS
+}
+
+
+def entity_of(model: TrackedMixin | type[TrackedMixin]) -> Entity:
+    """The entity a record (or model) holds."""
+    return Entity(str(model.__tablename__))  # type: ignore[union-attr]

@@ -12,15 +12,15 @@ from locality.store.models import Base, OrganisationRecord
 from locality.store.unit_of_work import UnitOfWork
 
 
-def live_counts(unit: UnitOfWork, tables: Iterable[str]) -> dict[str, int]:
-    """Rows per table, leaving out tombstones where the table has them."""
-    result: dict[str, int] = {}
-    for name in tables:
-        table = Base.metadata.tables[name]
+def live_counts(unit: UnitOfWork, models: Iterable[type[Any]]) -> dict[type[Any], int]:
+    """Rows per model, leaving out tombstones where the model has them."""
+    result: dict[type[Any], int] = {}
+    for model in models:
+        table = Base.metadata.tables[str(model.__tablename__)]
         statement = select(func.count()).select_from(table)
         if "deleted_at" in table.c:
             statement = statement.where(table.c.deleted_at.is_(None))
-        result[name] = int(unit.session.scalar(statement) or 0)
+        result[model] = int(unit.session.scalar(statement) or 0)
     return result
 
 

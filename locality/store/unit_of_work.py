@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from locality.domain.entities import Entity
 from locality.domain.vocabulary import normalise_name
 from locality.store.change_log import ChangeLog, data_stamp, start_new_replica
 from locality.store.models import Base, TrackedMixin, WorkspaceMetaRecord, utc_now
@@ -129,7 +130,7 @@ class UnitOfWork:
 
     def log(
         self,
-        entity: str,
+        entity: Entity,
         record_id: uuid.UUID,
         operation: str,
         field: str | None = None,

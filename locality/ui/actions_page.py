@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.entities import Entity
 from locality.domain.errors import LocalityError, ValidationError
 from locality.domain.text import noun_for
 from locality.domain.values import format_date, parse_optional_date
@@ -596,14 +597,14 @@ class ActionsPage(ListPage[ActionSummary]):
     plural = "actions"
     watches = frozenset(
         {
-            "action",
-            "action_partner",
-            "action_need",
-            "milestone",
-            "progress_update",
-            "spend",
-            "organisation",
-            "workspace_meta",
+            Entity.ACTION,
+            Entity.ACTION_PARTNER,
+            Entity.ACTION_NEED,
+            Entity.MILESTONE,
+            Entity.PROGRESS_UPDATE,
+            Entity.SPEND,
+            Entity.ORGANISATION,
+            Entity.WORKSPACE_META,
         }
     )
 
@@ -797,7 +798,7 @@ class ActionsPage(ListPage[ActionSummary]):
         ]
 
     def expected_rows(self) -> int:
-        return self.services.workspace.count("action")
+        return self.services.workspace.count(Entity.ACTION)
 
     def load_rows(self) -> list[ActionSummary]:
         return self.services.actions.list()

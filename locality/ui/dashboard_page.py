@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from locality.domain.entities import Entity
 from locality.domain.errors import ValidationError
 from locality.domain.funding import FundingSourceChoice, choice_of
 from locality.domain.text import plural
@@ -311,7 +312,7 @@ def _short(name: str, most: int = 22) -> str:
 
 class DashboardPage(Page):
     title = "Dashboard"
-    watches: frozenset[str] = frozenset()  # any change may move a figure
+    watches: frozenset[Entity] = frozenset()  # any change may move a figure
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.entities import Entity
 from locality.domain.errors import LocalityError, NotFoundError, ValidationError
 from locality.domain.funding import NO_FUNDING_SOURCE, FundingSourceChoice, choice_of, source_id_of
 from locality.domain.text import noun_for, plural
@@ -289,7 +290,14 @@ NO_ACTION_TEXT = (
 class FundingPage(Page):
     title = "Funding"
     watches = frozenset(
-        {"funding_allocation", "spend", "action", "action_partner", "organisation", "funding_source", "vocabulary"}
+        {
+            Entity.FUNDING_ALLOCATION,
+            Entity.SPEND,
+            Entity.ACTION,
+            Entity.ACTION_PARTNER,
+            Entity.ORGANISATION,
+            Entity.FUNDING_SOURCE,
+        }
     )
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
@@ -515,7 +523,7 @@ class FundingPage(Page):
         actions take longer than the window may freeze for) while the page says "Loading…"."""
         self._refill_pickers()
         slow = self._last_load_seconds > SLOW_LOAD_SECONDS or (
-            self._last_load_seconds == 0 and self.services.workspace.count("action") > BACKGROUND_ACTIONS
+            self._last_load_seconds == 0 and self.services.workspace.count(Entity.ACTION) > BACKGROUND_ACTIONS
         )
         if not slow:
             started = time.perf_counter()

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.entities import Entity
 from locality.domain.errors import StaleRecordError, ValidationError
 from locality.domain.values import format_date
 from locality.domain.vocabulary import Direction, TargetKind
@@ -731,7 +732,7 @@ class IndicatorsPage(ListPage[Indicator]):
     title = "Indicators"
     noun = "indicator"
     plural = "indicators"
-    watches = frozenset({"indicator", "measurement", "need", "action", "theme"})
+    watches = frozenset({Entity.INDICATOR, Entity.MEASUREMENT, Entity.NEED, Entity.ACTION, Entity.THEME})
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)
@@ -818,7 +819,7 @@ class IndicatorsPage(ListPage[Indicator]):
     def expected_rows(self) -> int:
         # Each indicator costs about as much to load as a few actions (its measurements are summed and its
         # progress judged), so a few thousand already go to the background.
-        return 3 * self.services.workspace.count("indicator")
+        return 3 * self.services.workspace.count(Entity.INDICATOR)
 
     def load_rows(self) -> list[Indicator]:
         return self.services.indicators.list()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.entities import Entity
 from locality.services.context import Changes
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
@@ -44,7 +45,7 @@ class ListPage(QWidget, Generic[Row]):
     title = ""
     noun = "item"
     plural = "items"
-    watches: frozenset[str] = frozenset()
+    watches: frozenset[Entity] = frozenset()
     #: The table's class: a ``QTableView`` or a subclass of it (see ``ui.grid.FrozenColumnTableView``).
     table_class: type[QTableView] = QTableView
 

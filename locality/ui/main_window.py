@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from locality import __version__
+from locality.domain.entities import Entity
 from locality.domain.text import plural
 from locality.paths import resource
 from locality.services.context import Changes, User
@@ -516,8 +517,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name} — Locality")
         count = self.services.workspace.count
         self._status.setText(
-            f"{self.services.location}   ·   {plural(count('organisation'), 'organisation')} · "
-            f"{plural(count('need'), 'need')} · {plural(count('action'), 'action')}"
+            f"{self.services.location}   ·   {plural(count(Entity.ORGANISATION), 'organisation')} · "
+            f"{plural(count(Entity.NEED), 'need')} · {plural(count(Entity.ACTION), 'action')}"
         )
 
     # ------------------------------------------------------------------ remembered layout

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from locality.domain.entities import Entity
 from locality.services.context import Changes
 from locality.ui.env import UiEnv
 from locality.ui.page import Page
@@ -45,7 +46,7 @@ class _TabSlot(QWidget):
         return self.widget
 
     def note_changes(self, changes: Changes) -> None:
-        watches: frozenset[str] = getattr(self.widget, "watches", frozenset())
+        watches: frozenset[Entity] = getattr(self.widget, "watches", frozenset())
         if self.widget is not None and (not watches or changes.touches(*watches)):
             self.stale = True
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.entities import Entity
 from locality.domain.errors import ValidationError
 from locality.domain.values import format_date
 from locality.domain.vocabulary import OPEN_NEED_STATUSES, NeedRole, NeedStatus, Priority, VocabularyKind
@@ -176,7 +177,9 @@ class NeedsPage(ListPage[NeedSummary]):
     unfiltered_matches_all = True
     noun = "need"
     plural = "needs"
-    watches = frozenset({"need", "need_organisation", "action_need", "action", "organisation", "theme"})
+    watches = frozenset(
+        {Entity.NEED, Entity.NEED_ORGANISATION, Entity.ACTION_NEED, Entity.ACTION, Entity.ORGANISATION, Entity.THEME}
+    )
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)
@@ -225,7 +228,7 @@ class NeedsPage(ListPage[NeedSummary]):
         ]
 
     def expected_rows(self) -> int:
-        return self.services.workspace.count("need")
+        return self.services.workspace.count(Entity.NEED)
 
     def load_rows(self) -> list[NeedSummary]:
         return self.services.needs.list()

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
+from locality.domain.entities import Entity
 from locality.domain.vocabulary import VocabularyKind
 from locality.services.organisations import Organisation, OrganisationDraft
 from locality.ui.edit_dialog import EditDialog, run_dialog
@@ -84,7 +85,9 @@ class OrganisationsPage(ListPage[Organisation]):
     title = "Organisations"
     noun = "organisation"
     plural = "organisations"
-    watches = frozenset({"organisation", "need_organisation", "action", "action_partner", "vocabulary_term"})
+    watches = frozenset(
+        {Entity.ORGANISATION, Entity.NEED_ORGANISATION, Entity.ACTION, Entity.ACTION_PARTNER, Entity.VOCABULARY_TERM}
+    )
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)

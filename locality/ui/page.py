@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
+from locality.domain.entities import Entity
 from locality.services.context import Changes
 from locality.ui.env import UiEnv
 
@@ -15,7 +16,7 @@ class Page(QWidget):
 
     title = ""
     #: Entities whose change means this page must refresh; empty means "any change".
-    watches: frozenset[str] = frozenset()
+    watches: frozenset[Entity] = frozenset()
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.entities import Entity
 from locality.domain.text import plural
 from locality.domain.values import format_date
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Rag
@@ -589,7 +590,15 @@ class _Request:
 class TimelinePage(Page):
     title = "Timeline"
     watches = frozenset(
-        {"action", "action_partner", "milestone", "progress_update", "organisation", "theme", "workspace_meta"}
+        {
+            Entity.ACTION,
+            Entity.ACTION_PARTNER,
+            Entity.MILESTONE,
+            Entity.PROGRESS_UPDATE,
+            Entity.ORGANISATION,
+            Entity.THEME,
+            Entity.WORKSPACE_META,
+        }
     )
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
@@ -841,7 +850,7 @@ class TimelinePage(Page):
         if any(combo.currentData() is not None for combo in self.filters.values()):
             return True
         # Hiding completed and cancelled actions only explains an empty chart when there are actions to hide.
-        return not self.closed_check.isChecked() and self.services.workspace.count("action") > 0
+        return not self.closed_check.isChecked() and self.services.workspace.count(Entity.ACTION) > 0
 
     def _show_empty(self, text: str) -> None:
         self.empty_label.setText(text)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.entities import Entity
 from locality.domain.values import format_date
 from locality.domain.vocabulary import NeedRole, Priority
 from locality.services.need_analysis import (
@@ -53,7 +54,7 @@ class AnalysisTab(QWidget):
     ``show_result`` shows what it returned. A refresh asked for while one is running supersedes it."""
 
     title = ""
-    watches: frozenset[str] = frozenset()
+    watches: frozenset[Entity] = frozenset()
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -174,7 +175,9 @@ def need_columns(with_theme: bool = True) -> list[Column[NeedLine]]:
 
 class GapsTab(AnalysisTab):
     title = "Gaps"
-    watches = frozenset({"need", "need_organisation", "action", "action_need", "organisation", "theme"})
+    watches = frozenset(
+        {Entity.NEED, Entity.NEED_ORGANISATION, Entity.ACTION, Entity.ACTION_NEED, Entity.ORGANISATION, Entity.THEME}
+    )
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.entities import Entity
 from locality.domain.text import plural
 from locality.services.need_analysis import HEAT_MAP_DEFINITION, HeatColumn, HeatMap, HeatRow, NeedLine
 from locality.ui.env import UiEnv
@@ -195,7 +196,7 @@ class OutlinedSelection(QStyledItemDelegate):
 
 class HeatMapTab(AnalysisTab):
     title = "Heat map"
-    watches = frozenset({"need", "need_organisation", "organisation", "theme"})
+    watches = frozenset({Entity.NEED, Entity.NEED_ORGANISATION, Entity.ORGANISATION, Entity.THEME})
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.entities import Entity
 from locality.domain.text import noun_for
 from locality.domain.vocabulary import NeedRole, NeedStatus, Priority
 from locality.exchange.plan import ExportCancelled
@@ -444,7 +445,9 @@ class MatrixTab(QWidget):
     """The needs map's matrix: filters, a count, the table, a legend and an export."""
 
     title = "Matrix"
-    watches = frozenset({"need", "need_organisation", "action_need", "action", "organisation", "theme"})
+    watches = frozenset(
+        {Entity.NEED, Entity.NEED_ORGANISATION, Entity.ACTION_NEED, Entity.ACTION, Entity.ORGANISATION, Entity.THEME}
+    )
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -648,7 +651,7 @@ class MatrixTab(QWidget):
         self._generation += 1
         generation = self._generation
         in_background = (
-            self._last_load_seconds > SLOW_LOAD_SECONDS or self.services.workspace.count("need") > BACKGROUND_NEEDS
+            self._last_load_seconds > SLOW_LOAD_SECONDS or self.services.workspace.count(Entity.NEED) > BACKGROUND_NEEDS
         )
         if not in_background:
             started = time.perf_counter()

@@ -9,6 +9,7 @@ import uuid
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from locality.domain.entities import Entity
 from locality.domain.errors import ValidationError
 from locality.domain.text import plural
 from locality.services.need_analysis import MAX_WEIGHT, RankedNeed, Ranking, RankingFormula
@@ -53,7 +54,9 @@ def ranking_columns() -> list[Column[RankedNeed]]:
 
 class RankingTab(AnalysisTab):
     title = "Ranking"
-    watches = frozenset({"need", "need_organisation", "organisation", "workshop", "workshop_vote"})
+    watches = frozenset(
+        {Entity.NEED, Entity.NEED_ORGANISATION, Entity.ORGANISATION, Entity.WORKSHOP, Entity.WORKSHOP_VOTE}
+    )
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)

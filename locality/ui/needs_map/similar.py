@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.entities import Entity
 from locality.domain.text import plural
 from locality.services.similar_needs import (
     DEFAULT_LIMIT,
@@ -96,7 +97,7 @@ class SimilarNeedsTab(QWidget):
     """Suggested pairs of similar needs, found in the background with progress and Cancel."""
 
     title = "Similar needs"
-    watches = frozenset({"need", "need_organisation", "organisation", "theme"})
+    watches = frozenset({Entity.NEED, Entity.NEED_ORGANISATION, Entity.ORGANISATION, Entity.THEME})
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
