@@ -7,9 +7,11 @@ from datetime import date
 
 import pytest
 
+from locality.domain.entities import Entity
+from locality.domain.errors import ValidationError
 from locality.services.context import ServiceContext, User
 from locality.services.funding import AllocationDraft, FundingService
-from locality.services.history import HistoryService, entity_label, field_label
+from locality.services.history import ENTITY_LABELS, HistoryService, entity_label, field_label
 from locality.services.indicators import IndicatorDraft, IndicatorService
 from locality.services.organisations import OrganisationDraft, OrganisationService
 from locality.services.workshops import WorkshopDraft, WorkshopService
@@ -148,3 +150,20 @@ def test_labels() -> None:
     assert field_label("lead_organisation_id") == "lead organisation"
     assert field_label("budget_pence") == "budget"
     assert field_label("short_name") == "short name"
+
+
+def test_an_entity_named_as_text_is_checked(ctx: ServiceContext, history: HistoryService) -> None:
+    OrganisationService(ctx).create(OrganisationDraft("Northshire Police"))
+
+    assert [entry.entity for entry in history.entries(entity="organisation")] == ["organisation"]
+    assert history.count(entity="organisation") == 1
+    # A slip such as "vocabulary" (no table) is refused, not answered with an empty history.
+    with pytest.raises(ValidationError) as caught:
+        history.entries(entity="vocabulary")
+    assert '"vocabulary" is not a kind of record' in str(caught.value)
+    with pytest.raises(ValidationError):
+        history.count(entity="organisations")
+
+
+def test_every_entity_has_a_label() -> None:
+    assert set(ENTITY_LABELS) == {entity.value for entity in Entity}

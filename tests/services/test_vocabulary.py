@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from locality.domain.entities import Entity
 from locality.domain.errors import DuplicateError, ValidationError
 from locality.domain.vocabulary import VocabularyKind
 from locality.services.context import Changes, ServiceContext, User
@@ -465,3 +466,29 @@ def test_a_funding_source_needs_a_name(services: Services) -> None:
         services.vocabulary.add_funding_source("")
 
     assert caught.value.field_errors == {"name": "Funding source name cannot be empty."}
+
+
+# --------------------------------------------------------------------------- renaming terms
+
+
+def test_rename_term_keeps_its_id_and_is_logged(services: Services, heard: list[Changes]) -> None:
+    police = services.vocabulary.resolve_term(VocabularyKind.ORGANISATION_TYPE, "Police")
+
+    renamed = services.vocabulary.rename_term(police, "  Police force ")
+
+    assert (renamed.id, renamed.name, renamed.kind) == (police, "Police force", VocabularyKind.ORGANISATION_TYPE)
+    assert services.vocabulary.resolve_term(VocabularyKind.ORGANISATION_TYPE, "police FORCE") == police
+    assert heard == [Changes(frozenset({Entity.VOCABULARY_TERM}))]
+    assert logged(services) == [("vocabulary_term", "update", '"Police force"')]
+
+
+def test_rename_term_refuses_another_terms_name_of_the_same_kind(services: Services, heard: list[Changes]) -> None:
+    police = services.vocabulary.resolve_term(VocabularyKind.ORGANISATION_TYPE, "Police")
+
+    with pytest.raises(DuplicateError):
+        services.vocabulary.rename_term(police, "health")
+    with pytest.raises(ValidationError):
+        services.vocabulary.rename_term(police, "  ")
+    # Its own name in another case is no duplicate.
+    assert services.vocabulary.rename_term(police, "POLICE").name == "POLICE"
+    assert heard == [Changes(frozenset({Entity.VOCABULARY_TERM}))]
