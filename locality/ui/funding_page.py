@@ -46,7 +46,7 @@ from locality.services.funding import (
     SpendDraft,
     budget_totals,
 )
-from locality.ui.actions_page import open_action
+from locality.ui.action_dialog import open_action
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error

@@ -35,7 +35,7 @@ from locality.domain.text import plural
 from locality.domain.values import format_date
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Rag
 from locality.services.timeline import Timeline, TimelineAction, TimelineGrouping, TimelineMilestone
-from locality.ui.actions_page import open_action
+from locality.ui.action_dialog import open_action
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.flow_layout import FlowLayout, together

@@ -55,7 +55,7 @@ from locality.ui.errors import show_error
 from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.forms import find_data, refill_combo
 from locality.ui.long_work import LongWork
-from locality.ui.needs_page import open_need
+from locality.ui.need_dialog import open_need
 from locality.ui.pickers import organisation_choices, theme_choices
 from locality.ui.undo import push_done
 from locality.ui.workers import run_in_background
