@@ -3,14 +3,13 @@ in, and the allocations and spend entries of the selected action (added, changed
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -51,12 +50,12 @@ from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import DateField, MoneyField, find_data, refill_combo, select_data
+from locality.ui.loader import BackgroundLoader
 from locality.ui.page import Page
 from locality.ui.pickers import organisation_choices
 from locality.ui.table_model import Column, RowTableModel, money_column
 from locality.ui.tables import make_row_table
 from locality.ui.undo import push_deleted, save_with_undo
-from locality.ui.workers import run_in_background
 
 OVERSPENT = "Overspent"
 OVERSPENT_COLOUR = QColor("#b00020")
@@ -296,10 +295,7 @@ class FundingPage(Page):
         super().__init__(env, parent)
         self._lines: list[BudgetLine] = []
         self._funded: tuple[FundingSourceChoice, set[uuid.UUID]] | None = None
-        self._loading = False
-        self._load_again = False
-        self._last_load_seconds = 0.0
-        self._stale = True
+        self.loader = BackgroundLoader(self, self.refresh)
         self._selected: uuid.UUID | None = None
         self._selecting = False  # select_action is choosing the row and shows the action itself, once
         self.funding: ActionFunding | None = None
@@ -504,7 +500,14 @@ class FundingPage(Page):
 
     @property
     def loading(self) -> bool:
-        return self._loading
+        return self.loader.busy
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.loader.shown()
+
+    def refresh_when_shown(self) -> None:
+        self.loader.refresh_when_shown()
 
     def _load(self) -> _Loaded:
         funding = self.services.funding
@@ -514,40 +517,18 @@ class FundingPage(Page):
         """Reloads every figure: at once when that was quick last time, otherwise on a worker thread (20,000
         actions take longer than the window may freeze for) while the page says "Loading…"."""
         self._refill_pickers()
-        slow = self._last_load_seconds > SLOW_LOAD_SECONDS or (
-            self._last_load_seconds == 0 and self.services.workspace.count("action") > BACKGROUND_ACTIONS
-        )
+        last = self.loader.last_seconds
+        slow = last > SLOW_LOAD_SECONDS or (last == 0 and self.services.workspace.count("action") > BACKGROUND_ACTIONS)
         if not slow:
-            started = time.perf_counter()
-            try:
-                loaded = self._load()
-            except Exception as error:
-                show_error(self, error)
-                return
-            self._last_load_seconds = time.perf_counter() - started
-            self._show(loaded)
+            self.loader.run_now(self._load, self._show, lambda error: show_error(self, error))
             return
-        if self._loading:
-            self._load_again = True
-            return
-        self._loading = True
-        self._load_again = False
         self.count_label.setText("Loading spend against budget…")
-        started = time.perf_counter()
-
-        def done(loaded: _Loaded) -> None:
-            self._loading = False
-            self._last_load_seconds = time.perf_counter() - started
-            self._show(loaded)
-            if self._load_again:
-                self.refresh()
 
         def failed(error: BaseException) -> None:
-            self._loading = False
             self.count_label.setText("")
             show_error(self, error)
 
-        run_in_background(self._load, done, failed, self)
+        self.loader.start(self._load, self._show, failed)
 
     def on_changes(self, changes: Any) -> None:
         self._funded = None
@@ -805,10 +786,7 @@ class FundingPage(Page):
     def after_edit(self) -> None:
         """Money changed: the figures are read again (the change notice may not reach a page outside a window)."""
         self._funded = None
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+        self.loader.refresh_when_shown()
 
     # ------------------------------------------------------------------ funding sources
 
