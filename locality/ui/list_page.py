@@ -46,6 +46,16 @@ class ListPage(QWidget, Generic[Row]):
     watches: frozenset[str] = frozenset()
     #: The table's class: a ``QTableView`` or a subclass of it (see ``ui.grid.FrozenColumnTableView``).
     table_class: type[QTableView] = QTableView
+    #: A list shown as one part of a larger page leaves out the heading, and may leave out the search box and
+    #: the New / Edit / Delete buttons (Enter and double-click still call ``open_editor``).
+    show_heading = True
+    searchable = True
+    editable = True
+    table_name = "table"
+    #: The column that takes the width the others leave (None: none does).
+    stretch_column: int | None = None
+    word_wrap = True
+    selection_mode = QAbstractItemView.SelectionMode.ExtendedSelection
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,9 +69,12 @@ class ListPage(QWidget, Generic[Row]):
 
         layout = QVBoxLayout(self)
         self.page_layout = layout
-        heading = QLabel(self.title)
-        heading.setObjectName("pageHeading")
-        layout.addWidget(heading)
+        if self.show_heading:
+            heading = QLabel(self.title)
+            heading.setObjectName("pageHeading")
+            layout.addWidget(heading)
+        else:
+            layout.setContentsMargins(0, 0, 0, 0)
 
         bar = QHBoxLayout()
         self.search = QLineEdit()
@@ -71,6 +84,7 @@ class ListPage(QWidget, Generic[Row]):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(180)
         bar.addWidget(self.search, 2)
+        self.search.setVisible(self.searchable)
         self.filters: dict[str, QComboBox] = {}
         self._filter_choices: dict[str, Any] = {}
         self._filter_values: dict[str, Any] | None = None  # the pickers' values while a filter pass runs
@@ -81,10 +95,12 @@ class ListPage(QWidget, Generic[Row]):
         self.model: RowTableModel[Row] = RowTableModel(self.columns(), self)
         self.table = make_row_table(
             self.model,
-            "table",
-            f"{self.plural.capitalize()} table",
-            selection=QAbstractItemView.SelectionMode.ExtendedSelection,
+            self.table_name,
+            f"{self.plural.capitalize()} table" if self.show_heading else self.title,
+            selection=self.selection_mode,
             view_class=self.table_class,
+            word_wrap=self.word_wrap,
+            stretch_column=self.stretch_column,
         )
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._resort_all)
         self.table.doubleClicked.connect(self.on_double_click)
@@ -100,6 +116,7 @@ class ListPage(QWidget, Generic[Row]):
         self.delete_button = QPushButton("&Delete")
         for button in (self.new_button, self.edit_button, self.delete_button):
             footer.addWidget(button)
+            button.setVisible(self.editable)
         self.new_button.clicked.connect(lambda: self.open_editor(None))
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -367,7 +384,7 @@ class ListPage(QWidget, Generic[Row]):
 
     def delete_selected(self) -> None:
         rows = self.selected_rows()
-        if not rows:
+        if not rows or not self.editable:
             return
         if len(rows) == 1:
             question = f"Delete the {self.noun} “{self.describe(rows[0])}”?"
