@@ -312,6 +312,8 @@ class BudgetList(ListPage[BudgetLine]):
         self.organisation_filter.setProperty("allLabel", "All lead organisations")
         self._fill_filter("source")
         self._fill_filter("organisation")
+        # The count beside the filters, as on the other tabs: the totals line sits right under the table.
+        self.filter_bar.addWidget(self.count_label, 1)
         self._funded: set[uuid.UUID] | None = None
 
     def _source_choices(self) -> list[tuple[str, FundingSourceChoice]]:
@@ -351,6 +353,10 @@ class BudgetList(ListPage[BudgetLine]):
 
     def expected_rows(self) -> int:
         return self.services.workspace.count("action")
+
+    def _fit_columns(self) -> None:
+        """The title stretches and the money columns are as wide as their totals (see ``FundingPage``), so the
+        columns' given widths stand."""
 
     def load_rows(self) -> list[BudgetLine]:
         return self.services.funding.spend_against_budget()
@@ -467,7 +473,9 @@ class FundingPage(Page):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         self.budget.filtered.connect(self._budget_filtered)
-        return splitter
+        tab = QWidget()
+        QVBoxLayout(tab).addWidget(splitter, 1)
+        return tab
 
     def _action_panel(self) -> QWidget:
         self.action_stack = QStackedWidget()
