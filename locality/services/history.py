@@ -11,7 +11,7 @@ from typing import Any
 
 from locality.domain.values import format_date, format_money
 from locality.services.context import ServiceContext
-from locality.store import evidence_queries
+from locality.store import history_queries
 from locality.store.models import ChangeLogRecord
 
 # How each table is named for people.
@@ -166,7 +166,7 @@ def _summary(row: ChangeLogRecord, old: Any, new: Any, record_name: str, names: 
     label = entity_label(row.entity).lower() if row.entity != "workspace_meta" else "workspace details"
     named = f' "{record_name}"' if record_name else ""
     if row.field and row.operation in ("create", "delete", "restore") and isinstance(new, list):
-        # One entry for a batch of records of one parent (a board snapshot's items): see evidence_queries.
+        # One entry for a batch of records of one parent (a board snapshot's items): see store/batch_writes.py.
         verb = {"create": "Recorded", "delete": "Deleted", "restore": "Restored"}[row.operation]
         parent = field_label(row.field).lower()
         return f"{verb} {len(new):,} {label}s of {parent}{named}"
@@ -210,14 +210,14 @@ class HistoryService:
     ) -> list[HistoryEntry]:
         """Change-log entries newest first, optionally of one entity (table name) or one record."""
         with self._context.read() as unit:
-            rows = evidence_queries.change_log_page(
+            rows = history_queries.change_log_page(
                 unit, entity=entity, record_id=record_id, limit=limit, offset=max(0, offset)
             )
             decoded = [(row, _decode(row.old_value), _decode(row.new_value)) for row in rows]
             wanted: list[uuid.UUID] = [row.record_id for row in rows]
             for row, old, new in decoded:
                 wanted.extend(_references(row.field, old, new))
-            names = evidence_queries.display_names(unit, wanted)
+            names = history_queries.display_names(unit, wanted)
             entries: list[HistoryEntry] = []
             for row, old, new in decoded:
                 record_name = names.get(row.record_id, "")
@@ -250,4 +250,4 @@ class HistoryService:
     def count(self, entity: str | None = None, record_id: uuid.UUID | None = None) -> int:
         """How many entries ``entries`` can page through with the same filters."""
         with self._context.read() as unit:
-            return evidence_queries.change_log_count(unit, entity=entity, record_id=record_id)
+            return history_queries.change_log_count(unit, entity=entity, record_id=record_id)

@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
 
 from locality.domain.text import noun_for
 from locality.domain.vocabulary import NeedRole, NeedStatus, Priority
-from locality.exchange.plan import ExportCancelled
 from locality.services.needs_map import (
     SEVERITY_FIGURE,
     CellLink,
@@ -50,6 +49,7 @@ from locality.services.needs_map import (
     MatrixSort,
     NeedsMatrix,
 )
+from locality.services.plan import ExportCancelled
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.flow_layout import FlowLayout, together
