@@ -258,7 +258,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from locality.domain.vocabulary import ActionStatus, parse_enum
     from locality.exchange.export import export_plan
-    from locality.exchange.plan import PlanFilters
+    from locality.services.plan import PlanFilters
     from locality.services.registry import Services
 
     statuses: list[ActionStatus] = []

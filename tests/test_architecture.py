@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,3 +20,14 @@ def test_import_contracts_hold() -> None:
     summary = re.search(r"Contracts: (\d+) kept, (\d+) broken", output)
     assert summary is not None, output
     assert int(summary.group(1)) >= 4 and summary.group(2) == "0", output
+
+
+def test_every_page_module_is_in_the_independence_contract() -> None:
+    """A new page must join the contract, or it could quietly import another page."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    independent = next(c for c in contracts if c["type"] == "independence")
+    pages = {
+        f"locality.ui.{path.stem}" for path in (ROOT / "locality" / "ui").glob("*_page.py") if path.stem != "list_page"
+    }
+    assert pages | {"locality.ui.needs_map"} <= set(independent["modules"])

@@ -26,6 +26,7 @@ def test_wheel_ships_migrations_and_resources(tmp_path: Path) -> None:
     icons = {path.name for path in (ROOT / "resources" / "icons").glob("*.svg")}
     assert icons and all(f"locality/_resources/icons/{icon}" in names for icon in icons)
     assert "locality/_resources/style.qss" in names
+    assert "locality/_resources/demo/phrases.json" in names
 
 
 def _readme_qt_packages() -> list[str]:

@@ -19,9 +19,9 @@ from locality.domain.values import format_date, format_money
 from locality.domain.vocabulary import Rag
 from locality.exchange import charts
 from locality.exchange.charts import Bar, Chart
-from locality.exchange.plan import Cancelled, Progress, check_cancelled
 from locality.services.board_report import NOT_RATED, BoardReport, Capped
 from locality.services.dashboard import RAG_SPLIT_TITLE, SPEND_CHART_TITLE, STATUS_CHART_TITLE
+from locality.services.plan import Cancelled, Progress, check_cancelled
 
 if TYPE_CHECKING:
     from locality.services.registry import Services

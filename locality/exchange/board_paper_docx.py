@@ -11,9 +11,10 @@ from docx.shared import Pt
 from locality.exchange import board_paper
 from locality.exchange.board_paper import Block, Charts, Heading, NewPage, Table, Text, Title
 from locality.exchange.charts import png_bytes
-from locality.exchange.plan import Cancelled, Ticker, check_cancelled
 from locality.exchange.render_docx import LANDSCAPE_WIDTH, RAG_FILLS, Column, DocxWriter
+from locality.exchange.render_progress import Ticker
 from locality.services.board_report import BoardReport
+from locality.services.plan import Cancelled, check_cancelled
 
 __all__ = ["render_board_paper_docx"]
 

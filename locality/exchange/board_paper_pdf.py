@@ -10,7 +10,6 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 from locality.exchange import board_paper
 from locality.exchange.board_paper import Block, Charts, Heading, NewPage, Table, Text, Title
 from locality.exchange.charts import draw_on_canvas
-from locality.exchange.plan import Cancelled, Ticker, check_cancelled
 from locality.exchange.render_pdf import (
     FRAME_WIDTH,
     RAG_FILLS,
@@ -21,7 +20,9 @@ from locality.exchange.render_pdf import (
     write_document,
 )
 from locality.exchange.render_pdf import Heading as PdfHeading
+from locality.exchange.render_progress import Ticker
 from locality.services.board_report import BoardReport
+from locality.services.plan import Cancelled, check_cancelled
 
 __all__ = ["render_board_paper_pdf"]
 

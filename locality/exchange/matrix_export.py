@@ -17,11 +17,11 @@ from pathlib import Path
 
 from locality.domain.vocabulary import NeedRole
 from locality.exchange import xlsx_common as xlsx
-from locality.exchange.plan import Cancelled, Progress, check_cancelled
 from locality.exchange.safe_text import neutralise
 from locality.exchange.xlsx_common import column_letter  # part of this module's interface
 from locality.files import atomic_path
 from locality.services.needs_map import MatrixFilter, MatrixNeed, NeedsMatrix
+from locality.services.plan import Cancelled, Progress, check_cancelled
 from locality.services.registry import Services
 
 #: The columns before the organisations': (heading, width in characters).

@@ -4,7 +4,7 @@ says the same thing in the same words (dates dd/mm/yyyy, money in £)."""
 from __future__ import annotations
 
 from locality.domain.values import format_date, format_money
-from locality.exchange.plan import PlanAction, PlanIndicator, PlanMilestone, PlanNeed
+from locality.services.plan import PlanAction, PlanIndicator, PlanMilestone, PlanNeed
 
 
 def number_text(value: float | None) -> str:

@@ -11,9 +11,9 @@ import csv
 from pathlib import Path
 
 from locality.domain.values import format_date, format_money
-from locality.exchange.plan import Cancelled, Plan, PlanAction, Progress, check_cancelled
 from locality.exchange.safe_text import neutralise
 from locality.files import atomic_path
+from locality.services.plan import Cancelled, Plan, PlanAction, Progress, check_cancelled
 
 COLUMNS = (
     "Title",

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from locality.domain.values import format_date, format_money
-from locality.exchange.plan import Cancelled, Plan, Progress, Ticker, check_cancelled, table_rows
 from locality.exchange.plan_rows import (
     action_row,
     indicator_row,
     milestone_row,
     need_row,
 )
+from locality.exchange.render_progress import Ticker, table_rows
 from locality.files import atomic_path
 from locality.services.dashboard import RAG_SPLIT_TITLE
+from locality.services.plan import Cancelled, Plan, Progress, check_cancelled
 
 __all__ = ["render_html"]
 

@@ -32,16 +32,17 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph, Spacer
 
 from locality.domain.values import format_date, format_money
-from locality.exchange.plan import Cancelled, Plan, Progress, Ticker, check_cancelled, table_rows
 from locality.exchange.plan_rows import (
     action_row,
     indicator_row,
     milestone_row,
     need_row,
 )
+from locality.exchange.render_progress import Ticker, table_rows
 from locality.exchange.text_width import BOLD, REGULAR, width_table
 from locality.files import atomic_path
 from locality.services.dashboard import RAG_SPLIT_TITLE
+from locality.services.plan import Cancelled, Plan, Progress, check_cancelled
 
 # The plan's renderer, and the pieces the board paper (board_paper_pdf) lays out its pages with.
 __all__ = [

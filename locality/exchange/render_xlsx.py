@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from locality.domain.values import format_date
-from locality.exchange.plan import Cancelled, Plan, Progress, check_cancelled
 from locality.exchange.safe_text import neutralise
 from locality.exchange.xlsx_common import (
     LANDSCAPE_A4,
@@ -41,6 +40,7 @@ from locality.exchange.xlsx_common import (
     worksheet_head,
 )
 from locality.files import atomic_path
+from locality.services.plan import Cancelled, Plan, Progress, check_cancelled
 
 # Cell styles, as indexes into styles.xml's cellXfs.
 _PLAIN, _DATE, _MONEY, _HEADER, _TITLE, _BOLD, _SIGN_LINE = range(7)

@@ -87,7 +87,7 @@ def write_update_sheet(
         if progress is not None:
             progress(number - 1, len(actions))
         if cancelled is not None and cancelled():
-            from locality.exchange.plan import ExportCancelled
+            from locality.services.plan import ExportCancelled
 
             raise ExportCancelled()
     last = max(len(actions) + 1, 2)

@@ -23,7 +23,7 @@ from locality.services.actions import ActionService, ActionSummary
 from locality.services.context import ServiceContext
 from locality.services.dashboard import RAG_ORDER, DashboardFigures, DashboardService, figure_values
 from locality.services.snapshots import BoardSnapshot, SnapshotComparison, SnapshotService
-from locality.store import dashboard_queries, evidence_queries, plan_queries
+from locality.store import dashboard_queries, plan_queries, snapshot_queries
 
 T = TypeVar("T")
 
@@ -251,7 +251,7 @@ class BoardReportService:
         comparison = self._snapshots.compare(snapshot_id) if snapshot_id is not None else None
         with self._context.read() as unit:
             milestones = dashboard_queries.overdue_milestones(unit, today)
-            trend_counts = evidence_queries.snapshot_rag_counts(unit)
+            trend_counts = snapshot_queries.snapshot_rag_counts(unit)
 
         lead_of = _by_lead(actions)
         overdue = [

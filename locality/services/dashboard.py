@@ -22,7 +22,7 @@ from locality.services.indicators import TRACK_RULE, Indicator, IndicatorService
 from locality.services.needs import NeedService
 from locality.services.snapshots import SnapshotComparison, SnapshotService
 from locality.services.workspace_info import plan_period_text
-from locality.store import dashboard_queries, evidence_queries
+from locality.store import dashboard_queries, funding_summary_queries, snapshot_queries
 from locality.store.models import NeedRecord
 
 RAG_ORDER: tuple[Rag | None, ...] = (Rag.RED, Rag.AMBER, Rag.GREEN, None)
@@ -294,8 +294,8 @@ class DashboardService:
         with self._context.read() as unit:
             then = dashboard_queries.snapshot_money(unit, snapshot_id)
             spend_then = dashboard_queries.snapshot_spend_by_action(unit, snapshot_id)
-            positions = evidence_queries.action_positions(unit)
-            spend_now = evidence_queries.spend_totals_by_action(unit)
+            positions = snapshot_queries.action_positions(unit)
+            spend_now = funding_summary_queries.spend_totals_by_action(unit)
         rises = [
             SpendRise(p.id, p.title, spend_then.get(p.id, 0), spend_now.get(p.id, 0))
             for p in positions

@@ -18,6 +18,7 @@ log with them, through the change log's one writer.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import re
@@ -31,7 +32,6 @@ from locality.domain.entities import Entity
 from locality.domain.errors import ValidationError
 from locality.domain.rag import MilestoneDates, RagInput, assess_rag, expected_percent
 from locality.domain.vocabulary import (
-    SERVICE_IMPROVEMENT,
     ActionStatus,
     Direction,
     NeedRole,
@@ -42,6 +42,7 @@ from locality.domain.vocabulary import (
     VocabularyKind,
     normalise_name,
 )
+from locality.paths import resource
 from locality.services.context import Changes, ServiceContext
 from locality.services.demo_history import compose_history
 from locality.store.bulk import BulkInsertCancelled, TablesNotEmptyError, bulk_insert
@@ -146,643 +147,76 @@ class DemoSummary:
 
 # =========================================================================== phrase lists (from the seeds)
 
+
+def _tuples(value: Any) -> Any:
+    """JSON has only lists; the tables were tuples when they were written here, and stay so."""
+    if isinstance(value, list):
+        return tuple(_tuples(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _tuples(item) for key, item in value.items()}
+    return value
+
+
+# The phrase tables are data (resources/demo/phrases.json), read once when the demo module is first imported.
+_PHRASES: dict[str, Any] = _tuples(json.loads(resource("demo", "phrases.json").read_text(encoding="utf-8")))
+
 # (name, short name, type, sector, e-mail domain, notes). The first twelve make the small partnership.
-CORE_ORGANISATIONS: tuple[tuple[str, str, str, str, str, str], ...] = (
-    ("Westshire County Council", "WCC", "County council", "Public", "westshire.gov.uk",
-     "Accountable body for the partnership's capacity-building fund; hosts the partnership team."),
-    ("Northbrook District Council", "NDC", "District council", "Public", "northbrook.gov.uk",
-     "Two-star council at the last CPA; keen to strengthen scrutiny."),
-    ("Wexcombe Borough Council", "WBC", "District council", "Public", "wexcombe.gov.uk",
-     "Leads the shared services programme for the district councils."),
-    ("Westbridge City Council", "Westbridge CC", "Unitary council", "Public", "westbridge.gov.uk",
-     "Unitary authority for the city; improving strongly."),
-    ("Westshire Constabulary", "Police", "Police", "Public", "westshire.pnn.police.uk",
-     "Chairs the community safety partnership's tasking group."),
-    ("Westshire Fire and Rescue Service", "WFRS", "Fire and rescue", "Public", "westshirefire.gov.uk",
-     "Runs home fire safety checks with the district councils."),
-    ("Westshire Primary Care Trust", "Westshire PCT", "Health", "Public", "westshirepct.nhs.uk",
-     "Commissions primary and community health services for the county."),
-    ("Westbridge Hospitals NHS Trust", "WHT", "Health", "Public", "westbridgehospitals.nhs.uk",
-     "Acute hospitals in Westbridge and Wexcombe."),
-    ("Wexcombe Homes", "Wexcombe Homes", "Housing", "Third sector", "wexcombehomes.org.uk",
-     "Stock transfer housing association, 6,400 homes."),
-    ("Westshire Council for Voluntary Service", "Westshire CVS", "Voluntary and community", "Third sector",
-     "westshirecvs.org.uk", "Represents the third sector on the partnership board."),
-    ("Westshire Chamber of Commerce", "Chamber", "Business", "Private", "westshirechamber.co.uk",
-     "Voice of local business on the economic partnership."),
-    ("Westbridge College", "Westbridge College", "Education", "Public", "westbridge.ac.uk",
-     "Further education college; leads on skills for the local economy."),
-    ("Brackenfield District Council", "BDC", "District council", "Public", "brackenfield.gov.uk", ""),
-    ("Selbourne District Council", "SDC", "District council", "Public", "selbourne.gov.uk", ""),
-    ("Thornleigh Vale District Council", "TVDC", "District council", "Public", "thornleighvale.gov.uk", ""),
-    ("Westshire Police Authority", "Police Authority", "Police", "Public", "westshirepa.gov.uk", ""),
-    ("Westshire Partnership NHS Foundation Trust", "WPFT", "Health", "Public", "wpft.nhs.uk",
-     "Mental health and learning disability services."),
-    ("Westshire Ambulance Service NHS Trust", "Ambulance", "Health", "Public", "westshireambulance.nhs.uk", ""),
-    ("Northbrook Housing Association", "NHA", "Housing", "Third sector", "northbrookha.org.uk", ""),
-    ("Westbridge Community Housing Trust", "WCHT", "Housing", "Third sector", "wcht.org.uk", ""),
-    ("Selbourne and District Housing Society", "SDHS", "Housing", "Third sector", "sdhs.org.uk", ""),
-    ("Westshire Rural Community Council", "Westshire RCC", "Voluntary and community", "Third sector",
-     "westshirercc.org.uk", ""),
-    ("Volunteer Centre Westbridge", "VC Westbridge", "Voluntary and community", "Third sector",
-     "volunteerwestbridge.org.uk", ""),
-    ("Westshire Older People's Forum", "Older People's Forum", "Voluntary and community", "Third sector",
-     "westshireopf.org.uk", ""),
-    ("Westshire Youth Forum", "Youth Forum", "Voluntary and community", "Third sector", "westshireyouth.org.uk",
-     ""),
-    ("Westshire Association of Local Councils", "WALC", "Other", "Public", "westshirealc.org.uk",
-     "Represents the county's town and parish councils."),
-    ("Westshire Probation Area", "Probation", "Other", "Public", "westshire.probation.gsi.gov.uk", ""),
-    ("Jobcentre Plus Westshire", "Jobcentre Plus", "Other", "Public", "jobcentreplus.gsi.gov.uk", ""),
-    ("Westshire Learning and Skills Council", "LSC", "Education", "Public", "westshirelsc.gov.uk", ""),
-    ("University of Westshire", "University", "Education", "Public", "westshire.ac.uk", ""),
-    ("Northbrook College", "Northbrook College", "Education", "Public", "northbrook.ac.uk", ""),
-    ("Westshire Federation of Small Businesses", "FSB", "Business", "Private", "westshirefsb.org.uk", ""),
-    ("Westbridge Business Improvement District", "Westbridge BID", "Business", "Private", "westbridgebid.co.uk",
-     ""),
-    ("Westshire Tourism Partnership", "Tourism", "Business", "Private", "visitwestshire.co.uk", ""),
-    ("Westshire Wildlife Trust", "Wildlife Trust", "Voluntary and community", "Third sector",
-     "westshirewildlife.org.uk", ""),
-    ("Westshire Racial Equality Council", "REC", "Voluntary and community", "Third sector", "westshirerec.org.uk",
-     ""),
-    ("Westshire Disability Forum", "Disability Forum", "Voluntary and community", "Third sector",
-     "westshiredisability.org.uk", ""),
-    ("Westshire Drug and Alcohol Action Team", "DAAT", "Other", "Public", "westshiredaat.gov.uk", ""),
-    ("Westshire Economic Partnership", "WEP", "Business", "Public", "westshireeconomy.co.uk", ""),
-    ("Westshire Local Involvement Network", "LINk", "Voluntary and community", "Third sector",
-     "westshirelink.org.uk", "Patients' and public voice in health and social care."),
-)  # fmt: skip
+CORE_ORGANISATIONS: tuple[tuple[str, str, str, str, str, str], ...] = _PHRASES["core_organisations"]
 
 # Generated partners for the bigger sizes: (name, short name, type, sector, domain suffix), "{town}" filled in.
-ORGANISATION_TEMPLATES: tuple[tuple[str, str, str, str, str], ...] = (
-    ("{town} Town Council", "{town} TC", "Other", "Public", "gov.uk"),
-    ("{town} Community Association", "{town} CA", "Voluntary and community", "Third sector", "org.uk"),
-    ("Citizens Advice {town}", "CAB {town}", "Voluntary and community", "Third sector", "org.uk"),
-    ("{town} Volunteer Centre", "{town} VC", "Voluntary and community", "Third sector", "org.uk"),
-    ("{town} Credit Union", "{town} CU", "Voluntary and community", "Third sector", "org.uk"),
-    ("{town} Residents' Association", "{town} RA", "Voluntary and community", "Third sector", "org.uk"),
-    ("{town} Carers' Centre", "{town} Carers", "Voluntary and community", "Third sector", "org.uk"),
-    ("{town} Youth Project", "{town} Youth", "Voluntary and community", "Third sector", "org.uk"),
-    ("{town} Development Trust", "{town} DT", "Voluntary and community", "Third sector", "org.uk"),
-    ("{town} High School", "{town} HS", "Education", "Public", "sch.uk"),
-    ("{town} Children's Centre", "{town} CC", "Education", "Public", "sch.uk"),
-    ("{town} Medical Practice", "{town} MP", "Health", "Public", "nhs.uk"),
-    ("{town} Traders' Association", "{town} Traders", "Business", "Private", "co.uk"),
-    ("{town} Business Forum", "{town} BF", "Business", "Private", "co.uk"),
-    ("{town} Homes", "{town} Homes", "Housing", "Third sector", "org.uk"),
-    ("{town} Neighbourhood Watch Association", "{town} NWA", "Voluntary and community", "Third sector", "org.uk"),
-)
+ORGANISATION_TEMPLATES: tuple[tuple[str, str, str, str, str], ...] = _PHRASES["organisation_templates"]
 
 # (area as the need records it, places within it)
-DISTRICTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Northbrook district", ("Northbrook", "Hadley St Mary", "Fernley", "Caldbury", "Upper Stow")),
-    ("Wexcombe borough", ("Wexcombe", "Redmarsh", "Kingsmere", "Elmstead")),
-    ("Westbridge", ("Westbridge city centre", "Riverside", "St Anne's", "Millbrook")),
-    ("Brackenfield district", ("Brackenfield", "Ashcombe", "Tollerton Green", "Marlow Cross")),
-    ("Selbourne district", ("Selbourne", "Oakhurst", "Little Wendham", "Stowbridge")),
-    ("Thornleigh Vale", ("Thornleigh", "Harcourt Bay", "Penmarsh", "Dunsford")),
-)
+DISTRICTS: tuple[tuple[str, tuple[str, ...]], ...] = _PHRASES["districts"]
 COUNTY_WIDE = "County-wide"
 TOWNS: tuple[str, ...] = tuple(place.removesuffix(" city centre") for _, places in DISTRICTS for place in places)
 
 # Improvement needs by theme, in the seeds' words where they have them.
-NEED_PHRASES: dict[str, tuple[str, ...]] = {
-    "Leadership and governance": (
-        "Stronger, more credible scrutiny of partnership services",
-        "Visionary political and managerial leadership across the partnership",
-        "Front-line councillors able to engage with neighbourhoods",
-        "Councillors' skills in scrutinising health and crime",
-        "Clearer governance of the local strategic partnership",
-        "Development programme for newly elected members",
-        "Succession planning for senior managers",
-        "A stronger member role in performance management",
-    ),
-    "Partnership working, community leadership and place shaping": (
-        "Moving from leadership of councils to leadership of place",
-        "Cross-sector partnership governance including the third sector",
-        "Joining up partners' capacity-building needs",
-        "A stronger, more intelligent commissioning role",
-        "A shared evidence base for local area agreement targets",
-        "A joint place-shaping vision for growth areas",
-        "Third sector involvement in commissioning decisions",
-        "Joined-up improvement activity across partners",
-    ),
-    "Community engagement": (
-        "Deepening the relationship between community and council",
-        "Developing active and participative neighbourhoods",
-        "Greater accountability through customer-focused improvement",
-        "Jointly agreeing local problems and solutions with residents",
-        "Engaging increasingly diverse communities",
-        "Involving young people in local decision-making",
-        "Consistent consultation across partners",
-        "Neighbourhood forums that residents trust",
-    ),
-    "Corporate effectiveness and efficiencies": (
-        "Transforming services to achieve greater value for money",
-        "Increasing the pace of the shared services agenda",
-        "Tackling technical and cultural barriers to shared services",
-        "Equipping managers to cope with constant change",
-        "Attracting, developing and motivating the workforce",
-        "Reducing sickness absence across partner workforces",
-        "Harnessing technology to improve access to services",
-        "Meeting efficiency savings targets in a tighter financial environment",
-        "Joint procurement across partners",
-    ),
-    SERVICE_IMPROVEMENT: (
-        "Delivering improved outcomes through better partnership working",
-        "Addressing under-performance in specific service areas",
-        "Responding to rising expectations of service users",
-    ),
-    "Children's services": (
-        "Joined-up support for looked-after children",
-        "Reducing young people not in education, employment or training",
-        "Early intervention for families at risk",
-        "Improving school attendance",
-        "Safeguarding training across partner agencies",
-        "Stable placements for looked-after children",
-    ),
-    "Adult social care": (
-        "Personal budgets for adult social care users",
-        "Supporting older people to live independently",
-        "Joint commissioning of intermediate care",
-        "Better support for carers",
-        "Reducing delayed discharges from hospital",
-        "Safeguarding vulnerable adults",
-    ),
-    "Community safety": (
-        "Reducing repeat incidents of anti-social behaviour",
-        "Tackling alcohol-related violence in the night-time economy",
-        "Joint tasking of neighbourhood policing and wardens",
-        "Reducing repeat victims of domestic abuse",
-        "Reducing accidental dwelling fires",
-        "Reassuring residents about fear of crime",
-    ),
-    "Health": (
-        "Reducing health inequalities between neighbourhoods",
-        "Smoke-free public places and stop smoking support",
-        "Tackling childhood obesity",
-        "Reducing teenage conceptions",
-        "Reducing alcohol-related hospital admissions",
-        "Improving access to mental health services",
-    ),
-    "Housing": (
-        "Preventing homelessness",
-        "Bringing empty homes back into use",
-        "Improving conditions in private rented housing",
-        "Delivering more affordable housing",
-        "Faster adaptations for disabled residents",
-        "Reducing overcrowding",
-    ),
-    "Environment": (
-        "Responding to climate change",
-        "Reducing carbon emissions from partner buildings",
-        "Increasing household recycling",
-        "Cleaner streets and open spaces",
-        "Resilience to flooding",
-        "Reducing fly-tipping",
-    ),
-    "Economic development": (
-        "Responding to globalisation in the local economy",
-        "Skills for a changing local economy",
-        "Supporting rural businesses",
-        "Town centre regeneration",
-        "Reducing worklessness and incapacity benefit claims",
-        "Attracting inward investment",
-    ),
-    "Cross-cutting challenges": (
-        "Responding to an ageing population",
-        "Building cohesive and sustainable communities",
-        "Rising customer expectations for better-quality services",
-        "Living within a tighter financial settlement",
-        "Tackling cross-cutting issues through joined-up improvement support",
-        "A rigorous evidence base of what works for improvement",
-        "Simplifying access to improvement support",
-    ),
-}
+NEED_PHRASES: dict[str, tuple[str, ...]] = _PHRASES["need_phrases"]
 
 # One sentence per theme for need descriptions, close to the seeds' own words.
-THEME_SENTENCES: dict[str, tuple[str, ...]] = {
-    "Leadership and governance": (
-        "Scrutiny of a range of services and organisations needs more effective arrangements and councillors "
-        "with the skills to carry it out.",
-        "The challenges ahead need visionary political and managerial leadership.",
-    ),
-    "Partnership working, community leadership and place shaping": (
-        "Councils and local partners need to work together effectively over time, joining up improvement "
-        "activity and tackling partners' capacity-building needs in a joined-up way.",
-        "The place-shaping role calls for leadership of place rather than of councils alone.",
-    ),
-    "Community engagement": (
-        "The community and the partners want to agree the problems and the solutions jointly.",
-        "Residents expect services that respond to them and partners who account for what they do.",
-    ),
-    "Corporate effectiveness and efficiencies": (
-        "Services must achieve even greater value for money within an ever tighter financial environment.",
-        "Technical and cultural barriers are slowing the shared services agenda.",
-    ),
-    SERVICE_IMPROVEMENT: ("Specific service areas are under-performing and need better partnership working.",),
-    "Children's services": ("The children's trust partners want joined-up support around the child and family.",),
-    "Adult social care": ("Rising demand from an ageing population needs services that keep people independent.",),
-    "Community safety": ("Residents name crime and anti-social behaviour among their biggest concerns.",),
-    "Health": ("Health outcomes differ sharply between the most and least deprived neighbourhoods.",),
-    "Housing": ("Demand for affordable and decent homes outstrips supply.",),
-    "Environment": ("Climate change is one of the long-term challenges facing the area.",),
-    "Economic development": ("Globalisation and changes in technology are reshaping the local economy.",),
-    "Cross-cutting challenges": (
-        "Difficult cross-cutting issues need improvement support that is joined up across partners.",
-    ),
-}
+THEME_SENTENCES: dict[str, tuple[str, ...]] = _PHRASES["theme_sentences"]
 
 # Short noun phrases that action titles are built around.
-THEME_TOPICS: dict[str, tuple[str, ...]] = {
-    "Leadership and governance": (
-        "partnership scrutiny arrangements",
-        "the local strategic partnership board",
-        "member leadership of place",
-        "overview and scrutiny of health",
-        "political and managerial leadership",
-    ),
-    "Partnership working, community leadership and place shaping": (
-        "the local area agreement",
-        "third sector partnership governance",
-        "third sector commissioning",
-        "place shaping in growth areas",
-        "joint improvement planning",
-    ),
-    "Community engagement": (
-        "neighbourhood engagement",
-        "customer insight",
-        "community involvement in decisions",
-        "engaging diverse communities",
-        "youth participation",
-    ),
-    "Corporate effectiveness and efficiencies": (
-        "value for money",
-        "sickness absence management",
-        "workforce development",
-        "managing change",
-        "customer access channels",
-        "joint procurement",
-    ),
-    SERVICE_IMPROVEMENT: ("service user outcomes", "under-performing services"),
-    "Children's services": (
-        "children's trust arrangements",
-        "support for looked-after children",
-        "young people not in education, employment or training",
-        "early intervention",
-        "safeguarding children",
-    ),
-    "Adult social care": (
-        "personal budgets",
-        "intermediate care",
-        "support for carers",
-        "hospital discharge",
-        "adult safeguarding",
-    ),
-    "Community safety": (
-        "the community safety partnership",
-        "anti-social behaviour",
-        "the night-time economy",
-        "domestic abuse",
-        "home fire safety",
-    ),
-    "Health": (
-        "health inequalities",
-        "stop smoking services",
-        "childhood obesity",
-        "alcohol harm",
-        "access to mental health services",
-    ),
-    "Housing": (
-        "homelessness prevention",
-        "empty homes",
-        "private rented housing",
-        "affordable housing delivery",
-        "disabled facilities adaptations",
-    ),
-    "Environment": (
-        "climate change",
-        "carbon management",
-        "waste and recycling",
-        "street cleanliness",
-        "flood resilience",
-    ),
-    "Economic development": (
-        "the local economy",
-        "skills and employability",
-        "rural business support",
-        "town centre management",
-        "worklessness",
-    ),
-    "Cross-cutting challenges": (
-        "demographic change",
-        "community cohesion",
-        "the evidence base for improvement",
-        "access to improvement support",
-        "joined-up improvement support",
-    ),
-}
+THEME_TOPICS: dict[str, tuple[str, ...]] = _PHRASES["theme_topics"]
 
-SHARED_SERVICES: tuple[str, ...] = (
-    "revenues and benefits",
-    "payroll and HR",
-    "procurement",
-    "ICT support",
-    "building control",
-    "legal services",
-    "internal audit",
-    "customer contact",
-    "emergency planning",
-    "fraud investigation",
-    "training and development",
-    "communications",
-    "performance and research",
-    "asset management",
-    "grounds maintenance",
-)
+SHARED_SERVICES: tuple[str, ...] = _PHRASES["shared_services"]
 
 # Action type -> (title templates, one-sentence description, support providers in order of likelihood)
-ACTION_TYPES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
-    "Peer challenge or review": (
-        ("Joint peer challenge of {topic}", "Peer review of {topic}", "Self-assessment and peer challenge of {topic}"),
-        "A team of peers from other councils and partners tests the partners' self-assessment and recommends "
-        "improvements.",
-        ("Peer councils", "IDeA", "Regional improvement partnership"),
-    ),
-    "Leadership development": (
-        ("Leadership programme on {topic}", "Joint leadership development on {topic}",
-         "Leadership of place masterclass: {topic}"),
-        "Political and managerial leaders from the partners learn together and agree a shared approach.",
-        ("IDeA", "LGA", "Regional improvement partnership"),
-    ),
-    "Member development / scrutiny skills": (
-        ("Scrutiny skills for councillors: {topic}", "Member development on {topic}",
-         "Joint scrutiny review of {topic}"),
-        "Councillors build the skills for stronger, more credible scrutiny of partnership services.",
-        ("IDeA", "Regional improvement partnership", "Peer councils"),
-    ),
-    "Training and skills": (
-        ("Joint training for front-line staff on {topic}", "Skills programme on {topic}",
-         "E-learning module on {topic}"),
-        "Staff from several partners train together, sharing the cost and the learning.",
-        ("In-house", "Regional improvement partnership", "Other"),
-    ),
-    "Shared service": (
-        ("Shared service for {service}",),
-        "Partners pool a back-office or front-line service to secure better value for money.",
-        ("In-house", "Regional centre of excellence", "Other"),
-    ),
-    "Joint commissioning": (
-        ("Joint commissioning plan for {topic}", "Pooled budget for {topic}", "Joint commissioning review of {topic}"),
-        "Partners commission together, with one specification and a pooled budget.",
-        ("Regional centre of excellence", "In-house", "Other"),
-    ),
-    "Secondment or mentoring": (
-        ("Mentoring scheme on {topic}", "Secondment to lead work on {topic}", "Peer mentoring for {topic}"),
-        "An experienced officer or member from a partner or peer council supports the lead.",
-        ("Peer councils", "IDeA", "In-house"),
-    ),
-    "Consultancy or advice": (
-        ("Independent review of {topic}", "Expert advice on {topic}", "Diagnostic of {topic}"),
-        "Outside advisers review current arrangements and recommend options to the board.",
-        ("Audit Commission", "IDeA", "Other"),
-    ),
-    "Community engagement event": (
-        ("Community conversation on {topic}", "Neighbourhood forum on {topic}", "Residents' panel on {topic}"),
-        "Residents and partners meet to agree the problems and the solutions together.",
-        ("In-house", "Other", "Regional improvement partnership"),
-    ),
-    "Toolkit or good-practice sharing": (
-        ("Good-practice toolkit on {topic}", "Learning set on {topic}", "Sharing what works on {topic}"),
-        "Partners share what works for improvement so that others can use it.",
-        ("IDeA", "Regional centre of excellence", "LGA"),
-    ),
-}  # fmt: skip
+ACTION_TYPES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = _PHRASES["action_types"]
 
 # Action types most used for each theme (the rest remain possible).
-THEME_ACTION_TYPES: dict[str, tuple[str, ...]] = {
-    "Leadership and governance": (
-        "Member development / scrutiny skills", "Leadership development", "Peer challenge or review",
-    ),
-    "Partnership working, community leadership and place shaping": (
-        "Peer challenge or review", "Joint commissioning", "Leadership development",
-    ),
-    "Community engagement": ("Community engagement event", "Toolkit or good-practice sharing", "Training and skills"),
-    "Corporate effectiveness and efficiencies": ("Shared service", "Consultancy or advice", "Training and skills"),
-    SERVICE_IMPROVEMENT: ("Peer challenge or review", "Consultancy or advice"),
-    "Children's services": ("Joint commissioning", "Training and skills", "Peer challenge or review"),
-    "Adult social care": ("Joint commissioning", "Secondment or mentoring", "Training and skills"),
-    "Community safety": ("Peer challenge or review", "Training and skills", "Community engagement event"),
-    "Health": ("Joint commissioning", "Community engagement event", "Toolkit or good-practice sharing"),
-    "Housing": ("Joint commissioning", "Shared service", "Consultancy or advice"),
-    "Environment": ("Toolkit or good-practice sharing", "Shared service", "Community engagement event"),
-    "Economic development": ("Training and skills", "Consultancy or advice", "Secondment or mentoring"),
-    "Cross-cutting challenges": ("Toolkit or good-practice sharing", "Consultancy or advice", "Leadership development"),
-}  # fmt: skip
+THEME_ACTION_TYPES: dict[str, tuple[str, ...]] = _PHRASES["theme_action_types"]
 
 # Organisation types most concerned by each theme.
-THEME_ORGANISATION_TYPES: dict[str, tuple[str, ...]] = {
-    "Leadership and governance": ("County council", "District council", "Unitary council", "Police"),
-    "Partnership working, community leadership and place shaping": (
-        "County council", "District council", "Unitary council", "Voluntary and community", "Health",
-    ),
-    "Community engagement": ("District council", "Unitary council", "Voluntary and community", "Housing", "Other"),
-    "Corporate effectiveness and efficiencies": (
-        "County council", "District council", "Unitary council", "Fire and rescue", "Health", "Police",
-    ),
-    SERVICE_IMPROVEMENT: ("County council", "Unitary council", "Health"),
-    "Children's services": ("County council", "Unitary council", "Education", "Health", "Voluntary and community"),
-    "Adult social care": ("County council", "Unitary council", "Health", "Voluntary and community", "Housing"),
-    "Community safety": (
-        "Police", "Fire and rescue", "District council", "Unitary council", "Housing", "Voluntary and community",
-    ),
-    "Health": ("Health", "County council", "Unitary council", "Voluntary and community", "Fire and rescue"),
-    "Housing": ("Housing", "District council", "Unitary council", "Voluntary and community"),
-    "Environment": ("District council", "County council", "Unitary council", "Business", "Voluntary and community"),
-    "Economic development": ("Business", "Education", "County council", "District council", "Unitary council"),
-    "Cross-cutting challenges": ("County council", "Unitary council", "District council", "Health", "Police"),
-}  # fmt: skip
+THEME_ORGANISATION_TYPES: dict[str, tuple[str, ...]] = _PHRASES["theme_organisation_types"]
 
 # How often needs fall under each theme (the service areas share "Service improvement"'s weight).
-THEME_WEIGHTS: dict[str, int] = {
-    "Leadership and governance": 12,
-    "Partnership working, community leadership and place shaping": 12,
-    "Community engagement": 10,
-    "Corporate effectiveness and efficiencies": 12,
-    SERVICE_IMPROVEMENT: 2,
-    "Children's services": 6,
-    "Adult social care": 5,
-    "Community safety": 7,
-    "Health": 6,
-    "Housing": 5,
-    "Environment": 4,
-    "Economic development": 5,
-    "Cross-cutting challenges": 8,
-}
+THEME_WEIGHTS: dict[str, int] = _PHRASES["theme_weights"]
 
-MILESTONES: dict[str, tuple[str, ...]] = {
-    "Peer challenge or review": (
-        "Scope agreed with partners", "Self-assessment submitted", "Peer team on site",
-        "Feedback presented to the board", "Improvement plan agreed",
-    ),
-    "Leadership development": (
-        "Programme designed with the provider", "Participants nominated", "First module delivered",
-        "Action learning sets under way", "Evaluation reported",
-    ),
-    "Member development / scrutiny skills": (
-        "Training needs analysis completed", "Member champions identified", "Scrutiny skills sessions held",
-        "First joint scrutiny review reported",
-    ),
-    "Training and skills": (
-        "Course content agreed", "Trainers recruited", "First cohort trained", "Second cohort trained",
-        "Evaluation reported",
-    ),
-    "Shared service": (
-        "Business case approved by each partner", "Staff consultation completed", "Host authority agreed",
-        "Shared service goes live", "Savings confirmed",
-    ),
-    "Joint commissioning": (
-        "Needs assessment completed", "Pooled budget agreed", "Specification published", "Contract awarded",
-        "Service mobilised",
-    ),
-    "Secondment or mentoring": (
-        "Mentor or secondee identified", "Terms agreed with the home organisation", "Placement started",
-        "Mid-point review", "Learning shared with partners",
-    ),
-    "Consultancy or advice": (
-        "Brief agreed", "Adviser appointed", "Fieldwork completed", "Recommendations to the board",
-    ),
-    "Community engagement event": (
-        "Venue and date confirmed", "Invitations sent to residents and groups", "Event held",
-        "Feedback published to residents",
-    ),
-    "Toolkit or good-practice sharing": (
-        "Good practice gathered from partners", "Toolkit drafted", "Toolkit tested with two partners",
-        "Toolkit launched",
-    ),
-}  # fmt: skip
+MILESTONES: dict[str, tuple[str, ...]] = _PHRASES["milestones"]
 
-IN_KIND: tuple[str, ...] = (
-    "Venue and refreshments",
-    "Use of the training suite",
-    "Analyst time for the evidence base",
-    "Printing and publicity",
-    "Loan of the mobile engagement vehicle",
-    "Meeting rooms for the project team",
-    "Translation and interpreting",
-    "Data sharing and mapping support",
-    "Facilitation by trained volunteers",
-    "Communications support",
-)
+IN_KIND: tuple[str, ...] = _PHRASES["in_kind"]
 
-PROGRESS_NOTES: dict[str, tuple[str, ...]] = {
-    "Green": (
-        "On track; partners met and agreed the next steps.",
-        "Good progress: the project group met and actions are on schedule.",
-        "Fieldwork completed on time; report being drafted.",
-        "Sessions well attended by councillors and officers from all partners.",
-        "Milestone met; the board noted the progress.",
-        "Partners' contributions confirmed and work is under way.",
-    ),
-    "Amber": (
-        "Some slippage while we wait for partner sign-off of the project brief.",
-        "Behind plan: procurement took longer than expected.",
-        "Attendance from two partners has been low; the lead is following up.",
-        "Waiting for data from the partners before the analysis can finish.",
-        "Recovery plan agreed with the lead officer; expect to catch up next quarter.",
-    ),
-    "Red": (
-        "Behind schedule: the lead officer has left and a replacement is being sought.",
-        "Significant delay; funding from one partner is not yet confirmed.",
-        "Overdue: the board has asked for a recovery plan at its next meeting.",
-        "Stalled while partners reconsider the business case.",
-    ),
-    "Completed": (
-        "Completed; evaluation report presented to the partnership board.",
-        "Completed and signed off by all partners.",
-        "Completed; learning shared through the improvement partnership.",
-    ),
-    "On hold": (
-        "Paused pending the outcome of the spending review.",
-        "On hold while the partners agree a new lead organisation.",
-        "On hold until the restructure of the lead partner is complete.",
-    ),
-    "Cancelled": (
-        "Cancelled: superseded by the sub-regional programme.",
-        "Cancelled by the board; the need is now met through another action.",
-        "Cancelled: partners could not agree the funding.",
-    ),
-}
+PROGRESS_NOTES: dict[str, tuple[str, ...]] = _PHRASES["progress_notes"]
 
-CONFIDENTIAL_NOTES: tuple[str, ...] = (
-    "Sensitive: linked to the corporate assessment findings; not for circulation beyond the board.",
-    "The lead officer's post is at risk in the restructure; HR are aware.",
-    "Performance concerns about one partner raised privately by the Audit Commission.",
-    "Relates to a live safeguarding case review; keep to named officers.",
-)
-OPEN_NOTES: tuple[str, ...] = (
-    "Raised again at the March board.",
-    "Links to the local area agreement targets.",
-    "The regional improvement partnership may co-fund.",
-    "Agreed as a priority for the next spending review period.",
-    "Evidence from the latest place survey supports this.",
-)
+CONFIDENTIAL_NOTES: tuple[str, ...] = _PHRASES["confidential_notes"]
+OPEN_NOTES: tuple[str, ...] = _PHRASES["open_notes"]
 
-RAG_OVERRIDE_REASONS: tuple[str, ...] = (
-    "The board asked for this to be watched closely until partners confirm funding.",
-    "Key partner has withdrawn staff; rated by hand until a new lead is found.",
-    "Depends on a national decision that is now expected late.",
-)
+RAG_OVERRIDE_REASONS: tuple[str, ...] = _PHRASES["rag_override_reasons"]
 
-SPEND_NOTES: tuple[str, ...] = (
-    "Facilitator fees",
-    "Venue hire and refreshments",
-    "Backfill for seconded staff",
-    "Licence fees",
-    "Printing and publicity",
-    "Consultancy days",
-    "Evaluation",
-    "Travel and subsistence",
-)
+SPEND_NOTES: tuple[str, ...] = _PHRASES["spend_notes"]
 
-FUNDING_WEIGHTS: dict[str, int] = {
-    "Capacity-building fund": 30,
-    "RSG top-slice": 10,
-    "Pump-priming grant": 15,
-    "Performance reward grant": 15,
-    "Partner contribution": 25,
-    "Other": 5,
-}
+FUNDING_WEIGHTS: dict[str, int] = _PHRASES["funding_weights"]
 
-NEED_SOURCE_WEIGHTS: dict[str, int] = {
-    "Self-assessment": 30,
-    "Peer challenge": 15,
-    "Inspection / CPA": 15,
-    "Citizen or customer survey": 15,
-    "Workshop": 20,
-    "Other": 5,
-}
+NEED_SOURCE_WEIGHTS: dict[str, int] = _PHRASES["need_source_weights"]
 
-SOURCE_PHRASES: dict[str, str] = {
-    "Self-assessment": " through its self-assessment",
-    "Peer challenge": " after a peer challenge",
-    "Inspection / CPA": " following inspection (CPA)",
-    "Citizen or customer survey": " from the citizen survey",
-    "Workshop": " at a partnership workshop",
-    "Other": "",
-}
+SOURCE_PHRASES: dict[str, str] = _PHRASES["source_phrases"]
 
 # How a need title is qualified when the same need is recorded again: "Preventing homelessness (CPA 2009)".
-SOURCE_LABELS: dict[str, str] = {
-    "Self-assessment": "self-assessment",
-    "Peer challenge": "peer challenge",
-    "Inspection / CPA": "CPA",
-    "Citizen or customer survey": "citizen survey",
-    "Workshop": "workshop",
-    "Other": "",
-}
+SOURCE_LABELS: dict[str, str] = _PHRASES["source_labels"]
 
-DELIVERY_LEVEL_WEIGHTS: dict[str, int] = {"Local": 55, "Sub-regional": 25, "Regional": 15, "National": 5}
+DELIVERY_LEVEL_WEIGHTS: dict[str, int] = _PHRASES["delivery_level_weights"]
 
 
 @dataclass(frozen=True)
@@ -801,95 +235,16 @@ class IndicatorBase:
 _HIGHER = Direction.HIGHER_IS_BETTER
 _LOWER = Direction.LOWER_IS_BETTER
 
-INDICATOR_BASES: tuple[IndicatorBase, ...] = (
-    IndicatorBase("Percentage of residents satisfied with their area", "%", _HIGHER, "Community engagement",
-                  (62, 78), (3, 8), percent=True),
-    IndicatorBase("Percentage of residents who feel they can influence decisions in their locality", "%", _HIGHER,
-                  "Community engagement", (25, 35), (3, 7), percent=True),
-    IndicatorBase("Repeat incidents of anti-social behaviour", "incidents a quarter", _LOWER, "Community safety",
-                  (120, 480), (20, 80), decimals=0),
-    IndicatorBase("Days lost to sickness per FTE", "days", _LOWER, "Corporate effectiveness and efficiencies",
-                  (9.0, 12.5), (1.0, 2.5)),
-    IndicatorBase("Efficiency savings achieved", "£000", _HIGHER, "Corporate effectiveness and efficiencies",
-                  (400, 2500), (0, 0), decimals=0, cumulative=True),
-    IndicatorBase("Percentage of councillors completing scrutiny skills training", "%", _HIGHER,
-                  "Leadership and governance", (15, 40), (30, 50), decimals=0, percent=True),
-    IndicatorBase("Scrutiny reviews of partner services completed", "reviews", _HIGHER, "Leadership and governance",
-                  (4, 12), (0, 0), decimals=0, cumulative=True),
-    IndicatorBase("Partners signed up to the joint improvement plan", "%", _HIGHER,
-                  "Partnership working, community leadership and place shaping", (40, 70), (20, 40), decimals=0,
-                  percent=True),
-    IndicatorBase("Young people not in education, employment or training", "%", _LOWER, "Children's services",
-                  (5.5, 9.5), (1.0, 2.5), percent=True),
-    IndicatorBase("Stability of placements of looked-after children", "%", _HIGHER, "Children's services",
-                  (60, 72), (3, 8), percent=True),
-    IndicatorBase("Older people supported to live independently", "per 1,000 population", _HIGHER,
-                  "Adult social care", (25, 40), (3, 8)),
-    IndicatorBase("Delayed transfers of care", "per 100,000 population", _LOWER, "Adult social care",
-                  (12, 25), (3, 8)),
-    IndicatorBase("Accidental dwelling fires", "fires a quarter", _LOWER, "Community safety", (20, 60), (4, 12),
-                  decimals=0),
-    IndicatorBase("Households in temporary accommodation", "households", _LOWER, "Housing", (80, 300), (20, 90),
-                  decimals=0),
-    IndicatorBase("Empty homes returned to use", "homes", _HIGHER, "Housing", (40, 150), (0, 0), decimals=0,
-                  cumulative=True),
-    IndicatorBase("Household waste recycled or composted", "%", _HIGHER, "Environment", (28, 40), (5, 12),
-                  percent=True),
-    IndicatorBase("CO2 emissions from partner buildings", "tonnes a quarter", _LOWER, "Environment",
-                  (2000, 9000), (200, 900), decimals=0),
-    IndicatorBase("Working-age people on out-of-work benefits", "%", _LOWER, "Economic development", (9, 15),
-                  (0.5, 2.0), percent=True),
-    IndicatorBase("Alcohol-related hospital admissions", "per 100,000 population", _LOWER, "Health",
-                  (1200, 1800), (50, 200), decimals=0),
-    IndicatorBase("Under-18 conception rate", "per 1,000 girls aged 15-17", _LOWER, "Health", (30, 48), (4, 10)),
-    IndicatorBase("Residents volunteering at least once a month", "%", _HIGHER, "Cross-cutting challenges",
-                  (18, 28), (2, 5), percent=True),
-    IndicatorBase("Customer enquiries resolved at first contact", "%", _HIGHER,
-                  "Corporate effectiveness and efficiencies", (55, 75), (8, 15), decimals=0, percent=True),
-    IndicatorBase("People who feel people from different backgrounds get on well together", "%", _HIGHER,
-                  "Cross-cutting challenges", (68, 82), (2, 6), percent=True),
-    IndicatorBase("Serious violent crime in the night-time economy", "offences a quarter", _LOWER,
-                  "Community safety", (15, 60), (3, 12), decimals=0),
-    IndicatorBase("Shared services savings", "£000", _HIGHER, "Corporate effectiveness and efficiencies",
-                  (150, 900), (0, 0), decimals=0, cumulative=True),
-)  # fmt: skip
+INDICATOR_BASES: tuple[IndicatorBase, ...] = tuple(
+    IndicatorBase(**{**row, "direction": Direction(row["direction"])}) for row in _PHRASES["indicator_bases"]
+)
 
 # (title, venue, themes in focus, when in the period up to "today" as a fraction)
-WORKSHOPS: tuple[tuple[str, str, tuple[str, ...], float], ...] = (
-    ("Westshire improvement priorities workshop", "Westbridge Guildhall, Council Chamber",
-     ("Leadership and governance", "Partnership working, community leadership and place shaping",
-      "Corporate effectiveness and efficiencies"), 0.06),
-    ("Community safety partnership away day", "Westshire Fire and Rescue Service headquarters, Training Suite",
-     ("Community safety", "Cross-cutting challenges"), 0.2),
-    ("Northbrook locality needs workshop", "Northbrook Community Centre",
-     ("Community engagement", "Housing", "Health"), 0.35),
-    ("Health and wellbeing partners' workshop", "Westbridge College, Conference Centre",
-     ("Health", "Adult social care", "Children's services"), 0.5),
-    ("Shared services options workshop", "Wexcombe Civic Offices, Committee Room 2",
-     ("Corporate effectiveness and efficiencies",), 0.65),
-    ("Third sector capacity-building workshop", "Westshire CVS, The Old Library",
-     ("Partnership working, community leadership and place shaping", "Community engagement",
-      "Economic development", "Environment"), 0.8),
-)  # fmt: skip
+WORKSHOPS: tuple[tuple[str, str, tuple[str, ...], float], ...] = _PHRASES["workshops"]
 
-FIRST_NAMES: tuple[str, ...] = (
-    "Sarah", "David", "Helen", "Mark", "Julie", "Paul", "Karen", "Andrew", "Claire", "Stephen", "Rachel", "Ian",
-    "Joanne", "Richard", "Nicola", "Simon", "Alison", "Gareth", "Priya", "Tariq", "Fiona", "Graham", "Lesley",
-    "Neil", "Amanda", "Rajesh", "Bernadette", "Colin", "Deborah", "Martin", "Sian", "Kevin", "Yvonne", "Darren",
-    "Gillian", "Anil", "Moira", "Trevor", "Catherine", "Jason",
-)  # fmt: skip
-SURNAMES: tuple[str, ...] = (
-    "Ashworth", "Bennett", "Campbell", "Dawson", "Ellis", "Fletcher", "Gibson", "Harding", "Iqbal", "Jenkins",
-    "Kaur", "Lawson", "Marsh", "Newton", "O'Brien", "Patel", "Quinn", "Reynolds", "Shaw", "Thompson", "Underwood",
-    "Vickers", "Walsh", "Young", "Akhtar", "Barker", "Chapman", "Doyle", "Edwards", "Foster", "Greenwood", "Holt",
-    "Ingram", "Jones", "Khan", "Lloyd", "Morgan", "Nash", "Owen", "Pearson", "Rowe", "Sutton", "Turner",
-    "Wilkinson", "Yates",
-)  # fmt: skip
-FACILITATORS: tuple[str, ...] = (
-    "Jane Harper (IDeA regional associate)",
-    "Tom Ellery (regional improvement partnership)",
-    "Partnership team, Westshire County Council",
-)
+FIRST_NAMES: tuple[str, ...] = _PHRASES["first_names"]
+SURNAMES: tuple[str, ...] = _PHRASES["surnames"]
+FACILITATORS: tuple[str, ...] = _PHRASES["facilitators"]
 
 
 # =========================================================================== the service

@@ -15,7 +15,7 @@ from locality.domain.values import MAX_PENCE, format_money
 from locality.domain.vocabulary import ActionStatus
 from locality.services import records
 from locality.services.context import ServiceContext
-from locality.store import evidence_queries, funding_queries
+from locality.store import funding_queries, funding_summary_queries, snapshot_queries
 from locality.store.models import (
     ActionRecord,
     FundingAllocationRecord,
@@ -357,7 +357,7 @@ class FundingService:
             sources = _source_names(unit)
             where = {"action_id": action_id} if action_id else None
             rows = unit.list(FundingAllocationRecord, where, order_by=("created_at",))
-            titles = evidence_queries.live_action_titles(unit, action_id)
+            titles = snapshot_queries.live_action_titles(unit, action_id)
             return [_allocation(unit, row, sources, titles[row.action_id]) for row in rows if row.action_id in titles]
 
     def get_allocation(self, allocation_id: uuid.UUID) -> Allocation:
@@ -410,7 +410,7 @@ class FundingService:
             sources = _source_names(unit)
             where = {"action_id": action_id} if action_id else None
             rows = unit.list(SpendRecord, where, order_by=("spent_on", "created_at"))
-            titles = evidence_queries.live_action_titles(unit, action_id)
+            titles = snapshot_queries.live_action_titles(unit, action_id)
             return [_spend(unit, row, sources, titles[row.action_id]) for row in rows if row.action_id in titles]
 
     def get_spend(self, spend_id: uuid.UUID) -> Spend:
@@ -490,8 +490,8 @@ class FundingService:
         """Allocated and spent per funding source over live actions, in the sources' order; spend charged to
         no source comes last when there is any."""
         with self._context.read() as unit:
-            allocated = evidence_queries.allocation_totals_by_source(unit)
-            spent = evidence_queries.spend_totals_by_source(unit)
+            allocated = funding_summary_queries.allocation_totals_by_source(unit)
+            spent = funding_summary_queries.spend_totals_by_source(unit)
             live = unit.list(FundingSourceRecord, order_by=("sort_order", "name"))
             listed = {row.id for row in live}
             # A retired source still shows while money is recorded against it.
@@ -512,8 +512,8 @@ class FundingService:
         """Per organisation (by name), its cash, staff days and in-kind help across the live actions it is a
         partner in; one organisation only when ``organisation_id`` is given."""
         with self._context.read() as unit:
-            rows = evidence_queries.contribution_rows(unit, organisation_id)
-        grouped: dict[uuid.UUID, list[evidence_queries.ContributionRow]] = {}
+            rows = funding_summary_queries.contribution_rows(unit, organisation_id)
+        grouped: dict[uuid.UUID, list[funding_summary_queries.ContributionRow]] = {}
         for row in rows:
             grouped.setdefault(row.organisation_id, []).append(row)
         return [
@@ -570,7 +570,7 @@ class FundingService:
     def partner_ledger(self, organisation_id: uuid.UUID) -> list[LedgerEntry]:
         """What one organisation puts into each live action it is a partner in, by action title."""
         with self._context.read() as unit:
-            rows = evidence_queries.contribution_rows(unit, organisation_id)
+            rows = funding_summary_queries.contribution_rows(unit, organisation_id)
         return [
             LedgerEntry(row.action_id, row.action_title, row.cash_pence, row.staff_days, row.in_kind.strip())
             for row in rows

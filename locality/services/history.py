@@ -12,7 +12,7 @@ from typing import Any
 from locality.domain.entities import Entity
 from locality.domain.values import format_date, format_money
 from locality.services.context import ServiceContext
-from locality.store import evidence_queries
+from locality.store import history_queries
 from locality.store.models import ChangeLogRecord
 
 # How each entity is named for people (looked up by the change log's text, which is the entity's value).
@@ -167,7 +167,7 @@ def _summary(row: ChangeLogRecord, old: Any, new: Any, record_name: str, names: 
     label = entity_label(row.entity).lower() if row.entity != Entity.WORKSPACE_META else "workspace details"
     named = f' "{record_name}"' if record_name else ""
     if row.field and row.operation in ("create", "delete", "restore") and isinstance(new, list):
-        # One entry for a batch of records of one parent (a board snapshot's items): see evidence_queries.
+        # One entry for a batch of records of one parent (a board snapshot's items): see store/batch_writes.py.
         verb = {"create": "Recorded", "delete": "Deleted", "restore": "Restored"}[row.operation]
         parent = field_label(row.field).lower()
         return f"{verb} {len(new):,} {label}s of {parent}{named}"
@@ -214,14 +214,14 @@ class HistoryService:
         answered with an empty page."""
         wanted_entity = _entity(entity)
         with self._context.read() as unit:
-            rows = evidence_queries.change_log_page(
+            rows = history_queries.change_log_page(
                 unit, entity=wanted_entity, record_id=record_id, limit=limit, offset=max(0, offset)
             )
             decoded = [(row, _decode(row.old_value), _decode(row.new_value)) for row in rows]
             wanted: list[uuid.UUID] = [row.record_id for row in rows]
             for row, old, new in decoded:
                 wanted.extend(_references(row.field, old, new))
-            names = evidence_queries.display_names(unit, wanted)
+            names = history_queries.display_names(unit, wanted)
             entries: list[HistoryEntry] = []
             for row, old, new in decoded:
                 record_name = names.get(row.record_id, "")
@@ -255,7 +255,7 @@ class HistoryService:
         """How many entries ``entries`` can page through with the same filters."""
         wanted_entity = _entity(entity)
         with self._context.read() as unit:
-            return evidence_queries.change_log_count(unit, entity=wanted_entity, record_id=record_id)
+            return history_queries.change_log_count(unit, entity=wanted_entity, record_id=record_id)
 
 
 def _entity(entity: Entity | str | None) -> Entity | None:

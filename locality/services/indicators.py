@@ -20,8 +20,8 @@ from locality.domain.values import require_text
 from locality.domain.vocabulary import Direction, TargetKind
 from locality.services import records
 from locality.services.context import ServiceContext
-from locality.store import evidence_queries, funding_queries
-from locality.store.evidence_queries import IndicatorRow, MeasurementSummary
+from locality.store import funding_queries, indicator_queries
+from locality.store.indicator_queries import IndicatorRow, MeasurementSummary
 from locality.store.models import ActionRecord, IndicatorRecord, MeasurementRecord, NeedRecord
 from locality.store.unit_of_work import UnitOfWork
 
@@ -273,10 +273,10 @@ def _indicator(
 
 def _load(unit: UnitOfWork, indicator_id: uuid.UUID, today: date) -> Indicator:
     unit.flush()
-    rows = evidence_queries.indicator_rows(unit, indicator_id=indicator_id)
+    rows = indicator_queries.indicator_rows(unit, indicator_id=indicator_id)
     if not rows:
         raise NotFoundError(f"That {LABEL} no longer exists; it may have been deleted by someone else.")
-    summaries = evidence_queries.measurement_summaries(unit, [indicator_id])
+    summaries = indicator_queries.measurement_summaries(unit, [indicator_id])
     need_id = rows[0].record.need_id
     themes = funding_queries.need_themes(unit, [need_id]) if need_id is not None else {}
     return _indicator(rows[0], summaries.get(indicator_id), today, themes.get(need_id) if need_id else None)
@@ -371,9 +371,9 @@ class IndicatorService:
     def list(self, *, need_id: uuid.UUID | None = None, action_id: uuid.UUID | None = None) -> builtins.list[Indicator]:
         """Live indicators by name, optionally only those of one need or one action."""
         with self._context.read() as unit:
-            rows = evidence_queries.indicator_rows(unit, need_id=need_id, action_id=action_id)
+            rows = indicator_queries.indicator_rows(unit, need_id=need_id, action_id=action_id)
             wanted = None if need_id is None and action_id is None else [row.record.id for row in rows]
-            summaries = evidence_queries.measurement_summaries(unit, wanted)
+            summaries = indicator_queries.measurement_summaries(unit, wanted)
             need_ids = [row.record.need_id for row in rows if row.record.need_id is not None]
             themes = funding_queries.need_themes(unit, need_ids)
             today = self._context.today()

@@ -21,9 +21,9 @@ from locality.services import records
 from locality.services.action_rag import assess_action, rag_thresholds
 from locality.services.context import ServiceContext
 from locality.services.indicators import actual_value
-from locality.store import evidence_queries
-from locality.store.evidence_queries import ActionPosition
+from locality.store import batch_writes, funding_summary_queries, indicator_queries, snapshot_queries
 from locality.store.models import BoardSnapshotItemRecord, BoardSnapshotRecord, utc_now
+from locality.store.snapshot_queries import ActionPosition
 from locality.store.unit_of_work import UnitOfWork
 
 ENTITY = Entity.BOARD_SNAPSHOT
@@ -178,10 +178,10 @@ def _rag(text: str | None) -> Rag | None:
 def _positions(unit: UnitOfWork, today: date) -> dict[uuid.UUID, _Position]:
     """Every live action's position now, with its RAG derived by the workspace's rule; a few bulk queries."""
     thresholds = rag_thresholds(unit)
-    milestones = evidence_queries.milestone_dates_by_action(unit)
-    spend = evidence_queries.spend_totals_by_action(unit)
+    milestones = snapshot_queries.milestone_dates_by_action(unit)
+    spend = funding_summary_queries.spend_totals_by_action(unit)
     result: dict[uuid.UUID, _Position] = {}
-    for action in evidence_queries.action_positions(unit):
+    for action in snapshot_queries.action_positions(unit):
         status = _status(action.status) or ActionStatus.PROPOSED
         assessment = assess_action(action, milestones.get(action.id, ()), today, thresholds)
         result[action.id] = _Position(action, status, assessment, spend.get(action.id, 0))
@@ -191,9 +191,9 @@ def _positions(unit: UnitOfWork, today: date) -> dict[uuid.UUID, _Position]:
 def _indicator_values(unit: UnitOfWork) -> dict[uuid.UUID, float | None]:
     """Each live indicator's value as the app and the exports show it: the running total of a cumulative one
     (one rule, ``indicators.actual_value``), so the board's comparison speaks of the same number."""
-    summaries = evidence_queries.measurement_summaries(unit)
+    summaries = indicator_queries.measurement_summaries(unit)
     values: dict[uuid.UUID, float | None] = {}
-    for indicator_id, target_kind in evidence_queries.live_indicators(unit):
+    for indicator_id, target_kind in snapshot_queries.live_indicators(unit):
         summary = summaries.get(indicator_id)
         kind = TargetKind.CUMULATIVE if target_kind == TargetKind.CUMULATIVE.value else TargetKind.PERIODIC
         values[indicator_id] = actual_value(kind, summary.total, summary.latest_value) if summary is not None else None
@@ -283,21 +283,21 @@ class SnapshotService:
                         "indicator_value": value,
                     }
                 )
-            evidence_queries.bulk_create(unit, BoardSnapshotItemRecord, "snapshot_id", rows)
+            batch_writes.bulk_create(unit, BoardSnapshotItemRecord, "snapshot_id", rows)
             actions = sum(1 for row in rows if row["action_id"] is not None)
             return _snapshot(record, (actions, len(rows) - actions))
 
     def list(self) -> list[BoardSnapshot]:
         """Live snapshots, the latest meeting first."""
         with self._context.read() as unit:
-            counts = evidence_queries.snapshot_item_counts(unit)
+            counts = snapshot_queries.snapshot_item_counts(unit)
             rows = unit.list(BoardSnapshotRecord, order_by=("-meeting_on", "-created_at"))
             return [_snapshot(row, counts.get(row.id, (0, 0))) for row in rows]
 
     def get(self, snapshot_id: uuid.UUID) -> BoardSnapshot:
         with self._context.read() as unit:
             record = records.require(unit, BoardSnapshotRecord, snapshot_id, LABEL)
-            counts = evidence_queries.snapshot_item_counts(unit)
+            counts = snapshot_queries.snapshot_item_counts(unit)
             return _snapshot(record, counts.get(record.id, (0, 0)))
 
     def delete(self, snapshot_ids: uuid.UUID | Sequence[uuid.UUID]) -> DeletedSnapshots:
@@ -306,7 +306,7 @@ class SnapshotService:
             for record in targets:
                 at = utc_now()
                 records.tombstone(unit, [record], at)
-                evidence_queries.bulk_tombstone(unit, BoardSnapshotItemRecord, "snapshot_id", record.id, at)
+                batch_writes.bulk_tombstone(unit, BoardSnapshotItemRecord, "snapshot_id", record.id, at)
             return DeletedSnapshots(tuple(record.id for record in targets))
 
     def restore(self, deleted: DeletedSnapshots) -> None:
@@ -316,9 +316,7 @@ class SnapshotService:
                 record = unit.get(BoardSnapshotRecord, snapshot_id, include_deleted=True)
                 if record is None or record.deleted_at is None:
                     continue
-                evidence_queries.bulk_restore(
-                    unit, BoardSnapshotItemRecord, "snapshot_id", snapshot_id, record.deleted_at
-                )
+                batch_writes.bulk_restore(unit, BoardSnapshotItemRecord, "snapshot_id", snapshot_id, record.deleted_at)
                 records.restore(unit, [record])
 
     def compare(self, snapshot_id: uuid.UUID) -> SnapshotComparison:
@@ -330,14 +328,14 @@ class SnapshotService:
             record = unit.get(BoardSnapshotRecord, snapshot_id)
             if record is None:
                 raise NotFoundError(f"That {LABEL} no longer exists; it may have been deleted by someone else.")
-            items = evidence_queries.snapshot_items(unit, snapshot_id)
+            items = snapshot_queries.snapshot_items(unit, snapshot_id)
             action_items = {item.action_id: item for item in items if item.action_id is not None}
             indicator_items = {item.indicator_id: item for item in items if item.indicator_id is not None}
             now = _positions(unit, today)
             values_now = _indicator_values(unit)
             gone = [action_id for action_id in action_items if action_id not in now]
-            gone_titles = evidence_queries.titles_of_actions(unit, gone)
-            indicator_names = evidence_queries.names_of_indicators(
+            gone_titles = snapshot_queries.titles_of_actions(unit, gone)
+            indicator_names = snapshot_queries.names_of_indicators(
                 unit,
                 [i for i in {*indicator_items, *values_now} if i is not None],
             )

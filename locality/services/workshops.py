@@ -13,8 +13,7 @@ from locality.domain.errors import NotFoundError, ValidationError
 from locality.domain.values import require_text
 from locality.services import records
 from locality.services.context import ServiceContext
-from locality.store import evidence_queries
-from locality.store.evidence_queries import VoteRow
+from locality.store import workshop_queries
 from locality.store.models import (
     NeedRecord,
     OrganisationRecord,
@@ -24,6 +23,7 @@ from locality.store.models import (
     WorkshopVoteRecord,
 )
 from locality.store.unit_of_work import UnitOfWork
+from locality.store.workshop_queries import VoteRow
 
 ENTITY = Entity.WORKSHOP
 PARTICIPANT_ENTITY = Entity.WORKSHOP_PARTICIPANT
@@ -237,9 +237,9 @@ class WorkshopService:
         """Live workshops, the most recent first (undated ones last)."""
         with self._context.read() as unit:
             rows = unit.list(WorkshopRecord, order_by=("title",))
-            participants = evidence_queries.workshop_counts(unit, WorkshopParticipantRecord)
-            votes = evidence_queries.workshop_counts(unit, WorkshopVoteRecord)
-            dots = evidence_queries.workshop_dots(unit)
+            participants = workshop_queries.workshop_counts(unit, WorkshopParticipantRecord)
+            votes = workshop_queries.workshop_counts(unit, WorkshopVoteRecord)
+            dots = workshop_queries.workshop_dots(unit)
             rows.sort(key=lambda row: (row.held_on is None, -(row.held_on or date.min).toordinal()))
             return [
                 Workshop(
@@ -402,9 +402,9 @@ class WorkshopService:
         """The needs voted on in one workshop, ranked by their dots."""
         with self._context.read() as unit:
             records.require(unit, WorkshopRecord, workshop_id, LABEL)
-            return _ranked(evidence_queries.vote_rows(unit, workshop_id))
+            return _ranked(workshop_queries.vote_rows(unit, workshop_id))
 
     def total_dots_by_need(self) -> builtins.list[NeedTally]:
         """The needs voted on in any live workshop, ranked by all their dots."""
         with self._context.read() as unit:
-            return _ranked(evidence_queries.vote_rows(unit))
+            return _ranked(workshop_queries.vote_rows(unit))

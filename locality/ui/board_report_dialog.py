@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from locality.exchange.plan import ExportCancelled
+from locality.services.plan import ExportCancelled
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import ErrorForm

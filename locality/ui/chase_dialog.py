@@ -37,7 +37,7 @@ from locality.domain.text import noun_for
 from locality.domain.values import format_date
 from locality.exchange.chase_export import mailto_url, write_chase_csv, write_email_drafts
 from locality.services.chase import MAX_DAYS_AHEAD, ChaseItem, ChaseList, ChaseSummary, period_words
-from locality.ui.actions_page import open_action
+from locality.ui.action_dialog import open_action
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import find_data

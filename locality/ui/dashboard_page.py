@@ -63,7 +63,7 @@ from locality.services.dashboard import (
     FigureItem,
 )
 from locality.services.snapshots import BoardSnapshot
-from locality.ui.actions_page import open_action
+from locality.ui.action_dialog import open_action
 from locality.ui.chase_dialog import ChaseBanner
 from locality.ui.edit_dialog import EditDialog
 from locality.ui.env import UiEnv

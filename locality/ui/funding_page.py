@@ -3,14 +3,13 @@ in, and the allocations and spend entries of the selected action (added, changed
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 from locality.domain.entities import Entity
 from locality.domain.errors import LocalityError, NotFoundError, ValidationError
 from locality.domain.funding import NO_FUNDING_SOURCE, FundingSourceChoice, choice_of, source_id_of
-from locality.domain.text import noun_for, plural
+from locality.domain.text import plural
 from locality.domain.values import format_date, format_money
 from locality.services.funding import (
     ActionFunding,
@@ -47,17 +46,17 @@ from locality.services.funding import (
     SpendDraft,
     budget_totals,
 )
-from locality.ui.actions_page import open_action
+from locality.ui.action_dialog import open_action
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import DateField, MoneyField, find_data, refill_combo, select_data
+from locality.ui.list_page import ListPage
+from locality.ui.loader import BackgroundLoader
 from locality.ui.page import Page
 from locality.ui.pickers import organisation_choices
-from locality.ui.table_model import Column, RowTableModel, money_column
-from locality.ui.tables import make_row_table
+from locality.ui.table_model import Column, money_column
 from locality.ui.undo import push_deleted, save_with_undo
-from locality.ui.workers import run_in_background
 
 OVERSPENT = "Overspent"
 OVERSPENT_COLOUR = QColor("#b00020")
@@ -277,83 +276,56 @@ class SpendDialog(EditDialog):
 
 @dataclass(frozen=True)
 class _Loaded:
-    lines: list[BudgetLine]
     sources: list[SourceTotals]
     partners: list[PartnerContribution]
 
 
-NO_ACTION_TEXT = (
-    "Select an action in the table above to see its allocations and spend entries, and to add, change or delete them."
-)
+class BudgetList(ListPage[BudgetLine]):
+    """Spend against budget, one line an action: the funding page's first tab, a list like the other pages'."""
 
+    title = "Spend against budget"
+    noun = "action"
+    plural = "actions"
+    show_heading = False
+    searchable = False
+    editable = False
+    table_name = "budgetTable"
+    # The action's title takes the room the figures leave, so every figure is on screen without scrolling
+    # sideways on a 1366-pixel laptop, and the totals line up under their columns.
+    stretch_column = 0
+    word_wrap = False
+    selection_mode = QAbstractItemView.SelectionMode.SingleSelection
 
-class FundingPage(Page):
-    title = "Funding"
-    watches = frozenset(
-        {
-            Entity.FUNDING_ALLOCATION,
-            Entity.SPEND,
-            Entity.ACTION,
-            Entity.ACTION_PARTNER,
-            Entity.ORGANISATION,
-            Entity.FUNDING_SOURCE,
-        }
-    )
+    #: The lines shown after every filter pass (the page totals them and keeps the chosen action in view).
+    filtered = Signal(list)
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)
-        self._lines: list[BudgetLine] = []
-        self._funded: tuple[FundingSourceChoice, set[uuid.UUID]] | None = None
-        self._loading = False
-        self._load_again = False
-        self._last_load_seconds = 0.0
-        self._stale = True
-        self._selected: uuid.UUID | None = None
-        self._selecting = False  # select_action is choosing the row and shows the action itself, once
-        self.funding: ActionFunding | None = None
-
-        layout = QVBoxLayout(self)
-        heading = QLabel(self.title)
-        heading.setObjectName("pageHeading")
-        layout.addWidget(heading)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("fundingTabs")
-        layout.addWidget(self.tabs, 1)
-        self.tabs.addTab(self._budget_tab(), "Spend against &budget")
-        self.tabs.addTab(self._sources_tab(), "Funding &sources")
-        self.tabs.addTab(self._partners_tab(), "&Partner contributions")
-
-    # ------------------------------------------------------------------ building
-
-    def _budget_tab(self) -> QWidget:
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
-        bar = QHBoxLayout()
         self.overspent_filter = QCheckBox("&Overspent only")
         self.overspent_filter.setObjectName("overspentFilter")
         self.overspent_filter.toggled.connect(lambda _on: self.apply_filters())
-        bar.addWidget(self.overspent_filter)
-        self.source_filter = QComboBox()
-        self.source_filter.setObjectName("sourceFilter")
-        self.source_filter.setAccessibleName("Filter by funding source")
-        self.source_filter.currentIndexChanged.connect(lambda _index: self.apply_filters())
-        bar.addWidget(self.source_filter, 1)
-        self.organisation_filter = QComboBox()
-        self.organisation_filter.setObjectName("organisationFilter")
-        self.organisation_filter.setAccessibleName("Filter by lead organisation")
-        self.organisation_filter.currentIndexChanged.connect(lambda _index: self.apply_filters())
-        bar.addWidget(self.organisation_filter, 1)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("countLabel")
-        bar.addWidget(self.count_label, 1)
-        layout.addLayout(bar)
+        self.filter_bar.addWidget(self.overspent_filter)
+        self.source_filter = self.add_filter("source", "Funding source", self._source_choices)
+        self.organisation_filter = self.add_filter(
+            "organisation", "Lead organisation", lambda: organisation_choices(env)
+        )
+        self.source_filter.setProperty("allLabel", "All funding sources")
+        self.organisation_filter.setProperty("allLabel", "All lead organisations")
+        self._fill_filter("source")
+        self._fill_filter("organisation")
+        # The count beside the filters, as on the other tabs: the totals line sits right under the table.
+        self.filter_bar.addWidget(self.count_label, 1)
+        self._funded: set[uuid.UUID] | None = None
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        upper = QWidget()
-        upper_layout = QVBoxLayout(upper)
-        upper_layout.setContentsMargins(0, 0, 0, 0)
-        upper_layout.setSpacing(0)
-        columns: list[Column[BudgetLine]] = [
+    def _source_choices(self) -> list[tuple[str, FundingSourceChoice]]:
+        sources: list[tuple[str, FundingSourceChoice]] = [
+            (source.name, source.id) for source in self.services.vocabulary.funding_sources()
+        ]
+        sources.append(("Spend charged to no source", NO_FUNDING_SOURCE))
+        return sources
+
+    def columns(self) -> Sequence[Column[BudgetLine]]:
+        return [
             Column("Action", lambda b: b.action_title, width=300, tooltip=lambda b: b.action_title),
             Column("Lead", lambda b: b.lead_organisation_name, width=140, tooltip=lambda b: b.lead_organisation_name),
             Column("Status", lambda b: b.status.value, width=84),
@@ -379,16 +351,110 @@ class FundingPage(Page):
                 width=110,
             ),
         ]
-        self.budget_model: RowTableModel[BudgetLine] = RowTableModel(columns, self)
-        # The action's title takes the room the figures leave, so every figure is on screen without scrolling
-        # sideways on a 1366-pixel laptop, and the totals line up under their columns.
-        self.budget_table = make_row_table(
-            self.budget_model, "budgetTable", "Spend against budget", word_wrap=False, stretch_column=0
+
+    def expected_rows(self) -> int:
+        return self.services.workspace.count(Entity.ACTION)
+
+    def _fit_columns(self) -> None:
+        """The title stretches and the money columns are as wide as their totals (see ``FundingPage``), so the
+        columns' given widths stand."""
+
+    def load_rows(self) -> list[BudgetLine]:
+        return self.services.funding.spend_against_budget()
+
+    def search_text(self, row: BudgetLine) -> str:
+        return f"{row.action_title} {row.lead_organisation_name or ''}".casefold()
+
+    def _actions_funded_by(self, source: FundingSourceChoice) -> set[uuid.UUID]:
+        return self.services.funding.actions_funded_by(source_id_of(source))
+
+    def forget_funded(self) -> None:
+        """Allocations changed: which actions a source funds is worked out again."""
+        self._lookups.pop("source", None)
+
+    def prepare_filters(self) -> None:
+        try:
+            self._funded = self.looked_up("source", self._actions_funded_by)
+        except LocalityError as error:
+            show_error(self, error)
+            self._funded = None
+
+    def matches(self, row: BudgetLine) -> bool:
+        organisation = self.filter_value("organisation")
+        return (
+            (not self.overspent_filter.isChecked() or row.overspent)
+            and (organisation is None or row.lead_organisation_id == organisation)
+            and (self._funded is None or row.action_id in self._funded)
         )
-        self.budget_table.horizontalHeader().sortIndicatorChanged.connect(self._resort)
+
+    def apply_filters(self) -> None:
+        if not hasattr(self, "overspent_filter"):
+            return  # still being built: the pickers are filled before the overspent box exists
+        super().apply_filters()
+        self.filtered.emit(self.model.all_rows())
+
+    def open_editor(self, row: BudgetLine | None) -> None:
+        if row is not None:
+            open_action(self.env, row.action_id, self)
+
+    def delete_rows(self, rows: list[BudgetLine]) -> None:  # pragma: no cover - not editable
+        raise NotImplementedError
+
+
+NO_ACTION_TEXT = (
+    "Select an action in the table above to see its allocations and spend entries, and to add, change or delete them."
+)
+
+
+class FundingPage(Page):
+    title = "Funding"
+    watches = frozenset(
+        {
+            Entity.FUNDING_ALLOCATION,
+            Entity.SPEND,
+            Entity.ACTION,
+            Entity.ACTION_PARTNER,
+            Entity.ORGANISATION,
+            Entity.FUNDING_SOURCE,
+        }
+    )
+
+    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
+        super().__init__(env, parent)
+        self.loader = BackgroundLoader(self, self.refresh)
+        self._selected: uuid.UUID | None = None
+        self._selecting = False  # select_action is choosing the row and shows the action itself, once
+        self.funding: ActionFunding | None = None
+
+        layout = QVBoxLayout(self)
+        heading = QLabel(self.title)
+        heading.setObjectName("pageHeading")
+        layout.addWidget(heading)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("fundingTabs")
+        layout.addWidget(self.tabs, 1)
+        self.tabs.addTab(self._budget_tab(), "Spend against &budget")
+        self.tabs.addTab(self._sources_tab(), "Funding &sources")
+        self.tabs.addTab(self._partners_tab(), "&Partner contributions")
+
+    # ------------------------------------------------------------------ building
+
+    def _budget_tab(self) -> QWidget:
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.setSpacing(0)
+        self.budget = BudgetList(self.env, self)
+        self.budget_model = self.budget.model
+        self.budget_table = self.budget.table
+        self.count_label = self.budget.count_label
+        self.overspent_filter = self.budget.overspent_filter
+        self.source_filter = self.budget.source_filter
+        self.organisation_filter = self.budget.organisation_filter
         self.budget_table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
-        self.budget_table.doubleClicked.connect(lambda _index: self.open_selected_action())
-        upper_layout.addWidget(self.budget_table, 1)
+        upper_layout.addWidget(self.budget, 1)
+        columns = self.budget_model.columns
 
         self.totals_table = QTableWidget(1, len(columns))
         self.totals_table.setObjectName("budgetTotals")
@@ -414,7 +480,9 @@ class FundingPage(Page):
         splitter.addWidget(self._action_panel())
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        layout.addWidget(splitter, 1)
+        self.budget.filtered.connect(self._budget_filtered)
+        tab = QWidget()
+        QVBoxLayout(tab).addWidget(splitter, 1)
         return tab
 
     def _action_panel(self) -> QWidget:
@@ -512,72 +580,37 @@ class FundingPage(Page):
 
     @property
     def loading(self) -> bool:
-        return self._loading
+        return self.loader.busy or self.budget.loading
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.loader.shown()
+
+    def refresh_when_shown(self) -> None:
+        """The budget list and the other tabs' figures alike: now if on screen, otherwise when next shown."""
+        self.budget.forget_funded()
+        self.budget.loader.refresh_when_shown()
+        self.loader.refresh_when_shown()
 
     def _load(self) -> _Loaded:
         funding = self.services.funding
-        return _Loaded(funding.spend_against_budget(), funding.totals_by_source(), funding.partner_contributions())
+        return _Loaded(funding.totals_by_source(), funding.partner_contributions())
 
     def refresh(self) -> None:
-        """Reloads every figure: at once when that was quick last time, otherwise on a worker thread (20,000
-        actions take longer than the window may freeze for) while the page says "Loading…"."""
-        self._refill_pickers()
-        slow = self._last_load_seconds > SLOW_LOAD_SECONDS or (
-            self._last_load_seconds == 0 and self.services.workspace.count(Entity.ACTION) > BACKGROUND_ACTIONS
+        """Reloads the funding sources' and partners' figures (the budget list loads itself): at once when that
+        was quick last time, otherwise on a worker thread (20,000 actions take longer than the window may freeze
+        for)."""
+        refill_combo(self.partner_picker, "All partners (totals per organisation)", organisation_choices(self.env))
+        last = self.loader.last_seconds
+        slow = last > SLOW_LOAD_SECONDS or (
+            last == 0 and self.services.workspace.count(Entity.ACTION) > BACKGROUND_ACTIONS
         )
         if not slow:
-            started = time.perf_counter()
-            try:
-                loaded = self._load()
-            except Exception as error:
-                show_error(self, error)
-                return
-            self._last_load_seconds = time.perf_counter() - started
-            self._show(loaded)
+            self.loader.run_now(self._load, self._show, lambda error: show_error(self, error))
             return
-        if self._loading:
-            self._load_again = True
-            return
-        self._loading = True
-        self._load_again = False
-        self.count_label.setText("Loading spend against budget…")
-        started = time.perf_counter()
-
-        def done(loaded: _Loaded) -> None:
-            self._loading = False
-            self._last_load_seconds = time.perf_counter() - started
-            self._show(loaded)
-            if self._load_again:
-                self.refresh()
-
-        def failed(error: BaseException) -> None:
-            self._loading = False
-            self.count_label.setText("")
-            show_error(self, error)
-
-        run_in_background(self._load, done, failed, self)
-
-    def on_changes(self, changes: Any) -> None:
-        self._funded = None
-        super().on_changes(changes)
-
-    def _refill_pickers(self) -> None:
-        sources: list[tuple[str, FundingSourceChoice]] = [
-            (source.name, source.id) for source in self.services.vocabulary.funding_sources()
-        ]
-        sources.append(("Spend charged to no source", NO_FUNDING_SOURCE))
-        organisations = organisation_choices(self.env)
-        for combo, all_text, items in (
-            (self.source_filter, "All funding sources", sources),
-            (self.organisation_filter, "All lead organisations", organisations),
-            (self.partner_picker, "All partners (totals per organisation)", organisations),
-        ):
-            refill_combo(combo, all_text, items)
+        self.loader.start(self._load, self._show, lambda error: show_error(self, error))
 
     def _show(self, loaded: _Loaded) -> None:
-        self._lines = self.budget_model.sorted_copy(loaded.lines)
-        self._funded = None
-        self.apply_filters()
         self._show_sources(loaded.sources)
         self._partners = loaded.partners
         self.show_partners()
@@ -590,44 +623,19 @@ class FundingPage(Page):
         if key == "overspent":
             self.overspent_filter.setChecked(bool(value))
             return
-        combo = {"source": self.source_filter, "organisation": self.organisation_filter}[key]
-        combo.setCurrentIndex(max(find_data(combo, value), 0) if value is not None else 0)
+        self.budget.set_filter(key, value)
 
     def visible_lines(self) -> list[BudgetLine]:
         return self.budget_model.all_rows()
 
-    def _funded_by(self, source: FundingSourceChoice) -> set[uuid.UUID]:
-        if self._funded is None or self._funded[0] != source:
-            self._funded = (source, self.services.funding.actions_funded_by(source_id_of(source)))
-        return self._funded[1]
-
     def apply_filters(self) -> None:
-        overspent = self.overspent_filter.isChecked()
-        organisation = self.organisation_filter.currentData()
-        source = self.source_filter.currentData()
-        try:
-            funded = self._funded_by(source) if source is not None else None
-        except Exception as error:
-            show_error(self, error)
-            funded = None
-        lines = [
-            line
-            for line in self._lines
-            if (not overspent or line.overspent)
-            and (organisation is None or line.lead_organisation_id == organisation)
-            and (funded is None or line.action_id in funded)
-        ]
-        self.budget_model.set_rows(lines, presorted=True)
-        total = len(self._lines)
-        noun = noun_for(total, "action")
-        self.count_label.setText(f"{total:,} {noun}" if len(lines) == total else f"{len(lines):,} of {total:,} {noun}")
+        self.budget.apply_filters()
+
+    def _budget_filtered(self, lines: list[BudgetLine]) -> None:
         self._show_totals(lines)
         if self._selected is None or not self.select_action(self._selected):
             self._selected = None
             self._show_action(None)
-
-    def _resort(self, column: int, order: Qt.SortOrder) -> None:
-        self._lines = self.budget_model.sorted_copy(self._lines, column, order)
 
     def _show_totals(self, lines: list[BudgetLine]) -> None:
         totals = budget_totals(lines)
@@ -812,11 +820,7 @@ class FundingPage(Page):
 
     def after_edit(self) -> None:
         """Money changed: the figures are read again (the change notice may not reach a page outside a window)."""
-        self._funded = None
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+        self.refresh_when_shown()
 
     # ------------------------------------------------------------------ funding sources
 

@@ -45,13 +45,13 @@ from locality.domain.errors import StaleRecordError, ValidationError
 from locality.domain.values import format_date
 from locality.domain.vocabulary import Direction, TargetKind
 from locality.services.indicators import Indicator, IndicatorDraft, Measurement
-from locality.ui.actions_page import open_action
+from locality.ui.action_dialog import open_action
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error, user_message
 from locality.ui.forms import ERROR_STYLE, ChoiceCombo, DateField, choice_combo, select_data
 from locality.ui.list_page import ListPage
-from locality.ui.needs_page import open_need
+from locality.ui.need_dialog import open_need
 from locality.ui.pickers import theme_choices, theme_with_subthemes
 from locality.ui.table_model import Column
 from locality.ui.undo import push_created, push_deleted, push_done, save_with_undo

@@ -3,7 +3,6 @@ a sortable table fed on demand, and New / Edit / Delete by button, double-click,
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -27,9 +26,9 @@ from locality.services.context import Changes
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import find_data, refill_combo
+from locality.ui.loader import BackgroundLoader
 from locality.ui.table_model import Column, RowTableModel
 from locality.ui.tables import make_row_table
-from locality.ui.workers import run_in_background
 
 Row = TypeVar("Row")
 
@@ -48,6 +47,16 @@ class ListPage(QWidget, Generic[Row]):
     watches: frozenset[Entity] = frozenset()
     #: The table's class: a ``QTableView`` or a subclass of it (see ``ui.grid.FrozenColumnTableView``).
     table_class: type[QTableView] = QTableView
+    #: A list shown as one part of a larger page leaves out the heading, and may leave out the search box and
+    #: the New / Edit / Delete buttons (Enter and double-click still call ``open_editor``).
+    show_heading = True
+    searchable = True
+    editable = True
+    table_name = "table"
+    #: The column that takes the width the others leave (None: none does).
+    stretch_column: int | None = None
+    word_wrap = True
+    selection_mode = QAbstractItemView.SelectionMode.ExtendedSelection
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,17 +65,17 @@ class ListPage(QWidget, Generic[Row]):
         self._all_rows: list[Row] = []
         self._haystacks: list[str] = []
         self._loaded = False
-        self._stale = True
         self._columns_fitted = False
-        self._loading = False
-        self._load_again = False
-        self._last_load_seconds = 0.0
+        self.loader = BackgroundLoader(self, self.refresh)
 
         layout = QVBoxLayout(self)
         self.page_layout = layout
-        heading = QLabel(self.title)
-        heading.setObjectName("pageHeading")
-        layout.addWidget(heading)
+        if self.show_heading:
+            heading = QLabel(self.title)
+            heading.setObjectName("pageHeading")
+            layout.addWidget(heading)
+        else:
+            layout.setContentsMargins(0, 0, 0, 0)
 
         bar = QHBoxLayout()
         self.search = QLineEdit()
@@ -76,6 +85,7 @@ class ListPage(QWidget, Generic[Row]):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(180)
         bar.addWidget(self.search, 2)
+        self.search.setVisible(self.searchable)
         self.filters: dict[str, QComboBox] = {}
         self._filter_choices: dict[str, Any] = {}
         self._filter_values: dict[str, Any] | None = None  # the pickers' values while a filter pass runs
@@ -86,10 +96,12 @@ class ListPage(QWidget, Generic[Row]):
         self.model: RowTableModel[Row] = RowTableModel(self.columns(), self)
         self.table = make_row_table(
             self.model,
-            "table",
-            f"{self.plural.capitalize()} table",
-            selection=QAbstractItemView.SelectionMode.ExtendedSelection,
+            self.table_name,
+            f"{self.plural.capitalize()} table" if self.show_heading else self.title,
+            selection=self.selection_mode,
             view_class=self.table_class,
+            word_wrap=self.word_wrap,
+            stretch_column=self.stretch_column,
         )
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._resort_all)
         self.table.doubleClicked.connect(self.on_double_click)
@@ -105,6 +117,7 @@ class ListPage(QWidget, Generic[Row]):
         self.delete_button = QPushButton("&Delete")
         for button in (self.new_button, self.edit_button, self.delete_button):
             footer.addWidget(button)
+            button.setVisible(self.editable)
         self.new_button.clicked.connect(lambda: self.open_editor(None))
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -244,15 +257,12 @@ class ListPage(QWidget, Generic[Row]):
             self._columns_fitted = True
             self._fit_columns()
             self._restore_header()
-        if self._stale:
-            self.refresh()
+        self.loader.shown()
 
     def on_changes(self, changes: Changes) -> None:
         if self.watches and not changes.touches(*self.watches):
             return
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
+        self.loader.refresh_when_shown()
 
     def expected_rows(self) -> int:
         """A cheap estimate of how many rows ``load_rows`` will return, to decide whether to load in the
@@ -261,7 +271,15 @@ class ListPage(QWidget, Generic[Row]):
 
     @property
     def loading(self) -> bool:
-        return self._loading
+        return self.loader.busy
+
+    @property
+    def _last_load_seconds(self) -> float:
+        return self.loader.last_seconds
+
+    @_last_load_seconds.setter
+    def _last_load_seconds(self, seconds: float) -> None:
+        self.loader.last_seconds = seconds
 
     def refresh(self) -> None:
         """Reloads rows from the services (only when shown: a hidden page waits until it is next shown).
@@ -270,46 +288,26 @@ class ListPage(QWidget, Generic[Row]):
         a pool thread while the page says "Loading…", so the window never freezes.
         """
         selected = {getattr(row, "id", None) for row in self.selected_rows()}
-        slow = self._last_load_seconds > SLOW_LOAD_SECONDS or (
-            self._last_load_seconds == 0 and self.expected_rows() > BACKGROUND_ROWS
-        )
-        if not slow:
-            started = time.perf_counter()
-            try:
-                rows = self.load_rows()
-            except Exception as error:
-                show_error(self, error)
-                return
-            self._last_load_seconds = time.perf_counter() - started
-            self._show_rows(rows, selected)
-            return
-        if self._loading:
-            self._load_again = True
-            return
-        self._loading = True
-        self._load_again = False
-        self.count_label.setText(f"Loading {self.plural}…")
-        started = time.perf_counter()
+        last = self.loader.last_seconds
+        slow = last > SLOW_LOAD_SECONDS or (last == 0 and self.expected_rows() > BACKGROUND_ROWS)
 
         def done(rows: list[Row]) -> None:
-            self._loading = False
-            self._last_load_seconds = time.perf_counter() - started
             self._show_rows(rows, selected)
-            if self._load_again:
-                self.refresh()
 
         def failed(error: BaseException) -> None:
-            self._loading = False
             self.count_label.setText("")
             show_error(self, error)
 
-        run_in_background(self.load_rows, done, failed, self)
+        if not slow:
+            self.loader.run_now(self.load_rows, done, lambda error: show_error(self, error))
+            return
+        self.count_label.setText(f"Loading {self.plural}…")
+        self.loader.start(self.load_rows, done, failed)
 
     def _show_rows(self, rows: list[Row], selected: set[Any]) -> None:
         self._all_rows = self.model.sorted_copy(rows)
         self._haystacks = [self.search_text(row) for row in self._all_rows]
         self._lookups = {}  # the rows changed: so may what a look-up finds
-        self._stale = False
         self._loaded = True
         for key, choices in self._filter_choices.items():
             if callable(choices):
@@ -387,7 +385,7 @@ class ListPage(QWidget, Generic[Row]):
 
     def delete_selected(self) -> None:
         rows = self.selected_rows()
-        if not rows:
+        if not rows or not self.editable:
             return
         if len(rows) == 1:
             question = f"Delete the {self.noun} “{self.describe(rows[0])}”?"

@@ -29,10 +29,14 @@ class Page(QWidget):
     def on_changes(self, changes: Changes) -> None:
         if self.watches and not changes.touches(*self.watches):
             return
+        self.refresh_when_shown()
+
+    def refresh_when_shown(self) -> None:
+        """Refreshes now if on screen, otherwise when next shown."""
         if self.isVisible():
             self.refresh()
         else:
-            self._stale = True  # refreshed when next shown
+            self._stale = True
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

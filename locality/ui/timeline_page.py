@@ -8,7 +8,6 @@ actions scroll as smoothly as 20. The page around them holds the filters, the zo
 from __future__ import annotations
 
 import html
-import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +15,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QButtonGroup,
@@ -36,11 +46,12 @@ from locality.domain.text import plural
 from locality.domain.values import format_date
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Rag
 from locality.services.timeline import Timeline, TimelineAction, TimelineGrouping, TimelineMilestone
-from locality.ui.actions_page import open_action
+from locality.ui.action_dialog import open_action
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.forms import find_data, refill_combo
+from locality.ui.loader import BackgroundLoader
 from locality.ui.page import Page
 from locality.ui.pickers import organisation_choices, theme_choices
 from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND, rag_text
@@ -55,7 +66,6 @@ from locality.ui.timeline_layout import (
     TimelineLayout,
     Zoom,
 )
-from locality.ui.workers import run_in_background
 
 # A timeline that took longer than this to load is loaded off the GUI thread next time (the first load always is).
 SLOW_LOAD_SECONDS = 0.1
@@ -605,11 +615,8 @@ class TimelinePage(Page):
         super().__init__(env, parent)
         self.timeline: Timeline | None = None
         self.zoom = Zoom.QUARTER
-        self._loading = False
-        self._load_again = False
-        self._last_load_seconds = 0.0
         self._scrolled_once = False
-        self._stale = True  # loaded when first shown
+        self.loader = BackgroundLoader(self, self.refresh)  # loads when first shown
 
         layout = QVBoxLayout(self)
         heading = QLabel("Timeline")
@@ -756,7 +763,14 @@ class TimelinePage(Page):
 
     @property
     def loading(self) -> bool:
-        return self._loading
+        return self.loader.busy
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.loader.shown()
+
+    def refresh_when_shown(self) -> None:
+        self.loader.refresh_when_shown()
 
     def refresh(self) -> None:
         """Reloads the timeline; off the GUI thread the first time and whenever the last load was slow."""
@@ -775,40 +789,17 @@ class TimelinePage(Page):
                 include_cancelled=request.include_closed,
             )
 
-        if self._loading:
-            self._load_again = True
+        last = self.loader.last_seconds
+        if 0 < last <= SLOW_LOAD_SECONDS and not self.loader.busy:
+            self.loader.run_now(load, self._show, lambda error: show_error(self, error))
             return
-        self._stale = False
-        slow = self._last_load_seconds == 0 or self._last_load_seconds > SLOW_LOAD_SECONDS
-        started = time.perf_counter()
-        if not slow:
-            try:
-                timeline = load()
-            except Exception as error:
-                show_error(self, error)
-                return
-            self._last_load_seconds = time.perf_counter() - started
-            self._show(timeline)
-            return
-        self._loading = True
-        self._load_again = False
         self.count_label.setText("Loading the timeline…")
 
-        def done(timeline: Timeline) -> None:
-            self._loading = False
-            self._last_load_seconds = max(time.perf_counter() - started, 1e-6)
-            if self._load_again or request != self._request():
-                self._load_again = False
-                self.refresh()
-                return
-            self._show(timeline)
-
         def failed(error: BaseException) -> None:
-            self._loading = False
             self.count_label.setText("")
             show_error(self, error)
 
-        run_in_background(load, done, failed, self)
+        self.loader.start(load, self._show, failed)
 
     def _show(self, timeline: Timeline) -> None:
         for key in self.filters:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from locality.domain.vocabulary import ActionStatus, Rag
-from locality.exchange.plan import (
+from locality.services.plan import (
     CountRow,
     Plan,
     PlanAction,

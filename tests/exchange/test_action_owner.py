@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from locality.exchange.export import export_plan
-from locality.exchange.plan import PlanFilters, build_plan
 from locality.services.actions import ActionDraft
 from locality.services.organisations import OrganisationDraft
+from locality.services.plan import PlanFilters, build_plan
 from locality.services.registry import Services
 
 OWNER = "Janet Hughes"

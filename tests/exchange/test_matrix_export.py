@@ -13,9 +13,9 @@ from locality.domain.errors import ValidationError
 from locality.domain.vocabulary import NeedRole, Priority
 from locality.exchange import matrix_export
 from locality.exchange.matrix_export import export_matrix, write_matrix
-from locality.exchange.plan import ExportCancelled
 from locality.services.needs import NeedDraft
 from locality.services.needs_map import MatrixFilter
+from locality.services.plan import ExportCancelled
 from locality.services.registry import Services
 
 FIXED = len(matrix_export.NEED_COLUMNS)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from locality.exchange.plan import ExportCancelled
 from locality.exchange.render_docx import render_docx
 from locality.exchange.render_html import render_html
 from locality.exchange.render_pdf import render_pdf
+from locality.services.plan import ExportCancelled
 from tests.exchange.sample_plans import many_actions, sample_plan
 
 Render = Callable[..., None]

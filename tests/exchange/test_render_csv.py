@@ -14,15 +14,6 @@ import pytest
 from locality.domain.vocabulary import ActionStatus
 from locality.exchange import render_csv as render_csv_module
 from locality.exchange.export import export_plan
-from locality.exchange.plan import (
-    CountRow,
-    ExportCancelled,
-    Plan,
-    PlanAction,
-    PlanFilters,
-    PlanSummary,
-    build_plan,
-)
 from locality.exchange.render_csv import COLUMNS, render_csv
 from locality.exchange.safe_text import neutralise
 from locality.files import FileWriteError
@@ -30,6 +21,7 @@ from locality.services.actions import ActionDraft
 from locality.services.context import User
 from locality.services.demo import DEMO_TODAY, generate_demo
 from locality.services.organisations import OrganisationDraft
+from locality.services.plan import CountRow, ExportCancelled, Plan, PlanAction, PlanFilters, PlanSummary, build_plan
 from locality.services.registry import Services
 from tests.exchange.sample_plans import action
 

@@ -20,12 +20,8 @@ from docx.text.paragraph import Paragraph
 
 from locality.domain.vocabulary import ActionStatus
 from locality.exchange import render_docx as render_docx_module
-from locality.exchange.plan import (
-    PlanMilestone,
-    PlanNeed,
-    PlanOrganisation,
-)
 from locality.exchange.render_docx import render_docx
+from locality.services.plan import PlanMilestone, PlanNeed, PlanOrganisation
 from tests.exchange.sample_plans import (  # noqa: E402
     LONG_TITLE,
     SCRIPT,

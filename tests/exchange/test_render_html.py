@@ -11,10 +11,8 @@ from typing import Any
 import pytest
 
 from locality.exchange import render_html as render_html_module
-from locality.exchange.plan import (
-    PlanOrganisation,
-)
 from locality.exchange.render_html import render_html
+from locality.services.plan import PlanOrganisation
 from tests.exchange.sample_plans import (  # noqa: E402
     LONG_TITLE,
     SCRIPT,

@@ -9,10 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from locality.exchange import render_pdf as render_pdf_module
-from locality.exchange.plan import (
-    PlanOrganisation,
-)
 from locality.exchange.render_pdf import render_pdf
+from locality.services.plan import PlanOrganisation
 from tests.exchange.sample_plans import (  # noqa: E402
     LONG_TITLE,
     SCRIPT,

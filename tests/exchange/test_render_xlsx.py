@@ -19,7 +19,12 @@ from locality.domain.values import format_date
 from locality.domain.vocabulary import ActionStatus, TargetKind
 from locality.exchange import render_xlsx as render_xlsx_module
 from locality.exchange.export import export_plan
-from locality.exchange.plan import (
+from locality.exchange.plan_rows import indicator_row, number_text, percent_text
+from locality.exchange.render_xlsx import MONEY_FORMAT, render_xlsx
+from locality.services.context import User
+from locality.services.demo import DEMO_TODAY, generate_demo
+from locality.services.indicators import IndicatorDraft
+from locality.services.plan import (
     CountRow,
     ExportCancelled,
     Plan,
@@ -32,11 +37,6 @@ from locality.exchange.plan import (
     ThemeRow,
     build_plan,
 )
-from locality.exchange.plan_rows import indicator_row, number_text, percent_text
-from locality.exchange.render_xlsx import MONEY_FORMAT, render_xlsx
-from locality.services.context import User
-from locality.services.demo import DEMO_TODAY, generate_demo
-from locality.services.indicators import IndicatorDraft
 from locality.services.registry import Services
 from tests.exchange.sample_plans import action
 

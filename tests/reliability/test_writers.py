@@ -22,12 +22,12 @@ import pytest
 from locality.exchange.chase_export import write_chase_csv, write_email_drafts
 from locality.exchange.export import export_plan
 from locality.exchange.matrix_export import export_matrix
-from locality.exchange.plan import PlanFilters
 from locality.exchange.update_sheet import write_update_sheet
 from locality.files import FileWriteError, atomic_copy
 from locality.services.context import User
 from locality.services.demo import DEMO_TODAY
 from locality.services.needs_map import MatrixFilter
+from locality.services.plan import PlanFilters
 from locality.services.registry import Services
 from locality.store.workspace import WorkspaceError
 from tests.reliability.conftest import REPOSITORY, run_locality

@@ -15,7 +15,7 @@ from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.actions import ActionDraft, MilestoneDraft
 from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.organisations import OrganisationDraft
-from locality.ui.actions_page import ActionDialog, LogProgressDialog
+from locality.ui.action_dialog import ActionDialog, LogProgressDialog
 from locality.ui.forms import find_data
 from tests.ui.helpers import answer_message_box, when_dialog_opens
 

@@ -227,3 +227,17 @@ def test_a_bug_behind_the_pane_is_not_called_a_deletion_but_unexpected_and_logge
     logged = [record for record in caplog.records if record.exc_info and record.exc_info[0] is KeyError]
     assert logged, "the bug was not logged with its traceback"
     assert logged[0].exc_info is not None and logged[0].exc_info[2] is not None  # the traceback itself
+
+
+def test_the_budget_list_is_a_list_page_that_loads_in_the_background_when_slow(qtbot, page: FundingPage) -> None:  # type: ignore[no-untyped-def]
+    from locality.ui.list_page import ListPage
+
+    assert isinstance(page.budget, ListPage)
+    assert not page.budget.new_button.isVisible() and not page.budget.search.isVisible()
+    page.budget._last_load_seconds = 1.0  # as a large workspace would have taken
+    page.budget.refresh()
+    assert page.loading
+    assert page.count_label.text() == "Loading actions…"
+    qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
+    assert page.count_label.text() == "60 actions"
+    assert page.totals_texts()[0] == "Total of 60 actions"

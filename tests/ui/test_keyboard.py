@@ -26,7 +26,7 @@ from locality.app import build_main_window
 from locality.services.actions import ActionDraft
 from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.organisations import OrganisationDraft
-from locality.ui.actions_page import ActionDialog, LogProgressDialog
+from locality.ui.action_dialog import ActionDialog, LogProgressDialog
 from locality.ui.chase_dialog import ChaseDialog
 from locality.ui.dashboard_page import RecordSnapshotDialog
 from locality.ui.edit_dialog import EditDialog
@@ -35,8 +35,8 @@ from locality.ui.funding_page import AllocationDialog, SpendDialog
 from locality.ui.import_dialog import ImportDialog
 from locality.ui.indicators_page import IndicatorDialog
 from locality.ui.main_window import UserDialog
+from locality.ui.need_dialog import NeedDialog
 from locality.ui.needs_map.similar import MergeNeedsDialog
-from locality.ui.needs_page import NeedDialog
 from locality.ui.organisations_page import OrganisationDialog
 from locality.ui.workspace_settings_dialog import WorkspaceSettingsDialog
 from tests.ui.helpers import answer_message_box, when_dialog_opens

@@ -12,12 +12,13 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableView
 from locality.services.need_analysis import RankingFormula
 from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.registry import Services
-from locality.ui.actions_page import ActionDialog, open_action
+from locality.ui.action_dialog import ActionDialog, open_action
 from locality.ui.env import UiEnv
+from locality.ui.need_dialog import NeedDialog
 from locality.ui.needs_map.gaps import GapsTab
 from locality.ui.needs_map.heat_map import HeatMapTab
 from locality.ui.needs_map.ranking import RankingTab
-from locality.ui.needs_page import NeedDialog, NeedsPage
+from locality.ui.needs_page import NeedsPage
 from locality.ui.settings import AppSettings
 from tests.ui.helpers import when_dialog_opens
 

@@ -12,7 +12,7 @@ from locality.domain.vocabulary import NeedRole, NeedStatus, Priority
 from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.organisations import OrganisationDraft
 from locality.ui.forms import find_data
-from locality.ui.needs_page import NeedDialog
+from locality.ui.need_dialog import NeedDialog
 from tests.ui.helpers import answer_message_box, when_dialog_opens
 
 

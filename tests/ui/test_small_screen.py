@@ -11,13 +11,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 from locality.app import build_main_window
-from locality.ui.actions_page import ActionDialog, LogProgressDialog
+from locality.ui.action_dialog import ActionDialog, LogProgressDialog
 from locality.ui.chase_dialog import ChaseDialog
 from locality.ui.dashboard_page import RecordSnapshotDialog
 from locality.ui.export_dialog import ExportDialog
 from locality.ui.import_dialog import ImportDialog
 from locality.ui.indicators_page import IndicatorDialog
-from locality.ui.needs_page import NeedDialog
+from locality.ui.need_dialog import NeedDialog
 from locality.ui.organisations_page import OrganisationDialog
 from locality.ui.workspace_settings_dialog import WorkspaceSettingsDialog
 

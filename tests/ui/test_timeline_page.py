@@ -15,7 +15,7 @@ from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.actions import ActionDraft
 from locality.services.registry import Services
 from locality.services.timeline import TimelineAction
-from locality.ui.actions_page import ActionDialog
+from locality.ui.action_dialog import ActionDialog
 from locality.ui.env import UiEnv
 from locality.ui.settings import AppSettings
 from locality.ui.timeline_layout import HEADER_HEIGHT, LEFT_WIDTH, PIXELS_PER_DAY, TimelineLayout, Zoom

@@ -33,10 +33,10 @@ from locality.services.need_analysis import (
     NeedlessAction,
     NeedLine,
 )
-from locality.ui.actions_page import open_action
+from locality.ui.action_dialog import open_action
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
-from locality.ui.needs_page import open_need
+from locality.ui.need_dialog import open_need
 from locality.ui.table_model import Column, RowTableModel
 from locality.ui.tables import make_row_table, message_label, section_heading
 from locality.ui.workers import run_in_background

@@ -31,8 +31,8 @@ from locality.domain.text import plural
 from locality.services.need_analysis import HEAT_MAP_DEFINITION, HeatColumn, HeatMap, HeatRow, NeedLine
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.need_dialog import open_need
 from locality.ui.needs_map.gaps import AnalysisTab, RowList, need_columns
-from locality.ui.needs_page import open_need
 from locality.ui.tables import section_heading
 from locality.ui.workers import run_in_background
 

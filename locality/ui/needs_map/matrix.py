@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
 from locality.domain.entities import Entity
 from locality.domain.text import noun_for
 from locality.domain.vocabulary import NeedRole, NeedStatus, Priority
-from locality.exchange.plan import ExportCancelled
 from locality.services.needs_map import (
     SEVERITY_FIGURE,
     CellLink,
@@ -51,15 +50,16 @@ from locality.services.needs_map import (
     MatrixSort,
     NeedsMatrix,
 )
+from locality.services.plan import ExportCancelled
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.forms import find_data, refill_combo
+from locality.ui.loader import BackgroundLoader
 from locality.ui.long_work import LongWork
-from locality.ui.needs_page import open_need
+from locality.ui.need_dialog import open_need
 from locality.ui.pickers import organisation_choices, theme_choices
 from locality.ui.undo import push_done
-from locality.ui.workers import run_in_background
 
 # The columns before the organisations': frozen, so that they stay in view while scrolling across.
 NEED_COLUMN, SHARED_COLUMN, ACTIONS_COLUMN = range(3)
@@ -455,9 +455,8 @@ class MatrixTab(QWidget):
         self.env = env
         self.services = env.services
         self.matrix: NeedsMatrix | None = None
-        self.loading = False
-        self._generation = 0
-        self._last_load_seconds = 0.0
+        self.loader = BackgroundLoader(self, self.refresh)
+        self.loader.stale = False  # loaded as it is built; the needs map page refreshes a stale tab
         self.work: LongWork | None = None
         self.exported: Path | None = None
 
@@ -645,48 +644,44 @@ class MatrixTab(QWidget):
         self._fill_choices()
         self.reload()
 
+    @property
+    def loading(self) -> bool:
+        return self.loader.busy
+
+    @property
+    def _generation(self) -> int:
+        return self.loader.generation
+
+    @property
+    def _last_load_seconds(self) -> float:
+        return self.loader.last_seconds
+
+    @_last_load_seconds.setter
+    def _last_load_seconds(self, seconds: float) -> None:
+        self.loader.last_seconds = seconds
+
     def reload(self) -> None:
         """Reloads the matrix for the current filters: off the GUI thread when it is large or was slow."""
         filters = self.filters()
-        self._generation += 1
-        generation = self._generation
+        services = self.services
+
+        def work() -> NeedsMatrix:
+            return services.needs_map.matrix(filters)
+
         in_background = (
-            self._last_load_seconds > SLOW_LOAD_SECONDS or self.services.workspace.count(Entity.NEED) > BACKGROUND_NEEDS
+            self.loader.last_seconds > SLOW_LOAD_SECONDS
+            or self.services.workspace.count(Entity.NEED) > BACKGROUND_NEEDS
         )
         if not in_background:
-            started = time.perf_counter()
-            try:
-                matrix = self.services.needs_map.matrix(filters)
-            except Exception as error:  # noqa: BLE001 - shown in one place
-                self._load_failed(error, generation)
-                return
-            self._last_load_seconds = time.perf_counter() - started
-            self._loaded(matrix, generation)
+            self.loader.run_now(work, self._loaded, self._load_failed)
             return
-        self.loading = True
         if self.matrix is None:
             self.placeholder.setText("Loading the needs map…")
             self.stack.setCurrentWidget(self.placeholder)
         self.count_label.setText("Loading the needs map…")
-        services = self.services
+        self.loader.start(work, self._loaded, self._load_failed)
 
-        def work() -> tuple[NeedsMatrix, float]:
-            started = time.perf_counter()
-            return services.needs_map.matrix(filters), time.perf_counter() - started
-
-        run_in_background(
-            work,
-            lambda result: self._loaded(result[0], generation, result[1]),
-            lambda error: self._load_failed(error, generation),
-            self,
-        )
-
-    def _loaded(self, matrix: NeedsMatrix, generation: int, seconds: float | None = None) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return  # a newer load is on its way
-        if seconds is not None:
-            self._last_load_seconds = seconds
-        self.loading = False
+    def _loaded(self, matrix: NeedsMatrix) -> None:
         horizontal = self.table.horizontalScrollBar().value()
         vertical = self.table.verticalScrollBar().value()
         same_columns = self.matrix is not None and [o.id for o in self.matrix.organisations] == [
@@ -699,10 +694,7 @@ class MatrixTab(QWidget):
             self.table.verticalScrollBar().setValue(vertical)
         self._show_counts()
 
-    def _load_failed(self, error: BaseException, generation: int) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
-        self.loading = False
+    def _load_failed(self, error: BaseException) -> None:
         self.count_label.setText("The needs map could not be loaded.")
         self.placeholder.setText("The needs map could not be loaded; the reason was shown. Try Refresh or reopen.")
         self.stack.setCurrentWidget(self.placeholder)

@@ -682,14 +682,14 @@ class NetworkTab(QWidget):
     def _open_need(self, item: QListWidgetItem) -> None:
         need_id = item.data(Qt.ItemDataRole.UserRole)
         if need_id is not None:
-            from locality.ui.needs_page import open_need
+            from locality.ui.need_dialog import open_need
 
             open_need(self.env, need_id, self)
 
     def _open_action(self, item: QListWidgetItem) -> None:
         action_id = item.data(Qt.ItemDataRole.UserRole)
         if action_id is not None:
-            from locality.ui.actions_page import open_action
+            from locality.ui.action_dialog import open_action
 
             open_action(self.env, action_id, self)
 

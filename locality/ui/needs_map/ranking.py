@@ -15,8 +15,8 @@ from locality.domain.text import plural
 from locality.services.need_analysis import MAX_WEIGHT, RankedNeed, Ranking, RankingFormula
 from locality.ui.env import UiEnv
 from locality.ui.flow_layout import FlowLayout, together
+from locality.ui.need_dialog import open_need
 from locality.ui.needs_map.gaps import AnalysisTab, RowList
-from locality.ui.needs_page import open_need
 from locality.ui.table_model import Column
 
 _PRIORITY_ORDER = {"High": 0, "Medium": 1, "Low": 2}

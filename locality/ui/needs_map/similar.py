@@ -41,7 +41,7 @@ from locality.services.similar_needs import (
 )
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
-from locality.ui.needs_page import open_need
+from locality.ui.need_dialog import open_need
 from locality.ui.table_model import Column, RowTableModel
 from locality.ui.tables import make_row_table, message_label
 from locality.ui.undo import push_done

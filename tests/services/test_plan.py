@@ -18,18 +18,12 @@ from sqlalchemy import event
 from locality.domain.errors import LocalityError, ValidationError
 from locality.domain.values import format_date
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, ActionStatus, Rag
-from locality.exchange.plan import (
-    ExportCancelled,
-    Plan,
-    PlanAction,
-    PlanFilters,
-    build_plan,
-)
 from locality.services.actions import ActionDraft
 from locality.services.context import User
 from locality.services.demo import DEMO_TODAY, generate_demo
 from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.organisations import OrganisationDraft
+from locality.services.plan import ExportCancelled, Plan, PlanAction, PlanFilters, build_plan
 from locality.services.progress import ProgressDraft
 from locality.services.registry import Services
 

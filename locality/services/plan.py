@@ -2,7 +2,7 @@
 
 ``build_plan`` reads the workspace in a fixed number of bulk queries (never one per action), applies the
 filters (organisations, theme, statuses, period) and leaves out confidential notes and personal contact details
-unless asked to include them. The renderers (``render_<format>``) only lay out what the plan holds.
+unless asked to include them. The renderers in exchange/ (``render_<format>``) only lay out what the plan holds.
 """
 
 from __future__ import annotations
@@ -44,39 +44,6 @@ def check_cancelled(cancelled: Cancelled | None) -> None:
     """Raise ``ExportCancelled`` when the user has asked to stop."""
     if cancelled is not None and cancelled():
         raise ExportCancelled()
-
-
-class Ticker:
-    """Reports an export's progress as ``(done, total)`` and stops it when ``cancelled()`` says so."""
-
-    def __init__(self, progress: Progress | None, cancelled: Cancelled | None, total: int) -> None:
-        self.progress = progress
-        self.cancelled = cancelled
-        self.total = max(total, 1)
-        self.done = 0
-
-    def advance(self, steps: int) -> None:
-        check_cancelled(self.cancelled)
-        self.done = min(self.done + steps, self.total)
-        if self.progress is not None:
-            self.progress(self.done, self.total)
-
-    def check(self) -> None:
-        check_cancelled(self.cancelled)
-
-
-def table_rows(plan: Plan) -> int:
-    """About how many table rows a rendered plan has (its cover and headings counted as 20): the scale of a
-    renderer's progress."""
-    return (
-        len(plan.needs)
-        + len(plan.actions)
-        + sum(len(action.milestones) for action in plan.actions)
-        + len(plan.indicators)
-        + len(plan.organisations)
-        + len(plan.summary.by_theme)
-        + 20
-    )
 
 
 @contextmanager
