@@ -771,11 +771,6 @@ def _open_server(url: str, *, create_missing: bool, upgrade: bool, read_only: bo
     return Workspace(engine, location=url, path=None, read_only=read_only)
 
 
-def meta_of(workspace: Workspace) -> WorkspaceMetaRecord:
-    with workspace.reading() as unit:
-        return unit.session.scalars(select(WorkspaceMetaRecord).limit(1)).one()
-
-
 __all__ = [
     "FileInspection",
     "UpgradeResult",
