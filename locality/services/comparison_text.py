@@ -11,6 +11,7 @@ from locality.domain.text import plural
 from locality.domain.values import format_date, format_money
 from locality.domain.vocabulary import Rag
 from locality.services.dashboard import BoardComparison
+from locality.services.snapshots import DueDateChange
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,11 @@ def comparison_text(result: BoardComparison) -> ComparisonText:
         shown = f"{value:,.2f}".rstrip("0").rstrip(".")
         return f"{shown} {unit}".strip()
 
+    def moved(change: DueDateChange, days: int, which: str) -> tuple[uuid.UUID | None, str, str, str]:
+        """A due date that moved, later or earlier: the same row either way."""
+        text = f"{change.title} — {plural(days, 'day')} {which}"
+        return (change.action_id, text, format_date(change.before), format_date(change.after))
+
     counts: list[str] = []
     sections: list[tuple[str, str, list[tuple[uuid.UUID | None, str, str, str]]]] = [
         (
@@ -74,28 +80,12 @@ def comparison_text(result: BoardComparison) -> ComparisonText:
         (
             "slipped",
             plural(len(changes.slipped), "action") + " slipped (due later than reported)",
-            [
-                (
-                    c.action_id,
-                    f"{c.title} — {plural(c.days_later, 'day')} later",
-                    format_date(c.before),
-                    format_date(c.after),
-                )
-                for c in changes.slipped
-            ],
+            [moved(c, c.days_later, "later") for c in changes.slipped],
         ),
         (
             "broughtForward",
             plural(len(changes.brought_forward), "action") + " brought forward (due earlier than reported)",
-            [
-                (
-                    c.action_id,
-                    f"{c.title} — {plural(c.days_earlier, 'day')} earlier",
-                    format_date(c.before),
-                    format_date(c.after),
-                )
-                for c in changes.brought_forward
-            ],
+            [moved(c, c.days_earlier, "earlier") for c in changes.brought_forward],
         ),
         (
             "percent",
