@@ -1,25 +1,19 @@
 """Two writers on one PostgreSQL server: the change log's numbers are taken once each, with no gap.
 
-Skipped, never failed, when psycopg is not installed or no server answers. The server is
-``LOCALITY_TEST_POSTGRES`` (default: role loc/loc, database loctest on localhost); each test works in a schema
-of its own, dropped afterwards, so that tests and people sharing the database do not meet.
+The server, and when its absence skips or fails these tests, is tests/postgres_server.py's.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import DBAPIError
 
 from locality.services.context import User
 from locality.services.registry import Services
+from tests.postgres_server import server_schema
 from tests.reliability.test_two_writers import EDITOR, assert_numbered_without_gaps_or_repeats, spawn_python, wait_for
-
-SERVER = os.environ.get("LOCALITY_TEST_POSTGRES", "postgresql+psycopg://loc:loc@localhost:5432/loctest")
 
 # A writer that asks for numbers on a plain transaction, without the row lock an edit takes as it begins: the
 # writer's own atomic update must be enough. argv: url, author, count.
@@ -46,24 +40,9 @@ print("done", flush=True)
 @pytest.fixture
 def server_url() -> Iterator[str]:
     """A new, empty Locality workspace on the server, in a schema of its own."""
-    pytest.importorskip("psycopg")
-    engine = create_engine(SERVER, connect_args={"connect_timeout": 3})
-    schema = f"locality_test_{uuid.uuid4().hex[:12]}"
-    try:
-        with engine.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except DBAPIError as error:
-        engine.dispose()
-        pytest.skip(f"no PostgreSQL server to test against ({type(error.orig).__name__})")
-    separator = "&" if "?" in SERVER else "?"
-    url = f"{SERVER}{separator}options=-csearch_path%3D{schema}"
-    try:
+    with server_schema() as url:
         Services.open(url, User("Owner", "Test Org")).close()  # created once, before the writers race
         yield url
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 def server_numbers(url: str) -> tuple[dict[str, list[int]], int, dict[str, int]]:

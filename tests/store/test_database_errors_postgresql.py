@@ -1,5 +1,5 @@
 """PostgreSQL's errors are classified by SQLSTATE, as SQLite's are by result code (test_database_errors.py). Needs
-the PostgreSQL driver (the server extra); skipped where it is not installed."""
+the PostgreSQL driver (the server extra): skipped where it is not installed, except in CI (tests/postgres_server.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ import pytest
 import locality.store.workspace as workspace_module
 from locality.domain.errors import WorkspaceError
 from locality.store.database_errors import DatabaseErrorKind, error_kind
+from tests.postgres_server import require_driver
 
-psycopg = pytest.importorskip("psycopg")
+require_driver()
+import psycopg  # noqa: E402  (after the check, which skips or fails the module without the driver)
+
 pg_errors = psycopg.errors
 
 
