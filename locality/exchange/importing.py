@@ -54,7 +54,8 @@ from locality.domain.values import (
     parse_percent,
 )
 from locality.domain.vocabulary import ActionStatus, NeedStatus, Priority, Rag, VocabularyKind, normalise_name
-from locality.exchange.reading import Cell, OddCell, Table, column_letter, is_blank, read_table, shown
+from locality.exchange.import_table import Cell, OddCell, Table, column_letter, is_blank, shown
+from locality.exchange.reading import read_table
 from locality.services import records
 from locality.services.actions import ActionDraft, PartnerDraft
 from locality.services.context import User
