@@ -6,6 +6,10 @@ from __future__ import annotations
 from locality.domain.values import format_date, format_money
 from locality.services.plan import PlanAction, PlanIndicator, PlanMilestone, PlanNeed
 
+# What the cover says about confidential content.
+CONFIDENTIAL_IN = "Includes confidential notes and contact details"
+CONFIDENTIAL_OUT = "Confidential notes and personal contact details are left out"
+
 
 def number_text(value: float | None) -> str:
     if value is None:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from locality.domain.values import format_date, format_money
 from locality.exchange.plan_rows import (
+    CONFIDENTIAL_IN,
+    CONFIDENTIAL_OUT,
     action_row,
     indicator_row,
     milestone_row,
@@ -30,9 +32,6 @@ __all__ = ["render_html"]
 # Tints dark enough to tell apart, light enough for black text; the word in the cell is what counts.
 RAG_FILLS = {"Red": "#e57373", "Amber": "#ffc04d", "Green": "#81c784"}
 OVERDUE_FILL = RAG_FILLS["Red"]
-
-CONFIDENTIAL_IN = "Includes confidential notes and contact details"
-CONFIDENTIAL_OUT = "Confidential notes and personal contact details are left out"
 
 SECTIONS = (
     ("summary", "Summary"),
