@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
 
 from locality.domain.entities import Entity
 from locality.domain.text import plural
+from locality.services.need_similarity import SimilarityCancelled
 from locality.services.similar_needs import (
     DEFAULT_LIMIT,
     DEFAULT_MIN_SCORE,
     MergedNeeds,
     MergePreview,
     MergeSide,
-    SimilarityCancelled,
     SimilarityResult,
     SimilarPair,
     UnmergedNeeds,
