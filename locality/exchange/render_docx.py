@@ -11,15 +11,19 @@ from pathlib import Path
 from docx.document import Document as DocumentObject
 from docx.shared import Mm, Twips
 
-from locality.domain.values import format_date, format_money
+from locality.domain.values import format_date
 from locality.exchange.docx_document import OVERDUE_FILL, RAG_FILLS, Column, DocxWriter, save_document
 from locality.exchange.plan_rows import (
     CONFIDENTIAL_IN,
     CONFIDENTIAL_OUT,
     action_row,
+    count_rows,
     indicator_row,
+    key_figure_rows,
     milestone_row,
     need_row,
+    organisation_rows,
+    theme_rows,
 )
 from locality.exchange.render_progress import Ticker, table_rows
 from locality.files import atomic_path
@@ -82,24 +86,13 @@ class _PlanWriter(DocxWriter):
     def summary(self) -> None:
         summary = self.plan.summary
         self.heading("Summary", 1)
-        key_figures = [
-            ("Actions in the plan", f"{summary.actions_total:,}"),
-            ("Needs in the plan", f"{summary.needs_total:,}"),
-            ("Needs shared by two or more organisations", f"{summary.shared_needs:,}"),
-            ("Total budget", format_money(summary.budget_pence)),
-            ("Total spend", format_money(summary.spend_pence)),
-        ]
-        self.table([Column("Figure", 3), Column("Value", 1, right=True)], key_figures, width=0.7)
+        self.table([Column("Figure", 3), Column("Value", 1, right=True)], key_figure_rows(summary), width=0.7)
         self.heading("Actions by status", 2)
-        self.table(
-            [Column("Status", 3), Column("Actions", 1, right=True)],
-            [(row.label, f"{row.count:,}") for row in summary.by_status],
-            width=0.5,
-        )
+        self.table([Column("Status", 3), Column("Actions", 1, right=True)], count_rows(summary.by_status), width=0.5)
         self.heading(RAG_SPLIT_TITLE, 2)
         self.table(
             [Column("RAG", 3), Column("Actions", 1, right=True)],
-            [(row.label, f"{row.count:,}") for row in summary.by_rag],
+            count_rows(summary.by_rag),
             width=0.5,
             shades=[RAG_FILLS.get(row.label) for row in summary.by_rag],
             shaded_column=0,
@@ -114,32 +107,20 @@ class _PlanWriter(DocxWriter):
                     Column("Budget", 1.6, right=True),
                     Column("Spend", 1.6, right=True),
                 ],
-                [
-                    (
-                        row.theme,
-                        f"{row.needs:,}",
-                        f"{row.actions:,}",
-                        format_money(row.budget_pence),
-                        format_money(row.spend_pence),
-                    )
-                    for row in summary.by_theme
-                ],
+                theme_rows(summary),
             )
         else:
             self.paragraph("There are no themes to show.")
         self.heading("Partner organisations", 2)
-        organisations = self.plan.organisations
-        if not organisations:
+        if not self.plan.organisations:
             self.paragraph("There are no organisations in this plan.")
         elif self.plan.confidential_included:
             columns = [Column("Organisation", 4), Column("Short name", 0), Column("Type", 0)]
             columns += [Column("Contact", 0), Column("E-mail", 3)]
-            self.table(
-                columns, [(o.name, o.short_name, o.type, o.contact_name, o.contact_email) for o in organisations]
-            )
+            self.table(columns, organisation_rows(self.plan))
         else:
             columns = [Column("Organisation", 4), Column("Short name", 1.5), Column("Type", 2)]
-            self.table(columns, [(o.name, o.short_name, o.type) for o in organisations])
+            self.table(columns, organisation_rows(self.plan))
 
     def needs(self) -> None:
         self.heading("Needs addressed", 1)

@@ -10,7 +10,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
-from locality.domain.values import format_date, format_money
+from locality.domain.values import format_date
 from locality.exchange.pdf_document import (
     CELL_LEADING,
     OVERDUE_FILL,
@@ -26,9 +26,13 @@ from locality.exchange.plan_rows import (
     CONFIDENTIAL_IN,
     CONFIDENTIAL_OUT,
     action_row,
+    count_rows,
     indicator_row,
+    key_figure_rows,
     milestone_row,
     need_row,
+    organisation_rows,
+    theme_rows,
 )
 from locality.exchange.render_progress import Ticker, table_rows
 from locality.services.dashboard import RAG_SPLIT_TITLE
@@ -83,27 +87,20 @@ class _Renderer:
     def summary(self) -> list[Flowable]:
         summary = self.plan.summary
         story: list[Flowable] = [Heading("Summary", 0)]
-        key_figures = [
-            ("Actions in the plan", f"{summary.actions_total:,}"),
-            ("Needs in the plan", f"{summary.needs_total:,}"),
-            ("Needs shared by two or more organisations", f"{summary.shared_needs:,}"),
-            ("Total budget", format_money(summary.budget_pence)),
-            ("Total spend", format_money(summary.spend_pence)),
-        ]
-        story.append(self.grid([Column("Figure", 3), Column("Value", 1, right=True)], key_figures, width=0.5))
+        story.append(
+            self.grid([Column("Figure", 3), Column("Value", 1, right=True)], key_figure_rows(summary), width=0.5)
+        )
         story.append(Heading("Actions by status", 1))
         story.append(
             self.grid(
-                [Column("Status", 3), Column("Actions", 1, right=True)],
-                [(row.label, f"{row.count:,}") for row in summary.by_status],
-                width=0.35,
+                [Column("Status", 3), Column("Actions", 1, right=True)], count_rows(summary.by_status), width=0.35
             )
         )
         story.append(Heading(RAG_SPLIT_TITLE, 1))
         story.append(
             self.grid(
                 [Column("RAG", 3), Column("Actions", 1, right=True)],
-                [(row.label, f"{row.count:,}") for row in summary.by_rag],
+                count_rows(summary.by_rag),
                 [RAG_FILLS.get(row.label) for row in summary.by_rag],
                 0,
                 width=0.35,
@@ -111,42 +108,19 @@ class _Renderer:
         )
         story.append(Heading("By theme", 1))
         if summary.by_theme:
-            story.append(
-                self.grid(
-                    [
-                        Column("Theme", 4),
-                        Column("Needs", 1, right=True),
-                        Column("Actions", 1, right=True),
-                        Column("Budget", 1.5, right=True),
-                        Column("Spend", 1.5, right=True),
-                    ],
-                    [
-                        (
-                            row.theme,
-                            f"{row.needs:,}",
-                            f"{row.actions:,}",
-                            format_money(row.budget_pence),
-                            format_money(row.spend_pence),
-                        )
-                        for row in summary.by_theme
-                    ],
-                    width=0.75,
-                )
-            )
+            columns = [Column("Theme", 4), Column("Needs", 1, right=True), Column("Actions", 1, right=True)]
+            columns += [Column("Budget", 1.5, right=True), Column("Spend", 1.5, right=True)]
+            story.append(self.grid(columns, theme_rows(summary), width=0.75))
         else:
             story.append(paragraph("There are no themes to show.", "body"))
         story.append(Heading("Partner organisations", 1))
-        organisations = self.plan.organisations
-        if not organisations:
+        if not self.plan.organisations:
             story.append(paragraph("There are no organisations in this plan.", "body"))
-        elif self.plan.confidential_included:
-            columns = [Column("Organisation", 4), Column("Short name", 1.5), Column("Type", 2)]
-            columns += [Column("Contact", 2), Column("E-mail", 3)]
-            rows = [(o.name, o.short_name, o.type, o.contact_name, o.contact_email) for o in organisations]
-            story.append(self.grid(columns, rows))
         else:
             columns = [Column("Organisation", 4), Column("Short name", 1.5), Column("Type", 2)]
-            story.append(self.grid(columns, [(o.name, o.short_name, o.type) for o in organisations]))
+            if self.plan.confidential_included:
+                columns += [Column("Contact", 2), Column("E-mail", 3)]
+            story.append(self.grid(columns, organisation_rows(self.plan)))
         return story
 
     def needs(self) -> list[Flowable]:
