@@ -45,65 +45,27 @@ ACTION_FIELDS = (
     "notes_confidential",
 )
 PARTNER_FIELDS = ("action_id", "organisation_id", "cash_pence", "staff_days", "in_kind")
-
-
 NEED_FIELDS = ("action_id", "need_id")
-
-
 MILESTONE_FIELDS = ("action_id", "title", "due_on", "done_on", "sort_order")
 
 
 def _replace_partners(unit: UnitOfWork, action_id: uuid.UUID, partners: Iterable[ValidPartner]) -> bool:
-    """Gives the action exactly ``partners``; True if any link changed. (action, organisation) is unique, so a
-    partner removed earlier is restored rather than created again."""
-    existing = {
-        row.organisation_id: row
-        for row in unit.list(ActionPartnerRecord, {"action_id": action_id}, include_deleted=True)
-    }
-    changed = False
-    kept: set[uuid.UUID] = set()
-    for partner in partners:
-        kept.add(partner.organisation_id)
-        values = {"cash_pence": partner.cash_pence, "staff_days": partner.staff_days, "in_kind": partner.in_kind}
-        row = existing.get(partner.organisation_id)
-        if row is None:
-            records.create(
-                unit,
-                ActionPartnerRecord(action_id=action_id, organisation_id=partner.organisation_id, **values),
-                PARTNER_FIELDS,
-            )
-            changed = True
-            continue
-        if row.deleted_at is not None:
-            records.restore(unit, [row])
-            changed = True
-        if records.update(unit, row, values):
-            changed = True
-    removed = [row for oid, row in existing.items() if oid not in kept and row.deleted_at is None]
-    if removed:
-        records.tombstone(unit, removed)
-        changed = True
-    return changed
+    """Gives the action exactly ``partners``; True if any link changed."""
+    wanted = [
+        (
+            partner.organisation_id,
+            {"cash_pence": partner.cash_pence, "staff_days": partner.staff_days, "in_kind": partner.in_kind},
+        )
+        for partner in partners
+    ]
+    return records.replace_links(
+        unit, ActionPartnerRecord, {"action_id": action_id}, "organisation_id", wanted, PARTNER_FIELDS
+    )
 
 
 def _replace_needs(unit: UnitOfWork, action_id: uuid.UUID, need_ids: Iterable[uuid.UUID]) -> bool:
-    existing = {row.need_id: row for row in unit.list(ActionNeedRecord, {"action_id": action_id}, include_deleted=True)}
-    changed = False
-    kept: set[uuid.UUID] = set()
-    for need_id in need_ids:
-        kept.add(need_id)
-        row = existing.get(need_id)
-        if row is None:
-            records.create(unit, ActionNeedRecord(action_id=action_id, need_id=need_id), NEED_FIELDS)
-            changed = True
-        elif row.deleted_at is not None:
-            records.restore(unit, [row])
-            changed = True
-    removed = [row for need_id, row in existing.items() if need_id not in kept and row.deleted_at is None]
-    if removed:
-        records.tombstone(unit, removed)
-        changed = True
-    return changed
+    wanted: list[tuple[uuid.UUID, dict[str, object]]] = [(need_id, {}) for need_id in need_ids]
+    return records.replace_links(unit, ActionNeedRecord, {"action_id": action_id}, "need_id", wanted, NEED_FIELDS)
 
 
 def _replace_milestones(unit: UnitOfWork, action_id: uuid.UUID, milestones: Iterable[ValidMilestone]) -> bool:
