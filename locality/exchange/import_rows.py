@@ -14,14 +14,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from locality.domain.errors import ValidationError
-from locality.domain.values import (
-    check_date,
-    format_date,
-    money_from_number,
-    parse_date,
-    parse_money,
-    parse_percent,
-)
+from locality.domain.values import check_date, format_date, money_from_number, parse_date, parse_money, parse_percent
 from locality.domain.vocabulary import VocabularyKind, normalise_name
 from locality.exchange.import_columns import heading_key
 from locality.exchange.import_table import Cell, OddCell, is_blank, shown

@@ -10,13 +10,7 @@ import re
 from pathlib import Path
 
 from locality.domain.errors import ImportFileError
-from locality.exchange.file_access import (
-    CONTROL_BYTES,
-    CSV_BYTE_LIMIT,
-    cannot_read,
-    open_regular,
-    too_large,
-)
+from locality.exchange.file_access import CONTROL_BYTES, CSV_BYTE_LIMIT, cannot_read, open_regular, too_large
 from locality.exchange.import_table import (
     BAD_CHARACTER,
     DELIMITERS,

@@ -18,13 +18,7 @@ from typing import IO, Any
 
 from locality.domain.errors import ImportFileError
 from locality.domain.values import MAX_YEAR, MIN_YEAR
-from locality.exchange.file_access import (
-    CONTROL_BYTES,
-    XLSX_BYTE_LIMIT,
-    cannot_read,
-    open_regular,
-    too_large,
-)
+from locality.exchange.file_access import CONTROL_BYTES, XLSX_BYTE_LIMIT, cannot_read, open_regular, too_large
 from locality.exchange.import_table import (
     EXCEL_MAX_COLUMN,
     EXCEL_MAX_ROW,

@@ -20,20 +20,10 @@ from locality.domain.values import (
     validate_email,
     validate_percent,
 )
-from locality.domain.vocabulary import (
-    ActionStatus,
-    Rag,
-    VocabularyKind,
-    choice,
-)
+from locality.domain.vocabulary import ActionStatus, Rag, VocabularyKind, choice
 from locality.services import records
 from locality.services.vocabulary import check_term, check_theme
-from locality.store.models import (
-    ActionRecord,
-    MilestoneRecord,
-    NeedRecord,
-    OrganisationRecord,
-)
+from locality.store.models import ActionRecord, MilestoneRecord, NeedRecord, OrganisationRecord
 
 if TYPE_CHECKING:
     from locality.services.actions import ActionDraft, MilestoneDraft, PartnerDraft

@@ -10,12 +10,7 @@ from typing import TYPE_CHECKING
 
 from locality.services import records
 from locality.services.action_validation import ValidAction, ValidMilestone, ValidPartner, validated_action
-from locality.store.models import (
-    ActionNeedRecord,
-    ActionPartnerRecord,
-    ActionRecord,
-    MilestoneRecord,
-)
+from locality.store.models import ActionNeedRecord, ActionPartnerRecord, ActionRecord, MilestoneRecord
 from locality.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:

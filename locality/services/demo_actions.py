@@ -7,12 +7,7 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from locality.domain.rag import MilestoneDates, expected_percent
-from locality.domain.vocabulary import (
-    ActionStatus,
-    Priority,
-    Rag,
-    VocabularyKind,
-)
+from locality.domain.vocabulary import ActionStatus, Priority, Rag, VocabularyKind
 from locality.services.demo_funding import FundingComposer
 from locality.services.demo_setting import (
     ACTION_TYPES,

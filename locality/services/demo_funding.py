@@ -7,18 +7,8 @@ import uuid
 from datetime import datetime, timedelta
 
 from locality.domain.vocabulary import ActionStatus
-from locality.services.demo_setting import (
-    FUNDING_WEIGHTS,
-    SPEND_NOTES,
-)
-from locality.services.demo_state import (
-    ComposedAction,
-    DemoState,
-    allocate,
-    new_uuid,
-    round_to,
-    stamp_at,
-)
+from locality.services.demo_setting import FUNDING_WEIGHTS, SPEND_NOTES
+from locality.services.demo_state import ComposedAction, DemoState, allocate, new_uuid, round_to, stamp_at
 
 
 class FundingComposer(DemoState):

@@ -5,26 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from locality.domain.vocabulary import (
-    Direction,
-    TargetKind,
-)
-from locality.services.demo_setting import (
-    COUNTY_WIDE,
-    INDICATOR_BASES,
-    PLAN_END,
-    PLAN_START,
-    IndicatorBase,
-)
-from locality.services.demo_state import (
-    ComposedNeed,
-    DemoState,
-    UniqueTitles,
-    allocate,
-    new_uuid,
-    round_to,
-    stamp_at,
-)
+from locality.domain.vocabulary import Direction, TargetKind
+from locality.services.demo_setting import COUNTY_WIDE, INDICATOR_BASES, PLAN_END, PLAN_START, IndicatorBase
+from locality.services.demo_state import ComposedNeed, DemoState, UniqueTitles, allocate, new_uuid, round_to, stamp_at
 
 
 class IndicatorComposer(DemoState):

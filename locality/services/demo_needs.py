@@ -5,13 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from locality.domain.vocabulary import (
-    ActionStatus,
-    NeedRole,
-    NeedStatus,
-    Priority,
-    VocabularyKind,
-)
+from locality.domain.vocabulary import ActionStatus, NeedRole, NeedStatus, Priority, VocabularyKind
 from locality.services.demo_setting import (
     CONFIDENTIAL_NOTES,
     COUNTY_WIDE,
@@ -23,14 +17,7 @@ from locality.services.demo_setting import (
     SOURCE_PHRASES,
     THEME_SENTENCES,
 )
-from locality.services.demo_state import (
-    ComposedNeed,
-    DemoState,
-    Row,
-    UniqueTitles,
-    new_uuid,
-    stamp_at,
-)
+from locality.services.demo_state import ComposedNeed, DemoState, Row, UniqueTitles, new_uuid, stamp_at
 
 
 class NeedComposer(DemoState):

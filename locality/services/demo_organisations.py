@@ -5,19 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from locality.domain.vocabulary import VocabularyKind
-from locality.services.demo_setting import (
-    CORE_ORGANISATIONS,
-    ORGANISATION_TEMPLATES,
-    PLAN_START,
-    TOWNS,
-)
-from locality.services.demo_state import (
-    ComposedOrg,
-    DemoState,
-    new_uuid,
-    slug,
-    stamp_at,
-)
+from locality.services.demo_setting import CORE_ORGANISATIONS, ORGANISATION_TEMPLATES, PLAN_START, TOWNS
+from locality.services.demo_state import ComposedOrg, DemoState, new_uuid, slug, stamp_at
 
 
 class OrganisationComposer(DemoState):

@@ -6,18 +6,8 @@ from datetime import timedelta
 
 from locality.domain.rag import RagInput, assess_rag
 from locality.domain.vocabulary import ActionStatus
-from locality.services.demo_setting import (
-    CONFIDENTIAL_NOTES,
-    PROGRESS_NOTES,
-)
-from locality.services.demo_state import (
-    ComposedAction,
-    DemoState,
-    allocate,
-    new_uuid,
-    round_to,
-    stamp_at,
-)
+from locality.services.demo_setting import CONFIDENTIAL_NOTES, PROGRESS_NOTES
+from locality.services.demo_state import ComposedAction, DemoState, allocate, new_uuid, round_to, stamp_at
 
 
 class ProgressComposer(DemoState):

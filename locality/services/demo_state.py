@@ -16,11 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from locality.domain.rag import MilestoneDates
-from locality.domain.vocabulary import (
-    ActionStatus,
-    VocabularyKind,
-    normalise_name,
-)
+from locality.domain.vocabulary import ActionStatus, VocabularyKind, normalise_name
 from locality.services.demo_setting import (
     COUNTY_WIDE,
     DISTRICTS,

@@ -5,17 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from locality.services.demo_setting import (
-    FACILITATORS,
-    PLAN_START,
-    WORKSHOPS,
-)
-from locality.services.demo_state import (
-    ComposedOrg,
-    DemoState,
-    new_uuid,
-    stamp_at,
-)
+from locality.services.demo_setting import FACILITATORS, PLAN_START, WORKSHOPS
+from locality.services.demo_state import ComposedOrg, DemoState, new_uuid, stamp_at
 
 
 class WorkshopComposer(DemoState):
