@@ -28,7 +28,7 @@ from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.organisations import OrganisationDraft
 from locality.ui.action_dialog import ActionDialog, LogProgressDialog
 from locality.ui.chase_dialog import ChaseDialog
-from locality.ui.dashboard_page import RecordSnapshotDialog
+from locality.ui.dashboard.snapshots import RecordSnapshotDialog
 from locality.ui.edit_dialog import EditDialog
 from locality.ui.export_dialog import ExportDialog
 from locality.ui.funding_page import AllocationDialog, SpendDialog
