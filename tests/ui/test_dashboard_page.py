@@ -21,8 +21,8 @@ from locality.services.actions import ActionDraft
 from locality.services.context import User
 from locality.services.funding import SpendDraft
 from locality.services.registry import Services
-from locality.ui.dashboard import links, snapshots
 from locality.ui.actions_page import ActionsPage
+from locality.ui.dashboard import links, snapshots
 from locality.ui.dashboard.links import FigureListDialog
 from locality.ui.dashboard.snapshots import EMPTY_SNAPSHOTS, RecordSnapshotDialog
 from locality.ui.dashboard.wording import compact_money, short_name, spend_scale
@@ -135,7 +135,9 @@ def test_other_figures_open_their_lists(qtbot, dashboard: DashboardPage, pages: 
     dashboard.overview.tiles["noNeed"].clicked.emit()
     assert actions.filter_value("timing") == "no_need"
     qtbot.waitUntil(lambda: _shown_rows(actions) == figures.actions_without_need)
-    dashboard.overview.status_chart.bars.clicked.emit(dashboard.overview.status_chart.categories.index(ActionStatus.COMPLETED))
+    dashboard.overview.status_chart.bars.clicked.emit(
+        dashboard.overview.status_chart.categories.index(ActionStatus.COMPLETED)
+    )
     assert actions.filter_value("status") == ActionStatus.COMPLETED and actions.filter_value("timing") is None
     qtbot.waitUntil(lambda: _shown_rows(actions) == figures.status_count(ActionStatus.COMPLETED))
     dashboard.overview.rag_chart.slices[Rag.AMBER].clicked.emit()
@@ -153,8 +155,8 @@ def test_other_figures_open_their_lists(qtbot, dashboard: DashboardPage, pages: 
     assert isinstance(funding, FundingPage) and funding.source_filter.currentData() is None
     dashboard.overview.spend_chart.sets[1].clicked.emit(0)  # the first funding source's "Spent" bar
     assert funding.tabs.currentIndex() == 1  # "Funding sources": the same allocated and spent as the bars
-    selected = funding.sources_table.selectionModel().selectedRows()
-    chosen = funding.sources_table.item(selected[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+    selected = funding.sources.table.selectionModel().selectedRows()
+    chosen = funding.sources.table.item(selected[0].row(), 0).data(Qt.ItemDataRole.UserRole)
     assert chosen == dashboard.overview.spend_chart.categories[0] is not None
     funding.set_filter("source", chosen)  # the user filters the actions list by that source...
     dashboard.overview.tiles["spent"].clicked.emit()  # ...then the Spent figure shows every action again
@@ -211,7 +213,10 @@ def test_charts_show_the_figures(dashboard: DashboardPage, later_services: Servi
         assert (allocated, spent) == (totals.allocated_pence, totals.spent_pence)
     # The largest source's bar reaches at least half way across: no slivers.
     axis = next(a for a in dashboard.overview.spend_chart.chart.axes() if isinstance(a, QValueAxis))
-    assert max(bar.at(column) for bar in dashboard.overview.spend_chart.sets for column in range(len(charted))) >= axis.max() / 2
+    assert (
+        max(bar.at(column) for bar in dashboard.overview.spend_chart.sets for column in range(len(charted)))
+        >= axis.max() / 2
+    )
 
 
 def test_dashboard_refreshes_after_a_change_made_elsewhere(
@@ -282,8 +287,13 @@ def test_record_a_snapshot_then_see_what_moved(
     services.actions.update(green.id, replace(action.as_draft(), due_on=LATER - timedelta(days=1)), action.version)
     services.funding.create_spend(SpendDraft(action_id=green.id, spent_on=LATER, amount_pence=12_345))
 
-    qtbot.waitUntil(lambda: dashboard.snapshots.comparison is not None and not dashboard.snapshots.comparing, timeout=10_000)
-    qtbot.waitUntil(lambda: dashboard.snapshots.comparison is not None and dashboard.snapshots.comparison.spend.rises != (), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: dashboard.snapshots.comparison is not None and not dashboard.snapshots.comparing, timeout=10_000
+    )
+    qtbot.waitUntil(
+        lambda: dashboard.snapshots.comparison is not None and dashboard.snapshots.comparison.spend.rises != (),
+        timeout=10_000,
+    )
     completed = dashboard.snapshots.moved_group("completed")
     assert completed is not None and completed.text(0) == "1 completed"
     assert completed.child(0).text(0) == done.title

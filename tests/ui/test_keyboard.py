@@ -31,7 +31,7 @@ from locality.ui.chase_dialog import ChaseDialog
 from locality.ui.dashboard.snapshots import RecordSnapshotDialog
 from locality.ui.edit_dialog import EditDialog
 from locality.ui.export_dialog import ExportDialog
-from locality.ui.funding_page import AllocationDialog, SpendDialog
+from locality.ui.funding.dialogs import AllocationDialog, SpendDialog
 from locality.ui.import_dialog import ImportDialog
 from locality.ui.indicators_page import IndicatorDialog
 from locality.ui.main_window import UserDialog
