@@ -33,7 +33,7 @@ from locality.ui.edit_dialog import EditDialog
 from locality.ui.export_dialog import ExportDialog
 from locality.ui.funding.dialogs import AllocationDialog, SpendDialog
 from locality.ui.import_dialog import ImportDialog
-from locality.ui.indicators_page import IndicatorDialog
+from locality.ui.indicators.dialog import IndicatorDialog
 from locality.ui.main_window import UserDialog
 from locality.ui.need_dialog import NeedDialog
 from locality.ui.needs_map.similar import MergeNeedsDialog
