@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Connection, Engine, Integer, Table, func, inspect, select, text
+from sqlalchemy import Column, Connection, Engine, Integer, Table, func, insert, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from locality.domain.errors import WorkspaceError
@@ -218,5 +218,5 @@ def _restart_sequences(writer: Connection) -> None:
 def _become_own_replica(writer: Connection, location: str) -> None:
     """The copy takes a replica id of its own, remembering that it holds everything the original had made."""
     _meta_id, previous, last, _new = start_new_replica(writer)
-    writer.execute(ReplicaSyncStateRecord.__table__.insert().values(replica_id=previous, last_seq_merged=last))
-    writer.execute(WorkspaceMetaRecord.__table__.update().values(replica_path=location))
+    writer.execute(insert(ReplicaSyncStateRecord).values(replica_id=previous, last_seq_merged=last))
+    writer.execute(update(WorkspaceMetaRecord).values(replica_path=location))
