@@ -54,8 +54,9 @@ def create_workspace_file(path: Path, *, partnership_name: str = "") -> None:
 
 
 @contextmanager
-def new_workspace_aside(path: Path, *, partnership_name: str = "") -> Iterator[Path]:
-    """Builds a new, seeded workspace in a temporary file beside ``path`` and yields that file to be filled
+def new_workspace_aside(path: Path, *, partnership_name: str = "", seeded: bool = True) -> Iterator[Path]:
+    """Builds a new, seeded workspace in a temporary file beside ``path`` (only its tables, when not ``seeded``:
+    for a copy that brings every row of its own) and yields that file to be filled
     (open it with ``open_workspace(temporary, opened_as=path)``); when the block ends it is linked into place at
     ``path``, so the workspace appears complete or not at all. If the block raises, or another program created
     ``path`` meanwhile (``WorkspaceExistsError``), nothing is left behind and nobody else's file is touched.
@@ -75,7 +76,12 @@ def new_workspace_aside(path: Path, *, partnership_name: str = "") -> Iterator[P
         os.chmod(temporary, 0o666 & ~_current_umask())
         engine = make_engine(sqlite_url(temporary))
         try:
-            initialise(engine, replica_path=str(path.resolve()), partnership_name=partnership_name)
+            if seeded:
+                initialise(engine, replica_path=str(path.resolve()), partnership_name=partnership_name)
+            else:
+                with engine.connect() as connection:
+                    upgrade_to_head(connection)
+                    connection.commit()
         finally:
             engine.dispose()
         yield temporary

@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from locality.domain.errors import WorkspaceError
 from locality.store.database_errors import DatabaseErrorKind, error_kind
 
 #: How long opening waits for another program that is in the middle of writing to the workspace.
@@ -30,6 +33,66 @@ def sqlite_path_of(target: str | Path) -> Path | None:
     if is_url(text_target):
         return None
     return Path(text_target).expanduser()
+
+
+#: Query parameters of a server URL that carry a secret (libpq reads a password from either).
+_SECRET_PARAMETERS = frozenset({"password", "sslpassword"})
+
+
+def _without_secrets(url: URL, *, keep_password: bool = False) -> URL:
+    # URL.set() ignores a None password, so the URL is made again without it.
+    return URL.create(
+        url.drivername,
+        username=url.username,
+        password=url.password if keep_password else None,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+        query={key: value for key, value in url.query.items() if key.lower() not in _SECRET_PARAMETERS},
+    )
+
+
+def stored_location(target: str | Path) -> str:
+    """How a workspace is remembered (its replica's path, the recent list): a server URL without its password,
+    which libpq then takes from ``~/.pgpass``/``PGPASSFILE`` or a ``PGSERVICE`` entry when it is opened again."""
+    if not is_url(target) or str(target).startswith("sqlite:"):
+        return str(target)
+    try:
+        return _without_secrets(make_url(str(target))).render_as_string(hide_password=False)
+    except (ArgumentError, ValueError):
+        return "a database URL that cannot be read"
+
+
+def shown_location(target: str | Path) -> str:
+    """How a workspace is shown and logged: a server URL with its password masked ("***")."""
+    if not is_url(target) or str(target).startswith("sqlite:"):
+        return str(target)
+    try:
+        url = make_url(str(target))
+    except (ArgumentError, ValueError):
+        return "a database URL that cannot be read"
+    # render_as_string masks a password as "***".
+    return _without_secrets(url, keep_password=True).render_as_string(hide_password=True)
+
+
+def server_engine(url: str) -> Engine:
+    """An engine for a server URL; an address that cannot be read, or names a database Locality has no driver
+    for, is refused in a sentence that shows the address with its password masked."""
+    try:
+        return make_engine(url)
+    except NoSuchModuleError:
+        raise WorkspaceError(
+            f"Locality cannot talk to the database at {shown_location(url)}: use a postgresql+psycopg:// address, "
+            'and install the server extra (pip install "locality[server]").'
+        ) from None
+    except ModuleNotFoundError:
+        raise WorkspaceError(
+            'The PostgreSQL driver is not installed; install the server extra (pip install "locality[server]").'
+        ) from None
+    except (ArgumentError, ValueError):
+        raise WorkspaceError(
+            "That database address cannot be read; write it as postgresql+psycopg://user@host:port/database."
+        ) from None
 
 
 def sqlite_url(path: Path, *, read_only: bool = False) -> str:

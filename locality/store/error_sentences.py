@@ -31,6 +31,13 @@ def describe_database_error(error: BaseException) -> str:
         return "The workspace could not be read or written because of a disk or network error; try again."
     if kind is DatabaseErrorKind.UNREACHABLE:
         return "The workspace server cannot be reached; check the address and your network."
+    if kind is DatabaseErrorKind.LOGIN:
+        return (
+            "The server did not accept the account or its password; check the user name, and keep the password in "
+            "~/.pgpass (or the file PGPASSFILE names) or a PGSERVICE entry rather than in the address."
+        )
+    if kind is DatabaseErrorKind.NOT_ALLOWED:
+        return "Your account on the server may not make that change, so it was not saved."
     if kind is DatabaseErrorKind.CONSTRAINT:
         log.error("a change broke a database constraint", exc_info=(type(error), error, error.__traceback__))
         return "The change was refused by the workspace because it would break its rules, so it was not saved."

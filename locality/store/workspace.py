@@ -20,7 +20,16 @@ from locality.domain.errors import WorkspaceError
 from locality.files import FileWriteError, atomic_path, remove_stale_temporaries
 from locality.store.creation import WorkspaceExistsError, create_workspace_file, initialise
 from locality.store.database_errors import is_environmental
-from locality.store.engine import BUSY_WAIT_SECONDS, TRANSACTION_OPTION, make_engine, sqlite_path_of, sqlite_url
+from locality.store.engine import (
+    BUSY_WAIT_SECONDS,
+    TRANSACTION_OPTION,
+    make_engine,
+    server_engine,
+    shown_location,
+    sqlite_path_of,
+    sqlite_url,
+    stored_location,
+)
 from locality.store.error_sentences import describe_database_error, remember_opened
 from locality.store.inspection import inspect_workspace_file, is_writable
 from locality.store.migrate import SchemaState, schema_state, upgrade_to_head
@@ -46,7 +55,10 @@ class Workspace:
         recovered: bool = False,
     ) -> None:
         self.engine = engine
-        self.location = location
+        #: Where the workspace is, as shown and logged (a server URL's password masked).
+        self.location = shown_location(location)
+        #: Where to open it again from (the recent list): a server URL without its password.
+        self.reopen_as = str(path) if path is not None else stored_location(location)
         self.path = path
         self.read_only = read_only
         #: Why a workspace the user asked to edit was opened read-only (a read-only file or share), else "".
@@ -250,7 +262,7 @@ def _claim_replica(workspace: Workspace, opened_from: str) -> None:
 
 
 def _open_server(url: str, *, create_missing: bool, upgrade: bool, read_only: bool) -> Workspace:
-    engine = make_engine(url)
+    engine = server_engine(url)
     try:
         with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())
@@ -263,7 +275,8 @@ def _open_server(url: str, *, create_missing: bool, upgrade: bool, read_only: bo
         if state.is_newer_than_app:
             raise WorkspaceError("That workspace was saved by a newer version of Locality; install the latest.")
         if not tables:
-            initialise(engine, replica_path=url)
+            # The replica remembers where it is without the password (DESIGN.md: never stored).
+            initialise(engine, replica_path=stored_location(url))
         elif state.is_behind:
             if not upgrade or read_only:
                 raise WorkspaceError("That workspace was saved by an earlier version of Locality; upgrade it.")
