@@ -47,6 +47,7 @@ from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.forms import find_data
+from locality.ui.loader import BackgroundLoader
 from locality.ui.needs_map.network_scene import (
     DIMMED,
     DIMMED_LINK,
@@ -59,7 +60,6 @@ from locality.ui.needs_map.network_scene import (
     draw_network,
 )
 from locality.ui.needs_map.network_wording import empty_text, status_text
-from locality.ui.workers import run_in_background
 
 MOST_LINKS_AT_FIRST = 300
 
@@ -80,8 +80,8 @@ class NetworkTab(QWidget):
         self.links: list[LinkItem] = []
         self.selected_id: uuid.UUID | None = None
         self.detail: OrganisationDetail | None = None
-        self.loading = False
-        self._generation = 0
+        self.loader = BackgroundLoader(self, self.refresh)
+        self.loader.stale = False  # loaded as it is built; the needs map page reloads it when stale
         self._minimum_chosen = False  # until the user sets it, the minimum is suggested to keep the picture clear
         self._selecting = False
         self._export_folder = Path.home()
@@ -237,9 +237,6 @@ class NetworkTab(QWidget):
     def refresh(self) -> None:
         """Reads the network again and lays it out on a worker thread; the picture is redrawn when it is done."""
         self._debounce.stop()
-        self._generation += 1
-        generation = self._generation
-        self.loading = True
         self.status.setText("Drawing the network…")
         minimum = self.minimum.value() if self._minimum_chosen else None
         type_id = self.type_filter.currentData()
@@ -248,7 +245,7 @@ class NetworkTab(QWidget):
 
         hide_unlinked = self.hide_unlinked.isChecked()
 
-        def work() -> tuple[int, Network, Network, Positions]:
+        def work() -> tuple[Network, Network, Positions]:
             network = service.network(
                 type_ids=None if type_id is None else [type_id],
                 sector_ids=None if sector_id is None else [sector_id],
@@ -256,20 +253,21 @@ class NetworkTab(QWidget):
             chosen = minimum if minimum is not None else suggested_minimum(network, most_links=MOST_LINKS_AT_FIRST)
             network = with_minimum(network, chosen)
             drawn = linked_only(network) if hide_unlinked else network
-            return generation, network, drawn, layout(drawn)
+            return network, drawn, layout(drawn)
 
-        run_in_background(work, self._loaded, self._failed, self)
+        # A request made while one is running waits for it, and only the newest result is drawn.
+        self.loader.start(work, self._loaded, self._failed)
+
+    @property
+    def loading(self) -> bool:
+        return self.loader.busy
 
     def _failed(self, error: BaseException) -> None:
-        self.loading = False
         self.status.setText("The network could not be read.")
         show_error(self, error, "Network")
 
-    def _loaded(self, result: tuple[int, Network, Network, Positions]) -> None:
-        generation, everyone, network, positions = result
-        if generation != self._generation:
-            return  # a newer request is on its way
-        self.loading = False
+    def _loaded(self, result: tuple[Network, Network, Positions]) -> None:
+        everyone, network, positions = result
         self.everyone = everyone
         self.network = network
         self.positions = positions
