@@ -134,6 +134,9 @@ class HistoryEntry:
     old_value: Any
     new_value: Any
     summary: str
+    #: A field change's old and new values as people read them ("" for an entry that is not a field change).
+    old_text: str = ""
+    new_text: str = ""
     #: A field change whose old value "Put this value back" can restore (the kind of record has an editor).
     can_put_back: bool = False
 
@@ -201,6 +204,12 @@ def _summary(row: ChangeLogRecord, old: Any, new: Any, record_name: str, names: 
             f'to "{_shown(row.field, new, names)}"'
         )
     return f"Changed {label}{named}"
+
+
+def _texts(row: ChangeLogRecord, old: Any, new: Any, names: Mapping[uuid.UUID, str]) -> dict[str, str]:
+    if row.operation != "update" or not row.field:
+        return {}
+    return {"old_text": _shown(row.field, old, names), "new_text": _shown(row.field, new, names)}
 
 
 def _references(field: str | None, *values: Any) -> list[uuid.UUID]:
@@ -341,6 +350,7 @@ class HistoryService:
                         new_value=new,
                         summary=_summary(row, old, new, record_name, names),
                         can_put_back=_can_put_back(row),
+                        **_texts(row, old, new, names),
                     )
                 )
             return entries

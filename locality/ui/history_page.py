@@ -1,0 +1,258 @@
+"""The History page: every change to the workspace — who made it and for which organisation, when, to which
+record and field, and what it was before — newest first, filtered by person, organisation, kind of record and
+dates, and read a page at a time so that a long history opens as fast as a short one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from locality.domain.entities import Entity
+from locality.domain.errors import ValidationError
+from locality.domain.text import plural
+from locality.services.context import Changes
+from locality.services.history import HistoryEntry, HistoryFilter
+from locality.ui.env import UiEnv
+from locality.ui.errors import show_error
+from locality.ui.forms import DateField, find_data, refill_combo
+from locality.ui.loader import BackgroundLoader
+from locality.ui.page import Page
+from locality.ui.record_history import (
+    PAGE_COLUMNS,
+    HistoryModel,
+    history_table,
+    put_back_with_undo,
+    selected_entry,
+)
+
+# Reading the first page took longer than this last time: read it off the GUI thread next time.
+SLOW_LOAD_SECONDS = 0.05
+# A date typed in a filter is applied once typing pauses.
+DATE_PAUSE_MS = 400
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    filters: HistoryFilter
+    entries: list[HistoryEntry]
+    total: int
+    authors: list[tuple[str, str]]
+    kinds: list[tuple[str, Entity]]
+
+
+class HistoryPage(Page):
+    title = "History"
+    watches: frozenset[Entity] = frozenset()  # every change is history
+
+    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
+        super().__init__(env, parent)
+        self.loader = BackgroundLoader(self, self.refresh)
+        layout = QVBoxLayout(self)
+        heading = QLabel(self.title)
+        heading.setObjectName("pageHeading")
+        layout.addWidget(heading)
+
+        bar = QHBoxLayout()
+        self.person_filter = self._picker("personFilter", "Filter by person", bar)
+        self.organisation_filter = self._picker("organisationFilter", "Filter by organisation", bar)
+        self.kind_filter = self._picker("kindFilter", "Filter by kind of record", bar)
+        self.since = DateField()
+        self.since.setObjectName("sinceFilter")
+        self.since.edit.setPlaceholderText("From dd/mm/yyyy")
+        self.since.setAccessibleName("Changes from (dd/mm/yyyy)")
+        self.until = DateField()
+        self.until.setObjectName("untilFilter")
+        self.until.edit.setPlaceholderText("To dd/mm/yyyy")
+        self.until.setAccessibleName("Changes up to (dd/mm/yyyy)")
+        for field in (self.since, self.until):
+            bar.addWidget(field, 1)
+            field.changed.connect(self._date_timer_start)
+            field.edit.editingFinished.connect(self.apply_filters)
+        self.clear_button = QPushButton("C&lear filters")
+        self.clear_button.clicked.connect(self.clear_filters)
+        bar.addWidget(self.clear_button)
+        layout.addLayout(bar)
+        self.filter_error = QLabel()
+        self.filter_error.setObjectName("filterError")
+        self.filter_error.setWordWrap(True)
+        self.filter_error.hide()
+        layout.addWidget(self.filter_error)
+
+        self.model = HistoryModel(env, PAGE_COLUMNS, self)
+        self.model.failed.connect(lambda error: show_error(self, error, "History"))
+        self.table = history_table(self.model, "historyTable", "Changes, newest first")
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        layout.addWidget(self.table, 1)
+
+        footer = QHBoxLayout()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        footer.addWidget(self.count_label, 1)
+        self.put_back_button = QPushButton("&Put this value back")
+        self.put_back_button.setObjectName("putBackButton")
+        self.put_back_button.setToolTip("Set the field back to the value it had before the chosen change")
+        self.put_back_button.clicked.connect(self.put_back_selected)
+        footer.addWidget(self.put_back_button)
+        layout.addLayout(footer)
+
+        self._date_timer = QTimer(self)
+        self._date_timer.setSingleShot(True)
+        self._date_timer.setInterval(DATE_PAUSE_MS)
+        self._date_timer.timeout.connect(self.apply_filters)
+        self._shown_filters: HistoryFilter | None = None
+        self._update_buttons()
+
+    def _picker(self, name: str, accessible: str, bar: QHBoxLayout) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.setAccessibleName(accessible)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(10)
+        combo.currentIndexChanged.connect(lambda _index: self.apply_filters())
+        bar.addWidget(combo, 2)
+        return combo
+
+    # ------------------------------------------------------------------ refreshing
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.loader.shown()
+
+    def on_changes(self, changes: Changes) -> None:
+        self.loader.refresh_when_shown()
+
+    def refresh_when_shown(self) -> None:
+        self.loader.refresh_when_shown()
+
+    @property
+    def loading(self) -> bool:
+        return self.loader.busy
+
+    def filters(self) -> HistoryFilter:
+        """The filters as the pickers and date fields give them; a date that is not one raises
+        ``ValidationError`` with a sentence saying how to write it."""
+        since, until = self.since.value(), self.until.value()
+        if since is not None and until is not None and until < since:
+            raise ValidationError("The “to” date is before the “from” date, so no change can match.")
+        return HistoryFilter(
+            author=self.person_filter.currentData(),
+            organisation=self.organisation_filter.currentData(),
+            entity=self.kind_filter.currentData(),
+            since=since,
+            until=until,
+        )
+
+    def apply_filters(self) -> None:
+        self._date_timer.stop()
+        try:
+            filters = self.filters()
+        except ValidationError as error:
+            self.filter_error.setText(str(error))
+            self.filter_error.show()
+            return
+        self.filter_error.hide()
+        if filters != self._shown_filters:
+            self.refresh()
+
+    def _date_timer_start(self) -> None:
+        self._date_timer.start()
+
+    def clear_filters(self) -> None:
+        for combo in (self.person_filter, self.organisation_filter, self.kind_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.since.set_value(None)
+        self.until.set_value(None)
+        self.apply_filters()
+
+    def set_filter(self, key: str, value: Any) -> None:
+        """``person``, ``organisation`` (as the history names them) or ``kind`` (an ``Entity``); None clears."""
+        combo = {"person": self.person_filter, "organisation": self.organisation_filter, "kind": self.kind_filter}[key]
+        combo.setCurrentIndex(max(find_data(combo, value), 0))
+
+    def refresh(self) -> None:
+        """Reads the first page for the filters again (with the count and the pickers' choices): at once when
+        that was quick last time, otherwise on a worker thread; further pages come as the table is scrolled."""
+        try:
+            filters = self.filters()
+        except ValidationError:
+            filters = self._shown_filters or HistoryFilter()
+        history = self.services.history
+        model = self.model
+
+        def load() -> _Loaded:
+            return _Loaded(
+                filters,
+                model.read_first_page(filters),
+                history.count(filters=filters),
+                history.authors(),
+                history.kinds(),
+            )
+
+        last = self.loader.last_seconds
+        if 0 < last <= SLOW_LOAD_SECONDS:
+            self.loader.run_now(load, self._show, lambda error: show_error(self, error, "History"))
+            return
+        if not self.model.rowCount():
+            self.count_label.setText("Loading the history…")
+        self.loader.start(load, self._show, lambda error: show_error(self, error, "History"))
+
+    def _show(self, loaded: _Loaded) -> None:
+        people = sorted({author for author, _organisation in loaded.authors if author})
+        organisations = sorted({organisation for _author, organisation in loaded.authors if organisation})
+        refill_combo(self.person_filter, "All people", [(person, person) for person in people])
+        refill_combo(self.organisation_filter, "All organisations", [(name, name) for name in organisations])
+        refill_combo(self.kind_filter, "All kinds of record", loaded.kinds)
+        selected = self.selected()
+        self._shown_filters = loaded.filters
+        self.model.show(loaded.filters, loaded.entries)
+        counted = plural(loaded.total, "change")
+        if loaded.filters != HistoryFilter():
+            counted += " matches the filters" if loaded.total == 1 else " match the filters"
+        self.count_label.setText(counted)
+        if selected is not None:
+            for number, entry in enumerate(loaded.entries):
+                if entry.id == selected.id:
+                    self.table.selectRow(number)
+                    break
+        self._update_buttons()
+        if self.filters_differ_from(loaded.filters):
+            self.apply_filters()  # a picker changed while this page was read: read for what it says now
+
+    def filters_differ_from(self, filters: HistoryFilter) -> bool:
+        try:
+            return self.filters() != filters
+        except ValidationError:
+            return False
+
+    # ------------------------------------------------------------------ putting a value back
+
+    def selected(self) -> HistoryEntry | None:
+        return selected_entry(self.table, self.model)
+
+    def put_back_selected(self) -> None:
+        entry = self.selected()
+        if entry is not None and entry.can_put_back:
+            put_back_with_undo(self.env, entry, self)
+
+    def _update_buttons(self) -> None:
+        entry = self.selected()
+        self.put_back_button.setEnabled(entry is not None and entry.can_put_back)
+        if entry is not None and not entry.can_put_back:
+            self.put_back_button.setToolTip(
+                "Only a change to one field of an organisation, need, action or indicator can be put back"
+            )
+        else:
+            self.put_back_button.setToolTip("Set the field back to the value it had before the chosen change")
