@@ -328,11 +328,20 @@ class HistoryService:
             for row, old, new in decoded:
                 references.extend(_references(row.field, old, new))
             names = history_queries.display_names(unit, references)
+            unnamed: dict[str, list[uuid.UUID]] = {}
+            for row in rows:
+                if row.record_id not in names:
+                    unnamed.setdefault(row.entity, []).append(row.record_id)
+            owners = history_queries.owner_names(unit, unnamed)
             entries: list[HistoryEntry] = []
             for row, old, new in decoded:
                 record_name = names.get(row.record_id, "")
                 if not record_name and row.operation == "create" and isinstance(new, Mapping):
                     record_name = next((str(new[key]) for key in _NAME_FIELDS if new.get(key)), "")
+                summary = _summary(row, old, new, record_name, names)
+                # A record with no name of its own (a progress update) is shown by the one it belongs to; its
+                # sentence keeps to what it is ("Created progress update").
+                record_name = record_name or owners.get(row.record_id, "")
                 entries.append(
                     HistoryEntry(
                         id=row.id,
@@ -348,7 +357,7 @@ class HistoryService:
                         field_label=field_label(row.field) if row.field else "",
                         old_value=old,
                         new_value=new,
-                        summary=_summary(row, old, new, record_name, names),
+                        summary=summary,
                         can_put_back=_can_put_back(row),
                         **_texts(row, old, new, names),
                     )

@@ -16,17 +16,27 @@ from sqlalchemy import Select, and_, func, or_, select
 from locality.domain.entities import Entity
 from locality.store.id_chunks import id_chunks
 from locality.store.models import (
+    ActionNeedRecord,
+    ActionPartnerRecord,
     ActionRecord,
     BoardSnapshotRecord,
     ChangeLogRecord,
+    FundingAllocationRecord,
     FundingSourceRecord,
     IndicatorRecord,
+    MeasurementRecord,
+    MilestoneRecord,
+    NeedOrganisationRecord,
     NeedRecord,
     OrganisationRecord,
+    ProgressUpdateRecord,
+    SpendRecord,
     ThemeRecord,
     TrackedMixin,
     VocabularyTermRecord,
+    WorkshopParticipantRecord,
     WorkshopRecord,
+    WorkshopVoteRecord,
 )
 from locality.store.unit_of_work import UnitOfWork
 
@@ -152,5 +162,38 @@ def display_names(unit: UnitOfWork, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID,
         for chunk in id_chunks([i for i in wanted if i not in result]):
             name_column = getattr(model, column)
             statement = select(model.id, name_column).where(model.id.in_(chunk))
+            result.update({row[0]: row[1] for row in unit.session.execute(statement)})
+    return result
+
+
+# Records with no name of their own, and the named record each belongs to (a progress update to its action).
+_OWNED: tuple[tuple[Entity, type[TrackedMixin], str, type[TrackedMixin], str], ...] = (
+    (Entity.PROGRESS_UPDATE, ProgressUpdateRecord, "action_id", ActionRecord, "title"),
+    (Entity.MILESTONE, MilestoneRecord, "action_id", ActionRecord, "title"),
+    (Entity.ACTION_PARTNER, ActionPartnerRecord, "action_id", ActionRecord, "title"),
+    (Entity.ACTION_NEED, ActionNeedRecord, "action_id", ActionRecord, "title"),
+    (Entity.FUNDING_ALLOCATION, FundingAllocationRecord, "action_id", ActionRecord, "title"),
+    (Entity.SPEND, SpendRecord, "action_id", ActionRecord, "title"),
+    (Entity.NEED_ORGANISATION, NeedOrganisationRecord, "need_id", NeedRecord, "title"),
+    (Entity.MEASUREMENT, MeasurementRecord, "indicator_id", IndicatorRecord, "name"),
+    (Entity.WORKSHOP_PARTICIPANT, WorkshopParticipantRecord, "workshop_id", WorkshopRecord, "title"),
+    (Entity.WORKSHOP_VOTE, WorkshopVoteRecord, "workshop_id", WorkshopRecord, "title"),
+)
+
+
+def owner_names(unit: UnitOfWork, ids_by_entity: dict[str, list[uuid.UUID]]) -> dict[uuid.UUID, str]:
+    """For records with no name of their own (given by their change log's entity), the name or title of the
+    record each belongs to, deleted ones included."""
+    result: dict[uuid.UUID, str] = {}
+    for entity, model, column, owner, name in _OWNED:
+        wanted = ids_by_entity.get(entity)
+        if not wanted:
+            continue
+        for chunk in id_chunks(list(dict.fromkeys(wanted))):
+            statement = (
+                select(model.id, getattr(owner, name))
+                .join(owner, getattr(model, column) == owner.id)
+                .where(model.id.in_(chunk))
+            )
             result.update({row[0]: row[1] for row in unit.session.execute(statement)})
     return result

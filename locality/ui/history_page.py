@@ -31,6 +31,7 @@ from locality.ui.page import Page
 from locality.ui.record_history import (
     PAGE_COLUMNS,
     HistoryModel,
+    fit_columns,
     history_table,
     put_back_with_undo,
     selected_entry,
@@ -47,6 +48,10 @@ class _Loaded:
     filters: HistoryFilter
     entries: list[HistoryEntry]
     total: int
+
+
+@dataclass(frozen=True)
+class _Choices:
     authors: list[tuple[str, str]]
     kinds: list[tuple[str, Entity]]
 
@@ -58,6 +63,9 @@ class HistoryPage(Page):
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)
         self.loader = BackgroundLoader(self, self.refresh)
+        # The pickers' choices (everyone the history names) take a scan of the whole log: read after the first
+        # page, so that the rows show without waiting for them.
+        self.choices_loader = BackgroundLoader(self, self.refresh)
         layout = QVBoxLayout(self)
         heading = QLabel(self.title)
         heading.setObjectName("pageHeading")
@@ -69,14 +77,18 @@ class HistoryPage(Page):
         self.kind_filter = self._picker("kindFilter", "Filter by kind of record", bar)
         self.since = DateField()
         self.since.setObjectName("sinceFilter")
-        self.since.edit.setPlaceholderText("From dd/mm/yyyy")
+        self.since.edit.setPlaceholderText("dd/mm/yyyy")
         self.since.setAccessibleName("Changes from (dd/mm/yyyy)")
         self.until = DateField()
         self.until.setObjectName("untilFilter")
-        self.until.edit.setPlaceholderText("To dd/mm/yyyy")
+        self.until.edit.setPlaceholderText("dd/mm/yyyy")
         self.until.setAccessibleName("Changes up to (dd/mm/yyyy)")
-        for field in (self.since, self.until):
-            bar.addWidget(field, 1)
+        for label, field in (("&From:", self.since), ("&To:", self.until)):
+            caption = QLabel(label)
+            caption.setBuddy(field)
+            bar.addWidget(caption)
+            field.setFixedWidth(field.sizeHint().width())
+            bar.addWidget(field)
             field.changed.connect(self._date_timer_start)
             field.edit.editingFinished.connect(self.apply_filters)
         self.clear_button = QPushButton("C&lear filters")
@@ -111,6 +123,7 @@ class HistoryPage(Page):
         self._date_timer.setInterval(DATE_PAUSE_MS)
         self._date_timer.timeout.connect(self.apply_filters)
         self._shown_filters: HistoryFilter | None = None
+        self._fitted = False
         self._update_buttons()
 
     def _picker(self, name: str, accessible: str, bar: QHBoxLayout) -> QComboBox:
@@ -118,15 +131,18 @@ class HistoryPage(Page):
         combo.setObjectName(name)
         combo.setAccessibleName(accessible)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(10)
+        combo.setMinimumContentsLength(8)
         combo.currentIndexChanged.connect(lambda _index: self.apply_filters())
-        bar.addWidget(combo, 2)
+        bar.addWidget(combo, 1)
         return combo
 
     # ------------------------------------------------------------------ refreshing
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            fit_columns(self.table, self.model)
         self.loader.shown()
 
     def on_changes(self, changes: Changes) -> None:
@@ -137,7 +153,7 @@ class HistoryPage(Page):
 
     @property
     def loading(self) -> bool:
-        return self.loader.busy
+        return self.loader.busy or self.choices_loader.busy
 
     def filters(self) -> HistoryFilter:
         """The filters as the pickers and date fields give them; a date that is not one raises
@@ -193,13 +209,7 @@ class HistoryPage(Page):
         model = self.model
 
         def load() -> _Loaded:
-            return _Loaded(
-                filters,
-                model.read_first_page(filters),
-                history.count(filters=filters),
-                history.authors(),
-                history.kinds(),
-            )
+            return _Loaded(filters, model.read_first_page(filters), history.count(filters=filters))
 
         last = self.loader.last_seconds
         if 0 < last <= SLOW_LOAD_SECONDS:
@@ -210,11 +220,12 @@ class HistoryPage(Page):
         self.loader.start(load, self._show, lambda error: show_error(self, error, "History"))
 
     def _show(self, loaded: _Loaded) -> None:
-        people = sorted({author for author, _organisation in loaded.authors if author})
-        organisations = sorted({organisation for _author, organisation in loaded.authors if organisation})
-        refill_combo(self.person_filter, "All people", [(person, person) for person in people])
-        refill_combo(self.organisation_filter, "All organisations", [(name, name) for name in organisations])
-        refill_combo(self.kind_filter, "All kinds of record", loaded.kinds)
+        history = self.services.history
+        self.choices_loader.start(
+            lambda: _Choices(history.authors(), history.kinds()),
+            self._show_choices,
+            lambda error: show_error(self, error, "History"),
+        )
         selected = self.selected()
         self._shown_filters = loaded.filters
         self.model.show(loaded.filters, loaded.entries)
@@ -230,6 +241,13 @@ class HistoryPage(Page):
         self._update_buttons()
         if self.filters_differ_from(loaded.filters):
             self.apply_filters()  # a picker changed while this page was read: read for what it says now
+
+    def _show_choices(self, choices: _Choices) -> None:
+        people = sorted({author for author, _organisation in choices.authors if author})
+        organisations = sorted({organisation for _author, organisation in choices.authors if organisation})
+        refill_combo(self.person_filter, "All people", [(person, person) for person in people])
+        refill_combo(self.organisation_filter, "All organisations", [(name, name) for name in organisations])
+        refill_combo(self.kind_filter, "All kinds of record", choices.kinds)
 
     def filters_differ_from(self, filters: HistoryFilter) -> bool:
         try:

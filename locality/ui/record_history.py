@@ -43,12 +43,20 @@ class HistoryColumn:
     title: str
     text: Callable[[HistoryEntry], str]
     width: int
+    #: Text the column must show whole, whatever the font (a date and time).
+    sample: str = ""
+
+
+_VERBS = {"create": "Created", "delete": "Deleted", "restore": "Restored"}
 
 
 def change_text(entry: HistoryEntry) -> str:
-    """A field change as "old → new"; any other entry as its sentence ("Created need …", "Merged from …")."""
+    """A field change as "old → new"; a record created, deleted or restored as that word (the Record column
+    names it); anything else as its sentence ("Merged from …", "Recorded 1,200 board snapshot items …")."""
     if entry.operation == "update" and entry.field:
         return f"{entry.old_text} → {entry.new_text}"
+    if entry.operation in _VERBS and not entry.field:
+        return _VERBS[entry.operation]
     return entry.summary
 
 
@@ -56,13 +64,13 @@ def record_text(entry: HistoryEntry) -> str:
     return entry.record_name or "(no name)"
 
 
-WHEN = HistoryColumn("When", lambda entry: format_date_time(entry.changed_at), 125)
-WHO = HistoryColumn("Who", lambda entry: entry.author or "(not recorded)", 130)
-ORGANISATION = HistoryColumn("Organisation", lambda entry: entry.author_organisation, 150)
-KIND = HistoryColumn("Kind of record", lambda entry: entry.entity_label, 120)
-RECORD = HistoryColumn("Record", record_text, 210)
-FIELD = HistoryColumn("Field", lambda entry: entry.field_label, 120)
-CHANGE = HistoryColumn("Change", change_text, 320)
+WHEN = HistoryColumn("When", lambda entry: format_date_time(entry.changed_at), 118, "00/00/0000 00:00")
+WHO = HistoryColumn("Who", lambda entry: entry.author or "(not recorded)", 140)
+ORGANISATION = HistoryColumn("Organisation", lambda entry: entry.author_organisation, 180)
+KIND = HistoryColumn("Kind of record", lambda entry: entry.entity_label, 115)
+RECORD = HistoryColumn("Record", record_text, 250)
+FIELD = HistoryColumn("Field", lambda entry: entry.field_label, 125)
+CHANGE = HistoryColumn("Change", change_text, 170)
 
 PAGE_COLUMNS = (WHEN, WHO, ORGANISATION, KIND, RECORD, FIELD, CHANGE)
 RECORD_COLUMNS = (WHEN, WHO, ORGANISATION, FIELD, CHANGE)
@@ -189,10 +197,16 @@ def history_table(model: HistoryModel, name: str, accessible: str) -> QTableView
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
-    scale = max(1.0, table.fontMetrics().averageCharWidth() / 6.0)
-    for number, column in enumerate(model.columns):
-        table.setColumnWidth(number, int(column.width * scale))
+    fit_columns(table, model)
     return table
+
+
+def fit_columns(table: QTableView, model: HistoryModel) -> None:
+    """Column widths for the table's font; called again at its first showing, when the style sheet has set
+    the font it will have."""
+    metrics = table.fontMetrics()
+    for number, column in enumerate(model.columns):
+        table.setColumnWidth(number, max(column.width, metrics.horizontalAdvance(column.sample) + 30))
 
 
 def selected_entry(table: QTableView, model: HistoryModel) -> HistoryEntry | None:
@@ -244,6 +258,7 @@ class RecordHistory(QWidget):
         self._may_put_back = may_put_back
         self._put_back_done = put_back_done
         self._stale = True
+        self._fitted = False
         layout = QVBoxLayout(self)
         self.model = HistoryModel(env, RECORD_COLUMNS, self)
         self.model.failed.connect(lambda error: show_error(self, error, "History"))
@@ -265,6 +280,9 @@ class RecordHistory(QWidget):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            fit_columns(self.table, self.model)
         if self._stale:
             self.reload()
 
@@ -306,6 +324,7 @@ __all__ = [
     "PAGE_SIZE",
     "HistoryModel",
     "RecordHistory",
+    "fit_columns",
     "history_table",
     "put_back_with_undo",
 ]

@@ -10,10 +10,12 @@ import pytest
 
 from locality.domain.entities import Entity
 from locality.domain.values import format_date_time
+from locality.services.actions import ActionDraft, ActionService
 from locality.services.context import ServiceContext, User
 from locality.services.history import MERGE, HistoryFilter, HistoryService
 from locality.services.needs import NeedDraft, NeedService
 from locality.services.organisations import OrganisationDraft, OrganisationService
+from locality.services.progress import ProgressDraft, ProgressService
 from locality.store.workspace import Workspace
 
 TODAY = date(2008, 6, 1)
@@ -133,3 +135,11 @@ def test_when_reads_as_day_and_time() -> None:
 @pytest.fixture
 def ctx(workspace: Workspace) -> ServiceContext:
     return ServiceContext(workspace, User("Jo Bloggs", "Northshire CC"), today=lambda: TODAY)
+
+
+def test_a_record_with_no_name_is_shown_by_the_one_it_belongs_to(ctx: ServiceContext, history: HistoryService) -> None:
+    action = ActionService(ctx).create(ActionDraft("Joint patrols"))
+    ProgressService(ctx).log(ProgressDraft(action.id, percent_complete=40))
+    progress = next(entry for entry in history.entries() if entry.entity == Entity.PROGRESS_UPDATE)
+    assert progress.record_name == "Joint patrols"
+    assert progress.summary == "Created progress update"
