@@ -73,7 +73,14 @@ FIELD = HistoryColumn("Field", lambda entry: entry.field_label, 125)
 CHANGE = HistoryColumn("Change", change_text, 170)
 
 PAGE_COLUMNS = (WHEN, WHO, ORGANISATION, KIND, RECORD, FIELD, CHANGE)
-RECORD_COLUMNS = (WHEN, WHO, ORGANISATION, FIELD, CHANGE)
+# A dialog is narrower than the page: its columns give the change the room the record's name had.
+RECORD_COLUMNS = (
+    WHEN,
+    HistoryColumn(WHO.title, WHO.text, 110),
+    HistoryColumn(ORGANISATION.title, ORGANISATION.text, 130),
+    HistoryColumn(FIELD.title, FIELD.text, 105),
+    CHANGE,
+)
 
 
 class HistoryModel(QAbstractTableModel):
@@ -192,6 +199,7 @@ def history_table(model: HistoryModel, name: str, accessible: str) -> QTableView
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
+    table.setTabKeyNavigation(False)  # Tab moves on to the button, as from any field; arrows move the row
     table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     table.verticalHeader().hide()
     header = table.horizontalHeader()
