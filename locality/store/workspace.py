@@ -10,6 +10,7 @@ import logging
 import os
 import sqlite3
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
@@ -31,6 +32,7 @@ from locality.files import (
     remove_stale_temporaries,
     temporary_prefix,
 )
+from locality.store.change_log import data_stamp
 from locality.store.database_errors import (
     DatabaseErrorKind,
     driver_error,
@@ -368,6 +370,26 @@ def stored_value_problem(error: BaseException) -> str | None:
     return None
 
 
+class OwnWrites:
+    """This program's own edits, as the data stamp read when each began (holding the write lock) and just before
+    it committed: a watch for other programs' writes (``outside_changes``) takes them in turn. Edits on worker
+    threads record here too, hence the lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stamps: list[tuple[tuple[Any, ...], tuple[Any, ...]]] = []
+
+    def record(self, before: tuple[Any, ...] | None, after: tuple[Any, ...] | None) -> None:
+        if before is not None and after is not None:
+            with self._lock:
+                self._stamps.append((before, after))
+
+    def take(self) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+        with self._lock:
+            taken, self._stamps = self._stamps, []
+        return taken
+
+
 class Workspace:
     """An open workspace: where it is, and transactions on it."""
 
@@ -398,6 +420,9 @@ class Workspace:
             else engine
         )
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        #: Set by ``outside_changes.OutsideChanges`` while it watches for other programs' writes: this program's
+        #: own edits, so that it can tell them from those.
+        self.own_writes: OwnWrites | None = None
 
     @property
     def dialect(self) -> str:
@@ -417,9 +442,14 @@ class Workspace:
                 # check.
                 session.execute(select(WorkspaceMetaRecord.id).with_for_update())
             unit = UnitOfWork(session, author=author, author_organisation=author_organisation)
+            own = self.own_writes
+            before = data_stamp(session) if own is not None else None
             yield unit
             unit.write_changes()
+            after = data_stamp(session) if own is not None else None
             session.commit()
+            if own is not None:
+                own.record(before, after)
         except DBAPIError as error:
             session.rollback()
             if not is_environmental(error):
