@@ -30,11 +30,8 @@ from locality.ui.loader import BackgroundLoader
 from locality.ui.page import Page
 from locality.ui.record_history import (
     PAGE_COLUMNS,
-    HistoryModel,
-    fit_columns,
-    history_table,
+    HistoryTable,
     put_back_with_undo,
-    selected_entry,
 )
 
 # Reading the first page took longer than this last time: read it off the GUI thread next time.
@@ -101,30 +98,22 @@ class HistoryPage(Page):
         self.filter_error.hide()
         layout.addWidget(self.filter_error)
 
-        self.model = HistoryModel(env, PAGE_COLUMNS, self)
-        self.model.failed.connect(lambda error: show_error(self, error, "History"))
-        self.table = history_table(self.model, "historyTable", "Changes, newest first")
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        layout.addWidget(self.table, 1)
-
-        footer = QHBoxLayout()
-        self.count_label = QLabel()
-        self.count_label.setObjectName("countLabel")
-        footer.addWidget(self.count_label, 1)
-        self.put_back_button = QPushButton("&Put this value back")
-        self.put_back_button.setObjectName("putBackButton")
-        self.put_back_button.setToolTip("Set the field back to the value it had before the chosen change")
-        self.put_back_button.clicked.connect(self.put_back_selected)
-        footer.addWidget(self.put_back_button)
-        layout.addLayout(footer)
+        self.view = HistoryTable(
+            env,
+            PAGE_COLUMNS,
+            "historyTable",
+            "Changes, newest first",
+            lambda entry: put_back_with_undo(env, entry, self),
+        )
+        layout.addWidget(self.view, 1)
+        self.model, self.table = self.view.model, self.view.table
+        self.count_label, self.put_back_button = self.view.count_label, self.view.put_back_button
 
         self._date_timer = QTimer(self)
         self._date_timer.setSingleShot(True)
         self._date_timer.setInterval(DATE_PAUSE_MS)
         self._date_timer.timeout.connect(self.apply_filters)
         self._shown_filters: HistoryFilter | None = None
-        self._fitted = False
-        self._update_buttons()
 
     def _picker(self, name: str, accessible: str, bar: QHBoxLayout) -> QComboBox:
         combo = QComboBox()
@@ -140,9 +129,6 @@ class HistoryPage(Page):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if not self._fitted:
-            self._fitted = True
-            fit_columns(self.table, self.model)
         self.loader.shown()
 
     def on_changes(self, changes: Changes) -> None:
@@ -234,11 +220,8 @@ class HistoryPage(Page):
             counted += " matches the filters" if loaded.total == 1 else " match the filters"
         self.count_label.setText(counted)
         if selected is not None:
-            for number, entry in enumerate(loaded.entries):
-                if entry.id == selected.id:
-                    self.table.selectRow(number)
-                    break
-        self._update_buttons()
+            self.view.select(selected.id)
+        self.view.update_button()
         if self.filters_differ_from(loaded.filters):
             self.apply_filters()  # a picker changed while this page was read: read for what it says now
 
@@ -255,22 +238,8 @@ class HistoryPage(Page):
         except ValidationError:
             return False
 
-    # ------------------------------------------------------------------ putting a value back
-
     def selected(self) -> HistoryEntry | None:
-        return selected_entry(self.table, self.model)
+        return self.view.selected()
 
     def put_back_selected(self) -> None:
-        entry = self.selected()
-        if entry is not None and entry.can_put_back:
-            put_back_with_undo(self.env, entry, self)
-
-    def _update_buttons(self) -> None:
-        entry = self.selected()
-        self.put_back_button.setEnabled(entry is not None and entry.can_put_back)
-        if entry is not None and not entry.can_put_back:
-            self.put_back_button.setToolTip(
-                "Only a change to one field of an organisation, need, action or indicator can be put back"
-            )
-        else:
-            self.put_back_button.setToolTip("Set the field back to the value it had before the chosen change")
+        self.view.put_back_selected()

@@ -244,6 +244,73 @@ def put_back_with_undo(env: UiEnv, entry: HistoryEntry, parent: QWidget | None) 
     return put
 
 
+PUT_BACK_TIP = "Set the field back to the value it had before the chosen change"
+NOT_PUT_BACK_TIP = "Only a change to one field of an organisation, need, action or indicator can be put back"
+
+
+class HistoryTable(QWidget):
+    """The table of entries and the line beneath it — how many there are, and "Put this value back" (which
+    calls ``put_back`` with the chosen entry) — shared by the History page and the History tab."""
+
+    def __init__(
+        self,
+        env: UiEnv,
+        columns: Sequence[HistoryColumn],
+        name: str,
+        accessible: str,
+        put_back: Callable[[HistoryEntry], object],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._put_back = put_back
+        self._fitted = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.model = HistoryModel(env, columns, self)
+        self.model.failed.connect(lambda error: show_error(self, error, "History"))
+        self.table = history_table(self.model, name, accessible)
+        layout.addWidget(self.table, 1)
+        footer = QHBoxLayout()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        footer.addWidget(self.count_label, 1)
+        self.put_back_button = QPushButton("&Put this value back")
+        self.put_back_button.setObjectName("putBackButton")
+        self.put_back_button.clicked.connect(self.put_back_selected)
+        footer.addWidget(self.put_back_button)
+        layout.addLayout(footer)
+        self.table.selectionModel().selectionChanged.connect(self.update_button)
+        self.update_button()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            fit_columns(self.table, self.model)
+
+    def selected(self) -> HistoryEntry | None:
+        return selected_entry(self.table, self.model)
+
+    def select(self, entry_id: int) -> None:
+        """Selects the entry with this id, if it is among those read."""
+        for number, entry in enumerate(self.model.entries()):
+            if entry.id == entry_id:
+                self.table.selectRow(number)
+                return
+
+    def put_back_selected(self) -> None:
+        entry = self.selected()
+        if entry is not None and entry.can_put_back:
+            self._put_back(entry)
+
+    def update_button(self) -> None:
+        entry = self.selected()
+        self.put_back_button.setEnabled(entry is not None and entry.can_put_back)
+        self.put_back_button.setToolTip(
+            NOT_PUT_BACK_TIP if entry is not None and not entry.can_put_back else PUT_BACK_TIP
+        )
+
+
 class RecordHistory(QWidget):
     """One record's changes, newest first, with "Put this value back" (an edit dialog's History tab). It reads
     when first shown. ``may_put_back`` is asked first (a dialog holding unsaved changes says no, and why) and
@@ -266,31 +333,15 @@ class RecordHistory(QWidget):
         self._may_put_back = may_put_back
         self._put_back_done = put_back_done
         self._stale = True
-        self._fitted = False
         layout = QVBoxLayout(self)
-        self.model = HistoryModel(env, RECORD_COLUMNS, self)
-        self.model.failed.connect(lambda error: show_error(self, error, "History"))
-        self.table = history_table(self.model, "recordHistoryTable", "Changes to this record")
-        layout.addWidget(self.table, 1)
-        footer = QHBoxLayout()
-        self.count_label = QLabel()
-        self.count_label.setObjectName("historyCount")
-        footer.addWidget(self.count_label, 1)
-        self.put_back_button = QPushButton("&Put this value back")
-        self.put_back_button.setObjectName("putBackButton")
-        self.put_back_button.setToolTip("Set the field back to the value it had before the chosen change")
-        self.put_back_button.clicked.connect(self.put_back_selected)
-        footer.addWidget(self.put_back_button)
-        layout.addLayout(footer)
-        self.table.selectionModel().selectionChanged.connect(self._update_button)
-        self.table.doubleClicked.connect(lambda _index: self.put_back_selected())
-        self._update_button()
+        self.view = HistoryTable(env, RECORD_COLUMNS, "recordHistoryTable", "Changes to this record", self._put_back)
+        layout.addWidget(self.view)
+        self.model, self.table = self.view.model, self.view.table
+        self.count_label, self.put_back_button = self.view.count_label, self.view.put_back_button
+        self.table.doubleClicked.connect(lambda _index: self.view.put_back_selected())
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if not self._fitted:
-            self._fitted = True
-            fit_columns(self.table, self.model)
         if self._stale:
             self.reload()
 
@@ -305,15 +356,12 @@ class RecordHistory(QWidget):
             return
         self.model.show(self.filters, entries)
         self.count_label.setText(plural(total, "change"))
-        self._update_button()
+        self.view.update_button()
 
     def selected(self) -> HistoryEntry | None:
-        return selected_entry(self.table, self.model)
+        return self.view.selected()
 
-    def put_back_selected(self) -> None:
-        entry = self.selected()
-        if entry is None or not entry.can_put_back:
-            return
+    def _put_back(self, entry: HistoryEntry) -> None:
         if self._may_put_back is not None and not self._may_put_back():
             return
         put = put_back_with_undo(self.env, entry, self)
@@ -322,13 +370,10 @@ class RecordHistory(QWidget):
                 self._put_back_done(put)
             self.reload()
 
-    def _update_button(self) -> None:
-        entry = self.selected()
-        self.put_back_button.setEnabled(entry is not None and entry.can_put_back)
-
 
 __all__ = [
     "PAGE_COLUMNS",
+    "HistoryTable",
     "PAGE_SIZE",
     "HistoryModel",
     "RecordHistory",

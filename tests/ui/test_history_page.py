@@ -5,25 +5,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QModelIndex
 
-from locality.app import build_main_window
 from locality.domain.entities import Entity
 from locality.services.organisations import OrganisationDraft
 from locality.ui.history_page import HistoryPage
 from locality.ui.record_history import PAGE_SIZE
-
-
-@pytest.fixture
-def window(qtbot, workspace_path: Path):  # type: ignore[no-untyped-def]
-    built = build_main_window(str(workspace_path))
-    qtbot.addWidget(built)
-    built.show()
-    yield built
-    built.close()
 
 
 def open_history(qtbot, window) -> HistoryPage:  # type: ignore[no-untyped-def]

@@ -4,12 +4,9 @@ shown on the form at once, undoable, and refused while the form holds unsaved ch
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from locality.app import build_main_window
 from locality.services.actions import ActionDraft
 from locality.services.needs import NeedDraft
 from locality.services.organisations import OrganisationDraft
@@ -18,14 +15,6 @@ from locality.ui.edit_dialog import SAVE_BEFORE_PUTTING_BACK
 from locality.ui.need_dialog import NeedDialog
 from locality.ui.organisations_page import OrganisationDialog
 from locality.ui.record_history import RecordHistory
-
-
-@pytest.fixture
-def window(qtbot, workspace_path: Path):  # type: ignore[no-untyped-def]
-    built = build_main_window(str(workspace_path))
-    qtbot.addWidget(built)
-    yield built
-    built.close()
 
 
 def history_tab(qtbot, dialog) -> RecordHistory:  # type: ignore[no-untyped-def]

@@ -13,7 +13,6 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 import locality.store.workspace as workspace_module
-from locality.app import build_main_window
 from locality.services.context import User
 from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
@@ -22,15 +21,6 @@ from locality.ui.organisations_page import OrganisationDialog
 from locality.ui.outside_poll import POLL_MILLISECONDS
 
 BUSY_SENTENCE = "The workspace is busy in another program, so the change was not saved; try again in a moment."
-
-
-@pytest.fixture
-def window(qtbot, workspace_path: Path):  # type: ignore[no-untyped-def]
-    built = build_main_window(str(workspace_path))
-    qtbot.addWidget(built)
-    built.show()
-    yield built
-    built.close()
 
 
 @pytest.fixture
