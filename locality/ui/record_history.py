@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from locality.domain.entities import Entity
 from locality.domain.text import plural
 from locality.domain.values import format_date_time
-from locality.services.history import HistoryEntry, HistoryFilter, PutBack
+from locality.services.history import MERGE, HistoryEntry, HistoryFilter, PutBack
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.undo import push_updated
@@ -61,6 +61,8 @@ def change_text(entry: HistoryEntry) -> str:
 
 
 def record_text(entry: HistoryEntry) -> str:
+    if entry.operation == MERGE:
+        return ""  # a merge is of the whole workspace; the Change column names the copy
     return entry.record_name or "(no name)"
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time
 from PySide6.QtCore import QModelIndex
 
 from locality.domain.entities import Entity
+from locality.services.history import MERGE
 from locality.services.organisations import OrganisationDraft
 from locality.ui.history_page import HistoryPage
 from locality.ui.record_history import PAGE_SIZE
@@ -130,3 +131,13 @@ def test_putting_back_a_value_of_a_deleted_record_is_refused_plainly(  # type: i
     page.put_back_button.click()
     assert shown_warnings == ["This organisation has been deleted, so its old value cannot be put back."]
     assert window.undo_stack.count() == 0
+
+
+def test_a_merge_reads_as_merged_from_the_copy(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    with window.services.context.workspace.transaction(author="Jo Bloggs", author_organisation="Northshire CC") as unit:
+        unit.log(Entity.WORKSPACE_META, uuid.uuid4(), MERGE, None, None, {"copy": "Hall workshop.locality"})
+    page = open_history(qtbot, window)
+    assert shown_column(page, "Change") == ["Merged from Hall workshop.locality"]
+    assert shown_column(page, "Record") == [""]
+    page.table.selectRow(0)
+    assert not page.put_back_button.isEnabled()
