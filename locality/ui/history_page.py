@@ -4,6 +4,8 @@ dates, and read a page at a time so that a long history opens as fast as a short
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +25,12 @@ from locality.domain.errors import ValidationError
 from locality.domain.text import plural
 from locality.services.context import Changes
 from locality.services.history import HistoryEntry, HistoryFilter
+from locality.ui.action_dialog import open_action
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import DateField, find_data, refill_combo
 from locality.ui.loader import BackgroundLoader
+from locality.ui.need_dialog import open_need
 from locality.ui.page import Page
 from locality.ui.record_history import (
     PAGE_COLUMNS,
@@ -107,6 +111,8 @@ class HistoryPage(Page):
         )
         layout.addWidget(self.view, 1)
         self.model, self.table = self.view.model, self.view.table
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.table.setToolTip("Double-click a change to a need or an action to open it")
         self.count_label, self.put_back_button = self.view.count_label, self.view.put_back_button
 
         self._date_timer = QTimer(self)
@@ -243,3 +249,18 @@ class HistoryPage(Page):
 
     def put_back_selected(self) -> None:
         self.view.put_back_selected()
+
+    def open_selected(self) -> None:
+        """Opens the chosen change's need or action in its dialog (where its History tab lists its changes)."""
+        entry = self.selected()
+        if entry is None:
+            return
+        opener = _OPENERS.get(entry.entity)
+        if opener is not None:
+            opener(self.env, entry.record_id, self)
+
+
+_OPENERS: dict[str, Callable[[UiEnv, uuid.UUID, QWidget], object]] = {
+    Entity.NEED: open_need,
+    Entity.ACTION: open_action,
+}

@@ -7,12 +7,16 @@ import uuid
 from datetime import UTC, date, datetime, time
 
 from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QDialog
 
 from locality.domain.entities import Entity
 from locality.services.history import MERGE
+from locality.services.needs import NeedDraft
 from locality.services.organisations import OrganisationDraft
 from locality.ui.history_page import HistoryPage
+from locality.ui.need_dialog import NeedDialog
 from locality.ui.record_history import PAGE_SIZE
+from tests.ui.helpers import when_dialog_opens
 
 
 def open_history(qtbot, window) -> HistoryPage:  # type: ignore[no-untyped-def]
@@ -141,3 +145,19 @@ def test_a_merge_reads_as_merged_from_the_copy(qtbot, window) -> None:  # type: 
     assert shown_column(page, "Record") == [""]
     page.table.selectRow(0)
     assert not page.put_back_button.isEnabled()
+
+
+def test_a_double_click_opens_the_need_changed(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    need = window.services.needs.create(NeedDraft("Reduce repeat burglary"))
+    page = open_history(qtbot, window)
+    opened: list[object] = []
+
+    def look(dialog: QDialog) -> None:
+        opened.append((type(dialog).__name__, dialog.windowTitle(), dialog.title_edit.text()))  # type: ignore[attr-defined]
+        dialog.reject()
+
+    failure = when_dialog_opens(look, kind=NeedDialog)
+    page.table.selectRow(0)
+    page.open_selected()
+    failure.check()
+    assert opened == [("NeedDialog", "Edit need", need.title)]
