@@ -46,6 +46,12 @@ class OutsideChanges:
         self._own = OwnWrites()
         workspace.own_writes = self._own
         self._connection: Connection | None = workspace.read_engine.connect()
+        if self._sqlite:
+            # A look must never keep the window waiting: while another program is in the middle of committing
+            # (the file locked for a moment), it gives up at once and looks again next time. The connection is
+            # taken out of the pool, so this setting leaves with it.
+            self._connection.detach()
+            self._connection.exec_driver_sql("PRAGMA busy_timeout=0")
         self._version = self._data_version()
         self._stamp = self._read_stamp()
 
@@ -73,7 +79,10 @@ class OutsideChanges:
         except DBAPIError as error:
             if not is_environmental(error):
                 raise
-            self._connection.invalidate()  # a fresh connection next time (a server that went away)
+            if self._sqlite:
+                self._connection.rollback()
+            else:
+                self._connection.invalidate()  # a fresh connection next time (a server that went away)
             return False
 
     def _check(self) -> bool:

@@ -84,7 +84,7 @@ class HistoryPage(Page):
         self.until.setObjectName("untilFilter")
         self.until.edit.setPlaceholderText("dd/mm/yyyy")
         self.until.setAccessibleName("Changes up to (dd/mm/yyyy)")
-        for label, field in (("&From:", self.since), ("&To:", self.until)):
+        for label, field in (("Fro&m:", self.since), ("&To:", self.until)):
             caption = QLabel(label)
             caption.setBuddy(field)
             bar.addWidget(caption)

@@ -4,6 +4,7 @@ program's own edits, and never missing someone else's — before, between or aft
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,6 +84,25 @@ def test_a_write_that_logs_nothing_is_seen_on_a_file(
         connection.execute("UPDATE vocabulary_term SET sort_order = sort_order + 1")
     assert watch.check()
     assert not watch.check()
+
+
+def test_a_look_while_another_program_commits_gives_up_at_once_and_looks_again(
+    workspace_path: Path, mine: Workspace, theirs: Workspace, watch: OutsideChanges
+) -> None:
+    organisations_of(theirs, "Them").create(OrganisationDraft("Their one"))
+    holder = sqlite3.connect(workspace_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # the other program writing its pages: no reader may look
+    try:
+        started = time.monotonic()
+        assert not watch.check()
+        assert time.monotonic() - started < 0.5  # not the five seconds an edit would wait
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert watch.check()  # their change, seen at the next look
+    # The pooled reading connections still wait for a writer as before.
+    with mine.read_engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
 
 
 def test_after_closing_the_workspace_records_no_more_own_edits(mine: Workspace) -> None:
