@@ -486,11 +486,8 @@ class ActionService:
         with other services' batches is given, when its owner calls ``batch.write()``. Nothing is written if
         the block raises."""
         today = self._context.today()
-        with self._context.edit(*ALL_ENTITIES) as unit:
-            shared = batch if batch is not None else records.Batch(unit)
+        with self._context.edit(*ALL_ENTITIES) as unit, records.batch_on(unit, batch) as shared:
             yield ActionBatch(shared, today)
-            if batch is None:
-                shared.write()
 
     def update(self, action_id: uuid.UUID, draft: ActionDraft, expected_version: int | None) -> Action:
         """Saves the action's fields and replaces its partners, needs and milestones with the draft's."""

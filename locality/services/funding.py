@@ -376,11 +376,8 @@ class FundingService:
         """Many ``create_allocation`` calls' worth in one transaction, written when the block ends — or, when
         a ``batch`` shared with other services' batches is given (the actions the allocations are for, say),
         when its owner calls ``batch.write()``. Nothing is written if the block raises."""
-        with self._context.edit(ALLOCATION_ENTITY) as unit:
-            shared = batch if batch is not None else records.Batch(unit)
+        with self._context.edit(ALLOCATION_ENTITY) as unit, records.batch_on(unit, batch) as shared:
             yield AllocationBatch(shared)
-            if batch is None:
-                shared.write()
 
     def update_allocation(
         self, allocation_id: uuid.UUID, draft: AllocationDraft, expected_version: int | None

@@ -463,11 +463,8 @@ class NeedService:
         ``NeedBatch`` yielded. Its rows are written when the block ends — or, when a ``batch`` shared with
         other services' batches is given, when its owner calls ``batch.write()``. Nothing is written if the
         block raises."""
-        with self._context.edit(ENTITY, LINK_ENTITY) as unit:
-            shared = batch if batch is not None else records.Batch(unit)
+        with self._context.edit(ENTITY, LINK_ENTITY) as unit, records.batch_on(unit, batch) as shared:
             yield NeedBatch(shared)
-            if batch is None:
-                shared.write()
 
     def update(self, need_id: uuid.UUID, draft: NeedDraft, expected_version: int | None) -> Need:
         """Saves the need's fields and replaces its organisation links with ``draft.organisations``."""

@@ -224,11 +224,8 @@ class OrganisationService:
         draft on the ``OrganisationBatch`` yielded. Its rows are written when the block ends — or, when a
         ``batch`` shared with other services' batches is given, when its owner calls ``batch.write()``.
         Nothing is written if the block raises."""
-        with self._context.edit(ENTITY) as unit:
-            shared = batch if batch is not None else records.Batch(unit)
+        with self._context.edit(ENTITY) as unit, records.batch_on(unit, batch) as shared:
             yield OrganisationBatch(shared)
-            if batch is None:
-                shared.write()
 
     def update(
         self, organisation_id: uuid.UUID, draft: OrganisationDraft, expected_version: int | None

@@ -251,11 +251,8 @@ class ProgressService:
         ``ProgressBatch`` yielded. Its rows are written when the block ends — or, when a ``batch`` shared with
         other services' batches is given, when its owner calls ``batch.write()``. Nothing is written if the
         block raises."""
-        with self._context.edit(ENTITY, ACTION_ENTITY) as unit:
-            shared = batch if batch is not None else records.Batch(unit)
+        with self._context.edit(ENTITY, ACTION_ENTITY) as unit, records.batch_on(unit, batch) as shared:
             yield ProgressBatch(self._context, shared)
-            if batch is None:
-                shared.write()
 
     def retract(self, update_id: uuid.UUID) -> RetractedProgress:
         """Withdraws an update (a tombstone), putting the action's percent and status back as they were before

@@ -4,7 +4,8 @@ log, and tombstones that can be restored."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, Protocol, TypeVar
@@ -305,3 +306,13 @@ class Batch:
 
     def write(self) -> None:
         self.rows.write()
+
+
+@contextmanager
+def batch_on(unit: UnitOfWork, batch: Batch | None) -> Iterator[Batch]:
+    """The batch a service's ``creating_many`` fills: ``batch`` when one is shared with other services' batches
+    (its owner writes it), else a new one on ``unit``, written when the block ends (not if it raises)."""
+    shared = batch if batch is not None else Batch(unit)
+    yield shared
+    if batch is None:
+        shared.write()
