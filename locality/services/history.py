@@ -253,10 +253,9 @@ def _local_midnight(day: date) -> datetime:
 
 
 class _Editor(NamedTuple):
-    """How a kind of record is edited: the draft its service takes, and the service's ``get`` and ``update``."""
+    """How a kind of record is edited: its service's ``get`` and ``update``."""
 
     label: str
-    draft: type[Any]
     get: Callable[[uuid.UUID], Any]
     update: Callable[[uuid.UUID, Any, int | None], Any]
 
@@ -415,7 +414,7 @@ class HistoryService:
             raise NotFoundError(f"This {editor.label} has been deleted, so its old value cannot be put back.") from None
         before = current.as_draft()
         try:
-            value = _draft_value(editor.draft, field, _decode(old_text))
+            value = _draft_value(_PUT_BACK_DRAFTS[entity], field, _decode(old_text))
         except (TypeError, ValueError):
             raise ValidationError(
                 {field: f"The old {field_label(field)} is no longer a value this {editor.label} can take."}
@@ -425,7 +424,7 @@ class HistoryService:
         try:
             saved = editor.update(record_id, replace(before, **{field: value}), current.version)
         except ValidationError as error:
-            reasons = " ".join(_sentence(message) for message in error.field_errors.values())
+            reasons = str(error)  # each field's message as a sentence
             raise ValidationError(
                 {field: f"The old {field_label(field)} cannot be put back: {reasons[:1].lower()}{reasons[1:]}"}
             ) from None
@@ -451,19 +450,12 @@ class HistoryService:
             organisations, needs = OrganisationService(context), NeedService(context)
             actions, indicators = ActionService(context), IndicatorService(context)
             self._editors = {
-                Entity.ORGANISATION: _Editor(
-                    "organisation", OrganisationDraft, organisations.get, organisations.update
-                ),
-                Entity.NEED: _Editor("need", NeedDraft, needs.get, needs.update),
-                Entity.ACTION: _Editor("action", ActionDraft, actions.get, actions.update),
-                Entity.INDICATOR: _Editor("indicator", IndicatorDraft, indicators.get, indicators.update),
+                Entity.ORGANISATION: _Editor("organisation", organisations.get, organisations.update),
+                Entity.NEED: _Editor("need", needs.get, needs.update),
+                Entity.ACTION: _Editor("action", actions.get, actions.update),
+                Entity.INDICATOR: _Editor("indicator", indicators.get, indicators.update),
             }
         return self._editors[entity]
-
-
-def _sentence(message: str) -> str:
-    message = message.strip()
-    return message if message.endswith((".", "?", "!")) else message + "."
 
 
 def _draft_value(draft: type[Any], field: str, value: Any) -> Any:

@@ -120,6 +120,8 @@ class HistoryPage(Page):
         self._date_timer.setInterval(DATE_PAUSE_MS)
         self._date_timer.timeout.connect(self.apply_filters)
         self._shown_filters: HistoryFilter | None = None
+        # The pickers' choices change only when the history does, not when a filter does.
+        self._choices_stale = True
 
     def _picker(self, name: str, accessible: str, bar: QHBoxLayout) -> QComboBox:
         combo = QComboBox()
@@ -138,9 +140,10 @@ class HistoryPage(Page):
         self.loader.shown()
 
     def on_changes(self, changes: Changes) -> None:
-        self.loader.refresh_when_shown()
+        self.refresh_when_shown()
 
     def refresh_when_shown(self) -> None:
+        self._choices_stale = True
         self.loader.refresh_when_shown()
 
     @property
@@ -213,11 +216,13 @@ class HistoryPage(Page):
 
     def _show(self, loaded: _Loaded) -> None:
         history = self.services.history
-        self.choices_loader.start(
-            lambda: _Choices(history.authors(), history.kinds()),
-            self._show_choices,
-            lambda error: show_error(self, error, "History"),
-        )
+        if self._choices_stale:
+            self._choices_stale = False
+            self.choices_loader.start(
+                lambda: _Choices(history.authors(), history.kinds()),
+                self._show_choices,
+                lambda error: show_error(self, error, "History"),
+            )
         selected = self.selected()
         self._shown_filters = loaded.filters
         self.model.show(loaded.filters, loaded.entries)

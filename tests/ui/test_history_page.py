@@ -13,6 +13,7 @@ from locality.domain.entities import Entity
 from locality.services.history import MERGE
 from locality.services.needs import NeedDraft
 from locality.services.organisations import OrganisationDraft
+from locality.services.outside_changes import EVERYTHING
 from locality.ui.history_page import HistoryPage
 from locality.ui.need_dialog import NeedDialog
 from locality.ui.record_history import PAGE_SIZE
@@ -161,3 +162,20 @@ def test_a_double_click_opens_the_need_changed(qtbot, window) -> None:  # type: 
     page.open_selected()
     failure.check()
     assert opened == [("NeedDialog", "Edit need", need.title)]
+
+
+def test_the_pickers_learn_a_new_person_when_the_history_changes_not_when_a_filter_does(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    log_as(window, "Jo Bloggs", "Northshire CC", Entity.NEED, date(2008, 3, 1))
+    page = open_history(qtbot, window)
+    qtbot.waitUntil(lambda: not page.loading)
+    people = lambda: [page.person_filter.itemText(n) for n in range(page.person_filter.count())]  # noqa: E731
+    assert people() == ["All people", "Jo Bloggs"]
+    read = page.choices_loader.generation
+    page.set_filter("kind", Entity.NEED)
+    qtbot.waitUntil(lambda: not page.loading and page.model.filters.entity == Entity.NEED)
+    assert page.choices_loader.generation == read  # a filter changes what is shown, not who is in the history
+
+    log_as(window, "Zoe Adams", "Northshire Fire", Entity.NEED, date(2008, 3, 2))
+    window.services.context.notify(EVERYTHING)  # as the services (or the look for another app's writes) do
+    qtbot.waitUntil(lambda: not page.loading and "Zoe Adams" in people())
+    assert page.kind_filter.currentData() == Entity.NEED  # the filter chosen stays

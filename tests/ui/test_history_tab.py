@@ -8,10 +8,12 @@ from datetime import date
 from PySide6.QtWidgets import QMessageBox
 
 from locality.services.actions import ActionDraft
+from locality.services.indicators import IndicatorDraft
 from locality.services.needs import NeedDraft
 from locality.services.organisations import OrganisationDraft
 from locality.ui.action_dialog import ActionDialog
 from locality.ui.edit_dialog import SAVE_BEFORE_PUTTING_BACK
+from locality.ui.indicators.dialog import IndicatorDialog
 from locality.ui.need_dialog import NeedDialog
 from locality.ui.organisations_page import OrganisationDialog
 from locality.ui.record_history import RecordHistory
@@ -103,3 +105,11 @@ def test_need_and_action_dialogs_have_a_history_tab_and_new_records_none(qtbot, 
     for new in (NeedDialog(window.env, None, window), OrganisationDialog(window.env, None, window)):
         qtbot.addWidget(new)
         assert new.history is None
+
+
+def test_an_indicators_dialog_has_a_history_tab(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    indicators = window.services.indicators
+    indicator = indicators.create(IndicatorDraft("Burglaries", unit="incidents"))
+    indicator = indicators.update(indicator.id, IndicatorDraft("Burglaries", unit="crimes"), indicator.version)
+    history = history_tab(qtbot, IndicatorDialog(window.env, indicator, window))
+    assert changes(history) == ["incidents → crimes", "Created"]

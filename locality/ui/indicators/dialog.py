@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
+from locality.domain.entities import Entity
 from locality.domain.errors import ValidationError
 from locality.domain.vocabulary import Direction, TargetKind
 from locality.services.indicators import Indicator, IndicatorDraft
@@ -62,6 +63,8 @@ class IndicatorDialog(EditDialog):
             "Evidences a&ction:",
             ChoiceCombo("(no action)", load=lambda: [(t, i) for i, t in indicators.action_choices()]),
         )
+        if indicator is not None:
+            self.add_history(env, Entity.INDICATOR, indicator.id)
         self.finish_layout()
         if indicator is not None:
             self.load(indicator)
