@@ -40,6 +40,8 @@ class WorkshopDraft:
     venue: str = ""
     facilitator: str = ""
     notes: str = ""
+    purpose: str = ""
+    dots_per_participant: int = 5
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,21 @@ class Workshop:
     dots_count: int
     created_at: datetime
     updated_at: datetime
+    purpose: str = ""
+    dots_per_participant: int = 5
+    notes_count: int = 0
+    organisations: tuple[str, ...] = ()  # the participants' organisations, distinct, by name
 
     def as_draft(self) -> WorkshopDraft:
-        return WorkshopDraft(self.title, self.held_on, self.venue, self.facilitator, self.notes)
+        return WorkshopDraft(
+            self.title,
+            self.held_on,
+            self.venue,
+            self.facilitator,
+            self.notes,
+            self.purpose,
+            self.dots_per_participant,
+        )
 
 
 @dataclass(frozen=True)
@@ -102,14 +116,86 @@ class NeedTally:
 
 @dataclass(frozen=True)
 class DeletedWorkshopItems:
-    """Workshops, participants or votes a delete removed, so that it can be undone."""
+    """Workshops, participants, votes, notes (with the needs they created) or agreed-action links a delete
+    removed, so that it can be undone."""
 
     workshop_ids: tuple[uuid.UUID, ...] = field(default_factory=tuple)
     participant_ids: tuple[uuid.UUID, ...] = field(default_factory=tuple)
     vote_ids: tuple[uuid.UUID, ...] = field(default_factory=tuple)
+    note_ids: tuple[uuid.UUID, ...] = field(default_factory=tuple)
+    action_link_ids: tuple[uuid.UUID, ...] = field(default_factory=tuple)
+    need_ids: tuple[uuid.UUID, ...] = field(default_factory=tuple)  # needs created by deleted notes, deleted too
 
 
-_FIELDS = ("title", "held_on", "venue", "facilitator", "notes")
+@dataclass(frozen=True)
+class Note:
+    """A sticky note on a workshop's board."""
+
+    id: uuid.UUID
+    version: int
+    workshop_id: uuid.UUID
+    title: str
+    organisation_id: uuid.UUID | None
+    organisation_name: str
+    theme_id: uuid.UUID | None
+    theme_name: str
+    position: int
+    need_id: uuid.UUID | None
+    linked_existing: bool  # True: linked to an existing need as "same as"; False: the note created its need
+    dots: int  # all dots on its need in this workshop
+
+
+@dataclass(frozen=True)
+class SimilarNeed:
+    """An existing need that looks like a title being captured (score 0-100 from the similar-needs scorer)."""
+
+    need_id: uuid.UUID
+    title: str
+    theme_name: str
+    score: int
+
+
+@dataclass(frozen=True)
+class ParticipantDots:
+    participant_id: uuid.UUID
+    name: str
+    organisation_name: str
+    used: int
+    allowance: int
+
+
+@dataclass(frozen=True)
+class AgreedAction:
+    action_id: uuid.UUID
+    title: str
+    lead_organisation_name: str
+    due_on: date | None
+    need_titles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ThemeNotes:
+    """One theme's column of notes ("" theme name: notes with no theme)."""
+
+    theme_id: uuid.UUID | None
+    theme_name: str
+    notes: tuple[Note, ...]
+
+
+@dataclass(frozen=True)
+class WorkshopRecordData:
+    """Everything the workshop record document shows."""
+
+    workshop: Workshop
+    participants: tuple[Participant, ...]
+    notes_by_theme: tuple[ThemeNotes, ...]
+    tally: tuple[NeedTally, ...]
+    agreed_actions: tuple[AgreedAction, ...]
+    partnership_name: str = ""
+
+
+_FIELDS = ("title", "held_on", "venue", "facilitator", "notes", "purpose", "dots_per_participant")
+MAX_DOTS_PER_PARTICIPANT = 99
 _PARTICIPANT_FIELDS = ("workshop_id", "name", "organisation_id")
 _VOTE_FIELDS = ("workshop_id", "need_id", "organisation_id", "dots")
 
@@ -177,6 +263,11 @@ def _validated(draft: WorkshopDraft) -> dict[str, object]:
         errors["venue"] = f"Venue must be 300 characters or fewer; it has {len(draft.venue.strip())}"
     if len(draft.facilitator.strip()) > 200:
         errors["facilitator"] = f"Facilitator must be 200 characters or fewer; it has {len(draft.facilitator.strip())}"
+    allowance = draft.dots_per_participant
+    if isinstance(allowance, bool) or not isinstance(allowance, int):
+        errors["dots_per_participant"] = "Dots per participant must be a whole number"
+    elif not 1 <= allowance <= MAX_DOTS_PER_PARTICIPANT:
+        errors["dots_per_participant"] = f"Give each participant from 1 to {MAX_DOTS_PER_PARTICIPANT} dots"
     if errors:
         raise ValidationError(errors)
     values.update(
@@ -184,6 +275,8 @@ def _validated(draft: WorkshopDraft) -> dict[str, object]:
         venue=draft.venue.strip(),
         facilitator=draft.facilitator.strip(),
         notes=draft.notes.strip(),
+        purpose=draft.purpose.strip(),
+        dots_per_participant=allowance,
     )
     return values
 
@@ -408,3 +501,64 @@ class WorkshopService:
         """The needs voted on in any live workshop, ranked by all their dots."""
         with self._context.read() as unit:
             return _ranked(workshop_queries.vote_rows(unit))
+
+    # ------------------------------------------------------------------ the board
+
+    def notes(self, workshop_id: uuid.UUID) -> builtins.list[Note]:
+        """The workshop's live notes, by theme (in the themes' order, no theme last) then position."""
+        raise NotImplementedError
+
+    def capture_note(
+        self,
+        workshop_id: uuid.UUID,
+        title: str,
+        organisation_id: uuid.UUID | None = None,
+        theme_id: uuid.UUID | None = None,
+        same_as_need_id: uuid.UUID | None = None,
+    ) -> Note:
+        raise NotImplementedError
+
+    def similar_to(self, title: str, theme_id: uuid.UUID | None = None, limit: int = 3) -> builtins.list[SimilarNeed]:
+        raise NotImplementedError
+
+    def move_note(self, note_id: uuid.UUID, theme_id: uuid.UUID | None, position: int) -> Note:
+        raise NotImplementedError
+
+    def edit_note(
+        self, note_id: uuid.UUID, title: str, organisation_id: uuid.UUID | None, expected_version: int | None
+    ) -> Note:
+        raise NotImplementedError
+
+    def delete_notes(self, note_ids: uuid.UUID | Sequence[uuid.UUID]) -> DeletedWorkshopItems:
+        raise NotImplementedError
+
+    def place_dot(self, workshop_id: uuid.UUID, need_id: uuid.UUID, participant_id: uuid.UUID) -> Vote:
+        raise NotImplementedError
+
+    def take_dot(self, workshop_id: uuid.UUID, need_id: uuid.UUID, participant_id: uuid.UUID) -> None:
+        raise NotImplementedError
+
+    def set_tally(
+        self, workshop_id: uuid.UUID, need_id: uuid.UUID, organisation_id: uuid.UUID | None, dots: int
+    ) -> None:
+        raise NotImplementedError
+
+    def participant_dots(self, workshop_id: uuid.UUID) -> builtins.list[ParticipantDots]:
+        raise NotImplementedError
+
+    def agree_action(
+        self,
+        workshop_id: uuid.UUID,
+        need_ids: Sequence[uuid.UUID],
+        title: str,
+        lead_organisation_id: uuid.UUID | None,
+        partner_ids: Sequence[uuid.UUID] = (),
+        due_on: date | None = None,
+    ) -> AgreedAction:
+        raise NotImplementedError
+
+    def agreed_actions(self, workshop_id: uuid.UUID) -> builtins.list[AgreedAction]:
+        raise NotImplementedError
+
+    def record_data(self, workshop_id: uuid.UUID) -> WorkshopRecordData:
+        raise NotImplementedError
