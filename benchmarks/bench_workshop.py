@@ -80,7 +80,11 @@ def main() -> int:
             existing = rng.choice(needs)
             linked = number % 5 == 0
             title = existing.title if linked else f"{rng.choice(needs).title.split(' in ')[0]} – note {number}"
-            similar = timings.time("similar_to (as a title is typed)", lambda t=title: services.workshops.similar_to(t))
+            # Looked up at three points as the title is typed: the first after an edit reads the needs' titles.
+            for end in (len(title) // 2, 3 * len(title) // 4, len(title)):
+                similar = timings.time(
+                    "similar_to (as a title is typed)", lambda t=title[:end]: services.workshops.similar_to(t)
+                )
             same_as = similar[0].need_id if linked and similar else None
             timings.time(
                 "capture_note" + (" (same as an existing need)" if same_as else " (new need)"),
