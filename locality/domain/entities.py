@@ -31,6 +31,8 @@ class Entity(StrEnum):
     WORKSHOP = "workshop"
     WORKSHOP_PARTICIPANT = "workshop_participant"
     WORKSHOP_VOTE = "workshop_vote"
+    WORKSHOP_NOTE = "workshop_note"
+    WORKSHOP_ACTION = "workshop_action"
     BOARD_SNAPSHOT = "board_snapshot"
     BOARD_SNAPSHOT_ITEM = "board_snapshot_item"
 

@@ -54,6 +54,7 @@ from locality.services.demo_state import (
     Row,
     stamp_at,
 )
+from locality.services.demo_workshop_board import add_workshop_board
 from locality.services.demo_workshops import WorkshopComposer
 from locality.store.bulk import TablesNotEmptyError, bulk_insert
 from locality.store.models import (
@@ -210,6 +211,7 @@ def generate_demo(
         )
     builder = DemoComposer(chosen, seed, as_at, vocabulary, progress, cancelled)
     rows = builder.build()
+    add_workshop_board(rows, seed)
     years = move_to_year_of.year - as_at.year if move_to_year_of is not None else 0
     if years:
         rows = {table: [_moved(row, years) for row in table_rows] for table, table_rows in rows.items()}

@@ -45,6 +45,8 @@ ENTITY_LABELS: dict[str, str] = {
     Entity.WORKSHOP: "Workshop",
     Entity.WORKSHOP_PARTICIPANT: "Workshop participant",
     Entity.WORKSHOP_VOTE: "Workshop vote",
+    Entity.WORKSHOP_NOTE: "Workshop note",
+    Entity.WORKSHOP_ACTION: "Action agreed at a workshop",
     Entity.BOARD_SNAPSHOT: "Board snapshot",
     Entity.BOARD_SNAPSHOT_ITEM: "Board snapshot item",
 }

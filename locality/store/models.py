@@ -363,6 +363,8 @@ class WorkshopRecord(TrackedMixin, Base):
     venue: Mapped[str] = mapped_column(String(300), default="")
     facilitator: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    dots_per_participant: Mapped[int] = mapped_column(Integer, default=5)
 
 
 class WorkshopParticipantRecord(TrackedMixin, Base):
@@ -374,7 +376,9 @@ class WorkshopParticipantRecord(TrackedMixin, Base):
 
 
 class WorkshopVoteRecord(TrackedMixin, Base):
-    """Dots an organisation placed on a need in a workshop's dot-voting."""
+    """Dots placed on a need in a workshop's dot-voting: by a participant clicking (``participant_id`` set, one
+    dot a row, so that two laptops' clicks merge as added rows), or a tally typed from a paper wall for an
+    organisation (``participant_id`` None)."""
 
     __tablename__ = "workshop_vote"
 
@@ -382,6 +386,31 @@ class WorkshopVoteRecord(TrackedMixin, Base):
     need_id: Mapped[uuid.UUID] = _fk("need.id")
     organisation_id: Mapped[uuid.UUID | None] = _fk("organisation.id", nullable=True)
     dots: Mapped[int] = mapped_column(Integer, default=1)
+    participant_id: Mapped[uuid.UUID | None] = _fk("workshop_participant.id", nullable=True)
+
+
+class WorkshopNoteRecord(TrackedMixin, Base):
+    """A sticky note captured on a workshop's board: the need it became (or the existing need it was linked to
+    as "same as"), under a theme's column at a position."""
+
+    __tablename__ = "workshop_note"
+
+    workshop_id: Mapped[uuid.UUID] = _fk("workshop.id")
+    title: Mapped[str] = mapped_column(String(300))
+    organisation_id: Mapped[uuid.UUID | None] = _fk("organisation.id", nullable=True)
+    theme_id: Mapped[uuid.UUID | None] = _fk("theme.id", nullable=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    need_id: Mapped[uuid.UUID | None] = _fk("need.id", nullable=True)
+    linked_existing: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class WorkshopActionRecord(TrackedMixin, Base):
+    """An action agreed at a workshop."""
+
+    __tablename__ = "workshop_action"
+
+    workshop_id: Mapped[uuid.UUID] = _fk("workshop.id")
+    action_id: Mapped[uuid.UUID] = _fk("action.id")
 
 
 # --------------------------------------------------------------------------- board snapshots
@@ -437,6 +466,8 @@ TRACKED_MODELS: tuple[type[TrackedMixin], ...] = (
     WorkshopVoteRecord,
     BoardSnapshotRecord,
     BoardSnapshotItemRecord,
+    WorkshopNoteRecord,
+    WorkshopActionRecord,
 )
 
 # Each tracked model by the entity it holds (its table's name): the one map from the names edits, change

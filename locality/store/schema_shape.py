@@ -28,6 +28,7 @@ from typing import Any
 EXPECTED_SHAPES: dict[str, str] = {
     "0001_initial": "84f349efa9968b11405c4c7b0e18644ba1fd1dfa4f8099fc9ab8ac5779e70664",
     "0002_action_owner": "4f6c84ddeaaef847d790bb52db0cd1a9779f51703c616f49b080c6cf52356315",
+    "0003_workshop_board": "00280808da8b75260d89c794a247906fb032c9a1fef3f1b6288285e926265dcd",
 }
 
 

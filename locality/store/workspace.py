@@ -22,7 +22,7 @@ from locality.domain.errors import WorkspaceError
 from locality.files import FileWriteError, atomic_path, remove_stale_temporaries
 from locality.store.change_log import data_stamp
 from locality.store.creation import WorkspaceExistsError, create_workspace_file, initialise
-from locality.store.database_errors import is_environmental
+from locality.store.database_errors import DatabaseErrorKind, error_kind, is_environmental
 from locality.store.engine import (
     BUSY_WAIT_SECONDS,
     TRANSACTION_OPTION,
@@ -156,19 +156,27 @@ class Workspace:
         """Problems the database itself can see: damaged pages and broken references."""
         if self.dialect != "sqlite":
             return []
-        with self.engine.connect() as connection:
-            check = [row[0] for row in connection.execute(text("PRAGMA integrity_check"))]
-            problems = [] if check == ["ok"] else check
-            for table, rowid, parent, _fk in connection.execute(text("PRAGMA foreign_key_check")):
-                problems.append(f"{table} row {rowid} refers to a missing {parent}")
-        raw = self.engine.raw_connection()
+        problems: list[str] = []
         try:
-            driver = raw.driver_connection
-            assert isinstance(driver, sqlite3.Connection)
-            problems.extend(problem.sentence() for problem in value_problems(driver))
-            problems.extend(problem.sentence() for problem in unreadable_text(driver))
-        finally:
-            raw.close()
+            with self.engine.connect() as connection:
+                check = [row[0] for row in connection.execute(text("PRAGMA integrity_check"))]
+                problems += [] if check == ["ok"] else check
+                for table, rowid, parent, _fk in connection.execute(text("PRAGMA foreign_key_check")):
+                    problems.append(f"{table} row {rowid} refers to a missing {parent}")
+            raw = self.engine.raw_connection()
+            try:
+                driver = raw.driver_connection
+                assert isinstance(driver, sqlite3.Connection)
+                problems.extend(problem.sentence() for problem in value_problems(driver))
+                problems.extend(problem.sentence() for problem in unreadable_text(driver))
+            finally:
+                raw.close()
+        except (DBAPIError, sqlite3.DatabaseError) as error:
+            # Damage bad enough stops SQLite's own check part-way ("database disk image is malformed"): that is
+            # the problem found, not a failure of the check.
+            if error_kind(error) is not DatabaseErrorKind.CORRUPT:
+                raise
+            problems.append(describe_database_error(error))
         return problems
 
     def save_copy(self, target: Path) -> None:

@@ -183,3 +183,49 @@ def test_a_workspace_made_before_action_owners_keeps_its_actions_and_they_have_n
     assert (action.title, action.percent_complete) == ("Joint peer review of housing", 40)
     assert (action.owner_name, action.owner_email, action.owner_phone) == ("", "", "")
     assert [row.owner_name for row in listed] == [""]
+
+
+@pytest.mark.parametrize("older", ["0001_initial", "0002_action_owner"])
+def test_a_workspace_made_before_the_workshop_board_keeps_its_workshops_and_votes(
+    workspace_path: Path, older: str
+) -> None:
+    """→ 0003: workshops, participants and votes recorded before the board come through the upgrade; the
+    workshops get no purpose and five dots each, the votes count as typed tallies (no participant), and the
+    board's new tables start empty."""
+    from locality.services.context import User
+    from locality.services.needs import NeedDraft
+    from locality.services.registry import Services
+    from locality.services.workshops import WorkshopDraft
+
+    opened = Services.open(workspace_path, User("Test User", "Test Org"))
+    try:
+        workshop_id = opened.workshops.create(WorkshopDraft("Spring priorities")).id
+        need_id = opened.needs.create(NeedDraft("Shared data on antisocial behaviour")).id
+        opened.workshops.add_participant(workshop_id, "Alex Smith")
+        opened.workshops.cast_votes(workshop_id, need_id, None, 3)
+    finally:
+        opened.close()
+    engine = create_engine(f"sqlite:///{workspace_path}")
+    try:
+        with engine.connect() as connection:
+            command.downgrade(alembic_config(connection), older)
+            connection.commit()
+    finally:
+        engine.dispose()
+    assert inspect_workspace_file(workspace_path).state.current == older
+
+    result = upgrade_workspace_file(workspace_path)
+    assert result.changed and result.backup is not None
+    reopened = Services.open(workspace_path, User("Test User", "Test Org"))
+    try:
+        workshop = reopened.workshops.get(workshop_id)
+        participants = reopened.workshops.participants(workshop_id)
+        tally = reopened.workshops.tally(workshop_id)
+        notes = reopened.workshops.notes(workshop_id)
+        agreed = reopened.workshops.agreed_actions(workshop_id)
+    finally:
+        reopened.close()
+    assert (workshop.title, workshop.purpose, workshop.dots_per_participant) == ("Spring priorities", "", 5)
+    assert [participant.name for participant in participants] == ["Alex Smith"]
+    assert [(row.need_title, row.total_dots) for row in tally] == [("Shared data on antisocial behaviour", 3)]
+    assert notes == [] and agreed == []
