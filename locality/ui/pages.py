@@ -20,6 +20,7 @@ from locality.ui.needs_page import NeedsPage
 from locality.ui.organisations_page import OrganisationsPage
 from locality.ui.page import Page
 from locality.ui.timeline_page import TimelinePage
+from locality.ui.workshops import WorkshopsPage
 
 
 class PlannedPage(Page):
@@ -78,12 +79,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("timelinePage", "Timeline", "timeline.svg", TimelinePage),
     PageSpec("indicatorsPage", "Indicators", "indicators.svg", IndicatorsPage),
     PageSpec("fundingPage", "Funding", "funding.svg", FundingPage),
-    PageSpec(
-        "workshopPage",
-        "Workshops",
-        "workshop.svg",
-        _planned("Workshops", "Capture needs in a workshop and prioritise them by dot-voting."),
-    ),
+    PageSpec("workshopPage", "Workshops", "workshop.svg", WorkshopsPage),
     PageSpec(
         "historyPage",
         "History",
