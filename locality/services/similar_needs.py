@@ -32,6 +32,7 @@ from locality.store.models import (
     NeedOrganisationRecord,
     NeedRecord,
     OrganisationRecord,
+    WorkshopNoteRecord,
     WorkshopVoteRecord,
 )
 from locality.store.unit_of_work import UnitOfWork
@@ -55,7 +56,14 @@ STOP_WORDS = frozenset(
 _ROLE_STRENGTH = {NeedRole.SHARES.value: 0, NeedRole.RAISED_BY.value: 1, NeedRole.LEAD.value: 2}
 _SEVERITY_STRENGTH = {None: 0, Priority.LOW.value: 1, Priority.MEDIUM.value: 2, Priority.HIGH.value: 3}
 
-ENTITIES = (Entity.NEED, Entity.NEED_ORGANISATION, Entity.ACTION_NEED, Entity.WORKSHOP_VOTE, Entity.INDICATOR)
+ENTITIES = (
+    Entity.NEED,
+    Entity.NEED_ORGANISATION,
+    Entity.ACTION_NEED,
+    Entity.WORKSHOP_VOTE,
+    Entity.WORKSHOP_NOTE,
+    Entity.INDICATOR,
+)
 LABEL = "need"
 
 
@@ -204,6 +212,7 @@ class MergedNeeds:
     removed_votes: tuple[uuid.UUID, ...] = ()
     changed_votes: tuple[VoteBefore, ...] = ()
     moved_indicators: tuple[uuid.UUID, ...] = field(default_factory=tuple)
+    moved_notes: tuple[uuid.UUID, ...] = field(default_factory=tuple)  # workshop notes that pointed at it
 
 
 @dataclass(frozen=True)
@@ -466,6 +475,9 @@ class SimilarNeedsService:
             indicators = unit.list(IndicatorRecord, {"need_id": merge.id})
             for indicator in indicators:
                 records.update(unit, indicator, {"need_id": keep.id})
+            notes = unit.list(WorkshopNoteRecord, {"need_id": merge.id})
+            for note in notes:
+                records.update(unit, note, {"need_id": keep.id})
             changed = records.update(
                 unit,
                 keep,
@@ -496,6 +508,7 @@ class SimilarNeedsService:
                 removed_votes=removed_votes,
                 changed_votes=changed_votes,
                 moved_indicators=_ids(indicators),
+                moved_notes=_ids(notes),
             )
 
     def unmerge(self, merged: MergedNeeds) -> UnmergedNeeds:
@@ -519,6 +532,8 @@ class SimilarNeedsService:
             self._unmerge_votes(unit, merged)
             for indicator in unit.list(IndicatorRecord, {"id": builtins.list(merged.moved_indicators)}):
                 records.update(unit, indicator, {"need_id": merge.id})
+            for note in unit.list(WorkshopNoteRecord, {"id": builtins.list(merged.moved_notes)}):
+                records.update(unit, note, {"need_id": merge.id})
             records.update(
                 unit, keep, {"notes": merged.notes_before, "notes_confidential": merged.notes_confidential_before}
             )
@@ -600,18 +615,22 @@ class SimilarNeedsService:
         unit: UnitOfWork, keep: NeedRecord, merge: NeedRecord
     ) -> tuple[tuple[uuid.UUID, ...], tuple[uuid.UUID, ...], tuple[VoteBefore, ...]]:
         kept: dict[tuple[uuid.UUID, uuid.UUID | None], WorkshopVoteRecord] = {}
-        for vote in unit.list(WorkshopVoteRecord, {"need_id": keep.id}, order_by=("created_at",)):
+        for vote in unit.list(
+            WorkshopVoteRecord, {"need_id": keep.id, "participant_id": None}, order_by=("created_at",)
+        ):
             kept.setdefault((vote.workshop_id, vote.organisation_id), vote)
         moved: builtins.list[uuid.UUID] = []
         removed: builtins.list[WorkshopVoteRecord] = []
         changed: dict[uuid.UUID, VoteBefore] = {}
         for vote in unit.list(WorkshopVoteRecord, {"need_id": merge.id}, order_by=("created_at",)):
-            existing = kept.get((vote.workshop_id, vote.organisation_id))
+            # A participant's clicked dot is a row of its own, and stays one: it moves with its participant.
+            existing = kept.get((vote.workshop_id, vote.organisation_id)) if vote.participant_id is None else None
             if existing is None:
                 # The first vote moved becomes the kept need's vote for that workshop and organisation.
                 records.update(unit, vote, {"need_id": keep.id})
                 moved.append(vote.id)
-                kept[(vote.workshop_id, vote.organisation_id)] = vote
+                if vote.participant_id is None:
+                    kept[(vote.workshop_id, vote.organisation_id)] = vote
                 continue
             changed.setdefault(existing.id, VoteBefore(existing.id, existing.dots))
             records.update(unit, existing, {"dots": existing.dots + vote.dots})

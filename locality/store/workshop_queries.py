@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -14,6 +15,8 @@ from locality.store.models import (
     NeedRecord,
     OrganisationRecord,
     TrackedMixin,
+    WorkshopNoteRecord,
+    WorkshopParticipantRecord,
     WorkshopRecord,
     WorkshopVoteRecord,
 )
@@ -55,17 +58,70 @@ def vote_rows(unit: UnitOfWork, workshop_id: uuid.UUID | None = None) -> list[Vo
     return [VoteRow(*row) for row in unit.session.execute(statement)]
 
 
-def workshop_counts(unit: UnitOfWork, model: type[TrackedMixin]) -> dict[uuid.UUID, int]:
-    """Live participants or votes per workshop."""
+@dataclass(frozen=True)
+class WorkshopCounts:
+    """Per workshop: live participants, votes, dots and notes, and the participants' organisations' names."""
+
+    participants: dict[uuid.UUID, int]
+    votes: dict[uuid.UUID, int]
+    dots: dict[uuid.UUID, int]
+    notes: dict[uuid.UUID, int]
+    organisations: dict[uuid.UUID, list[str]]
+
+
+def _per_workshop(
+    unit: UnitOfWork, model: type[TrackedMixin], value: Any, workshop_id: uuid.UUID | None
+) -> dict[uuid.UUID, int]:
     column = model.workshop_id  # type: ignore[attr-defined]
-    statement = select(column, func.count()).where(model.deleted_at.is_(None)).group_by(column)
-    return {workshop_id: int(count) for workshop_id, count in unit.session.execute(statement)}
+    statement = select(column, value).where(model.deleted_at.is_(None)).group_by(column)
+    if workshop_id is not None:
+        statement = statement.where(column == workshop_id)
+    return {wid: int(total or 0) for wid, total in unit.session.execute(statement)}
 
 
-def workshop_dots(unit: UnitOfWork) -> dict[uuid.UUID, int]:
+def workshop_counts(unit: UnitOfWork, workshop_id: uuid.UUID | None = None) -> WorkshopCounts:
+    """The counts of every workshop, or of one."""
+    organisations: dict[uuid.UUID, list[str]] = {}
     statement = (
-        select(WorkshopVoteRecord.workshop_id, func.sum(WorkshopVoteRecord.dots))
-        .where(WorkshopVoteRecord.deleted_at.is_(None))
-        .group_by(WorkshopVoteRecord.workshop_id)
+        select(WorkshopParticipantRecord.workshop_id, OrganisationRecord.name)
+        .join(OrganisationRecord, OrganisationRecord.id == WorkshopParticipantRecord.organisation_id)
+        .where(WorkshopParticipantRecord.deleted_at.is_(None))
+        .distinct()
     )
-    return {workshop_id: int(total or 0) for workshop_id, total in unit.session.execute(statement)}
+    if workshop_id is not None:
+        statement = statement.where(WorkshopParticipantRecord.workshop_id == workshop_id)
+    for wid, name in unit.session.execute(statement):
+        organisations.setdefault(wid, []).append(name)
+    for names in organisations.values():
+        names.sort(key=str.casefold)
+    return WorkshopCounts(
+        participants=_per_workshop(unit, WorkshopParticipantRecord, func.count(), workshop_id),
+        votes=_per_workshop(unit, WorkshopVoteRecord, func.count(), workshop_id),
+        dots=_per_workshop(unit, WorkshopVoteRecord, func.sum(WorkshopVoteRecord.dots), workshop_id),
+        notes=_per_workshop(unit, WorkshopNoteRecord, func.count(), workshop_id),
+        organisations=organisations,
+    )
+
+
+def dots_by_need(unit: UnitOfWork, workshop_id: uuid.UUID) -> dict[uuid.UUID, int]:
+    """All live dots (clicked and typed) on each need in one workshop."""
+    statement = (
+        select(WorkshopVoteRecord.need_id, func.sum(WorkshopVoteRecord.dots))
+        .where(WorkshopVoteRecord.workshop_id == workshop_id, WorkshopVoteRecord.deleted_at.is_(None))
+        .group_by(WorkshopVoteRecord.need_id)
+    )
+    return {need_id: int(total or 0) for need_id, total in unit.session.execute(statement)}
+
+
+def dots_by_participant(unit: UnitOfWork, workshop_id: uuid.UUID) -> dict[uuid.UUID, int]:
+    """The live dots each participant has placed by clicking in one workshop."""
+    statement = (
+        select(WorkshopVoteRecord.participant_id, func.sum(WorkshopVoteRecord.dots))
+        .where(
+            WorkshopVoteRecord.workshop_id == workshop_id,
+            WorkshopVoteRecord.participant_id.is_not(None),
+            WorkshopVoteRecord.deleted_at.is_(None),
+        )
+        .group_by(WorkshopVoteRecord.participant_id)
+    )
+    return {pid: int(total or 0) for pid, total in unit.session.execute(statement) if pid is not None}

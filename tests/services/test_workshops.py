@@ -194,13 +194,13 @@ def test_vote_validation_writes_nothing(
     with pytest.raises(ValidationError) as caught:
         workshops.cast_votes(workshop.id, uuid.uuid4(), uuid.uuid4(), 0)
     assert caught.value.field_errors == {
-        "need_id": "Choose a need from the list",
+        "need_id": "That need no longer exists; choose another",
         "organisation_id": "Choose an organisation from the list",
-        "dots": "Place at least one dot",
+        "dots": "Type a number of dots from 1 to 9,999",
     }
     with pytest.raises(ValidationError) as caught:
         workshops.cast_votes(workshop.id, need, orgs["Police"], -3)
-    assert caught.value.field_errors == {"dots": "Place at least one dot"}
+    assert caught.value.field_errors == {"dots": "Type a number of dots from 1 to 9,999"}
     with pytest.raises(NotFoundError):
         workshops.cast_votes(uuid.uuid4(), need, None, 1)
     assert count(workspace, WorkshopVoteRecord) == 0
@@ -285,7 +285,9 @@ def test_delete_takes_participants_and_votes_and_restore_brings_them_back(
     assert workshops.list() == []
     assert count(workspace, WorkshopParticipantRecord) == 0
     assert count(workspace, WorkshopVoteRecord) == 0
-    assert heard[-1] == Changes(frozenset({"workshop", "workshop_participant", "workshop_vote"}))
+    assert heard[-1] == Changes(
+        frozenset({"workshop", "workshop_participant", "workshop_vote", "workshop_note", "workshop_action"})
+    )
     with pytest.raises(NotFoundError):
         workshops.tally(workshop.id)
 

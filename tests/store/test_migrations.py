@@ -219,8 +219,11 @@ def test_a_workspace_made_before_the_workshop_board_keeps_its_workshops_and_vote
         workshop = reopened.workshops.get(workshop_id)
         participants = reopened.workshops.participants(workshop_id)
         tally = reopened.workshops.tally(workshop_id)
+        notes = reopened.workshops.notes(workshop_id)
+        agreed = reopened.workshops.agreed_actions(workshop_id)
     finally:
         reopened.close()
     assert (workshop.title, workshop.purpose, workshop.dots_per_participant) == ("Spring priorities", "", 5)
     assert [participant.name for participant in participants] == ["Alex Smith"]
     assert [(row.need_title, row.total_dots) for row in tally] == [("Shared data on antisocial behaviour", 3)]
+    assert notes == [] and agreed == []
