@@ -10,12 +10,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt
-from PySide6.QtGui import QDropEvent, QUndoStack
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
+from locality.exchange import workshop_record
 from locality.services.registry import Services
 from locality.services.workshops import WorkshopDraft, WorkshopService
+from locality.ui.actions_page import ActionsPage
 from locality.ui.env import UiEnv
 from locality.ui.forms import find_data
 from locality.ui.settings import AppSettings
@@ -71,12 +73,16 @@ def _note_item(board: WorkshopBoard, title: str):  # type: ignore[no-untyped-def
     raise AssertionError(f"no note {title!r} on the board")
 
 
-def _click(qtbot, board: WorkshopBoard, title: str, **how) -> None:  # type: ignore[no-untyped-def]
+def _click(  # type: ignore[no-untyped-def]
+    qtbot,
+    board: WorkshopBoard,
+    title: str,
+    button: Qt.MouseButton = Qt.MouseButton.LeftButton,
+    keys: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
     notes, item = _note_item(board, title)
     notes.scrollToItem(item)
-    qtbot.mouseClick(
-        notes.viewport(), how.pop("button", Qt.MouseButton.LeftButton), pos=notes.visualItemRect(item).center(), **how
-    )
+    qtbot.mouseClick(notes.viewport(), button, keys, notes.visualItemRect(item).center())
 
 
 def _used(board: WorkshopBoard, participant_id: uuid.UUID) -> int:
@@ -105,7 +111,6 @@ def test_the_list_shows_every_workshop_with_its_date_venue_and_organisations(pag
     assert page.list.count_label.text().startswith(f"{len(workshops)} workshop")
 
 
-@pytest.mark.xfail(raises=AssertionError, strict=False, reason="TEMPORARY: wscore's create stores purpose next")
 def test_a_workshop_is_added_with_its_participants_then_edited_and_deleted_each_undoable(
     qtbot, page: WorkshopsPage, env: UiEnv
 ) -> None:  # type: ignore[no-untyped-def]
@@ -246,13 +251,16 @@ def test_the_whole_workshop_journey_on_the_board(  # type: ignore[no-untyped-def
     board.column_picker.setCurrentIndex(find_data(board.column_picker, health))
     board.column_picker.activated.emit(board.column_picker.currentIndex())
     assert board.columns[health].notes.count() == 0
-    mime = QMimeData()
-    mime.setData(NOTE_MIME, str(notes["Falls among older people"].id).encode())
+    # What a drag from the Community safety column carries, dropped on the Health column (entered, then dropped,
+    # as a real drag does).
+    source, item = _note_item(board, "Falls among older people")
+    mime = source.mimeData([item])
+    assert mime.hasFormat(NOTE_MIME)
     target: NoteList = board.columns[health].notes
-    drop = QDropEvent(
-        QPointF(20, 20), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
-    QApplication.sendEvent(target.viewport(), drop)
+    point = QPoint(20, 20)
+    action, button, no_keys = Qt.DropAction.MoveAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    assert QApplication.sendEvent(target.viewport(), QDragEnterEvent(point, action, mime, button, no_keys))
+    assert QApplication.sendEvent(target.viewport(), QDropEvent(QPointF(point), action, mime, button, no_keys))
     moved = next(n for n in services.workshops.notes(workshop["workshop"]) if n.title == "Falls among older people")
     assert moved.theme_id == health
     assert services.needs.get(moved.need_id).theme_id == health
@@ -274,7 +282,7 @@ def test_the_whole_workshop_journey_on_the_board(  # type: ignore[no-untyped-def
     assert _used(board, workshop["alex"]) == 3
     assert "0 dots left" in board.dots_left.text()
     # Shift+click takes one off again, and right-click another.
-    _click(qtbot, board, "Street lighting on the estate", modifier=Qt.KeyboardModifier.ShiftModifier)
+    _click(qtbot, board, "Street lighting on the estate", keys=Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: _used(board, workshop["alex"]) == 2)
     _click(qtbot, board, "Street lighting on the estate", button=Qt.MouseButton.RightButton)
     qtbot.waitUntil(lambda: _used(board, workshop["alex"]) == 1)
@@ -326,35 +334,14 @@ def test_the_whole_workshop_journey_on_the_board(  # type: ignore[no-untyped-def
     action = next(a for a in services.actions.list() if a.title == "Falls prevention classes")
     full = services.actions.get(action.id)
     assert full.lead_organisation_id == workshop["first"]
-    assert falls_need in {need.need_id for need in full.needs} or falls_need in getattr(full, "need_ids", ())
-
-    # The workshop record, written in the background and read back.
-    target = tmp_path / "record.docx"
-
-    def write(dialog: QWidget) -> None:
-        assert isinstance(dialog, WorkshopRecordDialog)
-        dialog.format.setCurrentIndex(find_data(dialog.format, "docx"))
-        dialog.target.setText(str(target))
-        dialog.write_button.click()
-
-    filled = when_shown(WorkshopRecordDialog, write)
-    answered = when_shown(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Close).click())
-    board.record_button.click()
-    filled.check()
-    answered.check()
-    import docx
-
-    document = docx.Document(str(target))
-    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
-        cell.text for table in document.tables for row in table.rows for cell in row.cells
-    )
-    for expected_text in (
-        "Safer streets workshop",
-        "Alex Smith",
-        "Falls among older people",
-        "Falls prevention classes",
-    ):
-        assert expected_text in text
+    assert full.need_ids == (falls_need,)
+    assert [partner.organisation_id for partner in full.partners] == [workshop["second"]]
+    assert (full.due_on, full.status.value) == (date(2008, 9, 30), "Planned")
+    actions_page = ActionsPage(env)
+    qtbot.addWidget(actions_page)
+    actions_page.show()
+    qtbot.waitUntil(lambda: actions_page.model.index_where(lambda row: row.id == action.id) is not None)
+    actions_page.hide()
 
 
 @board_service_pending
@@ -483,3 +470,52 @@ def test_the_board_and_its_dialogs_fit_a_1366_by_768_screen(qtbot, page: Worksho
         size = dialog.minimumSizeHint().expandedTo(dialog.minimumSize())
         assert size.width() <= 1366 - 16 and size.height() <= 768 - 72, f"{dialog.windowTitle()} needs {size}"
         dialog.hide()
+
+
+# TEMPORARY until wscore's record writer lands.
+record_writer_pending = pytest.mark.skipif(
+    "NotImplementedError" in inspect.getsource(workshop_record.write_workshop_record),
+    reason="wscore's workshop record writer is not in yet",
+)
+
+
+@board_service_pending
+@record_writer_pending
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_the_workshop_record_is_written_in_the_background_and_read_back(  # type: ignore[no-untyped-def]
+    qtbot, page: WorkshopsPage, env: UiEnv, workshop, tmp_path: Path, fmt: str
+) -> None:
+    services = env.services
+    workshops = services.workshops
+    falls = workshops.capture_note(workshop["workshop"], "Falls among older people", workshop["first"])
+    workshops.place_dot(workshop["workshop"], falls.need_id, workshop["alex"])
+    workshops.agree_action(
+        workshop["workshop"], [falls.need_id], "Falls prevention classes", workshop["first"], due_on=date(2008, 9, 30)
+    )
+    board = _open_board(qtbot, page, workshop["workshop"])
+    target = tmp_path / f"record.{fmt}"
+
+    def write(dialog: QWidget) -> None:
+        assert isinstance(dialog, WorkshopRecordDialog)
+        dialog.format.setCurrentIndex(find_data(dialog.format, fmt))
+        assert dialog.target.text().endswith(f".{fmt}")
+        dialog.target.setText(str(target))
+        dialog.write_button.click()  # written in the background, with progress and Cancel
+
+    filled = when_shown(WorkshopRecordDialog, write)
+    answered = when_shown(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Close).click())
+    board.record_button.click()  # returns once the dialog has closed
+    filled.check()
+    answered.check()
+    assert target.exists()
+    if fmt == "pdf":
+        assert target.read_bytes().startswith(b"%PDF")
+        return
+    import docx
+
+    document = docx.Document(str(target))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    for expected in ("Safer streets workshop", "Alex Smith", "Falls among older people", "Falls prevention classes"):
+        assert expected in text

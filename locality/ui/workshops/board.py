@@ -76,11 +76,7 @@ class BoardState:
 
     def typed_tallies(self) -> dict[tuple[uuid.UUID, uuid.UUID | None], int]:
         """The counts typed from a paper wall, by need and organisation (clicked dots name a participant)."""
-        return {
-            (vote.need_id, vote.organisation_id): vote.dots
-            for vote in self.votes
-            if getattr(vote, "participant_id", None) is None
-        }
+        return {(vote.need_id, vote.organisation_id): vote.dots for vote in self.votes if vote.participant_id is None}
 
 
 class WorkshopBoard(QWidget):
@@ -123,6 +119,12 @@ class WorkshopBoard(QWidget):
         self.heading.setObjectName("pageHeading")
         self.heading.setWordWrap(True)
         top.addWidget(self.heading, 1)
+        layout.addLayout(top)
+        details = QHBoxLayout()
+        self.details = QLabel()
+        self.details.setObjectName("workshopDetails")
+        self.details.setWordWrap(True)
+        details.addWidget(self.details, 1)
         self.countdown_minutes = QSpinBox()
         self.countdown_minutes.setObjectName("countdownMinutes")
         self.countdown_minutes.setRange(0, 120)
@@ -130,18 +132,18 @@ class WorkshopBoard(QWidget):
         self.countdown_minutes.setSuffix(" min")
         self.countdown_minutes.setAccessibleName("Countdown timer for presentation mode, in minutes")
         self.countdown_minutes.setToolTip("A countdown shown in presentation mode (T starts and pauses it)")
-        top.addWidget(self.countdown_minutes)
+        details.addWidget(self.countdown_minutes)
         self.present_button = QPushButton("&Presentation mode")
         self.present_button.setObjectName("presentationButton")
         self.present_button.setToolTip("Full screen, large type, keyboard only; Esc comes back")
         self.present_button.clicked.connect(self.start_presentation)
-        top.addWidget(self.present_button)
+        details.addWidget(self.present_button)
         self.record_button = QPushButton("Workshop &record…")
         self.record_button.setObjectName("workshopRecordButton")
         self.record_button.setToolTip("Who came, the needs raised, the votes and the agreed actions, as Word or PDF")
         self.record_button.clicked.connect(self.write_record)
-        top.addWidget(self.record_button)
-        layout.addLayout(top)
+        details.addWidget(self.record_button)
+        layout.addLayout(details)
 
         # -- quick capture: one line, Enter adds
         capture = QHBoxLayout()
@@ -154,12 +156,12 @@ class WorkshopBoard(QWidget):
         self.capture_organisation = ChoiceCombo("(no organisation)", [])
         self.capture_organisation.setObjectName("captureOrganisation")
         self.capture_organisation.setAccessibleName("Raised by organisation")
-        self.capture_organisation.setMinimumContentsLength(14)
+        self.capture_organisation.setMinimumContentsLength(10)
         capture.addWidget(self.capture_organisation, 2)
         self.capture_theme = ChoiceCombo("(no theme)", [])
         self.capture_theme.setObjectName("captureTheme")
         self.capture_theme.setAccessibleName("Theme")
-        self.capture_theme.setMinimumContentsLength(14)
+        self.capture_theme.setMinimumContentsLength(10)
         capture.addWidget(self.capture_theme, 2)
         self.add_button = QPushButton("&Add")
         self.add_button.setObjectName("captureAdd")
@@ -198,13 +200,14 @@ class WorkshopBoard(QWidget):
         self.participant_picker = QComboBox()
         self.participant_picker.setObjectName("participantPicker")
         self.participant_picker.setAccessibleName("Participant placing dots")
-        self.participant_picker.setMinimumContentsLength(18)
+        self.participant_picker.setMinimumContentsLength(12)
         self.participant_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         voting_label.setBuddy(self.participant_picker)
         self.participant_picker.currentIndexChanged.connect(lambda _index: self._show_dots_left())
         voting.addWidget(self.participant_picker, 1)
         self.dots_left = QLabel()
         self.dots_left.setObjectName("dotsLeft")
+        self.dots_left.setWordWrap(True)
         voting.addWidget(self.dots_left, 2)
         self.tally_button = QPushButton("&Type tallies…")
         self.tally_button.setObjectName("typeTalliesButton")
@@ -214,7 +217,7 @@ class WorkshopBoard(QWidget):
         self.column_picker.setObjectName("addColumnPicker")
         self.column_picker.setAccessibleName("Show a theme's column")
         self.column_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.column_picker.setMinimumContentsLength(14)
+        self.column_picker.setMinimumContentsLength(10)
         self.column_picker.activated.connect(self._add_column)
         voting.addWidget(self.column_picker)
         layout.addLayout(voting)
@@ -258,10 +261,12 @@ class WorkshopBoard(QWidget):
         self.actions_list.setAccessibleName("Agreed actions")
         self.actions_list.setWordWrap(True)
         side_layout.addWidget(self.actions_list, 2)
-        side.setMinimumWidth(240)
+        side.setMinimumWidth(220)
         self.splitter.addWidget(side)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setCollapsible(0, False)
+        self._split_set = False
         layout.addWidget(self.splitter, 1)
 
         # A change told while a click is being handled must not rebuild the list under the mouse: refreshes wait
@@ -287,6 +292,11 @@ class WorkshopBoard(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
+        if not self._split_set:
+            # The notes take most of the width; the ranking and actions a column as wide as a readable line.
+            self._split_set = True
+            side = max(260, min(380, self.width() // 4))
+            self.splitter.setSizes([max(1, self.splitter.width() - side), side])
         self.loader.shown()
 
     def on_changes(self, changes: Changes) -> None:
@@ -342,10 +352,13 @@ class WorkshopBoard(QWidget):
         first = self.state is None or self.state.workshop.id != state.workshop.id
         self.state = state
         workshop = state.workshop
-        when = format_date(workshop.held_on) if workshop.held_on else "no date"
-        where = f", {workshop.venue}" if workshop.venue else ""
-        self.heading.setText(f"{workshop.title} ({when}{where})")
-        self.heading.setToolTip(workshop.purpose)
+        self.heading.setText(workshop.title)
+        details = [format_date(workshop.held_on) if workshop.held_on else "No date"]
+        details += [text for text in (workshop.venue, workshop.purpose) if text]
+        if workshop.facilitator:
+            details.append(f"facilitated by {workshop.facilitator}")
+        details.append(f"{plural(workshop.dots_per_participant, 'dot')} each")
+        self.details.setText(" · ".join(details))
         if first or not self.capture_organisation.count() > 1:
             self.capture_organisation.set_choices(organisation_choices(self.env))
         self.capture_theme.set_choices([(theme.full_name, theme.id) for theme in state.themes])
@@ -381,7 +394,9 @@ class WorkshopBoard(QWidget):
                 self._wire(column.notes)
                 self.columns[theme_id] = column
             column.name = name
-            self.columns_layout.insertWidget(number, column)
+            if self.columns_layout.indexOf(column) != number:
+                self.columns_layout.removeWidget(column)
+                self.columns_layout.insertWidget(number, column)
             column.show_notes(by_theme.get(theme_id, []))
             for row in range(column.notes.count()):
                 item = column.notes.item(row)
@@ -697,9 +712,12 @@ class WorkshopBoard(QWidget):
     # ------------------------------------------------------------------ agreeing actions
 
     def chosen_need_ids(self) -> set[uuid.UUID]:
+        """The needs chosen in the ranking; without any, the notes chosen on the board (a click that voted also
+        chose its note, so the ranking, where nobody votes, says better what the room picked)."""
         chosen = {item.data(Qt.ItemDataRole.UserRole) for item in self.ranking.selectedItems()}
-        for column in self.columns.values():
-            chosen.update(item.data(NEED_ID) for item in column.notes.selectedItems())
+        if not chosen:
+            for column in self.columns.values():
+                chosen.update(item.data(NEED_ID) for item in column.notes.selectedItems())
         return {need_id for need_id in chosen if need_id is not None}
 
     def agree_action(self) -> None:

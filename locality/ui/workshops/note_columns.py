@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from PySide6.QtCore import QMimeData, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QMouseEvent
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QFontMetrics, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -26,6 +26,7 @@ NOTE_MIME = "application/x-locality-workshop-note"
 NOTE_ID = Qt.ItemDataRole.UserRole
 NEED_ID = Qt.ItemDataRole.UserRole + 1
 COLUMN_WIDTH = 230
+NOTE_INSET = 3 + 6 + 1  # the sticky's margin, padding and border (see _STYLE), each side
 STICKY = "#fff59d"
 LINKED = "#c8e6c9"  # a note linked to an existing need ("same as") is green, so it reads as not new
 
@@ -78,8 +79,15 @@ class NoteList(QListWidget):
 
     def show_notes(self, notes: Sequence[Note]) -> None:
         self.clear()
+        # Each note as tall as its wrapped text: the list's own estimate leaves out the sticky's padding, and
+        # the last line was cut to "…".
+        room = COLUMN_WIDTH - 2 * NOTE_INSET - self.verticalScrollBar().sizeHint().width() - 8
+        metrics = QFontMetrics(self.font())
         for note in notes:
-            item = QListWidgetItem(note_text(note))
+            text = note_text(note)
+            item = QListWidgetItem(text)
+            wrapped = metrics.boundingRect(QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, text)
+            item.setSizeHint(QSize(room, wrapped.height() + 2 * NOTE_INSET + 4))
             item.setData(NOTE_ID, note.id)
             item.setData(NEED_ID, note.need_id)
             item.setToolTip(note_tooltip(note))

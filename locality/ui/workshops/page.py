@@ -44,3 +44,34 @@ class WorkshopsPage(Page):
         # Each part decides from its own watches; the hidden one only marks itself stale.
         self.list.on_changes(changes)
         self.board.on_changes(changes)
+
+    # The main window's New, Edit, Delete and Find act on whichever part is in front.
+
+    def _on_board(self) -> bool:
+        return self.stack.currentWidget() is self.board
+
+    def open_editor(self, row: Workshop | None) -> None:
+        if self._on_board():
+            self.board.capture_title.setFocus()  # a new item on the board is a new note
+        else:
+            self.list.open_editor(row)
+
+    def edit_selected(self) -> None:
+        if self._on_board():
+            selected = self.board.selected_note_ids()
+            if selected:
+                self.board.edit_note(selected[0])
+        else:
+            self.list.edit_selected()
+
+    def delete_selected(self) -> None:
+        if self._on_board():
+            self.board.delete_notes(self.board.selected_note_ids())
+        else:
+            self.list.delete_selected()
+
+    def focus_search(self) -> None:
+        if self._on_board():
+            self.board.capture_title.setFocus()
+        else:
+            self.list.focus_search()

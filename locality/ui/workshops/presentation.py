@@ -8,7 +8,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QCloseEvent, QColor, QFont, QFontMetricsF, QKeyEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from locality.domain.text import plural
@@ -53,7 +53,7 @@ class PresentationView(QWidget):
         focused = self.focused_note()
         board = self.board
         self.columns = [
-            (column.name, [n for n in state.notes if n.theme_id == theme_id])
+            (column.name.split(": ")[-1], [n for n in state.notes if n.theme_id == theme_id])
             for theme_id, column in board.columns.items()
         ]
         self.columns = [(name, notes) for name, notes in self.columns if notes]
@@ -222,53 +222,64 @@ class PresentationView(QWidget):
         count = len(self.columns)
         gap = MARGIN / 2
         column_width = (body.width() - gap * (count - 1)) / count
-        heading_height = big.pixelSize() * 2.6
+        # Every heading whole (as tall as the longest wraps to), every note as tall as its own wrapped text.
+        heading_metrics, note_metrics = QFontMetricsF(big), QFontMetricsF(note_font)
+        heading_height = max(_wrapped_height(heading_metrics, column_width, name) for name, _notes in self.columns)
+        heading_height += gap
         for number, (name, notes) in enumerate(self.columns):
             x = body.left() + number * (column_width + gap)
             painter.setFont(big)
             painter.setPen(TEXT)
-            painter.drawText(
-                QRectF(x, body.top(), column_width, heading_height),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-                name,
-            )
+            painter.drawText(QRectF(x, body.top(), column_width, heading_height), WRAPPED, name)
             painter.setFont(note_font)
-            y = body.top() + heading_height
-            note_height = note_font.pixelSize() * 4.2
+            texts = [_note_text(note) for note in notes]
+            heights = [_wrapped_height(note_metrics, column_width - 16, text) + 12 for text in texts]
             # The focused note is kept on screen when a column holds more notes than fit.
-            fits = max(1, int((body.bottom() - y) // (note_height + gap)))
-            first = max(0, self.row - fits + 1) if number == self.column else 0
-            for row, note in enumerate(notes[first : first + fits], start=first):
-                box = QRectF(x, y, column_width, note_height)
+            first = 0
+            if number == self.column:
+                while (
+                    first < self.row
+                    and body.top() + heading_height + sum(h + gap for h in heights[first : self.row + 1])
+                    > body.bottom()
+                ):
+                    first += 1
+            y = body.top() + heading_height
+            for row in range(first, len(notes)):
+                if y + heights[row] > body.bottom():
+                    break
+                box = QRectF(x, y, column_width, heights[row])
                 painter.fillRect(box, NOTE)
                 if number == self.column and row == self.row:
                     painter.setPen(QPen(FOCUS, 6))
                     painter.drawRect(box.adjusted(-3, -3, 3, 3))
                 painter.setPen(NOTE_TEXT)
-                text = note.title + (f"\n{'●' * min(note.dots, 12)} {note.dots}" if note.dots else "")
-                painter.drawText(
-                    box.adjusted(8, 6, -8, -6),
-                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-                    text,
-                )
-                y += note_height + gap
+                painter.drawText(box.adjusted(8, 6, -8, -6), WRAPPED, texts[row])
+                y += heights[row] + gap
 
     def _draw_ranking(self, painter: QPainter, area: QRectF, big: QFont, note_font: QFont) -> None:
         state = self.board.state
         painter.setPen(TEXT)
         painter.setFont(big)
-        painter.drawText(
-            QRectF(area.left(), area.top(), area.width(), big.pixelSize() * 2.6),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-            "Ranking",
-        )
+        heading = QFontMetricsF(big).height() * 1.4
+        painter.drawText(QRectF(area.left(), area.top(), area.width(), heading), WRAPPED, "Ranking")
         painter.setFont(note_font)
-        y = area.top() + big.pixelSize() * 2.6
-        line = note_font.pixelSize() * 2.8
-        for tally in (state.ranking if state else [])[: max(1, int(area.height() // line) - 1)]:
-            painter.drawText(
-                QRectF(area.left(), y, area.width(), line),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-                f"{tally.rank}. {tally.need_title} ({tally.total_dots})",
-            )
-            y += line
+        metrics = QFontMetricsF(note_font)
+        y = area.top() + heading
+        for tally in state.ranking if state else []:
+            text = f"{tally.rank}. {tally.need_title} ({tally.total_dots})"
+            height = _wrapped_height(metrics, area.width(), text)
+            if y + height > area.bottom():
+                break
+            painter.drawText(QRectF(area.left(), y, area.width(), height), WRAPPED, text)
+            y += height + metrics.height() * 0.4
+
+
+WRAPPED = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+
+
+def _wrapped_height(metrics: QFontMetricsF, width: float, text: str) -> float:
+    return metrics.boundingRect(QRectF(0, 0, width, 100_000), WRAPPED, text).height()
+
+
+def _note_text(note: Note) -> str:
+    return note.title + (f"\n{'●' * min(note.dots, 12)} {note.dots}" if note.dots else "")
