@@ -23,7 +23,7 @@ from locality.ui.forms import find_data
 from locality.ui.settings import AppSettings
 from locality.ui.workshops import WorkshopsPage
 from locality.ui.workshops.board import WorkshopBoard
-from locality.ui.workshops.board_dialogs import AgreeActionDialog, TallyDialog
+from locality.ui.workshops.board_dialogs import AgreeActionDialog, NoteDialog, TallyDialog
 from locality.ui.workshops.note_columns import NOTE_MIME, NoteList
 from locality.ui.workshops.record_dialog import WorkshopRecordDialog
 from locality.ui.workshops.workshop_list import WorkshopDialog
@@ -519,3 +519,66 @@ def test_the_workshop_record_is_written_in_the_background_and_read_back(  # type
     )
     for expected in ("Safer streets workshop", "Alex Smith", "Falls among older people", "Falls prevention classes"):
         assert expected in text
+
+
+# --------------------------------------------------------------------------- notes edited, changes followed
+
+
+@board_service_pending
+def test_a_note_is_edited_by_double_click_and_deleted_by_the_delete_key_with_undo(  # type: ignore[no-untyped-def]
+    qtbot, page: WorkshopsPage, env: UiEnv, workshop
+) -> None:
+    services = env.services
+    note = services.workshops.capture_note(workshop["workshop"], "Grafiti on the underpass", workshop["first"])
+    board = _open_board(qtbot, page, workshop["workshop"])
+    qtbot.waitUntil(lambda: sum(c.notes.count() for c in board.columns.values()) == 1)
+
+    def correct(dialog: QDialog) -> None:
+        assert isinstance(dialog, NoteDialog)
+        dialog.title.setText("Graffiti on the underpass")
+        dialog.organisation.select(workshop["second"])
+        dialog.try_save()
+
+    corrected = when_dialog_opens(correct)
+    notes, item = _note_item(board, "Grafiti on the underpass")
+    centre = notes.visualItemRect(item).center()
+    qtbot.mouseClick(notes.viewport(), Qt.MouseButton.LeftButton, pos=centre)  # a double-click starts with a click
+    qtbot.mouseDClick(notes.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    corrected.check()
+    [edited] = services.workshops.notes(workshop["workshop"])
+    assert (edited.title, edited.organisation_id) == ("Graffiti on the underpass", workshop["second"])
+    assert services.needs.get(note.need_id).title == "Graffiti on the underpass"  # the need it made follows
+    qtbot.waitUntil(lambda: _note_item(board, "Graffiti on the underpass") is not None)
+
+    notes, item = _note_item(board, "Graffiti on the underpass")
+    notes.setCurrentItem(item)
+    qtbot.keyClick(notes, Qt.Key.Key_Delete)
+    assert services.workshops.notes(workshop["workshop"]) == []
+    assert "Undo" in board.message.text()
+    env.undo_stack.undo()
+    assert [n.title for n in services.workshops.notes(workshop["workshop"])] == ["Graffiti on the underpass"]
+    qtbot.waitUntil(lambda: sum(c.notes.count() for c in board.columns.values()) == 1)
+
+
+@board_service_pending
+def test_the_board_follows_changes_made_elsewhere_and_catches_up_when_shown_again(  # type: ignore[no-untyped-def]
+    qtbot, page: WorkshopsPage, env: UiEnv, workshop
+) -> None:
+    workshops = env.services.workshops
+    board = _open_board(qtbot, page, workshop["workshop"])
+    workshops.capture_note(workshop["workshop"], "Fly-tipping behind the shops")  # as the other app would
+    qtbot.waitUntil(lambda: sum(c.notes.count() for c in board.columns.values()) == 1)
+    # On the list, the board is hidden: it only notes that it is out of date, and catches up when opened.
+    board.back_button.click()
+    assert page.stack.currentWidget() is page.list
+    workshops.capture_note(workshop["workshop"], "Dog fouling on the green")
+    assert board.loader.stale
+    assert sum(c.notes.count() for c in board.columns.values()) == 1
+    qtbot.waitUntil(
+        lambda: page.list.model.index_where(lambda w: w.id == workshop["workshop"] and w.notes_count == 2) is not None
+    )
+    _open_board(qtbot, page, workshop["workshop"])
+    qtbot.waitUntil(lambda: sum(c.notes.count() for c in board.columns.values()) == 2)
+    # Deleted meanwhile, the workshop's board gives way to the list.
+    workshops.delete(workshop["workshop"])
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.list)
