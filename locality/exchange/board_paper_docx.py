@@ -16,10 +16,10 @@ from locality.exchange.render_progress import Ticker
 from locality.services.board_report import BoardReport
 from locality.services.plan import Cancelled, check_cancelled
 
-__all__ = ["render_board_paper_docx"]
+__all__ = ["render_board_paper_docx", "write_blocks"]
 
 
-def _write(writer: DocxWriter, blocks: list[Block]) -> None:
+def write_blocks(writer: DocxWriter, blocks: list[Block]) -> None:
     for block in blocks:
         if isinstance(block, Title):
             writer.document.add_heading(block.text, 0)
@@ -53,6 +53,6 @@ def render_board_paper_docx(report: BoardReport, target: Path, *, cancelled: Can
         label=label, subject=board_paper.TITLE, author=report.partnership, produced_on=report.produced_on, ticker=ticker
     )
     writer.landscape_from_start()
-    _write(writer, board_paper.paper_blocks(report, LANDSCAPE_WIDTH / 20))
+    write_blocks(writer, board_paper.paper_blocks(report, LANDSCAPE_WIDTH / 20))
     check_cancelled(cancelled)
     writer.save(target)

@@ -24,7 +24,7 @@ from locality.exchange.render_progress import Ticker
 from locality.services.board_report import BoardReport
 from locality.services.plan import Cancelled, check_cancelled
 
-__all__ = ["render_board_paper_pdf"]
+__all__ = ["block_flowables", "render_board_paper_pdf"]
 
 CHART_GAP = 24.0
 
@@ -48,16 +48,16 @@ class _ChartRow(Flowable):
             x += chart.width + CHART_GAP
 
 
-def _flowables(blocks: list[Block], ticker: Ticker) -> list[Flowable]:
+def block_flowables(blocks: list[Block], ticker: Ticker) -> list[Flowable]:
     story: list[Flowable] = []
     for index, block in enumerate(blocks):
         if isinstance(block, Table) and index and len(block.rows) < 20:
             # A heading (and the sentence under it) stays with its table.
             if isinstance(blocks[index - 1], Heading):
-                story[-1] = KeepTogether([story[-1], *_flowables([block], ticker)])
+                story[-1] = KeepTogether([story[-1], *block_flowables([block], ticker)])
                 continue
             if index > 1 and isinstance(blocks[index - 1], Text) and isinstance(blocks[index - 2], Heading):
-                story[-2:] = [KeepTogether([*story[-2:], *_flowables([block], ticker)])]
+                story[-2:] = [KeepTogether([*story[-2:], *block_flowables([block], ticker)])]
                 continue
         if isinstance(block, Title):
             story += [Spacer(1, 12), paragraph(block.text, "title")]
@@ -91,7 +91,7 @@ def render_board_paper_pdf(report: BoardReport, target: Path, *, cancelled: Canc
     """Writes ``report`` to ``target`` as a PDF, atomically."""
     check_cancelled(cancelled)
     ticker = Ticker(None, cancelled, 1)
-    story = _flowables(board_paper.paper_blocks(report, FRAME_WIDTH), ticker)
+    story = block_flowables(board_paper.paper_blocks(report, FRAME_WIDTH), ticker)
     label = f"{board_paper.TITLE} – {report.partnership}" if report.partnership else board_paper.TITLE
     write_document(
         story, target, title=clean_text(label), author=report.partnership, subject=board_paper.TITLE, ticker=ticker

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 
 from locality.domain.vocabulary import OPEN_NEED_STATUSES
+from locality.store import workshop_queries
 from locality.store.live_queries import addressed_need_ids, live_lead, live_need_organisation_links
 from locality.store.models import (
     ActionNeedRecord,
@@ -23,8 +24,6 @@ from locality.store.models import (
     NeedOrganisationRecord,
     NeedRecord,
     OrganisationRecord,
-    WorkshopRecord,
-    WorkshopVoteRecord,
 )
 from locality.store.unit_of_work import UnitOfWork
 
@@ -224,16 +223,5 @@ def organisation_counts(unit: UnitOfWork) -> dict[uuid.UUID, int]:
 
 
 def dots_by_need(unit: UnitOfWork) -> dict[uuid.UUID, int]:
-    """Total dots placed on each live need by live votes in live workshops."""
-    statement = (
-        select(WorkshopVoteRecord.need_id, func.sum(WorkshopVoteRecord.dots))
-        .join(WorkshopRecord, WorkshopRecord.id == WorkshopVoteRecord.workshop_id)
-        .join(NeedRecord, NeedRecord.id == WorkshopVoteRecord.need_id)
-        .where(
-            WorkshopVoteRecord.deleted_at.is_(None),
-            WorkshopRecord.deleted_at.is_(None),
-            NeedRecord.deleted_at.is_(None),
-        )
-        .group_by(WorkshopVoteRecord.need_id)
-    )
-    return {need_id: int(total or 0) for need_id, total in unit.session.execute(statement)}
+    """Total dots on each live need in all live workshops: clicked and typed dots, each counted once."""
+    return workshop_queries.dots_by_need(unit)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 
 from locality.store.models import (
     NeedRecord,
@@ -33,9 +33,29 @@ class VoteRow:
     dots: int
 
 
+_Statement = TypeVar("_Statement", bound="Select[*tuple[Any, ...]]")
+
+
+def counted_votes(statement: _Statement) -> _Statement:
+    """``statement`` (selecting from ``workshop_vote``) kept to the votes that count: live votes on live needs in
+    live workshops, and a clicked dot only while its participant is live (a participant's removal that arrives
+    by a merge without their dots still takes the dots away)."""
+    return (
+        statement.join(NeedRecord, NeedRecord.id == WorkshopVoteRecord.need_id)
+        .join(WorkshopRecord, WorkshopRecord.id == WorkshopVoteRecord.workshop_id)
+        .outerjoin(WorkshopParticipantRecord, WorkshopParticipantRecord.id == WorkshopVoteRecord.participant_id)
+        .where(
+            WorkshopVoteRecord.deleted_at.is_(None),
+            NeedRecord.deleted_at.is_(None),
+            WorkshopRecord.deleted_at.is_(None),
+            or_(WorkshopVoteRecord.participant_id.is_(None), WorkshopParticipantRecord.deleted_at.is_(None)),
+        )
+    )
+
+
 def vote_rows(unit: UnitOfWork, workshop_id: uuid.UUID | None = None) -> list[VoteRow]:
-    """Live votes on live needs in live workshops, with the need's title and the organisation's name."""
-    statement = (
+    """The votes that count (``counted_votes``), with the need's title and the organisation's name."""
+    statement = counted_votes(
         select(
             WorkshopVoteRecord.workshop_id,
             NeedRecord.id,
@@ -43,15 +63,7 @@ def vote_rows(unit: UnitOfWork, workshop_id: uuid.UUID | None = None) -> list[Vo
             WorkshopVoteRecord.organisation_id,
             OrganisationRecord.name,
             WorkshopVoteRecord.dots,
-        )
-        .join(NeedRecord, NeedRecord.id == WorkshopVoteRecord.need_id)
-        .join(WorkshopRecord, WorkshopRecord.id == WorkshopVoteRecord.workshop_id)
-        .outerjoin(OrganisationRecord, OrganisationRecord.id == WorkshopVoteRecord.organisation_id)
-        .where(
-            WorkshopVoteRecord.deleted_at.is_(None),
-            NeedRecord.deleted_at.is_(None),
-            WorkshopRecord.deleted_at.is_(None),
-        )
+        ).outerjoin(OrganisationRecord, OrganisationRecord.id == WorkshopVoteRecord.organisation_id)
     )
     if workshop_id is not None:
         statement = statement.where(WorkshopVoteRecord.workshop_id == workshop_id)
@@ -103,13 +115,12 @@ def workshop_counts(unit: UnitOfWork, workshop_id: uuid.UUID | None = None) -> W
     )
 
 
-def dots_by_need(unit: UnitOfWork, workshop_id: uuid.UUID) -> dict[uuid.UUID, int]:
-    """All live dots (clicked and typed) on each need in one workshop."""
-    statement = (
-        select(WorkshopVoteRecord.need_id, func.sum(WorkshopVoteRecord.dots))
-        .where(WorkshopVoteRecord.workshop_id == workshop_id, WorkshopVoteRecord.deleted_at.is_(None))
-        .group_by(WorkshopVoteRecord.need_id)
-    )
+def dots_by_need(unit: UnitOfWork, workshop_id: uuid.UUID | None = None) -> dict[uuid.UUID, int]:
+    """All the dots that count (clicked and typed, each once) on each need, in one workshop or in all."""
+    statement = counted_votes(select(WorkshopVoteRecord.need_id, func.sum(WorkshopVoteRecord.dots)))
+    if workshop_id is not None:
+        statement = statement.where(WorkshopVoteRecord.workshop_id == workshop_id)
+    statement = statement.group_by(WorkshopVoteRecord.need_id)
     return {need_id: int(total or 0) for need_id, total in unit.session.execute(statement)}
 
 

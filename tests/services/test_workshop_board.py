@@ -12,13 +12,19 @@ import pytest
 from locality.domain.entities import Entity
 from locality.domain.errors import StaleRecordError, ValidationError
 from locality.domain.vocabulary import ActionStatus, NeedRole, NeedStatus, VocabularyKind
+from locality.services import records
 from locality.services.actions import ActionDraft
 from locality.services.context import Changes
 from locality.services.needs import NeedDraft
 from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
 from locality.services.workshops import WorkshopDraft
-from locality.store.models import ChangeLogRecord, WorkshopNoteRecord, WorkshopVoteRecord
+from locality.store.models import (
+    ChangeLogRecord,
+    WorkshopNoteRecord,
+    WorkshopParticipantRecord,
+    WorkshopVoteRecord,
+)
 
 HELD_ON = date(2008, 5, 14)
 
@@ -461,3 +467,27 @@ def test_merging_similar_needs_carries_the_notes_and_each_clicked_dot_and_unmerg
         "Reducing repeat burglaries": merge.need_id,
     }
     assert sorted(row.total_dots for row in services.workshops.tally(workshop)) == [1, 1]
+
+
+def test_the_ranking_tab_counts_clicked_and_typed_dots_once_each(
+    services: Services, workshop: uuid.UUID, orgs: dict[str, uuid.UUID]
+) -> None:
+    need = services.workshops.capture_note(workshop, "Joint tasking", orgs["Northshire Police"]).need_id
+    assert need is not None
+    alex = services.workshops.add_participant(workshop, "Alex Smith", orgs["Northshire Police"])
+    sam = services.workshops.add_participant(workshop, "Sam Jones", orgs["Northshire Fire"])
+    services.workshops.place_dot(workshop, need, alex.id)
+    services.workshops.place_dot(workshop, need, alex.id)
+    services.workshops.place_dot(workshop, need, sam.id)
+    services.workshops.set_tally(workshop, need, orgs["Northshire CC"], 4)
+
+    [row] = services.analysis.ranking().rows
+    assert (row.need_id, row.dots) == (need, 7)
+    assert [(t.need_id, t.total_dots) for t in services.workshops.total_dots_by_need()] == [(need, 7)]
+
+    # A participant's removal that arrives (by a merge) without their dots still takes the dots away.
+    with services.context.edit(Entity.WORKSHOP_PARTICIPANT) as unit:
+        records.tombstone(unit, [records.require(unit, WorkshopParticipantRecord, alex.id, "participant")])
+    assert services.analysis.ranking().rows[0].dots == 5
+    assert services.workshops.tally(workshop)[0].total_dots == 5
+    assert services.workshops.notes(workshop)[0].dots == 5
