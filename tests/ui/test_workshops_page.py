@@ -4,7 +4,6 @@ ranking, an agreed action and the workshop record — with presentation mode wor
 
 from __future__ import annotations
 
-import inspect
 import uuid
 from datetime import date
 from pathlib import Path
@@ -14,9 +13,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from locality.exchange import workshop_record
 from locality.services.registry import Services
-from locality.services.workshops import WorkshopDraft, WorkshopService
+from locality.services.workshops import WorkshopDraft
 from locality.ui.actions_page import ActionsPage
 from locality.ui.env import UiEnv
 from locality.ui.forms import find_data
@@ -28,12 +26,6 @@ from locality.ui.workshops.note_columns import NOTE_MIME, NoteList
 from locality.ui.workshops.record_dialog import WorkshopRecordDialog
 from locality.ui.workshops.workshop_list import WorkshopDialog
 from tests.ui.helpers import shown_page, when_dialog_opens, when_shown
-
-# TEMPORARY until wscore's board methods land (their bodies only raise NotImplementedError on the branch merged
-# so far): the board tests run as soon as the methods exist.
-board_service_pending = pytest.mark.skipif(
-    "NotImplementedError" in inspect.getsource(WorkshopService.notes), reason="wscore's board service is not in yet"
-)
 
 
 @pytest.fixture
@@ -218,7 +210,6 @@ def workshop(env: UiEnv) -> dict[str, uuid.UUID]:
     return {"workshop": created.id, "alex": alex.id, "sam": sam.id, "first": first, "second": second}
 
 
-@board_service_pending
 def test_the_whole_workshop_journey_on_the_board(  # type: ignore[no-untyped-def]
     qtbot, page: WorkshopsPage, env: UiEnv, workshop, tmp_path: Path
 ) -> None:
@@ -344,7 +335,6 @@ def test_the_whole_workshop_journey_on_the_board(  # type: ignore[no-untyped-def
     actions_page.hide()
 
 
-@board_service_pending
 def test_a_title_like_an_existing_need_offers_same_as_and_links_instead_of_duplicating(  # type: ignore[no-untyped-def]
     qtbot, page: WorkshopsPage, env: UiEnv, workshop
 ) -> None:
@@ -366,7 +356,6 @@ def test_a_title_like_an_existing_need_offers_same_as_and_links_instead_of_dupli
     assert not board.similar_buttons[0].isVisible()
 
 
-@board_service_pending
 def test_an_empty_capture_is_said_on_the_board_and_nothing_is_added(  # type: ignore[no-untyped-def]
     qtbot, page: WorkshopsPage, env: UiEnv, workshop
 ) -> None:
@@ -376,7 +365,6 @@ def test_an_empty_capture_is_said_on_the_board_and_nothing_is_added(  # type: ig
     assert env.services.workshops.notes(workshop["workshop"]) == []
 
 
-@board_service_pending
 def test_capture_move_and_dots_are_undone_from_the_undo_stack(  # type: ignore[no-untyped-def]
     qtbot, page: WorkshopsPage, env: UiEnv, workshop
 ) -> None:
@@ -399,7 +387,6 @@ def test_capture_move_and_dots_are_undone_from_the_undo_stack(  # type: ignore[n
 # --------------------------------------------------------------------------- presentation mode
 
 
-@board_service_pending
 def test_presentation_mode_is_worked_from_the_keyboard(qtbot, page: WorkshopsPage, env: UiEnv, workshop) -> None:  # type: ignore[no-untyped-def]
     services = env.services
     board = _open_board(qtbot, page, workshop["workshop"])
@@ -449,7 +436,6 @@ def test_presentation_mode_is_worked_from_the_keyboard(qtbot, page: WorkshopsPag
 # --------------------------------------------------------------------------- a small screen
 
 
-@board_service_pending
 def test_the_board_and_its_dialogs_fit_a_1366_by_768_screen(qtbot, page: WorkshopsPage, env: UiEnv, workshop) -> None:  # type: ignore[no-untyped-def]
     width, height = 1366 - 16 - 200, 768 - 40 - 32  # less the window's navigation, taskbar and frame
     board = _open_board(qtbot, page, workshop["workshop"])
@@ -472,15 +458,6 @@ def test_the_board_and_its_dialogs_fit_a_1366_by_768_screen(qtbot, page: Worksho
         dialog.hide()
 
 
-# TEMPORARY until wscore's record writer lands.
-record_writer_pending = pytest.mark.skipif(
-    "NotImplementedError" in inspect.getsource(workshop_record.write_workshop_record),
-    reason="wscore's workshop record writer is not in yet",
-)
-
-
-@board_service_pending
-@record_writer_pending
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_the_workshop_record_is_written_in_the_background_and_read_back(  # type: ignore[no-untyped-def]
     qtbot, page: WorkshopsPage, env: UiEnv, workshop, tmp_path: Path, fmt: str
@@ -524,7 +501,6 @@ def test_the_workshop_record_is_written_in_the_background_and_read_back(  # type
 # --------------------------------------------------------------------------- notes edited, changes followed
 
 
-@board_service_pending
 def test_a_note_is_edited_by_double_click_and_deleted_by_the_delete_key_with_undo(  # type: ignore[no-untyped-def]
     qtbot, page: WorkshopsPage, env: UiEnv, workshop
 ) -> None:
@@ -560,7 +536,6 @@ def test_a_note_is_edited_by_double_click_and_deleted_by_the_delete_key_with_und
     qtbot.waitUntil(lambda: sum(c.notes.count() for c in board.columns.values()) == 1)
 
 
-@board_service_pending
 def test_the_board_follows_changes_made_elsewhere_and_catches_up_when_shown_again(  # type: ignore[no-untyped-def]
     qtbot, page: WorkshopsPage, env: UiEnv, workshop
 ) -> None:
