@@ -660,42 +660,37 @@ class WorkshopBoard(QWidget):
                 return
 
     def place_dot(self, need_id: uuid.UUID | None) -> bool:
-        participant_id = self.voter()
-        if self.workshop_id is None or participant_id is None or need_id is None:
-            return False
-        workshops = self.services.workshops
-        workshop_id = self.workshop_id
-        try:
-            workshops.place_dot(workshop_id, need_id, participant_id)
-        except LocalityError as error:  # "Alex Smith has used all 5 dots": said on the board
-            self.say(str(error), error=True)
-            return False
-        push_done(
-            self.env.undo_stack,
-            "place a dot",
-            redo=lambda: workshops.place_dot(workshop_id, need_id, participant_id),
-            undo=lambda: workshops.take_dot(workshop_id, need_id, participant_id),
-            parent_widget=self,
-        )
-        self.message.clear()
-        return True
+        """One of the voting participant's dots on the need; a refusal ("Alex Smith has used all 5 dots") is
+        said on the board."""
+        return self._move_dot(need_id, take=False)
 
     def take_dot(self, need_id: uuid.UUID | None) -> bool:
+        return self._move_dot(need_id, take=True)
+
+    def _move_dot(self, need_id: uuid.UUID | None, *, take: bool) -> bool:
         participant_id = self.voter()
         if self.workshop_id is None or participant_id is None or need_id is None:
             return False
         workshops = self.services.workshops
         workshop_id = self.workshop_id
-        try:
+
+        def place() -> object:
+            return workshops.place_dot(workshop_id, need_id, participant_id)
+
+        def remove() -> None:
             workshops.take_dot(workshop_id, need_id, participant_id)
+
+        try:
+            (remove if take else place)()
         except LocalityError as error:
             self.say(str(error), error=True)
             return False
+        text = "take a dot off" if take else "place a dot"
         push_done(
             self.env.undo_stack,
-            "take a dot off",
-            redo=lambda: workshops.take_dot(workshop_id, need_id, participant_id),
-            undo=lambda: workshops.place_dot(workshop_id, need_id, participant_id),
+            text,
+            redo=remove if take else place,
+            undo=place if take else remove,
             parent_widget=self,
         )
         self.message.clear()

@@ -8,14 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from locality.services.workshops import Workshop
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
-from locality.ui.forms import ErrorForm
 from locality.ui.long_work import LongWork
-from locality.ui.save_as import SaveAsRow, default_folder, offer_to_open
+from locality.ui.save_as import WriteFileDialog, default_folder, offer_to_open
 
 FORMATS = (("Word document (.docx)", "docx"), ("PDF (.pdf)", "pdf"))
 
@@ -25,60 +24,25 @@ def _file_name(workshop: Workshop) -> str:
     return f"workshop-record-{words[:60]}"
 
 
-class WorkshopRecordDialog(QDialog):
+class WorkshopRecordDialog(WriteFileDialog):
     def __init__(self, env: UiEnv, workshop: Workshop, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.env = env
-        self.workshop = workshop
-        self.setWindowTitle("Workshop record")
-        self.setMinimumWidth(520)
-        layout = QVBoxLayout(self)
-        intro = QLabel(
+        intro = (
             f"The record of {workshop.title} for the partnership's files: who came, the needs raised by theme, the "
             "votes and ranking, and the actions agreed."
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.form = ErrorForm()
-        self.format = self.form.add_field("format", "&Format:", QComboBox())
-        for text, value in FORMATS:
-            self.format.addItem(text, value)
+        super().__init__("Workshop record", intro, FORMATS, parent)
+        self.env = env
+        self.workshop = workshop
         folder = default_folder(env.services.context.workspace.path)
-        self.save_as = SaveAsRow(
-            "Save the workshop record as",
-            folder / f"{_file_name(workshop)}.docx",
-            lambda: str(self.format.currentData()),
-        )
-        self.target = self.save_as.target
-        self.form.add_field("target", "&Save as:", self.save_as)
-        layout.addLayout(self.form)
-        layout.addWidget(self.form.general_error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.write_button = self.buttons.addButton("&Write", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.write_button.setObjectName("writeWorkshopRecord")
-        self.buttons.rejected.connect(self.reject)
-        self.write_button.clicked.connect(self.write)
-        layout.addWidget(self.buttons)
-        self.format.currentIndexChanged.connect(self.save_as.suggest)
+        self.add_save_as("Save the workshop record as", folder / f"{_file_name(workshop)}.docx", "writeWorkshopRecord")
         self.work: LongWork | None = None
-        self.written: Path | None = None
 
     def write(self) -> None:
         from locality.exchange.workshop_record import write_workshop_record
-        from locality.files import workspace_refusal
 
         self.form.clear_errors()
-        text = self.target.text().strip()
-        if not text:
-            self.form.show_errors({"target": "Choose where to save the record"})
-            return
-        target = Path(text).expanduser()
-        if not target.parent.is_dir():
-            self.form.show_errors({"target": f"The folder {target.parent} does not exist"})
-            return
-        refusal = workspace_refusal(target)
-        if refusal is not None:
-            self.form.show_errors({"target": refusal})
+        target = self.save_as.checked_target(self.form, "the record")
+        if target is None:
             return
         fmt: Literal["docx", "pdf"] = "pdf" if self.format.currentData() == "pdf" else "docx"
         workshops = self.env.services.workshops
