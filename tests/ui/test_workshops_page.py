@@ -186,6 +186,7 @@ def test_a_workshop_without_a_title_is_refused_beside_the_field(qtbot, page: Wor
     opened.check()
     assert seen and seen[0].startswith("Title")
     assert len(env.services.workshops.list()) == before
+    assert env.undo_stack.count() == 0  # no empty step left to "undo"
 
 
 # --------------------------------------------------------------------------- the board

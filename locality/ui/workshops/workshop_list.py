@@ -19,7 +19,7 @@ from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.list_page import ListPage
 from locality.ui.pickers import organisation_choices
 from locality.ui.table_model import Column
-from locality.ui.undo import push_created, push_deleted, save_with_undo
+from locality.ui.undo import one_undo_step, push_created, push_deleted, save_with_undo
 
 NO_ORGANISATION = "(no organisation)"
 
@@ -94,10 +94,9 @@ class WorkshopDialog(EditDialog):
         """Saves the workshop and then its participants, as one step on the undo stack."""
         workshops = self.env.services.workshops
         draft = self.draft()
-        wanted = [row for row in self.participants.rows() if row["name"].strip() or row["id"] is not None]
+        wanted = [row for row in self.participants.rows() if row["name"].strip()]  # a blanked name: removed
         stack = self.env.undo_stack
-        stack.beginMacro(f"{'edit' if self.workshop else 'add'} workshop {draft.title.strip()}")
-        try:
+        with one_undo_step(stack, f"{'edit' if self.workshop else 'add'} workshop {draft.title.strip()}"):
             saved = save_with_undo(
                 stack,
                 self.workshop,
@@ -112,8 +111,6 @@ class WorkshopDialog(EditDialog):
             self.workshop = saved  # a participant that fails below must not create the workshop a second time
             self.is_new = False
             self._save_participants(saved.id, wanted)
-        finally:
-            stack.endMacro()
         return saved
 
     def _save_participants(self, workshop_id: uuid.UUID, wanted: list[dict[str, Any]]) -> None:
