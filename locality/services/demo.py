@@ -45,6 +45,7 @@ from locality.domain.vocabulary import (
 from locality.paths import resource
 from locality.services.context import Changes, ServiceContext
 from locality.services.demo_history import compose_history
+from locality.services.demo_workshop_board import add_workshop_board
 from locality.store.bulk import BulkInsertCancelled, TablesNotEmptyError, bulk_insert
 from locality.store.models import (
     ActionRecord,
@@ -345,6 +346,7 @@ def generate_demo(
         )
     builder = _Builder(chosen, seed, as_at, vocabulary, progress, cancelled)
     rows = builder.build()
+    add_workshop_board(rows, seed)
     years = move_to_year_of.year - as_at.year if move_to_year_of is not None else 0
     if years:
         rows = {table: [_moved(row, years) for row in table_rows] for table, table_rows in rows.items()}
