@@ -194,7 +194,7 @@ class PresentationView(QWidget):
             painter.drawText(status, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, message)
 
         # The ranking down the right, the columns of notes in the rest.
-        ranking_width = width // 4
+        ranking_width = width // (5 if len(self.columns) > 4 else 4)  # many themes: more room for them
         board_top = status.bottom() + MARGIN / 2
         help_height = small.pixelSize() * 2
         body = QRectF(MARGIN, board_top, width - 3 * MARGIN - ranking_width, height - board_top - help_height - MARGIN)
@@ -223,6 +223,9 @@ class PresentationView(QWidget):
         gap = MARGIN / 2
         column_width = (body.width() - gap * (count - 1)) / count
         # Every heading whole (as tall as the longest wraps to), every note as tall as its own wrapped text.
+        # Type as large as lets the longest word of any heading, and of any note, fit its column.
+        big = _fitting(big, column_width, [name for name, _notes in self.columns])
+        note_font = _fitting(note_font, column_width - 16, [n.title for _name, notes in self.columns for n in notes])
         heading_metrics, note_metrics = QFontMetricsF(big), QFontMetricsF(note_font)
         heading_height = max(_wrapped_height(heading_metrics, column_width, name) for name, _notes in self.columns)
         heading_height += gap
@@ -282,4 +285,19 @@ def _wrapped_height(metrics: QFontMetricsF, width: float, text: str) -> float:
 
 
 def _note_text(note: Note) -> str:
-    return note.title + (f"\n{'●' * min(note.dots, 12)} {note.dots}" if note.dots else "")
+    return note.title + (f"\n{'●' * min(note.dots, 5)} {note.dots}" if note.dots else "")
+
+
+SMALLEST_TYPE = 14
+
+
+def _fitting(font: QFont, width: float, texts: list[str]) -> QFont:
+    """``font``, made smaller (not below 14 pixels) until the widest word of ``texts`` fits ``width``."""
+    words = {word for text in texts for word in text.split()}
+    fitted = QFont(font)
+    while fitted.pixelSize() > SMALLEST_TYPE:
+        metrics = QFontMetricsF(fitted)
+        if all(metrics.horizontalAdvance(word) <= width for word in words):
+            break
+        fitted.setPixelSize(fitted.pixelSize() - 1)
+    return fitted
