@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QFontMetricsF, QUndoStack
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
+from locality.app import build_main_window
 from locality.services.registry import Services
 from locality.services.workshops import WorkshopDraft
 from locality.ui.actions_page import ActionsPage
@@ -23,6 +24,7 @@ from locality.ui.workshops import WorkshopsPage
 from locality.ui.workshops.board import WorkshopBoard
 from locality.ui.workshops.board_dialogs import AgreeActionDialog, NoteDialog, TallyDialog
 from locality.ui.workshops.note_columns import NOTE_MIME, NoteList
+from locality.ui.workshops.presentation import _fitting
 from locality.ui.workshops.record_dialog import WorkshopRecordDialog
 from locality.ui.workshops.workshop_list import WorkshopDialog
 from tests.ui.helpers import shown_page, when_dialog_opens, when_shown
@@ -558,3 +560,47 @@ def test_the_board_follows_changes_made_elsewhere_and_catches_up_when_shown_agai
     # Deleted meanwhile, the workshop's board gives way to the list.
     workshops.delete(workshop["workshop"])
     qtbot.waitUntil(lambda: page.stack.currentWidget() is page.list)
+
+
+def test_presentation_type_shrinks_until_every_word_fits_its_column(qtbot) -> None:  # type: ignore[no-untyped-def]
+    font = QFont()
+    font.setPixelSize(40)
+    words = ["Leadership and governance", "Corporate effectiveness and efficiencies"]
+    fitted = _fitting(font, 150, words)
+    metrics = QFontMetricsF(fitted)
+    assert 14 <= fitted.pixelSize() < 40
+    assert all(metrics.horizontalAdvance(word) <= 150 for text in words for word in text.split())
+    assert _fitting(font, 2000, words).pixelSize() == 40  # room enough: the type stays large
+
+
+@pytest.fixture
+def window(qtbot, demo_workspace_path: Path):  # type: ignore[no-untyped-def]
+    built = build_main_window(str(demo_workspace_path))
+    built.services.context.today = lambda: date(2008, 6, 1)
+    qtbot.addWidget(built)
+    built.resize(1366 - 16, 768 - 72)
+    built.show()
+    yield built
+    built.close()
+
+
+def test_the_demo_board_opens_in_the_window_on_a_small_screen_and_the_toolbar_acts_on_it(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    page = window.show_page("workshopPage")
+    assert isinstance(page, WorkshopsPage)
+    services = window.services
+    with_notes = next(w for w in services.workshops.list() if w.notes_count)
+    board = _open_board(qtbot, page, with_notes.id)
+    themes = {note.theme_id for note in services.workshops.notes(with_notes.id)}
+    assert set(board.columns) == themes
+    assert sum(column.notes.count() for column in board.columns.values()) == with_notes.notes_count
+    assert board.actions_list.count() == len(services.workshops.agreed_actions(with_notes.id))
+    minimum = window.minimumSizeHint().expandedTo(window.minimumSize())
+    assert minimum.width() <= 1366 - 16 and minimum.height() <= 768 - 72, f"the window needs {minimum}"
+    assert window.width() == 1366 - 16
+    # Find on the board goes to the capture line; Find on the list to its search box.
+    board.notes_area.setFocus()
+    page.focus_search()
+    assert board.capture_title.hasFocus() or QApplication.focusWidget() is board.capture_title
+    board.back_button.click()
+    page.focus_search()
+    assert QApplication.focusWidget() is page.list.search
