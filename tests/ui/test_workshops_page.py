@@ -228,8 +228,8 @@ def test_the_whole_workshop_journey_on_the_board(  # type: ignore[no-untyped-def
         ("Falls among older people", safety),
     ]
     for number, (title, theme) in enumerate(captured, start=1):
-        board.capture_organisation.select(workshop["first"])
-        board.capture_theme.select(theme)
+        board.capture_bar.organisation.select(workshop["first"])
+        board.capture_bar.theme.select(theme)
         board.capture_title.setFocus()
         qtbot.keyClicks(board.capture_title, title)
         qtbot.keyClick(board.capture_title, Qt.Key.Key_Return)
@@ -347,16 +347,16 @@ def test_a_title_like_an_existing_need_offers_same_as_and_links_instead_of_dupli
     needs_before = len(services.needs.list())
     board.capture_title.setFocus()
     qtbot.keyClicks(board.capture_title, existing.title)
-    qtbot.waitUntil(lambda: board.similar_buttons[0].isVisible())
-    assert board.similar_buttons[0].text().startswith("Same as")
-    assert any(similar.need_id == existing.id for similar in board._similar)
-    number = next(n for n, similar in enumerate(board._similar) if similar.need_id == existing.id)
-    board.similar_buttons[number].click()
+    qtbot.waitUntil(lambda: board.capture_bar.similar_buttons[0].isVisible())
+    assert board.capture_bar.similar_buttons[0].text().startswith("Same as")
+    assert any(similar.need_id == existing.id for similar in board.capture_bar.similar)
+    number = next(n for n, similar in enumerate(board.capture_bar.similar) if similar.need_id == existing.id)
+    board.capture_bar.similar_buttons[number].click()
     notes = services.workshops.notes(workshop["workshop"])
     assert [(n.need_id, n.linked_existing) for n in notes] == [(existing.id, True)]
     assert len(services.needs.list()) == needs_before
     assert board.capture_title.text() == ""
-    assert not board.similar_buttons[0].isVisible()
+    assert not board.capture_bar.similar_buttons[0].isVisible()
 
 
 def test_an_empty_capture_is_said_on_the_board_and_nothing_is_added(  # type: ignore[no-untyped-def]
@@ -395,7 +395,7 @@ def test_presentation_mode_is_worked_from_the_keyboard(qtbot, page: WorkshopsPag
     board = _open_board(qtbot, page, workshop["workshop"])
     safety, health = _theme(services, "Community safety"), _theme(services, "Health")
     for title, theme in (("Knife crime", safety), ("Speeding", safety), ("Obesity", health)):
-        board.capture_theme.select(theme)
+        board.capture_bar.theme.select(theme)
         board.capture_title.setText(title)
         assert board.capture() is not None
     qtbot.waitUntil(lambda: sum(c.notes.count() for c in board.columns.values()) == 3)

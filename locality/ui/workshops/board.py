@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -38,27 +37,23 @@ from locality.services.workshops import (
     Note,
     Participant,
     ParticipantDots,
-    SimilarNeed,
     Vote,
     Workshop,
 )
 from locality.ui.edit_dialog import run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
-from locality.ui.forms import ChoiceCombo
+from locality.ui.forms import ERROR_STYLE
 from locality.ui.loader import BackgroundLoader
 from locality.ui.pickers import organisation_choices
 from locality.ui.undo import push_created, push_deleted, push_done
-from locality.ui.workshops.board_dialogs import AgreeActionDialog, NoteDialog, TallyDialog, chosen_id
+from locality.ui.workshops.board_dialogs import AgreeActionDialog, NoteDialog, TallyDialog
+from locality.ui.workshops.capture_bar import CaptureBar
 from locality.ui.workshops.note_columns import NEED_ID, NOTE_ID, NoteList, ThemeColumn
 
 SLOW_LOAD_SECONDS = 0.1
 NO_THEME = "No theme"
 NOBODY = "Nobody (clicks choose notes)"
-ERROR_COLOUR = "#b00020"
-#: Titles shorter than this are not looked up among the existing needs: two letters match too much.
-SIMILAR_FROM_LETTERS = 4
-SIMILAR_BUTTONS = 3
 
 
 @dataclass(frozen=True)
@@ -67,6 +62,7 @@ class BoardState:
 
     workshop: Workshop
     themes: list[Theme]
+    organisations: list[tuple[str, uuid.UUID]]
     notes: list[Note]
     participants: list[Participant]
     dots: list[ParticipantDots]
@@ -146,52 +142,10 @@ class WorkshopBoard(QWidget):
         layout.addLayout(details)
 
         # -- quick capture: one line, Enter adds
-        capture = QHBoxLayout()
-        self.capture_title = QLineEdit()
-        self.capture_title.setObjectName("captureTitle")
-        self.capture_title.setPlaceholderText("Type a need raised in the room and press Enter")
-        self.capture_title.setAccessibleName("Need raised")
-        self.capture_title.setMaxLength(300)
-        capture.addWidget(self.capture_title, 3)
-        self.capture_organisation = ChoiceCombo("(no organisation)", [])
-        self.capture_organisation.setObjectName("captureOrganisation")
-        self.capture_organisation.setAccessibleName("Raised by organisation")
-        self.capture_organisation.setMinimumContentsLength(10)
-        capture.addWidget(self.capture_organisation, 2)
-        self.capture_theme = ChoiceCombo("(no theme)", [])
-        self.capture_theme.setObjectName("captureTheme")
-        self.capture_theme.setAccessibleName("Theme")
-        self.capture_theme.setMinimumContentsLength(10)
-        capture.addWidget(self.capture_theme, 2)
-        self.add_button = QPushButton("&Add")
-        self.add_button.setObjectName("captureAdd")
-        self.add_button.clicked.connect(lambda: self.capture())
-        capture.addWidget(self.add_button)
-        layout.addLayout(capture)
-        for line in (self.capture_title, self.capture_organisation.lineEdit(), self.capture_theme.lineEdit()):
-            if line is not None:
-                line.returnPressed.connect(lambda: self.capture())
-
-        # -- "same as …": an existing need that the title being typed looks like
-        similar = QHBoxLayout()
-        self.similar_label = QLabel("Looks like an existing need:")
-        similar.addWidget(self.similar_label)
-        self.similar_buttons: list[QPushButton] = []
-        for number in range(SIMILAR_BUTTONS):
-            button = QPushButton()
-            button.setObjectName(f"sameAsButton{number}")
-            button.clicked.connect(lambda _checked=False, n=number: self._capture_same_as(n))
-            similar.addWidget(button)
-            self.similar_buttons.append(button)
-        similar.addStretch(1)
-        layout.addLayout(similar)
-        self._similar: list[SimilarNeed] = []
-        self._show_similar([])
-        self._similar_timer = QTimer(self)
-        self._similar_timer.setSingleShot(True)
-        self._similar_timer.setInterval(250)
-        self._similar_timer.timeout.connect(self.look_for_similar)
-        self.capture_title.textEdited.connect(lambda _text: self._similar_timer.start())
+        self.capture_bar = CaptureBar(env)
+        self.capture_bar.capture_wanted.connect(lambda same_as: self.capture(same_as))
+        self.capture_title = self.capture_bar.title
+        layout.addWidget(self.capture_bar)
 
         # -- voting
         voting = QHBoxLayout()
@@ -285,8 +239,7 @@ class WorkshopBoard(QWidget):
             self._extra_themes.clear()
             self.participant_picker.clear()
             self.message.clear()
-            self.capture_title.clear()
-            self._show_similar([])
+            self.capture_bar.clear()
         self.loader.stale = True
         self.loader.refresh_when_shown()
 
@@ -314,6 +267,7 @@ class WorkshopBoard(QWidget):
         return BoardState(
             workshop=workshops.get(workshop_id),
             themes=self.services.vocabulary.themes(),
+            organisations=organisation_choices(self.env),
             notes=workshops.notes(workshop_id),
             participants=workshops.participants(workshop_id),
             dots=workshops.participant_dots(workshop_id),
@@ -349,7 +303,6 @@ class WorkshopBoard(QWidget):
     # ------------------------------------------------------------------ showing
 
     def show_state(self, state: BoardState) -> None:
-        first = self.state is None or self.state.workshop.id != state.workshop.id
         self.state = state
         workshop = state.workshop
         self.heading.setText(workshop.title)
@@ -359,9 +312,7 @@ class WorkshopBoard(QWidget):
             details.append(f"facilitated by {workshop.facilitator}")
         details.append(f"{plural(workshop.dots_per_participant, 'dot')} each")
         self.details.setText(" · ".join(details))
-        if first or not self.capture_organisation.count() > 1:
-            self.capture_organisation.set_choices(organisation_choices(self.env))
-        self.capture_theme.set_choices([(theme.full_name, theme.id) for theme in state.themes])
+        self.capture_bar.set_choices(state.organisations, [(theme.full_name, theme.id) for theme in state.themes])
         self._show_columns(state)
         self._show_participants(state)
         self._show_ranking(state)
@@ -483,7 +434,7 @@ class WorkshopBoard(QWidget):
             self.actions_list.addItem(item)
 
     def say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;" if error else "color: #1b5e20;")
+        self.message.setStyleSheet(ERROR_STYLE + " font-weight: bold;" if error else "color: #1b5e20;")
         self.message.setText(text)
         if self.presentation is not None:
             self.presentation.update()
@@ -491,21 +442,23 @@ class WorkshopBoard(QWidget):
     # ------------------------------------------------------------------ capture
 
     def capture(self, same_as_need_id: uuid.UUID | None = None) -> Note | None:
+        """Adds the need typed on the capture line (or links it to ``same_as_need_id``); a refusal is said on
+        the board and what was typed stays."""
         if self.workshop_id is None:
             return None
         workshops = self.services.workshops
-        theme_id = chosen_id(self.capture_theme)
+        bar = self.capture_bar
         try:
             note = workshops.capture_note(
                 self.workshop_id,
-                self.capture_title.text(),
-                chosen_id(self.capture_organisation),
-                theme_id,
+                bar.title.text(),
+                bar.organisation_id(),
+                bar.theme_id(),
                 same_as_need_id=same_as_need_id,
             )
         except ValidationError as error:
             self.say(" ".join(error.field_errors.values()) or str(error), error=True)
-            self.capture_title.setFocus()
+            bar.title.setFocus()
             return None
         except LocalityError as error:
             self.say(str(error), error=True)
@@ -521,38 +474,8 @@ class WorkshopBoard(QWidget):
         where = note.theme_name or NO_THEME
         linked = f"Linked “{note.title}” to the existing need."
         self.say(linked if same_as_need_id else f"Added “{note.title}” under {where}.")
-        self.capture_title.clear()
-        self._show_similar([])
-        self.capture_title.setFocus()
+        bar.captured()
         return note
-
-    def look_for_similar(self) -> None:
-        title = self.capture_title.text().strip()
-        if len(title) < SIMILAR_FROM_LETTERS:
-            self._show_similar([])
-            return
-        try:
-            found = self.services.workshops.similar_to(title, chosen_id(self.capture_theme), SIMILAR_BUTTONS)
-        except LocalityError:
-            found = []  # a hint only: without it, capturing still works
-        self._show_similar(found)
-
-    def _show_similar(self, found: list[SimilarNeed]) -> None:
-        self._similar = found[:SIMILAR_BUTTONS]
-        self.similar_label.setVisible(bool(self._similar))
-        for number, button in enumerate(self.similar_buttons):
-            if number < len(self._similar):
-                need = self._similar[number]
-                short = need.title if len(need.title) <= 40 else need.title[:39] + "…"
-                button.setText(f"Same as “{short}”")
-                button.setToolTip(f"{need.title}\n{need.theme_name}\nLink this note to it instead of a new need")
-                button.show()
-            else:
-                button.hide()
-
-    def _capture_same_as(self, number: int) -> None:
-        if number < len(self._similar):
-            self.capture(same_as_need_id=self._similar[number].need_id)
 
     # ------------------------------------------------------------------ notes
 

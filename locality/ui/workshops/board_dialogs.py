@@ -25,14 +25,9 @@ from locality.ui.edit_dialog import EditDialog
 from locality.ui.env import UiEnv
 from locality.ui.forms import ChoiceCombo, DateField
 from locality.ui.pickers import organisation_choices
+from locality.ui.workshops.capture_bar import chosen_id
 
 NO_ORGANISATION = "(no organisation)"
-
-
-def chosen_id(combo: ChoiceCombo) -> uuid.UUID | None:
-    """The id chosen in a picker of records (None for its "none" choice)."""
-    value = combo.value()
-    return value if isinstance(value, uuid.UUID) else None
 
 
 class NoteDialog(EditDialog):
