@@ -604,3 +604,15 @@ def test_the_demo_board_opens_in_the_window_on_a_small_screen_and_the_toolbar_ac
     board.back_button.click()
     page.focus_search()
     assert QApplication.focusWidget() is page.list.search
+
+
+def test_a_board_slow_to_read_loads_in_the_background_and_says_so(
+    qtbot, page: WorkshopsPage, env: UiEnv, workshop
+) -> None:  # type: ignore[no-untyped-def]
+    board = _open_board(qtbot, page, workshop["workshop"])
+    board.loader.last_seconds = 1.0  # as if the last read had taken a second
+    env.services.workshops.capture_note(workshop["workshop"], "Parking outside the school gates")
+    qtbot.waitUntil(lambda: board.loading)
+    assert board.message.text() == "Loading the board…"
+    qtbot.waitUntil(lambda: not board.loading and sum(c.notes.count() for c in board.columns.values()) == 1)
+    assert board.message.text() == ""
