@@ -80,6 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("--from", dest="source", required=True, metavar="OTHER_PATH")
     merge.add_argument("--dry-run", action="store_true")
 
+    copy = commands.add_parser(
+        "copy",
+        help="copy a workspace between a file and a server, either way",
+        description="Copy a workspace, with every record and its whole history, to a new file or an empty "
+        "server database (or from a server to a file).",
+    )
+    copy.add_argument("--from", dest="source", required=True, metavar="PATH_OR_URL")
+    copy.add_argument("--to", dest="destination", required=True, metavar="PATH_OR_URL")
+
     command("check", "check a workspace: integrity, schema revision and counts")
     command("upgrade", "back up a workspace, then upgrade it to the latest schema")
     return parser
@@ -142,7 +151,7 @@ def _workspace_for(db: str, user: User | None, new: Path | None) -> Iterator[Ser
     new workspace built aside and put there only if the command succeeds (a failed or cancelled command, or a
     typo in ``--db``, leaves nothing behind; another program's workspace there is never touched)."""
     from locality.services.registry import Services
-    from locality.store.workspace import WorkspaceExistsError
+    from locality.store.creation import WorkspaceExistsError
 
     if new is None:
         services = Services.open(db, user)
@@ -338,6 +347,16 @@ def _cmd_not_yet(args: argparse.Namespace) -> int:
     raise CommandError(f"locality {args.command} is not available in this version yet.")
 
 
+def _cmd_copy(args: argparse.Namespace) -> int:
+    from locality.domain.text import plural
+    from locality.store.transfer import copy_workspace
+
+    summary = copy_workspace(args.source, args.destination)
+    entries = plural(summary.history_entries, "history entry", "history entries")
+    print(f"Copied {plural(summary.records, 'record')} and {entries} from {summary.source} to {summary.destination}.")
+    return 0
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from locality.services.registry import Services
 
@@ -366,7 +385,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_upgrade(args: argparse.Namespace) -> int:
-    from locality.store.workspace import is_url, open_workspace, upgrade_workspace_file
+    from locality.store.engine import is_url
+    from locality.store.upgrade import upgrade_workspace_file
+    from locality.store.workspace import open_workspace
 
     target = _existing_db(args.db)
     if is_url(target):
@@ -394,6 +415,7 @@ _HANDLERS = {
     "export": _cmd_export,
     "report": _cmd_report,
     "merge": _cmd_not_yet,
+    "copy": _cmd_copy,
     "check": _cmd_check,
     "upgrade": _cmd_upgrade,
 }

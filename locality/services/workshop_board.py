@@ -12,7 +12,9 @@ from __future__ import annotations
 import builtins
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from locality.domain.errors import NotFoundError, ValidationError
 from locality.domain.text import plural
@@ -40,7 +42,7 @@ from locality.services.workshop_values import (
     as_ids,
     to_vote,
 )
-from locality.store import similarity_queries, workshop_queries
+from locality.store import workshop_queries
 from locality.store.models import (
     ActionNeedRecord,
     ActionRecord,
@@ -224,10 +226,20 @@ def _agreed(unit: UnitOfWork, link: WorkshopActionRecord) -> AgreedAction | None
 # --------------------------------------------------------------------------- the board
 
 
+@dataclass(frozen=True)
+class _TitleKeys:
+    """Every live need's (id, title, theme) and title key, as of the workspace's data stamp."""
+
+    stamp: tuple[Any, ...]
+    rows: builtins.list[tuple[uuid.UUID, str, uuid.UUID | None]]
+    keys: builtins.list[str]
+
+
 class WorkshopBoard:
     """The board's part of ``WorkshopService``."""
 
     _context: ServiceContext
+    _titles: _TitleKeys | None = None  # similar_to's title keys, while the workspace is unchanged
 
     # ------------------------------------------------------------------ notes
 
@@ -320,23 +332,28 @@ class WorkshopBoard:
 
     def similar_to(self, title: str, theme_id: uuid.UUID | None = None, limit: int = 3) -> builtins.list[SimilarNeed]:
         """Existing live needs that look like ``title`` (scoring at least the similar-needs scorer's "similar"
-        threshold), best first; of equal scores, those in ``theme_id`` first."""
+        threshold on its title key), best first; of equal scores, those in ``theme_id`` first. Asked as a title is
+        typed, so the needs' title keys are kept while the workspace is unchanged."""
         from rapidfuzz import fuzz, process  # only a search needs it, not start-up
 
         key = title_key(title)
         if not key or limit < 1:
             return []
         with self._context.read() as unit:
-            texts = similarity_queries.need_texts(unit)
+            stamp = unit.data_stamp()
+            titles = self._titles if self._titles is not None and self._titles.stamp == stamp else None
+            if titles is None:
+                rows = workshop_queries.live_need_titles(unit)
+                titles = self._titles = _TitleKeys(stamp, rows, [title_key(row[1]) for row in rows])
             labels = theme_labels(unit)
-        keys = [title_key(row.title) for row in texts]
-        found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=DEFAULT_MIN_SCORE, limit=None)
-        found.sort(key=lambda item: (-round(item[1]), texts[item[2]].theme_id != theme_id, texts[item[2]].title))
+        found = process.extract(key, titles.keys, scorer=fuzz.ratio, score_cutoff=DEFAULT_MIN_SCORE, limit=None)
+        rows = titles.rows
+        found.sort(key=lambda item: (-round(item[1]), rows[item[2]][2] != theme_id, rows[item[2]][1].casefold()))
         return [
             SimilarNeed(
-                need_id=texts[index].id,
-                title=texts[index].title,
-                theme_name=theme_label(labels, texts[index].theme_id)[1],
+                need_id=rows[index][0],
+                title=rows[index][1],
+                theme_name=theme_label(labels, rows[index][2])[1],
                 score=min(100, round(score)),
             )
             for _key, score, index in found[:limit]

@@ -21,6 +21,8 @@ class DatabaseErrorKind(Enum):
     IO = "io"  # the disk or network failed under a read or write, or the file cannot be opened
     UNREACHABLE = "unreachable"  # the server cannot be reached or dropped the connection (08xxx, 57P0x)
     CONSTRAINT = "constraint"  # a uniqueness, foreign-key, not-null or check constraint refused a row
+    LOGIN = "login"  # the server did not accept the account or its password (28xxx, or refused at connection)
+    NOT_ALLOWED = "not allowed"  # the server's roles or row-level security refuse the change (42501)
     OTHER = "other"
 
 
@@ -53,10 +55,12 @@ _SQLSTATE = {
     "57P02": DatabaseErrorKind.UNREACHABLE,  # crash_shutdown
     "57P03": DatabaseErrorKind.UNREACHABLE,  # cannot_connect_now
     "53300": DatabaseErrorKind.UNREACHABLE,  # too_many_connections
+    "42501": DatabaseErrorKind.NOT_ALLOWED,  # insufficient_privilege (a role's grants, row-level security)
 }
 _SQLSTATE_CLASS = {
     "08": DatabaseErrorKind.UNREACHABLE,  # connection exception
     "23": DatabaseErrorKind.CONSTRAINT,  # integrity constraint violation
+    "28": DatabaseErrorKind.LOGIN,  # invalid authorization specification
 }
 
 
@@ -89,6 +93,8 @@ def error_kind(error: BaseException) -> DatabaseErrorKind:
     sqlstate = getattr(original, "sqlstate", None)
     if isinstance(sqlstate, str) and sqlstate:
         return _SQLSTATE.get(sqlstate) or _SQLSTATE_CLASS.get(sqlstate[:2], DatabaseErrorKind.OTHER)
+    if _is_refused_login(original):
+        return DatabaseErrorKind.LOGIN
     if _is_unanswered_connection(original):
         return DatabaseErrorKind.UNREACHABLE
     return DatabaseErrorKind.OTHER
@@ -103,6 +109,8 @@ ENVIRONMENTAL = frozenset(
         DatabaseErrorKind.CORRUPT,
         DatabaseErrorKind.IO,
         DatabaseErrorKind.UNREACHABLE,
+        DatabaseErrorKind.LOGIN,
+        DatabaseErrorKind.NOT_ALLOWED,
     }
 )
 
@@ -116,11 +124,27 @@ def is_environmental(error: BaseException) -> bool:
     return isinstance(original, sqlite3.OperationalError) and sqlite_code(original) is None
 
 
+def _is_psycopg_connection_failure(error: BaseException) -> bool:
+    module = type(error).__module__ or ""
+    return module.startswith("psycopg") and type(error).__name__ == "OperationalError"
+
+
+def _is_refused_login(error: BaseException) -> bool:
+    """psycopg's failure to connect because the server asked for a password and refused the one given (or was
+    given none): libpq keeps no SQLSTATE for a failed connection, but its connection says a password was
+    needed or used."""
+    if not _is_psycopg_connection_failure(error):
+        return False
+    pgconn = getattr(error, "pgconn", None)
+    if pgconn is None or getattr(pgconn, "status", 0) == 0:  # 0: CONNECTION_OK
+        return False
+    return bool(getattr(pgconn, "needs_password", False) or getattr(pgconn, "used_password", False))
+
+
 def _is_unanswered_connection(error: BaseException) -> bool:
     """psycopg's failure to connect: the server never answered, so there is no SQLSTATE, only a connection that
     never became usable (its ``pgconn`` is not OK, or there is none)."""
-    module = type(error).__module__ or ""
-    if not module.startswith("psycopg") or type(error).__name__ != "OperationalError":
+    if not _is_psycopg_connection_failure(error):
         return False
     pgconn = getattr(error, "pgconn", None)
     return pgconn is None or getattr(pgconn, "status", 0) != 0  # 0: CONNECTION_OK

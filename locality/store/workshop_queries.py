@@ -136,3 +136,13 @@ def dots_by_participant(unit: UnitOfWork, workshop_id: uuid.UUID) -> dict[uuid.U
         .group_by(WorkshopVoteRecord.participant_id)
     )
     return {pid: int(total or 0) for pid, total in unit.session.execute(statement) if pid is not None}
+
+
+def live_need_titles(unit: UnitOfWork) -> list[tuple[uuid.UUID, str, uuid.UUID | None]]:
+    """(id, title, theme) of every live need, oldest first: what a title being captured is compared with."""
+    statement = (
+        select(NeedRecord.id, NeedRecord.title, NeedRecord.theme_id)
+        .where(NeedRecord.deleted_at.is_(None))
+        .order_by(NeedRecord.created_at, NeedRecord.id)
+    )
+    return [(need_id, title, theme_id) for need_id, title, theme_id in unit.session.execute(statement)]

@@ -194,8 +194,8 @@ class MainWindow(QMainWindow):
             self.navigation.addItem(item)
         # A workspace opens on its dashboard, which leads with what needs chasing.
         self.navigation.setCurrentRow(0)
-        if services.context.workspace.path is not None:
-            self.settings.remember_workspace(str(services.context.workspace.path))
+        # A server is remembered without its password, which libpq then finds in ~/.pgpass or a service entry.
+        self.settings.remember_workspace(services.context.workspace.reopen_as)
         self._rebuild_recent_menu()
         self._update_title_and_status()
         self._update_banner()

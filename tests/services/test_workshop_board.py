@@ -491,3 +491,11 @@ def test_the_ranking_tab_counts_clicked_and_typed_dots_once_each(
     assert services.analysis.ranking().rows[0].dots == 5
     assert services.workshops.tally(workshop)[0].total_dots == 5
     assert services.workshops.notes(workshop)[0].dots == 5
+
+
+def test_similar_to_sees_needs_added_or_renamed_since_it_last_looked(services: Services) -> None:
+    assert services.workshops.similar_to("Shared CCTV control room") == []  # the title keys are kept now
+    added = services.needs.create(NeedDraft("A shared CCTV control room")).id
+    assert [item.need_id for item in services.workshops.similar_to("Shared CCTV control room")] == [added]
+    services.needs.update(added, NeedDraft("Street lighting"), None)
+    assert services.workshops.similar_to("Shared CCTV control room") == []
