@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from locality.domain.entities import Entity
-from locality.domain.errors import LocalityError, ValidationError
+from locality.domain.errors import LocalityError, NotFoundError, ValidationError
 from locality.domain.text import plural
 from locality.domain.values import format_date
 from locality.services.context import Changes
@@ -35,9 +35,7 @@ from locality.services.workshops import (
     AgreedAction,
     NeedTally,
     Note,
-    Participant,
     ParticipantDots,
-    Vote,
     Workshop,
 )
 from locality.ui.edit_dialog import run_dialog
@@ -64,15 +62,9 @@ class BoardState:
     themes: list[Theme]
     organisations: list[tuple[str, uuid.UUID]]
     notes: list[Note]
-    participants: list[Participant]
     dots: list[ParticipantDots]
     ranking: list[NeedTally]
     actions: list[AgreedAction]
-    votes: list[Vote]
-
-    def typed_tallies(self) -> dict[tuple[uuid.UUID, uuid.UUID | None], int]:
-        """The counts typed from a paper wall, by need and organisation (clicked dots name a participant)."""
-        return {(vote.need_id, vote.organisation_id): vote.dots for vote in self.votes if vote.participant_id is None}
 
 
 class WorkshopBoard(QWidget):
@@ -269,11 +261,9 @@ class WorkshopBoard(QWidget):
             themes=self.services.vocabulary.themes(),
             organisations=organisation_choices(self.env),
             notes=workshops.notes(workshop_id),
-            participants=workshops.participants(workshop_id),
             dots=workshops.participant_dots(workshop_id),
             ranking=workshops.tally(workshop_id),
             actions=workshops.agreed_actions(workshop_id),
-            votes=workshops.votes(workshop_id),
         )
 
     def refresh(self) -> None:
@@ -282,8 +272,6 @@ class WorkshopBoard(QWidget):
         slow = self.loader.last_seconds > SLOW_LOAD_SECONDS
 
         def failed(error: BaseException) -> None:
-            from locality.domain.errors import NotFoundError
-
             if isinstance(error, NotFoundError):  # deleted meanwhile (here or by the other app): back to the list
                 self.workshop_id = None
                 self.closed.emit()
@@ -373,9 +361,9 @@ class WorkshopBoard(QWidget):
         self.participant_picker.blockSignals(True)
         self.participant_picker.clear()
         self.participant_picker.addItem(NOBODY, None)
-        for person in state.participants:
+        for person in state.dots:  # every participant, with their dots
             shown = f"{person.name} ({person.organisation_name})" if person.organisation_name else person.name
-            self.participant_picker.addItem(shown, person.id)
+            self.participant_picker.addItem(shown, person.participant_id)
         index = next(
             (n for n in range(self.participant_picker.count()) if self.participant_picker.itemData(n) == current), 0
         )
@@ -622,7 +610,15 @@ class WorkshopBoard(QWidget):
     def type_tallies(self) -> None:
         if self.state is None or self.workshop_id is None:
             return
-        dialog = TallyDialog(self.env, self.workshop_id, self.state.notes, self.state.typed_tallies(), self)
+        # The counts typed before, read now rather than with every refresh of the board: clicked dots name a
+        # participant, typed ones do not.
+        try:
+            votes = self.services.workshops.votes(self.workshop_id)
+        except LocalityError as error:
+            self.say(str(error), error=True)
+            return
+        typed = {(vote.need_id, vote.organisation_id): vote.dots for vote in votes if vote.participant_id is None}
+        dialog = TallyDialog(self.env, self.workshop_id, self.state.notes, typed, self)
         changed = run_dialog(dialog)
         if changed:
             self.say(f"Typed {plural(changed, 'tally', 'tallies')} from the paper wall.")
