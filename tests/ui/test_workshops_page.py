@@ -282,6 +282,15 @@ def test_the_whole_workshop_journey_on_the_board(  # type: ignore[no-untyped-def
     qtbot.waitUntil(lambda: _used(board, workshop["alex"]) == 1)
     _click(qtbot, board, "Street lighting on the estate")
     qtbot.waitUntil(lambda: _used(board, workshop["alex"]) == 2)
+    # From the keyboard: Space on the current note places a dot, Backspace takes it off.
+    notes, item = _note_item(board, "Youth diversion after school")
+    notes.setCurrentItem(item)
+    qtbot.keyClick(notes, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: _used(board, workshop["alex"]) == 3)
+    notes, item = _note_item(board, "Youth diversion after school")
+    notes.setCurrentItem(item)
+    qtbot.keyClick(notes, Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: _used(board, workshop["alex"]) == 2)
 
     # A paper wall's tally for the second organisation: 4 dots on "Falls…".
     falls_need = moved.need_id

@@ -375,8 +375,8 @@ class WorkshopBoard(QWidget):
         dots = self.dots_of(self.participant_picker.currentData())
         if dots is None:
             self.dots_left.setText(
-                "Choose who is voting; then a click places one of their dots (Shift+click or "
-                "right-click takes one off)."
+                "Choose who is voting; then a click (or Space) places one of their dots, and Shift+click, "
+                "right-click or Backspace takes one off."
             )
         else:
             left = dots.allowance - dots.used
@@ -549,6 +549,18 @@ class WorkshopBoard(QWidget):
                 return True
             if event.key() == Qt.Key.Key_Delete:
                 self.delete_notes([i.data(NOTE_ID) for i in watched.selectedItems()])
+                return True
+            # The keyboard votes as the mouse does: Space places a dot, Shift+Space or Backspace takes one off.
+            if (
+                item is not None
+                and self.voter() is not None
+                and event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Backspace)
+            ):
+                shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+                if event.key() == Qt.Key.Key_Backspace or shift:
+                    self.take_dot(item.data(NEED_ID))
+                else:
+                    self.place_dot(item.data(NEED_ID))
                 return True
         return super().eventFilter(watched, event)
 
