@@ -345,6 +345,13 @@ def test_the_whole_workshop_journey_on_the_board(  # type: ignore[no-untyped-def
     actions_page.show()
     qtbot.waitUntil(lambda: actions_page.model.index_where(lambda row: row.id == action.id) is not None)
     actions_page.hide()
+    # Agreeing is undone like any edit: the action goes from the workshop's list and from the plan, and comes back.
+    env.undo_stack.undo()
+    assert services.workshops.agreed_actions(workshop["workshop"]) == []
+    assert action.id not in {a.id for a in services.actions.list()}
+    env.undo_stack.redo()
+    assert [a.action_id for a in services.workshops.agreed_actions(workshop["workshop"])] == [action.id]
+    assert action.id in {a.id for a in services.actions.list()}
 
 
 def test_a_title_like_an_existing_need_offers_same_as_and_links_instead_of_duplicating(  # type: ignore[no-untyped-def]

@@ -653,9 +653,26 @@ class WorkshopBoard(QWidget):
             self.env, self.workshop_id, self.state.ranking, self.state.notes, self.chosen_need_ids(), self
         )
         agreed = run_dialog(dialog)
-        if agreed is not None:
-            lead = f", led by {agreed.lead_organisation_name}" if agreed.lead_organisation_name else ""
-            self.say(f"Agreed “{agreed.title}”{lead}.")
+        if agreed is None:
+            return
+        self._push_agreed(self.workshop_id, agreed.action_id, agreed.title)
+        lead = f", led by {agreed.lead_organisation_name}" if agreed.lead_organisation_name else ""
+        self.say(f"Agreed “{agreed.title}”{lead}.")
+
+    def _push_agreed(self, workshop_id: uuid.UUID, action_id: uuid.UUID, title: str) -> None:
+        """Undo takes the action off the workshop's list and deletes it; redo brings both back."""
+        workshops, actions = self.services.workshops, self.services.actions
+        deleted: dict[str, Any] = {}
+
+        def undo() -> None:
+            deleted["link"] = workshops.forget_agreed_action(workshop_id, action_id)
+            deleted["action"] = actions.delete([action_id])
+
+        def redo() -> None:
+            actions.restore(deleted["action"])
+            workshops.restore(deleted["link"])
+
+        push_done(self.env.undo_stack, f"agree action {title}", redo=redo, undo=undo, parent_widget=self)
 
     # ------------------------------------------------------------------ presentation and the record
 
