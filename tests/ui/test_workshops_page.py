@@ -23,7 +23,7 @@ from locality.ui.settings import AppSettings
 from locality.ui.workshops import WorkshopsPage
 from locality.ui.workshops.board import WorkshopBoard
 from locality.ui.workshops.board_dialogs import AgreeActionDialog, NoteDialog, TallyDialog
-from locality.ui.workshops.note_columns import NOTE_MIME, NoteList
+from locality.ui.workshops.note_columns import LINKED_NOTE, NOTE_MIME, NoteList
 from locality.ui.workshops.presentation import _fitting
 from locality.ui.workshops.record_dialog import WorkshopRecordDialog
 from locality.ui.workshops.workshop_list import WorkshopDialog
@@ -370,6 +370,9 @@ def test_a_title_like_an_existing_need_offers_same_as_and_links_instead_of_dupli
     board.capture_bar.similar_buttons[number].click()
     notes = services.workshops.notes(workshop["workshop"])
     assert [(n.need_id, n.linked_existing) for n in notes] == [(existing.id, True)]
+    qtbot.waitUntil(lambda: sum(c.notes.count() for c in board.columns.values()) == 1)
+    _notes, item = _note_item(board, existing.title)
+    assert LINKED_NOTE in item.text().split("\n")
     assert len(services.needs.list()) == needs_before
     assert board.capture_title.text() == ""
     assert not board.capture_bar.similar_buttons[0].isVisible()

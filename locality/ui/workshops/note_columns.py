@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QFontMetrics, QMouseEvent
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFontMetrics, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -28,7 +28,7 @@ NEED_ID = Qt.ItemDataRole.UserRole + 1
 COLUMN_WIDTH = 230
 NOTE_INSET = 3 + 6 + 1  # the sticky's margin, padding and border (see _STYLE), each side
 STICKY = "#fff59d"
-LINKED = "#c8e6c9"  # a note linked to an existing need ("same as") is green, so it reads as not new
+LINKED_NOTE = "↔ an existing need"
 
 _STYLE = f"""
 QListWidget {{ background: #eceff1; border: none; }}
@@ -42,6 +42,8 @@ def note_text(note: Note) -> str:
     lines = [note.title]
     if note.organisation_name:
         lines.append(note.organisation_name)
+    if note.linked_existing:
+        lines.append(LINKED_NOTE)  # said in words: the style sheet gives every note the same colour
     if note.dots:
         lines.append("●" * min(note.dots, 20) + (f"  {note.dots}" if note.dots > 5 else ""))
     return "\n".join(lines)
@@ -91,8 +93,6 @@ class NoteList(QListWidget):
             item.setData(NOTE_ID, note.id)
             item.setData(NEED_ID, note.need_id)
             item.setToolTip(note_tooltip(note))
-            if note.linked_existing:
-                item.setBackground(QColor(LINKED))
             self.addItem(item)
 
     def mimeData(self, items: Sequence[QListWidgetItem]) -> QMimeData:  # noqa: N802 - Qt override
