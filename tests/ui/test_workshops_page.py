@@ -103,6 +103,14 @@ def test_the_list_shows_every_workshop_with_its_date_venue_and_organisations(pag
         assert shown["Venue"] == workshop.venue
         assert shown["Organisations"] == "; ".join(workshop.organisations)
     assert page.list.count_label.text().startswith(f"{len(workshops)} workshop")
+    # Column widths are kept between sessions, as on every list page (the window asks the page when it closes).
+    page.list.table.setColumnWidth(1, 333)
+    page.save_table_state()
+    again = WorkshopsPage(env)
+    again.setObjectName(page.objectName())
+    again.list._restore_header()
+    assert again.list.table.columnWidth(1) == 333
+    again.deleteLater()
 
 
 def test_a_workshop_is_added_with_its_participants_then_edited_and_deleted_each_undoable(

@@ -75,3 +75,7 @@ class WorkshopsPage(Page):
             self.board.capture_title.setFocus()
         else:
             self.list.focus_search()
+
+    def save_table_state(self) -> None:
+        """The list's column widths and order are kept between sessions, as on every list page."""
+        self.list.save_table_state()
