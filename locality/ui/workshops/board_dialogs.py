@@ -76,6 +76,7 @@ class TallyDialog(EditDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Type tallies", parent)
+        self.setMinimumWidth(620)
         self.env = env
         self.workshop_id = workshop_id
         self._typed = typed
@@ -104,6 +105,7 @@ class TallyDialog(EditDialog):
         self.spins: dict[uuid.UUID, QSpinBox] = {}
         for row, (need_id, title) in enumerate(needs.items()):
             item = QTableWidgetItem(title)
+            item.setToolTip(title)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.table.setItem(row, 0, item)
             spin = QSpinBox()
@@ -151,12 +153,14 @@ class AgreeActionDialog(EditDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Agree an action", parent)
+        self.setMinimumWidth(680)
         self.is_new = True
         self.env = env
         self.workshop_id = workshop_id
         self.needs = QListWidget()
         self.needs.setObjectName("agreeNeeds")
         self.needs.setMinimumHeight(120)
+        self.needs.setWordWrap(True)
         listed: set[uuid.UUID] = set()
         # The ranked needs first (most dots at the top), then the notes nobody voted on yet.
         entries = [(t.need_id, f"{t.rank}. {t.need_title} ({t.total_dots} dots)") for t in ranking]

@@ -29,6 +29,7 @@ class WorkshopDialog(EditDialog):
 
     def __init__(self, env: UiEnv, workshop: Workshop | None, parent: QWidget | None = None) -> None:
         super().__init__("Edit workshop" if workshop else "New workshop", parent)
+        self.setMinimumWidth(640)  # a participant's organisation whole beside their name
         self.is_new = workshop is None
         self.env = env
         self.workshop = workshop
@@ -46,7 +47,7 @@ class WorkshopDialog(EditDialog):
             "&Participants:",
             LinkTable(
                 [
-                    LinkColumn("name", "Name", kind="text", width=180),
+                    LinkColumn("name", "Name", kind="text", width=170),
                     LinkColumn(
                         "organisation_id",
                         "Organisation",
