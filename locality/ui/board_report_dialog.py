@@ -7,20 +7,14 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QVBoxLayout,
     QWidget,
 )
 
 from locality.services.plan import ExportCancelled
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
-from locality.ui.forms import ErrorForm
 from locality.ui.long_work import LongWork
-from locality.ui.save_as import SaveAsRow, default_folder, offer_to_open
+from locality.ui.save_as import WriteFileDialog, default_folder, offer_to_open
 
 FORMATS = (("PDF (.pdf)", "pdf"), ("Word document (.docx)", "docx"))
 INTRO = (
@@ -30,57 +24,23 @@ INTRO = (
 )
 
 
-class BoardReportDialog(QDialog):
+class BoardReportDialog(WriteFileDialog):
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Board exception report", INTRO, FORMATS, parent)
         self.env = env
-        self.setWindowTitle("Board exception report")
-        self.setMinimumWidth(560)
-        layout = QVBoxLayout(self)
-        intro = QLabel(INTRO)
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.form = ErrorForm()
-        self.format = self.form.add_field("format", "&Format:", QComboBox())
-        for text, value in FORMATS:
-            self.format.addItem(text, value)
         self.confidential = self.form.add_field(
             "include_confidential", "", QCheckBox("&Include confidential progress notes")
         )
         folder = default_folder(env.services.context.workspace.path)
-        self.save_as = SaveAsRow(
-            "Save the board report as", folder / "board-exception-report.pdf", lambda: str(self.format.currentData())
-        )
-        self.target = self.save_as.target
-        self.form.add_field("target", "&Save as:", self.save_as)
-        layout.addLayout(self.form)
-        layout.addWidget(self.form.general_error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.write_button = self.buttons.addButton("&Write", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.write_button.setObjectName("writeBoardReport")
-        self.buttons.rejected.connect(self.reject)
-        self.write_button.clicked.connect(self.write)
-        layout.addWidget(self.buttons)
-        self.format.currentIndexChanged.connect(self.save_as.suggest)
+        self.add_save_as("Save the board report as", folder / "board-exception-report.pdf", "writeBoardReport")
         self.work: LongWork | None = None
-        self.written: Path | None = None
 
     def write(self) -> None:
         from locality.exchange.board_paper import write_board_paper
-        from locality.files import workspace_refusal
 
         self.form.clear_errors()
-        text = self.target.text().strip()
-        if not text:
-            self.form.show_errors({"target": "Choose where to save the report"})
-            return
-        target = Path(text).expanduser()
-        if not target.parent.is_dir():
-            self.form.show_errors({"target": f"The folder {target.parent} does not exist"})
-            return
-        refusal = workspace_refusal(target)  # a workspace (or a side file of one) would be replaced by the paper
-        if refusal is not None:
-            self.form.show_errors({"target": refusal})
+        target = self.save_as.checked_target(self.form, "the report")
+        if target is None:
             return
         fmt = str(self.format.currentData())
         confidential = self.confidential.isChecked()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
 from locality.ui.actions_page import ActionsPage
 from locality.ui.dashboard_page import DashboardPage
@@ -19,23 +19,8 @@ from locality.ui.indicators_page import IndicatorsPage
 from locality.ui.needs_map_page import NeedsMapPage, TabSpec
 from locality.ui.needs_page import NeedsPage
 from locality.ui.organisations_page import OrganisationsPage
-from locality.ui.page import Page
 from locality.ui.timeline_page import TimelinePage
-
-
-class PlannedPage(Page):
-    """A page whose tools arrive in a later release: says what it will hold, so it is never a blank pane."""
-
-    def __init__(self, env: UiEnv, title: str, purpose: str, parent: QWidget | None = None) -> None:
-        super().__init__(env, parent)
-        self.title = title
-        layout = QFormLayout(self)
-        heading = QLabel(title)
-        heading.setObjectName("pageHeading")
-        text = QLabel(purpose)
-        text.setWordWrap(True)
-        layout.addRow(heading)
-        layout.addRow(text)
+from locality.ui.workshops import WorkshopsPage
 
 
 @dataclass(frozen=True)
@@ -44,10 +29,6 @@ class PageSpec:
     title: str
     icon: str
     build: Callable[[UiEnv], QWidget]
-
-
-def _planned(title: str, purpose: str) -> Callable[[UiEnv], QWidget]:
-    return lambda env: PlannedPage(env, title, purpose)
 
 
 def _tab(module: str, class_name: str) -> Callable[[UiEnv], QWidget]:
@@ -79,11 +60,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("timelinePage", "Timeline", "timeline.svg", TimelinePage),
     PageSpec("indicatorsPage", "Indicators", "indicators.svg", IndicatorsPage),
     PageSpec("fundingPage", "Funding", "funding.svg", FundingPage),
-    PageSpec(
-        "workshopPage",
-        "Workshops",
-        "workshop.svg",
-        _planned("Workshops", "Capture needs in a workshop and prioritise them by dot-voting."),
-    ),
+    PageSpec("workshopPage", "Workshops", "workshop.svg", WorkshopsPage),
     PageSpec("historyPage", "History", "history.svg", HistoryPage),
 )

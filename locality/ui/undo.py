@@ -9,7 +9,8 @@ command is dropped rather than overwriting their change.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -74,6 +75,21 @@ def push_done(
 ) -> None:
     """Records an edit that has just been made so that it can be undone and redone."""
     stack.push(ServiceCommand(text, redo, undo, parent_widget))
+
+
+@contextmanager
+def one_undo_step(stack: QUndoStack, text: str) -> Iterator[None]:
+    """Groups the edits pushed inside it into one step of ``stack`` (a workshop saved with its participants);
+    when the first edit fails, nothing was done, and no empty step is left behind to "undo"."""
+    stack.beginMacro(text)
+    try:
+        yield
+    finally:
+        stack.endMacro()
+        step = stack.command(stack.index() - 1)
+        if step is not None and step.childCount() == 0:
+            step.setObsolete(True)  # undoing an obsolete step drops it from the stack
+            stack.undo()
 
 
 def push_created(

@@ -80,3 +80,30 @@ def shown_page(qtbot: Any, page: Shown, size: tuple[int, int], loaded: Callable[
     qtbot.waitUntil(lambda: loaded(page))
     yield page
     context.unsubscribe(page.on_changes)  # type: ignore[attr-defined]
+
+
+def when_shown(kind: type[QWidget], act: Callable[[QWidget], None], *, attempts: int = 1500) -> DialogFailure:
+    """Runs ``act`` on the first modal window of ``kind`` to appear (polling every 20 ms, while other dialogs
+    come and go); a failure closes every modal window so the test cannot hang, and is kept for ``check``."""
+    failure = DialogFailure()
+
+    def close_all() -> None:
+        while (modal := QApplication.activeModalWidget()) is not None:
+            modal.close()
+
+    def poll(remaining: int) -> None:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, kind) and widget.isVisible():
+            try:
+                act(widget)
+            except BaseException as error:  # noqa: BLE001 - handed back to the test
+                failure.error = error
+                close_all()
+        elif remaining > 0:
+            QTimer.singleShot(20, lambda: poll(remaining - 1))
+        else:
+            failure.error = AssertionError(f"no {kind.__name__} appeared")
+            close_all()
+
+    QTimer.singleShot(0, lambda: poll(attempts))
+    return failure

@@ -3,18 +3,16 @@ find it written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from locality.app import build_main_window
 from locality.services.demo import generate_demo
 from locality.ui.board_report_dialog import BoardReportDialog
 from locality.ui.forms import find_data
-from tests.ui.helpers import DialogFailure
+from tests.ui.helpers import when_shown
 
 
 @pytest.fixture
@@ -25,33 +23,6 @@ def window(qtbot, workspace_path: Path):  # type: ignore[no-untyped-def]
     built.show()
     yield built
     built.close()
-
-
-def when_shown(kind: type[QWidget], act: Callable[[QWidget], None], *, attempts: int = 1500) -> DialogFailure:
-    """Runs ``act`` on the first modal window of ``kind`` to appear (polling every 20 ms, while other dialogs
-    come and go); a failure closes every modal window so the test cannot hang, and is kept for ``check``."""
-    failure = DialogFailure()
-
-    def close_all() -> None:
-        while (modal := QApplication.activeModalWidget()) is not None:
-            modal.close()
-
-    def poll(remaining: int) -> None:
-        widget = QApplication.activeModalWidget()
-        if isinstance(widget, kind) and widget.isVisible():
-            try:
-                act(widget)
-            except BaseException as error:  # noqa: BLE001 - handed back to the test
-                failure.error = error
-                close_all()
-        elif remaining > 0:
-            QTimer.singleShot(20, lambda: poll(remaining - 1))
-        else:
-            failure.error = AssertionError(f"no {kind.__name__} appeared")
-            close_all()
-
-    QTimer.singleShot(0, lambda: poll(attempts))
-    return failure
 
 
 def test_the_menu_item_writes_the_board_report(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -57,14 +57,20 @@ def test_a_partner_extract_is_written_in_the_background(qtbot, window, tmp_path:
     assert partner.text() in cover
 
 
-def test_a_missing_folder_is_reported_beside_the_field(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_folder_or_a_workspace_is_refused_beside_the_field(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     dialog = ExportDialog(window.env, window)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.target.setText(str(tmp_path / "no-such-folder" / "plan.docx"))
     dialog.export()
     assert "does not exist" in dialog.form.error_text("target")
+    workspace = window.services.context.workspace.path
+    size = workspace.stat().st_size
+    dialog.target.setText(str(workspace))  # the plan must never replace the workspace it came from
+    dialog.export()
+    assert "workspace" in dialog.form.error_text("target")
     assert dialog.work is None
+    assert workspace.stat().st_size == size
 
 
 def test_the_update_sheet_needs_exactly_one_organisation(qtbot, window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
