@@ -23,7 +23,7 @@ from locality.store.unit_of_work import UnitOfWork
 
 def themes_with_descendants(unit: UnitOfWork, theme_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
     """The themes and every theme beneath them."""
-    parent_of = dict(unit.session.execute(select(ThemeRecord.id, ThemeRecord.parent_id)).tuples())
+    parent_of = {row[0]: row[1] for row in unit.session.execute(select(ThemeRecord.id, ThemeRecord.parent_id))}
     wanted = set(theme_ids)
     grew = True
     while grew:
