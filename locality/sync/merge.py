@@ -27,16 +27,12 @@ from locality.domain.values import format_date
 from locality.services.context import User
 from locality.services.history import entity_label
 from locality.services.plan import Cancelled, ExportCancelled, Progress
+from locality.store.engine import is_url
+from locality.store.inspection import inspect_workspace_file
 from locality.store.models import MODEL_OF
 from locality.store.unit_of_work import UnitOfWork
-from locality.store.workspace import (
-    Workspace,
-    backup_workspace_file,
-    inspect_workspace_file,
-    is_url,
-    open_workspace,
-    upgrade_workspace_file,
-)
+from locality.store.upgrade import backup_workspace_file, upgrade_workspace_file
+from locality.store.workspace import Workspace, open_workspace
 from locality.sync.engine import Computed, Side, compute, show_conflicts, write
 
 log = logging.getLogger("locality.sync")
