@@ -286,28 +286,31 @@ def _opened_source(target_db: str, source_path: Path) -> Iterator[Workspace]:
         raise MergeRefused(f"There is no workspace at {source_path}.")
     if _same_file(target_db, source_path):
         raise MergeRefused(f"{source_path.name} is this workspace itself; choose a copy of it to merge.")
-    try:
-        inspection = inspect_workspace_file(source_path)
-    except WorkspaceError as error:
-        raise MergeRefused(str(error)) from error
     with ExitStack() as stack:
-        opened_path = source_path
-        if inspection.state.is_behind:
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="locality-merge-")))
-            opened_path = folder / source_path.name
-            shutil.copyfile(source_path, opened_path)
-            try:
-                upgrade_workspace_file(opened_path)
-            except WorkspaceError as error:
-                raise MergeRefused(
-                    f"{source_path.name} could not be brought up to date to merge it: {error}"
-                ) from error
         try:
-            source = open_workspace(opened_path, create_missing=False, read_only=True)
+            source = open_workspace(source_path, create_missing=False, read_only=True)
         except WorkspaceError as error:
-            raise MergeRefused(str(error)) from error
+            # Perhaps saved by an older version: brought up to date in a temporary copy, never where it is.
+            try:
+                behind = inspect_workspace_file(source_path).state.is_behind
+            except WorkspaceError:
+                behind = False
+            if not behind:
+                raise MergeRefused(str(error)) from error
+            source = _upgraded_aside(stack, source_path)
         stack.callback(source.close)
         yield source
+
+
+def _upgraded_aside(stack: ExitStack, source_path: Path) -> Workspace:
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="locality-merge-")))
+    upgraded = folder / source_path.name
+    shutil.copyfile(source_path, upgraded)
+    try:
+        upgrade_workspace_file(upgraded)
+        return open_workspace(upgraded, create_missing=False, read_only=True)
+    except WorkspaceError as error:
+        raise MergeRefused(f"{source_path.name} could not be brought up to date to merge it: {error}") from error
 
 
 @contextmanager
