@@ -188,7 +188,7 @@ def apply_merge(
             target.transaction(author=who.name, author_organisation=who.organisation) as mine,
             source.reading() as theirs,
         ):
-            computed = compute(mine, theirs, steps.step)
+            computed = compute(mine, theirs, steps.step, decide=lambda key: decisions.get(key, prefer))
             plan = _plan_of(mine, theirs, computed, source_path)
             sides = {conflict.key: decisions.get(conflict.key, prefer) for conflict in plan.conflicts}
             decided: list[tuple[Conflict, str]] = [(conflict, sides[conflict.key]) for conflict in plan.conflicts]
