@@ -183,3 +183,20 @@ def test_two_organisations_of_one_name_are_both_kept_when_the_user_says_so(offic
         "youth club",
     ]
     assert plan_merge(str(office.path), south).is_empty
+
+
+def test_a_cancelled_copy_leaves_nothing(office: Office) -> None:
+    from locality.services.plan import ExportCancelled
+
+    destination = office.path.with_name("laptop.locality")
+    asked: list[bool] = []
+
+    def cancelled() -> bool:  # Cancel pressed once the copy has been written aside
+        asked.append(True)
+        return len(asked) >= 3
+
+    with pytest.raises(ExportCancelled, match="nothing was written"):
+        save_workshop_copy(str(office.path), destination, theme_ids=[office.themes[0]], cancelled=cancelled)
+    assert len(asked) == 3
+    assert not destination.exists()
+    assert sorted(path.name for path in office.path.parent.iterdir() if path.name.startswith(".")) == []
