@@ -118,7 +118,9 @@ def compute(
         _compute_model(target, source, entity, model, theirs, mine, computed, decide)
         step()
     _move_references(computed)
-    computed.conflicts.sort(key=lambda conflict: (conflict.entity.value, conflict.record_name, conflict.field))
+    computed.conflicts.sort(
+        key=lambda conflict: (conflict.entity.value, conflict.record_name, str(conflict.record_id), conflict.field)
+    )
     return computed
 
 
