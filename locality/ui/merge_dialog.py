@@ -55,7 +55,7 @@ def when_text(moment: datetime) -> str:
 
 def value_with_author(value: str, by: str, at: datetime) -> str:
     """A conflicting value, and on a second line who set it and when."""
-    return f"{value or '(blank)'}\n{by or 'Someone unnamed'}, {when_text(at)}"
+    return f"{value or '(blank)'}\nby {by or 'someone unnamed'}, {when_text(at)}"
 
 
 class MergeDialog(QDialog):
@@ -101,6 +101,8 @@ class MergeDialog(QDialog):
         self.table.setAccessibleName("Conflicts")
         self.table.setHorizontalHeaderLabels(["Record", "Field", "This workspace", "The copy", "Keep"])
         self.table.verticalHeader().hide()
+        # Rows as tall as their wrapped values at the columns' current widths (a conflict list is short).
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
@@ -218,7 +220,7 @@ class MergeDialog(QDialog):
         changes = [line for line in plan.lines() if not _is_conflict_line(line, plan.conflicts)]
         would = "; ".join(changes) if changes else "change no record"
         conflicts = (
-            f" {plural(len(plan.conflicts), 'field')} changed on both sides: choose below which value to keep."
+            f" {plural(len(plan.conflicts), 'conflict')} to decide below."
             if plan.conflicts
             else " No field was changed on both sides."
         )
@@ -242,7 +244,6 @@ class MergeDialog(QDialog):
             self.table.setItem(row, THEIRS, theirs)
             self.table.setItem(row, KEEP, QTableWidgetItem())
             self._show_choice(row)
-        self.table.resizeRowsToContents()
         count = len(conflicts)
         self.conflict_box.setVisible(bool(count))
         self.spacer.setVisible(not count)
@@ -269,7 +270,7 @@ class MergeDialog(QDialog):
             font = QFont(item.font())
             font.setBold(column_side == side)
             item.setFont(font)
-            item.setBackground(CHOSEN_BACKGROUND if column_side == side else QBrush())
+            item.setData(Qt.ItemDataRole.BackgroundRole, CHOSEN_BACKGROUND if column_side == side else None)
         self._item(row, KEEP).setText(SIDE_NAMES[side])
 
     def choose(self, row: int, side: Side) -> None:
