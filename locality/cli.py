@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     merge = command("merge", "merge another copy of the workspace into this one")
     merge.add_argument("--from", dest="source", required=True, metavar="OTHER_PATH")
     merge.add_argument("--dry-run", action="store_true")
+    merge.add_argument(
+        "--prefer", choices=("mine", "theirs"), default="mine", help="which value a conflict keeps (default: mine)"
+    )
 
     command("check", "check a workspace: integrity, schema revision and counts")
     command("upgrade", "back up a workspace, then upgrade it to the latest schema")
@@ -334,8 +337,37 @@ def _refuse_writing_over_a_workspace(db: str, out: Path, doing: str = "exported"
         )
 
 
-def _cmd_not_yet(args: argparse.Namespace) -> int:
-    raise CommandError(f"locality {args.command} is not available in this version yet.")
+def _cmd_merge(args: argparse.Namespace) -> int:
+    from locality.sync.merge import apply_merge, plan_merge
+
+    db = _existing_db(args.db)
+    source = Path(args.source).expanduser()
+    show_progress = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if show_progress:
+            print(f"\rMerging: {done * 100 // max(total, 1)}%   ", end="", file=sys.stderr, flush=True)
+
+    if args.dry_run:
+        plan = plan_merge(db, source, progress=progress)
+        if show_progress:
+            print(file=sys.stderr)
+        print(f"Dry run: merging {source.name} into {db} would change nothing until run without --dry-run.")
+        for line in plan.lines():
+            print(f"  {line}")
+        return 0
+    result = apply_merge(db, source, prefer=args.prefer, progress=progress, user=_user())
+    if show_progress:
+        print(file=sys.stderr)
+    print(f"Merged {source.name} into {db}: {result.summary}.")
+    for conflict, side in result.decided:
+        kept, lost = (conflict.mine, conflict.theirs) if side == "mine" else (conflict.theirs, conflict.mine)
+        whose = "this workspace's value" if side == "mine" else f"the value from {source.name}"
+        field = f"{conflict.record_label}, {conflict.field_label}"
+        print(f'  Conflict decided, {whose} kept: {field}: "{kept}" (not "{lost}")')
+    if result.backup_path is not None:
+        print(f"The workspace as it was is backed up at {result.backup_path}.")
+    return 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -393,7 +425,7 @@ _HANDLERS = {
     "import": _cmd_import,
     "export": _cmd_export,
     "report": _cmd_report,
-    "merge": _cmd_not_yet,
+    "merge": _cmd_merge,
     "check": _cmd_check,
     "upgrade": _cmd_upgrade,
 }

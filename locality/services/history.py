@@ -260,3 +260,9 @@ class HistoryService:
 
 def _entity(entity: Entity | str | None) -> Entity | None:
     return None if entity is None or isinstance(entity, Entity) else Entity.parse(entity)
+
+
+def shown_value(field: str | None, value: Any, names: Mapping[uuid.UUID, str]) -> str:
+    """A change-log value (as ``change_log.plain_value`` gives it) as a person reads it, as the History page shows
+    it: names for references (``names``), pounds for pence, dd/mm/yyyy dates, "(blank)" for nothing."""
+    return _shown(field, value, names)

@@ -255,6 +255,15 @@ def start_new_replica(connection: Connection) -> tuple[Any, uuid.UUID, int, uuid
     return meta_id, previous, int(last), new
 
 
+def copy_entries(connection: Connection, entries: Iterable[Mapping[str, Any]]) -> int:
+    """Writes another copy's entries into this change log as they are (their replica, number, time and author),
+    so a merge keeps the history it brings and a later merge knows what this workspace has seen. This replica's
+    counter does not move: the entries are not this replica's. Returns how many were written."""
+    rows = [dict(entry) for entry in entries]
+    insert_chunked(connection, _LOG, rows)
+    return len(rows)
+
+
 # --------------------------------------------------------------------------- the data stamp
 
 
@@ -268,4 +277,13 @@ def data_stamp(reader: Session | Connection) -> tuple[Any, ...]:
     return tuple(row) if row is not None else ()
 
 
-__all__ = ["Change", "ChangeLog", "data_stamp", "encode_value", "plain_value", "start_new_replica", "take_numbers"]
+__all__ = [
+    "Change",
+    "ChangeLog",
+    "copy_entries",
+    "data_stamp",
+    "encode_value",
+    "plain_value",
+    "start_new_replica",
+    "take_numbers",
+]

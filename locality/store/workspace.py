@@ -475,16 +475,20 @@ class Workspace:
             raise WorkspaceError("Choose another file name: a copy cannot replace the workspace itself.")
         try:
             with atomic_path(target) as temporary:
-                raw = self.engine.raw_connection()
-                try:
-                    with closing(sqlite3.connect(temporary)) as copy:
-                        raw.driver_connection.backup(copy)  # type: ignore[union-attr]
-                finally:
-                    raw.close()
+                self.copy_into(temporary)
         except FileWriteError as error:
             raise WorkspaceError(str(error)) from error
+
+    def copy_into(self, file: Path) -> None:
+        """Writes a consistent copy of this (SQLite) workspace into ``file``, which the caller has made aside."""
+        raw = self.engine.raw_connection()
+        try:
+            with closing(sqlite3.connect(file)) as copy:
+                raw.driver_connection.backup(copy)  # type: ignore[union-attr]
         except sqlite3.DatabaseError as error:
             raise WorkspaceError(describe_database_error(error)) from error
+        finally:
+            raw.close()
 
     def schema_state(self) -> SchemaState:
         with self.engine.connect() as connection:

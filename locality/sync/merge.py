@@ -9,18 +9,37 @@ appended, and this workspace learns what the other copy knew, so merging the sam
 
 from __future__ import annotations
 
+import logging
+import os
+import shutil
+import tempfile
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
 
 from locality.domain.entities import Entity
-from locality.domain.errors import LocalityError
-from locality.services.plan import Cancelled, Progress
+from locality.domain.errors import LocalityError, WorkspaceError
+from locality.domain.text import plural
+from locality.domain.values import format_date
+from locality.services.context import User
+from locality.services.history import entity_label
+from locality.services.plan import Cancelled, ExportCancelled, Progress
+from locality.store.models import MODEL_OF
+from locality.store.unit_of_work import UnitOfWork
+from locality.store.workspace import (
+    Workspace,
+    backup_workspace_file,
+    inspect_workspace_file,
+    is_url,
+    open_workspace,
+    upgrade_workspace_file,
+)
+from locality.sync.engine import Computed, Side, compute, show_conflicts, write
 
-Side = Literal["mine", "theirs"]
+log = logging.getLogger("locality.sync")
 
 
 class MergeRefused(LocalityError):
@@ -70,7 +89,56 @@ class MergePlan:
 
     def lines(self) -> list[str]:
         """What a dry run prints: one line per non-zero count and one per conflict."""
-        raise NotImplementedError
+        lines: list[str] = []
+        for counts, verb in (
+            (self.added, "added"),
+            (self.changed, "updated"),
+            (self.deleted, "deleted"),
+            (self.appended, "appended"),
+        ):
+            for entity, count in sorted(counts.items(), key=lambda item: _ORDER[item[0]]):
+                if count:
+                    lines.append(f"{_counted(entity, count)} {verb}")
+        if self.history_entries:
+            lines.append(f"{plural(self.history_entries, 'history entry', 'history entries')} appended")
+        for conflict in self.conflicts:
+            lines.append(
+                f'Conflict: {conflict.record_label}, {conflict.field_label}: here "{conflict.mine}" '
+                f"({conflict.mine_by or 'unknown'}, {format_date(conflict.mine_at.date())}), "
+                f'in {self.source_name} "{conflict.theirs}" '
+                f"({conflict.theirs_by or 'unknown'}, {format_date(conflict.theirs_at.date())})"
+            )
+        return lines or [f"Nothing to merge: {self.source_name} holds nothing this workspace has not seen."]
+
+    def summary(self, decided: int) -> str:
+        """ "14 needs added, 3 actions updated, 2 conflicts decided"."""
+        parts: list[str] = []
+        for counts, verb in (
+            (self.added, "added"),
+            (self.changed, "updated"),
+            (self.deleted, "deleted"),
+            (self.appended, "appended"),
+        ):
+            parts.extend(
+                f"{_counted(entity, count)} {verb}"
+                for entity, count in sorted(counts.items(), key=lambda item: _ORDER[item[0]])
+                if count
+            )
+        if decided:
+            parts.append(f"{plural(decided, 'conflict')} decided")
+        if not parts:
+            return "Nothing changed" if not self.history_entries else "Nothing changed; the history was brought in"
+        return ", ".join(parts)
+
+
+_ORDER = {entity: index for index, entity in enumerate(Entity)}
+
+
+def _counted(entity: Entity, count: int) -> str:
+    """ "14 needs", "1 need–organisation link": the kind of record as the History page names it, in the plural."""
+    one = entity_label(entity)
+    one = one if one.isupper() else one[0].lower() + one[1:]
+    return plural(count, one)
 
 
 @dataclass(frozen=True)
@@ -88,7 +156,15 @@ def plan_merge(
     cancelled: Cancelled | None = None,
 ) -> MergePlan:
     """What merging ``source_path`` into ``target_db`` would do; reads only (writes nothing to either)."""
-    raise NotImplementedError
+    with (
+        _opened_source(target_db, Path(source_path)) as source,
+        _opened_target(target_db, read_only=True) as target,
+        target.reading() as mine,
+        source.reading() as theirs,
+    ):
+        _refuse_another_partnership(mine, theirs, Path(source_path))
+        computed = compute(mine, theirs, _Steps(progress, cancelled).step)
+        return _plan_of(mine, theirs, computed, Path(source_path))
 
 
 def apply_merge(
@@ -98,10 +174,157 @@ def apply_merge(
     prefer: Side = "mine",
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    *,
+    user: User | None = None,
 ) -> MergeResult:
     """Merges ``source_path`` into ``target_db``: backs the target up, then one transaction (Cancel rolls
-    everything back). Conflicts not in ``decisions`` (keyed by ``Conflict.key``) take ``prefer``."""
-    raise NotImplementedError
+    everything back). Conflicts not in ``decisions`` (keyed by ``Conflict.key``) take ``prefer``. ``user``:
+    who merges, as the change log names them."""
+    source_path = Path(source_path)
+    decisions = dict(decisions or {})
+    who = user or User()
+    with _opened_source(target_db, source_path) as source, _opened_target(target_db, read_only=False) as target:
+        with target.reading() as mine, source.reading() as theirs:
+            _refuse_another_partnership(mine, theirs, source_path)
+        backup = backup_workspace_file(target.path, "merge") if target.path is not None else None
+        steps = _Steps(progress, cancelled)
+        with (
+            target.transaction(author=who.name, author_organisation=who.organisation) as mine,
+            source.reading() as theirs,
+        ):
+            computed = compute(mine, theirs, steps.step)
+            plan = _plan_of(mine, theirs, computed, source_path)
+            sides = {conflict.key: decisions.get(conflict.key, prefer) for conflict in plan.conflicts}
+            decided: list[tuple[Conflict, str]] = [(conflict, sides[conflict.key]) for conflict in plan.conflicts]
+            summary = plan.summary(len(decided))
+            entry = (
+                {"copy": plan.source_name, "replica": str(computed.knowledge.source.replica_id), "summary": summary}
+                if computed.changes_data
+                else None
+            )
+            write(mine, computed, sides, source_path=str(source_path.resolve()), merge_entry=entry)
+            steps.step()
+    log.info("merged %s into %s: %s", source_path, target.location, summary)
+    return MergeResult(summary=summary, plan=plan, decided=decided, backup_path=backup)
+
+
+class _Steps:
+    """Progress through the merge's steps (one a table), with a check for Cancel at each."""
+
+    TOTAL = len(MODEL_OF) + 2
+
+    def __init__(self, progress: Progress | None, cancelled: Cancelled | None) -> None:
+        self._progress = progress
+        self._cancelled = cancelled
+        self._done = 0
+
+    def step(self) -> None:
+        if self._cancelled is not None and self._cancelled():
+            raise ExportCancelled("The merge was cancelled; nothing was written.")
+        self._done = min(self._done + 1, self.TOTAL)
+        if self._progress is not None:
+            self._progress(self._done, self.TOTAL)
+
+
+def _plan_of(mine: UnitOfWork, theirs: UnitOfWork, computed: Computed, source_path: Path) -> MergePlan:
+    shown = {conflict.key: conflict for conflict in show_conflicts(mine, theirs, computed.conflicts)}
+    conflicts = [
+        Conflict(
+            key=conflict.key,
+            entity=conflict.entity,
+            record_id=conflict.record_id,
+            record_label=shown[conflict.key].record_label,
+            field=conflict.field,
+            field_label=shown[conflict.key].field_label,
+            mine=shown[conflict.key].mine,
+            theirs=shown[conflict.key].theirs,
+            mine_by=conflict.mine_touch.author,
+            mine_at=conflict.mine_touch.at,
+            theirs_by=conflict.theirs_touch.author,
+            theirs_at=conflict.theirs_touch.at,
+        )
+        for conflict in computed.conflicts
+    ]
+    return MergePlan(
+        source_name=source_path.name,
+        added=computed.added,
+        changed=computed.changed,
+        deleted=computed.deleted,
+        appended=computed.appended,
+        conflicts=conflicts,
+        # Another copy's own merge entries are brought in too, but are not news: merging back and forth would
+        # otherwise never come to rest, each merge bringing the other's note of the last.
+        history_entries=sum(entry["operation"] != "merge" for entry in computed.knowledge.source_entries),
+    )
+
+
+# --------------------------------------------------------------------------- the two files
+
+
+def _refuse_another_partnership(mine: UnitOfWork, theirs: UnitOfWork, source_path: Path) -> None:
+    my_meta, their_meta = mine.meta(), theirs.meta()
+    if my_meta.id != their_meta.id:
+        named = f" ({their_meta.partnership_name})" if their_meta.partnership_name else ""
+        raise MergeRefused(
+            f"{source_path.name} is a workspace of another partnership{named}, not a copy of this one, "
+            "so it cannot be merged into it."
+        )
+
+
+def _same_file(target_db: str, source_path: Path) -> bool:
+    if is_url(target_db):
+        return False
+    target = Path(target_db.removeprefix("sqlite:///")).expanduser()
+    try:
+        return os.path.realpath(target) == os.path.realpath(source_path) or os.path.samefile(target, source_path)
+    except OSError:
+        return False
+
+
+@contextmanager
+def _opened_source(target_db: str, source_path: Path) -> Iterator[Workspace]:
+    """The other copy, open read-only, after the checks that refuse it. A copy saved by an older version is
+    upgraded in a temporary copy, never where it is."""
+    source_path = source_path.expanduser()
+    if not source_path.exists():
+        raise MergeRefused(f"There is no workspace at {source_path}.")
+    if _same_file(target_db, source_path):
+        raise MergeRefused(f"{source_path.name} is this workspace itself; choose a copy of it to merge.")
+    try:
+        inspection = inspect_workspace_file(source_path)
+    except WorkspaceError as error:
+        raise MergeRefused(str(error)) from error
+    with ExitStack() as stack:
+        opened_path = source_path
+        if inspection.state.is_behind:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="locality-merge-")))
+            opened_path = folder / source_path.name
+            shutil.copyfile(source_path, opened_path)
+            try:
+                upgrade_workspace_file(opened_path)
+            except WorkspaceError as error:
+                raise MergeRefused(
+                    f"{source_path.name} could not be brought up to date to merge it: {error}"
+                ) from error
+        try:
+            source = open_workspace(opened_path, create_missing=False, read_only=True)
+        except WorkspaceError as error:
+            raise MergeRefused(str(error)) from error
+        stack.callback(source.close)
+        yield source
+
+
+@contextmanager
+def _opened_target(target_db: str, *, read_only: bool) -> Iterator[Workspace]:
+    target = open_workspace(target_db, create_missing=False, read_only=read_only)
+    try:
+        if not read_only and target.read_only:
+            raise MergeRefused(
+                target.read_only_reason or "This workspace is read-only, so nothing can be merged into it."
+            )
+        yield target
+    finally:
+        target.close()
 
 
 __all__ = ["Conflict", "MergePlan", "MergeRefused", "MergeResult", "Side", "apply_merge", "plan_merge"]

@@ -143,12 +143,6 @@ def test_upgrade_of_a_current_workspace_says_nothing_to_do(data_dir: Path, works
     assert "already at the latest schema" in result.stdout
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["merge", "--from", "laptop.locality"],
-    ],
-)
-def test_commands_of_later_releases_say_so_plainly(args: list[str], data_dir: Path, workspace_path: Path) -> None:
-    result = run(args[0], "--db", str(workspace_path), *args[1:], data_dir=data_dir)
-    assert_one_line_error(result, "not available")
+def test_merge_from_a_missing_file_is_refused_plainly(data_dir: Path, workspace_path: Path) -> None:
+    result = run("merge", "--db", str(workspace_path), "--from", "laptop.locality", data_dir=data_dir)
+    assert_one_line_error(result, "There is no workspace at laptop.locality")
