@@ -217,6 +217,7 @@ class MergeDialog(QDialog):
             self._say(NOTHING_TO_MERGE)
             self.merge_button.setEnabled(False)
             return
+
         changes = [line for line in plan.lines() if not _is_conflict_line(line, plan.conflicts)]
         would = "; ".join(changes) if changes else "change no record"
         conflicts = (
@@ -226,6 +227,8 @@ class MergeDialog(QDialog):
         )
         self._say(f"Merging {plan.source_name} would: {would}.{conflicts} Nothing is written until you choose Merge.")
         self.merge_button.setEnabled(True)
+        # The keyboard goes where the next decision is: the conflicts, or Merge when there is none.
+        (self.table if plan.conflicts else self.merge_button).setFocus()
 
     # ------------------------------------------------------------------ conflicts, side by side
 
@@ -299,12 +302,13 @@ class MergeDialog(QDialog):
         if self.plan is None or source is None or self.plan.is_empty:
             return
         target = self.env.services.location
+        user = self.env.services.context.user
         decisions = dict(self.decisions)
         self.merge_button.setEnabled(False)
         self.work = LongWork(self, "Merge from a copy", f"Merging {source.name} into this workspace…")
         self.work.start(
             lambda progress, cancelled: apply_merge(
-                target, source, decisions, prefer="mine", progress=progress, cancelled=cancelled
+                target, source, decisions, prefer="mine", progress=progress, cancelled=cancelled, user=user
             ),
             self._show_merged,
             self._merge_failed,
