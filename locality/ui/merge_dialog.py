@@ -219,13 +219,15 @@ class MergeDialog(QDialog):
             return
 
         changes = [line for line in plan.lines() if not _is_conflict_line(line, plan.conflicts)]
-        would = "; ".join(changes) if changes else "change no record"
+        would = ", ".join(changes) if changes else "no record changed"
         conflicts = (
             f" {plural(len(plan.conflicts), 'conflict')} to decide below."
             if plan.conflicts
             else " No field was changed on both sides."
         )
-        self._say(f"Merging {plan.source_name} would: {would}.{conflicts} Nothing is written until you choose Merge.")
+        self._say(
+            f"What merging {plan.source_name} would do: {would}.{conflicts} Nothing is written until you choose Merge."
+        )
         self.merge_button.setEnabled(True)
         # The keyboard goes where the next decision is: the conflicts, or Merge when there is none.
         (self.table if plan.conflicts else self.merge_button).setFocus()
@@ -238,7 +240,8 @@ class MergeDialog(QDialog):
             record = QTableWidgetItem(conflict.record_label)
             record.setData(Qt.ItemDataRole.UserRole, conflict.key)
             self.table.setItem(row, RECORD, record)
-            self.table.setItem(row, FIELD, QTableWidgetItem(conflict.field_label))
+            field = conflict.field_label
+            self.table.setItem(row, FIELD, QTableWidgetItem(field[:1].upper() + field[1:]))
             mine = QTableWidgetItem(value_with_author(conflict.mine, conflict.mine_by, conflict.mine_at))
             theirs = QTableWidgetItem(value_with_author(conflict.theirs, conflict.theirs_by, conflict.theirs_at))
             mine.setToolTip(f"This workspace: {mine.text()}")
@@ -277,6 +280,8 @@ class MergeDialog(QDialog):
         self._item(row, KEEP).setText(SIDE_NAMES[side])
 
     def choose(self, row: int, side: Side) -> None:
+        if self.merged is not None:
+            return  # decided and written: the table now shows what was kept
         self.decisions[self._key(row)] = side
         self._show_choice(row)
 
@@ -330,6 +335,12 @@ class MergeDialog(QDialog):
         # An undo recorded before the merge could write back a value the merge has just replaced.
         self.env.undo_stack.clear()
         self.merge_button.hide()
+        # What the merge decided, which is what was chosen unless a conflict arose after the dry run (that one
+        # kept this workspace's value).
+        self.decisions = {conflict.key: "theirs" if side == "theirs" else "mine" for conflict, side in result.decided}
+        self.show_conflicts([conflict for conflict, _side in result.decided])
+        self.conflict_box.setTitle(f"{plural(len(result.decided), 'conflict')} decided")
+        self.conflict_intro.setText("The value each field now has is in bold on green.")
         for button in (
             self.keep_ours_button,
             self.take_theirs_button,

@@ -33,8 +33,7 @@ def copy_sentence(summary: CopySummary) -> str:
     """What was written, in one sentence."""
     return (
         f"Saved a workshop copy as {summary.path.name} with {plural(summary.needs, 'need')} and "
-        f"{plural(summary.actions, 'action')}; take it to the workshop, then bring the work back with "
-        "File › Merge from…."
+        f"{plural(summary.actions, 'action')}; File › Merge from… brings back what is done on it."
     )
 
 

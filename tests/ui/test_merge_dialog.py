@@ -208,6 +208,12 @@ def test_conflicts_are_shown_side_by_side_and_decided_per_field(qtbot, window, p
     assert dialog.summary.text().startswith("Merged laptop.locality: ")
     assert "2 conflicts decided" in dialog.summary.text()
     assert not dialog.merge_button.isVisible()
+    assert dialog.conflict_box.title() == "2 conflicts decided"
+    kept = {dialog.table.item(row, 0).text(): dialog.table.item(row, KEEP).text() for row in range(2)}
+    assert kept == {
+        "Need: Shared data protocol for partners": "The copy's",
+        "Need: Joint health scrutiny": "This workspace's",
+    }, kept
     # Every page hears of the merge: the needs page shows the merged title without being asked.
     qtbot.waitUntil(
         lambda: "Shared data protocol (agreed at the workshop)" in {need.title for need in page.model.all_rows()},
