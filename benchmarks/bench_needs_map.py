@@ -47,7 +47,9 @@ def main() -> int:
     from locality.services.needs_map import MatrixFilter
     from locality.services.registry import Services
     from locality.ui.env import UiEnv
-    from locality.ui.needs_map.matrix import FIXED_COLUMNS, MatrixModel, MatrixTab
+    from locality.ui.needs_map.matrix import MatrixTab
+    from locality.ui.needs_map.matrix_cells import FIXED_COLUMNS
+    from locality.ui.needs_map.matrix_model import MatrixModel
     from locality.ui.settings import AppSettings
     from locality.ui.workers import settle_garbage_collector
 

@@ -145,7 +145,7 @@ def _workspace_for(db: str, user: User | None, new: Path | None) -> Iterator[Ser
     new workspace built aside and put there only if the command succeeds (a failed or cancelled command, or a
     typo in ``--db``, leaves nothing behind; another program's workspace there is never touched)."""
     from locality.services.registry import Services
-    from locality.store.workspace import WorkspaceExistsError
+    from locality.store.creation import WorkspaceExistsError
 
     if new is None:
         services = Services.open(db, user)
@@ -398,7 +398,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_upgrade(args: argparse.Namespace) -> int:
-    from locality.store.workspace import is_url, open_workspace, upgrade_workspace_file
+    from locality.store.engine import is_url
+    from locality.store.upgrade import upgrade_workspace_file
+    from locality.store.workspace import open_workspace
 
     target = _existing_db(args.db)
     if is_url(target):

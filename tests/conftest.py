@@ -15,7 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from locality.services.context import ServiceContext, User  # noqa: E402
 from locality.services.registry import Services  # noqa: E402
-from locality.store.workspace import create_workspace_file  # noqa: E402
+from locality.store.creation import create_workspace_file  # noqa: E402
 
 TODAY = date(2008, 6, 1)
 

@@ -28,7 +28,8 @@ from locality.services.timeline import TimelineService
 from locality.services.vocabulary import VocabularyService
 from locality.services.workshops import WorkshopService
 from locality.services.workspace_info import WorkspaceInfoService
-from locality.store.workspace import Workspace, new_workspace_aside, open_workspace
+from locality.store.creation import new_workspace_aside
+from locality.store.workspace import Workspace, open_workspace
 
 
 class Services:

@@ -15,8 +15,8 @@ from locality.services import records
 from locality.services.action_rag import rag_thresholds
 from locality.services.context import ServiceContext
 from locality.store import queries
+from locality.store.error_sentences import stored_value_problem
 from locality.store.models import MODEL_OF, ChangeLogRecord, OrganisationRecord
-from locality.store.workspace import stored_value_problem
 
 # Each entity and the plural the user reads, in the order `locality check` prints them; then the change log.
 COUNTED_ENTITIES: tuple[tuple[Entity, str], ...] = (

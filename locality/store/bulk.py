@@ -20,8 +20,9 @@ from sqlalchemy.exc import OperationalError
 
 from locality.domain.errors import LocalityError, WorkspaceError
 from locality.store.change_log import Change, ChangeLog
+from locality.store.error_sentences import describe_database_error
 from locality.store.models import Base, WorkspaceMetaRecord, utc_now
-from locality.store.workspace import Workspace, describe_database_error
+from locality.store.workspace import Workspace
 
 Row = dict[str, Any]
 ProgressCallback = Callable[[int, int, str], None]

@@ -98,12 +98,12 @@ def _compute_model(
     mine: Touches,
     computed: Computed,
 ) -> None:
-    source_ids = merge_rows.record_ids(source, model)
-    target_ids = merge_rows.record_ids(target, model)
-    new_ids = source_ids - target_ids
-    touched = {record_id for (name, record_id) in theirs if name == entity and record_id in target_ids}
-    pairs: dict[uuid.UUID, uuid.UUID] = {record_id: record_id for record_id in touched}  # source id → target id
+    new_ids = merge_rows.ids_only_in(source, target, model)
+    touched = {record_id for (name, record_id) in theirs if name == entity} - new_ids
     source_rows = merge_rows.rows_by_id(source, model, new_ids | touched)
+    # Records the other copy changed that both hold (source id → target id; a copy cut down to some themes may
+    # lack some its log names).
+    pairs: dict[uuid.UUID, uuid.UUID] = {record_id: record_id for record_id in touched if record_id in source_rows}
     new_rows: list[Row] = []
     keys = merge_rows.natural_keys(model)
     existing = {columns: merge_rows.ids_by_natural_key(target, model, columns) for columns in keys} if new_ids else {}

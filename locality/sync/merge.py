@@ -27,16 +27,12 @@ from locality.domain.values import format_date
 from locality.services.context import User
 from locality.services.history import entity_label
 from locality.services.plan import Cancelled, ExportCancelled, Progress
+from locality.store.engine import is_url
+from locality.store.inspection import inspect_workspace_file
 from locality.store.models import MODEL_OF
 from locality.store.unit_of_work import UnitOfWork
-from locality.store.workspace import (
-    Workspace,
-    backup_workspace_file,
-    inspect_workspace_file,
-    is_url,
-    open_workspace,
-    upgrade_workspace_file,
-)
+from locality.store.upgrade import backup_workspace_file, upgrade_workspace_file
+from locality.store.workspace import Workspace, open_workspace
 from locality.sync.engine import Computed, Side, compute, show_conflicts, write
 
 log = logging.getLogger("locality.sync")
@@ -290,28 +286,31 @@ def _opened_source(target_db: str, source_path: Path) -> Iterator[Workspace]:
         raise MergeRefused(f"There is no workspace at {source_path}.")
     if _same_file(target_db, source_path):
         raise MergeRefused(f"{source_path.name} is this workspace itself; choose a copy of it to merge.")
-    try:
-        inspection = inspect_workspace_file(source_path)
-    except WorkspaceError as error:
-        raise MergeRefused(str(error)) from error
     with ExitStack() as stack:
-        opened_path = source_path
-        if inspection.state.is_behind:
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="locality-merge-")))
-            opened_path = folder / source_path.name
-            shutil.copyfile(source_path, opened_path)
-            try:
-                upgrade_workspace_file(opened_path)
-            except WorkspaceError as error:
-                raise MergeRefused(
-                    f"{source_path.name} could not be brought up to date to merge it: {error}"
-                ) from error
         try:
-            source = open_workspace(opened_path, create_missing=False, read_only=True)
+            source = open_workspace(source_path, create_missing=False, read_only=True)
         except WorkspaceError as error:
-            raise MergeRefused(str(error)) from error
+            # Perhaps saved by an older version: brought up to date in a temporary copy, never where it is.
+            try:
+                behind = inspect_workspace_file(source_path).state.is_behind
+            except WorkspaceError:
+                behind = False
+            if not behind:
+                raise MergeRefused(str(error)) from error
+            source = _upgraded_aside(stack, source_path)
         stack.callback(source.close)
         yield source
+
+
+def _upgraded_aside(stack: ExitStack, source_path: Path) -> Workspace:
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="locality-merge-")))
+    upgraded = folder / source_path.name
+    shutil.copyfile(source_path, upgraded)
+    try:
+        upgrade_workspace_file(upgraded)
+        return open_workspace(upgraded, create_missing=False, read_only=True)
+    except WorkspaceError as error:
+        raise MergeRefused(f"{source_path.name} could not be brought up to date to merge it: {error}") from error
 
 
 @contextmanager

@@ -1,5 +1,5 @@
 """The base of a main-window page that is not a plain list: it refreshes when data it shows changes, at once if
-on screen, otherwise when next shown."""
+on screen, otherwise when next shown — the one rule of ``ui/loader.py``'s ``BackgroundLoader``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 from locality.domain.entities import Entity
 from locality.services.context import Changes
 from locality.ui.env import UiEnv
+from locality.ui.loader import BackgroundLoader
 
 
 class Page(QWidget):
@@ -22,6 +23,10 @@ class Page(QWidget):
         super().__init__(parent)
         self.env = env
         self.services = env.services
+        #: Loads for the page and keeps its refresh-when-shown rule. A page that loads as it is built starts
+        #: fresh; one that loads only when first shown sets ``loader.stale``.
+        self.loader = BackgroundLoader(self, self.refresh)
+        self.loader.stale = False
 
     def refresh(self) -> None:  # pragma: no cover - overridden
         pass
@@ -33,13 +38,8 @@ class Page(QWidget):
 
     def refresh_when_shown(self) -> None:
         """Refreshes now if on screen, otherwise when next shown."""
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+        self.loader.refresh_when_shown()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if getattr(self, "_stale", False):
-            self._stale = False
-            self.refresh()
+        self.loader.shown()

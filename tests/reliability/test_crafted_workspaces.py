@@ -25,8 +25,10 @@ from locality.domain.errors import WorkspaceError
 from locality.services.context import User
 from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
+from locality.store import inspection as inspection_module
 from locality.store import workspace as workspace_module
-from locality.store.workspace import inspect_workspace_file, open_workspace
+from locality.store.inspection import inspect_workspace_file
+from locality.store.workspace import open_workspace
 from tests.reliability.conftest import check_ok, run_locality
 
 
@@ -134,21 +136,21 @@ def test_a_hot_journal_in_a_read_only_place_is_explained_and_kept(demo: Path, mo
     journal = demo.with_name(demo.name + "-journal")
     saved = (_digest(demo), _digest(journal))
     # What SQLite reports when it cannot roll the journal back (a read-only folder or share).
-    real_recover = workspace_module._recover_interrupted_change
+    real_recover = inspection_module._recover_interrupted_change
 
     def cannot_write(path: Path) -> bool:
         error = sqlite3.OperationalError("attempt to write a readonly database")
         error.sqlite_errorname = "SQLITE_READONLY_ROLLBACK"  # type: ignore[attr-defined]
         raise error
 
-    monkeypatch.setattr(workspace_module, "_recover_interrupted_change", cannot_write)
+    monkeypatch.setattr(inspection_module, "_recover_interrupted_change", cannot_write)
     with pytest.raises(WorkspaceError) as raised:
         inspect_workspace_file(demo)
     message = str(raised.value)
     assert "damaged" not in message
     assert "read-only" in message and "journal" in message
     assert (_digest(demo), _digest(journal)) == saved
-    monkeypatch.setattr(workspace_module, "_recover_interrupted_change", real_recover)
+    monkeypatch.setattr(inspection_module, "_recover_interrupted_change", real_recover)
     assert inspect_workspace_file(demo).recovered
 
 
@@ -387,7 +389,7 @@ def test_read_only_workspace_commands_work(read_only_share: Path, tmp_path: Path
 
 def test_a_file_that_cannot_be_written_opens_read_only(demo: Path, monkeypatch) -> None:  # noqa: ANN001
     # As a non-root user would see a read-only file (root may write anything not on a read-only mount).
-    monkeypatch.setattr(workspace_module, "_is_writable", lambda path: False)
+    monkeypatch.setattr(workspace_module, "is_writable", lambda path: False)
     opened = open_workspace(demo)
     try:
         assert opened.read_only
@@ -427,7 +429,7 @@ def test_two_programs_creating_the_same_workspace_never_lose_or_corrupt_it(tmp_p
 
 
 def test_creating_a_workspace_never_replaces_an_existing_file(tmp_path: Path) -> None:
-    from locality.store.workspace import WorkspaceExistsError, create_workspace_file
+    from locality.store.creation import WorkspaceExistsError, create_workspace_file
 
     target = tmp_path / "taken.locality"
     target.write_bytes(b"someone else's file")

@@ -25,7 +25,7 @@ from locality.services.context import User
 from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
 from locality.store.database_errors import DatabaseErrorKind, error_kind
-from locality.store.workspace import describe_database_error
+from locality.store.error_sentences import describe_database_error
 from tests.reliability.conftest import check_ok, run_locality
 
 

@@ -648,7 +648,7 @@ def test_upgrade_killed_half_way_is_rolled_back(big_workspace: Path, tmp_path: P
 BACKUP = """
 import sys
 from pathlib import Path
-from locality.store.workspace import backup_workspace_file
+from locality.store.upgrade import backup_workspace_file
 print("ready", flush=True)
 print(backup_workspace_file(Path(sys.argv[1]), "killed"), flush=True)
 """

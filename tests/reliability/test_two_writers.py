@@ -21,7 +21,7 @@ import pytest
 
 from locality.services.context import User
 from locality.services.registry import Services
-from locality.store.workspace import BUSY_WAIT_SECONDS
+from locality.store.engine import BUSY_WAIT_SECONDS
 from tests.reliability.conftest import DEMO_LABELS, REPOSITORY, check_ok, run_locality
 
 ORGANISATION_HEADER = ["name", "short_name", "type", "sector", "contact_name", "contact_email", "notes"]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from locality.domain.errors import WorkspaceError
 from locality.exchange.chase_export import write_chase_csv, write_email_drafts
 from locality.exchange.export import export_plan
 from locality.exchange.matrix_export import export_matrix
@@ -29,7 +30,6 @@ from locality.services.demo import DEMO_TODAY
 from locality.services.needs_map import MatrixFilter
 from locality.services.plan import PlanFilters
 from locality.services.registry import Services
-from locality.store.workspace import WorkspaceError
 from tests.reliability.conftest import REPOSITORY, run_locality
 
 REFUSAL = "choose another file name so it is not overwritten."

@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
-import locality.store.workspace as workspace_module
+import locality.store.engine as engine_module
 from locality.domain.errors import WorkspaceError
 from locality.services.context import User
 from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
 from locality.store.database_errors import DatabaseErrorKind, error_kind, is_environmental
-from locality.store.workspace import describe_database_error
+from locality.store.error_sentences import describe_database_error
 
 
 def _raised(connection: sqlite3.Connection, sql: str) -> sqlite3.Error:
@@ -57,7 +57,7 @@ def test_a_file_another_connection_is_writing_is_busy(database: Path, writer: sq
 
 
 def test_an_edit_while_another_program_writes_says_busy(workspace_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workspace_module, "BUSY_WAIT_SECONDS", 0.05)
+    monkeypatch.setattr(engine_module, "BUSY_WAIT_SECONDS", 0.05)
     services = Services.open(workspace_path, User("Test User"))
     try:
         with closing(sqlite3.connect(workspace_path, isolation_level=None)) as other:

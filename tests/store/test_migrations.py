@@ -14,8 +14,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 
 from locality.store import migrate
+from locality.store.inspection import inspect_workspace_file
 from locality.store.migrate import alembic_config
-from locality.store.workspace import inspect_workspace_file, open_workspace, upgrade_workspace_file
+from locality.store.upgrade import upgrade_workspace_file
+from locality.store.workspace import open_workspace
 
 
 def test_revisions_form_one_chain_with_one_head() -> None:

@@ -169,7 +169,7 @@ def test_full_disk_loses_nothing_already_saved(context: ServiceContext) -> None:
 
 
 def test_two_backups_in_the_same_second_both_kept(workspace_path: Path) -> None:
-    from locality.store.workspace import backup_workspace_file
+    from locality.store.upgrade import backup_workspace_file
 
     first = backup_workspace_file(workspace_path, "rev-x")
     second = backup_workspace_file(workspace_path, "rev-x")

@@ -30,10 +30,10 @@ def test_a_workspace_opens_on_the_dashboard_and_its_red_figure_opens_the_red_act
     assert window.current_page().objectName() == "dashboardPage"
     dashboard = window.pages["dashboardPage"]
     qtbot.waitUntil(lambda: dashboard.figures is not None and not dashboard.busy, timeout=10_000)
-    red = int(dashboard.tiles["red"].value_text.replace(",", ""))
+    red = int(dashboard.overview.tiles["red"].value_text.replace(",", ""))
     assert red > 0  # the demo's 2008-09 plan, seen from today, has slipped
 
-    qtbot.mouseClick(dashboard.tiles["red"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dashboard.overview.tiles["red"], Qt.MouseButton.LeftButton)
 
     actions = window.pages["actionsPage"]
     assert window.current_page() is actions

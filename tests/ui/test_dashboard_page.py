@@ -21,15 +21,12 @@ from locality.services.actions import ActionDraft
 from locality.services.context import User
 from locality.services.funding import SpendDraft
 from locality.services.registry import Services
-from locality.ui import dashboard_page
 from locality.ui.actions_page import ActionsPage
-from locality.ui.dashboard_page import (
-    EMPTY_SNAPSHOTS,
-    DashboardPage,
-    FigureListDialog,
-    RecordSnapshotDialog,
-    compact_money,
-)
+from locality.ui.dashboard import links, snapshots
+from locality.ui.dashboard.links import FigureListDialog
+from locality.ui.dashboard.snapshots import EMPTY_SNAPSHOTS, RecordSnapshotDialog
+from locality.ui.dashboard.wording import compact_money, short_name, spend_scale
+from locality.ui.dashboard_page import DashboardPage
 from locality.ui.env import UiEnv
 from locality.ui.funding_page import FundingPage
 from locality.ui.main_window import ChangeBridge
@@ -96,7 +93,7 @@ def _shown_rows(page: ActionsPage | NeedsPage) -> int:
 
 def test_tiles_show_the_figures(dashboard: DashboardPage, later_services: Services) -> None:
     figures = later_services.dashboard.figures()
-    tiles = dashboard.tiles
+    tiles = dashboard.overview.tiles
     assert tiles["actions"].value_text == "60"
     assert tiles["red"].value_text == str(figures.rag_count(Rag.RED)) != "0"
     assert RAG_BACKGROUND[Rag.RED].name() in tiles["red"].styleSheet()
@@ -118,51 +115,53 @@ def test_red_tile_opens_the_actions_list_filtered_to_red(qtbot, dashboard: Dashb
     qtbot.waitUntil(lambda: _shown_rows(actions) == 60, timeout=10_000)
     actions.set_filter("status", ActionStatus.PLANNED)  # left over from earlier: the dashboard clears it
     actions.search.setText("training")
-    qtbot.mouseClick(dashboard.tiles["red"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dashboard.overview.tiles["red"], Qt.MouseButton.LeftButton)
     assert pages.shown[-1] == "actionsPage"
     assert actions.filter_value("rag") == Rag.RED
     assert actions.filter_value("status") is None
     assert actions.search.text() == ""
-    qtbot.waitUntil(lambda: _shown_rows(actions) == int(dashboard.tiles["red"].value_text), timeout=5_000)
+    qtbot.waitUntil(lambda: _shown_rows(actions) == int(dashboard.overview.tiles["red"].value_text), timeout=5_000)
     assert all(actions.model.row_at(i).rag == Rag.RED for i in range(_shown_rows(actions)))
 
 
 def test_other_figures_open_their_lists(qtbot, dashboard: DashboardPage, pages: Pages) -> None:  # type: ignore[no-untyped-def]
     figures = dashboard.figures
     assert figures is not None
-    dashboard.tiles["overdue"].clicked.emit()
+    dashboard.overview.tiles["overdue"].clicked.emit()
     actions = pages.built["actionsPage"]
     assert isinstance(actions, ActionsPage)
     assert actions.filter_value("timing") == "overdue"
     qtbot.waitUntil(lambda: _shown_rows(actions) == figures.overdue_actions, timeout=10_000)
-    dashboard.tiles["noNeed"].clicked.emit()
+    dashboard.overview.tiles["noNeed"].clicked.emit()
     assert actions.filter_value("timing") == "no_need"
     qtbot.waitUntil(lambda: _shown_rows(actions) == figures.actions_without_need)
-    dashboard.status_bars.clicked.emit(dashboard.status_categories.index(ActionStatus.COMPLETED))
+    dashboard.overview.status_chart.bars.clicked.emit(
+        dashboard.overview.status_chart.categories.index(ActionStatus.COMPLETED)
+    )
     assert actions.filter_value("status") == ActionStatus.COMPLETED and actions.filter_value("timing") is None
     qtbot.waitUntil(lambda: _shown_rows(actions) == figures.status_count(ActionStatus.COMPLETED))
-    dashboard.rag_slices[Rag.AMBER].clicked.emit()
+    dashboard.overview.rag_chart.slices[Rag.AMBER].clicked.emit()
     assert actions.filter_value("rag") == Rag.AMBER and actions.filter_value("status") is None
 
-    dashboard.tiles["sharedUnaddressed"].clicked.emit()
+    dashboard.overview.tiles["sharedUnaddressed"].clicked.emit()
     needs = pages.built["needsPage"]
     assert isinstance(needs, NeedsPage)
     assert needs.filter_value("gap") == "shared_unaddressed"
     qtbot.waitUntil(lambda: _shown_rows(needs) == figures.shared_needs_unaddressed, timeout=10_000)
 
-    dashboard.tiles["spent"].clicked.emit()
+    dashboard.overview.tiles["spent"].clicked.emit()
     assert pages.shown[-1] == "fundingPage"
     funding = pages.built["fundingPage"]
     assert isinstance(funding, FundingPage) and funding.source_filter.currentData() is None
-    dashboard.spend_sets[1].clicked.emit(0)  # the first funding source's "Spent" bar
+    dashboard.overview.spend_chart.sets[1].clicked.emit(0)  # the first funding source's "Spent" bar
     assert funding.tabs.currentIndex() == 1  # "Funding sources": the same allocated and spent as the bars
-    selected = funding.sources_table.selectionModel().selectedRows()
-    chosen = funding.sources_table.item(selected[0].row(), 0).data(Qt.ItemDataRole.UserRole)
-    assert chosen == dashboard.spend_categories[0] is not None
+    selected = funding.sources.table.selectionModel().selectedRows()
+    chosen = funding.sources.table.item(selected[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+    assert chosen == dashboard.overview.spend_chart.categories[0] is not None
     funding.set_filter("source", chosen)  # the user filters the actions list by that source...
-    dashboard.tiles["spent"].clicked.emit()  # ...then the Spent figure shows every action again
+    dashboard.overview.tiles["spent"].clicked.emit()  # ...then the Spent figure shows every action again
     assert funding.source_filter.currentData() is None and funding.tabs.currentIndex() == 0
-    dashboard.tiles["indicators"].clicked.emit()
+    dashboard.overview.tiles["indicators"].clicked.emit()
     assert pages.shown[-1] == "indicatorsPage"
 
 
@@ -172,7 +171,7 @@ def test_overdue_milestones_tile_lists_them_and_opens_an_action(
     figures = dashboard.figures
     assert figures is not None and figures.overdue_milestones
     opened: list[object] = []
-    monkeypatch.setattr(dashboard_page, "open_action", lambda _env, action_id, _parent: opened.append(action_id))
+    monkeypatch.setattr(links, "open_action", lambda _env, action_id, _parent: opened.append(action_id))
     seen: list[int] = []
 
     def look(dialog: QDialog) -> None:
@@ -183,7 +182,7 @@ def test_overdue_milestones_tile_lists_them_and_opens_an_action(
         dialog.reject()
 
     failure = when_dialog_opens(look)
-    dashboard.tiles["overdueMilestones"].clicked.emit()
+    dashboard.overview.tiles["overdueMilestones"].clicked.emit()
     failure.check()
     assert seen == [len(figures.overdue_milestones)]
     assert opened == [figures.overdue_milestones[0].action_id]
@@ -192,39 +191,42 @@ def test_overdue_milestones_tile_lists_them_and_opens_an_action(
 def test_charts_show_the_figures(dashboard: DashboardPage, later_services: Services) -> None:
     figures = dashboard.figures
     assert figures is not None
-    for rag, piece in dashboard.rag_slices.items():
+    for rag, piece in dashboard.overview.rag_chart.slices.items():
         assert piece.value() == figures.rag_count(rag)
-    assert sum(piece.value() for piece in dashboard.rag_slices.values()) == figures.open_actions
-    bars = dashboard.status_bars
+    assert sum(piece.value() for piece in dashboard.overview.rag_chart.slices.values()) == figures.open_actions
+    bars = dashboard.overview.status_chart.bars
     assert [bars.at(i) for i in range(bars.count())] == [
-        figures.status_count(status) for status in dashboard.status_categories
+        figures.status_count(status) for status in dashboard.overview.status_chart.categories
     ]
-    assert set(dashboard.status_categories) == set(ActionStatus)
-    scale = dashboard.spend_scale
+    assert set(dashboard.overview.status_chart.categories) == set(ActionStatus)
+    scale = dashboard.overview.spend_chart.scale
     # The whole plan's money is on the tiles, not a bar that would dwarf the sources' bars.
-    assert dashboard.spend_panel.chart.title() == "Spend by funding source"
-    assert dashboard.tiles["budget"].value_text == compact_money(figures.budget_pence)
+    assert dashboard.overview.spend_chart.chart.title() == "Spend by funding source"
+    assert dashboard.overview.tiles["budget"].value_text == compact_money(figures.budget_pence)
     # Each funding source: what it allocated and what was spent against it, two bars of the same thickness.
     sources = later_services.funding.totals_by_source()
     charted = [s for s in sources if s.allocated_pence or s.spent_pence]
-    assert dashboard.spend_categories == [s.funding_source_id or NO_FUNDING_SOURCE for s in charted]
-    assert [bar.label() for bar in dashboard.spend_sets] == ["Allocated", "Spent"]
+    assert dashboard.overview.spend_chart.categories == [s.funding_source_id or NO_FUNDING_SOURCE for s in charted]
+    assert [bar.label() for bar in dashboard.overview.spend_chart.sets] == ["Allocated", "Spent"]
     for column, totals in enumerate(charted):
-        allocated, spent = (round(bar.at(column) * scale * 100) for bar in dashboard.spend_sets)
+        allocated, spent = (round(bar.at(column) * scale * 100) for bar in dashboard.overview.spend_chart.sets)
         assert (allocated, spent) == (totals.allocated_pence, totals.spent_pence)
     # The largest source's bar reaches at least half way across: no slivers.
-    axis = next(a for a in dashboard.spend_panel.chart.axes() if isinstance(a, QValueAxis))
-    assert max(bar.at(column) for bar in dashboard.spend_sets for column in range(len(charted))) >= axis.max() / 2
+    axis = next(a for a in dashboard.overview.spend_chart.chart.axes() if isinstance(a, QValueAxis))
+    assert (
+        max(bar.at(column) for bar in dashboard.overview.spend_chart.sets for column in range(len(charted)))
+        >= axis.max() / 2
+    )
 
 
 def test_dashboard_refreshes_after_a_change_made_elsewhere(
     qtbot, dashboard: DashboardPage, later_services: Services
 ) -> None:  # type: ignore[no-untyped-def]
-    before = int(dashboard.tiles["overdue"].value_text)
+    before = int(dashboard.overview.tiles["overdue"].value_text)
     later_services.actions.create(ActionDraft(title="Shared procurement review", due_on=LATER - timedelta(days=7)))
-    qtbot.waitUntil(lambda: dashboard.tiles["actions"].value_text == "61", timeout=10_000)
-    assert dashboard.tiles["overdue"].value_text == str(before + 1)
-    assert int(dashboard.tiles["red"].value_text) == dashboard.figures.rag_count(Rag.RED)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: dashboard.overview.tiles["actions"].value_text == "61", timeout=10_000)
+    assert dashboard.overview.tiles["overdue"].value_text == str(before + 1)
+    assert int(dashboard.overview.tiles["red"].value_text) == dashboard.figures.rag_count(Rag.RED)  # type: ignore[union-attr]
 
 
 def test_empty_workspace_says_what_would_appear(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
@@ -232,13 +234,13 @@ def test_empty_workspace_says_what_would_appear(qtbot, services: Services) -> No
     qtbot.addWidget(page)
     page.show()
     qtbot.waitUntil(lambda: page.figures is not None, timeout=10_000)
-    assert page.tiles["actions"].value_text == "0"
-    assert RAG_BACKGROUND[Rag.RED].name() not in page.tiles["red"].styleSheet()  # no alarm for nothing
-    assert page.rag_panel.empty.isVisible() and not page.rag_panel.view.isVisible()
-    assert page.spend_panel.empty.isVisible()
+    assert page.overview.tiles["actions"].value_text == "0"
+    assert RAG_BACKGROUND[Rag.RED].name() not in page.overview.tiles["red"].styleSheet()  # no alarm for nothing
+    assert page.overview.rag_chart.empty.isVisible() and not page.overview.rag_chart.view.isVisible()
+    assert page.overview.spend_chart.empty.isVisible()
     page.tabs.setCurrentIndex(1)
-    assert page.snapshot_empty.isVisible() and page.snapshot_empty.text() == EMPTY_SNAPSHOTS
-    assert not page.compare_combo.isVisible()
+    assert page.snapshots.snapshot_empty.isVisible() and page.snapshots.snapshot_empty.text() == EMPTY_SNAPSHOTS
+    assert not page.snapshots.compare_combo.isVisible()
 
 
 def test_record_a_snapshot_then_see_what_moved(
@@ -246,7 +248,7 @@ def test_record_a_snapshot_then_see_what_moved(
 ) -> None:  # type: ignore[no-untyped-def]
     services = later_services
     dashboard.tabs.setCurrentIndex(1)
-    assert dashboard.snapshot_empty.isVisible()
+    assert dashboard.snapshots.snapshot_empty.isVisible()
 
     def fill(dialog: QDialog) -> None:
         assert isinstance(dialog, RecordSnapshotDialog)
@@ -255,12 +257,12 @@ def test_record_a_snapshot_then_see_what_moved(
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
     failure = when_dialog_opens(fill)
-    dashboard.record_button.click()
+    dashboard.snapshots.record_button.click()
     failure.check()
     qtbot.waitUntil(lambda: dashboard.env.undo_stack.count() == 1, timeout=10_000)
-    assert dashboard.compare_combo.count() == 1
-    assert dashboard.compare_combo.currentText() == "February board — 26/02/2009"
-    assert not dashboard.snapshot_empty.isVisible()
+    assert dashboard.snapshots.compare_combo.count() == 1
+    assert dashboard.snapshots.compare_combo.currentText() == "February board — 26/02/2009"
+    assert not dashboard.snapshots.snapshot_empty.isVisible()
 
     # Since the meeting: one open action completed, one slipped, one now overdue (red), and some spend.
     open_actions = [
@@ -285,35 +287,40 @@ def test_record_a_snapshot_then_see_what_moved(
     services.actions.update(green.id, replace(action.as_draft(), due_on=LATER - timedelta(days=1)), action.version)
     services.funding.create_spend(SpendDraft(action_id=green.id, spent_on=LATER, amount_pence=12_345))
 
-    qtbot.waitUntil(lambda: dashboard.comparison is not None and not dashboard.comparing, timeout=10_000)
-    qtbot.waitUntil(lambda: dashboard.comparison is not None and dashboard.comparison.spend.rises != (), timeout=10_000)
-    completed = dashboard.moved_group("completed")
+    qtbot.waitUntil(
+        lambda: dashboard.snapshots.comparison is not None and not dashboard.snapshots.comparing, timeout=10_000
+    )
+    qtbot.waitUntil(
+        lambda: dashboard.snapshots.comparison is not None and dashboard.snapshots.comparison.spend.rises != (),
+        timeout=10_000,
+    )
+    completed = dashboard.snapshots.moved_group("completed")
     assert completed is not None and completed.text(0) == "1 completed"
     assert completed.child(0).text(0) == done.title
-    slipped = dashboard.moved_group("slipped")
+    slipped = dashboard.snapshots.moved_group("slipped")
     assert slipped is not None and slipped.text(0).startswith("1 action slipped")
     assert slipped.child(0).text(0).startswith(f"{slipping.title} — 60 days later")
-    brought = dashboard.moved_group("broughtForward")
+    brought = dashboard.snapshots.moved_group("broughtForward")
     if green.due_on is not None and green.due_on > LATER - timedelta(days=1):
         assert brought is not None and brought.text(0).startswith("1 action brought forward")
         assert brought.child(0).text(0).startswith(f"{green.title} — ")
-    reds = dashboard.moved_group("newReds")
+    reds = dashboard.snapshots.moved_group("newReds")
     assert reds is not None and reds.text(0) == "1 new red"
     assert reds.child(0).text(0).startswith(green.title)
-    spend = dashboard.moved_group("spend")
+    spend = dashboard.snapshots.moved_group("spend")
     assert spend is not None and "+£123.45 since" in spend.text(0)
-    summary = dashboard.comparison_summary.text()
+    summary = dashboard.snapshots.comparison_summary.text()
     assert "1 new red" in summary and "1 completed" in summary and "+£123.45 spent" in summary
 
     opened: list[object] = []
-    monkeypatch.setattr(dashboard_page, "open_action", lambda _env, action_id, _parent: opened.append(action_id))
-    dashboard.moved_tree.itemActivated.emit(reds.child(0), 0)
+    monkeypatch.setattr(snapshots, "open_action", lambda _env, action_id, _parent: opened.append(action_id))
+    dashboard.snapshots.moved_tree.itemActivated.emit(reds.child(0), 0)
     assert opened == [green.id]
 
     # Undo takes the recording back.
     dashboard.env.undo_stack.undo()
     assert services.snapshots.list() == []
-    qtbot.waitUntil(lambda: dashboard.snapshot_empty.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: dashboard.snapshots.snapshot_empty.isVisible(), timeout=5_000)
 
 
 @pytest.mark.parametrize(
@@ -321,6 +328,15 @@ def test_record_a_snapshot_then_see_what_moved(
     [(10_359_950_000, "£103.6m"), (4_823_150, "£48.2k"), (95_000, "£950.00"), (0, "£0.00")],
 )
 def test_headline_sums_read_as_a_board_paper_writes_them(pence: int, shown: str) -> None:
-    from locality.ui.dashboard_page import compact_money
-
     assert compact_money(pence) == shown
+
+
+def test_spend_chart_scale_follows_the_largest_bar() -> None:
+    assert spend_scale(25_000_000) == (1_000_000, "£ millions")
+    assert spend_scale(10_000) == (1_000, "£ thousands")
+    assert spend_scale(9_999.99) == (1, "£")
+
+
+def test_long_names_are_cut_beside_a_bar() -> None:
+    assert short_name("Capacity-building fund") == "Capacity-building fund"
+    assert short_name("Performance reward grant for partners") == "Performance reward gr…"

@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 from locality.domain.values import format_money
 from locality.services.actions import ActionDraft
 from locality.ui.env import UiEnv
-from locality.ui.funding_page import OVERSPENT, AllocationDialog, FundingPage, SpendDialog
+from locality.ui.funding.dialogs import AllocationDialog, SpendDialog
+from locality.ui.funding.wording import OVERSPENT
+from locality.ui.funding_page import FundingPage
 from locality.ui.settings import AppSettings
 from tests.ui.helpers import answer_message_box, shown_page, when_dialog_opens
 
@@ -48,9 +50,9 @@ def test_every_demo_action_is_shown_with_totals_from_independent_sums(page: Fund
     assert all(position_of(page, line.action_id) == OVERSPENT for line in overspent)
     assert totals[7] == f"{len(overspent)} overspent"
     # Funding sources tab: the total row adds up what is allocated and spent.
-    last = page.sources_table.rowCount() - 1
-    assert page.sources_table.item(last, 1).text() == format_money(allocated)
-    assert page.sources_table.item(last, 2).text() == format_money(spent)
+    last = page.sources.table.rowCount() - 1
+    assert page.sources.table.item(last, 1).text() == format_money(allocated)
+    assert page.sources.table.item(last, 2).text() == format_money(spent)
 
 
 def test_filters_keep_overspent_actions_a_lead_and_a_funding_source(page: FundingPage) -> None:
@@ -79,9 +81,9 @@ def test_filters_keep_overspent_actions_a_lead_and_a_funding_source(page: Fundin
 def test_a_spend_beyond_the_budget_shows_overspent_and_undo_clears_it(qtbot, page: FundingPage, env: UiEnv) -> None:  # type: ignore[no-untyped-def]
     line = next(item for item in page.visible_lines() if item.budget_pence and not item.overspent)
     assert page.select_action(line.action_id)
-    assert page.action_stack.currentIndex() == 1
+    assert page.entries.currentIndex() == 1
     assert position_of(page, line.action_id) == "Within budget"
-    spends_before = page.spend_table.rowCount() if page.spend_table.isVisibleTo(page) else 0
+    spends_before = page.entries.spend_table.rowCount() if page.entries.spend_table.isVisibleTo(page) else 0
 
     def act(dialog: QDialog) -> None:
         assert isinstance(dialog, SpendDialog)
@@ -96,11 +98,11 @@ def test_a_spend_beyond_the_budget_shows_overspent_and_undo_clears_it(qtbot, pag
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
     failure = when_dialog_opens(act)
-    page.spend_buttons[0].click()
+    page.entries.spend_buttons[0].click()
     failure.check()
     qtbot.waitUntil(lambda: position_of(page, line.action_id) == OVERSPENT)
-    assert "Overspent by £500.00" in page.action_label.text()
-    assert page.spend_table.rowCount() == spends_before + 1
+    assert "Overspent by £500.00" in page.entries.action_label.text()
+    assert page.entries.spend_table.rowCount() == spends_before + 1
     assert page.services.funding.budget_line(line.action_id).remaining_pence == -50_000
 
     env.undo_stack.undo()
@@ -119,20 +121,22 @@ def test_an_allocation_is_added_edited_and_deleted_with_undo(qtbot, page: Fundin
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
     failure = when_dialog_opens(add)
-    page.allocation_buttons[0].click()
+    page.entries.allocation_buttons[0].click()
     failure.check()
     qtbot.waitUntil(lambda: page.services.funding.budget_line(line.action_id).allocated_pence == before + 100_000)
-    assert page.funding is not None and page.funding.allocated_pence == before + 100_000
+    assert page.entries.funding is not None and page.entries.funding.allocated_pence == before + 100_000
 
-    row = len(page.funding.allocations) - 1
-    page.allocations_table.selectRow(row)
+    row = len(page.entries.funding.allocations) - 1
+    page.entries.allocations_table.selectRow(row)
     answer_message_box(QMessageBox.StandardButton.Yes)
-    page.allocation_buttons[2].click()
-    qtbot.waitUntil(lambda: page.funding is not None and page.funding.allocated_pence == before)
+    page.entries.allocation_buttons[2].click()
+    qtbot.waitUntil(lambda: page.entries.funding is not None and page.entries.funding.allocated_pence == before)
     env.undo_stack.undo()  # the delete
-    qtbot.waitUntil(lambda: page.funding is not None and page.funding.allocated_pence == before + 100_000)
+    qtbot.waitUntil(
+        lambda: page.entries.funding is not None and page.entries.funding.allocated_pence == before + 100_000
+    )
     env.undo_stack.undo()  # the add
-    qtbot.waitUntil(lambda: page.funding is not None and page.funding.allocated_pence == before)
+    qtbot.waitUntil(lambda: page.entries.funding is not None and page.entries.funding.allocated_pence == before)
 
 
 def test_deleting_an_action_drops_its_money_from_the_page_and_undo_brings_it_back(qtbot, page: FundingPage) -> None:  # type: ignore[no-untyped-def]
@@ -141,7 +145,7 @@ def test_deleting_an_action_drops_its_money_from_the_page_and_undo_brings_it_bac
     spent_total = page.totals_texts()[5]
     deleted = actions.delete([line.action_id])
     qtbot.waitUntil(lambda: page.count_label.text() == "59 actions")
-    assert page.sources_table.item(page.sources_table.rowCount() - 1, 2).text() != spent_total
+    assert page.sources.table.item(page.sources.table.rowCount() - 1, 2).text() != spent_total
     actions.restore(deleted)
     qtbot.waitUntil(lambda: page.count_label.text() == "60 actions")
     assert page.totals_texts()[5] == spent_total
@@ -150,14 +154,14 @@ def test_deleting_an_action_drops_its_money_from_the_page_and_undo_brings_it_bac
 def test_partner_contributions_total_per_partner(page: FundingPage) -> None:
     page.tabs.setCurrentIndex(2)
     summaries = page.services.funding.partner_contributions()
-    totals = page.partner_totals_texts()
+    totals = page.partners.totals_texts()
     assert totals[2] == format_money(sum(s.cash_pence for s in summaries))
-    assert page.partners_table.rowCount() == len(summaries) + 1
+    assert page.partners.table.rowCount() == len(summaries) + 1
     chosen = max(summaries, key=lambda s: s.actions_count)
-    page.partner_picker.setCurrentIndex(page.partner_picker.findText(chosen.organisation_name))
+    page.partners.picker.setCurrentIndex(page.partners.picker.findText(chosen.organisation_name))
     ledger = page.services.funding.partner_ledger(chosen.organisation_id)
-    assert page.partners_table.rowCount() == len(ledger) + 1
-    totals = page.partner_totals_texts()
+    assert page.partners.table.rowCount() == len(ledger) + 1
+    totals = page.partners.totals_texts()
     assert totals[0] == f"Total for {chosen.organisation_name}"
     assert totals[1] == str(chosen.actions_count)
     assert totals[2] == format_money(chosen.cash_pence)
@@ -184,7 +188,7 @@ def test_every_figure_is_whole_on_a_small_screen(qtbot, env: UiEnv) -> None:  # 
             width = sum(totals.columnWidth(c) for c in range(column, column + span))
             assert metrics.horizontalAdvance(item.text()) + 8 <= width, f"{item.text()!r} is cut short"
         page.tabs.setCurrentIndex(1)
-        sources = page.sources_table
+        sources = page.sources.table
         for row in range(sources.rowCount()):
             for column in range(1, sources.columnCount()):
                 item = sources.item(row, column)
@@ -204,8 +208,8 @@ def test_an_action_deleted_meanwhile_is_said_to_be_deleted_in_the_pane(  # type:
 
     monkeypatch.setattr(page.services.funding, "action_funding", deleted)
     assert page.select_action(line.action_id)
-    assert page.action_stack.currentIndex() == 0
-    assert page.no_action_label.text().startswith("That action has been deleted.")
+    assert page.entries.currentIndex() == 0
+    assert page.entries.no_action_label.text().startswith("That action has been deleted.")
     assert shown_warnings == []
 
 
@@ -220,8 +224,8 @@ def test_a_bug_behind_the_pane_is_not_called_a_deletion_but_unexpected_and_logge
     monkeypatch.setattr(page.services.funding, "action_funding", broken)
     with caplog.at_level("ERROR", logger="locality"):
         assert page.select_action(line.action_id)
-    assert page.action_stack.currentIndex() == 0
-    assert "deleted" not in page.no_action_label.text()
+    assert page.entries.currentIndex() == 0
+    assert "deleted" not in page.entries.no_action_label.text()
     assert len(shown_warnings) == 1
     assert "unexpected problem (KeyError)" in shown_warnings[0] and "deleted" not in shown_warnings[0]
     logged = [record for record in caplog.records if record.exc_info and record.exc_info[0] is KeyError]

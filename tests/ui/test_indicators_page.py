@@ -13,7 +13,9 @@ from locality.domain.vocabulary import Direction, TargetKind
 from locality.services.indicators import Indicator, percent_to_target
 from locality.ui import list_page
 from locality.ui.env import UiEnv
-from locality.ui.indicators_page import IndicatorDialog, IndicatorsPage, progress_text
+from locality.ui.indicators.dialog import IndicatorDialog
+from locality.ui.indicators.wording import progress_text
+from locality.ui.indicators_page import IndicatorsPage
 from locality.ui.settings import AppSettings
 from tests.ui.helpers import shown_page, when_dialog_opens
 
@@ -60,9 +62,11 @@ def test_the_page_lists_the_demo_indicators_and_shows_the_selected_one(page: Ind
     assert page.select_where(lambda i: i.id == chosen.id)
     assert page.detail.name_label.text() == chosen.name
     assert page.detail.progress_label.text() == progress_text(chosen)
-    assert page.detail.measurement_series is not None
-    assert page.detail.measurement_series.count() == chosen.measurement_count
-    assert page.detail.target_series is not None and page.detail.target_series.at(0).y() == chosen.target_value
+    assert page.detail.trend.measurement_series is not None
+    assert page.detail.trend.measurement_series.count() == chosen.measurement_count
+    assert (
+        page.detail.trend.target_series is not None and page.detail.trend.target_series.at(0).y() == chosen.target_value
+    )
     assert page.detail.model.rowCount() == chosen.measurement_count
     if chosen.need_title:
         assert chosen.need_title in page.detail.links_label.text()
@@ -73,7 +77,7 @@ def test_adding_a_measurement_moves_the_percent_and_the_chart_and_undo_takes_it_
 ) -> None:  # type: ignore[no-untyped-def]
     chosen = periodic_with_target(page)
     page.select_where(lambda i: i.id == chosen.id)
-    before_points = page.detail.measurement_series.count()
+    before_points = page.detail.trend.measurement_series.count()
     assert chosen.latest_on is not None and chosen.target_value is not None and chosen.baseline_value is not None
     # Halfway from the baseline to the target, measured after every other measurement.
     halfway = (chosen.baseline_value + chosen.target_value) / 2
@@ -83,17 +87,17 @@ def test_adding_a_measurement_moves_the_percent_and_the_chart_and_undo_takes_it_
     expected = percent_to_target(chosen.direction, chosen.baseline_value, chosen.target_value, halfway)
     assert expected in (49, 50, 51)
     qtbot.waitUntil(lambda: page.detail.progress_label.text() == f"{expected}% of the way to target")
-    assert page.detail.measurement_series.count() == before_points + 1
-    assert page.detail.measurement_series.at(before_points).y() == pytest.approx(halfway)
+    assert page.detail.trend.measurement_series.count() == before_points + 1
+    assert page.detail.trend.measurement_series.at(before_points).y() == pytest.approx(halfway)
     row = next(r for r in page.model.all_rows() if r.id == chosen.id)
     assert row.percent_to_target == expected
 
     env.undo_stack.undo()
-    qtbot.waitUntil(lambda: page.detail.measurement_series.count() == before_points)
+    qtbot.waitUntil(lambda: page.detail.trend.measurement_series.count() == before_points)
     assert page.detail.progress_label.text() == progress_text(chosen)
     assert len(page.services.indicators.measurements(chosen.id)) == before_points
     env.undo_stack.redo()
-    qtbot.waitUntil(lambda: page.detail.measurement_series.count() == before_points + 1)
+    qtbot.waitUntil(lambda: page.detail.trend.measurement_series.count() == before_points + 1)
 
 
 def test_a_value_that_is_not_a_number_is_refused_beside_the_add_row(page: IndicatorsPage) -> None:
@@ -187,7 +191,7 @@ def test_new_indicator_shows_errors_beside_fields_then_saves_and_undoes(
     assert created.need_id == need_id and created.need_title == need_title
     assert page.detail.name_label.text() == created.name
     assert "No measurements yet" in page.detail.progress_label.text()
-    assert page.detail.chart_stack.currentIndex() == 1  # the chart says how to get a trend
+    assert page.detail.trend.currentIndex() == 1  # the chart says how to get a trend
     env.undo_stack.undo()
     qtbot.waitUntil(lambda: "Repeat victims of domestic abuse" not in shown_names(page))
 
@@ -239,7 +243,7 @@ def test_typed_text_matching_no_choice_is_put_back_to_the_chosen_one(qtbot, env:
 
 
 def test_moving_between_indicators_redraws_one_chart_not_a_pile_of_old_axes(qtbot, page: IndicatorsPage) -> None:  # type: ignore[no-untyped-def]
-    chart = page.detail.chart
+    chart = page.detail.trend.chart
     drawn = []
     for row in range(6):
         page.table.selectRow(row)

@@ -28,12 +28,12 @@ from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.organisations import OrganisationDraft
 from locality.ui.action_dialog import ActionDialog, LogProgressDialog
 from locality.ui.chase_dialog import ChaseDialog
-from locality.ui.dashboard_page import RecordSnapshotDialog
+from locality.ui.dashboard.snapshots import RecordSnapshotDialog
 from locality.ui.edit_dialog import EditDialog
 from locality.ui.export_dialog import ExportDialog
-from locality.ui.funding_page import AllocationDialog, SpendDialog
+from locality.ui.funding.dialogs import AllocationDialog, SpendDialog
 from locality.ui.import_dialog import ImportDialog
-from locality.ui.indicators_page import IndicatorDialog
+from locality.ui.indicators.dialog import IndicatorDialog
 from locality.ui.main_window import UserDialog
 from locality.ui.merge_dialog import MergeDialog
 from locality.ui.need_dialog import NeedDialog

@@ -51,9 +51,9 @@ def test_title_and_status_bar_name_the_workspace(window, workspace_path: Path) -
 def test_dashboard_figures_follow_changes_made_anywhere(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     dashboard = window.pages["dashboardPage"]
     qtbot.waitUntil(lambda: dashboard.figures is not None and not dashboard.busy)
-    assert dashboard.tiles["actions"].value_text == "0"
+    assert dashboard.overview.tiles["actions"].value_text == "0"
     window.services.actions.create(ActionDraft(title="Joint scrutiny training"))
-    qtbot.waitUntil(lambda: dashboard.tiles["actions"].value_text == "1")
+    qtbot.waitUntil(lambda: dashboard.overview.tiles["actions"].value_text == "1")
     window.services.organisations.create(OrganisationDraft(name="Westshire Fire and Rescue Service"))
     assert any("1 organisation ·" in label.text() for label in window.statusBar().findChildren(QLabel))
 

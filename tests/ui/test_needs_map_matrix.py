@@ -15,13 +15,8 @@ from locality.domain.vocabulary import NeedRole, NeedStatus, Priority
 from locality.services.needs_map import CellLink, MatrixSort
 from locality.services.registry import Services
 from locality.ui.env import UiEnv
-from locality.ui.needs_map.matrix import (
-    ACTIONS_COLUMN,
-    FIXED_COLUMNS,
-    NEED_COLUMN,
-    SHARED_COLUMN,
-    MatrixTab,
-)
+from locality.ui.needs_map.matrix import MatrixTab
+from locality.ui.needs_map.matrix_cells import ACTIONS_COLUMN, FIXED_COLUMNS, NEED_COLUMN, SHARED_COLUMN
 from locality.ui.settings import AppSettings
 from tests.ui.helpers import when_dialog_opens
 
@@ -270,7 +265,7 @@ def test_empty_workspace_says_what_to_do(qtbot, services: Services) -> None:  # 
 
 
 def test_organisation_names_are_written_upwards_in_full(tab: MatrixTab) -> None:
-    from locality.ui.needs_map.matrix import FIXED_COLUMNS, UpwardHeader
+    from locality.ui.needs_map.matrix_view import UpwardHeader
 
     header = tab.table.horizontalHeader()
     assert isinstance(header, UpwardHeader) and header.first_upward == FIXED_COLUMNS

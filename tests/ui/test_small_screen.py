@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 from locality.app import build_main_window
 from locality.ui.action_dialog import ActionDialog, LogProgressDialog
 from locality.ui.chase_dialog import ChaseDialog
-from locality.ui.dashboard_page import RecordSnapshotDialog
+from locality.ui.dashboard.snapshots import RecordSnapshotDialog
 from locality.ui.export_dialog import ExportDialog
 from locality.ui.import_dialog import ImportDialog
-from locality.ui.indicators_page import IndicatorDialog
+from locality.ui.indicators.dialog import IndicatorDialog
 from locality.ui.merge_dialog import MergeDialog
 from locality.ui.need_dialog import NeedDialog
 from locality.ui.organisations_page import OrganisationDialog

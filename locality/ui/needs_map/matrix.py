@@ -10,30 +10,23 @@ Undo brings it back with its role and severity; right-click offers every role an
 
 from __future__ import annotations
 
-import dataclasses
 import time
 import uuid
 from pathlib import Path
-from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent, QPainter
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
     QStackedWidget,
-    QStyle,
-    QStyleOptionHeader,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,11 +35,8 @@ from locality.domain.entities import Entity
 from locality.domain.text import noun_for
 from locality.domain.vocabulary import NeedRole, NeedStatus, Priority
 from locality.services.needs_map import (
-    SEVERITY_FIGURE,
     CellLink,
     MatrixFilter,
-    MatrixNeed,
-    MatrixOrganisation,
     MatrixSort,
     NeedsMatrix,
 )
@@ -58,387 +48,24 @@ from locality.ui.forms import find_data, refill_combo
 from locality.ui.loader import BackgroundLoader
 from locality.ui.long_work import LongWork
 from locality.ui.need_dialog import open_need
+from locality.ui.needs_map.matrix_cells import (
+    FIXED_COLUMNS,
+    FIXED_WIDTHS,
+    NO_ACTION_BACKGROUND,
+    NO_ACTION_TEXT,
+    ORGANISATION_WIDTH,
+    SEVERITY_WORDS,
+    SORT_CHOICES,
+    cell_colours,
+)
+from locality.ui.needs_map.matrix_model import MatrixModel
+from locality.ui.needs_map.matrix_view import FrozenTableView
 from locality.ui.pickers import organisation_choices, theme_choices
 from locality.ui.undo import push_done
-
-# The columns before the organisations': frozen, so that they stay in view while scrolling across.
-NEED_COLUMN, SHARED_COLUMN, ACTIONS_COLUMN = range(3)
-FIXED_COLUMNS = 3
-FIXED_TITLES = ("Need", "Shared by", "Actions")
-FIXED_WIDTHS = (300, 90, 84)
-ORGANISATION_WIDTH = 66
 
 # A load that took longer than this, or a workspace with more needs than this, loads off the GUI thread.
 SLOW_LOAD_SECONDS = 0.1
 BACKGROUND_NEEDS = 1000
-
-LINK_ROLE = Qt.ItemDataRole.UserRole + 1  # the cell's CellLink, or None
-NEED_ID_ROLE = Qt.ItemDataRole.UserRole + 2
-
-# Colour by role, shade by severity: (not set, 1 low, 2 medium, 3 high). The darkest shades take white text.
-ROLE_SHADES: dict[NeedRole, tuple[str, str, str, str]] = {
-    NeedRole.LEAD: ("#e3f2fd", "#bbdefb", "#64b5f6", "#1565c0"),
-    NeedRole.RAISED_BY: ("#fff3e0", "#ffe0b2", "#ffb74d", "#e65100"),
-    NeedRole.SHARES: ("#e8f5e9", "#c8e6c9", "#81c784", "#2e7d32"),
-}
-ROLE_NAMES = {NeedRole.LEAD: "Lead", NeedRole.RAISED_BY: "Raised", NeedRole.SHARES: "Shares"}
-SHARED_TINT = "#e0f2f1"
-NO_ACTION_BACKGROUND = "#ffcdd2"
-NO_ACTION_TEXT = "#b71c1c"
-SORT_CHOICES = (
-    ("Sort: most shared first", MatrixSort.ORGANISATIONS),
-    ("Sort: by theme", MatrixSort.THEME),
-    ("Sort: by priority", MatrixSort.PRIORITY),
-)
-SEVERITY_WORDS = {None: "not set", Priority.LOW: "1 (low)", Priority.MEDIUM: "2 (medium)", Priority.HIGH: "3 (high)"}
-
-
-def shade_index(link: CellLink) -> int:
-    return SEVERITY_FIGURE.get(link.severity, 0) if link.severity is not None else 0
-
-
-def cell_colours(link: CellLink) -> tuple[str, str]:
-    """(background, text) colours of a linked cell."""
-    index = shade_index(link)
-    return ROLE_SHADES[link.role][index], ("#ffffff" if index == 3 else "#102027")
-
-
-class MatrixModel(QAbstractTableModel):
-    """Rows are needs, columns the three need columns and then one per organisation. Cells are worked out in
-    ``data`` from the matrix's dictionaries; nothing per cell is stored."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.needs: list[MatrixNeed] = []
-        self.organisations: list[MatrixOrganisation] = []
-        self.links: dict[tuple[uuid.UUID, uuid.UUID], CellLink] = {}
-        self.total_needs = 0
-        self._rows_by_need: dict[uuid.UUID, int] = {}
-        self._brushes: dict[str, QBrush] = {}
-        self._bold = QFont()
-        self._bold.setBold(True)
-        self._italic = QFont()
-        self._italic.setItalic(True)
-
-    # ------------------------------------------------------------------ contents
-
-    def set_matrix(self, matrix: NeedsMatrix) -> None:
-        self.beginResetModel()
-        self.needs = list(matrix.needs)
-        self.organisations = list(matrix.organisations)
-        self.links = dict(matrix.links)
-        self.total_needs = matrix.total_needs
-        self._rows_by_need = {need.id: row for row, need in enumerate(self.needs)}
-        self.endResetModel()
-
-    def need_at(self, row: int) -> MatrixNeed | None:
-        return self.needs[row] if 0 <= row < len(self.needs) else None
-
-    def organisation_at(self, column: int) -> MatrixOrganisation | None:
-        index = column - FIXED_COLUMNS
-        return self.organisations[index] if 0 <= index < len(self.organisations) else None
-
-    def column_of(self, organisation_id: uuid.UUID) -> int:
-        for offset, organisation in enumerate(self.organisations):
-            if organisation.id == organisation_id:
-                return FIXED_COLUMNS + offset
-        return -1
-
-    def row_of(self, need_id: uuid.UUID) -> int:
-        return self._rows_by_need.get(need_id, -1)
-
-    def link_at(self, row: int, column: int) -> CellLink | None:
-        need = self.need_at(row)
-        organisation = self.organisation_at(column)
-        if need is None or organisation is None:
-            return None
-        return self.links.get((need.id, organisation.id))
-
-    def set_link(self, need_id: uuid.UUID, organisation_id: uuid.UUID, link: CellLink | None) -> None:
-        """Shows a change of one cell at once (the next reload confirms it), with the need's count."""
-        key = (need_id, organisation_id)
-        if link is None:
-            self.links.pop(key, None)
-        else:
-            self.links[key] = link
-        row = self.row_of(need_id)
-        if row < 0:
-            return
-        count = sum(1 for organisation in self.organisations if (need_id, organisation.id) in self.links)
-        self.needs[row] = dataclasses.replace(self.needs[row], organisation_count=count)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
-        self.headerDataChanged.emit(Qt.Orientation.Vertical, row, row)
-
-    # ------------------------------------------------------------------ Qt model
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.needs)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else FIXED_COLUMNS + len(self.organisations)
-
-    def _brush(self, colour: str) -> QBrush:
-        brush = self._brushes.get(colour)
-        if brush is None:
-            brush = self._brushes[colour] = QBrush(QColor(colour))
-        return brush
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, column = index.row(), index.column()
-        if not (0 <= row < len(self.needs)) or not (0 <= column < self.columnCount()):
-            return None
-        need = self.needs[row]
-        if column < FIXED_COLUMNS:
-            return self._need_data(need, column, role)
-        organisation = self.organisations[column - FIXED_COLUMNS]
-        link = self.links.get((need.id, organisation.id))
-        if role == Qt.ItemDataRole.DisplayRole:
-            return link.short_text if link is not None else ""
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self._brush(cell_colours(link)[0]) if link is not None else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._brush(cell_colours(link)[1]) if link is not None else None
-        if role == Qt.ItemDataRole.FontRole:
-            return self._bold if link is not None and link.role == NeedRole.LEAD else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if link is None:
-                return (
-                    f"{organisation.name} is not linked to “{need.title}”.\n"
-                    "Click to link it (shares); right-click to choose a role and severity."
-                )
-            return (
-                f"{organisation.name}: {link.role.value}, severity {SEVERITY_WORDS[link.severity]}\n"
-                f"“{need.title}”\nClick to remove the link (Edit › Undo brings it back); right-click to change it."
-            )
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{organisation.name}: {link.long_text if link is not None else 'not linked'}"
-        if role == LINK_ROLE:
-            return link
-        if role == NEED_ID_ROLE:
-            return need.id
-        return None
-
-    def _need_data(self, need: MatrixNeed, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == NEED_COLUMN:
-                return need.title
-            if column == SHARED_COLUMN:
-                return f"{need.organisation_count}"
-            return "No action" if not need.has_action else f"{need.action_count}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.need_tooltip(need)
-        if role == Qt.ItemDataRole.FontRole:
-            if column == ACTIONS_COLUMN and not need.has_action:
-                return self._bold
-            if column in (NEED_COLUMN, SHARED_COLUMN) and need.is_shared:
-                return self._bold
-            return None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if column == ACTIONS_COLUMN and not need.has_action:
-                return self._brush(NO_ACTION_BACKGROUND)
-            if column in (NEED_COLUMN, SHARED_COLUMN) and need.is_shared:
-                return self._brush(SHARED_TINT)
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._brush(NO_ACTION_TEXT) if column == ACTIONS_COLUMN and not need.has_action else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column == NEED_COLUMN:
-                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == NEED_ID_ROLE:
-            return need.id
-        return None
-
-    def need_tooltip(self, need: MatrixNeed) -> str:
-        shared = (
-            f"Shared by {need.organisation_count} organisations"
-            if need.is_shared
-            else ("Linked to 1 organisation" if need.organisation_count == 1 else "Linked to no organisation")
-        )
-        actions = (
-            "No action addresses it yet"
-            if not need.has_action
-            else f"{need.action_count} {noun_for(need.action_count, 'action')} address it"
-        )
-        details = [
-            need.title,
-            f"Theme: {need.theme_full_name or '(none)'}",
-            f"Status: {need.status.value}; priority: {need.priority.value if need.priority else 'not set'}",
-        ]
-        if need.area:
-            details.append(f"Area: {need.area}")
-        details += [shared, actions, "Double-click the title to open the need."]
-        return "\n".join(details)
-
-    def headerData(  # noqa: N802 - Qt override
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Vertical:
-            need = self.need_at(section)
-            if need is None:
-                return None
-            if role == Qt.ItemDataRole.DisplayRole:
-                return need.title
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return self.need_tooltip(need)
-            if role == Qt.ItemDataRole.FontRole:
-                return self._bold if need.is_shared else None
-            return None
-        if 0 <= section < FIXED_COLUMNS:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return FIXED_TITLES[section]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return (
-                    "The improvement need (double-click to open it)",
-                    "How many organisations share the need (shared needs, 2 or more, are in bold)",
-                    "How many actions address the need; “No action” marks a gap",
-                )[section]
-            return None
-        organisation = self.organisation_at(section)
-        if organisation is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return organisation.display_name
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return organisation.name + ("" if organisation.active else " (inactive)")
-        if role == Qt.ItemDataRole.FontRole:
-            return None if organisation.active else self._italic
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-
-#: Height of the column headings: organisation names are written upwards, so a narrow column shows a whole name.
-HEADER_HEIGHT = 140
-
-
-class UpwardHeader(QHeaderView):
-    """Column headings from ``first_upward`` on written bottom to top (an organisation per narrow column, its
-    short name readable in full); the columns before it keep ordinary headings, aligned to the bottom."""
-
-    def __init__(self, first_upward: int, parent: QWidget | None = None) -> None:
-        super().__init__(Qt.Orientation.Horizontal, parent)
-        self.first_upward = first_upward
-        self.setDefaultAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
-
-    def paintSection(self, painter: QPainter, rect: Any, logical_index: int) -> None:  # noqa: N802 - Qt override
-        if logical_index < self.first_upward:
-            super().paintSection(painter, rect, logical_index)
-            return
-        painter.save()
-        option = QStyleOptionHeader()
-        self.initStyleOption(option)
-        option.rect = rect
-        option.section = logical_index
-        option.text = ""
-        self.style().drawControl(QStyle.ControlElement.CE_Header, option, painter, self)
-        model = self.model()
-        text = str(model.headerData(logical_index, Qt.Orientation.Horizontal) or "") if model is not None else ""
-        font = model.headerData(logical_index, Qt.Orientation.Horizontal, Qt.ItemDataRole.FontRole) if model else None
-        if isinstance(font, QFont):
-            painter.setFont(font)
-        metrics = painter.fontMetrics()
-        painter.translate(rect.center().x() + metrics.ascent() / 2 - 1, rect.bottom() - 6)
-        painter.rotate(-90)
-        painter.setPen(self.palette().color(self.foregroundRole()))
-        painter.drawText(0, 0, metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.height() - 12))
-        painter.restore()
-
-
-class FrozenTableView(QTableView):
-    """A table whose first ``frozen_columns`` columns stay in view while the others scroll: a second view laid
-    over the left edge shows them, sharing the model, selection and vertical scrolling."""
-
-    def __init__(self, frozen_columns: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.frozen_columns = frozen_columns
-        self.setHorizontalHeader(UpwardHeader(frozen_columns, self))
-        self.frozen = QTableView(self)
-        self.frozen.setObjectName("matrixFrozenColumns")
-        self.frozen.setAccessibleName("Needs")
-        self.frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.frozen.verticalHeader().hide()
-        self.frozen.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.frozen.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.frozen.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.frozen.setStyleSheet("QTableView { border: none; border-right: 2px solid #90a4ae; }")
-        for view in (self, self.frozen):
-            view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-            view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-            view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            view.setWordWrap(False)
-            view.horizontalHeader().setFixedHeight(HEADER_HEIGHT)
-            view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
-            view.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
-            view.verticalHeader().setDefaultSectionSize(24)
-            view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().hide()
-        self.frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
-        self.verticalScrollBar().valueChanged.connect(self.frozen.verticalScrollBar().setValue)
-        self.horizontalHeader().sectionResized.connect(self._section_resized)
-        self.viewport().stackUnder(self.frozen)
-
-    def setModel(self, model: QAbstractTableModel) -> None:  # type: ignore[override]  # noqa: N802
-        super().setModel(model)
-        self.frozen.setModel(model)
-        self.frozen.setSelectionModel(self.selectionModel())
-        model.modelReset.connect(self.sync_columns)
-        self.sync_columns()
-
-    def sync_columns(self) -> None:
-        model = self.model()
-        if model is None:
-            return
-        for column in range(model.columnCount()):
-            self.frozen.setColumnHidden(column, column >= self.frozen_columns)
-        for column in range(min(self.frozen_columns, model.columnCount())):
-            self.frozen.setColumnWidth(column, self.columnWidth(column))
-        self._place_frozen()
-
-    def frozen_width(self) -> int:
-        return sum(self.columnWidth(column) for column in range(self.frozen_columns))
-
-    def _section_resized(self, column: int, _old: int, new: int) -> None:
-        if column < self.frozen_columns:
-            self.frozen.setColumnWidth(column, new)
-            self._place_frozen()
-
-    def _place_frozen(self) -> None:
-        frame = self.frameWidth()
-        self.frozen.setGeometry(
-            frame, frame, self.frozen_width(), self.viewport().height() + self.horizontalHeader().height()
-        )
-
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        self._place_frozen()
-
-    def updateGeometries(self) -> None:  # noqa: N802 - Qt override
-        super().updateGeometries()
-        self._place_frozen()
-
-    def scrollTo(  # noqa: N802 - Qt override
-        self,
-        index: QModelIndex | QPersistentModelIndex,
-        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
-    ) -> None:
-        if index.column() >= self.frozen_columns:
-            super().scrollTo(index, hint)
-            # A cell hidden under the frozen columns is brought out from beneath them.
-            left = self.columnViewportPosition(index.column())
-            if left < self.frozen_width():
-                bar = self.horizontalScrollBar()
-                bar.setValue(bar.value() - (self.frozen_width() - left))
-        else:
-            self.frozen.scrollTo(index, hint)
 
 
 class MatrixTab(QWidget):
