@@ -67,20 +67,10 @@ class BoardReportDialog(QDialog):
 
     def write(self) -> None:
         from locality.exchange.board_paper import write_board_paper
-        from locality.files import workspace_refusal
 
         self.form.clear_errors()
-        text = self.target.text().strip()
-        if not text:
-            self.form.show_errors({"target": "Choose where to save the report"})
-            return
-        target = Path(text).expanduser()
-        if not target.parent.is_dir():
-            self.form.show_errors({"target": f"The folder {target.parent} does not exist"})
-            return
-        refusal = workspace_refusal(target)  # a workspace (or a side file of one) would be replaced by the paper
-        if refusal is not None:
-            self.form.show_errors({"target": refusal})
+        target = self.save_as.chosen(self.form, "target", "the report")
+        if target is None:
             return
         fmt = str(self.format.currentData())
         confidential = self.confidential.isChecked()

@@ -214,13 +214,8 @@ class ExportDialog(QDialog):
         from locality.exchange.export import export_plan
 
         self.form.clear_errors()
-        text = self.target.text().strip()
-        if not text:
-            self.form.show_errors({"target": "Choose where to save the plan"})
-            return
-        target = Path(text).expanduser()
-        if not target.parent.is_dir():
-            self.form.show_errors({"target": f"The folder {target.parent} does not exist"})
+        target = self.save_as.chosen(self.form, "target", "the plan")
+        if target is None:
             return
         fmt = str(self.format.currentData())
         filters = self.checked_filters()

@@ -10,6 +10,9 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QWidget
 
+from locality.files import workspace_refusal
+from locality.ui.forms import ErrorForm
+
 
 class SaveAsRow(QWidget):
     """A line edit for the file to write and a Browse… button."""
@@ -33,6 +36,24 @@ class SaveAsRow(QWidget):
         """The name as it is (the default at first) with the chosen format's suffix."""
         current = Path(self.target.text()) if self.target.text() else self._default
         self.target.setText(str(current.with_suffix("." + self._suffix())))
+
+    def chosen(self, form: ErrorForm, field: str, what: str) -> Path | None:
+        """The file to write, or None after saying beside ``field`` of ``form`` why it cannot be: no name, a
+        folder that does not exist, or a workspace (or a side file of one) that writing would replace. ``what``
+        is what would be saved ("the plan")."""
+        text = self.target.text().strip()
+        if not text:
+            form.show_errors({field: f"Choose where to save {what}"})
+            return None
+        target = Path(text).expanduser()
+        if not target.parent.is_dir():
+            form.show_errors({field: f"The folder {target.parent} does not exist"})
+            return None
+        refusal = workspace_refusal(target)
+        if refusal is not None:
+            form.show_errors({field: refusal})
+            return None
+        return target
 
     def browse(self) -> None:
         suffix = self._suffix()

@@ -5,7 +5,6 @@ The copy is written in the background with progress and Cancel."""
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -112,13 +111,8 @@ class WorkshopCopyDialog(QDialog):
     def save(self) -> None:
         self.form.clear_errors()
         self.outcome.hide()
-        text = self.target.text().strip()
-        if not text:
-            self.form.show_errors({"target": "Choose where to save the copy"})
-            return
-        target = Path(text).expanduser()
-        if not target.parent.is_dir():
-            self.form.show_errors({"target": f"The folder {target.parent} does not exist"})
+        target = self.save_as.chosen(self.form, "target", "the copy")
+        if target is None:
             return
         theme_ids = self.chosen_theme_ids()
         if theme_ids == []:

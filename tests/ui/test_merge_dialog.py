@@ -169,8 +169,8 @@ def test_some_themes_with_none_ticked_is_refused_beside_the_list(qtbot, window, 
 def test_a_copy_is_never_written_over_a_workspace(qtbot, window, partnership, workspace_path, tmp_path) -> None:  # type: ignore[no-untyped-def]
     before = workspace_path.read_bytes()
     dialog = save_copy(qtbot, window, workspace_path)
-    assert dialog.written is None
-    assert "workspace" in dialog.outcome.text() and "\n" not in dialog.outcome.text()
+    assert dialog.written is None and dialog.work is None, "refused before anything is written"
+    assert "is a Locality workspace" in dialog.form.error_text("target")
     assert workspace_path.read_bytes() == before
 
 
