@@ -278,6 +278,13 @@ def test_a_file_that_is_not_a_workspace_is_refused_in_one_sentence(qtbot, window
     assert notes.read_text(encoding="utf-8") == "minutes of the last workshop"
 
 
+def test_the_workspace_itself_is_refused_in_one_sentence(qtbot, window, partnership, workspace_path) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_merge(qtbot, window, workspace_path)
+    sentence = dialog.summary.text()
+    assert sentence == "workspace.locality is this workspace itself; choose a copy of it to merge."
+    assert dialog.plan is None and not dialog.merge_button.isEnabled()
+
+
 def test_an_untouched_copy_has_nothing_to_merge(qtbot, window, partnership, tmp_path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "untouched.locality"
     save_copy(qtbot, window, target)
