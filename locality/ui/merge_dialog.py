@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -101,20 +101,24 @@ class MergeDialog(QDialog):
         self.table.setAccessibleName("Conflicts")
         self.table.setHorizontalHeaderLabels(["Record", "Field", "This workspace", "The copy", "Keep"])
         self.table.verticalHeader().hide()
-        # Rows as tall as their wrapped values at the columns' current widths (a conflict list is short).
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
         # Tab leaves the table for the buttons below; the arrow keys move within it.
         self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(RECORD, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(FIELD, QHeaderView.ResizeMode.ResizeToContents)
+        # Sized once when the conflicts are shown, not by Qt on every change of a cell: measuring every row again
+        # at each of a long list's cells took minutes.
         header.setSectionResizeMode(MINE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(THEIRS, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(KEEP, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setColumnWidth(RECORD, 240)
+        self.table.setColumnWidth(KEEP, self.fontMetrics().horizontalAdvance(SIDE_NAMES["mine"]) + 24)
+        # Rows as tall as their wrapped values: measured again once the columns have settled after a resize.
+        self._fit_rows = QTimer(self)
+        self._fit_rows.setSingleShot(True)
+        self._fit_rows.setInterval(150)
+        self._fit_rows.timeout.connect(self.table.resizeRowsToContents)
+        header.sectionResized.connect(lambda *_: self._fit_rows.start())
         self.table.cellDoubleClicked.connect(self._choose_clicked_side)
         table_label = QLabel("C&onflicts (double-click a value to keep it):")
         table_label.setBuddy(self.table)
@@ -235,6 +239,7 @@ class MergeDialog(QDialog):
     # ------------------------------------------------------------------ conflicts, side by side
 
     def show_conflicts(self, conflicts: list[Conflict]) -> None:
+        self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(conflicts))
         for row, conflict in enumerate(conflicts):
             record = QTableWidgetItem(conflict.record_label)
@@ -250,6 +255,9 @@ class MergeDialog(QDialog):
             self.table.setItem(row, THEIRS, theirs)
             self.table.setItem(row, KEEP, QTableWidgetItem())
             self._show_choice(row)
+        self.table.resizeColumnToContents(FIELD)
+        self.table.resizeRowsToContents()
+        self.table.setUpdatesEnabled(True)
         count = len(conflicts)
         self.conflict_box.setVisible(bool(count))
         self.spacer.setVisible(not count)
