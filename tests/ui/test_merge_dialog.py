@@ -369,3 +369,33 @@ def test_a_long_list_of_conflicts_is_shown_and_decided_quickly(qtbot, window) ->
     elapsed = time.perf_counter() - started
     assert dialog.table.rowCount() == 1000 and dialog.decisions["need:999:title"] == "theirs"
     assert elapsed < 8, f"{elapsed:.1f} s to show and decide 1,000 conflicts"
+
+
+def test_a_copy_of_one_theme_is_chosen_and_saved_with_the_keyboard_alone(qtbot, window, partnership, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "keyboard.locality"
+    dialog = WorkshopCopyDialog(window.env, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.focusWidget() is dialog.target
+    dialog.target.selectAll()
+    qtbot.keyClicks(dialog.target, str(target))
+    qtbot.keyClick(dialog.target, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.some_themes.isChecked)  # Alt+letter on a tick box ticks it
+    assert dialog.themes.isEnabled()
+    qtbot.keyClick(dialog.some_themes, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    assert dialog.focusWidget() is dialog.themes
+    row = next(
+        number
+        for number in range(dialog.themes.count())
+        if dialog.themes.item(number).data(Qt.ItemDataRole.UserRole) == partnership["community safety"]
+    )
+    dialog.themes.setCurrentRow(0)
+    for _ in range(row):
+        qtbot.keyClick(dialog.themes, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.themes, Qt.Key.Key_Space)
+    assert dialog.chosen_theme_ids() == [partnership["community safety"]]
+    qtbot.keyClick(dialog.themes, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=20_000)
+    assert dialog.written.needs == 1 and target.exists()
