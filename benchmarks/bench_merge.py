@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,18 +29,10 @@ from locality.services.registry import Services
 from locality.sync.copy import save_workshop_copy
 from locality.sync.merge import apply_merge, plan_merge
 
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_export import _large_demo  # noqa: E402 - the one way the benchmarks make the large demo
+
 BUDGET_SECONDS = 10.0
-
-
-def _large_demo(folder: Path) -> Path:
-    path = folder / "office.locality"
-    print("Creating the large demo workspace (not timed)...", flush=True)
-    subprocess.run(
-        [sys.executable, "-m", "locality", "demo", "--db", str(path), "--size", "large"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return path
 
 
 def _change(path: Path, user: User, side: int, records: int, conflicts: int) -> None:

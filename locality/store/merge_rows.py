@@ -57,6 +57,18 @@ def natural_keys(model: type[TrackedMixin]) -> list[tuple[str, ...]]:
     ]
 
 
+def references(model: type[TrackedMixin]) -> dict[str, str]:
+    """Each column of ``model`` that refers to a record, and the table it refers to."""
+    return {key.parent.key: key.column.table.name for key in table_of(model).foreign_keys}
+
+
+def live_values(unit: UnitOfWork, model: type[TrackedMixin], columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Each live record's id followed by its values of ``columns``."""
+    table = table_of(model)
+    statement = select(table.c.id, *(table.c[name] for name in columns)).where(table.c.deleted_at.is_(None))
+    return [tuple(row) for row in unit.session.execute(statement)]
+
+
 def tables_in_order(models: Iterable[type[TrackedMixin]]) -> list[type[TrackedMixin]]:
     """``models`` in foreign-key order (a record after those it refers to)."""
     position = {table.name: index for index, table in enumerate(Base.metadata.sorted_tables)}
@@ -202,6 +214,7 @@ __all__ = [
     "ids_by_natural_key",
     "ids_only_in",
     "insert_records",
+    "live_values",
     "log_entries_after",
     "log_entry_at",
     "log_heads",
@@ -210,6 +223,7 @@ __all__ = [
     "natural_keys",
     "record_ids",
     "record_merged",
+    "references",
     "rows_by_id",
     "tables_in_order",
     "update_records",

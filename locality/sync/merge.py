@@ -85,16 +85,7 @@ class MergePlan:
 
     def lines(self) -> list[str]:
         """What a dry run prints: one line per non-zero count and one per conflict."""
-        lines: list[str] = []
-        for counts, verb in (
-            (self.added, "added"),
-            (self.changed, "updated"),
-            (self.deleted, "deleted"),
-            (self.appended, "appended"),
-        ):
-            for entity, count in sorted(counts.items(), key=lambda item: _ORDER[item[0]]):
-                if count:
-                    lines.append(f"{_counted(entity, count)} {verb}")
+        lines = self._counted()
         if self.history_entries:
             lines.append(f"{plural(self.history_entries, 'history entry', 'history entries')} appended")
         for conflict in self.conflicts:
@@ -108,23 +99,26 @@ class MergePlan:
 
     def summary(self, decided: int) -> str:
         """ "14 needs added, 3 actions updated, 2 conflicts decided"."""
-        parts: list[str] = []
-        for counts, verb in (
-            (self.added, "added"),
-            (self.changed, "updated"),
-            (self.deleted, "deleted"),
-            (self.appended, "appended"),
-        ):
-            parts.extend(
-                f"{_counted(entity, count)} {verb}"
-                for entity, count in sorted(counts.items(), key=lambda item: _ORDER[item[0]])
-                if count
-            )
+        parts = self._counted()
         if decided:
             parts.append(f"{plural(decided, 'conflict')} decided")
         if not parts:
             return "Nothing changed" if not self.history_entries else "Nothing changed; the history was brought in"
         return ", ".join(parts)
+
+    def _counted(self) -> list[str]:
+        """ "14 needs added", "3 actions updated"...: each non-zero count, kinds of record in the schema's order."""
+        return [
+            f"{_counted(entity, count)} {verb}"
+            for counts, verb in (
+                (self.added, "added"),
+                (self.changed, "updated"),
+                (self.deleted, "deleted"),
+                (self.appended, "appended"),
+            )
+            for entity, count in sorted(counts.items(), key=lambda item: _ORDER[item[0]])
+            if count
+        ]
 
 
 _ORDER = {entity: index for index, entity in enumerate(Entity)}
@@ -188,7 +182,7 @@ def apply_merge(
             target.transaction(author=who.name, author_organisation=who.organisation) as mine,
             source.reading() as theirs,
         ):
-            computed = compute(mine, theirs, steps.step)
+            computed = compute(mine, theirs, steps.step, decide=lambda key: decisions.get(key, prefer))
             plan = _plan_of(mine, theirs, computed, source_path)
             sides = {conflict.key: decisions.get(conflict.key, prefer) for conflict in plan.conflicts}
             decided: list[tuple[Conflict, str]] = [(conflict, sides[conflict.key]) for conflict in plan.conflicts]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import sqlite3
+import uuid
 from contextlib import closing
 from pathlib import Path
 
@@ -14,7 +15,9 @@ import pytest
 from locality.domain.entities import Entity
 from locality.domain.errors import WorkspaceError
 from locality.domain.vocabulary import Priority
-from locality.services.needs import NeedDraft
+from locality.services.context import User
+from locality.services.needs import NeedDraft, NeedLinkDraft
+from locality.services.organisations import OrganisationDraft
 from locality.sync.copy import save_workshop_copy
 from locality.sync.merge import apply_merge, plan_merge
 from tests.sync.conftest import LAPTOP_A, LAPTOP_B, OFFICE, Office, data_of, file_hash, laptop_copy, opened
@@ -122,3 +125,78 @@ def test_the_same_link_made_on_two_copies_is_one_link(office: Office) -> None:
     ]
     assert [row["severity"] for row in links] == ["High"]
     assert plan_merge(str(office.path), south).is_empty
+
+
+def _add_youth_club(path: Path, user: User, office: Office, name: str) -> uuid.UUID:
+    with opened(path, user) as services:
+        club = services.organisations.create(OrganisationDraft(name, short_name=user.name)).id
+        services.needs.create(NeedDraft(f"Need of {user.name}", organisations=(NeedLinkDraft(club),)))
+        services.needs.link(office.needs[0], club)
+        return club
+
+
+def _live_organisations(path: Path) -> list[str]:
+    return sorted(row["name"] for row in data_of(path)["organisation"].values() if row["deleted_at"] is None)
+
+
+def test_an_organisation_made_on_two_copies_with_one_name_is_a_conflict_not_a_duplicate(office: Office) -> None:
+    north = laptop_copy(office, "north.locality")
+    south = laptop_copy(office, "south.locality")
+    north_club = _add_youth_club(north, LAPTOP_A, office, "Youth Club")
+    south_club = _add_youth_club(south, LAPTOP_B, office, "youth club")
+    apply_merge(str(office.path), north)
+    plan = plan_merge(str(office.path), south)
+    assert [(conflict.entity, conflict.field_label) for conflict in plan.conflicts] == [
+        (Entity.ORGANISATION, "same name as one here")
+    ]
+    conflict = plan.conflicts[0]
+    assert conflict.record_id == north_club and conflict.record_label == "Organisation: Youth Club"
+    assert conflict.mine == 'one record: the copy\'s "youth club" merged into "Youth Club"'
+    assert Entity.ORGANISATION not in plan.added
+    result = apply_merge(str(office.path), south)
+    assert result.decided == [(conflict, "mine")]
+    assert [name for name in _live_organisations(office.path) if name.lower() == "youth club"] == ["Youth Club"]
+    with opened(office.path) as services:
+        need = services.needs.find(f"Need of {LAPTOP_B.name}")
+        assert need is not None
+        assert [link.organisation_id for link in need.links] == [north_club]
+    links = data_of(office.path)["need_organisation"].values()
+    assert not [row for row in links if row["organisation_id"] == south_club.hex and row["deleted_at"] is None]
+    assert plan_merge(str(office.path), south).is_empty
+    # The south laptop brought up to date holds one youth club too, and its links point at it.
+    back = apply_merge(str(south), office.path)
+    assert back.decided == []
+    assert data_of(south) == data_of(office.path)
+
+
+def test_two_organisations_of_one_name_are_both_kept_when_the_user_says_so(office: Office) -> None:
+    north = laptop_copy(office, "north.locality")
+    south = laptop_copy(office, "south.locality")
+    _add_youth_club(north, LAPTOP_A, office, "Youth Club")
+    _add_youth_club(south, LAPTOP_B, office, "youth club")
+    apply_merge(str(office.path), north)
+    key = plan_merge(str(office.path), south).conflicts[0].key
+    result = apply_merge(str(office.path), south, decisions={key: "theirs"})
+    assert "1 organisation added" in result.summary
+    assert [name for name in _live_organisations(office.path) if name.lower() == "youth club"] == [
+        "Youth Club",
+        "youth club",
+    ]
+    assert plan_merge(str(office.path), south).is_empty
+
+
+def test_a_cancelled_copy_leaves_nothing(office: Office) -> None:
+    from locality.services.plan import ExportCancelled
+
+    destination = office.path.with_name("laptop.locality")
+    asked: list[bool] = []
+
+    def cancelled() -> bool:  # Cancel pressed once the copy has been written aside
+        asked.append(True)
+        return len(asked) >= 3
+
+    with pytest.raises(ExportCancelled, match="nothing was written"):
+        save_workshop_copy(str(office.path), destination, theme_ids=[office.themes[0]], cancelled=cancelled)
+    assert len(asked) == 3
+    assert not destination.exists()
+    assert sorted(path.name for path in office.path.parent.iterdir() if path.name.startswith(".")) == []

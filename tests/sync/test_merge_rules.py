@@ -8,7 +8,10 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from locality.domain.entities import Entity
+from locality.domain.errors import StaleRecordError
 from locality.services.needs import NeedDraft
 from locality.services.progress import ProgressDraft
 from locality.sync.merge import apply_merge, plan_merge
@@ -170,3 +173,29 @@ def test_the_copys_history_is_kept_and_the_merge_is_logged(office: Office) -> No
     merge = next(entry for entry in entries if entry.operation == "merge")
     assert merge.new_value["copy"] == "laptop.locality"
     assert merge.new_value["summary"] == "1 need updated"
+
+
+def test_a_merged_record_has_a_new_version_so_an_edit_opened_before_is_refused(office: Office) -> None:
+    laptop = laptop_copy(office, "laptop.locality")
+    _retitle(laptop, office.needs[0], "Laptop title")
+    with opened(office.path) as services:
+        opened_before = services.needs.get(office.needs[0])
+        apply_merge(str(office.path), laptop)
+        draft = dataclasses.replace(opened_before.as_draft(), description="typed before the merge")
+        with pytest.raises(StaleRecordError):
+            services.needs.update(office.needs[0], draft, opened_before.version)
+        assert services.needs.get(office.needs[0]).title == "Laptop title"
+
+
+def test_plan_lines_name_each_count_and_conflict(office: Office) -> None:
+    laptop = laptop_copy(office, "laptop.locality")
+    _retitle(office.path, office.needs[0], "Office title")
+    _retitle(laptop, office.needs[0], "Laptop title")
+    with opened(laptop, LAPTOP_A) as services:
+        services.needs.create(NeedDraft("Youth outreach"))
+        services.needs.create(NeedDraft("Older people's transport"))
+    lines = plan_merge(str(office.path), laptop).lines()
+    assert lines[0] == "2 needs added"
+    assert lines[1].endswith("history entries appended")
+    assert lines[2].startswith('Conflict: Need: Office title, title: here "Office title" (Olive Office, ')
+    assert 'in laptop.locality "Laptop title" (Adam Laptop, ' in lines[2]
