@@ -222,7 +222,9 @@ class MergeDialog(QDialog):
             self.merge_button.setEnabled(False)
             return
 
-        changes = [line for line in plan.lines() if not _is_conflict_line(line, plan.conflicts)]
+        # The dry run's lines: its counts, then one per conflict (those are in the table).
+        lines = plan.lines()
+        changes = lines[: len(lines) - len(plan.conflicts)]
         would = ", ".join(changes) if changes else "no record changed"
         conflicts = (
             f" {plural(len(plan.conflicts), 'conflict')} to decide below."
@@ -359,8 +361,3 @@ class MergeDialog(QDialog):
         close = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         close.setText("Close")
         close.setFocus()
-
-
-def _is_conflict_line(line: str, conflicts: list[Conflict]) -> bool:
-    """True for a dry-run line about a conflict (the table shows those), told by the record and field it names."""
-    return any(conflict.record_label in line and conflict.field_label in line for conflict in conflicts)

@@ -185,6 +185,10 @@ def test_conflicts_are_shown_side_by_side_and_decided_per_field(qtbot, window, p
     dialog = open_merge(qtbot, window, laptop_copy)
     assert dialog.plan is not None and not dialog.plan.is_empty
     assert dialog.merge_button.isEnabled()
+    said = dialog.summary.text()
+    assert said.startswith("What merging laptop.locality would do: 1 need updated"), said
+    assert "2 conflicts to decide below. Nothing is written until you choose Merge." in said, said
+    assert "Conflict:" not in said, "the conflicts are in the table, not in the sentence"
     assert dialog.table.rowCount() == 2, [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
     title_row = next(row for row in range(2) if "Shared data protocol" in dialog.table.item(row, 0).text())
     other_row = 1 - title_row
