@@ -21,6 +21,7 @@ from locality.services.actions import ActionDraft
 from locality.services.context import User
 from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.organisations import OrganisationDraft
+from locality.services.progress import ProgressDraft
 from locality.services.registry import Services
 from locality.sync.merge import Conflict, MergePlan, apply_merge
 from locality.ui import merge_dialog
@@ -403,3 +404,41 @@ def test_a_copy_of_one_theme_is_chosen_and_saved_with_the_keyboard_alone(qtbot, 
     qtbot.keyClick(dialog.themes, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: dialog.written is not None, timeout=20_000)
     assert dialog.written.needs == 1 and target.exists()
+
+
+def test_two_laptops_merged_in_turn_keep_every_edit_and_merging_again_changes_nothing(  # type: ignore[no-untyped-def]
+    qtbot, window, partnership, tmp_path
+) -> None:
+    services = window.services
+    first, second = tmp_path / "hall.locality", tmp_path / "library.locality"
+    save_copy(qtbot, window, first)
+    save_copy(qtbot, window, second)
+    for path, title, percent in ((first, "Youth diversion places", 20), (second, "Shared CCTV review", 35)):
+        laptop = Services.open(path, LAPTOP, today=lambda: TODAY)
+        try:
+            laptop.needs.create(NeedDraft(title=title))
+            note = f"From {path.name}"
+            laptop.progress.log(ProgressDraft(partnership["action"], percent_complete=percent, note=note))
+        finally:
+            laptop.close()
+    page = window.show_page("needsPage")
+    dialog = open_merge(qtbot, window, first)
+    assert not dialog.conflict_box.isVisible(), "the first laptop back changes nothing the office changed"
+    run_merge(qtbot, dialog)
+    # The second laptop reported another percentage for the same action: the one real conflict.
+    dialog = open_merge(qtbot, window, second)
+    assert dialog.table.rowCount() == 1
+    assert "Data sharing workshop" in dialog.table.item(0, 0).text()
+    assert "20" in dialog.table.item(0, MINE).text() and "35" in dialog.table.item(0, THEIRS).text()
+    dialog.take_all_theirs_button.click()
+    run_merge(qtbot, dialog)
+    assert dialog.merged is not None, dialog.summary.text()
+    assert services.actions.get(partnership["action"]).percent_complete == 35
+    titles = {need.title for need in services.needs.list()}
+    assert {"Youth diversion places", "Shared CCTV review"} <= titles
+    notes = {update.note for update in services.progress.history(partnership["action"])}
+    assert {"From hall.locality", "From library.locality"} <= notes, "progress updates are appended, not replaced"
+    both = {"Youth diversion places", "Shared CCTV review"}
+    qtbot.waitUntil(lambda: both <= {need.title for need in page.model.all_rows()})
+    for path in (first, second):
+        assert open_merge(qtbot, window, path).summary.text() == NOTHING_TO_MERGE
