@@ -77,18 +77,22 @@ class Knowledge:
     #: as this replica's; None when the two never shared a replica id.
     alias: uuid.UUID | None = None
     parted_at: int = 0
+    #: Our own entries after that point, as the other copy names them if it has merged them before (it took them
+    #: as a replica of their own, as ``alias`` does here): known to it up to what it holds of that name.
+    mirror: uuid.UUID | None = None
     source_entries: list[Row] = field(default_factory=list)  # the source's entries the target has not seen
     target_entries: list[Row] = field(default_factory=list)  # the target's entries the source has not seen
 
     def source_knows(self, replica_id: uuid.UUID) -> int:
         if self.alias is not None and replica_id == self.target.replica_id:
-            return self.parted_at
+            mirrored = self.source.knows(self.mirror) if self.mirror is not None else 0
+            return max(self.parted_at, mirrored)
         return self.source.knows(replica_id)
 
     def learned(self) -> dict[uuid.UUID, int]:
         """Per replica, what the target holds once it has taken the source's entries (``replica_sync_state``)."""
         learned: dict[uuid.UUID, int] = {}
-        for replica_id in self.source.replicas():
+        for replica_id in self.source.replicas() - {self.mirror}:
             if replica_id == self.target.replica_id:
                 if self.alias is not None:
                     learned[self.alias] = self.source.knows(replica_id)
@@ -126,6 +130,13 @@ def _parting_point(
     return low
 
 
+def _branch_name(replica_id: uuid.UUID, parted: int, first: Row | None) -> uuid.UUID:
+    """The replica id a copy's entries after the parting point are taken under: the same whenever the same two
+    copies are merged, and different for the two branches (named from each one's first entry after it)."""
+    stamp = first["changed_at"].isoformat() if first is not None else ""
+    return uuid.uuid5(replica_id, f"parted-at:{parted}:{stamp}")
+
+
 def read_knowledge(target: UnitOfWork, source: UnitOfWork) -> Knowledge:
     """Each side's entries the other has not seen."""
     knowledge = Knowledge(read_replica(target), read_replica(source))
@@ -138,10 +149,12 @@ def read_knowledge(target: UnitOfWork, source: UnitOfWork) -> Knowledge:
         if parted < source_holds_mine:
             # A copy made by hand: its entries after ``parted`` are its own changes, under our replica id.
             first = merge_rows.log_entry_at(source, mine, parted + 1)
-            stamp = first["changed_at"].isoformat() if first is not None else ""
-            knowledge.alias = uuid.uuid5(mine, f"parted-at:{parted}:{stamp}")
+            knowledge.alias = _branch_name(mine, parted, first)
+            knowledge.mirror = _branch_name(mine, parted, merge_rows.log_entry_at(target, mine, parted + 1))
             knowledge.parted_at = parted
     for replica_id in sorted(knowledge.source.replicas(), key=str):
+        if replica_id == knowledge.mirror:
+            continue  # our own changes, which it took under another name
         if replica_id == mine:
             if knowledge.alias is None:
                 continue

@@ -153,8 +153,11 @@ def plan_merge(
         source.reading() as theirs,
     ):
         _refuse_another_partnership(mine, theirs, Path(source_path))
-        computed = compute(mine, theirs, _Steps(progress, cancelled).step)
-        return _plan_of(mine, theirs, computed, Path(source_path))
+        steps = _Steps(progress, cancelled)
+        computed = compute(mine, theirs, steps.step)
+        plan = _plan_of(mine, theirs, computed, Path(source_path))
+        steps.step()
+        return plan
 
 
 def apply_merge(

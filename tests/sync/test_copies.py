@@ -105,6 +105,23 @@ def test_a_hand_made_copy_sharing_the_replica_id_merges_safely(office: Office) -
     assert plan_merge(str(office.path), copy).is_empty
 
 
+def test_a_hand_made_copy_merged_both_ways_ends_equal_with_no_false_conflict(office: Office) -> None:
+    copy = _hand_copy(office, "hand.locality")
+    for path, user, need_index in ((copy, LAPTOP_A, 1), (office.path, OFFICE, 2)):
+        with opened(path, user) as services:
+            need = services.needs.get(office.needs[need_index])
+            services.needs.update(need.id, dataclasses.replace(need.as_draft(), area=user.name), need.version)
+    apply_merge(str(office.path), copy)
+    back = plan_merge(str(copy), office.path)
+    assert not back.conflicts and back.changed == {Entity.NEED: 1}
+    apply_merge(str(copy), office.path)
+    assert data_of(copy) == data_of(office.path)
+    for target, source in ((office.path, copy), (copy, office.path)):
+        again = plan_merge(str(target), source)
+        assert not again.conflicts and not again.changed and not again.added, again.lines()
+        assert again.history_entries == 0, again.lines()
+
+
 def test_the_same_link_made_on_two_copies_is_one_link(office: Office) -> None:
     north = laptop_copy(office, "north.locality")
     south = laptop_copy(office, "south.locality")

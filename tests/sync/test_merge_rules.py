@@ -28,8 +28,10 @@ def _retitle(path: Path, need_id: uuid.UUID, title: str, **changes: object) -> N
 
 def test_an_untouched_copy_merges_as_nothing(office: Office) -> None:
     laptop = laptop_copy(office, "laptop.locality")
-    plan = plan_merge(str(office.path), laptop)
+    steps: list[tuple[int, int]] = []
+    plan = plan_merge(str(office.path), laptop, progress=lambda done, total: steps.append((done, total)))
     assert plan.is_empty, plan.lines()
+    assert steps[-1][0] == steps[-1][1] and [done for done, _total in steps] == sorted(done for done, _ in steps)
     result = apply_merge(str(office.path), laptop)
     assert result.summary == "Nothing changed"
 
