@@ -155,7 +155,10 @@ class MergeDialog(QDialog):
         self.merge_button.clicked.connect(self.merge)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.path.textChanged.connect(self._forget_plan)
+        self.path.textChanged.connect(self._another_copy)
+        # Enter shows what would change, never merges: Merge is a deliberate click or Alt+M.
+        self.check_button.setDefault(True)
+        self.merge_button.setAutoDefault(False)
 
         self.work: LongWork | None = None
         self.plan: MergePlan | None = None
@@ -171,6 +174,10 @@ class MergeDialog(QDialog):
         if path:
             self.path.setText(path)
             self.check()
+
+    def _another_copy(self) -> None:
+        self._forget_plan()
+        self.decisions = {}
 
     def _forget_plan(self) -> None:
         self.plan = None
@@ -215,7 +222,8 @@ class MergeDialog(QDialog):
     def show_plan(self, plan: MergePlan, source: Path) -> None:
         self.plan = plan
         self._planned_from = source
-        self.decisions = {conflict.key: "mine" for conflict in plan.conflicts}
+        # Looking again at the same copy keeps what was already chosen; a new conflict keeps this workspace's value.
+        self.decisions = {conflict.key: self.decisions.get(conflict.key, "mine") for conflict in plan.conflicts}
         self.show_conflicts(plan.conflicts)
         if plan.is_empty:
             self._say(NOTHING_TO_MERGE)

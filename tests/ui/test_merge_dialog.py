@@ -310,7 +310,7 @@ def test_the_conflicts_are_decided_and_merged_with_the_keyboard_alone(qtbot, win
     qtbot.waitUntil(dialog.isActiveWindow)
     assert dialog.focusWidget() is dialog.path, "the dialog opens on the copy's file name"
     qtbot.keyClicks(dialog.path, str(laptop_copy))
-    qtbot.keyClick(dialog.path, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)  # Enter shows what would change
     qtbot.waitUntil(lambda: dialog.work is not None and dialog.work.finished, timeout=20_000)
     assert dialog.table.rowCount() == 2
     # The offscreen platform may leave no window active once the progress dialog has closed (a desktop gives
@@ -327,6 +327,13 @@ def test_the_conflicts_are_decided_and_merged_with_the_keyboard_alone(qtbot, win
     # Alt+letter "animates" the button's click: it lands a moment later.
     qtbot.waitUntil(lambda: dialog.table.item(health_row, KEEP).text() == "The copy's")
     assert dialog.table.item(1 - health_row, KEEP).text() == "This workspace's"
+    checks = dialog.work
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)  # Enter looks again, keeping the choices; it never merges
+    qtbot.waitUntil(lambda: dialog.work is not checks and dialog.work is not None and dialog.work.finished)
+    assert dialog.merged is None and dialog.isVisible()
+    assert dialog.table.item(health_row, KEEP).text() == "The copy's"
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
     qtbot.keyClick(dialog.table, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: dialog.merged is not None, timeout=20_000)
     assert services.needs.get(partnership["health"]).description == "Raised by the PCT"
