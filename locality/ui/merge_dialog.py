@@ -73,13 +73,13 @@ class MergeDialog(QDialog):
         self.path.setAccessibleName("Copy to merge from")
         self.path.setPlaceholderText("A copy of this workspace: a workshop laptop's, or a partner's")
         file_label.setBuddy(self.path)
-        browse = QPushButton("&Browse…")
-        browse.clicked.connect(self._browse)
+        self.browse_button = QPushButton("&Browse…")
+        self.browse_button.clicked.connect(self._browse)
         self.check_button = QPushButton("&Show what would change")
         self.check_button.clicked.connect(self.check)
         file_row.addWidget(file_label)
         file_row.addWidget(self.path, 1)
-        file_row.addWidget(browse)
+        file_row.addWidget(self.browse_button)
         file_row.addWidget(self.check_button)
         layout.addLayout(file_row)
 
@@ -359,7 +359,11 @@ class MergeDialog(QDialog):
         self.show_conflicts([conflict for conflict, _side in result.decided])
         self.conflict_box.setTitle(f"{plural(len(result.decided), 'conflict')} decided")
         self.conflict_intro.setText("The value each field now has is in bold on green.")
+        # Done: the dialog now only reports (another copy is merged from a fresh File › Merge from…).
+        self.path.setReadOnly(True)
         for button in (
+            self.browse_button,
+            self.check_button,
             self.keep_ours_button,
             self.take_theirs_button,
             self.keep_all_ours_button,

@@ -215,6 +215,7 @@ def test_conflicts_are_shown_side_by_side_and_decided_per_field(qtbot, window, p
     assert dialog.summary.text().startswith("Merged laptop.locality: ")
     assert "2 conflicts decided" in dialog.summary.text()
     assert not dialog.merge_button.isVisible()
+    assert not dialog.check_button.isEnabled() and dialog.path.isReadOnly(), "the dialog now only reports"
     assert dialog.conflict_box.title() == "2 conflicts decided"
     kept = {dialog.table.item(row, 0).text(): dialog.table.item(row, KEEP).text() for row in range(2)}
     assert kept == {
