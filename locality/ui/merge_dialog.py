@@ -120,9 +120,9 @@ class MergeDialog(QDialog):
         self._fit_rows.timeout.connect(self.table.resizeRowsToContents)
         header.sectionResized.connect(lambda *_: self._fit_rows.start())
         self.table.cellDoubleClicked.connect(self._choose_clicked_side)
-        table_label = QLabel("C&onflicts (double-click a value to keep it):")
-        table_label.setBuddy(self.table)
-        conflicts.addWidget(table_label)
+        self.table_label = QLabel("C&onflicts (double-click a value to keep it):")
+        self.table_label.setBuddy(self.table)
+        conflicts.addWidget(self.table_label)
         conflicts.addWidget(self.table, 1)
         choices = QHBoxLayout()
         self.keep_ours_button = QPushButton("&Keep ours")
@@ -359,6 +359,8 @@ class MergeDialog(QDialog):
         self.show_conflicts([conflict for conflict, _side in result.decided])
         self.conflict_box.setTitle(f"{plural(len(result.decided), 'conflict')} decided")
         self.conflict_intro.setText("The value each field now has is in bold on green.")
+        self.table_label.setText("C&onflicts:")
+        self.table.setHorizontalHeaderItem(KEEP, QTableWidgetItem("Kept"))
         # Done: the dialog now only reports (another copy is merged from a fresh File › Merge from…).
         self.path.setReadOnly(True)
         for button in (
