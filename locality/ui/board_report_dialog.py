@@ -39,7 +39,7 @@ class BoardReportDialog(WriteFileDialog):
         from locality.exchange.board_paper import write_board_paper
 
         self.form.clear_errors()
-        target = self.save_as.checked_target(self.form, "the report")
+        target = self.save_as.chosen(self.form, "target", "the report")
         if target is None:
             return
         fmt = str(self.format.currentData())

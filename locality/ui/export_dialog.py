@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -18,8 +17,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -30,6 +27,7 @@ from locality.domain.errors import ValidationError
 from locality.domain.vocabulary import ActionStatus
 from locality.services.plan import ExportCancelled, PlanFilters
 from locality.services.plan_building import build_plan
+from locality.ui.checklist import checked_values, checklist
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import DateField, ErrorForm
@@ -43,27 +41,6 @@ FORMATS = (
     ("CSV, one row per action (.csv)", "csv"),
     ("Web page (.html)", "html"),
 )
-
-
-def _checklist(items: list[tuple[str, object]], name: str) -> QListWidget:
-    widget = QListWidget()
-    widget.setAccessibleName(name)
-    widget.setMaximumHeight(110)
-    for text, value in items:
-        item = QListWidgetItem(text)
-        item.setData(Qt.ItemDataRole.UserRole, value)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Unchecked)
-        widget.addItem(item)
-    return widget
-
-
-def _checked(widget: QListWidget) -> list[object]:
-    return [
-        widget.item(number).data(Qt.ItemDataRole.UserRole)
-        for number in range(widget.count())
-        if widget.item(number).checkState() == Qt.CheckState.Checked
-    ]
 
 
 class ExportDialog(QDialog):
@@ -81,14 +58,14 @@ class ExportDialog(QDialog):
         self.organisations = self.form.add_field(
             "organisations",
             "&Organisations (a partner's extract):",
-            _checklist([(name, name) for _id, name in env.services.organisations.names()], "Organisations"),
+            checklist([(name, name) for _id, name in env.services.organisations.names()], "Organisations"),
         )
         self.theme = self.form.add_field("theme", "&Theme:", QComboBox())
         self.theme.addItem("All themes", None)
         for theme in env.services.vocabulary.themes():
             self.theme.addItem(("    " if theme.parent_id else "") + theme.name, theme.name)
         self.statuses = self.form.add_field(
-            "statuses", "&Statuses:", _checklist([(s.value, s) for s in ActionStatus], "Statuses")
+            "statuses", "&Statuses:", checklist([(s.value, s) for s in ActionStatus], "Statuses")
         )
         self.period_start = self.form.add_field("period_start", "Period &from:", DateField())
         self.period_end = self.form.add_field("period_end", "Period &to:", DateField())
@@ -138,9 +115,9 @@ class ExportDialog(QDialog):
 
     def filters(self) -> PlanFilters:
         return PlanFilters(
-            organisations=tuple(str(name) for name in _checked(self.organisations)),
+            organisations=tuple(str(name) for name in checked_values(self.organisations)),
             theme=self.theme.currentData(),
-            statuses=tuple(ActionStatus(str(status)) for status in _checked(self.statuses)),
+            statuses=tuple(ActionStatus(str(status)) for status in checked_values(self.statuses)),
             period_start=self.period_start.value(),
             period_end=self.period_end.value(),
             include_confidential=self.confidential.isChecked(),
@@ -212,7 +189,7 @@ class ExportDialog(QDialog):
         from locality.exchange.update_sheet import write_update_sheet
 
         self.form.clear_errors()
-        chosen = [str(name) for name in _checked(self.organisations)]
+        chosen = [str(name) for name in checked_values(self.organisations)]
         if len(chosen) != 1:
             self.form.show_errors({"organisations": "Tick the one organisation the update sheet is for"})
             return
@@ -238,7 +215,7 @@ class ExportDialog(QDialog):
         from locality.exchange.export import export_plan
 
         self.form.clear_errors()
-        target = self.save_as.checked_target(self.form, "the plan")
+        target = self.save_as.chosen(self.form, "target", "the plan")
         if target is None:
             return
         fmt = str(self.format.currentData())

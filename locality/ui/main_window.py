@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
             )
         # Nothing can be saved to a read-only workspace: say so by greying out what would add, import or delete.
         writable = not workspace.read_only
-        for action in (self.new_item_action, self.delete_action, self.import_action):
+        for action in (self.new_item_action, self.delete_action, self.import_action, self.merge_action):
             action.setEnabled(writable)
             action.setToolTip(action.text().replace("&", "") if writable else "The workspace is read-only")
         self.workspace_banner.setText("\n".join(notes))
@@ -266,6 +266,10 @@ class MainWindow(QMainWindow):
         self.new_workspace_action = self._action("&New workspace…", self._new_workspace, QKeySequence.StandardKey.New)
         self.open_action = self._action("&Open workspace…", self._open_dialog, QKeySequence.StandardKey.Open)
         self.save_copy_action = self._action("Save a &copy as…", self._save_copy, QKeySequence.StandardKey.SaveAs)
+        self.workshop_copy_action = self._action("Save a copy for a wor&kshop…", self._save_workshop_copy)
+        self.workshop_copy_action.setStatusTip("A copy to take out on a laptop, merged back later with Merge from…")
+        self.merge_action = self._action("&Merge from…", self._merge_from)
+        self.merge_action.setStatusTip("Bring back the work done on a copy of this workspace, deciding any conflicts")
         self.import_action = self._action("&Import from a spreadsheet…", self._import, "Ctrl+I", "import.svg")
         self.export_action = self._action("&Export the plan…", self._export, "Ctrl+E", "export.svg")
         self.board_report_action = self._action("&Board report…", self._board_report)
@@ -297,6 +301,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addAction(self.save_copy_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.workshop_copy_action)
+        file_menu.addAction(self.merge_action)
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
@@ -427,6 +434,22 @@ class MainWindow(QMainWindow):
         dialog = BoardReportDialog(self.env, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.written is not None:
             self.statusBar().showMessage(f"Saved the board report as {dialog.written}", 8000)
+
+    def _save_workshop_copy(self) -> None:
+        from locality.ui.workshop_copy_dialog import WorkshopCopyDialog, copy_sentence
+
+        dialog = WorkshopCopyDialog(self.env, self)
+        dialog.exec()
+        if dialog.written is not None:
+            self.statusBar().showMessage(copy_sentence(dialog.written), 8000)
+
+    def _merge_from(self) -> None:
+        from locality.ui.merge_dialog import MergeDialog
+
+        dialog = MergeDialog(self.env, self)
+        dialog.exec()
+        if dialog.merged is not None:
+            self.statusBar().showMessage(dialog.merged.summary, 8000)
 
     def _open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open workspace", self._folder(), WORKSPACE_FILTER)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.files import workspace_refusal
 from locality.ui.forms import ErrorForm
 
 
@@ -48,23 +49,21 @@ class SaveAsRow(QWidget):
         current = Path(self.target.text()) if self.target.text() else self._default
         self.target.setText(str(current.with_suffix("." + self._suffix())))
 
-    def checked_target(self, form: ErrorForm, what: str) -> Path | None:
-        """The file to write, or None once ``form`` says beside this row why it cannot be written: nothing
-        chosen, a folder that does not exist, or a workspace (or a side file of one) that ``what`` would
-        replace."""
-        from locality.files import workspace_refusal
-
+    def chosen(self, form: ErrorForm, field: str, what: str) -> Path | None:
+        """The file to write, or None after saying beside ``field`` of ``form`` why it cannot be: no name, a
+        folder that does not exist, or a workspace (or a side file of one) that writing would replace. ``what``
+        is what would be saved ("the plan")."""
         text = self.target.text().strip()
         if not text:
-            form.show_errors({"target": f"Choose where to save {what}"})
+            form.show_errors({field: f"Choose where to save {what}"})
             return None
         target = Path(text).expanduser()
         if not target.parent.is_dir():
-            form.show_errors({"target": f"The folder {target.parent} does not exist"})
+            form.show_errors({field: f"The folder {target.parent} does not exist"})
             return None
         refusal = workspace_refusal(target)
         if refusal is not None:
-            form.show_errors({"target": refusal})
+            form.show_errors({field: refusal})
             return None
         return target
 

@@ -369,6 +369,7 @@ def test_a_read_only_workspace_opens_read_only_with_a_banner(read_only_share: Pa
     assert window.workspace_banner.isVisibleTo(window)
     assert "is read-only" in window.workspace_banner.text()
     assert not window.new_item_action.isEnabled() and not window.import_action.isEnabled()
+    assert not window.merge_action.isEnabled(), "nothing can be merged into a read-only workspace"
     services = window.services
     with pytest.raises(WorkspaceError) as raised:
         services.organisations.create(OrganisationDraft(name="Cannot Be Saved"))

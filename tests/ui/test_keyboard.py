@@ -35,9 +35,11 @@ from locality.ui.funding.dialogs import AllocationDialog, SpendDialog
 from locality.ui.import_dialog import ImportDialog
 from locality.ui.indicators.dialog import IndicatorDialog
 from locality.ui.main_window import UserDialog
+from locality.ui.merge_dialog import MergeDialog
 from locality.ui.need_dialog import NeedDialog
 from locality.ui.needs_map.similar import MergeNeedsDialog
 from locality.ui.organisations_page import OrganisationDialog
+from locality.ui.workshop_copy_dialog import WorkshopCopyDialog
 from locality.ui.workspace_settings_dialog import WorkspaceSettingsDialog
 from tests.ui.helpers import answer_message_box, when_dialog_opens
 
@@ -191,6 +193,8 @@ OTHER_DIALOGS: dict[str, Callable[..., QDialog]] = {
     "what needs chasing": lambda window, p: ChaseDialog(window.env, window),
     "about you": lambda window, p: UserDialog(None, window, ["Westshire County Council"]),
     "merge needs": lambda window, p: MergeNeedsDialog(window.env, p[2].id, p[4].id, window),
+    "save a copy for a workshop": lambda window, p: WorkshopCopyDialog(window.env, window),
+    "merge from": lambda window, p: MergeDialog(window.env, window),
 }
 
 

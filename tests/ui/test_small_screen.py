@@ -17,8 +17,10 @@ from locality.ui.dashboard.snapshots import RecordSnapshotDialog
 from locality.ui.export_dialog import ExportDialog
 from locality.ui.import_dialog import ImportDialog
 from locality.ui.indicators.dialog import IndicatorDialog
+from locality.ui.merge_dialog import MergeDialog
 from locality.ui.need_dialog import NeedDialog
 from locality.ui.organisations_page import OrganisationDialog
+from locality.ui.workshop_copy_dialog import WorkshopCopyDialog
 from locality.ui.workspace_settings_dialog import WorkspaceSettingsDialog
 
 # A 1366×768 screen less a taskbar and the window's own title bar and frame.
@@ -78,6 +80,8 @@ def test_every_dialog_fits_the_screen(qtbot, window) -> None:  # type: ignore[no
         ExportDialog(window.env, window),
         ImportDialog(window.env, window),
         ChaseDialog(window.env, window),
+        WorkshopCopyDialog(window.env, window),
+        MergeDialog(window.env, window),
     ]
     for dialog in dialogs:
         qtbot.addWidget(dialog)

@@ -41,7 +41,7 @@ class WorkshopRecordDialog(WriteFileDialog):
         from locality.exchange.workshop_record import write_workshop_record
 
         self.form.clear_errors()
-        target = self.save_as.checked_target(self.form, "the record")
+        target = self.save_as.chosen(self.form, "target", "the record")
         if target is None:
             return
         fmt: Literal["docx", "pdf"] = "pdf" if self.format.currentData() == "pdf" else "docx"
