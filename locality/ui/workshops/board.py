@@ -45,7 +45,8 @@ from locality.ui.forms import ERROR_STYLE
 from locality.ui.loader import BackgroundLoader
 from locality.ui.pickers import organisation_choices
 from locality.ui.undo import push_created, push_deleted, push_done
-from locality.ui.workshops.board_dialogs import AgreeActionDialog, NoteDialog, TallyDialog
+from locality.ui.workshops.board_decisions import BoardDecisions
+from locality.ui.workshops.board_dialogs import NoteDialog
 from locality.ui.workshops.capture_bar import CaptureBar
 from locality.ui.workshops.note_columns import NEED_ID, NOTE_ID, NoteList, ThemeColumn
 
@@ -67,7 +68,7 @@ class BoardState:
     actions: list[AgreedAction]
 
 
-class WorkshopBoard(QWidget):
+class WorkshopBoard(BoardDecisions, QWidget):
     """Shows the board of the workshop given to ``open_workshop``; ``closed`` asks to go back to the list."""
 
     closed = Signal()
@@ -569,110 +570,6 @@ class WorkshopBoard(QWidget):
         if theme_id is not None and self.state is not None:
             self._extra_themes.add(theme_id)
             self._show_columns(self.state)
-
-    # ------------------------------------------------------------------ voting
-
-    def voter(self) -> uuid.UUID | None:
-        data = self.participant_picker.currentData()
-        return data if isinstance(data, uuid.UUID) else None
-
-    def choose_voter(self, participant_id: uuid.UUID | None) -> None:
-        for number in range(self.participant_picker.count()):
-            if self.participant_picker.itemData(number) == participant_id:
-                self.participant_picker.setCurrentIndex(number)
-                return
-
-    def place_dot(self, need_id: uuid.UUID | None) -> bool:
-        """One of the voting participant's dots on the need; a refusal ("Alex Smith has used all 5 dots") is
-        said on the board."""
-        return self._move_dot(need_id, take=False)
-
-    def take_dot(self, need_id: uuid.UUID | None) -> bool:
-        return self._move_dot(need_id, take=True)
-
-    def _move_dot(self, need_id: uuid.UUID | None, *, take: bool) -> bool:
-        participant_id = self.voter()
-        if self.workshop_id is None or participant_id is None or need_id is None:
-            return False
-        workshops = self.services.workshops
-        workshop_id = self.workshop_id
-
-        def place() -> object:
-            return workshops.place_dot(workshop_id, need_id, participant_id)
-
-        def remove() -> None:
-            workshops.take_dot(workshop_id, need_id, participant_id)
-
-        try:
-            (remove if take else place)()
-        except LocalityError as error:
-            self.say(str(error), error=True)
-            return False
-        text = "take a dot off" if take else "place a dot"
-        push_done(
-            self.env.undo_stack,
-            text,
-            redo=remove if take else place,
-            undo=place if take else remove,
-            parent_widget=self,
-        )
-        self.message.clear()
-        return True
-
-    def type_tallies(self) -> None:
-        if self.state is None or self.workshop_id is None:
-            return
-        # The counts typed before, read now rather than with every refresh of the board: clicked dots name a
-        # participant, typed ones do not.
-        try:
-            votes = self.services.workshops.votes(self.workshop_id)
-        except LocalityError as error:
-            self.say(str(error), error=True)
-            return
-        typed = {(vote.need_id, vote.organisation_id): vote.dots for vote in votes if vote.participant_id is None}
-        dialog = TallyDialog(self.env, self.workshop_id, self.state.notes, typed, self)
-        changed = run_dialog(dialog)
-        if changed:
-            self.say(f"Typed {plural(changed, 'tally', 'tallies')} from the paper wall.")
-
-    # ------------------------------------------------------------------ agreeing actions
-
-    def chosen_need_ids(self) -> set[uuid.UUID]:
-        """The needs chosen in the ranking; without any, the notes chosen on the board (a click that voted also
-        chose its note, so the ranking, where nobody votes, says better what the room picked)."""
-        chosen = {item.data(Qt.ItemDataRole.UserRole) for item in self.ranking.selectedItems()}
-        if not chosen:
-            for column in self.columns.values():
-                chosen.update(item.data(NEED_ID) for item in column.notes.selectedItems())
-        return {need_id for need_id in chosen if need_id is not None}
-
-    def agree_action(self) -> None:
-        if self.state is None or self.workshop_id is None:
-            return
-        dialog = AgreeActionDialog(
-            self.env, self.workshop_id, self.state.ranking, self.state.notes, self.chosen_need_ids(), self
-        )
-        agreed = run_dialog(dialog)
-        if agreed is None:
-            return
-        self._push_agreed(self.workshop_id, agreed.action_id, agreed.title)
-        lead = f", led by {agreed.lead_organisation_name}" if agreed.lead_organisation_name else ""
-        self.say(f"Agreed “{agreed.title}”{lead}.")
-
-    def _push_agreed(self, workshop_id: uuid.UUID, action_id: uuid.UUID, title: str) -> None:
-        """Undo takes the action off the workshop's list and deletes it; redo brings both back."""
-        workshops, actions = self.services.workshops, self.services.actions
-        deleted: dict[str, Any] = {}
-
-        def undo() -> None:
-            deleted["link"] = workshops.forget_agreed_action(workshop_id, action_id)
-            deleted["action"] = actions.delete([action_id])
-
-        def redo() -> None:
-            actions.restore(deleted["action"])
-            workshops.restore(deleted["link"])
-
-        push_done(self.env.undo_stack, f"agree action {title}", redo=redo, undo=undo, parent_widget=self)
 
     # ------------------------------------------------------------------ presentation and the record
 
