@@ -95,7 +95,7 @@ def test_a_look_while_another_program_commits_gives_up_at_once_and_looks_again(
     try:
         started = time.monotonic()
         assert not watch.check()
-        assert time.monotonic() - started < 0.5  # not the five seconds an edit would wait
+        assert time.monotonic() - started < 2.5  # not the five seconds an edit would wait
     finally:
         holder.execute("ROLLBACK")
         holder.close()

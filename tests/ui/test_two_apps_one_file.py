@@ -41,7 +41,7 @@ def test_the_other_apps_changes_show_without_restarting(qtbot, window, other_app
     assert names_shown(page) == []
 
     other_app.organisations.create(OrganisationDraft("Northshire Police"))
-    qtbot.waitUntil(lambda: names_shown(page) == ["Northshire Police"], timeout=POLL_MILLISECONDS * 4)
+    qtbot.waitUntil(lambda: names_shown(page) == ["Northshire Police"], timeout=POLL_MILLISECONDS * 8)
 
     history = window.show_page("historyPage")
     assert isinstance(history, HistoryPage)
@@ -52,7 +52,7 @@ def test_the_other_apps_changes_show_without_restarting(qtbot, window, other_app
     # Seen while on screen, too: the History page refreshes as the other app edits.
     police = other_app.organisations.list()[0]
     other_app.organisations.update(police.id, OrganisationDraft("Northshire Constabulary"), police.version)
-    qtbot.waitUntil(lambda: history.model.rowCount() == 2, timeout=POLL_MILLISECONDS * 4)
+    qtbot.waitUntil(lambda: history.model.rowCount() == 2, timeout=POLL_MILLISECONDS * 8)
     assert history.model.entry_at(0).summary == 'Changed name from "Northshire Police" to "Northshire Constabulary"'
 
 
