@@ -230,8 +230,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     import tempfile
 
     from locality.domain.errors import ImportFileError
+    from locality.exchange.file_access import check_file
     from locality.exchange.importing import check_kind, import_file
-    from locality.exchange.reading import check_file
 
     source = Path(args.file).expanduser()
     try:
