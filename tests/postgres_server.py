@@ -54,8 +54,14 @@ def server_schema() -> Iterator[str]:
         no_server(f"no PostgreSQL server answers at the test URL ({type(error.orig).__name__})")
     separator = "&" if "?" in SERVER else "?"
     try:
-        yield f"{SERVER}{separator}options=-csearch_path%3D{schema}"
+        # Connections made for the test carry the schema's name, so that teardown can end any a test left open
+        # (a window's background load still reading) instead of deadlocking with it over the DROP.
+        yield f"{SERVER}{separator}options=-csearch_path%3D{schema}&application_name={schema}"
     finally:
         with engine.begin() as connection:
+            connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": schema},
+            )
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
