@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 from locality.exchange.export import FORMATS, export_plan
-from locality.services.plan import PlanFilters, build_plan
+from locality.services.plan import PlanFilters
+from locality.services.plan_building import build_plan
 from locality.services.registry import Services
 
 BUDGETS = {"xlsx": 2.0, "csv": 2.0, "docx": 5.0, "pdf": 5.0, "html": 5.0}

@@ -27,7 +27,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from locality.domain.vocabulary import ActionStatus, NeedStatus, Priority, Rag, VocabularyKind
-from locality.exchange.importing import KINDS, import_file
+from locality.exchange.import_columns import KINDS
+from locality.exchange.importing import import_file
 from locality.services.context import User
 from locality.services.registry import Services
 

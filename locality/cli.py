@@ -202,6 +202,7 @@ def _user() -> User:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from locality.services.demo import generate_demo
+    from locality.store.engine import shown_location
 
     new = _missing_workspace_file(args.db)
     with _workspace_for(args.db, _user(), new) as services:
@@ -219,7 +220,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             print(file=sys.stderr)
     if new is not None:
         print(f"Created a new workspace at {new}.")
-    print(f"Created the {args.size} demo partnership in {args.db}:")
+    print(f"Created the {args.size} demo partnership in {shown_location(args.db)}:")
     for label, count in summary.counts():
         print(f"  {label}: {count:,}")
     return 0
@@ -229,8 +230,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     import tempfile
 
     from locality.domain.errors import ImportFileError
+    from locality.exchange.file_access import check_file
     from locality.exchange.importing import check_kind, import_file
-    from locality.exchange.reading import check_file
 
     source = Path(args.file).expanduser()
     try:

@@ -57,6 +57,13 @@ def format_date(d: date | None) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
 
+def format_date_time(moment: datetime | None) -> str:
+    """An instant as people here read it, in the computer's own time zone: dd/mm/yyyy hh:mm."""
+    if moment is None:
+        return ""
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
+
+
 def parse_date(text: str, field: str = "date") -> date:
     """Read a date written as yyyy-mm-dd or day first (dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy)."""
     stripped = (text or "").strip()

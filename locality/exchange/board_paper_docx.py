@@ -11,7 +11,7 @@ from docx.shared import Pt
 from locality.exchange import board_paper
 from locality.exchange.board_paper import Block, Charts, Heading, NewPage, Table, Text, Title
 from locality.exchange.charts import png_bytes
-from locality.exchange.render_docx import LANDSCAPE_WIDTH, RAG_FILLS, Column, DocxWriter
+from locality.exchange.docx_document import LANDSCAPE_WIDTH, RAG_FILLS, Column, DocxWriter
 from locality.exchange.render_progress import Ticker
 from locality.services.board_report import BoardReport
 from locality.services.plan import Cancelled, check_cancelled

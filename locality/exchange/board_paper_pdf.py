@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 from locality.exchange import board_paper
 from locality.exchange.board_paper import Block, Charts, Heading, NewPage, Table, Text, Title
 from locality.exchange.charts import draw_on_canvas
-from locality.exchange.render_pdf import (
+from locality.exchange.pdf_document import (
     FRAME_WIDTH,
     RAG_FILLS,
     Column,
@@ -19,7 +19,7 @@ from locality.exchange.render_pdf import (
     paragraph,
     write_document,
 )
-from locality.exchange.render_pdf import Heading as PdfHeading
+from locality.exchange.pdf_document import Heading as PdfHeading
 from locality.exchange.render_progress import Ticker
 from locality.services.board_report import BoardReport
 from locality.services.plan import Cancelled, check_cancelled

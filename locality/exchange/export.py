@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from locality.domain.errors import LocalityError, ValidationError
-from locality.services.plan import Cancelled, Plan, PlanFilters, Progress, build_plan, bulk_work, check_cancelled
+from locality.services.plan import Cancelled, Plan, PlanFilters, Progress, bulk_work, check_cancelled
+from locality.services.plan_building import build_plan
 
 if TYPE_CHECKING:
     from locality.services.registry import Services

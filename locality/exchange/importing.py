@@ -32,29 +32,18 @@ Row numbers are the spreadsheet's: the header is row 1 and blank rows are skippe
 from __future__ import annotations
 
 import builtins
-import difflib
-import functools
 import re
-import uuid
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import date
-from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
 
 from locality.domain.errors import ImportFileError, LocalityError, NotFoundError, ValidationError
-from locality.domain.values import (
-    check_date,
-    format_date,
-    money_from_number,
-    parse_date,
-    parse_money,
-    parse_percent,
-)
 from locality.domain.vocabulary import ActionStatus, NeedStatus, Priority, Rag, VocabularyKind, normalise_name
-from locality.exchange.reading import Cell, OddCell, Table, column_letter, is_blank, read_table, shown
+from locality.exchange.import_columns import KINDS, match_columns
+from locality.exchange.import_rows import Names, RowReader, cell_text, lookups
+from locality.exchange.import_table import Cell, Table, is_blank
+from locality.exchange.reading import read_table
 from locality.services import records
 from locality.services.actions import ActionDraft, PartnerDraft
 from locality.services.context import User
@@ -63,46 +52,11 @@ from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.organisations import OrganisationDraft
 from locality.services.progress import ProgressDraft
 from locality.services.registry import Services
-from locality.services.vocabulary import VocabularyService, unknown_value_message
-from locality.store import action_queries, need_queries
-from locality.store.models import OrganisationRecord
 from locality.store.unit_of_work import UnitOfWork
 
-E = TypeVar("E", bound=StrEnum)
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
-KINDS: dict[str, tuple[str, ...]] = {
-    "organisations": ("name", "short_name", "type", "sector", "contact_name", "contact_email", "notes"),
-    "needs": ("title", "description", "theme", "organisations", "priority", "source", "status", "identified_on"),
-    "actions": (
-        "title",
-        "description",
-        "type",
-        "lead_organisation",
-        "partners",
-        "needs",
-        "provider",
-        "delivery_level",
-        "start",
-        "due",
-        "status",
-        "percent_complete",
-        "budget",
-        "funding_source",
-        "owner",
-        "owner_email",
-        "owner_phone",
-    ),
-    "progress": ("action", "date", "percent_complete", "status", "rag", "note", "author"),
-}
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "organisations": ("name",),
-    "needs": ("title",),
-    "actions": ("title",),
-    "progress": ("action", "date"),
-}
-LIST_SEPARATOR = ";"
 
 # What each kind creates, as counted in a report: (plural, singular).
 ORGANISATIONS = "organisations"
@@ -116,15 +70,6 @@ _SINGULAR = {
     ACTIONS: "action",
     ALLOCATIONS: "funding allocation",
     PROGRESS_UPDATES: "progress update",
-}
-
-_LABELS = {
-    "identified_on": "Identified on",
-    "start": "Start",
-    "due": "Due",
-    "date": "Date",
-    "budget": "Budget",
-    "percent_complete": "Percent complete",
 }
 
 
@@ -272,67 +217,7 @@ class _RollBack(Exception):
     """Ends the transaction without committing (a dry run, a preview, or bad rows)."""
 
 
-# --------------------------------------------------------------------------- columns
-
-
-def _heading_key(text: str) -> str:
-    return re.sub(r"[\s_\-]+", "", text).casefold()
-
-
-@dataclass(frozen=True)
-class _Columns:
-    by_index: tuple[str | None, ...]  # our column for each of the file's columns
-    pairs: tuple[tuple[str, str | None], ...]
-    warnings: tuple[str, ...]
-
-
-def _match_columns(kind: str, table: Table) -> _Columns:
-    ours = KINDS[kind]
-    keys = {_heading_key(column): column for column in ours}
-    by_index: list[str | None] = []
-    where: dict[str, list[int]] = {}
-    unknown: list[str] = []
-    for index, heading in enumerate(table.header):
-        column = keys.get(_heading_key(heading)) if heading else None
-        by_index.append(column)
-        if column is not None:
-            where.setdefault(column, []).append(index)
-        elif heading:
-            unknown.append(heading)
-    for column, indexes in where.items():
-        if len(indexes) > 1:
-            letters = " and ".join(column_letter(index) for index in indexes)
-            raise ImportFileError(
-                f'{table.name} has more than one "{column}" column (columns {letters}); keep one and import again.'
-            )
-    missing = [column for column in REQUIRED[kind] if column not in where]
-    if missing:
-        names = " or ".join(f'"{column}"' for column in missing)
-        raise ImportFileError(
-            f"{table.name} has no {names} column, which an import of {kind} needs; "
-            f"its header row should name some of: {', '.join(ours)}."
-        )
-    warnings: list[str] = []
-    if unknown:
-        are = "column is" if len(unknown) == 1 else "columns are"
-        warnings.append(
-            f"The {_listed_headings(unknown)} {are} not read by an import of {kind} and "
-            f"{'was' if len(unknown) == 1 else 'were'} ignored; the columns read are: {', '.join(ours)}."
-        )
-    pairs = tuple((heading, column) for heading, column in zip(table.header, by_index, strict=True) if heading)
-    return _Columns(tuple(by_index), pairs, tuple(warnings))
-
-
-def _listed_headings(headings: Sequence[str], limit: int = 10) -> str:
-    """Headings quoted for a message: each once (with how many times it is there when more than once), at most
-    ``limit`` of them, each shortened."""
-    times: dict[str, int] = {}
-    for heading in headings:
-        times[heading] = times.get(heading, 0) + 1
-    quoted = [f'"{shown(heading)}"' + (f" ({count:,} times)" if count > 1 else "") for heading, count in times.items()]
-    if len(quoted) > limit:
-        quoted = [*quoted[:limit], f"{len(quoted) - limit:,} more"]
-    return ", ".join(quoted)
+# --------------------------------------------------------------------------- warnings
 
 
 _ROW_WARNING = re.compile(r"Row ([0-9]+): (.+)", re.DOTALL)
@@ -375,230 +260,6 @@ def collapse_warnings(warnings: Sequence[str], rows_shown: int = 5) -> tuple[str
     return tuple(folded)
 
 
-# --------------------------------------------------------------------------- what the workspace already holds
-
-
-class _Names:
-    """Names (or titles) to ids, ignoring case and spaces; the first one given wins, as the services' ``find``."""
-
-    def __init__(self, pairs: Sequence[tuple[uuid.UUID, str]] = ()) -> None:
-        self.ids: dict[str, uuid.UUID] = {}
-        self.names: list[str] = []
-        for item_id, name in pairs:
-            self.add(item_id, name)
-
-    def add(self, item_id: uuid.UUID, name: str) -> None:
-        key = normalise_name(name)
-        if key and key not in self.ids:
-            self.ids[key] = item_id
-            self.names.append(name)
-
-    def get(self, name: str) -> uuid.UUID | None:
-        return self.ids.get(normalise_name(name))
-
-    def suggestion(self, name: str) -> str | None:
-        folded = {normalise_name(item): item for item in self.names}
-        close = difflib.get_close_matches(normalise_name(name), list(folded), n=1, cutoff=0.75)
-        return folded[close[0]] if close else None
-
-
-@dataclass
-class _Lookups:
-    organisations: _Names
-    short_names: _Names
-    needs: _Names
-    actions: _Names
-    terms: dict[VocabularyKind, _Names]
-    themes: _Names
-    theme_names: list[str]
-    funding_sources: _Names
-
-
-def _lookups(unit: UnitOfWork, vocabulary: VocabularyService, kind: str) -> _Lookups:
-    organisations = unit.list(OrganisationRecord, order_by=("created_at",))
-    all_themes = vocabulary.themes()
-    themes = _Names()
-    for theme in all_themes:
-        themes.add(theme.id, theme.name)
-        themes.add(theme.id, theme.full_name)
-    return _Lookups(
-        organisations=_Names([(row.id, row.name) for row in organisations]),
-        short_names=_Names([(row.id, row.short_name) for row in organisations if row.short_name]),
-        needs=_Names(need_queries.need_titles(unit)) if kind in ("needs", "actions") else _Names(),
-        actions=_Names(action_queries.action_titles(unit)) if kind in ("actions", "progress") else _Names(),
-        terms={
-            term_kind: _Names([(term.id, term.name) for term in vocabulary.terms(term_kind)])
-            for term_kind in VocabularyKind
-        },
-        themes=themes,
-        theme_names=[theme.name for theme in all_themes],
-        funding_sources=_Names([(source.id, source.name) for source in vocabulary.funding_sources()]),
-    )
-
-
-# --------------------------------------------------------------------------- reading one row's values
-
-
-class _RowReader:
-    """One row's cells by our column, read into values; each problem is kept as a sentence."""
-
-    def __init__(self, values: dict[str, Cell], lookups: _Lookups) -> None:
-        self.values = values
-        self.lookups = lookups
-        self.problems: list[str] = []
-        for column, value in values.items():
-            if isinstance(value, OddCell):  # a workbook cell that could not be read: name it, read it as empty
-                self.problem(f"Column {value.column} ({column}) {value.reason}")
-                values[column] = None
-
-    def problem(self, message: str) -> None:
-        message = message.strip()
-        self.problems.append(message if message.endswith((".", "?", "!")) else message + ".")
-
-    def text(self, column: str) -> str:
-        return _text(self.values.get(column)).strip()
-
-    def items(self, column: str) -> list[str]:
-        return [item.strip() for item in self.text(column).split(LIST_SEPARATOR) if item.strip()]
-
-    def date(self, column: str) -> date | None:
-        value = self.values.get(column)
-        if is_blank(value):
-            return None
-        if isinstance(value, (int, float)):
-            self.problem(f'{_LABELS.get(column, column)}: "{shown(_text(value))}" is not a date; use dd/mm/yyyy')
-            return None
-        if isinstance(value, date):
-            try:
-                return check_date(value, column)
-            except ValidationError as error:
-                self.problem(f"{_LABELS.get(column, column)}: {error}")
-                return None
-        try:
-            return parse_date(str(value), column)
-        except ValidationError as error:
-            self.problem(f"{_LABELS.get(column, column)}: {error}")
-            return None
-
-    def money(self, column: str) -> int | None:
-        value = self.values.get(column)
-        if is_blank(value):
-            return None
-        try:
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return money_from_number(value, column)  # a number cell: NaN, infinity and huge amounts refused
-            return parse_money(_text(value), column)
-        except ValidationError as error:
-            self.problem(f"{_LABELS.get(column, column)}: {error}")
-            return None
-
-    def percent(self, column: str) -> int | None:
-        value = self.values.get(column)
-        if is_blank(value):
-            return None
-        try:
-            return parse_percent(value if isinstance(value, (str, int, float)) else _text(value), column)
-        except ValidationError as error:
-            self.problem(str(error))
-            return None
-
-    def choice(self, column: str, enum_type: type[E], label: str) -> E | None:
-        text = self.text(column)
-        if not text:
-            return None
-        found = _members_by_key(enum_type).get(_heading_key(text))
-        if found is None:
-            self.problem(unknown_value_message(label, text, [member.value for member in enum_type]))
-        return found
-
-    def term(self, column: str, kind: VocabularyKind) -> uuid.UUID | None:
-        text = self.text(column)
-        if not text:
-            return None
-        names = self.lookups.terms[kind]
-        found = names.get(text)
-        if found is None:
-            self.problem(unknown_value_message(kind.label, text, names.names))
-        return found
-
-    def theme(self, column: str) -> uuid.UUID | None:
-        text = self.text(column)
-        if not text:
-            return None
-        found = self.lookups.themes.get(text)
-        if found is None:
-            self.problem(unknown_value_message("theme", text, self.lookups.theme_names))
-        return found
-
-    def funding_source(self, column: str) -> uuid.UUID | None:
-        text = self.text(column)
-        if not text:
-            return None
-        found = self.lookups.funding_sources.get(text)
-        if found is None:
-            self.problem(unknown_value_message("funding source", text, self.lookups.funding_sources.names))
-        return found
-
-    def organisation(self, name: str) -> uuid.UUID | None:
-        found = self.lookups.organisations.get(name) or self.lookups.short_names.get(name)
-        if found is None:
-            self.problem(
-                _unknown(name, "an organisation", self.lookups.organisations, "add it (or import organisations) first")
-            )
-        return found
-
-    def organisations(self, column: str) -> list[uuid.UUID]:
-        found = [self.organisation(name) for name in self.items(column)]
-        return [item for item in found if item is not None]
-
-    def needs(self, column: str) -> list[uuid.UUID]:
-        found: list[uuid.UUID] = []
-        for title in self.items(column):
-            need_id = self.lookups.needs.get(title)
-            if need_id is None:
-                self.problem(_unknown(title, "a need", self.lookups.needs, "add it (or import needs) first"))
-            else:
-                found.append(need_id)
-        return found
-
-    def action(self, column: str) -> uuid.UUID | None:
-        title = self.text(column)
-        if not title:
-            self.problem("Give the title of the action this update is for")
-            return None
-        found = self.lookups.actions.get(title)
-        if found is None:
-            self.problem(_unknown(title, "an action", self.lookups.actions, "add it (or import actions) first"))
-        return found
-
-
-@functools.cache
-def _members_by_key(enum_type: type[E]) -> dict[str, E]:
-    """An enum's members by the heading key of their value and of their name (the first member wins), so that a
-    choice costs one look-up a cell rather than two keys a member."""
-    members: dict[str, E] = {}
-    for member in enum_type:
-        members.setdefault(_heading_key(member.value), member)
-        members.setdefault(_heading_key(member.name), member)
-    return members
-
-
-def _unknown(name: str, what: str, known: _Names, advice: str) -> str:
-    suggestion = known.suggestion(name)
-    hint = f' (did you mean "{suggestion}"?)' if suggestion else ""
-    return f'"{name}" is not {what} in this workspace{hint}; {advice}'
-
-
-def _text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return format_date(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 # --------------------------------------------------------------------------- one run over a file
 
 
@@ -624,7 +285,7 @@ class _Importer:
     def __init__(self, services: Services, unit: UnitOfWork, kind: str, outcome: _Outcome, stack: ExitStack) -> None:
         self.kind = kind
         self.outcome = outcome
-        self.lookups = _lookups(unit, services.vocabulary, kind)
+        self.lookups = lookups(unit, services.vocabulary, kind)
         self.earlier_rows: dict[str, int] = {}  # a name or title given in the file -> the row that gave it
         # The services' batch entry points: every row checked as their create calls check it, against records
         # read once, and every row written together at the end (``write``) rather than a flush or two a row.
@@ -655,7 +316,7 @@ class _Importer:
             # A partner update sheet lists every action of the partner; the ones left blank have no news.
             self.outcome.unchanged += 1
             return
-        reader = _RowReader(values, self.lookups)
+        reader = RowReader(values, self.lookups)
         write = getattr(self, f"_{self.kind}")
         try:
             write(number, reader)
@@ -664,10 +325,10 @@ class _Importer:
         if reader.problems:
             self.outcome.row_errors.append(f"row {number}: {' '.join(reader.problems)}")
         elif self.outcome.keep_previews:
-            shown = {column: _text(values[column]).strip() for column in KINDS[self.kind] if column in values}
+            shown = {column: cell_text(values[column]).strip() for column in KINDS[self.kind] if column in values}
             self.outcome.previews.append(shown)
 
-    def _new_name(self, number: int, reader: _RowReader, name: str, what: str, existing: _Names) -> None:
+    def _new_name(self, number: int, reader: RowReader, name: str, what: str, existing: Names) -> None:
         """A row's name or title must be new: not in the workspace, and not on an earlier row of the file."""
         key = normalise_name(name)
         if not key:
@@ -682,7 +343,7 @@ class _Importer:
 
     # ------------------------------------------------------------------ one method per kind
 
-    def _organisations(self, number: int, reader: _RowReader) -> None:
+    def _organisations(self, number: int, reader: RowReader) -> None:
         name = reader.text("name")
         draft = OrganisationDraft(
             name=name,
@@ -702,7 +363,7 @@ class _Importer:
             self.lookups.short_names.add(organisation_id, draft.short_name)
         self.outcome.count(ORGANISATIONS)
 
-    def _needs(self, number: int, reader: _RowReader) -> None:
+    def _needs(self, number: int, reader: RowReader) -> None:
         title = reader.text("title")
         draft = NeedDraft(
             title=title,
@@ -721,7 +382,7 @@ class _Importer:
         self.lookups.needs.add(need_id, title)
         self.outcome.count(NEEDS)
 
-    def _actions(self, number: int, reader: _RowReader) -> None:
+    def _actions(self, number: int, reader: RowReader) -> None:
         title = reader.text("title")
         lead = reader.text("lead_organisation")
         budget = reader.money("budget")
@@ -760,7 +421,7 @@ class _Importer:
                     "allocate from it."
                 )
 
-    def _progress(self, number: int, reader: _RowReader) -> None:
+    def _progress(self, number: int, reader: RowReader) -> None:
         author = reader.text("author")
         action_id = reader.action("action")
         if is_blank(reader.values.get("date")):
@@ -798,7 +459,7 @@ def _run(
     previews: bool = True,
 ) -> _Outcome:
     table = read_table(path)
-    columns = _match_columns(kind, table)
+    columns = match_columns(kind, table)
     outcome = _Outcome(kind, table, columns.pairs, warnings=[*table.warnings, *columns.warnings])
     outcome.keep_previews = previews
     total = len(table.rows)

@@ -3,8 +3,14 @@ says the same thing in the same words (dates dd/mm/yyyy, money in £)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from locality.domain.values import format_date, format_money
-from locality.services.plan import PlanAction, PlanIndicator, PlanMilestone, PlanNeed
+from locality.services.plan import CountRow, Plan, PlanAction, PlanIndicator, PlanMilestone, PlanNeed, PlanSummary
+
+# What the cover says about confidential content.
+CONFIDENTIAL_IN = "Includes confidential notes and contact details"
+CONFIDENTIAL_OUT = "Confidential notes and personal contact details are left out"
 
 
 def number_text(value: float | None) -> str:
@@ -17,6 +23,38 @@ def number_text(value: float | None) -> str:
 
 def percent_text(value: int | None) -> str:
     return "" if value is None else f"{value}%"
+
+
+def key_figure_rows(summary: PlanSummary) -> list[tuple[str, str]]:
+    """The summary's key figures, (figure, value)."""
+    return [
+        ("Actions in the plan", f"{summary.actions_total:,}"),
+        ("Needs in the plan", f"{summary.needs_total:,}"),
+        ("Needs shared by two or more organisations", f"{summary.shared_needs:,}"),
+        ("Total budget", format_money(summary.budget_pence)),
+        ("Total spend", format_money(summary.spend_pence)),
+    ]
+
+
+def count_rows(counts: Sequence[CountRow]) -> list[tuple[str, str]]:
+    """Actions by status or by RAG, (label, count)."""
+    return [(row.label, f"{row.count:,}") for row in counts]
+
+
+def theme_rows(summary: PlanSummary) -> list[tuple[str, str, str, str, str]]:
+    """The summary by theme: theme, needs, actions, budget, spend."""
+    return [
+        (row.theme, f"{row.needs:,}", f"{row.actions:,}", format_money(row.budget_pence), format_money(row.spend_pence))
+        for row in summary.by_theme
+    ]
+
+
+def organisation_rows(plan: Plan) -> list[tuple[str, ...]]:
+    """The partner organisations: name, short name and type, and their contact and e-mail when the plan holds
+    confidential content."""
+    if plan.confidential_included:
+        return [(o.name, o.short_name, o.type, o.contact_name, o.contact_email) for o in plan.organisations]
+    return [(o.name, o.short_name, o.type) for o in plan.organisations]
 
 
 def need_row(need: PlanNeed) -> tuple[str, ...]:

@@ -13,12 +13,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from locality.domain.values import format_date, format_money
+from locality.domain.values import format_date
 from locality.exchange.plan_rows import (
+    CONFIDENTIAL_IN,
+    CONFIDENTIAL_OUT,
     action_row,
+    count_rows,
     indicator_row,
+    key_figure_rows,
     milestone_row,
     need_row,
+    organisation_rows,
+    theme_rows,
 )
 from locality.exchange.render_progress import Ticker, table_rows
 from locality.files import atomic_path
@@ -30,9 +36,6 @@ __all__ = ["render_html"]
 # Tints dark enough to tell apart, light enough for black text; the word in the cell is what counts.
 RAG_FILLS = {"Red": "#e57373", "Amber": "#ffc04d", "Green": "#81c784"}
 OVERDUE_FILL = RAG_FILLS["Red"]
-
-CONFIDENTIAL_IN = "Includes confidential notes and contact details"
-CONFIDENTIAL_OUT = "Confidential notes and personal contact details are left out"
 
 SECTIONS = (
     ("summary", "Summary"),
@@ -199,25 +202,17 @@ def _nothing(sentence: str) -> str:
 def _summary(plan: Plan, ticker: Ticker) -> Iterator[str]:
     summary = plan.summary
     yield _section("summary")
-    key_figures = [
-        ("Actions in the plan", f"{summary.actions_total:,}"),
-        ("Needs in the plan", f"{summary.needs_total:,}"),
-        ("Needs shared by two or more organisations", f"{summary.shared_needs:,}"),
-        ("Total budget", format_money(summary.budget_pence)),
-        ("Total spend", format_money(summary.spend_pence)),
-    ]
-    yield from _table([_Column("Figure"), _Column("Value", "num")], key_figures, ticker, css_class="narrow")
+    yield from _table(
+        [_Column("Figure"), _Column("Value", "num")], key_figure_rows(summary), ticker, css_class="narrow"
+    )
     yield "<h3>Actions by status</h3>\n"
     yield from _table(
-        [_Column("Status"), _Column("Actions", "num")],
-        [(row.label, f"{row.count:,}") for row in summary.by_status],
-        ticker,
-        css_class="narrow",
+        [_Column("Status"), _Column("Actions", "num")], count_rows(summary.by_status), ticker, css_class="narrow"
     )
     yield f"<h3>{RAG_SPLIT_TITLE}</h3>\n"
     yield from _table(
         [_Column("RAG"), _Column("Actions", "num")],
-        [(row.label, f"{row.count:,}") for row in summary.by_rag],
+        count_rows(summary.by_rag),
         ticker,
         classes=[_rag_class(row.label) for row in summary.by_rag],
         shaded_column=0,
@@ -227,26 +222,17 @@ def _summary(plan: Plan, ticker: Ticker) -> Iterator[str]:
     if summary.by_theme:
         columns = [_Column("Theme"), _Column("Needs", "num"), _Column("Actions", "num")]
         columns += [_Column("Budget", "num"), _Column("Spend", "num")]
-        rows = [
-            (row.theme, f"{row.needs:,}", f"{row.actions:,}", format_money(row.budget_pence),
-             format_money(row.spend_pence))
-            for row in summary.by_theme
-        ]  # fmt: skip
-        yield from _table(columns, rows, ticker)
+        yield from _table(columns, theme_rows(summary), ticker)
     else:
         yield _nothing("There are no themes to show.")
     yield "<h3>Partner organisations</h3>\n"
-    organisations = plan.organisations
-    if not organisations:
+    if not plan.organisations:
         yield _nothing("There are no organisations in this plan.")
-    elif plan.confidential_included:
-        columns = [_Column("Organisation"), _Column("Short name"), _Column("Type"), _Column("Contact")]
-        columns.append(_Column("E-mail"))
-        rows = [(o.name, o.short_name, o.type, o.contact_name, o.contact_email) for o in organisations]
-        yield from _table(columns, rows, ticker)
     else:
         columns = [_Column("Organisation"), _Column("Short name"), _Column("Type")]
-        yield from _table(columns, [(o.name, o.short_name, o.type) for o in organisations], ticker)
+        if plan.confidential_included:
+            columns += [_Column("Contact"), _Column("E-mail")]
+        yield from _table(columns, organisation_rows(plan), ticker)
     yield "</section>\n"
 
 

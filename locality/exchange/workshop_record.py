@@ -183,7 +183,8 @@ def write_workshop_record(
         writer.save(target)
     else:
         from locality.exchange.board_paper_pdf import block_flowables
-        from locality.exchange.render_pdf import clean_text, write_document
+        from locality.exchange.pdf_document import write_document
+        from locality.exchange.pdf_text import clean_text
 
         story = block_flowables(blocks, ticker)
         write_document(

@@ -4,7 +4,6 @@ what, which needs each addresses, its milestones, and its RAG rating derived fro
 from __future__ import annotations
 
 import builtins
-import math
 import uuid
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -14,29 +13,20 @@ from enum import StrEnum
 from typing import TypeVar
 
 from locality.domain.entities import Entity
-from locality.domain.errors import ValidationError
 from locality.domain.rag import RagAssessment
-from locality.domain.values import (
-    MAX_PENCE,
-    format_date,
-    require_text,
-    strip_invisible,
-    validate_email,
-    validate_percent,
-)
 from locality.domain.vocabulary import (
     CLOSED_ACTION_STATUSES,
     ActionStatus,
     Rag,
-    VocabularyKind,
-    choice,
     normalise_name,
     optional_enum,
 )
 from locality.services import records
 from locality.services.action_rag import assess_action, is_overdue, rag_thresholds
+from locality.services.action_validation import validated_action
+from locality.services.action_writes import ACTION_FIELDS, ActionBatch, save_links
 from locality.services.context import ServiceContext
-from locality.services.vocabulary import check_term, check_theme, theme_and_service_areas
+from locality.services.vocabulary import theme_and_service_areas
 from locality.store import action_queries
 from locality.store.models import (
     ActionNeedRecord,
@@ -270,33 +260,6 @@ class DeletedActions:
     ids: tuple[uuid.UUID, ...] = field(default_factory=tuple)
 
 
-_FIELDS = (
-    "title",
-    "description",
-    "theme_id",
-    "type_id",
-    "delivery_level_id",
-    "provider_id",
-    "lead_organisation_id",
-    "owner_name",
-    "owner_email",
-    "owner_phone",
-    "start_on",
-    "due_on",
-    "completed_on",
-    "status",
-    "percent_complete",
-    "rag_override",
-    "rag_override_reason",
-    "budget_pence",
-    "notes",
-    "notes_confidential",
-)
-_PARTNER_FIELDS = ("action_id", "organisation_id", "cash_pence", "staff_days", "in_kind")
-_NEED_FIELDS = ("action_id", "need_id")
-_MILESTONE_FIELDS = ("action_id", "title", "due_on", "done_on", "sort_order")
-
-
 # --------------------------------------------------------------------------- reading
 
 
@@ -371,408 +334,6 @@ def to_action(unit: UnitOfWork, record: ActionRecord, today: date) -> Action:
         created_at=record.created_at,
         updated_at=record.updated_at,
     )
-
-
-# --------------------------------------------------------------------------- validation
-
-
-@dataclass(frozen=True)
-class _ValidPartner:
-    organisation_id: uuid.UUID
-    cash_pence: int
-    staff_days: float
-    in_kind: str
-
-
-@dataclass(frozen=True)
-class _ValidMilestone:
-    id: uuid.UUID | None
-    title: str
-    due_on: date | None
-    done_on: date | None
-
-
-def _is_whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _validated_partners(
-    lookup: records.Lookup, partners: Iterable[PartnerDraft], errors: dict[str, str]
-) -> builtins.list[_ValidPartner]:
-    drafts = builtins.list(partners)
-    wanted = builtins.list({draft.organisation_id for draft in drafts})
-    found = {row.id: row for row in lookup.by_ids(OrganisationRecord, wanted)}
-    problems: builtins.list[str] = []
-    valid: builtins.list[_ValidPartner] = []
-    seen: set[uuid.UUID] = set()
-
-    def problem(message: str) -> None:
-        if message not in problems:
-            problems.append(message)
-
-    for draft in drafts:
-        organisation = found.get(draft.organisation_id)
-        if organisation is None:
-            problem("One of the partners chosen does not exist; choose partners from the list")
-            continue
-        if organisation.deleted_at is not None:
-            problem(f"{organisation.name} has been deleted; choose another partner")
-            continue
-        if draft.organisation_id in seen:
-            problem(f"{organisation.name} is listed more than once; list each partner only once")
-            continue
-        seen.add(draft.organisation_id)
-        ok = True
-        if not _is_whole(draft.cash_pence) or not 0 <= draft.cash_pence <= MAX_PENCE:
-            ok = False
-            if _is_whole(draft.cash_pence) and draft.cash_pence < 0:
-                problem(f"{organisation.name}'s cash contribution cannot be negative")
-            else:
-                problem(f"{organisation.name}'s cash contribution must be an amount in pounds and pence")
-        staff_days = draft.staff_days
-        if isinstance(staff_days, bool) or not isinstance(staff_days, (int, float)) or not math.isfinite(staff_days):
-            ok = False
-            problem(f"{organisation.name}'s staff days must be a number")
-        elif staff_days < 0:
-            ok = False
-            problem(f"{organisation.name}'s staff days cannot be negative")
-        if ok:
-            valid.append(
-                _ValidPartner(draft.organisation_id, draft.cash_pence, float(staff_days), (draft.in_kind or "").strip())
-            )
-    if problems:
-        errors["partners"] = "; ".join(problems)
-    return valid
-
-
-def _validated_needs(
-    lookup: records.Lookup, need_ids: Iterable[uuid.UUID], errors: dict[str, str]
-) -> builtins.list[uuid.UUID]:
-    wanted = builtins.list(dict.fromkeys(need_ids))
-    if not wanted:
-        return []
-    found = {row.id: row for row in lookup.by_ids(NeedRecord, wanted)}
-    problems: builtins.list[str] = []
-    for need_id in wanted:
-        need = found.get(need_id)
-        if need is None:
-            message = "One of the needs chosen does not exist; choose needs from the list"
-        elif need.deleted_at is not None:
-            message = f'The need "{need.title}" has been deleted; choose another need'
-        else:
-            continue
-        if message not in problems:
-            problems.append(message)
-    if problems:
-        errors["need_ids"] = "; ".join(problems)
-    return wanted
-
-
-def _validated_milestones(
-    lookup: records.Lookup,
-    milestones: Iterable[MilestoneDraft],
-    action_id: uuid.UUID | None,
-    errors: dict[str, str],
-) -> builtins.list[_ValidMilestone]:
-    problems: builtins.list[str] = []
-    valid: builtins.list[_ValidMilestone] = []
-    seen: set[uuid.UUID] = set()
-
-    def problem(message: str) -> None:
-        if message not in problems:
-            problems.append(message)
-
-    for draft in milestones:
-        title = (draft.title or "").strip()
-        if not title:
-            problem("Every milestone needs a title")
-            continue
-        if len(title) > 300:
-            problem(f"A milestone's title must be 300 characters or fewer; one has {len(title)}")
-            continue
-        milestone_id = draft.id
-        if milestone_id is not None:
-            existing = lookup.get(MilestoneRecord, milestone_id, include_deleted=True)
-            if milestone_id in seen:
-                problem(f'The milestone "{title}" is listed more than once')
-                continue
-            if existing is not None and existing.action_id != action_id:
-                problem(f'The milestone "{title}" belongs to another action')
-                continue
-            seen.add(milestone_id)
-        valid.append(_ValidMilestone(milestone_id, title, draft.due_on, draft.done_on))
-    if problems:
-        errors["milestones"] = "; ".join(problems)
-    return valid
-
-
-def _check_organisation(
-    lookup: records.Lookup, organisation_id: uuid.UUID | None, field_name: str, errors: dict[str, str]
-) -> None:
-    if organisation_id is None:
-        return
-    organisation = lookup.get(OrganisationRecord, organisation_id, include_deleted=True)
-    if organisation is None:
-        errors[field_name] = "Choose a lead organisation from the list"
-    elif organisation.deleted_at is not None:
-        errors[field_name] = f"{organisation.name} has been deleted; choose another lead organisation"
-
-
-def _validated_owner(draft: ActionDraft, errors: dict[str, str]) -> dict[str, str]:
-    """The owner's name, e-mail and telephone as stored: trimmed, the e-mail checked as an organisation's contact
-    e-mail is; an empty name means no owner, so an e-mail or telephone without a name is refused."""
-    name = strip_invisible(draft.owner_name or "")
-    email = ""
-    phone = strip_invisible(draft.owner_phone or "")
-    if len(name) > 200:
-        errors["owner_name"] = f"The owner's name must be 200 characters or fewer; it has {len(name)}."
-    try:
-        email = validate_email(draft.owner_email, "owner_email") or ""
-    except ValidationError as error:
-        errors["owner_email"] = "The owner's e-mail: " + error.field_errors["owner_email"]
-    else:
-        if len(email) > 254:
-            errors["owner_email"] = "The owner's e-mail is too long; keep it to 254 characters."
-    if len(phone) > 40:
-        errors["owner_phone"] = "The owner's telephone must be 40 characters or fewer."
-    elif phone and not any(character.isdigit() for character in phone):
-        errors["owner_phone"] = f'"{phone}" is not a telephone number; give its digits, like 01234 567890.'
-    if not name and (email or phone) and "owner_name" not in errors:
-        errors["owner_name"] = "Give the owner's name, or leave the owner's e-mail and telephone empty."
-    return {"owner_name": name, "owner_email": email, "owner_phone": phone}
-
-
-@dataclass(frozen=True)
-class _Valid:
-    values: dict[str, object]
-    partners: builtins.list[_ValidPartner]
-    need_ids: builtins.list[uuid.UUID]
-    milestones: builtins.list[_ValidMilestone]
-
-
-def _validated(lookup: records.Lookup, draft: ActionDraft, current: ActionRecord | None, today: date) -> _Valid:
-    """The record values and links ``draft`` asks for; every field's error at once if any is wrong. The
-    records it names are found through ``lookup``: the unit of work, or a batch's ``records.Known``."""
-    errors: dict[str, str] = {}
-    values: dict[str, object] = {}
-    try:
-        values["title"] = require_text(draft.title, "title", "Title", max_length=300)
-    except ValidationError as error:
-        errors.update(error.field_errors)
-    # A theme or term retired since the action was saved may stay; only a new choice must be a live one.
-    if current is None or draft.theme_id != current.theme_id:
-        check_theme(lookup, draft.theme_id, "theme_id", errors)
-    for kind, name in (
-        (VocabularyKind.ACTION_TYPE, "type_id"),
-        (VocabularyKind.DELIVERY_LEVEL, "delivery_level_id"),
-        (VocabularyKind.PROVIDER, "provider_id"),
-    ):
-        if current is None or getattr(draft, name) != getattr(current, name):
-            check_term(lookup, kind, getattr(draft, name), name, errors)
-    _check_organisation(lookup, draft.lead_organisation_id, "lead_organisation_id", errors)
-    owner = _validated_owner(draft, errors)
-
-    status = choice(ActionStatus, draft.status, "status", "status", errors, optional=False)
-    rag_override = choice(Rag, draft.rag_override, "rag_override", "RAG rating", errors, optional=True)
-    reason = (draft.rag_override_reason or "").strip()
-    if rag_override is not None and not reason:
-        errors["rag_override_reason"] = "Give a reason for setting the RAG by hand"
-
-    percent = draft.percent_complete
-    try:
-        validate_percent(percent)
-    except ValidationError as error:
-        errors.update(error.field_errors)
-    completed_on = draft.completed_on
-    if status == ActionStatus.COMPLETED:
-        percent = 100
-        completed_on = completed_on or today
-
-    if draft.start_on is not None and draft.due_on is not None and draft.due_on < draft.start_on:
-        errors["due_on"] = "The due date cannot be before the start date"
-    if draft.start_on is not None and completed_on is not None and completed_on < draft.start_on:
-        errors["completed_on"] = f"The completed date cannot be before the start date ({format_date(draft.start_on)})"
-
-    budget = draft.budget_pence
-    if budget is not None:
-        if not _is_whole(budget) or budget > MAX_PENCE:
-            errors["budget_pence"] = "The budget must be an amount in pounds and pence"
-        elif budget < 0:
-            errors["budget_pence"] = "The budget cannot be negative"
-
-    partners = _validated_partners(lookup, draft.partners, errors)
-    need_ids = _validated_needs(lookup, draft.need_ids, errors)
-    milestones = _validated_milestones(lookup, draft.milestones, current.id if current else None, errors)
-    if errors:
-        raise ValidationError(errors)
-    values.update(
-        description=(draft.description or "").strip(),
-        theme_id=draft.theme_id,
-        type_id=draft.type_id,
-        delivery_level_id=draft.delivery_level_id,
-        provider_id=draft.provider_id,
-        lead_organisation_id=draft.lead_organisation_id,
-        **owner,
-        start_on=draft.start_on,
-        due_on=draft.due_on,
-        completed_on=completed_on,
-        status=(status or ActionStatus.PROPOSED).value,
-        percent_complete=percent,
-        rag_override=rag_override.value if rag_override else None,
-        rag_override_reason=reason if rag_override else "",
-        budget_pence=budget,
-        notes=(draft.notes or "").strip(),
-        notes_confidential=bool(draft.notes_confidential),
-    )
-    return _Valid(values, partners, need_ids, milestones)
-
-
-# --------------------------------------------------------------------------- writing links
-
-
-def _replace_partners(unit: UnitOfWork, action_id: uuid.UUID, partners: Iterable[_ValidPartner]) -> bool:
-    """Gives the action exactly ``partners``; True if any link changed. (action, organisation) is unique, so a
-    partner removed earlier is restored rather than created again."""
-    existing = {
-        row.organisation_id: row
-        for row in unit.list(ActionPartnerRecord, {"action_id": action_id}, include_deleted=True)
-    }
-    changed = False
-    kept: set[uuid.UUID] = set()
-    for partner in partners:
-        kept.add(partner.organisation_id)
-        values = {"cash_pence": partner.cash_pence, "staff_days": partner.staff_days, "in_kind": partner.in_kind}
-        row = existing.get(partner.organisation_id)
-        if row is None:
-            records.create(
-                unit,
-                ActionPartnerRecord(action_id=action_id, organisation_id=partner.organisation_id, **values),
-                _PARTNER_FIELDS,
-            )
-            changed = True
-            continue
-        if row.deleted_at is not None:
-            records.restore(unit, [row])
-            changed = True
-        if records.update(unit, row, values):
-            changed = True
-    removed = [row for oid, row in existing.items() if oid not in kept and row.deleted_at is None]
-    if removed:
-        records.tombstone(unit, removed)
-        changed = True
-    return changed
-
-
-def _replace_needs(unit: UnitOfWork, action_id: uuid.UUID, need_ids: Iterable[uuid.UUID]) -> bool:
-    existing = {row.need_id: row for row in unit.list(ActionNeedRecord, {"action_id": action_id}, include_deleted=True)}
-    changed = False
-    kept: set[uuid.UUID] = set()
-    for need_id in need_ids:
-        kept.add(need_id)
-        row = existing.get(need_id)
-        if row is None:
-            records.create(unit, ActionNeedRecord(action_id=action_id, need_id=need_id), _NEED_FIELDS)
-            changed = True
-        elif row.deleted_at is not None:
-            records.restore(unit, [row])
-            changed = True
-    removed = [row for need_id, row in existing.items() if need_id not in kept and row.deleted_at is None]
-    if removed:
-        records.tombstone(unit, removed)
-        changed = True
-    return changed
-
-
-def _replace_milestones(unit: UnitOfWork, action_id: uuid.UUID, milestones: Iterable[_ValidMilestone]) -> bool:
-    existing = {row.id: row for row in unit.list(MilestoneRecord, {"action_id": action_id}, include_deleted=True)}
-    changed = False
-    kept: set[uuid.UUID] = set()
-    for order, milestone in enumerate(milestones):
-        values = {
-            "title": milestone.title,
-            "due_on": milestone.due_on,
-            "done_on": milestone.done_on,
-            "sort_order": order,
-        }
-        row = existing.get(milestone.id) if milestone.id is not None else None
-        if row is None:
-            created = MilestoneRecord(action_id=action_id, **values)
-            if milestone.id is not None:
-                created.id = milestone.id
-            records.create(unit, created, _MILESTONE_FIELDS)
-            kept.add(created.id)
-            changed = True
-            continue
-        kept.add(row.id)
-        if row.deleted_at is not None:
-            records.restore(unit, [row])
-            changed = True
-        if records.update(unit, row, values):
-            changed = True
-    removed = [row for mid, row in existing.items() if mid not in kept and row.deleted_at is None]
-    if removed:
-        records.tombstone(unit, removed)
-        changed = True
-    return changed
-
-
-def _save_links(unit: UnitOfWork, action_id: uuid.UUID, valid: _Valid) -> bool:
-    changed = _replace_partners(unit, action_id, valid.partners)
-    changed = _replace_needs(unit, action_id, valid.need_ids) or changed
-    return _replace_milestones(unit, action_id, valid.milestones) or changed
-
-
-# --------------------------------------------------------------------------- many new actions at once
-
-
-class ActionBatch:
-    """Creates many actions in one transaction (an import of thousands): each draft is checked exactly as
-    ``ActionService.create`` checks it, and becomes the same records with the same change-log entries, but
-    the records it names are found in ``batch.known`` (read once) and its rows are written together when the
-    batch is written, instead of a few queries and two flushes a draft. Get one from
-    ``ActionService.creating_many``."""
-
-    def __init__(self, batch: records.Batch, today: date) -> None:
-        self._known = batch.known
-        self._rows = batch.rows
-        self._today = today
-
-    def create(self, draft: ActionDraft) -> uuid.UUID:
-        """The new action's id; ``ValidationError`` (and nothing kept) when the draft is wrong."""
-        valid = _validated(self._known, draft, None, self._today)
-        row = self._rows.create(ActionRecord, valid.values, _FIELDS)
-        action_id: uuid.UUID = row["id"]
-        # The links a new action gets from ``_save_links``, in the same order.
-        for partner in valid.partners:
-            self._rows.create(
-                ActionPartnerRecord,
-                {
-                    "action_id": action_id,
-                    "organisation_id": partner.organisation_id,
-                    "cash_pence": partner.cash_pence,
-                    "staff_days": partner.staff_days,
-                    "in_kind": partner.in_kind,
-                },
-                _PARTNER_FIELDS,
-            )
-        for need_id in valid.need_ids:
-            self._rows.create(ActionNeedRecord, {"action_id": action_id, "need_id": need_id}, _NEED_FIELDS)
-        for order, milestone in enumerate(valid.milestones):
-            self._rows.create(
-                MilestoneRecord,
-                {
-                    "id": milestone.id,
-                    "action_id": action_id,
-                    "title": milestone.title,
-                    "due_on": milestone.due_on,
-                    "done_on": milestone.done_on,
-                    "sort_order": order,
-                },
-                _MILESTONE_FIELDS,
-            )
-        # Later drafts of the batch (a funding allocation, say) may name it.
-        self._known.add_row(ActionRecord, row)
-        return action_id
 
 
 # --------------------------------------------------------------------------- the service
@@ -911,10 +472,10 @@ class ActionService:
     def create(self, draft: ActionDraft) -> Action:
         today = self._context.today()
         with self._context.edit(*ALL_ENTITIES) as unit:
-            valid = _validated(unit, draft, None, today)
-            record = records.create(unit, ActionRecord(**valid.values), _FIELDS)
+            valid = validated_action(unit, draft, None, today)
+            record = records.create(unit, ActionRecord(**valid.values), ACTION_FIELDS)
             unit.flush()  # the action row first: its links refer to it
-            _save_links(unit, record.id, valid)
+            save_links(unit, record.id, valid)
             unit.flush()
             return to_action(unit, record, today)
 
@@ -937,9 +498,9 @@ class ActionService:
         with self._context.edit(*ALL_ENTITIES) as unit:
             record = records.require(unit, ActionRecord, action_id, LABEL)
             records.check_version(record, expected_version, LABEL, lambda: to_action(unit, record, today))
-            valid = _validated(unit, draft, record, today)
+            valid = validated_action(unit, draft, record, today)
             fields_changed = records.update(unit, record, valid.values)
-            if _save_links(unit, record.id, valid) and not fields_changed:
+            if save_links(unit, record.id, valid) and not fields_changed:
                 # A change of links is a change of the action: an editor opened before it must not undo it.
                 unit.touch(record)
             unit.flush()

@@ -2,8 +2,9 @@
 lead organisation, theme or due date together.
 
 A change is one transaction and all or nothing: each action is checked by the same rules as a single edit in the
-action's dialog (``actions._validated``), and if any action would be refused, none is changed and the message
-names the actions that were refused. The change log records each action's field changes as a single edit does.
+action's dialog (``action_validation.validated_action``), and if any action would be refused, none is changed and
+the message names the actions that were refused. The change log records each action's field changes as a single
+edit does.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from locality.domain.errors import NotFoundError, StaleRecordError, ValidationEr
 from locality.domain.values import format_date
 from locality.domain.vocabulary import ActionStatus, Rag, optional_enum
 from locality.services import records
-from locality.services.actions import ALL_ENTITIES, ActionDraft, _validated
+from locality.services.action_validation import validated_action
+from locality.services.actions import ALL_ENTITIES, ActionDraft
 from locality.services.context import ServiceContext
 from locality.store.models import ActionRecord
 from locality.store.unit_of_work import UnitOfWork
@@ -144,7 +146,7 @@ def _apply(
     checked: list[tuple[ActionRecord, dict[str, object]]] = []
     for record, values in plans:
         try:
-            valid = _validated(unit, _draft(record, values), record, today)
+            valid = validated_action(unit, _draft(record, values), record, today)
         except ValidationError as error:
             for name, message in error.field_errors.items():
                 refused.setdefault(_reason(name, message, record), []).append(record.title)

@@ -339,51 +339,12 @@ def _live_organisation(unit: UnitOfWork, organisation_id: uuid.UUID) -> Organisa
 # --------------------------------------------------------------------------- writing links
 
 
-def _set_link(
-    unit: UnitOfWork,
-    need_id: uuid.UUID,
-    existing: NeedOrganisationRecord | None,
-    organisation_id: uuid.UUID,
-    role: str,
-    severity: str | None,
-) -> bool:
-    """Makes the link live with this role and severity; True if anything changed.
-
-    (need, organisation) is unique, so a link removed earlier is restored rather than created again.
-    """
-    if existing is None:
-        records.create(
-            unit,
-            NeedOrganisationRecord(need_id=need_id, organisation_id=organisation_id, role=role, severity=severity),
-            _LINK_FIELDS,
-        )
-        return True
-    changed = False
-    if existing.deleted_at is not None:
-        records.restore(unit, [existing])
-        changed = True
-    if records.update(unit, existing, {"role": role, "severity": severity}):
-        changed = True
-    return changed
-
-
 def _replace_links(unit: UnitOfWork, need_id: uuid.UUID, links: Iterable[_ValidLink]) -> bool:
     """Gives the need exactly ``links``; True if any link changed."""
-    existing = {
-        row.organisation_id: row
-        for row in unit.list(NeedOrganisationRecord, {"need_id": need_id}, include_deleted=True)
-    }
-    changed = False
-    kept: set[uuid.UUID] = set()
-    for link in links:
-        kept.add(link.organisation_id)
-        if _set_link(unit, need_id, existing.get(link.organisation_id), link.organisation_id, link.role, link.severity):
-            changed = True
-    removed = [row for oid, row in existing.items() if oid not in kept and row.deleted_at is None]
-    if removed:
-        records.tombstone(unit, removed)
-        changed = True
-    return changed
+    wanted = [(link.organisation_id, {"role": link.role, "severity": link.severity}) for link in links]
+    return records.replace_links(
+        unit, NeedOrganisationRecord, {"need_id": need_id}, "organisation_id", wanted, _LINK_FIELDS
+    )
 
 
 # --------------------------------------------------------------------------- many new needs at once
@@ -544,8 +505,11 @@ class NeedService:
                 NeedOrganisationRecord, {"need_id": need_id, "organisation_id": organisation_id}, include_deleted=True
             )
             severity_value = valid_severity.value if valid_severity else None
-            if _set_link(
-                unit, need_id, existing[0] if existing else None, organisation_id, valid_role.value, severity_value
+            values = {"role": valid_role.value, "severity": severity_value}
+            first = existing[0] if existing else None
+            parent = {"need_id": need_id}
+            if records.set_link(
+                unit, NeedOrganisationRecord, parent, "organisation_id", organisation_id, first, values, _LINK_FIELDS
             ):
                 unit.touch(need)
             return NeedLink(organisation_id, organisation.name, valid_role, valid_severity)

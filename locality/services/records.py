@@ -92,6 +92,55 @@ def restore(unit: UnitOfWork, records: Iterable[TrackedMixin]) -> None:
             unit.log(entity_of(record), record.id, "restore")
 
 
+def set_link(
+    unit: UnitOfWork,
+    model: type[R],
+    parent: Mapping[str, uuid.UUID],
+    key: str,
+    linked_id: uuid.UUID,
+    existing: R | None,
+    values: Mapping[str, Any],
+    fields: Iterable[str],
+) -> bool:
+    """Makes one link of ``parent`` (a need's organisation, an action's partner or need) to ``linked_id`` live, with
+    ``values``; True if anything changed. ``existing`` is the link's row, deleted or not, if there is one: a
+    (parent, linked record) pair is unique, so a link removed earlier is restored rather than created again."""
+    if existing is None:
+        create(unit, model(**parent, **{key: linked_id}, **values), fields)
+        return True
+    changed = False
+    if existing.deleted_at is not None:
+        restore(unit, [existing])
+        changed = True
+    if update(unit, existing, values):
+        changed = True
+    return changed
+
+
+def replace_links(
+    unit: UnitOfWork,
+    model: type[R],
+    parent: Mapping[str, uuid.UUID],
+    key: str,
+    wanted: Iterable[tuple[uuid.UUID, Mapping[str, Any]]],
+    fields: Iterable[str],
+) -> bool:
+    """Gives ``parent`` exactly the ``wanted`` links, (linked record's id in column ``key``, the link's values),
+    in that order (``set_link`` each), and deletes the others; True if any link changed."""
+    existing = {getattr(row, key): row for row in unit.list(model, parent, include_deleted=True)}
+    changed = False
+    kept: set[uuid.UUID] = set()
+    for linked_id, values in wanted:
+        kept.add(linked_id)
+        if set_link(unit, model, parent, key, linked_id, existing.get(linked_id), values, fields):
+            changed = True
+    removed = [row for linked_id, row in existing.items() if linked_id not in kept and row.deleted_at is None]
+    if removed:
+        tombstone(unit, removed)
+        changed = True
+    return changed
+
+
 def deleted_with(unit: UnitOfWork, model: type[R], where: Mapping[str, Any], deleted_at: datetime | None) -> list[R]:
     """The dependent records tombstoned at the same instant as their parent."""
     if deleted_at is None:

@@ -1,10 +1,10 @@
 """Similar needs: needs raised by different organisations that look like the same need, and merging two needs
 into one shared need (and undoing that).
 
-Similarity is worked out locally with rapidfuzz. Each title is normalised (lower case, punctuation and common
-little words such as "the", "of", "in" dropped, the remaining words sorted), and two titles are compared with
-an edit-distance ratio of those forms (rapidfuzz's token sort ratio, 0-100). When both needs have a
-description, the start of it counts for 15% of the score, the title for 85%.
+Similarity is worked out locally with rapidfuzz (``need_similarity.py``). Each title is normalised (lower case,
+punctuation and common little words such as "the", "of", "in" dropped, the remaining words sorted), and two
+titles are compared with an edit-distance ratio of those forms (rapidfuzz's token sort ratio, 0-100). When both
+needs have a description, the start of it counts for 15% of the score, the title for 85%.
 
 A pair is suggested only when the two needs' sets of organisations differ: two needs linked to exactly the same
 organisations (one organisation's own two needs, say) are that partnership's own choice to keep apart, whereas
@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import builtins
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from locality.domain.entities import Entity
-from locality.domain.errors import LocalityError, StaleRecordError, ValidationError
+from locality.domain.errors import StaleRecordError, ValidationError
 from locality.domain.text import plural
 from locality.domain.vocabulary import NeedRole, Priority
 from locality.services import records
 from locality.services.context import ServiceContext
+from locality.services.need_similarity import CancelledCallback, ProgressCallback, find_pairs
 from locality.store import similarity_queries
 from locality.store.models import (
     ActionNeedRecord,
@@ -37,20 +38,9 @@ from locality.store.models import (
 )
 from locality.store.unit_of_work import UnitOfWork
 
-ProgressCallback = Callable[[int, int], None]
-CancelledCallback = Callable[[], bool]
-
 DEFAULT_MIN_SCORE = 80
 DEFAULT_LIMIT = 200
-TITLE_WEIGHT = 0.85
-DESCRIPTION_CHARS = 120
-_CHUNK = 250  # needs compared with all later ones per step: one step of progress and a chance to cancel
 
-# Words that say nothing about which need it is.
-STOP_WORDS = frozenset(
-    {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on"}
-    | {"or", "our", "s", "so", "that", "the", "their", "this", "to", "with"}
-)
 
 # Stronger roles and severities win when two needs linked to the same organisation are merged.
 _ROLE_STRENGTH = {NeedRole.SHARES.value: 0, NeedRole.RAISED_BY.value: 1, NeedRole.LEAD.value: 2}
@@ -65,13 +55,6 @@ ENTITIES = (
     Entity.INDICATOR,
 )
 LABEL = "need"
-
-
-class SimilarityCancelled(LocalityError):
-    """The search for similar needs was cancelled; nothing was changed."""
-
-    def __init__(self) -> None:
-        super().__init__("Finding similar needs was cancelled.")
 
 
 # --------------------------------------------------------------------------- values out
@@ -223,81 +206,6 @@ class UnmergedNeeds:
     keep_version: int
     merge_id: uuid.UUID
     merge_version: int
-
-
-# --------------------------------------------------------------------------- similarity
-
-
-def title_key(title: str) -> str:
-    """The form in which titles are compared: lower case, no punctuation or little words, words sorted."""
-    from rapidfuzz import utils
-
-    return " ".join(sorted(word for word in utils.default_process(title).split() if word not in STOP_WORDS))
-
-
-def description_key(description: str) -> str:
-    from rapidfuzz import utils
-
-    return utils.default_process(description[: DESCRIPTION_CHARS * 2])[:DESCRIPTION_CHARS]
-
-
-def _title_cutoff(min_score: int) -> int:
-    """The lowest title score that can still reach ``min_score`` once the description's share is added."""
-    return max(0, int((min_score - (1 - TITLE_WEIGHT) * 100) / TITLE_WEIGHT))
-
-
-def _candidates(keys: Sequence[str], start: int, stop: int, cutoff: int) -> list[tuple[int, int, float]]:
-    """(i, j, title score) for i in [start, stop), j > i, whose title score reaches ``cutoff``."""
-    import numpy as np
-    from rapidfuzz import fuzz, process
-
-    matrix = process.cdist(
-        keys[start:stop], keys[start:], scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=-1
-    )
-    rows, columns = np.nonzero(matrix)
-    later = columns > rows
-    rows, columns = rows[later], columns[later]
-    scores = matrix[rows, columns]
-    return [
-        (start + int(row), start + int(column), float(score))
-        for row, column, score in zip(rows.tolist(), columns.tolist(), scores.tolist(), strict=True)
-    ]
-
-
-def find_pairs(
-    texts: Sequence[similarity_queries.NeedTextRow],
-    organisations: dict[uuid.UUID, frozenset[uuid.UUID]],
-    min_score: int,
-    *,
-    progress: ProgressCallback | None = None,
-    cancelled: CancelledCallback | None = None,
-) -> list[tuple[int, int, int]]:
-    """(score, i, j) of every pair of ``texts`` reaching ``min_score`` whose organisations differ."""
-    from rapidfuzz import fuzz  # here, like the other rapidfuzz imports: only a search needs it, not start-up
-
-    usable = [number for number, row in enumerate(texts) if title_key(row.title)]
-    keys = [title_key(texts[number].title) for number in usable]
-    descriptions = [description_key(texts[number].description_head) for number in usable]
-    org_sets = [organisations.get(texts[number].id, frozenset()) for number in usable]
-    cutoff = _title_cutoff(min_score)
-    found: list[tuple[int, int, int]] = []
-    total = len(keys)
-    for start in range(0, total, _CHUNK):
-        if cancelled is not None and cancelled():
-            raise SimilarityCancelled()
-        for i, j, title_score in _candidates(keys, start, min(start + _CHUNK, total), cutoff):
-            if org_sets[i] == org_sets[j]:
-                continue
-            if descriptions[i] and descriptions[j]:
-                text_score = fuzz.ratio(descriptions[i], descriptions[j])
-                score = round(TITLE_WEIGHT * title_score + (1 - TITLE_WEIGHT) * text_score)
-            else:
-                score = round(title_score)
-            if score >= min_score:
-                found.append((min(score, 100), usable[i], usable[j]))
-        if progress is not None:
-            progress(min(start + _CHUNK, total), total)
-    return found
 
 
 # --------------------------------------------------------------------------- merging helpers

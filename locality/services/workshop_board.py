@@ -23,9 +23,10 @@ from locality.domain.vocabulary import ActionStatus, NeedRole, NeedStatus, Vocab
 from locality.services import records
 from locality.services.actions import ActionDraft, ActionService, PartnerDraft
 from locality.services.context import ServiceContext
+from locality.services.need_similarity import title_key
 from locality.services.needs import ENTITY as NEED_ENTITY
 from locality.services.needs import DeletedNeeds, NeedDraft, NeedLinkDraft, NeedService
-from locality.services.similar_needs import DEFAULT_MIN_SCORE, title_key
+from locality.services.similar_needs import DEFAULT_MIN_SCORE
 from locality.services.vocabulary import check_theme, theme_label, theme_labels
 from locality.services.workshop_values import (
     ACTION_LINK_ENTITY,

@@ -62,20 +62,8 @@ def _ids_where(unit: UnitOfWork, model: type[TrackedMixin], condition: ColumnEle
 def bulk_tombstone(unit: UnitOfWork, model: type[TrackedMixin], column: str, value: uuid.UUID, at: datetime) -> int:
     """Tombstones every live record whose ``column`` is ``value`` at instant ``at``, as ``records.tombstone``
     does one at a time (new version), logged as one batch entry. Returns how many."""
-    table_column = getattr(model, column)
-    condition = and_(table_column == value, model.deleted_at.is_(None))
-    ids = _ids_where(unit, model, condition)
-    if not ids:
-        return 0
-    unit.session.execute(
-        update(model)
-        .where(condition)
-        .values(deleted_at=at, updated_at=at, version=model.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    entity = entity_of(model)
-    unit.changes.add_batch(entity, value, "delete", column, ids, at=at)
-    return len(ids)
+    condition = and_(getattr(model, column) == value, model.deleted_at.is_(None))
+    return _set_deleted(unit, model, column, value, condition, deleted_at=at, at=at, operation="delete")
 
 
 def bulk_restore(
@@ -83,18 +71,31 @@ def bulk_restore(
 ) -> int:
     """Brings back the records whose ``column`` is ``value`` that were tombstoned at ``deleted_at``, logged as
     one batch entry."""
-    table_column = getattr(model, column)
-    condition = and_(table_column == value, model.deleted_at == deleted_at)
+    condition = and_(getattr(model, column) == value, model.deleted_at == deleted_at)
+    return _set_deleted(unit, model, column, value, condition, deleted_at=None, at=utc_now(), operation="restore")
+
+
+def _set_deleted(
+    unit: UnitOfWork,
+    model: type[TrackedMixin],
+    column: str,
+    value: uuid.UUID,
+    condition: ColumnElement[bool],
+    *,
+    deleted_at: datetime | None,
+    at: datetime,
+    operation: str,
+) -> int:
+    """Sets ``deleted_at`` of the records meeting ``condition`` (a new version, updated ``at``) and logs them as one
+    batch entry of ``operation``; how many there were."""
     ids = _ids_where(unit, model, condition)
     if not ids:
         return 0
-    now = utc_now()
     unit.session.execute(
         update(model)
         .where(condition)
-        .values(deleted_at=None, updated_at=now, version=model.version + 1)
+        .values(deleted_at=deleted_at, updated_at=at, version=model.version + 1)
         .execution_options(synchronize_session=False)
     )
-    entity = entity_of(model)
-    unit.changes.add_batch(entity, value, "restore", column, ids, at=now)
+    unit.changes.add_batch(entity_of(model), value, operation, column, ids, at=at)
     return len(ids)

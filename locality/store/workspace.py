@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import DBAPIError
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from locality.domain.errors import WorkspaceError
 from locality.files import FileWriteError, atomic_path, remove_stale_temporaries
+from locality.store.change_log import data_stamp
 from locality.store.creation import WorkspaceExistsError, create_workspace_file, initialise
 from locality.store.database_errors import DatabaseErrorKind, error_kind, is_environmental
 from locality.store.engine import (
@@ -39,6 +42,26 @@ from locality.store.upgrade import upgrade_workspace_file
 from locality.store.value_check import unreadable_text, value_problems
 
 log = logging.getLogger("locality.store")
+
+
+class OwnWrites:
+    """This program's own edits, as the data stamp read when each began (holding the write lock) and just before
+    it committed: a watch for other programs' writes (``outside_changes``) takes them in turn. Edits on worker
+    threads record here too, hence the lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stamps: list[tuple[tuple[Any, ...], tuple[Any, ...]]] = []
+
+    def record(self, before: tuple[Any, ...] | None, after: tuple[Any, ...] | None) -> None:
+        if before is not None and after is not None:
+            with self._lock:
+                self._stamps.append((before, after))
+
+    def take(self) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+        with self._lock:
+            taken, self._stamps = self._stamps, []
+        return taken
 
 
 class Workspace:
@@ -74,6 +97,9 @@ class Workspace:
             else engine
         )
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        #: Set by ``outside_changes.OutsideChanges`` while it watches for other programs' writes: this program's
+        #: own edits, so that it can tell them from those.
+        self.own_writes: OwnWrites | None = None
 
     @property
     def dialect(self) -> str:
@@ -93,9 +119,14 @@ class Workspace:
                 # check.
                 session.execute(select(WorkspaceMetaRecord.id).with_for_update())
             unit = UnitOfWork(session, author=author, author_organisation=author_organisation)
+            own = self.own_writes
+            before = data_stamp(session) if own is not None else None
             yield unit
             unit.write_changes()
+            after = data_stamp(session) if own is not None else None
             session.commit()
+            if own is not None:
+                own.record(before, after)
         except DBAPIError as error:
             session.rollback()
             if not is_environmental(error):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.entities import Entity
 from locality.domain.errors import LocalityError, ValidationError
 from locality.domain.text import noun_for
 from locality.domain.values import format_date
@@ -100,6 +101,8 @@ class LogProgressDialog(EditDialog):
 
 
 class ActionDialog(EditDialog):
+    tabs: QTabWidget
+
     def __init__(
         self,
         env: UiEnv,
@@ -132,12 +135,7 @@ class ActionDialog(EditDialog):
         self.progress_saved.hide()
 
         # The first form (details) lives on the first tab rather than directly in the dialog.
-        self.outer.removeItem(self.form)
-        self.tabs = QTabWidget()
-        self.outer.insertWidget(1, self.tabs)
-        details = QWidget()
-        details.setLayout(self.form)
-        self.tabs.addTab(details, "&Details")
+        self.tabs = self.put_form_on_tabs("&Details")
 
         self.title_edit = self.form.add_field("title", "&Title:", QLineEdit())
         self.description = self.form.add_field("description", "Desc&ription:", QPlainTextEdit())
@@ -280,6 +278,8 @@ class ActionDialog(EditDialog):
         self.tabs.addTab(progress_tab, "Pro&gress")
 
         self.outer.addWidget(self.progress_saved)
+        if action is not None:
+            self.add_history(env, Entity.ACTION, action.id)
         self.finish_layout()
         if action is not None:
             self.load(action)

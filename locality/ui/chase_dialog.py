@@ -41,6 +41,7 @@ from locality.ui.action_dialog import open_action
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import find_data
+from locality.ui.loader import BackgroundLoader
 from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND, rag_text
 from locality.ui.table_model import Column, RowTableModel
 from locality.ui.workers import run_in_background
@@ -126,7 +127,9 @@ class ChaseDialog(QDialog):
         self.chase: ChaseList | None = None
         self.loading = False
         self.done_message = ""
-        self._generation = 0
+        # Reads the list; a reload asked for while one runs supersedes it (the one rule of ui/loader.py).
+        self.loader = BackgroundLoader(self, self.reload)
+        self.loader.stale = False
 
         self.organisation = QComboBox()
         self.organisation.setObjectName("organisationCombo")
@@ -250,8 +253,6 @@ class ChaseDialog(QDialog):
 
     def reload(self) -> None:
         """Reads the list again with the filters shown, off the GUI thread."""
-        self._generation += 1
-        generation = self._generation
         organisation_id = self.organisation_id()
         days = self.days.value()
         partners = self.partners.isChecked() and organisation_id is not None
@@ -260,19 +261,14 @@ class ChaseDialog(QDialog):
         self._update_buttons()
         chase = self.env.services.chase
 
-        def done(result: Any) -> None:
-            if generation == self._generation:
-                self._show(result)
-
         def failed(error: BaseException) -> None:
-            if generation == self._generation:
-                self.loading = False
-                self.summary.setText("The list could not be read.")
-                self._update_buttons()
-                show_error(self, error, self.windowTitle())
+            self.loading = False
+            self.summary.setText("The list could not be read.")
+            self._update_buttons()
+            show_error(self, error, self.windowTitle())
 
-        run_in_background(
-            lambda: chase.chase_list(organisation_id, days, include_partners=partners), done, failed, self
+        self.loader.start(
+            lambda: chase.chase_list(organisation_id, days, include_partners=partners), self._show, failed
         )
 
     def _show(self, chase: ChaseList) -> None:
@@ -475,7 +471,8 @@ class ChaseBanner(QFrame):
         self.summary: ChaseSummary | None = None
         self.dismissed = False
         self.loading = False
-        self._generation = 0
+        self.loader = BackgroundLoader(self, self.refresh)
+        self.loader.stale = False
         self.text = QLabel()
         self.text.setObjectName("chaseBannerText")
         self.text.setWordWrap(True)
@@ -504,14 +501,10 @@ class ChaseBanner(QFrame):
         """Counts again (off the GUI thread); shows the banner when something is overdue or due soon."""
         if self.dismissed:
             return
-        self._generation += 1
-        generation = self._generation
         self.loading = True
         chase = self.env.services.chase
 
         def done(summary: Any) -> None:
-            if generation != self._generation:
-                return
             self.loading = False
             self.summary = summary
             self.text.setText(summary.sentence)
@@ -520,12 +513,11 @@ class ChaseBanner(QFrame):
 
         def failed(_error: BaseException) -> None:
             # A banner is a hint, not a report: when the count cannot be made, it simply stays out of the way.
-            if generation == self._generation:
-                self.loading = False
-                self.hide()
-                self.loaded.emit()
+            self.loading = False
+            self.hide()
+            self.loaded.emit()
 
-        run_in_background(chase.summary, done, failed, self)
+        self.loader.start(chase.summary, done, failed)
 
     def dismiss(self) -> None:
         self.dismissed = True

@@ -3,6 +3,7 @@ conflict handled the same way everywhere."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -17,16 +18,22 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QTabWidget,
     QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from locality.domain.entities import Entity
 from locality.domain.errors import StaleRecordError, ValidationError
+from locality.services.history import PutBack
+from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import DateField, ErrorForm
+from locality.ui.record_history import PUT_BACK_TITLE, RecordHistory
 
 DISCARD_CHANGES = "Discard your changes? They have not been saved."
+SAVE_BEFORE_PUTTING_BACK = "Save or undo your changes on the form first, then put the old value back."
 
 
 class EditDialog(QDialog):
@@ -49,9 +56,53 @@ class EditDialog(QDialog):
         self.is_new = False  # subclasses say so for a record not saved yet, so Cancel asks the right question
         self._clean_state: tuple[object, ...] | None = None
         self.initial_focus: QWidget | None = None  # where typing starts; the first field when None
+        #: The dialog's tabs, once ``put_form_on_tabs`` has made them (the first form on "Details").
+        self.tabs: QTabWidget | None = None
+        #: The record's History tab, when ``add_history`` was asked for one.
+        self.history: RecordHistory | None = None
 
     def finish_layout(self) -> None:
+        if self.history is not None:
+            self.put_form_on_tabs().addTab(self.history, "History")
         self.outer.addWidget(self.buttons)
+
+    def put_form_on_tabs(self, title: str = "Details") -> QTabWidget:
+        """Moves the first form onto a tab (``title``: "Details" with no Alt+letter, which the form's own labels
+        may have taken), in its place in the dialog; made once, then returned."""
+        if self.tabs is None:
+            place = self.outer.indexOf(self.form)
+            self.outer.removeItem(self.form)
+            self.tabs = QTabWidget()
+            self.outer.insertWidget(max(place, 0), self.tabs)
+            details = QWidget()
+            details.setLayout(self.form)
+            # The tab's frame is margin enough: the form fills it, so a tall form still fits a small screen.
+            self.form.setContentsMargins(6, 6, 6, 2)
+            self.tabs.addTab(details, title)
+        return self.tabs
+
+    def add_history(self, env: UiEnv, entity: Entity, record_id: uuid.UUID) -> RecordHistory:
+        """Gives the dialog a History tab listing the record's changes (added by ``finish_layout``), with "Put
+        this value back": refused while the form holds unsaved changes, and the form shows the record as it is
+        afterwards."""
+        self.history = RecordHistory(
+            env,
+            entity,
+            record_id,
+            may_put_back=self._may_put_back,
+            put_back_done=self._value_put_back,
+        )
+        return self.history
+
+    def _may_put_back(self) -> bool:
+        if not self.has_unsaved_changes():
+            return True
+        QMessageBox.information(self, PUT_BACK_TITLE, SAVE_BEFORE_PUTTING_BACK)
+        return False
+
+    def _value_put_back(self, put: PutBack) -> None:
+        self.load(put.saved)
+        self.mark_clean()
 
     def save(self) -> Any:
         raise NotImplementedError
@@ -162,6 +213,8 @@ class EditDialog(QDialog):
 
     def reveal(self, form: ErrorForm) -> None:
         """Brings ``form`` into view when one of its fields has a message (a tabbed dialog switches tab)."""
+        if self.tabs is not None and form is self.form:
+            self.tabs.setCurrentIndex(0)
 
     def _show_conflict(self, error: StaleRecordError) -> None:
         """Someone else saved first: show their values and let the user decide; nothing was overwritten."""

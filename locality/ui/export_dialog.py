@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from locality.domain.errors import ValidationError
 from locality.domain.vocabulary import ActionStatus
-from locality.services.plan import ExportCancelled, PlanFilters, build_plan
+from locality.services.plan import ExportCancelled, PlanFilters
+from locality.services.plan_building import build_plan
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import DateField, ErrorForm

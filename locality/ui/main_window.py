@@ -39,6 +39,7 @@ from locality.ui.chase_dialog import ChaseDialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import ErrorForm
+from locality.ui.outside_poll import OutsideChangesPoll
 from locality.ui.pages import PAGES
 from locality.ui.settings import AppSettings
 from locality.ui.workspace_settings_dialog import edit_workspace_settings
@@ -156,6 +157,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._status)
         self.pages: dict[str, QWidget] = {}
         self.services: Services | None = None
+        self.outside_poll: OutsideChangesPoll | None = None
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -173,10 +175,13 @@ class MainWindow(QMainWindow):
         """Shows ``services``' workspace, replacing (and closing) the one shown before."""
         if self.services is not None:
             self._save_tables()
+            self._stop_outside_poll()
             self.services.context.unsubscribe(self._bridge.changed.emit)
             self.services.close()
         self.services = services
         services.context.subscribe(self._bridge.changed.emit)
+        # Another app's changes to the same file or server show here too, as they are made.
+        self.outside_poll = OutsideChangesPoll(services, self)
         self.undo_stack.clear()
         self.navigation.clear()
         while (page := self.stack.widget(0)) is not None:
@@ -547,10 +552,16 @@ class MainWindow(QMainWindow):
         self._save_tables()
         self.settings.sync()
         if self.services is not None:
+            self._stop_outside_poll()
             self.services.context.unsubscribe(self._bridge.changed.emit)
             self.services.close()
             self.services = None
         super().closeEvent(event)
+
+    def _stop_outside_poll(self) -> None:
+        if self.outside_poll is not None:
+            self.outside_poll.stop()
+            self.outside_poll = None
 
 
 GETTING_STARTED = """

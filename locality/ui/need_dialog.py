@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.entities import Entity
 from locality.domain.errors import ValidationError
 from locality.domain.vocabulary import NeedRole, NeedStatus, Priority, VocabularyKind
 from locality.services.needs import Need, NeedDraft, NeedLinkDraft
@@ -37,7 +38,7 @@ class NeedDialog(EditDialog):
         self.title_edit = self.form.add_field("title", "&Title:", QLineEdit())
         self.description = self.form.add_field("description", "&Description:", QPlainTextEdit())
         self.description.setTabChangesFocus(True)
-        self.description.setFixedHeight(70)
+        self.description.setFixedHeight(54)
         self.theme = self.form.add_field("theme_id", "T&heme:", QComboBox())
         self.theme.addItem("(no theme)", None)
         for text, value in theme_choices(env):
@@ -76,14 +77,16 @@ class NeedDialog(EditDialog):
         self.form.add_field("organisations", "Or&ganisations:", self.organisations)
         self.notes = self.form.add_field("notes", "&Notes:", QPlainTextEdit())
         self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(60)
+        self.notes.setFixedHeight(48)
         self.confidential = self.form.add_field(
             "notes_confidential", "", QCheckBox("Notes are &confidential (left out of exports)")
         )
         self.actions_list = QListWidget()
         self.actions_list.setAccessibleName("Actions addressing this need")
-        self.actions_list.setFixedHeight(70)
+        self.actions_list.setFixedHeight(54)  # low enough, with the History tab, for a 768-pixel screen
         self.form.addRow(QLabel("Actions addressing it:"), self.actions_list)
+        if need is not None:
+            self.add_history(env, Entity.NEED, need.id)
         self.finish_layout()
         if need is not None:
             self.load(need)

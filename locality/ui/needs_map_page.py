@@ -1,7 +1,8 @@
 """The needs map: which improvement needs are shared across organisations, and which have no joint action.
 
 One page of tabs (matrix, gaps, heat map, network, similar needs, ranking). A tab is built the first time it is
-shown and reloads only when it is on screen, so opening a large workspace costs nothing until the map is used.
+shown and reloads only when it is on screen (``BackgroundLoader.refresh_when_shown``), so opening a large workspace
+costs nothing until the map is used.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from locality.domain.entities import Entity
 from locality.services.context import Changes
 from locality.ui.env import UiEnv
+from locality.ui.loader import BackgroundLoader
 from locality.ui.page import Page
 
 
@@ -26,34 +28,43 @@ class TabSpec:
 
 
 class _TabSlot(QWidget):
-    """Holds one tab's widget, built on first showing; knows whether the data under it changed meanwhile."""
+    """Holds one tab's widget, built on first showing, and reloads it through ``BackgroundLoader``'s one rule
+    when data under it changes: at once if the tab is on screen, otherwise when it is next shown."""
 
     def __init__(self, spec: TabSpec, env: UiEnv) -> None:
         super().__init__()
         self.spec = spec
         self.env = env
         self.widget: QWidget | None = None
-        self.stale = False
         self.setObjectName(spec.object_name)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        self.loader = BackgroundLoader(self, self._reload)
+        self.loader.stale = False  # a tab loads as it is built
 
     def ensure_built(self) -> QWidget:
         if self.widget is None:
             self.widget = self.spec.build(self.env)
             self._layout.addWidget(self.widget)
-            self.stale = False
+            self.loader.stale = False
         return self.widget
 
     def note_changes(self, changes: Changes) -> None:
         watches: frozenset[Entity] = getattr(self.widget, "watches", frozenset())
-        if self.widget is not None and (not watches or changes.touches(*watches)):
-            self.stale = True
+        if not watches or changes.touches(*watches):
+            self.refresh_when_shown()
 
-    def refresh_if_stale(self) -> None:
-        if self.widget is not None and self.stale:
-            self.stale = False
-            self.widget.refresh()  # type: ignore[attr-defined]
+    def refresh_when_shown(self) -> None:
+        """A tab not built yet has nothing to reload: it loads when it is built."""
+        if self.widget is not None:
+            self.loader.refresh_when_shown()
+
+    def _reload(self) -> None:
+        self.widget.refresh()  # type: ignore[union-attr]
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.loader.shown()
 
 
 class NeedsMapPage(Page):
@@ -89,24 +100,17 @@ class NeedsMapPage(Page):
         raise KeyError(object_name)
 
     def _show_current(self) -> None:
-        if not self.isVisible():
-            return
-        slot = self.slots[self.tabs.currentIndex()]
-        if slot.widget is None:
-            slot.ensure_built()
-        else:
-            slot.refresh_if_stale()
+        """Builds the tab on screen the first time it is shown (a stale tab reloads from its own showing)."""
+        if self.isVisible():
+            self.slots[self.tabs.currentIndex()].ensure_built()
 
     def on_changes(self, changes: Changes) -> None:
         for slot in self.slots:
             slot.note_changes(changes)
-        if self.isVisible():
-            self._show_current()
 
     def refresh(self) -> None:
         for slot in self.slots:
-            if slot.widget is not None:
-                slot.stale = True
+            slot.refresh_when_shown()
         self._show_current()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override

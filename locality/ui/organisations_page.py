@@ -39,6 +39,8 @@ class OrganisationDialog(EditDialog):
         self.notes.setFixedHeight(80)
         self.active = self.form.add_field("active", "", QCheckBox("&Active partner"))
         self.active.setChecked(True)
+        if organisation is not None:
+            self.add_history(env, Entity.ORGANISATION, organisation.id)
         self.finish_layout()
         if organisation is not None:
             self.load(organisation)

@@ -14,6 +14,7 @@ from locality.ui.actions_page import ActionsPage
 from locality.ui.dashboard_page import DashboardPage
 from locality.ui.env import UiEnv
 from locality.ui.funding_page import FundingPage
+from locality.ui.history_page import HistoryPage
 from locality.ui.indicators_page import IndicatorsPage
 from locality.ui.needs_map_page import NeedsMapPage, TabSpec
 from locality.ui.needs_page import NeedsPage
@@ -84,10 +85,5 @@ PAGES: tuple[PageSpec, ...] = (
         "workshop.svg",
         _planned("Workshops", "Capture needs in a workshop and prioritise them by dot-voting."),
     ),
-    PageSpec(
-        "historyPage",
-        "History",
-        "history.svg",
-        _planned("History", "Every change: who made it, when, and what it was before."),
-    ),
+    PageSpec("historyPage", "History", "history.svg", HistoryPage),
 )

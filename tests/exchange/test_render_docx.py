@@ -19,7 +19,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from locality.domain.vocabulary import ActionStatus
-from locality.exchange import render_docx as render_docx_module
+from locality.exchange import docx_document
 from locality.exchange.render_docx import render_docx
 from locality.services.plan import PlanMilestone, PlanNeed, PlanOrganisation
 from tests.exchange.sample_plans import (  # noqa: E402
@@ -401,7 +401,7 @@ def test_a_failure_part_way_leaves_the_existing_file_and_no_temporary_file(
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(render_docx_module, "_paragraphs", broken)
+    monkeypatch.setattr(docx_document, "_paragraphs", broken)
     with pytest.raises(RuntimeError):
         render_docx(sample_plan(), target)
 

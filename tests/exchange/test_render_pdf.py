@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from locality.exchange import render_pdf as render_pdf_module
+from locality.exchange import pdf_document
 from locality.exchange.render_pdf import render_pdf
 from locality.services.plan import PlanOrganisation
 from tests.exchange.sample_plans import (  # noqa: E402
@@ -105,7 +105,7 @@ def test_the_rag_is_a_word_in_a_cell_shaded_in_its_colour(folder: Path) -> None:
     content = actions_page.get_contents()
     assert content is not None
     stream = content.get_data().decode("latin-1")
-    red, green = render_pdf_module.RAG_FILLS["Red"], render_pdf_module.RAG_FILLS["Green"]
+    red, green = pdf_document.RAG_FILLS["Red"], pdf_document.RAG_FILLS["Green"]
     assert f"{red[0]} {red[1]} {red[2]} rg" in stream
     assert f"{green[0]} {green[1]} {green[2]} rg" in stream
 
@@ -193,7 +193,7 @@ def test_a_failure_part_way_leaves_the_existing_file_and_no_temporary_file(
     def broken(self: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(render_pdf_module._Grid, "draw", broken)
+    monkeypatch.setattr(pdf_document._Grid, "draw", broken)
     with pytest.raises(RuntimeError):
         render_pdf(sample_plan(), target)
 

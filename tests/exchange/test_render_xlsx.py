@@ -35,8 +35,8 @@ from locality.services.plan import (
     PlanOrganisation,
     PlanSummary,
     ThemeRow,
-    build_plan,
 )
+from locality.services.plan_building import build_plan
 from locality.services.registry import Services
 from tests.exchange.sample_plans import action
 

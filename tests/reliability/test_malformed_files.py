@@ -744,7 +744,9 @@ def test_malformed_file_is_refused_cleanly_or_imported_correctly(
         assert all("\n" not in warning and len(warning) < 2000 for warning in report.warnings), report.warnings
         if case.check is not None:
             case.check(services)
-    assert time.monotonic() - started < 10
+    # A crafted file (a zip bomb, a billion laughs) must not keep the import busy for minutes: a bound far above
+    # any honest file's seconds, so that a loaded machine does not fail it.
+    assert time.monotonic() - started < 120
 
 
 def test_the_corpus_is_large() -> None:

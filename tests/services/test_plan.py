@@ -23,7 +23,8 @@ from locality.services.context import User
 from locality.services.demo import DEMO_TODAY, generate_demo
 from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.organisations import OrganisationDraft
-from locality.services.plan import ExportCancelled, Plan, PlanAction, PlanFilters, build_plan
+from locality.services.plan import ExportCancelled, Plan, PlanAction, PlanFilters
+from locality.services.plan_building import build_plan
 from locality.services.progress import ProgressDraft
 from locality.services.registry import Services
 

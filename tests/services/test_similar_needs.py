@@ -108,7 +108,7 @@ def test_a_bad_minimum_score_is_refused(services: Services) -> None:
 
 
 def test_progress_is_reported_and_cancel_stops(services: Services, orgs: dict[str, uuid.UUID]) -> None:
-    from locality.services.similar_needs import SimilarityCancelled
+    from locality.services.need_similarity import SimilarityCancelled
 
     _need(services, "Joint training for frontline staff", NeedLinkDraft(orgs["Westshire Police"]))
     _need(services, "Joint training for front-line staff", NeedLinkDraft(orgs["NHS Westshire"]))

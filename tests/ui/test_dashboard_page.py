@@ -229,6 +229,31 @@ def test_dashboard_refreshes_after_a_change_made_elsewhere(
     assert int(dashboard.overview.tiles["red"].value_text) == dashboard.figures.rag_count(Rag.RED)  # type: ignore[union-attr]
 
 
+def test_a_hidden_dashboard_is_marked_stale_and_works_its_figures_out_when_shown(
+    qtbot, dashboard: DashboardPage, later_services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    dashboard.hide()
+    later_services.actions.create(ActionDraft(title="Shared procurement review"))
+    later_services.actions.create(ActionDraft(title="Joint scrutiny training"))
+    assert dashboard.loader.stale and not dashboard.busy  # nothing worked out while nobody looks
+    assert dashboard.overview.tiles["actions"].value_text == "60"
+    dashboard.show()
+    assert not dashboard.loader.stale
+    qtbot.waitUntil(lambda: dashboard.overview.tiles["actions"].value_text == "62", timeout=10_000)
+
+
+def test_the_comparison_waits_for_its_tab_to_be_shown(
+    qtbot, dashboard: DashboardPage, later_services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    later_services.snapshots.take("February board", date(2009, 2, 26), "")
+    assert dashboard.tabs.currentIndex() == 0
+    qtbot.waitUntil(lambda: dashboard.snapshots.compare_combo.count() == 1, timeout=10_000)
+    assert dashboard.snapshots.loader.stale and dashboard.snapshots.comparison is None
+    dashboard.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: dashboard.snapshots.comparison is not None, timeout=10_000)
+    assert not dashboard.snapshots.loader.stale
+
+
 def test_empty_workspace_says_what_would_appear(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
     page = DashboardPage(UiEnv(services, QUndoStack(), AppSettings()))
     qtbot.addWidget(page)

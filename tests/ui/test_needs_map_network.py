@@ -29,9 +29,9 @@ def make_tab(qtbot, services: Services) -> NetworkTab:  # type: ignore[no-untype
 
 
 def wait_for_reload(qtbot, tab: NetworkTab, change) -> None:  # type: ignore[no-untyped-def]
-    generation = tab._generation
+    generation = tab.loader.generation
     change()
-    qtbot.waitUntil(lambda: tab._generation > generation and not tab.loading, timeout=10000)
+    qtbot.waitUntil(lambda: tab.loader.generation > generation and not tab.loading, timeout=10000)
 
 
 @pytest.fixture

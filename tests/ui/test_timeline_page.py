@@ -18,8 +18,9 @@ from locality.services.timeline import TimelineAction
 from locality.ui.action_dialog import ActionDialog
 from locality.ui.env import UiEnv
 from locality.ui.settings import AppSettings
+from locality.ui.timeline.view import OVERDUE, TODAY, bar_colours
 from locality.ui.timeline_layout import HEADER_HEIGHT, LEFT_WIDTH, PIXELS_PER_DAY, TimelineLayout, Zoom
-from locality.ui.timeline_page import OVERDUE, TODAY, TimelinePage, bar_colours
+from locality.ui.timeline_page import TimelinePage
 from tests.ui.helpers import when_dialog_opens
 
 DEMO_TODAY = date(2008, 6, 1)

@@ -36,10 +36,10 @@ from locality.services.need_analysis import (
 from locality.ui.action_dialog import open_action
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.loader import BackgroundLoader
 from locality.ui.need_dialog import open_need
 from locality.ui.table_model import Column, RowTableModel
 from locality.ui.tables import make_row_table, message_label, section_heading
-from locality.ui.workers import run_in_background
 
 Row = TypeVar("Row")
 
@@ -51,7 +51,8 @@ _PRIORITY_ORDER = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}
 
 class AnalysisTab(QWidget):
     """A needs-map tab whose figures are worked out off the GUI thread: ``load`` runs on a worker and
-    ``show_result`` shows what it returned. A refresh asked for while one is running supersedes it."""
+    ``show_result`` shows what it returned. A refresh asked for while one is running supersedes it (the one rule
+    of ``BackgroundLoader``)."""
 
     title = ""
     watches: frozenset[Entity] = frozenset()
@@ -60,8 +61,12 @@ class AnalysisTab(QWidget):
         super().__init__(parent)
         self.env = env
         self.services = env.services
-        self.loading = False
-        self._generation = 0
+        self.loader = BackgroundLoader(self, self.refresh)
+        self.loader.stale = False  # loaded as it is built; the needs map page reloads it when stale
+
+    @property
+    def loading(self) -> bool:
+        return self.loader.busy
 
     def load(self) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -73,28 +78,8 @@ class AnalysisTab(QWidget):
         """Says the figures are being worked out (the old ones stay until the new arrive)."""
 
     def refresh(self) -> None:
-        self._generation += 1
-        generation = self._generation
-        self.loading = True
         self.show_loading()
-        run_in_background(
-            self.load,
-            lambda result: self._finished(generation, result),
-            lambda error: self._failed(generation, error),
-            self,
-        )
-
-    def _finished(self, generation: int, result: Any) -> None:
-        if generation != self._generation:
-            return  # a newer refresh is on its way
-        self.loading = False
-        self.show_result(result)
-
-    def _failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self.loading = False
-        self.show_failure(error)
+        self.loader.start(self.load, self.show_result, self.show_failure)
 
     def show_failure(self, error: BaseException) -> None:
         show_error(self, error, self.title)

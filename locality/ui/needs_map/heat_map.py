@@ -31,10 +31,10 @@ from locality.domain.text import plural
 from locality.services.need_analysis import HEAT_MAP_DEFINITION, HeatColumn, HeatMap, HeatRow, NeedLine
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.loader import BackgroundLoader
 from locality.ui.need_dialog import open_need
 from locality.ui.needs_map.gaps import AnalysisTab, RowList, need_columns
 from locality.ui.tables import section_heading
-from locality.ui.workers import run_in_background
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -202,8 +202,9 @@ class HeatMapTab(AnalysisTab):
         super().__init__(env, parent)
         self.heat_map: HeatMap | None = None
         self.chosen: Cell | None = None
-        self._drill_generation = 0
-        self.drilling = False
+        # Finds a chosen cell's needs; the tab's own reloading is ``self.loader``'s, so this one never refreshes.
+        self.drill_loader = BackgroundLoader(self, lambda: None)
+        self.drill_loader.stale = False
 
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -322,9 +323,6 @@ class HeatMapTab(AnalysisTab):
         self.chosen = cell
         self.cell_heading.setText(cell_caption(cell))
         self.cell_needs.say("Finding the needs in this cell…")
-        self._drill_generation += 1
-        generation = self._drill_generation
-        self.drilling = True
         separate = self.heat_map.service_areas_separate if self.heat_map else False
         analysis = self.services.analysis
         theme_id = cell.row.theme_id if cell.row is not None else None
@@ -335,24 +333,18 @@ class HeatMapTab(AnalysisTab):
                 return analysis.needs_of_organisation(organisation_id)
             return analysis.drill_down(theme_id, organisation_id, service_areas_separate=separate)
 
-        run_in_background(
-            work,
-            lambda needs: self._show_cell(generation, cell, needs),
-            lambda error: self._drill_failed(generation, error),
-            self,
-        )
+        # Another cell chosen while this one's needs are being found supersedes it.
+        self.drill_loader.start(work, lambda needs: self._show_cell(cell, needs), self._drill_failed)
 
-    def _show_cell(self, generation: int, cell: Cell, needs: list[NeedLine]) -> None:
-        if generation != self._drill_generation:
-            return
-        self.drilling = False
+    @property
+    def drilling(self) -> bool:
+        return self.drill_loader.busy
+
+    def _show_cell(self, cell: Cell, needs: list[NeedLine]) -> None:
         self.cell_heading.setText(cell_caption(Cell(cell.row, cell.column, len(needs))))
         self.cell_needs.set_rows(needs, "No needs in this cell: click a tinted cell to list its needs.")
 
-    def _drill_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._drill_generation:
-            return
-        self.drilling = False
+    def _drill_failed(self, error: BaseException) -> None:
         self._clear_cell()
         show_error(self, error, self.title)
 

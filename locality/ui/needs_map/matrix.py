@@ -83,7 +83,7 @@ class MatrixTab(QWidget):
         self.services = env.services
         self.matrix: NeedsMatrix | None = None
         self.loader = BackgroundLoader(self, self.refresh)
-        self.loader.stale = False  # loaded as it is built; the needs map page refreshes a stale tab
+        self.loader.stale = False  # loaded as it is built; the needs map page's slot reloads it when stale
         self.work: LongWork | None = None
         self.exported: Path | None = None
 

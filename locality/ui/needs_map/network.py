@@ -7,22 +7,17 @@ data and laying it out runs off the GUI thread; drawing the scene happens on it 
 
 from __future__ import annotations
 
+import html
 import uuid
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QWheelEvent
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QGraphicsEllipseItem,
-    QGraphicsItem,
-    QGraphicsLineItem,
     QGraphicsScene,
-    QGraphicsSimpleTextItem,
-    QGraphicsView,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -31,8 +26,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
-    QStyle,
-    QStyleOptionGraphicsItem,
     QVBoxLayout,
     QWidget,
 )
@@ -43,14 +36,10 @@ from locality.files import atomic_path
 from locality.services.network import (
     WATCHED_ENTITIES,
     Network,
-    NetworkLink,
-    NetworkOrganisation,
     OrganisationDetail,
     Positions,
     layout,
     linked_only,
-    node_radius,
-    picture_scale,
     suggested_minimum,
     with_minimum,
 )
@@ -58,156 +47,21 @@ from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.forms import find_data
-from locality.ui.workers import run_in_background
+from locality.ui.loader import BackgroundLoader
+from locality.ui.needs_map.network_scene import (
+    DIMMED,
+    DIMMED_LINK,
+    NO_SECTOR_COLOUR,
+    SECTOR_COLOURS,
+    LinkItem,
+    NetworkView,
+    NodeItem,
+    draw_legend,
+    draw_network,
+)
+from locality.ui.needs_map.network_wording import empty_text, status_text
 
-# Colour-blind-safe colours (Okabe and Ito) for sectors, in the order the sectors are listed; grey for none.
-SECTOR_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#8c6d31", "#5e3c99")
-NO_SECTOR_COLOUR = "#9e9e9e"
-LINK_COLOUR = "#78909c"
-HIGHLIGHT_LINK_COLOUR = "#37474f"
-DIMMED = 0.15
-DIMMED_LINK = 0.06
 MOST_LINKS_AT_FIRST = 300
-#: The most lines drawn at once (the strongest); beyond this the picture is a hairball and drawing it would
-#: hold up the window for seconds on a large partnership.
-MOST_LINKS_DRAWN = 1500
-
-
-def link_description(network: Network, link: NetworkLink) -> str:
-    """ "Westshire Police – Westshire Fire: 5 shared needs, 3 shared actions"."""
-    one = network.organisation(link.source_id)
-    other = network.organisation(link.target_id)
-    names = f"{one.name if one else '?'} – {other.name if other else '?'}"
-    return f"{names}: {plural(link.shared_needs, 'shared need')}, {plural(link.shared_actions, 'shared action')}"
-
-
-class NameItem(QGraphicsSimpleTextItem):
-    """An organisation's name on a pale backing, readable where lines cross it."""
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        painter.fillRect(self.boundingRect().adjusted(-2, 0, 2, 0), QColor(255, 255, 255, 210))
-        # Qt passes no widget when the scene is rendered to an image; the stub's QWidget is too narrow.
-        super().paint(painter, option, widget)  # type: ignore[arg-type]
-
-
-class NodeItem(QGraphicsEllipseItem):
-    """One organisation; clicking it selects it."""
-
-    def __init__(self, organisation: NetworkOrganisation, radius: float, colour: QColor) -> None:
-        super().__init__(-radius, -radius, 2 * radius, 2 * radius)
-        self.organisation = organisation
-        self.radius = radius
-        self.colour = colour
-        self.setBrush(QBrush(colour))
-        self.setPen(QPen(colour.darker(140), 1.5))
-        self.setZValue(2)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        details = " · ".join(part for part in (organisation.type_name, organisation.sector_name) if part)
-        self.setToolTip(
-            f"{organisation.name}\n{details or 'No type or sector recorded'}\n"
-            f"{plural(organisation.needs_count, 'need')}, {plural(organisation.actions_count, 'action')}"
-        )
-        self.emphasised = False
-        # The name is its own item above every circle (a child would be painted over by the next circle), kept
-        # under its circle and dimmed with it.
-        self.label = NameItem(organisation.label)
-        font = QFont()
-        font.setPointSizeF(8.5)
-        self.label.setFont(font)
-        self.label.setBrush(QBrush(QColor("#212121")))
-        self.label.setZValue(3)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802 - Qt override
-        if change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged and self.scene() is not None:
-            self.scene().addItem(self.label)
-            self._place_label()
-        elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
-            self._place_label()
-        elif change == QGraphicsItem.GraphicsItemChange.ItemOpacityHasChanged:
-            self.label.setOpacity(self.opacity())
-        return super().itemChange(change, value)
-
-    def _place_label(self) -> None:
-        bounds = self.label.boundingRect()
-        self.label.setPos(self.pos().x() - bounds.width() / 2, self.pos().y() + self.radius + 2)
-
-    def set_emphasis(self, selected: bool) -> None:
-        if selected == self.emphasised:
-            return
-        self.emphasised = selected
-        width = 4.0 if selected else 1.5
-        self.setPen(QPen(QColor("#000000") if selected else self.colour.darker(140), width))
-        font = self.label.font()
-        font.setBold(selected)
-        self.label.setFont(font)
-        self._place_label()  # bold is wider: keep it centred
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        # Selection is shown by the outline and the dimming, not by Qt's dashed box.
-        option.state &= ~QStyle.StateFlag.State_Selected
-        super().paint(painter, option, widget)
-
-
-class LinkItem(QGraphicsLineItem):
-    def __init__(self, link: NetworkLink, start: QPointF, end: QPointF, width: float, tooltip: str) -> None:
-        super().__init__(start.x(), start.y(), end.x(), end.y())
-        self.link = link
-        self.width = width
-        self.emphasised = False
-        self.setPen(self._pen(LINK_COLOUR))
-        self.setZValue(1)
-        self.setToolTip(tooltip)
-
-    def _pen(self, colour: str) -> QPen:
-        pen = QPen(QColor(colour), self.width)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        return pen
-
-    def set_emphasis(self, highlighted: bool) -> None:
-        if highlighted == self.emphasised:
-            return
-        self.emphasised = highlighted
-        self.setPen(self._pen(HIGHLIGHT_LINK_COLOUR if highlighted else LINK_COLOUR))
-        self.setZValue(1.5 if highlighted else 1)
-
-
-class NetworkView(QGraphicsView):
-    """The picture: the wheel zooms about the pointer; it fits itself to the window until the user zooms."""
-
-    def __init__(self, scene: QGraphicsScene, parent: QWidget | None = None) -> None:
-        super().__init__(scene, parent)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setBackgroundBrush(QBrush(QColor("#ffffff")))
-        self.setMinimumSize(300, 260)
-        self.auto_fit = True
-
-    def zoom_by(self, factor: float) -> None:
-        current = self.transform().m11()
-        wanted = min(max(current * factor, 0.05), 20.0)
-        if current > 0:
-            self.auto_fit = False
-            self.scale(wanted / current, wanted / current)
-
-    def fit(self) -> None:
-        rect = self.sceneRect()
-        if not rect.isEmpty():
-            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        self.auto_fit = True
-
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
-        steps = event.angleDelta().y() / 120
-        if steps:
-            self.zoom_by(1.15**steps)
-        event.accept()
-
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        if self.auto_fit:
-            self.fit()
 
 
 class NetworkTab(QWidget):
@@ -226,8 +80,8 @@ class NetworkTab(QWidget):
         self.links: list[LinkItem] = []
         self.selected_id: uuid.UUID | None = None
         self.detail: OrganisationDetail | None = None
-        self.loading = False
-        self._generation = 0
+        self.loader = BackgroundLoader(self, self.refresh)
+        self.loader.stale = False  # loaded as it is built; the needs map page reloads it when stale
         self._minimum_chosen = False  # until the user sets it, the minimum is suggested to keep the picture clear
         self._selecting = False
         self._export_folder = Path.home()
@@ -383,9 +237,6 @@ class NetworkTab(QWidget):
     def refresh(self) -> None:
         """Reads the network again and lays it out on a worker thread; the picture is redrawn when it is done."""
         self._debounce.stop()
-        self._generation += 1
-        generation = self._generation
-        self.loading = True
         self.status.setText("Drawing the network…")
         minimum = self.minimum.value() if self._minimum_chosen else None
         type_id = self.type_filter.currentData()
@@ -394,7 +245,7 @@ class NetworkTab(QWidget):
 
         hide_unlinked = self.hide_unlinked.isChecked()
 
-        def work() -> tuple[int, Network, Network, Positions]:
+        def work() -> tuple[Network, Network, Positions]:
             network = service.network(
                 type_ids=None if type_id is None else [type_id],
                 sector_ids=None if sector_id is None else [sector_id],
@@ -402,20 +253,21 @@ class NetworkTab(QWidget):
             chosen = minimum if minimum is not None else suggested_minimum(network, most_links=MOST_LINKS_AT_FIRST)
             network = with_minimum(network, chosen)
             drawn = linked_only(network) if hide_unlinked else network
-            return generation, network, drawn, layout(drawn)
+            return network, drawn, layout(drawn)
 
-        run_in_background(work, self._loaded, self._failed, self)
+        # A request made while one is running waits for it, and only the newest result is drawn.
+        self.loader.start(work, self._loaded, self._failed)
+
+    @property
+    def loading(self) -> bool:
+        return self.loader.busy
 
     def _failed(self, error: BaseException) -> None:
-        self.loading = False
         self.status.setText("The network could not be read.")
         show_error(self, error, "Network")
 
-    def _loaded(self, result: tuple[int, Network, Network, Positions]) -> None:
-        generation, everyone, network, positions = result
-        if generation != self._generation:
-            return  # a newer request is on its way
-        self.loading = False
+    def _loaded(self, result: tuple[Network, Network, Positions]) -> None:
+        everyone, network, positions = result
         self.everyone = everyone
         self.network = network
         self.positions = positions
@@ -463,123 +315,20 @@ class NetworkTab(QWidget):
         self.links = []
         if len(network.organisations) < 2:
             self.stack.setCurrentWidget(self.message)
-            self.message.setText(self._empty_text())
+            assert self.everyone is not None
+            self.message.setText(empty_text(self.everyone))
             self.legend.setText("")
             return
         self.stack.setCurrentWidget(self.view)
-        spread = picture_scale(len(network.organisations))
-        strongest = network.max_weight or 1
         colours = self.sector_colours()
-        points: dict[uuid.UUID, QPointF] = {}
-        for organisation in network.organisations:
-            x, y = self.positions.get(organisation.id, (0.0, 0.0))
-            points[organisation.id] = QPointF(x * spread, y * spread)
-        drawn = network.links
-        if len(drawn) > MOST_LINKS_DRAWN:
-            drawn = tuple(sorted(drawn, key=lambda link: -link.weight)[:MOST_LINKS_DRAWN])
-        for link in drawn:
-            width = 1.0 + 7.0 * link.weight / strongest
-            item = LinkItem(
-                link, points[link.source_id], points[link.target_id], width, link_description(network, link)
-            )
-            self.scene.addItem(item)
-            self.links.append(item)
-        for organisation in network.organisations:
-            radius = node_radius(network, organisation)
-            node = NodeItem(organisation, radius, colours.get(organisation.sector_name, QColor(NO_SECTOR_COLOUR)))
-            node.setPos(points[organisation.id])
-            self.scene.addItem(node)
-            self.nodes[organisation.id] = node
-        self._draw_legend(colours)
+        self.nodes, self.links = draw_network(self.scene, network, self.positions, colours)
+        self.legend.setText(draw_legend(self.scene, network, colours))
         self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
         self.view.fit()
 
-    def _draw_legend(self, colours: dict[str, QColor]) -> None:
-        """The sectors shown, in the picture (so an exported image carries it) and beside it."""
-        assert self.network is not None
-        present = {organisation.sector_name for organisation in self.network.organisations}
-        entries = [(name or "No sector recorded", colour) for name, colour in colours.items() if name in present]
-        entries.sort(key=lambda entry: entry[0] == "No sector recorded")
-        bounds = self.scene.itemsBoundingRect()
-        x, y = bounds.left(), bounds.top() - 24 * len(entries) - 16
-        title = self.scene.addSimpleText("Sector")
-        title.setPos(x, y - 20)
-        font = title.font()
-        font.setBold(True)
-        title.setFont(font)
-        html = ["<b>Sector</b><br>"]
-        for index, (name, colour) in enumerate(entries):
-            swatch = QGraphicsEllipseItem(0, 0, 14, 14)
-            swatch.setBrush(QBrush(colour))
-            swatch.setPen(QPen(colour.darker(140), 1))
-            swatch.setPos(x, y + 24 * index)
-            self.scene.addItem(swatch)
-            text = self.scene.addSimpleText(name)
-            text.setPos(x + 20, y + 24 * index - 1)
-            html.append(f"<span style='color:{colour.name()}; font-size:14pt'>●</span> {name}<br>")
-        html.append("Circle size: needs plus actions. Line width: needs and actions shared.")
-        self.legend.setText("".join(html))
-
-    def _empty_text(self) -> str:
-        """Why there is no picture, and what to do about it."""
-        everyone = self.everyone
-        assert everyone is not None
-        if everyone.total_organisations < 2:
-            return (
-                "The network shows which organisations share needs and actions. It needs at least two "
-                "organisations: add them on the Organisations page, then link them to the same needs or make one "
-                "a partner in another's action."
-            )
-        if len(everyone.organisations) < 2:
-            return (
-                "Fewer than two organisations are of the type and sector chosen. Choose “All types” or “All "
-                "sectors” above to see more of the partnership."
-            )
-        if everyone.total_links == 0:
-            return (
-                f"None of these {len(everyone.organisations):,} organisations shares a need or an action yet. Link "
-                "two of them to the same need, or add a partner to an action, and the line between them appears "
-                "here; untick “Hide unlinked” to see the organisations anyway."
-            )
-        return (
-            f"No two of these organisations share {everyone.minimum_weight:,} or more needs and actions (the most "
-            f"any two share is {everyone.strongest_weight:,}). Lower “Minimum shared”, or untick “Hide unlinked” "
-            "to see the organisations anyway."
-        )
-
     def _describe(self) -> None:
-        network, everyone = self.network, self.everyone
-        assert network is not None and everyone is not None
-        if len(network.organisations) < 2:
-            self.status.setText("Nothing to draw; the box below says why.")
-            return
-        shown = len(network.links)
-        text = plural(len(network.organisations), "organisation")
-        hidden_organisations = len(everyone.organisations) - len(network.organisations)
-        if hidden_organisations:
-            text += f" ({hidden_organisations:,} without links hidden)"
-        if network.total_links == 0:
-            self.status.setText(
-                f"{text}, none sharing a need or an action yet: link two organisations to the same need, or add a "
-                "partner to an action, and the line between them appears here."
-            )
-            return
-        if shown == 0:
-            self.status.setText(
-                f"{text}. No two share {network.minimum_weight:,} or more needs and actions, so the "
-                f"{plural(network.total_links, 'link')} are hidden: lower “Minimum shared” to see them."
-            )
-            return
-        text += (
-            f", {plural(shown, 'link')} of at least "
-            f"{plural(network.minimum_weight, 'shared need or action', 'shared needs and actions')}"
-        )
-        if shown > len(self.links):
-            text += f"; only the {len(self.links):,} strongest are drawn, so raise “Minimum shared” to see them all"
-        hidden = network.total_links - shown
-        if hidden:
-            text += f" ({plural(hidden, 'weaker link')} hidden: lower “Minimum shared” to see them)"
-        self.status.setText(text + ". Click an organisation to see its partners, needs and actions.")
+        assert self.network is not None and self.everyone is not None
+        self.status.setText(status_text(self.network, self.everyone, len(self.links)))
 
     # ------------------------------------------------------------------ selection
 
@@ -640,7 +389,7 @@ class NetworkTab(QWidget):
                 widget.setVisible(False)
             return
         organisation = detail.organisation
-        self.heading.setText(f"<b>{_escape(organisation.name)}</b>")
+        self.heading.setText(f"<b>{html.escape(organisation.name, quote=False)}</b>")
         details = " · ".join(part for part in (organisation.type_name, organisation.sector_name) if part)
         partners = self.network.links_of(organisation.id) if self.network else ()
         summary = [details or "No type or sector recorded"]
@@ -757,10 +506,3 @@ class NetworkTab(QWidget):
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         painter.fillRect(QRectF(0, 0, size.width(), size.height()), QColor("#ffffff"))
         self.scene.render(painter, QRectF(0, 0, size.width(), size.height()), source)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-__all__ = ["LinkItem", "NetworkTab", "NetworkView", "NodeItem", "link_description"]

@@ -166,8 +166,7 @@ class RankingTab(AnalysisTab):
         try:
             formula.validated()
         except ValidationError as error:
-            self._generation += 1  # any ranking on its way is for other weights
-            self.loading = False
+            self.loader.generation += 1  # any ranking on its way is for other weights: dropped when it arrives
             self.error_label.setText(str(error))
             self.error_label.show()
             self.table.say("Set at least one weight above zero to rank the needs.")

@@ -28,24 +28,24 @@ from PySide6.QtWidgets import (
 
 from locality.domain.entities import Entity
 from locality.domain.text import plural
+from locality.services.need_similarity import SimilarityCancelled
 from locality.services.similar_needs import (
     DEFAULT_LIMIT,
     DEFAULT_MIN_SCORE,
     MergedNeeds,
     MergePreview,
     MergeSide,
-    SimilarityCancelled,
     SimilarityResult,
     SimilarPair,
     UnmergedNeeds,
 )
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.loader import BackgroundLoader
 from locality.ui.need_dialog import open_need
 from locality.ui.table_model import Column, RowTableModel
 from locality.ui.tables import make_row_table, message_label
 from locality.ui.undo import push_done
-from locality.ui.workers import run_in_background
 
 EXPLANATION = (
     "Pairs of needs raised by different organisations whose titles (and the start of their descriptions) read "
@@ -107,7 +107,8 @@ class SimilarNeedsTab(QWidget):
         self.running = False
         self.result: SimilarityResult | None = None
         self.hidden: set[frozenset[uuid.UUID]] = set()
-        self._generation = 0
+        self.loader = BackgroundLoader(self, self.refresh)
+        self.loader.stale = False  # searches as it is built; the needs map page reloads it when stale
         self._stop = threading.Event()
         self._progress = _Progress()
         self._progress.moved.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
@@ -193,8 +194,6 @@ class SimilarNeedsTab(QWidget):
         self._stop.set()
         self._stop = threading.Event()
         stop = self._stop
-        self._generation += 1
-        generation = self._generation
         self.running = True
         min_score = self.min_score.value()
         self.progress.setRange(0, 0)
@@ -213,12 +212,8 @@ class SimilarNeedsTab(QWidget):
                 cancelled=stop.is_set,
             )
 
-        run_in_background(
-            work,
-            lambda result: self._finished(generation, result),
-            lambda error: self._failed(generation, error),
-            self,
-        )
+        # The search superseded was told to stop; this one starts once it has, and only its result is shown.
+        self.loader.start(work, self._finished, self._failed)
 
     def cancel(self) -> None:
         self._stop.set()
@@ -234,16 +229,12 @@ class SimilarNeedsTab(QWidget):
         self.cancel_button.hide()
         self.find_button.setEnabled(True)
 
-    def _finished(self, generation: int, result: SimilarityResult) -> None:
-        if generation != self._generation:
-            return
+    def _finished(self, result: SimilarityResult) -> None:
         self._idle()
         self.result = result
         self._show_pairs()
 
-    def _failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _failed(self, error: BaseException) -> None:
         self._idle()
         if isinstance(error, SimilarityCancelled):
             if self.result is None:
