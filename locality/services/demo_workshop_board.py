@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import date, timedelta
 
-Row = dict[str, Any]
+from locality.services.demo_state import Row, new_uuid, stamp_at
 
 DOTS_EACH = 5
 MOST_NOTES = 14
@@ -26,14 +25,6 @@ WORKSHOP_NOTES = (
     "Needs captured on sticky notes by theme, linked to existing needs where the room said they were the same; "
     "five dots each, clicked in for every participant; two actions agreed from the top of the ranking."
 )
-
-
-def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=UTC)
-
-
-def _uuid(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
 def add_workshop_board(rows: dict[str, list[Row]], seed: int) -> None:
@@ -68,7 +59,7 @@ def add_workshop_board(rows: dict[str, list[Row]], seed: int) -> None:
     if not chosen:
         return
     positions: dict[uuid.UUID | None, int] = {}
-    stamp = _at(held_on, 10)
+    stamp = stamp_at(held_on, 10)
     board: list[uuid.UUID] = []
     for number, (need, existing) in enumerate(chosen):
         need_links = links.get(need["id"], [])
@@ -80,7 +71,7 @@ def add_workshop_board(rows: dict[str, list[Row]], seed: int) -> None:
         at = stamp + timedelta(minutes=3 * number)
         rows["workshop_note"].append(
             {
-                "id": _uuid(rng),
+                "id": new_uuid(rng),
                 "workshop_id": workshop["id"],
                 "title": need["title"],
                 "organisation_id": organisation,
@@ -99,7 +90,7 @@ def add_workshop_board(rows: dict[str, list[Row]], seed: int) -> None:
     # A few needs catch the room's eye, so that the ranking has a clear top.
     appeal = {need_id: rng.choice((1, 1, 2, 3, 5)) for need_id in board}
     dots: dict[uuid.UUID, int] = {}
-    vote_time = _at(held_on, 14)
+    vote_time = stamp_at(held_on, 14)
     for person in people:
         own = [
             need_id
@@ -113,7 +104,7 @@ def add_workshop_board(rows: dict[str, list[Row]], seed: int) -> None:
             at = vote_time + timedelta(seconds=20 * len(rows["workshop_vote"]) + dot)
             rows["workshop_vote"].append(
                 {
-                    "id": _uuid(rng),
+                    "id": new_uuid(rng),
                     "workshop_id": workshop["id"],
                     "need_id": need_id,
                     "organisation_id": person["organisation_id"],
@@ -139,10 +130,10 @@ def add_workshop_board(rows: dict[str, list[Row]], seed: int) -> None:
         if len(agreed) == AGREED:
             break
     for number, action_id in enumerate(agreed):
-        at = _at(held_on, 16, 10 * number)
+        at = stamp_at(held_on, 16, 10 * number)
         rows["workshop_action"].append(
             {
-                "id": _uuid(rng),
+                "id": new_uuid(rng),
                 "workshop_id": workshop["id"],
                 "action_id": action_id,
                 "created_at": at,

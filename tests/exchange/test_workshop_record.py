@@ -202,12 +202,12 @@ def test_another_format_is_refused_and_a_failed_write_leaves_the_old_file(
     folder.mkdir()
     target = folder / "record.pdf"
     target.write_bytes(b"the old record")
-    from locality.exchange import render_pdf
+    from locality.exchange import pdf_document
 
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(render_pdf.BaseDocTemplate, "build", broken)
+    monkeypatch.setattr(pdf_document.BaseDocTemplate, "build", broken)
     with pytest.raises(FileWriteError, match="record.pdf could not be written: disk full"):
         write_workshop_record(record, target, "pdf")
     assert target.read_bytes() == b"the old record"
