@@ -1,0 +1,258 @@
+"""Who may change what on a shared server, enforced by the server: a coordinator's account changes everything, a
+partner's account only the progress, milestones and spend of its organisation's actions. Runs against the test
+server (tests/postgres_server.py); the test role needs CREATEROLE, which ``.ci/run`` gives it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, ProgrammingError
+
+from locality import cli
+from locality.domain.errors import WorkspaceError
+from locality.domain.vocabulary import ActionStatus
+from locality.services.actions import ActionDraft, MilestoneDraft, PartnerDraft
+from locality.services.funding import SpendDraft
+from locality.services.needs import NeedDraft
+from locality.services.organisations import OrganisationDraft
+from locality.services.progress import ProgressDraft
+from locality.services.registry import Services
+from locality.store import server_accounts
+from locality.store.engine import server_engine
+from locality.store.error_sentences import describe_database_error
+from tests.postgres_server import SERVER, server_schema
+
+REFUSED = "Your account on the server may not make that change, so it was not saved."
+
+
+@dataclass(frozen=True)
+class Partnership:
+    owner_url: str
+    coordinator_url: str
+    partner_url: str
+    partner_role: str
+    police_id: uuid.UUID
+    council_id: uuid.UUID
+    police_action: uuid.UUID  # led by the police
+    shared_action: uuid.UUID  # led by the council, the police a partner
+    council_action: uuid.UUID  # the council's alone
+
+
+def as_role(url: str, role: str, password: str) -> str:
+    return make_url(url).set(username=role, password=password).render_as_string(hide_password=False)
+
+
+def _drop_roles(*roles: str) -> None:
+    engine = create_engine(SERVER)
+    try:
+        with engine.begin() as connection:
+            for role in roles:
+                connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def partnership() -> Iterator[Partnership]:
+    suffix = uuid.uuid4().hex[:8]
+    coordinator, partner = f"coordinator_{suffix}", f"police_{suffix}"
+    try:
+        with server_schema() as url:
+            services = Services.open(url)
+            try:
+                police = services.organisations.create(OrganisationDraft(name="Thames Valley Police")).id
+                council = services.organisations.create(OrganisationDraft(name="Northfield Council")).id
+                police_action = services.actions.create(
+                    ActionDraft(title="Safer streets patrols", lead_organisation_id=police)
+                ).id
+                shared_action = services.actions.create(
+                    ActionDraft(
+                        title="Youth club nights",
+                        lead_organisation_id=council,
+                        partners=(PartnerDraft(organisation_id=police),),
+                    )
+                ).id
+                council_action = services.actions.create(
+                    ActionDraft(title="Library opening hours", lead_organisation_id=council)
+                ).id
+            finally:
+                services.close()
+            engine = server_engine(url)
+            try:
+                server_accounts.add_coordinator(engine, coordinator)
+                server_accounts.add_partner(engine, partner, "thames valley police")
+                with engine.begin() as connection:
+                    for role in (coordinator, partner):
+                        # Only for the test: an administrator uses psql's \password, never a command line.
+                        connection.execute(text(f"ALTER ROLE \"{role}\" PASSWORD 'secret-{suffix}'"))
+            finally:
+                engine.dispose()
+            yield Partnership(
+                owner_url=url,
+                coordinator_url=as_role(url, coordinator, f"secret-{suffix}"),
+                partner_url=as_role(url, partner, f"secret-{suffix}"),
+                partner_role=partner,
+                police_id=police,
+                council_id=council,
+                police_action=police_action,
+                shared_action=shared_action,
+                council_action=council_action,
+            )
+    finally:
+        _drop_roles(coordinator, partner)
+
+
+def test_a_partner_logs_progress_milestones_and_spend_on_its_own_actions(partnership: Partnership) -> None:
+    services = Services.open(partnership.partner_url, create_missing=False)
+    try:
+        services.progress.log(
+            ProgressDraft(action_id=partnership.police_action, percent_complete=40, status=ActionStatus.IN_PROGRESS)
+        )
+        services.progress.log(ProgressDraft(action_id=partnership.shared_action, percent_complete=10))
+        services.funding.create_spend(
+            SpendDraft(action_id=partnership.shared_action, spent_on=date(2026, 1, 5), amount_pence=12_500)
+        )
+        action = services.actions.get(partnership.police_action)
+        services.actions.update(
+            action.id,
+            replace(action.as_draft(), milestones=(MilestoneDraft(title="First patrol"),)),
+            action.version,
+        )
+        assert services.actions.get(partnership.police_action).percent_complete == 40
+        assert [m.title for m in services.actions.get(partnership.police_action).milestones] == ["First patrol"]
+        assert len(services.funding.spends(partnership.shared_action)) == 1
+    finally:
+        services.close()
+
+
+def test_the_server_refuses_a_partners_raw_changes_outside_its_actions(partnership: Partnership) -> None:
+    """Another client connecting as the partner gets round nothing: these are the server's refusals."""
+    engine = create_engine(partnership.partner_url)
+    other = str(partnership.council_action)
+    refusals = [
+        # progress on another organisation's action
+        "INSERT INTO progress_update (id, action_id, reported_on, author, author_organisation, note, confidential, "
+        f"created_at, updated_at, version) VALUES ('{uuid.uuid4()}', '{other}', '2026-01-01', '', '', '', false, "
+        "now(), now(), 1)",
+        f"UPDATE action SET percent_complete = 90 WHERE id = '{other}'",
+        # a field of its own action that progress does not move
+        f"UPDATE action SET title = 'Renamed' WHERE id = '{partnership.police_action}'",
+        # a progress update moved onto another organisation's action
+        f"UPDATE progress_update SET action_id = '{other}'",
+        "UPDATE need SET title = 'Changed'",
+        "INSERT INTO organisation (id, name) VALUES (gen_random_uuid(), 'Not allowed')",
+        "DELETE FROM organisation",
+        "UPDATE workspace_meta SET partnership_name = 'Taken over'",
+    ]
+    try:
+        for statement in refusals:
+            with engine.connect() as connection, pytest.raises(ProgrammingError) as raised:
+                connection.execute(text(statement))
+            assert raised.value.orig is not None and raised.value.orig.sqlstate == "42501", statement
+            assert describe_database_error(raised.value) == REFUSED
+        with engine.begin() as connection:
+            # Deleting another organisation's milestone or spend finds nothing to delete.
+            assert connection.execute(text(f"DELETE FROM spend WHERE action_id = '{other}'")).rowcount == 0
+            # Its own: allowed.
+            moved = connection.execute(
+                text(f"UPDATE action SET percent_complete = 55 WHERE id = '{partnership.police_action}'")
+            )
+            assert moved.rowcount == 1
+            # Reading the whole plan is allowed.
+            assert connection.execute(text("SELECT count(*) FROM action")).scalar_one() == 3
+    finally:
+        engine.dispose()
+
+
+def test_the_app_shows_the_servers_refusal_as_one_sentence(partnership: Partnership) -> None:
+    services = Services.open(partnership.partner_url, create_missing=False)
+    try:
+        with pytest.raises(WorkspaceError) as raised:
+            services.progress.log(ProgressDraft(action_id=partnership.council_action, percent_complete=50))
+        assert str(raised.value) == REFUSED
+        with pytest.raises(WorkspaceError, match="may not make that change"):
+            services.needs.create(NeedDraft(title="Loneliness among older people"))
+        assert services.actions.get(partnership.council_action).percent_complete == 0
+    finally:
+        services.close()
+
+
+def test_the_coordinator_changes_everything(partnership: Partnership) -> None:
+    services = Services.open(partnership.coordinator_url, create_missing=False)
+    try:
+        services.needs.create(NeedDraft(title="Loneliness among older people"))
+        services.organisations.create(OrganisationDraft(name="Northfield Food Bank"))
+        services.progress.log(ProgressDraft(action_id=partnership.council_action, percent_complete=50))
+        action = services.actions.get(partnership.council_action)
+        services.actions.update(action.id, replace(action.as_draft(), title="Libraries"), action.version)
+        assert services.actions.get(partnership.council_action).title == "Libraries"
+    finally:
+        services.close()
+
+
+def test_the_connected_account_says_what_it_may_change(partnership: Partnership) -> None:
+    for url, limited, organisation in (
+        (partnership.partner_url, True, "Thames Valley Police"),
+        (partnership.coordinator_url, False, ""),
+        (partnership.owner_url, False, ""),
+    ):
+        engine = create_engine(url)
+        try:
+            with engine.connect() as connection:
+                account = server_accounts.connected_account(connection)
+        finally:
+            engine.dispose()
+        assert (account.limited, account.organisation_name) == (limited, organisation)
+
+
+def test_the_accounts_command_lists_and_removes_accounts(
+    partnership: Partnership, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["accounts", "--db", partnership.owner_url, "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].startswith("coordinator_") and ": coordinator" in listed[0]
+    assert listed[1] == (
+        f"{partnership.partner_role}: partner for Thames Valley Police (may change the progress, milestones and "
+        "spend of its actions)"
+    )
+    assert cli.main(["accounts", "--db", partnership.owner_url, "remove", partnership.partner_role]) == 0
+    capsys.readouterr()
+    engine = create_engine(partnership.partner_url)
+    try:
+        with engine.connect() as connection, pytest.raises(DBAPIError):
+            connection.execute(text("SELECT count(*) FROM action"))
+    finally:
+        engine.dispose()
+    assert cli.main(["accounts", "--db", partnership.owner_url, "list"]) == 0
+    assert partnership.partner_role not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("arguments", "sentence"),
+    [
+        (["add-partner", "fire_partner", "--organisation", "Fire Service"], "no organisation called 'Fire Service'"),
+        (["add-coordinator", "Bad-Name"], "cannot be an account name"),
+    ],
+)
+def test_the_accounts_command_refuses_bad_input_in_one_sentence(
+    partnership: Partnership, arguments: list[str], sentence: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["accounts", "--db", partnership.owner_url, *arguments]) == 1
+    error = capsys.readouterr().err.strip()
+    assert sentence in error and "\n" not in error
+
+
+def test_a_partner_cannot_set_up_accounts(partnership: Partnership, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["accounts", "--db", partnership.partner_url, "add-coordinator", "sneaky_role"]) == 1
+    assert "may not set up accounts" in capsys.readouterr().err
+
+
+def test_accounts_are_refused_for_a_workspace_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["accounts", "--db", "plan.locality", "list"]) == 1
+    assert "PostgreSQL server" in capsys.readouterr().err
