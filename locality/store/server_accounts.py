@@ -17,6 +17,7 @@ Passwords are never handled here: a new role gets LOGIN without one, and the adm
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ from locality.store.models import (
     SpendRecord,
     WorkspaceMetaRecord,
 )
+
+log = logging.getLogger("locality.store")
 
 COORDINATOR = "coordinator"
 PARTNER = "partner"
@@ -226,6 +229,19 @@ def connected_account(connection: Connection) -> ConnectedAccount:
         return ConnectedAccount(role, True, organisation_id, _organisation_name(connection, organisation_id))
     may_add = connection.execute(text("SELECT has_table_privilege('need', 'INSERT')")).scalar_one()
     return ConnectedAccount(role, limited=not may_add)
+
+
+def read_connected_account(engine: Engine) -> ConnectedAccount:
+    """``connected_account`` for a workspace's engine; a workspace file's account may change everything. If the
+    server cannot say, the account is taken to change everything: the server still refuses what it may not."""
+    if engine.dialect.name != "postgresql":
+        return ConnectedAccount("")
+    try:
+        with engine.connect() as connection:
+            return connected_account(connection)
+    except DBAPIError:
+        log.warning("the server could not say what this account may change", exc_info=True)
+        return ConnectedAccount("")
 
 
 # --------------------------------------------------------------------------- helpers

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -15,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from locality import cli
+from locality.domain.entities import Entity
 from locality.domain.errors import WorkspaceError
 from locality.domain.vocabulary import ActionStatus
 from locality.services.actions import ActionDraft, MilestoneDraft, PartnerDraft
@@ -256,3 +258,40 @@ def test_a_partner_cannot_set_up_accounts(partnership: Partnership, capsys: pyte
 def test_accounts_are_refused_for_a_workspace_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["accounts", "--db", "plan.locality", "list"]) == 1
     assert "PostgreSQL server" in capsys.readouterr().err
+
+
+def test_the_apps_rights_say_what_a_partner_may_change_and_why(partnership: Partnership) -> None:
+    services = Services.open(partnership.partner_url, create_missing=False)
+    try:
+        rights = services.rights
+        assert rights.limited and rights.account == partnership.partner_role
+        assert rights.reason == (
+            f"Your account ({partnership.partner_role}) may change only the progress, milestones and spend of "
+            "actions Thames Valley Police leads or partners in."
+        )
+        assert [rights.may_change(entity) for entity in (Entity.PROGRESS_UPDATE, Entity.NEED, Entity.ORGANISATION)] == [
+            True,
+            False,
+            False,
+        ]
+        assert not rights.may_add(Entity.ACTION) and rights.may_add(Entity.SPEND)
+        assert rights.may_change_action_id(partnership.police_action)
+        assert rights.may_change_action_id(partnership.shared_action)
+        assert not rights.may_change_action_id(partnership.council_action)
+    finally:
+        services.close()
+    services = Services.open(partnership.coordinator_url, create_missing=False)
+    try:
+        assert not services.rights.limited and services.rights.reason == ""
+        assert services.rights.may_change_action_id(partnership.council_action)
+    finally:
+        services.close()
+
+
+def test_a_workspace_file_may_change_everything(tmp_path: Path) -> None:
+    services = Services.open(tmp_path / "plan.locality")
+    try:
+        assert not services.rights.limited and services.rights.reason == ""
+        assert services.rights.may_add(Entity.NEED) and services.rights.may_change_action_id(uuid.uuid4())
+    finally:
+        services.close()
