@@ -57,6 +57,9 @@ class ListPage(QWidget, Generic[Row]):
     stretch_column: int | None = None
     word_wrap = True
     selection_mode = QAbstractItemView.SelectionMode.ExtendedSelection
+    #: The kind of record New, Edit and Delete change: greyed out, saying why, for an account on a server that
+    #: may not change it (``services.permissions``); None: the page does not say.
+    changes: Entity | None = None
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -407,8 +410,18 @@ class ListPage(QWidget, Generic[Row]):
 
     def _update_buttons(self) -> None:
         count = len(self.table.selectionModel().selectedRows())
-        self.edit_button.setEnabled(count == 1)
-        self.delete_button.setEnabled(count >= 1)
+        rights = self.services.rights
+        may_add = self.changes is None or rights.may_add(self.changes)
+        may_change = self.changes is None or rights.may_change(self.changes)
+        self.new_button.setEnabled(may_add)
+        self.edit_button.setEnabled(count == 1 and may_change)
+        self.delete_button.setEnabled(count >= 1 and may_add)
+        for button, allowed in (
+            (self.new_button, may_add),
+            (self.edit_button, may_change),
+            (self.delete_button, may_add),
+        ):
+            button.setToolTip("" if allowed else rights.reason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if (

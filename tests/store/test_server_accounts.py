@@ -6,108 +6,35 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from locality import cli
 from locality.domain.entities import Entity
 from locality.domain.errors import WorkspaceError
 from locality.domain.vocabulary import ActionStatus
-from locality.services.actions import ActionDraft, MilestoneDraft, PartnerDraft
+from locality.services.actions import MilestoneDraft
 from locality.services.funding import SpendDraft
 from locality.services.needs import NeedDraft
 from locality.services.organisations import OrganisationDraft
 from locality.services.progress import ProgressDraft
 from locality.services.registry import Services
 from locality.store import server_accounts
-from locality.store.engine import server_engine
 from locality.store.error_sentences import describe_database_error
-from tests.postgres_server import SERVER, server_schema
+from tests.server_partnership import Partnership, partnership_on_server
 
 REFUSED = "Your account on the server may not make that change, so it was not saved."
 
 
-@dataclass(frozen=True)
-class Partnership:
-    owner_url: str
-    coordinator_url: str
-    partner_url: str
-    partner_role: str
-    police_id: uuid.UUID
-    council_id: uuid.UUID
-    police_action: uuid.UUID  # led by the police
-    shared_action: uuid.UUID  # led by the council, the police a partner
-    council_action: uuid.UUID  # the council's alone
-
-
-def as_role(url: str, role: str, password: str) -> str:
-    return make_url(url).set(username=role, password=password).render_as_string(hide_password=False)
-
-
-def _drop_roles(*roles: str) -> None:
-    engine = create_engine(SERVER)
-    try:
-        with engine.begin() as connection:
-            for role in roles:
-                connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture
 def partnership() -> Iterator[Partnership]:
-    suffix = uuid.uuid4().hex[:8]
-    coordinator, partner = f"coordinator_{suffix}", f"police_{suffix}"
-    try:
-        with server_schema() as url:
-            services = Services.open(url)
-            try:
-                police = services.organisations.create(OrganisationDraft(name="Thames Valley Police")).id
-                council = services.organisations.create(OrganisationDraft(name="Northfield Council")).id
-                police_action = services.actions.create(
-                    ActionDraft(title="Safer streets patrols", lead_organisation_id=police)
-                ).id
-                shared_action = services.actions.create(
-                    ActionDraft(
-                        title="Youth club nights",
-                        lead_organisation_id=council,
-                        partners=(PartnerDraft(organisation_id=police),),
-                    )
-                ).id
-                council_action = services.actions.create(
-                    ActionDraft(title="Library opening hours", lead_organisation_id=council)
-                ).id
-            finally:
-                services.close()
-            engine = server_engine(url)
-            try:
-                server_accounts.add_coordinator(engine, coordinator)
-                server_accounts.add_partner(engine, partner, "thames valley police")
-                with engine.begin() as connection:
-                    for role in (coordinator, partner):
-                        # Only for the test: an administrator uses psql's \password, never a command line.
-                        connection.execute(text(f"ALTER ROLE \"{role}\" PASSWORD 'secret-{suffix}'"))
-            finally:
-                engine.dispose()
-            yield Partnership(
-                owner_url=url,
-                coordinator_url=as_role(url, coordinator, f"secret-{suffix}"),
-                partner_url=as_role(url, partner, f"secret-{suffix}"),
-                partner_role=partner,
-                police_id=police,
-                council_id=council,
-                police_action=police_action,
-                shared_action=shared_action,
-                council_action=council_action,
-            )
-    finally:
-        _drop_roles(coordinator, partner)
+    with partnership_on_server() as made:
+        yield made
 
 
 def test_a_partner_logs_progress_milestones_and_spend_on_its_own_actions(partnership: Partnership) -> None:
