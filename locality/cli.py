@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     partner.add_argument("role", metavar="ROLE")
     partner.add_argument("--organisation", required=True, metavar="NAME")
+    account_actions.add_parser(
+        "refresh", help="set every account up again (done by itself after an upgrade adds tables)"
+    )
     remove = account_actions.add_parser("remove", help="take away every right an account has on this workspace")
     remove.add_argument("role", metavar="ROLE")
 
@@ -424,6 +427,7 @@ def _cmd_upgrade(args: argparse.Namespace) -> int:
 
 
 def _cmd_accounts(args: argparse.Namespace) -> int:
+    from locality.domain.text import plural
     from locality.store import server_accounts
     from locality.store.engine import is_url, server_engine
 
@@ -440,6 +444,10 @@ def _cmd_accounts(args: argparse.Namespace) -> int:
                 print("No accounts are set up on this workspace; its owner may change everything.")
             for account in accounts:
                 print(account.describe())
+            return 0
+        if args.accounts_action == "refresh":
+            refreshed = server_accounts.refresh(engine)
+            print(f"Set up again: {plural(len(refreshed), 'account')}.")
             return 0
         if args.accounts_action == "remove":
             server_accounts.remove_account(engine, args.role)

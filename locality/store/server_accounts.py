@@ -84,20 +84,7 @@ class Account:
 def add_coordinator(engine: Engine, role: str) -> Account:
     """Creates ``role`` (LOGIN, no password) if it does not exist and lets it change everything."""
     with _administering(engine) as connection:
-        _prepare(connection, role)
-        schema = _schema(connection)
-        _drop_policies(connection, role)
-        _execute(connection, f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {_q(role)}")
-        _execute(connection, f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {_q(role)}")
-        # The schema's revision is the administrator's to move (locality upgrade), not an account's.
-        _execute(connection, f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {_q(role)}")
-        for table in _GUARDED:
-            _execute(
-                connection,
-                f"CREATE POLICY {_q(_policy(COORDINATOR, role))} ON {table.name} FOR ALL TO {_q(role)} "
-                "USING (true) WITH CHECK (true)",
-            )
-    return Account(role, COORDINATOR)
+        return _set_up_coordinator(connection, role)
 
 
 def add_partner(engine: Engine, role: str, organisation: str) -> Account:
@@ -105,51 +92,90 @@ def add_partner(engine: Engine, role: str, organisation: str) -> Account:
     progress, milestones and spend of the actions ``organisation`` leads or partners in."""
     with _administering(engine) as connection:
         organisation_id, organisation_name = _organisation(connection, organisation)
-        _prepare(connection, role)
-        schema = _schema(connection)
-        _drop_policies(connection, role)
-        quoted = _q(role)
-        _execute(connection, f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {quoted}")
-        _execute(connection, f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {quoted}")
-        # Every edit takes its turn on the metadata row (SELECT ... FOR UPDATE needs an UPDATE right) and numbers
-        # its change-log entries from its counter.
-        _execute(connection, f"GRANT UPDATE (last_change_seq) ON {WorkspaceMetaRecord.__tablename__} TO {quoted}")
-        _execute(connection, f"GRANT INSERT ON {ChangeLogRecord.__tablename__} TO {quoted}")
-        _execute(connection, f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {quoted}")
-        _execute(connection, f"GRANT UPDATE ({', '.join(PARTNER_ACTION_COLUMNS)}) ON action TO {quoted}")
-        theirs = _organisation_actions(organisation_id)
-        _execute(
-            connection,
-            f"CREATE POLICY {_q(_policy(PARTNER, role, 'update'))} ON action FOR UPDATE TO {quoted} "
-            f"USING (true) WITH CHECK (id IN ({theirs}))",
-        )
-        _execute(
-            connection,
-            f"COMMENT ON POLICY {_q(_policy(PARTNER, role, 'update'))} ON action IS "
-            f"'Locality partner account for organisation {organisation_id}'",
-        )
-        for table in PARTNER_TABLES:
-            changeable = ", ".join(column.name for column in table.columns if column.name not in _FIXED_COLUMNS)
-            _execute(connection, f"GRANT INSERT, DELETE, UPDATE ({changeable}) ON {table.name} TO {quoted}")
-            mine = f"action_id IN ({theirs})"
-            _execute(
-                connection,
-                f"CREATE POLICY {_q(_policy(PARTNER, role, 'insert'))} ON {table.name} FOR INSERT TO {quoted} "
-                f"WITH CHECK ({mine})",
-            )
-            # An edit of another organisation's record is refused with an error (WITH CHECK), not skipped
-            # silently as a USING condition would; the record's action cannot be changed, so this is as strict.
-            _execute(
-                connection,
-                f"CREATE POLICY {_q(_policy(PARTNER, role, 'update'))} ON {table.name} FOR UPDATE TO {quoted} "
-                f"USING (true) WITH CHECK ({mine})",
-            )
-            _execute(
-                connection,
-                f"CREATE POLICY {_q(_policy(PARTNER, role, 'delete'))} ON {table.name} FOR DELETE TO {quoted} "
-                f"USING ({mine})",
-            )
+        _set_up_partner(connection, role, organisation_id)
     return Account(role, PARTNER, organisation_id, organisation_name)
+
+
+def refresh_accounts(connection: Connection) -> list[Account]:
+    """Sets every account up again, on ``connection``'s transaction: after an upgrade has added tables, so that
+    the accounts can read them too (``open_workspace`` does it after upgrading a server's workspace)."""
+    accounts = _accounts(connection)
+    for account in accounts:
+        if account.kind == COORDINATOR:
+            _set_up_coordinator(connection, account.role)
+        elif account.organisation_id is not None:
+            _set_up_partner(connection, account.role, account.organisation_id)
+    return accounts
+
+
+def refresh(engine: Engine) -> list[Account]:
+    """``refresh_accounts`` in a transaction of its own."""
+    with _administering(engine) as connection:
+        return refresh_accounts(connection)
+
+
+def _set_up_coordinator(connection: Connection, role: str) -> Account:
+    _prepare(connection, role)
+    schema = _schema(connection)
+    _drop_policies(connection, role)
+    _execute(connection, f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {_q(role)}")
+    _execute(connection, f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {_q(role)}")
+    # The schema's revision is the administrator's to move (locality upgrade), not an account's.
+    _execute(connection, f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {_q(role)}")
+    for table in _GUARDED:
+        _execute(
+            connection,
+            f"CREATE POLICY {_q(_policy(COORDINATOR, role))} ON {table.name} FOR ALL TO {_q(role)} "
+            "USING (true) WITH CHECK (true)",
+        )
+    return Account(role, COORDINATOR)
+
+
+def _set_up_partner(connection: Connection, role: str, organisation_id: uuid.UUID) -> None:
+    _prepare(connection, role)
+    schema = _schema(connection)
+    _drop_policies(connection, role)
+    quoted = _q(role)
+    _execute(connection, f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {quoted}")
+    _execute(connection, f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {quoted}")
+    # Every edit takes its turn on the metadata row (SELECT ... FOR UPDATE needs an UPDATE right) and numbers
+    # its change-log entries from its counter.
+    _execute(connection, f"GRANT UPDATE (last_change_seq) ON {WorkspaceMetaRecord.__tablename__} TO {quoted}")
+    _execute(connection, f"GRANT INSERT ON {ChangeLogRecord.__tablename__} TO {quoted}")
+    _execute(connection, f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {quoted}")
+    _execute(connection, f"GRANT UPDATE ({', '.join(PARTNER_ACTION_COLUMNS)}) ON action TO {quoted}")
+    theirs = _organisation_actions(organisation_id)
+    _execute(
+        connection,
+        f"CREATE POLICY {_q(_policy(PARTNER, role, 'update'))} ON action FOR UPDATE TO {quoted} "
+        f"USING (true) WITH CHECK (id IN ({theirs}))",
+    )
+    _execute(
+        connection,
+        f"COMMENT ON POLICY {_q(_policy(PARTNER, role, 'update'))} ON action IS "
+        f"'Locality partner account for organisation {organisation_id}'",
+    )
+    for table in PARTNER_TABLES:
+        changeable = ", ".join(column.name for column in table.columns if column.name not in _FIXED_COLUMNS)
+        _execute(connection, f"GRANT INSERT, DELETE, UPDATE ({changeable}) ON {table.name} TO {quoted}")
+        mine = f"action_id IN ({theirs})"
+        _execute(
+            connection,
+            f"CREATE POLICY {_q(_policy(PARTNER, role, 'insert'))} ON {table.name} FOR INSERT TO {quoted} "
+            f"WITH CHECK ({mine})",
+        )
+        # An edit of another organisation's record is refused with an error (WITH CHECK), not skipped
+        # silently as a USING condition would; the record's action cannot be changed, so this is as strict.
+        _execute(
+            connection,
+            f"CREATE POLICY {_q(_policy(PARTNER, role, 'update'))} ON {table.name} FOR UPDATE TO {quoted} "
+            f"USING (true) WITH CHECK ({mine})",
+        )
+        _execute(
+            connection,
+            f"CREATE POLICY {_q(_policy(PARTNER, role, 'delete'))} ON {table.name} FOR DELETE TO {quoted} "
+            f"USING ({mine})",
+        )
 
 
 def remove_account(engine: Engine, role: str) -> None:

@@ -222,3 +222,24 @@ def test_a_workspace_file_may_change_everything(tmp_path: Path) -> None:
         assert services.rights.may_add(Entity.NEED) and services.rights.may_change_action_id(uuid.uuid4())
     finally:
         services.close()
+
+
+def test_refreshing_lets_the_accounts_read_a_table_an_upgrade_added(
+    partnership: Partnership, capsys: pytest.CaptureFixture[str]
+) -> None:
+    owner = create_engine(partnership.owner_url)
+    partner = create_engine(partnership.partner_url)
+    try:
+        with owner.begin() as connection:
+            connection.execute(text("CREATE TABLE added_by_an_upgrade (id integer)"))
+        with partner.connect() as connection, pytest.raises(ProgrammingError):
+            connection.execute(text("SELECT count(*) FROM added_by_an_upgrade"))
+        assert cli.main(["accounts", "--db", partnership.owner_url, "refresh"]) == 0
+        assert capsys.readouterr().out.strip() == "Set up again: 2 accounts."
+        with partner.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM added_by_an_upgrade")).scalar_one() == 0
+        with owner.begin() as connection:
+            connection.execute(text("DROP TABLE added_by_an_upgrade"))
+    finally:
+        owner.dispose()
+        partner.dispose()
