@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
@@ -26,6 +27,8 @@ from locality.services.progress import ProgressDraft
 from locality.services.registry import Services
 from locality.store import server_accounts
 from locality.store.error_sentences import describe_database_error
+from locality.store.migrate import alembic_config
+from locality.store.workspace import open_workspace
 from tests.server_partnership import Partnership, partnership_on_server
 
 REFUSED = "Your account on the server may not make that change, so it was not saved."
@@ -243,3 +246,22 @@ def test_refreshing_lets_the_accounts_read_a_table_an_upgrade_added(
     finally:
         owner.dispose()
         partner.dispose()
+
+
+def test_the_accounts_keep_their_rights_when_the_workspace_is_upgraded(partnership: Partnership) -> None:
+    """Opening a server's workspace that is behind the app upgrades it and sets its accounts up again."""
+    owner = create_engine(partnership.owner_url)
+    try:
+        with owner.connect() as connection:
+            command.downgrade(alembic_config(connection), "0001_initial")
+            connection.commit()
+    finally:
+        owner.dispose()
+    open_workspace(partnership.owner_url, create_missing=False).close()
+    services = Services.open(partnership.partner_url, create_missing=False)
+    try:
+        services.progress.log(ProgressDraft(action_id=partnership.police_action, percent_complete=30))
+        with pytest.raises(WorkspaceError, match="may not make that change"):
+            services.progress.log(ProgressDraft(action_id=partnership.council_action, percent_complete=30))
+    finally:
+        services.close()
