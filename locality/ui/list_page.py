@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from locality.domain.entities import Entity
+from locality.domain.errors import LocalityError
 from locality.services.context import Changes
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
@@ -389,6 +390,10 @@ class ListPage(QWidget, Generic[Row]):
     def delete_selected(self) -> None:
         rows = self.selected_rows()
         if not rows or not self.editable:
+            return
+        if self.changes is not None and not self.services.rights.may_add(self.changes):
+            # The Delete key and the Edit menu reach here too: the account's limit, not a question it cannot pass.
+            show_error(self, LocalityError(self.services.rights.reason), f"Delete {self.plural}")
             return
         if len(rows) == 1:
             question = f"Delete the {self.noun} “{self.describe(rows[0])}”?"

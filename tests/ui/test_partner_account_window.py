@@ -78,3 +78,25 @@ def test_a_coordinators_window_greys_out_nothing(qtbot: QtBot, partnership: Part
         assert page.new_button.isEnabled() and page.new_button.toolTip() == ""
     finally:
         window.close()
+
+
+def test_what_a_partners_window_may_not_do_is_told_in_one_sentence(
+    qtbot: QtBot, partner_window: MainWindow, partnership: Partnership, shown_warnings: list[str]
+) -> None:
+    """The Delete key reaches a page whose Delete button is greyed out; a cell edited in place reaches the server."""
+    assert partner_window.services is not None
+    organisations = partner_window.show_page("organisationsPage")
+    qtbot.waitUntil(lambda: not organisations.loading and organisations.model.rowCount() == 2, timeout=10_000)
+    assert organisations.select_where(lambda row: row.name == "Northfield Council")
+    organisations.delete_selected()
+    assert shown_warnings == [partner_window.services.rights.reason]
+    assert len(partner_window.services.organisations.list()) == 2
+
+    actions = partner_window.show_page("actionsPage")
+    qtbot.waitUntil(lambda: not actions.loading and actions.model.rowCount() == 3, timeout=10_000)
+    number = actions.model.index_where(lambda row: row.id == partnership.police_action)
+    title = next(i for i, column in enumerate(actions.model.columns) if column.title == "Title")
+    assert not actions.save_cell(actions.model.row_at(number), title, "Renamed by the police")
+    qtbot.waitUntil(lambda: len(shown_warnings) == 2)
+    assert shown_warnings[1] == "Your account on the server may not make that change, so it was not saved."
+    assert partner_window.services.actions.get(partnership.police_action).title == "Safer streets patrols"
