@@ -68,6 +68,14 @@ def test_a_partners_window_greys_out_what_it_may_not_change(
     assert not save.isEnabled() and save.toolTip() == why
     assert other.account_note.text() == why
 
+    funding = partner_window.show_page("fundingPage")
+    qtbot.waitUntil(lambda: funding.select_action(partnership.shared_action), timeout=10_000)
+    assert funding.entries.spend_buttons[0].isEnabled()
+    assert not funding.entries.allocation_buttons[0].isEnabled()
+    assert funding.entries.allocation_buttons[0].toolTip() == why
+    assert funding.select_action(partnership.council_action)
+    assert not funding.entries.spend_buttons[0].isEnabled()
+
 
 def test_a_coordinators_window_greys_out_nothing(qtbot: QtBot, partnership: Partnership) -> None:
     window = build_main_window(partnership.coordinator_url)
