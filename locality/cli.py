@@ -92,6 +92,26 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument("--from", dest="source", required=True, metavar="PATH_OR_URL")
     copy.add_argument("--to", dest="destination", required=True, metavar="PATH_OR_URL")
 
+    accounts = command(
+        "accounts", "set up who may change what in a workspace on a PostgreSQL server (run as its administrator)"
+    )
+    account_actions = accounts.add_subparsers(dest="accounts_action", metavar="ACTION", required=True)
+    account_actions.add_parser("list", help="list the accounts set up on this workspace")
+    coordinator = account_actions.add_parser("add-coordinator", help="an account that may change everything")
+    coordinator.add_argument("role", metavar="ROLE")
+    partner = account_actions.add_parser(
+        "add-partner",
+        help="an account that may read the plan and change only the progress, milestones and spend of the "
+        "actions its organisation leads or partners in",
+    )
+    partner.add_argument("role", metavar="ROLE")
+    partner.add_argument("--organisation", required=True, metavar="NAME")
+    account_actions.add_parser(
+        "refresh", help="set every account up again (done by itself after an upgrade adds tables)"
+    )
+    remove = account_actions.add_parser("remove", help="take away every right an account has on this workspace")
+    remove.add_argument("role", metavar="ROLE")
+
     command("check", "check a workspace: integrity, schema revision and counts")
     command("upgrade", "back up a workspace, then upgrade it to the latest schema")
     return parser
@@ -109,7 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return _run_gui(args.db)
-        if args.command in ("demo", "import", "export", "report", "merge", "check", "upgrade") and not args.db:
+        if (
+            args.command in ("demo", "import", "export", "report", "merge", "check", "upgrade", "accounts")
+            and not args.db
+        ):
             parser.error(f"locality {args.command} needs --db PATH")
         handler = _HANDLERS[args.command]
         code = handler(args)
@@ -438,6 +461,44 @@ def _cmd_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_accounts(args: argparse.Namespace) -> int:
+    from locality.domain.text import plural
+    from locality.store import server_accounts
+    from locality.store.engine import is_url, server_engine
+
+    if not is_url(args.db) or str(args.db).startswith("sqlite:"):
+        raise CommandError(
+            "Accounts are for a workspace on a PostgreSQL server (--db postgresql+psycopg://...); a workspace file "
+            "is protected by who may open the file."
+        )
+    engine = server_engine(args.db)
+    try:
+        if args.accounts_action == "list":
+            accounts = server_accounts.list_accounts(engine)
+            if not accounts:
+                print("No accounts are set up on this workspace; its owner may change everything.")
+            for account in accounts:
+                print(account.describe())
+            return 0
+        if args.accounts_action == "refresh":
+            refreshed = server_accounts.refresh(engine)
+            print(f"Set up again: {plural(len(refreshed), 'account')}.")
+            return 0
+        if args.accounts_action == "remove":
+            server_accounts.remove_account(engine, args.role)
+            print(f"{args.role} may no longer read or change this workspace (the login remains: DROP ROLE removes it).")
+            return 0
+        if args.accounts_action == "add-coordinator":
+            account = server_accounts.add_coordinator(engine, args.role)
+        else:
+            account = server_accounts.add_partner(engine, args.role, args.organisation)
+    finally:
+        engine.dispose()
+    print(account.describe())
+    print(f"Set its password in psql with: \\password {account.role}")
+    return 0
+
+
 def _run_gui(db: str | None) -> int:
     from locality.app import run
 
@@ -451,6 +512,7 @@ _HANDLERS = {
     "report": _cmd_report,
     "merge": _cmd_merge,
     "copy": _cmd_copy,
+    "accounts": _cmd_accounts,
     "check": _cmd_check,
     "upgrade": _cmd_upgrade,
 }

@@ -37,6 +37,7 @@ from locality.store.error_sentences import describe_database_error, remember_ope
 from locality.store.inspection import inspect_workspace_file, is_writable
 from locality.store.migrate import SchemaState, schema_state, upgrade_to_head
 from locality.store.models import ReplicaSyncStateRecord, WorkspaceMetaRecord
+from locality.store.server_accounts import refresh_accounts
 from locality.store.unit_of_work import UnitOfWork
 from locality.store.upgrade import upgrade_workspace_file
 from locality.store.value_check import unreadable_text, value_problems
@@ -326,6 +327,8 @@ def _open_server(url: str, *, create_missing: bool, upgrade: bool, read_only: bo
             # A server is backed up by its administrator (pg_dump); migrations run in one transaction.
             with engine.connect() as connection:
                 upgrade_to_head(connection)
+                # Tables the upgrade added are to be read (and some changed) by the partnership's accounts too.
+                refresh_accounts(connection)
                 connection.commit()
     except DBAPIError as error:
         engine.dispose()

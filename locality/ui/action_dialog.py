@@ -302,6 +302,52 @@ class ActionDialog(EditDialog):
                 )
             self.log_button.setEnabled(False)
             self.log_button.setToolTip("Save the action first")
+        self._grey_out_what_the_account_may_not_change()
+
+    def _grey_out_what_the_account_may_not_change(self) -> None:
+        """A partner's account on a server changes only its own actions' progress, milestones and status, which
+        the server enforces; here what it may not change is greyed out, saying why."""
+        rights = self.env.services.rights
+        if not rights.limited:
+            return
+        action = self.action
+        theirs = action is not None and rights.may_change_action(
+            action.lead_organisation_id, [partner.organisation_id for partner in action.partners]
+        )
+        fixed: list[QWidget] = [
+            self.title_edit,
+            self.description,
+            self.lead,
+            self.owner_name,
+            self.owner_email,
+            self.owner_phone,
+            self.theme,
+            self.type,
+            self.provider,
+            self.level,
+            self.start_on,
+            self.due_on,
+            self.budget,
+            self.rag_override,
+            self.rag_reason,
+            self.notes,
+            self.confidential,
+            self.partners,
+            self.need_search,
+            self.needs_list,
+        ]
+        if not theirs:
+            fixed += [self.completed_on, self.status, self.percent, self.milestones, self.log_button]
+            save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+            save.setEnabled(False)
+            save.setToolTip(rights.reason)
+        for widget in fixed:
+            widget.setEnabled(False)
+            widget.setToolTip(rights.reason)
+        self.account_note = QLabel(rights.reason)
+        self.account_note.setObjectName("accountNote")
+        self.account_note.setWordWrap(True)
+        self.outer.insertWidget(1, self.account_note)
 
     def _suggested_title(self, need_ids: Sequence[uuid.UUID]) -> str:
         """A joint action planned from needs starts titled after them, for the user to improve."""

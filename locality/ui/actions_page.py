@@ -48,6 +48,7 @@ class ActionsPage(ListPage[ActionSummary]):
     table_class = FrozenColumnTableView
     unfiltered_matches_all = True
     noun = "action"
+    changes = Entity.ACTION
     plural = "actions"
     watches = frozenset(
         {
@@ -306,10 +307,16 @@ class ActionsPage(ListPage[ActionSummary]):
 
     def _update_buttons(self) -> None:
         super()._update_buttons()
+        rights = self.services.rights
         if hasattr(self, "log_button"):
-            self.log_button.setEnabled(len(self.table.selectionModel().selectedRows()) == 1)
+            rows = self.selected_rows()
+            may_log = len(rows) == 1 and rights.may_change_action_id(rows[0].id)
+            self.log_button.setEnabled(may_log)
+            self.log_button.setToolTip(rights.reason if len(rows) == 1 and not may_log else "")
         if hasattr(self, "bulk_button"):
-            self.bulk_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+            self.bulk_button.setEnabled(bool(self.table.selectionModel().selectedRows()) and not rights.limited)
+            if rights.limited:
+                self.bulk_button.setToolTip(rights.reason)
 
     def delete_rows(self, rows: list[ActionSummary]) -> None:
         actions = self.services.actions

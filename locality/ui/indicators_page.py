@@ -29,6 +29,7 @@ from locality.ui.undo import push_deleted
 class IndicatorsPage(ListPage[Indicator]):
     title = "Indicators"
     noun = "indicator"
+    changes = Entity.INDICATOR
     plural = "indicators"
     watches = frozenset({Entity.INDICATOR, Entity.MEASUREMENT, Entity.NEED, Entity.ACTION, Entity.THEME})
 

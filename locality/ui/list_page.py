@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from locality.domain.entities import Entity
+from locality.domain.errors import LocalityError
 from locality.services.context import Changes
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
@@ -57,6 +58,9 @@ class ListPage(QWidget, Generic[Row]):
     stretch_column: int | None = None
     word_wrap = True
     selection_mode = QAbstractItemView.SelectionMode.ExtendedSelection
+    #: The kind of record New, Edit and Delete change: greyed out, saying why, for an account on a server that
+    #: may not change it (``services.permissions``); None: the page does not say.
+    changes: Entity | None = None
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -387,6 +391,10 @@ class ListPage(QWidget, Generic[Row]):
         rows = self.selected_rows()
         if not rows or not self.editable:
             return
+        if self.changes is not None and not self.services.rights.may_add(self.changes):
+            # The Delete key and the Edit menu reach here too: the account's limit, not a question it cannot pass.
+            show_error(self, LocalityError(self.services.rights.reason), f"Delete {self.plural}")
+            return
         if len(rows) == 1:
             question = f"Delete the {self.noun} “{self.describe(rows[0])}”?"
         else:
@@ -407,8 +415,18 @@ class ListPage(QWidget, Generic[Row]):
 
     def _update_buttons(self) -> None:
         count = len(self.table.selectionModel().selectedRows())
-        self.edit_button.setEnabled(count == 1)
-        self.delete_button.setEnabled(count >= 1)
+        rights = self.services.rights
+        may_add = self.changes is None or rights.may_add(self.changes)
+        may_change = self.changes is None or rights.may_change(self.changes)
+        self.new_button.setEnabled(may_add)
+        self.edit_button.setEnabled(count == 1 and may_change)
+        self.delete_button.setEnabled(count >= 1 and may_add)
+        for button, allowed in (
+            (self.new_button, may_add),
+            (self.edit_button, may_change),
+            (self.delete_button, may_add),
+        ):
+            button.setToolTip("" if allowed else rights.reason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if (

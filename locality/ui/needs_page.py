@@ -28,6 +28,7 @@ class NeedsPage(ListPage[NeedSummary]):
     title = "Needs"
     unfiltered_matches_all = True
     noun = "need"
+    changes = Entity.NEED
     plural = "needs"
     watches = frozenset(
         {Entity.NEED, Entity.NEED_ORGANISATION, Entity.ACTION_NEED, Entity.ACTION, Entity.ORGANISATION, Entity.THEME}

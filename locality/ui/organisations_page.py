@@ -86,6 +86,7 @@ class OrganisationDialog(EditDialog):
 class OrganisationsPage(ListPage[Organisation]):
     title = "Organisations"
     noun = "organisation"
+    changes = Entity.ORGANISATION
     plural = "organisations"
     watches = frozenset(
         {Entity.ORGANISATION, Entity.NEED_ORGANISATION, Entity.ACTION, Entity.ACTION_PARTNER, Entity.VOCABULARY_TERM}

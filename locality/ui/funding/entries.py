@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from locality.domain.entities import Entity
 from locality.domain.errors import NotFoundError
 from locality.domain.values import format_date, format_money
 from locality.services.funding import ActionFunding, Allocation, Spend
@@ -145,13 +146,19 @@ class ActionEntries(QStackedWidget):
         table.setVisible(bool(rows))
 
     def _update_entry_buttons(self) -> None:
-        for table, buttons in (
-            (self.allocations_table, self.allocation_buttons),
-            (self.spend_table, self.spend_buttons),
+        # A partner's account on a server may record spend on its own actions only, and no allocations.
+        rights = self.services.rights
+        theirs = self.funding is not None and rights.may_change_action_id(self.funding.action_id)
+        for table, buttons, allowed in (
+            (self.allocations_table, self.allocation_buttons, rights.may_change(Entity.FUNDING_ALLOCATION)),
+            (self.spend_table, self.spend_buttons, theirs),
         ):
             chosen = bool(table.selectedItems())
-            buttons[1].setEnabled(chosen)
-            buttons[2].setEnabled(chosen)
+            buttons[0].setEnabled(allowed)
+            buttons[1].setEnabled(chosen and allowed)
+            buttons[2].setEnabled(chosen and allowed)
+            for button in buttons:
+                button.setToolTip("" if allowed else rights.reason)
 
     def _chosen(self, kind: str) -> Allocation | Spend | None:
         if self.funding is None:
