@@ -371,11 +371,16 @@ def _refuse_writing_over_a_workspace(db: str, out: Path, doing: str = "exported"
 
 
 def _cmd_merge(args: argparse.Namespace) -> int:
-    from locality.store.engine import shown_location
+    from locality.store.engine import is_url, shown_location
     from locality.sync.merge import apply_merge, plan_merge
 
     db = _existing_db(args.db)
     shown = shown_location(db)  # a server's password never printed
+    if is_url(args.source):
+        raise CommandError(
+            "locality merge brings in a copy saved as a file; to take a server's workspace to a laptop, save it as a "
+            "file with locality copy --from SERVER --to FILE, and merge that file back later."
+        )
     source = Path(args.source).expanduser()
     show_progress = sys.stderr.isatty()
 

@@ -37,6 +37,37 @@ REPLICA_COLUMNS = frozenset({"replica_id", "replica_path", "last_change_seq"})
 LOG_COLUMNS = tuple(column.key for column in _LOG.columns if column.key != "id")
 
 
+def parents_first(table: Table, rows: Sequence[Row]) -> list[Row]:
+    """``rows`` of ``table`` ordered so that each comes after the row of the same table it refers to, if that is
+    among them (a theme before its sub-themes); otherwise in the order given."""
+    references = [key.parent.key for key in table.foreign_keys if key.column.table is table]
+    if not references or len(rows) < 2:
+        return list(rows)
+    among = {row["id"] for row in rows}
+    placed: set[Any] = set()
+    ordered: list[Row] = []
+    waiting = list(rows)
+    while waiting:
+        ready = [
+            row
+            for row in waiting
+            if all(
+                row.get(column) is None or row[column] not in among or row[column] in placed for column in references
+            )
+        ]
+        if not ready:  # a loop of references: the rest as given, for the database to judge
+            ready = waiting
+        ordered.extend(ready)
+        placed.update(row["id"] for row in ready)
+        chosen = {id(row) for row in ready}
+        waiting = [row for row in waiting if id(row) not in chosen]
+    return ordered
+
+
+def _placed(reference: Any, among: set[Any], placed: set[Any]) -> bool:
+    return reference is None or reference not in among or reference in placed
+
+
 def table_of(model: type[TrackedMixin]) -> Table:
     return Base.metadata.tables[str(model.__tablename__)]  # type: ignore[attr-defined]
 
@@ -88,7 +119,15 @@ def ids_only_in(first: UnitOfWork, second: UnitOfWork, model: type[TrackedMixin]
 
     Compared as the database stores them, and only those found made into UUIDs: a large workspace holds hundreds
     of thousands of records, and making each id a UUID would cost seconds."""
-    return {_as_uuid(value) for value in _stored_ids(first, model) - _stored_ids(second, model)}
+    mine, theirs = _stored_ids(first, model), _stored_ids(second, model)
+    if first.session.connection().dialect.name != second.session.connection().dialect.name:
+        # SQLite keeps an id as 32 hex digits, a server as a uuid: compared as hex digits between the two.
+        mine, theirs = {_hex(value) for value in mine}, {_hex(value) for value in theirs}
+    return {_as_uuid(value) for value in mine - theirs}
+
+
+def _hex(value: Any) -> str:
+    return value.hex if isinstance(value, uuid.UUID) else str(value).replace("-", "").lower()
 
 
 def _stored_ids(unit: UnitOfWork, model: type[TrackedMixin]) -> set[Any]:
@@ -128,8 +167,9 @@ def ids_by_natural_key(
 
 def insert_records(unit: UnitOfWork, rows_by_model: Mapping[type[Any], Sequence[Row]]) -> None:
     """Writes records carried over from another copy, every column as that copy holds it, tables in
-    foreign-key order (``UnitOfWork.insert_rows``)."""
-    unit.insert_rows(rows_by_model)
+    foreign-key order (``UnitOfWork.insert_rows``), and within a table that refers to itself each row after the
+    row it names (a server checks a reference at each statement: a sub-theme must not arrive before its parent)."""
+    unit.insert_rows({model: parents_first(table_of(model), rows) for model, rows in rows_by_model.items()})
 
 
 def update_records(unit: UnitOfWork, model: type[TrackedMixin], changes: Mapping[uuid.UUID, Row]) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Connection, Engine, Integer, Table, func, insert, inspect, select, text, update
+from sqlalchemy import Connection, Engine, Integer, Table, func, insert, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from locality.domain.errors import WorkspaceError
@@ -31,6 +31,7 @@ from locality.store.engine import (
     stored_location,
 )
 from locality.store.error_sentences import describe_database_error
+from locality.store.merge_rows import parents_first
 from locality.store.migrate import upgrade_to_head
 from locality.store.models import Base, ChangeLogRecord, ReplicaSyncStateRecord, WorkspaceMetaRecord
 from locality.store.row_insert import Converted, insert_chunked
@@ -172,33 +173,14 @@ def _copy_rows(
 
 
 def _rows_in_order(reader: Connection, table: Table) -> Iterator[Sequence[Mapping[str, Any]]]:
-    """The table's rows in chunks; a table that refers to itself (a theme under its parent) gives each row after
-    the row it refers to, so that every foreign key holds as the rows go in."""
-    self_references = [key.parent for key in table.foreign_keys if key.column.table is table]
+    """The table's rows in chunks; a table that refers to itself (a theme under its parent) in one go, each row
+    after the row it refers to, so that every foreign key holds as the rows go in."""
     result = reader.execute(select(table).order_by(*table.primary_key.columns)).mappings()
-    if not self_references:
+    if not any(key.column.table is table for key in table.foreign_keys):
         for chunk in result.partitions(_CHUNK):
             yield [dict(row) for row in chunk]
         return
-    pending = [dict(row) for row in result]
-    yield from _parents_first(pending, self_references, table)
-
-
-def _parents_first(
-    rows: list[dict[str, Any]], references: list[Column[Any]], table: Table
-) -> Iterator[list[dict[str, Any]]]:
-    (key,) = table.primary_key.columns
-    present: set[Any] = set()
-    while rows:
-        ready = [
-            row for row in rows if all(row[column.key] is None or row[column.key] in present for column in references)
-        ]
-        if not ready:  # a loop of references: the rest in stored order, for the database to judge
-            ready = rows
-        yield ready
-        present.update(row[key.key] for row in ready)
-        chosen = {id(row) for row in ready}
-        rows = [row for row in rows if id(row) not in chosen]
+    yield parents_first(table, [dict(row) for row in result])
 
 
 def _restart_sequences(writer: Connection) -> None:

@@ -124,8 +124,18 @@ class MergePlan:
 _ORDER = {entity: index for index, entity in enumerate(Entity)}
 
 
+#: Kinds whose History label does not take a plain "s": "2 actions agreed at a workshop", not "…workshops".
+_NOUNS: dict[Entity, tuple[str, str]] = {
+    Entity.WORKSHOP_ACTION: ("action agreed at a workshop", "actions agreed at a workshop"),
+    Entity.SPEND: ("spend entry", "spend entries"),
+    Entity.WORKSPACE_META: ("change to the workspace details", "changes to the workspace details"),
+}
+
+
 def _counted(entity: Entity, count: int) -> str:
     """ "14 needs", "1 need–organisation link": the kind of record as the History page names it, in the plural."""
+    if entity in _NOUNS:
+        return plural(count, *_NOUNS[entity])
     one = entity_label(entity)
     one = one if one.isupper() else one[0].lower() + one[1:]
     return plural(count, one)
