@@ -33,7 +33,7 @@ def main() -> int:
 
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
     from locality.app import build_main_window
-    from locality.ui.actions_page import ActionDialog
+    from locality.ui.action_dialog import ActionDialog
 
     window = build_main_window(str(workspace))
     window.show()
