@@ -60,7 +60,11 @@ def server_schema() -> Iterator[str]:
     finally:
         with engine.begin() as connection:
             connection.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name"),
+                # Only this role's own: another role's (a partner account a test made) may not be ended by it.
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE application_name = :name AND usename = current_user AND pid <> pg_backend_pid()"
+                ),
                 {"name": schema},
             )
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

@@ -58,6 +58,11 @@ def run_in_background(
     _executor.submit(job)
 
 
+def background_work_pending() -> bool:
+    """Whether work started here has yet to hand back its result (a test waits for none before closing)."""
+    return bool(_running)
+
+
 def settle_garbage_collector() -> None:
     """Exempts every object alive now (modules, mappers, widgets) from later full collections.
 

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from locality import cli
 from locality.app import build_main_window
 from locality.ui.pages import PAGES
+from locality.ui.workers import background_work_pending
 from tests.postgres_server import server_schema
 
 
@@ -113,4 +114,6 @@ def test_every_page_of_the_window_on_a_server(qtbot: QtBot, demo_on_server: str)
         assert window.stack.currentWidget().objectName() == spec.object_name
         qtbot.wait(50)
     assert _secret(demo_on_server) not in window._status.text()
+    # Every page's background load finished before the window and its schema go, so none fails afterwards.
+    qtbot.waitUntil(lambda: not background_work_pending(), timeout=60_000)
     window.close()

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from locality.app import build_main_window
 from locality.ui.action_dialog import ActionDialog
 from locality.ui.main_window import MainWindow
+from locality.ui.workers import background_work_pending
 from tests.server_partnership import Partnership, partnership_on_server
 
 
@@ -28,6 +29,7 @@ def partner_window(qtbot: QtBot, partnership: Partnership) -> Iterator[MainWindo
     window.resize(1366, 768)
     window.show()
     yield window
+    qtbot.waitUntil(lambda: not background_work_pending(), timeout=60_000)  # before its schema goes
     window.close()
 
 
@@ -85,6 +87,7 @@ def test_a_coordinators_window_greys_out_nothing(qtbot: QtBot, partnership: Part
         page = window.show_page("needsPage")
         assert page.new_button.isEnabled() and page.new_button.toolTip() == ""
     finally:
+        qtbot.waitUntil(lambda: not background_work_pending(), timeout=60_000)
         window.close()
 
 
