@@ -153,6 +153,9 @@ class MainWindow(QMainWindow):
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
 
         self._status = QLabel()
+        #: The counts the status bar shows, kept between changes: an edit recounts only the kinds it touched
+        #: (counting 20,000 actions three times over was a third of the time an edit took to save and show).
+        self._counts: dict[Entity, int] = {}
         self._status.setObjectName("workspaceStatus")
         self.statusBar().addPermanentWidget(self._status)
         self.pages: dict[str, QWidget] = {}
@@ -202,6 +205,7 @@ class MainWindow(QMainWindow):
         # A server is remembered without its password, which libpq then finds in ~/.pgpass or a service entry.
         self.settings.remember_workspace(services.context.workspace.reopen_as)
         self._rebuild_recent_menu()
+        self._counts.clear()
         self._update_title_and_status()
         self._update_banner()
 
@@ -536,17 +540,22 @@ class MainWindow(QMainWindow):
             handler = getattr(page, "on_changes", None)
             if handler is not None:
                 handler(changes)
-        self._update_title_and_status()
+        self._update_title_and_status(changes)
 
-    def _update_title_and_status(self) -> None:
+    def _update_title_and_status(self, changes: Changes | None = None) -> None:
+        """The partnership's name in the title and the counts in the status bar; after ``changes``, only what
+        they touched is read again."""
         assert self.services is not None
-        details = self.services.workspace.details()
-        name = details.partnership_name or "New partnership"
-        self.setWindowTitle(f"{name} — Locality")
-        count = self.services.workspace.count
+        if changes is None or changes.touches(Entity.WORKSPACE_META):
+            details = self.services.workspace.details()
+            self.setWindowTitle(f"{details.partnership_name or 'New partnership'} — Locality")
+        for entity in (Entity.ORGANISATION, Entity.NEED, Entity.ACTION):
+            if changes is None or changes.touches(entity) or entity not in self._counts:
+                self._counts[entity] = self.services.workspace.count(entity)
+        counts = self._counts
         self._status.setText(
-            f"{self.services.location}   ·   {plural(count(Entity.ORGANISATION), 'organisation')} · "
-            f"{plural(count(Entity.NEED), 'need')} · {plural(count(Entity.ACTION), 'action')}"
+            f"{self.services.location}   ·   {plural(counts[Entity.ORGANISATION], 'organisation')} · "
+            f"{plural(counts[Entity.NEED], 'need')} · {plural(counts[Entity.ACTION], 'action')}"
         )
 
     # ------------------------------------------------------------------ remembered layout

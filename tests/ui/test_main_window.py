@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,26 @@ def test_toolbar_undo_button_stays_short_and_undoes(window) -> None:  # type: ig
     assert name in button.toolTip()
     button.trigger()
     assert name not in {o.name for o in window.services.organisations.list()}
+
+
+def test_title_and_counts_follow_only_what_changed(window) -> None:  # type: ignore[no-untyped-def]
+    """An edit recounts only the kinds of record it touched; each count and the title still follow their own."""
+    services = window.services
+    services.organisations.create(OrganisationDraft(name="Westshire Constabulary"))
+    action = services.actions.create(ActionDraft(title="Joint scrutiny training"))
+    services.actions.update(
+        action.id, replace(action.as_draft(), title="Joint scrutiny training for members"), action.version
+    )
+    assert "1 organisation · 0 needs · 1 action" in window._status.text()
+    details = services.workspace.details()
+    services.workspace.update_details(
+        partnership_name="Westshire Partnership",
+        area=details.area,
+        plan_start=details.plan_start,
+        plan_end=details.plan_end,
+        owner_organisation_id=details.owner_organisation_id,
+        expected_version=details.version,
+    )
+    assert window.windowTitle() == "Westshire Partnership — Locality"
+    services.actions.delete([action.id])
+    assert "1 organisation · 0 needs · 0 actions" in window._status.text()
