@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from bench_workspace import given_or_large_demo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LOCALITY_DATA_DIR", tempfile.mkdtemp())
@@ -35,11 +35,7 @@ def timed(label: str, work: Callable[[], Any], figures: list[tuple[str, float]],
 
 
 def main() -> int:
-    if len(sys.argv) > 1:
-        source = Path(sys.argv[1])
-    else:
-        source = Path(tempfile.mkdtemp()) / "large.locality"
-        subprocess.run([sys.executable, "-m", "locality", "demo", "--db", str(source), "--size", "large"], check=True)
+    source = given_or_large_demo()
     workspace = Path(tempfile.mkdtemp()) / source.name
     shutil.copyfile(source, workspace)
 

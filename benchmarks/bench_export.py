@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_workspace import large_demo
 
 from locality.exchange.export import FORMATS, export_plan
 from locality.services.plan import PlanFilters
@@ -25,17 +26,6 @@ from locality.services.plan_building import build_plan
 from locality.services.registry import Services
 
 BUDGETS = {"xlsx": 2.0, "csv": 2.0, "docx": 5.0, "pdf": 5.0, "html": 5.0}
-
-
-def _large_demo(folder: Path) -> Path:
-    path = folder / "large.locality"
-    print("Creating the large demo workspace (not timed)...", flush=True)
-    subprocess.run(
-        [sys.executable, "-m", "locality", "demo", "--db", str(path), "--size", "large"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return path
 
 
 def _available(format: str) -> str | None:
@@ -57,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="locality-bench-export-") as folder_name:
         folder = Path(folder_name)
-        db = args.db if args.db is not None else _large_demo(folder)
+        db = args.db if args.db is not None else large_demo(folder)
         services = Services.open(db, create_missing=False, read_only=True)
         over_budget = False
         try:

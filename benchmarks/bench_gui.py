@@ -9,24 +9,17 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
+
+from bench_workspace import given_or_large_demo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LOCALITY_DATA_DIR", tempfile.mkdtemp())
 
 
 def main() -> int:
-    if len(sys.argv) > 1:
-        workspace = Path(sys.argv[1])
-    else:
-        workspace = Path(tempfile.mkdtemp()) / "large.locality"
-        subprocess.run(
-            [sys.executable, "-m", "locality", "demo", "--db", str(workspace), "--size", "large"], check=True
-        )
+    workspace = given_or_large_demo()
 
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication

@@ -8,25 +8,18 @@ the next page as the table is scrolled, filtering by one person, the longest the
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
+
+from bench_workspace import given_or_large_demo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LOCALITY_DATA_DIR", tempfile.mkdtemp())
 
 
 def main() -> int:
-    if len(sys.argv) > 1:
-        workspace = Path(sys.argv[1])
-    else:
-        workspace = Path(tempfile.mkdtemp()) / "large.locality"
-        subprocess.run(
-            [sys.executable, "-m", "locality", "demo", "--db", str(workspace), "--size", "large"], check=True
-        )
+    workspace = given_or_large_demo()
 
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication

@@ -18,13 +18,14 @@ import argparse
 import csv
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
+
+from bench_workspace import large_demo
 
 from locality.domain.vocabulary import ActionStatus, NeedStatus, Priority, Rag, VocabularyKind
 from locality.exchange.import_columns import KINDS
@@ -34,17 +35,6 @@ from locality.services.registry import Services
 
 BUDGET_MS_PER_ROW = 0.5  # 20,000 actions in 10 s
 ORDER = ("organisations", "needs", "actions", "progress")
-
-
-def _large_demo(folder: Path) -> Path:
-    path = folder / "large.locality"
-    print("Creating the large demo workspace (not timed)...", flush=True)
-    subprocess.run(
-        [sys.executable, "-m", "locality", "demo", "--db", str(path), "--size", "large"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return path
 
 
 class _Names:
@@ -202,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="locality-bench-import-") as folder_name:
         folder = Path(folder_name)
-        source = args.workspace if args.workspace is not None else _large_demo(folder)
+        source = args.workspace if args.workspace is not None else large_demo(folder)
         services = Services.open(source, create_missing=False, read_only=True)
         try:
             names = _Names(services)

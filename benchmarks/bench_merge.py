@@ -30,7 +30,7 @@ from locality.sync.copy import save_workshop_copy
 from locality.sync.merge import apply_merge, plan_merge
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_export import _large_demo  # noqa: E402 - the one way the benchmarks make the large demo
+from bench_workspace import large_demo  # noqa: E402 - the one way the benchmarks make the large demo
 
 BUDGET_SECONDS = 10.0
 
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             office = folder / "office.locality"
             shutil.copyfile(args.db, office)
         else:
-            office = _large_demo(folder)
+            office = large_demo(folder)
         laptop = folder / "laptop.locality"
         started = time.perf_counter()
         save_workshop_copy(str(office), laptop)

@@ -12,7 +12,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
+
+from bench_workspace import given_or_large_demo
 
 CHILD = r"""
 import os, resource, sys, time
@@ -30,13 +31,7 @@ window.close()
 
 
 def main() -> int:
-    if len(sys.argv) > 1:
-        workspace = Path(sys.argv[1])
-    else:
-        workspace = Path(tempfile.mkdtemp()) / "large.locality"
-        subprocess.run(
-            [sys.executable, "-m", "locality", "demo", "--db", str(workspace), "--size", "large"], check=True
-        )
+    workspace = given_or_large_demo()
     environment = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     environment.setdefault("LOCALITY_DATA_DIR", tempfile.mkdtemp())
     environment["XDG_CONFIG_HOME"] = tempfile.mkdtemp()

@@ -14,14 +14,14 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from bench_workspace import given_or_large_demo
 
 os.environ.setdefault("LOCALITY_DATA_DIR", tempfile.mkdtemp())
 
@@ -53,11 +53,7 @@ class Timings:
 
 
 def main() -> int:
-    if len(sys.argv) > 1:
-        source = Path(sys.argv[1])
-    else:
-        source = Path(tempfile.mkdtemp()) / "large.locality"
-        subprocess.run([sys.executable, "-m", "locality", "demo", "--db", str(source), "--size", "large"], check=True)
+    source = given_or_large_demo()
     workspace = Path(tempfile.mkdtemp()) / source.name
     shutil.copyfile(source, workspace)
 
