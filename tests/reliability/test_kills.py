@@ -697,3 +697,53 @@ def test_backup_killed_mid_copy_leaves_the_workspace_and_no_half_backup(big_work
         assert temporaries(folder) == [], f"{kill}: temporaries left after the next write"
     print("\n".join(map(str, kills)), f"\ntemporaries at the kill (bytes written/size): {partial_sizes}")
     assert any(kill.killed for kill in kills)
+
+
+@pytest.mark.timeout(240)
+def test_copy_killed_leaves_the_original_as_it_was_and_nothing_or_a_whole_copy(
+    demo_workspace_path: Path, tmp_path: Path
+) -> None:
+    """``locality copy`` killed at random moments: the workspace copied from is only read (byte-identical after
+    every kill), and the new file is either absent or a whole workspace with the original's counts."""
+    rng = random.Random(SEED + 7)
+    original = demo_workspace_path.read_bytes()
+    _, expected = check_ok(demo_workspace_path)
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    target = folder / "copy.locality"
+    timing = calibrate(
+        spawn_locality("copy", "--from", str(demo_workspace_path), "--to", str(target)),
+        appeared(folder, ".copy.locality.locality-*.tmp"),
+    )
+    target.unlink()
+    writing = timing.window_after_trigger()
+    kills: list[Kill] = []
+    # Half from the start, half at any moment once the copy is being written aside (rows going in, then synced
+    # and linked into place).
+    for number, from_start in enumerate([True, False, False, True, False, False]):
+        process = spawn_locality("copy", "--from", str(demo_workspace_path), "--to", str(target))
+        if from_start:
+            kill = kill_at_random_point(process, rng, label=f"copy {number} (from start)", window=timing.total)
+        else:
+            kill = kill_at_random_point(
+                process,
+                rng,
+                label=f"copy {number} (writing)",
+                window=writing * 1.05,
+                trigger=appeared(folder, f".copy.locality.locality-*-{process.pid}-*.tmp"),
+            )
+        kills.append(kill)
+        assert demo_workspace_path.read_bytes() == original, f"{kill}: the original changed"
+        if target.exists():
+            _, counts = check_ok(target)
+            assert counts == expected, f"{kill}: the copy is not whole"
+            target.unlink()
+        else:
+            left = [name for name in os.listdir(folder) if not name.startswith(".copy.locality.locality-")]
+            assert left == [], f"{kill}: left {left}"
+    # The next copy into the folder tidies whatever the killed ones left.
+    result = run_locality("copy", "--from", str(demo_workspace_path), "--to", str(target))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(os.listdir(folder)) == ["copy.locality"]
+    print("\n".join(str(kill) for kill in kills))
+    assert any(kill.killed for kill in kills), "no kill point landed while the copy ran"
