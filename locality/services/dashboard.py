@@ -19,7 +19,7 @@ from locality.domain.vocabulary import OPEN_NEED_STATUSES, ActionStatus, Rag
 from locality.services.action_rag import rag_thresholds
 from locality.services.context import ServiceContext
 from locality.services.funding import FundingService
-from locality.services.indicators import TRACK_RULE, Indicator, IndicatorService
+from locality.services.indicators import TRACK_RULE, Indicator, IndicatorService, on_track
 from locality.services.snapshots import SnapshotComparison, SnapshotService
 from locality.services.workspace_info import plan_period_text
 from locality.store import dashboard_queries, funding_summary_queries, need_queries, rag_queries, snapshot_queries
@@ -172,11 +172,7 @@ def figure_values(figures: DashboardFigures) -> tuple[tuple[str, str], ...]:
 def indicator_on_track(indicator: Indicator) -> bool | None:
     """Whether ``indicator`` is on track by the indicators' own rule (``TRACK_RULE``); None when it cannot be
     assessed (no target or no measurement yet)."""
-    if indicator.off_track:
-        return False
-    if indicator.percent_to_target is None:
-        return None
-    return True
+    return on_track(indicator.percent_to_target, indicator.off_track)
 
 
 class DashboardService:
@@ -201,7 +197,7 @@ class DashboardService:
         with self._lock:
             if self._cache is not None and self._cache[0] == stamp:
                 return self._cache[1]
-        indicators = self._indicators.list()
+        indicators = self._indicators.track_counts()
         sources = self._funding.totals_by_source()
         soon_limit = today + timedelta(days=due_soon_days)
         with self._context.read() as unit:
@@ -212,9 +208,7 @@ class DashboardService:
             due_soon = dashboard_queries.open_actions_due_between(unit, today, soon_limit)
             overspent = dashboard_queries.overspent_actions(unit)
             without_need = dashboard_queries.actions_without_need_count(unit)
-            spent = dashboard_queries.spent_total(unit)
             milestones = dashboard_queries.overdue_milestones(unit, today)
-            allocated = dashboard_queries.allocated_total(unit)
             needs_total = unit.count(NeedRecord)
             # What the needs page's "shared" and "no action" filters list, less met and closed needs (no gap).
             shared_unaddressed = need_queries.need_count(
@@ -229,7 +223,6 @@ class DashboardService:
         rags: dict[Rag | None, int] = {rag: rag_counts.get(rag, 0) if rag is not None else 0 for rag in RAG_ORDER}
         due_soon.sort(key=lambda row: (row.due_on, row.title.casefold()))
         overspent.sort(key=lambda row: row.budget_pence - row.spent_pence)
-        tracks = [indicator_on_track(indicator) for indicator in indicators]
         result = DashboardFigures(
             partnership_name=name,
             area=area,
@@ -254,8 +247,10 @@ class DashboardService:
             shared_needs_unaddressed=shared_unaddressed,
             actions_without_need=without_need,
             budget_pence=sum(totals.budget_pence for totals in statuses.values()),
-            allocated_pence=allocated,
-            spent_pence=spent,
+            # Every pound allocated or spent on a live action is under one source (or "no source"): the same
+            # totals the funding page shows, without adding the 60,000 entries up twice.
+            allocated_pence=sum(source.allocated_pence for source in sources),
+            spent_pence=sum(source.spent_pence for source in sources),
             overspent=tuple(
                 FigureItem(
                     row.action_id,
@@ -272,10 +267,10 @@ class DashboardService:
                 for source in sources
                 if source.allocated_pence or source.spent_pence
             ),
-            indicators_total=len(indicators),
-            indicators_on_track=sum(1 for track in tracks if track is True),
-            indicators_off_track=sum(1 for track in tracks if track is False),
-            indicators_not_assessed=sum(1 for track in tracks if track is None),
+            indicators_total=indicators.total,
+            indicators_on_track=indicators.on_track,
+            indicators_off_track=indicators.off_track,
+            indicators_not_assessed=indicators.not_assessed,
         )
         with self._lock:
             self._cache = (stamp, result)

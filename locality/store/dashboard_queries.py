@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES
 from locality.store.models import (
     ActionNeedRecord,
     ActionRecord,
     BoardSnapshotItemRecord,
-    FundingAllocationRecord,
     MilestoneRecord,
     NeedRecord,
     SpendRecord,
@@ -57,19 +56,6 @@ def overdue_milestones(unit: UnitOfWork, today: date) -> list[OverdueMilestoneRo
         for action_id, action_title, milestone_title, due_on in unit.session.execute(statement)
         if due_on is not None
     ]
-
-
-def allocated_total(unit: UnitOfWork) -> int:
-    """Live funding allocated to live actions, in pence."""
-    statement = (
-        select(func.coalesce(func.sum(FundingAllocationRecord.amount_pence), 0))
-        .join(
-            ActionRecord,
-            and_(ActionRecord.id == FundingAllocationRecord.action_id, ActionRecord.deleted_at.is_(None)),
-        )
-        .where(FundingAllocationRecord.deleted_at.is_(None))
-    )
-    return int(unit.session.scalar(statement) or 0)
 
 
 @dataclass(frozen=True)
@@ -171,16 +157,6 @@ def _spend_by_action() -> Any:
         .group_by(SpendRecord.action_id)
         .subquery()
     )
-
-
-def spent_total(unit: UnitOfWork) -> int:
-    """Live spend on live actions, in pence."""
-    statement = (
-        select(func.coalesce(func.sum(SpendRecord.amount_pence), 0))
-        .join(ActionRecord, and_(ActionRecord.id == SpendRecord.action_id, ActionRecord.deleted_at.is_(None)))
-        .where(SpendRecord.deleted_at.is_(None))
-    )
-    return int(unit.session.scalar(statement) or 0)
 
 
 @dataclass(frozen=True)
