@@ -10,6 +10,7 @@ tab) is shown and the benchmark waits until its background loads are done before
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import time
@@ -57,6 +58,22 @@ def main() -> int:
         stall = max(0.0, (now - last[0]) * 1000 - BEAT_MS)
         stalls[current[0]] = max(stalls.get(current[0], 0.0), stall)
         last[0] = now
+
+    # Full garbage collections hold the interpreter lock for as long as they walk the heap, on whichever thread
+    # they happen: the longest is reported with the stalls, as the usual cause of one.
+    collections: dict[str, float] = {}
+    collection_started = [0.0]
+
+    def on_collection(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            collection_started[0] = time.perf_counter()
+        else:
+            took = (time.perf_counter() - collection_started[0]) * 1000
+            collections[current[0]] = max(collections.get(current[0], 0.0), took)
+
+    gc.callbacks.append(on_collection)
 
     timer = QTimer()
     timer.timeout.connect(beat)
@@ -125,7 +142,8 @@ def main() -> int:
     print("longest GUI-thread stall by step (budget 100 ms):")
     for step, stall in stalls.items():
         flag = "  OVER" if stall > 100 else ""
-        print(f"  {stall:7.0f} ms  {step}{flag}")
+        collection = f" (longest full garbage collection {collections[step]:.0f} ms)" if step in collections else ""
+        print(f"  {stall:7.0f} ms  {step}{flag}{collection}")
     worst = max(stalls, key=lambda step: stalls[step])
     print(f"worst: {stalls[worst]:.0f} ms ({worst})")
     print(f"memory (resident) after opening: {after_opening:.0f} MB (budget 250 MB)")
