@@ -65,6 +65,11 @@ def run(db: str | None = None) -> int:
     except Exception as error:
         QMessageBox.critical(None, "Locality", user_message(error))
         return 1
+    from locality.log import log_file
+    from locality.ui.crash import install_crash_reporter
+
+    # From here on a bug shows the crash dialog and the app carries on (building the window failing is above).
+    install_crash_reporter(log_file())
     window.show()
     if window.settings.user() is None:
         window.ask_user()  # asked once; written on the change log and progress updates

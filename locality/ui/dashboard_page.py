@@ -61,6 +61,7 @@ class DashboardPage(Page):
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("dashboardTabs")
+        self.tabs.setAccessibleName("Dashboard views")
         outer.addWidget(self.tabs, 1)
         self.links = FigureLinks(env, self)
         self.overview = OverviewTab(self.links)

@@ -84,6 +84,7 @@ class NeedsMapPage(Page):
         layout.addWidget(intro)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("needsMapTabs")
+        self.tabs.setAccessibleName("Needs map views")
         self.tabs.setDocumentMode(True)
         self.slots = [_TabSlot(spec, env) for spec in tabs]
         for slot in self.slots:
