@@ -52,7 +52,7 @@ class Services:
         self.workshops = WorkshopService(context)
         self.support = SupportService(context)
         self.snapshots = SnapshotService(context)
-        self.dashboard = DashboardService(context, self.actions)
+        self.dashboard = DashboardService(context)
         self.board_report = BoardReportService(context, self.dashboard, self.actions, self.snapshots)
         self.timeline = TimelineService(context)
         self.history = HistoryService(context)
