@@ -10,6 +10,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -20,6 +21,7 @@ from locality.services.registry import Services
 from locality.ui.errors import user_message
 from locality.ui.main_window import MainWindow
 from locality.ui.settings import AppSettings
+from locality.ui.welcome import greet
 from locality.ui.workers import settle_garbage_collector
 
 
@@ -66,6 +68,6 @@ def run(db: str | None = None) -> int:
         QMessageBox.critical(None, "Locality", user_message(error))
         return 1
     window.show()
-    if window.settings.user() is None:
-        window.ask_user()  # asked once; written on the change log and progress updates
+    # Once the event loop runs: the welcome while the workspace is empty, then (once only) who is editing.
+    QTimer.singleShot(0, lambda: greet(window))
     return app.exec()

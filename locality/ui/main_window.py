@@ -32,7 +32,7 @@ from shiboken6 import isValid
 from locality import __version__
 from locality.domain.entities import Entity
 from locality.domain.text import plural
-from locality.paths import resource
+from locality.paths import is_demo_workspace, resource
 from locality.services.context import Changes, User
 from locality.services.registry import Services
 from locality.ui.chase_dialog import ChaseDialog
@@ -542,13 +542,19 @@ class MainWindow(QMainWindow):
                 handler(changes)
         self._update_title_and_status(changes)
 
+    def workspace_is_empty(self) -> bool:
+        """No organisations, needs or actions yet: the welcome is offered, and the pages say where to begin."""
+        return not any(self._counts.get(entity) for entity in (Entity.ORGANISATION, Entity.NEED, Entity.ACTION))
+
     def _update_title_and_status(self, changes: Changes | None = None) -> None:
         """The partnership's name in the title and the counts in the status bar; after ``changes``, only what
         they touched is read again."""
         assert self.services is not None
         if changes is None or changes.touches(Entity.WORKSPACE_META):
             details = self.services.workspace.details()
-            self.setWindowTitle(f"{details.partnership_name or 'New partnership'} — Locality")
+            # The demo says so, so that nobody takes Westshire's figures for their own.
+            demo = " (demo partnership)" if is_demo_workspace(self.services.context.workspace.path) else ""
+            self.setWindowTitle(f"{details.partnership_name or 'New partnership'}{demo} — Locality")
         for entity in (Entity.ORGANISATION, Entity.NEED, Entity.ACTION):
             if changes is None or changes.touches(entity) or entity not in self._counts:
                 self._counts[entity] = self.services.workspace.count(entity)
