@@ -127,6 +127,7 @@ class HelpWindow(QWidget):
 
     def open_page(self, file: str) -> None:
         self.browser.setSource(QUrl.fromLocalFile(str(help_dir() / file)))
+        self._source_changed(self.browser.source())
 
     def current_file(self) -> str:
         return Path(self.browser.source().toLocalFile()).name
@@ -150,6 +151,7 @@ class HelpWindow(QWidget):
             QDesktopServices.openUrl(url)
             return
         self.browser.setSource(url)
+        self._source_changed(url)
 
     def find_next(self, *, from_top: bool = False) -> bool:
         """Selects the next place the find box's text appears in the page (wrapping round to the top)."""
@@ -175,8 +177,10 @@ def show_user_guide(parent: QWidget, file: str | None = None) -> HelpWindow:
         guide = HelpWindow(owner)
     if file is not None:
         guide.open_page(file)
+    # Shown again rather than raised: a window shown anew comes to the front on every platform (and raise_() is
+    # not supported by some, offscreen among them).
+    guide.hide()
     guide.show()
-    guide.raise_()
     guide.activateWindow()
     return guide
 

@@ -3,10 +3,8 @@ the guided set-up of the user's own partnership."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget, QWizard
 
 from locality.domain.entities import Entity
@@ -16,19 +14,7 @@ from locality.services.organisations import OrganisationDraft
 from locality.ui.main_window import MainWindow
 from locality.ui.setup_wizard import SetUpWizard
 from locality.ui.welcome import WelcomeChoice, WelcomeDialog, act_on, greet
-
-
-def when_shown(kind: type[QWidget], then: Callable[[QWidget], None]) -> None:
-    """Runs ``then`` on the first ``kind`` that opens (a modal dialog's own event loop runs the timer)."""
-
-    def look() -> None:
-        found = [widget for widget in QApplication.topLevelWidgets() if isinstance(widget, kind) and widget.isVisible()]
-        if found:
-            then(found[0])
-        else:
-            QTimer.singleShot(20, look)
-
-    QTimer.singleShot(0, look)
+from tests.ui.helpers import when_shown
 
 
 def test_building_the_window_shows_no_welcome(window: MainWindow) -> None:
@@ -66,8 +52,9 @@ def test_explore_the_demo_makes_it_beside_the_workspace_and_opens_it(
     data_dir: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     window.settings.set_user(User("Sam"))
-    when_shown(WelcomeDialog, lambda dialog: dialog.demo_button.click())  # type: ignore[attr-defined]
+    failure = when_shown(WelcomeDialog, lambda dialog: dialog.demo_button.click())  # type: ignore[attr-defined]
     greet(window)
+    failure.check()
     qtbot.waitUntil(lambda: "(demo partnership)" in window.windowTitle(), timeout=60000)
     assert window.windowTitle() == "Westshire Locality Partnership (demo partnership) — Locality"
     assert window.services is not None
