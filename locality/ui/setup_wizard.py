@@ -32,6 +32,7 @@ from locality.ui.checklist import checked_values, checklist
 from locality.ui.env import UiEnv
 from locality.ui.errors import user_message
 from locality.ui.forms import ERROR_STYLE, DateField, ErrorForm
+from locality.ui.pickers import theme_choices
 from locality.ui.undo import push_done
 
 
@@ -158,15 +159,11 @@ class ThemesPage(QWizardPage):
             "a need's or an action's theme from."
         )
         layout = QVBoxLayout(self)
-        themes = env.services.vocabulary.themes()
-        self.themes = checklist(
-            [(("    " if theme.parent_id else "") + theme.name, theme.id) for theme in themes],
-            "Themes in use",
-            max_height=16777215,
-        )
+        self.themes = checklist(list(theme_choices(env)), "Themes in use", max_height=16777215)
         self.themes.setObjectName("themeChecklist")
-        for number, theme in enumerate(themes):
-            if theme.active:
+        in_use = env.services.set_up.themes_in_use()
+        for number in range(self.themes.count()):
+            if self.themes.item(number).data(Qt.ItemDataRole.UserRole) in in_use:
                 self.themes.item(number).setCheckState(Qt.CheckState.Checked)
         layout.addWidget(self.themes, 1)
         self.error = QLabel()

@@ -134,3 +134,25 @@ def test_a_partner_typed_twice_is_said_on_the_page(qtbot, window: MainWindow) ->
     assert wizard.currentPage() is wizard.partners
     assert "typed twice" in wizard.partners.error.text()
     assert wizard.partners.names.toPlainText() == "Eastvale Police\nEastvale police"  # nothing typed is lost
+
+
+def test_themes_out_of_use_leave_the_pickers_but_a_need_keeps_its_own(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from locality.services.needs import NeedDraft
+    from locality.ui.need_dialog import NeedDialog
+
+    services = window.services
+    assert services is not None
+    themes = {theme.name: theme.id for theme in services.vocabulary.themes()}
+    need = services.needs.create(NeedDraft(title="Safer streets at night", theme_id=themes["Housing"]))
+    services.vocabulary.set_themes_in_use({themes["Community engagement"]})
+
+    def offered(dialog: NeedDialog) -> list[str]:
+        return [dialog.theme.itemText(number).strip() for number in range(dialog.theme.count())]
+
+    new = NeedDialog(window.env, None, window)
+    qtbot.addWidget(new)
+    assert offered(new) == ["(no theme)", "Community engagement"]
+    existing = NeedDialog(window.env, services.needs.get(need.id), window)
+    qtbot.addWidget(existing)
+    assert offered(existing) == ["(no theme)", "Community engagement", "Housing"]
+    assert existing.theme.currentData() == themes["Housing"]  # saving it again keeps the theme
