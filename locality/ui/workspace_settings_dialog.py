@@ -39,6 +39,9 @@ class WorkspaceSettingsDialog(EditDialog):
         super().__init__("Workspace settings", parent)
         self.env = env
         self.setMinimumWidth(900)
+        # Room for the themes in use above the RAG rule spelt out in full (a word-wrapped label does not ask for
+        # its height), and still within a 1366×768 laptop's screen.
+        self.setMinimumHeight(640)
         self.details: WorkspaceDetails = env.services.workspace.details()
 
         self.name = QLineEdit()

@@ -13,7 +13,7 @@ from locality.services.context import User
 from locality.services.organisations import OrganisationDraft
 from locality.ui.main_window import MainWindow
 from locality.ui.setup_wizard import SetUpWizard
-from locality.ui.welcome import WelcomeChoice, WelcomeDialog, act_on, greet
+from locality.ui.welcome import WelcomeChoice, WelcomeDialog, act_on, explore_demo, greet
 from tests.ui.helpers import when_shown
 
 
@@ -156,3 +156,49 @@ def test_themes_out_of_use_leave_the_pickers_but_a_need_keeps_its_own(qtbot, win
     qtbot.addWidget(existing)
     assert offered(existing) == ["(no theme)", "Community engagement", "Housing"]
     assert existing.theme.currentData() == themes["Housing"]  # saving it again keeps the theme
+
+
+def test_partners_imported_from_a_spreadsheet_are_listed_and_not_added_twice(
+    qtbot,
+    window: MainWindow,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    from locality.ui.import_dialog import ImportDialog
+
+    sheet = tmp_path / "partners.csv"
+    sheet.write_text("name,type\nEastvale District Council,District council\nEastvale Police,Police\n", "utf-8")
+    wizard = SetUpWizard(window.env, window)
+    qtbot.addWidget(wizard)
+    wizard.open()
+    wizard.partnership.name.setText("Eastvale Locality Partnership")
+    wizard.next()
+
+    def import_sheet(dialog: QWidget) -> None:
+        assert isinstance(dialog, ImportDialog)
+        assert dialog.kind.currentData() == "organisations"
+        dialog.path.setText(str(sheet))
+        dialog.check()
+        qtbot.waitUntil(lambda: dialog.work is not None and dialog.work.finished, timeout=10_000)
+        dialog.run_import()
+
+    failure = when_shown(ImportDialog, import_sheet)
+    wizard.partners.import_button.click()
+    failure.check()
+    assert wizard.partners.existing.text() == "Already in the workspace: Eastvale District Council, Eastvale Police."
+    wizard.partners.names.setPlainText("Eastvale Police\nEastvale Fire and Rescue")
+    wizard.next()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert window.services is not None
+    names = sorted(o.name for o in window.services.organisations.list())
+    assert names == ["Eastvale District Council", "Eastvale Fire and Rescue", "Eastvale Police"]
+
+
+def test_a_cancelled_demo_writes_nothing_and_says_so(qtbot, window: MainWindow, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    title = window.windowTitle()
+    work = explore_demo(window)
+    assert work is not None
+    work.cancel()
+    qtbot.waitUntil(lambda: work.finished, timeout=60_000)
+    assert window.statusBar().currentMessage() == "The demo partnership was not made; nothing was written."
+    assert not (data_dir / DEMO_WORKSPACE_NAME).exists()
+    assert window.windowTitle() == title
