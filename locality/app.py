@@ -22,6 +22,7 @@ from locality.services.registry import Services
 from locality.ui.errors import user_message
 from locality.ui.main_window import MainWindow
 from locality.ui.settings import AppSettings
+from locality.ui.welcome import greet
 from locality.ui.workers import settle_garbage_collector
 
 #: Set to 1, ``locality`` closes its window and quits (exit status 0) as soon as the window is shown, asking
@@ -86,6 +87,6 @@ def run(db: str | None = None) -> int:
         QTimer.singleShot(0, window.close)
         QTimer.singleShot(0, app.quit)
         return app.exec()
-    if window.settings.user() is None:
-        window.ask_user()  # asked once; written on the change log and progress updates
+    # Once the event loop runs: the welcome while the workspace is empty, then (once only) who is editing.
+    QTimer.singleShot(0, lambda: greet(window))
     return app.exec()

@@ -21,6 +21,7 @@ from locality.services.needs import NeedService
 from locality.services.needs_map import NeedsMapService
 from locality.services.network import NetworkService
 from locality.services.organisations import OrganisationService
+from locality.services.partnership_setup import PartnershipSetUpService
 from locality.services.permissions import AccountRights
 from locality.services.progress import ProgressService
 from locality.services.similar_needs import SimilarNeedsService
@@ -57,6 +58,7 @@ class Services:
         self.timeline = TimelineService(context)
         self.history = HistoryService(context)
         self.workspace = WorkspaceInfoService(context)
+        self.set_up = PartnershipSetUpService(context)
         self.chase = ChaseService(context)
         #: What the account the workspace was opened with may change (a partner's account on a server: little).
         self.rights = AccountRights.read(context)

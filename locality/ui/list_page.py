@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from locality.domain.entities import Entity
 from locality.domain.errors import LocalityError
 from locality.services.context import Changes
+from locality.ui.empty_state import EmptyState, NextStep
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import find_data, refill_combo
@@ -110,7 +112,14 @@ class ListPage(QWidget, Generic[Row]):
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._resort_all)
         self.table.doubleClicked.connect(self.on_double_click)
         self.table.installEventFilter(self)
-        layout.addWidget(self.table, 1)
+        # While the page has no rows at all it says what goes here and offers the next step instead of an empty
+        # table (a search or filter that finds nothing still shows the table and its count).
+        self.empty_state = EmptyState()
+        self.table_area = QStackedWidget()
+        self.table_area.setObjectName(f"{self.table_name}Area")
+        self.table_area.addWidget(self.table)
+        self.table_area.addWidget(self.empty_state)
+        layout.addWidget(self.table_area, 1)
 
         footer = QHBoxLayout()
         self.count_label = QLabel()
@@ -159,6 +168,24 @@ class ListPage(QWidget, Generic[Row]):
     def on_double_click(self, _index: QModelIndex) -> None:
         """A double-click on a row opens it (a page with cells edited in place may edit some cells instead)."""
         self.edit_selected()
+
+    def empty_sentence(self) -> str:
+        """What the page says while it has no rows at all: what goes here and how to begin."""
+        return f"No {self.plural} yet."
+
+    def empty_steps(self) -> list[NextStep]:
+        """The buttons shown with ``empty_sentence``; New by default."""
+        if not self.editable:
+            return []
+        allowed = self.changes is None or self.services.rights.may_add(self.changes)
+        return [NextStep(f"&New {self.noun}…", lambda: self.open_editor(None), allowed, self.services.rights.reason)]
+
+    def _show_empty_state(self, empty: bool) -> None:
+        if empty:
+            self.empty_state.show_steps(self.empty_sentence(), self.empty_steps())
+            self.table_area.setCurrentWidget(self.empty_state)
+        else:
+            self.table_area.setCurrentWidget(self.table)
 
     def describe(self, row: Row) -> str:
         return str(getattr(row, "title", None) or getattr(row, "name", ""))
@@ -366,6 +393,7 @@ class ListPage(QWidget, Generic[Row]):
         shown, total = len(rows), len(self._all_rows)
         noun = self.noun if total == 1 else self.plural
         self.count_label.setText(f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}")
+        self._show_empty_state(self._loaded and total == 0)
         self._update_buttons()
 
     # ------------------------------------------------------------------ selection and commands

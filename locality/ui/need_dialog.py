@@ -41,7 +41,7 @@ class NeedDialog(EditDialog):
         self.description.setFixedHeight(54)
         self.theme = self.form.add_field("theme_id", "T&heme:", QComboBox())
         self.theme.addItem("(no theme)", None)
-        for text, value in theme_choices(env):
+        for text, value in theme_choices(env, need.theme_id if need else None, in_use_only=True):
             self.theme.addItem(text, value)
         self.area = self.form.add_field("area", "&Area:", QLineEdit())
         self.area.setPlaceholderText("for example North Westshire, or the whole county")
