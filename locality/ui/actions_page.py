@@ -50,6 +50,7 @@ class ActionsPage(ListPage[ActionSummary]):
     unfiltered_matches_all = True
     noun = "action"
     changes = Entity.ACTION
+    row_entity = Entity.ACTION
     plural = "actions"
 
     def empty_sentence(self) -> str:
@@ -273,6 +274,9 @@ class ActionsPage(ListPage[ActionSummary]):
 
     def load_rows(self) -> list[ActionSummary]:
         return self.services.actions.list()
+
+    def load_rows_by_id(self, ids: frozenset[uuid.UUID]) -> list[ActionSummary]:
+        return self.services.actions.summaries(ids)
 
     def prepare_filters(self) -> None:
         self._theme_ids = self.looked_up("theme", lambda theme: theme_with_subthemes(self._themes, theme))

@@ -537,7 +537,9 @@ class MainWindow(QMainWindow):
             demo = " (demo partnership)" if is_demo_workspace(self.services.context.workspace.path) else ""
             self.setWindowTitle(f"{details.partnership_name or 'New partnership'}{demo} — Locality")
         for entity in (Entity.ORGANISATION, Entity.NEED, Entity.ACTION):
-            if changes is None or changes.touches(entity) or entity not in self._counts:
+            # An edit of existing records (``Changes.edited``) leaves their count as it was.
+            recount = changes is None or (changes.touches(entity) and changes.edited_only(entity) is None)
+            if recount or entity not in self._counts:
                 self._counts[entity] = self.services.workspace.count(entity)
         counts = self._counts
         self._status.setText(
