@@ -137,15 +137,14 @@ def theme_fit(tree: ThemeTree, need_theme: uuid.UUID | None, offer_themes: Itera
     parent = tree.parent(need_theme)
     if parent is not None and parent in themes:
         return ThemeFit.NEAR, f"serves {tree.name(parent)}, the theme {need_name} falls under"
-    near = sorted(
-        (theme for theme in themes if (parent is not None and tree.parent(theme) == parent) or tree.parent(theme) == need_theme),
-        key=lambda theme: normalise_name(tree.name(theme)),
-    )
-    if near:
-        theme = near[0]
-        if tree.parent(theme) == need_theme:
-            return ThemeFit.NEAR, f"serves {tree.name(theme)}, part of {need_name}"
-        return ThemeFit.NEAR, f"serves {tree.name(theme)}, beside {need_name} under {tree.name(parent) if parent else ''}"
+    beneath = [theme for theme in themes if tree.parent(theme) == need_theme]
+    beside = [theme for theme in themes if parent is not None and tree.parent(theme) == parent]
+    by_name = lambda theme: normalise_name(tree.name(theme))  # noqa: E731
+    if beneath:
+        return ThemeFit.NEAR, f"serves {tree.name(min(beneath, key=by_name))}, part of {need_name}"
+    if beside and parent is not None:
+        theme = min(beside, key=by_name)
+        return ThemeFit.NEAR, f"serves {tree.name(theme)}, beside {need_name} under {tree.name(parent)}"
     return ThemeFit.NONE, ""
 
 
