@@ -25,6 +25,7 @@ from locality.services.permissions import AccountRights
 from locality.services.progress import ProgressService
 from locality.services.similar_needs import SimilarNeedsService
 from locality.services.snapshots import SnapshotService
+from locality.services.support_matching import SupportMatchingService
 from locality.services.timeline import TimelineService
 from locality.services.vocabulary import VocabularyService
 from locality.services.workshops import WorkshopService
@@ -56,6 +57,7 @@ class Services:
         self.history = HistoryService(context)
         self.workspace = WorkspaceInfoService(context)
         self.chase = ChaseService(context)
+        self.support_matching = SupportMatchingService(context)
         #: What the account the workspace was opened with may change (a partner's account on a server: little).
         self.rights = AccountRights.read(context)
 
