@@ -33,9 +33,12 @@ from locality.domain.support_fit import (
     top_fits,
 )
 from locality.domain.text import plural
-from locality.domain.vocabulary import OPEN_NEED_STATUSES, NeedRole, NeedStatus, normalise_name
+from locality.domain.values import format_money_whole
+from locality.domain.vocabulary import OPEN_NEED_STATUSES, NeedRole, NeedStatus, VocabularyKind, normalise_name
+from locality.services.actions import ActionDraft, PartnerDraft
 from locality.services.context import ServiceContext
 from locality.store import support_matching_queries as queries
+from locality.store.models import VocabularyTermRecord
 from locality.store.unit_of_work import UnitOfWork
 
 DUPLICATION_DEFINITION = (
@@ -43,6 +46,16 @@ DUPLICATION_DEFINITION = (
     "their theme and ranks first for each of them, or an action commissioned from it already addresses them. "
     "Commissioning it once could serve them all."
 )
+
+#: The action type a joint action started from an offer takes, by the offer's kind of support. Funding buys no one
+#: kind of action, so it sets none; kinds added by users set none either.
+ACTION_TYPE_OF_SUPPORT_TYPE = {
+    "peer challenge": "Peer challenge or review",
+    "mentoring": "Secondment or mentoring",
+    "training": "Training and skills",
+    "consultancy": "Consultancy or advice",
+    "shared service design": "Shared service",
+}
 
 _OPEN = frozenset(status.value for status in OPEN_NEED_STATUSES)
 _ROLE_ORDER = {NeedRole.RAISED_BY.value: 0, NeedRole.LEAD.value: 1}
@@ -144,6 +157,14 @@ class SharedOffer:
     @property
     def needs_text(self) -> str:
         return "; ".join(need.label for need in self.needs)
+
+
+@dataclass(frozen=True)
+class JointActionStart:
+    """A new joint action as started from an offer for a need, for the user to complete and save."""
+
+    draft: ActionDraft
+    offer_label: str  # "Safer communities peer challenge (IDeA)"
 
 
 def duplication_sentence(others: Sequence[NeedCalling]) -> str:
@@ -358,3 +379,38 @@ class SupportMatchingService:
             )
         )
         return shared
+
+    def joint_action(self, support: SupportForNeed, match: OfferMatch) -> JointActionStart:
+        """A joint action commissioned from ``match`` for ``support``'s need: titled after both, the need linked,
+        led by the need's lead (else who raised it) with its other organisations as partners, the need's theme,
+        the offer's delivery level, its provider's kind as the provider, the action type its kind of support
+        maps to (``ACTION_TYPE_OF_SUPPORT_TYPE``), the offer recorded and its typical cost as the budget."""
+        wanted_type = ACTION_TYPE_OF_SUPPORT_TYPE.get(normalise_name(match.support_type_name))
+        type_id: uuid.UUID | None = None
+        if wanted_type is not None:
+            with self._context.read() as unit:
+                found = unit.find_by_name(
+                    VocabularyTermRecord, wanted_type, where={"kind": VocabularyKind.ACTION_TYPE.value}
+                )
+                type_id = found[0].id if found else None
+        offer_label = f"{match.title} ({match.provider_name})"
+        description = f"Commissioned from {offer_label} for the need \u201c{support.need_title}\u201d."
+        if match.typical_cost_pence is not None:
+            description += f" Typical cost {format_money_whole(match.typical_cost_pence)}."
+        if match.also_fits:
+            description += f" {match.duplication_text}."
+        title = f"{match.title} \u2014 {support.need_title}"
+        draft = ActionDraft(
+            title=title[:300],
+            description=description,
+            theme_id=support.theme_id,
+            type_id=type_id,
+            delivery_level_id=match.delivery_level_id,
+            provider_id=match.provider_kind_id,
+            offer_id=match.offer_id,
+            lead_organisation_id=support.lead_organisation_id,
+            budget_pence=match.typical_cost_pence,
+            partners=tuple(PartnerDraft(partner) for partner in support.partner_ids),
+            need_ids=(support.need_id,),
+        )
+        return JointActionStart(draft, offer_label)

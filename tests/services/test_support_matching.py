@@ -10,7 +10,7 @@ import pytest
 
 from locality.domain.errors import NotFoundError
 from locality.domain.support_fit import ThemeFit
-from locality.domain.vocabulary import ActionStatus, NeedRole, NeedStatus
+from locality.domain.vocabulary import ActionStatus, NeedRole, NeedStatus, VocabularyKind
 from locality.services.actions import ActionDraft
 from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.organisations import OrganisationDraft
@@ -185,3 +185,48 @@ def test_duplication_sentence_for_one_two_and_many_other_needs() -> None:
     assert duplication_sentence(many) == (
         "Also fits 'X' raised by Y and 2 other partners’ needs: commissioning once serves all 4"
     )
+
+
+def test_a_joint_action_started_from_an_offer_is_prefilled_and_saves_with_the_offer(partnership: Partnership) -> None:
+    services = partnership.services
+    found = services.support_matching.find_support(partnership.shared_need)
+    exact = found.matches[0]
+    start = services.support_matching.joint_action(found, exact)
+    draft = start.draft
+    kinds = {term.name: term.id for term in services.vocabulary.terms(VocabularyKind.PROVIDER)}
+    types = {term.name: term.id for term in services.vocabulary.terms(VocabularyKind.ACTION_TYPE)}
+    levels = {term.name: term.id for term in services.vocabulary.terms(VocabularyKind.DELIVERY_LEVEL)}
+    assert draft.title == "Safer communities peer challenge — Safer streets at night"
+    assert start.offer_label == "Safer communities peer challenge (IDeA)"
+    assert draft.offer_id == partnership.exact
+    assert draft.provider_id == kinds["IDeA"]
+    assert draft.type_id == types["Peer challenge or review"]
+    assert draft.delivery_level_id == levels["Sub-regional"]
+    assert draft.budget_pence == 1_200_000
+    assert draft.lead_organisation_id == partnership.council_a
+    assert [partner.organisation_id for partner in draft.partners] == [partnership.police]
+    assert draft.need_ids == (partnership.shared_need,)
+    assert "commissioning once serves both" in draft.description
+
+    saved = services.actions.create(draft)
+    assert (saved.offer_id, saved.offer_title) == (partnership.exact, "Safer communities peer challenge")
+    assert saved.need_ids == (partnership.shared_need,) and saved.lead_organisation_id == partnership.council_a
+    # Seen from Council B's wardens need, both of Council A's needs call on the offer: the street lighting audit
+    # by its ranking, and the need the new action addresses by that action too.
+    again = services.support_matching.find_support(partnership.other_partner_need).matches[0]
+    assert again.offer_id == partnership.exact
+    assert {(other.need_id, other.by_action) for other in again.also_fits} == {
+        (partnership.shared_need, True),
+        (partnership.same_raiser_need, False),
+    }
+
+
+def test_funding_sets_no_action_type(services: Services) -> None:
+    build = DirectoryBuilder(services)
+    provider = build.provider("Fund", "Other")
+    build.offer(provider, "Pump-priming grant", ["Housing"], support_type="Funding")
+    need = services.needs.create(NeedDraft("Empty homes", theme_id=build.themes["Housing"])).id
+    found = services.support_matching.find_support(need)
+    start = services.support_matching.joint_action(found, found.matches[0])
+    assert start.draft.type_id is None and start.draft.budget_pence is None
+    assert start.draft.lead_organisation_id is None and start.draft.partners == ()
