@@ -25,6 +25,7 @@ from locality.services.permissions import AccountRights
 from locality.services.progress import ProgressService
 from locality.services.similar_needs import SimilarNeedsService
 from locality.services.snapshots import SnapshotService
+from locality.services.support import SupportService
 from locality.services.support_matching import SupportMatchingService
 from locality.services.timeline import TimelineService
 from locality.services.vocabulary import VocabularyService
@@ -50,6 +51,7 @@ class Services:
         self.indicators = IndicatorService(context)
         self.funding = FundingService(context)
         self.workshops = WorkshopService(context)
+        self.support = SupportService(context)
         self.snapshots = SnapshotService(context)
         self.dashboard = DashboardService(context, self.actions)
         self.board_report = BoardReportService(context, self.dashboard, self.actions, self.snapshots)
