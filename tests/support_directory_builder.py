@@ -1,17 +1,14 @@
-"""A small support directory written straight into a workspace for tests of what reads it (Find support), so
-they do not wait on the directory's own editing service. Records are created as any service creates them
-(``records.create``: logged, versioned)."""
+"""A small support directory built through the support service, for tests of what reads it (Find support):
+names of kinds, levels, support types and themes in, ids out."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
 
-from locality.domain.entities import Entity
+from locality.domain.support import OfferDraft, ProviderDraft
 from locality.domain.vocabulary import VocabularyKind
-from locality.services import records
 from locality.services.registry import Services
-from locality.store.models import SupportOfferRecord, SupportOfferThemeRecord, SupportProviderRecord
 
 
 class DirectoryBuilder:
@@ -24,13 +21,7 @@ class DirectoryBuilder:
         self.kinds = {term.name: term.id for term in vocabulary.terms(VocabularyKind.PROVIDER)}
 
     def provider(self, name: str, kind: str = "IDeA", *, active: bool = True) -> uuid.UUID:
-        with self.services.context.edit(Entity.SUPPORT_PROVIDER) as unit:
-            record = records.create(
-                unit,
-                SupportProviderRecord(name=name, kind_id=self.kinds[kind], active=active),
-                ("name", "kind_id", "active"),
-            )
-            return record.id
+        return self.services.support.create_provider(ProviderDraft(name, self.kinds[kind], active=active)).id
 
     def offer(
         self,
@@ -45,26 +36,15 @@ class DirectoryBuilder:
         url: str = "",
         active: bool = True,
     ) -> uuid.UUID:
-        with self.services.context.edit(Entity.SUPPORT_OFFER, Entity.SUPPORT_OFFER_THEME) as unit:
-            record = records.create(
-                unit,
-                SupportOfferRecord(
-                    provider_id=provider_id,
-                    title=title,
-                    support_type_id=self.types[support_type],
-                    delivery_level_id=self.levels[level],
-                    typical_cost_pence=cost_pence,
-                    duration_days=duration_days,
-                    url=url,
-                    active=active,
-                ),
-                ("provider_id", "title", "support_type_id", "delivery_level_id", "typical_cost_pence", "active"),
-            )
-            unit.flush()
-            for theme in themes:
-                records.create(
-                    unit,
-                    SupportOfferThemeRecord(offer_id=record.id, theme_id=self.themes[theme]),
-                    ("offer_id", "theme_id"),
-                )
-            return record.id
+        draft = OfferDraft(
+            provider_id=provider_id,
+            title=title,
+            support_type_id=self.types[support_type],
+            delivery_level_id=self.levels[level],
+            theme_ids=tuple(self.themes[theme] for theme in themes),
+            typical_cost_pence=cost_pence,
+            duration_days=duration_days,
+            url=url,
+            active=active,
+        )
+        return self.services.support.create_offer(draft).id
