@@ -1,0 +1,1 @@
+"""The support directory page's parts, and the Find support dialog opened from needs."""
