@@ -166,59 +166,121 @@ _WORD = re.compile(r"[\w']+")
 
 def wording_reason(support_type_name: str, need_text: str) -> str:
     """The phrase saying the need's wording asks for this kind of support; "" if it does not."""
-    words = SUPPORT_TYPE_WORDS.get(normalise_name(support_type_name))
-    if not words:
+    return _Wording(need_text).reason(support_type_name)
+
+
+class _Wording:
+    """A need's words, read once, asked about each kind of support in turn (each kind's answer kept)."""
+
+    def __init__(self, need_text: str) -> None:
+        self._text = normalise_name(need_text)
+        self._tokens: list[str] | None = None
+        self._reasons: dict[str, str] = {}
+
+    def reason(self, support_type_name: str) -> str:
+        found = self._reasons.get(support_type_name)
+        if found is None:
+            found = self._reasons[support_type_name] = self._find(support_type_name)
+        return found
+
+    def _find(self, support_type_name: str) -> str:
+        words = SUPPORT_TYPE_WORDS.get(normalise_name(support_type_name))
+        if not words:
+            return ""
+        if self._tokens is None:
+            self._tokens = _WORD.findall(self._text)
+        for stem in words:
+            if " " in stem:
+                if stem in self._text:
+                    return f'{support_type_name.lower()} — the need speaks of "{stem}"'
+                continue
+            for token in self._tokens:
+                if token.startswith(stem):
+                    return f'{support_type_name.lower()} — the need speaks of "{token}"'
         return ""
-    text = normalise_name(need_text)
-    tokens = _WORD.findall(text)
-    for stem in words:
-        if " " in stem:
-            if stem in text:
-                return f'{support_type_name.lower()} — the need speaks of "{stem}"'
-            continue
-        for token in tokens:
-            if token.startswith(stem):
-                return f'{support_type_name.lower()} — the need speaks of "{token}"'
-    return ""
 
 
 def offer_fit(tree: ThemeTree, need: NeedToMatch, offer: OfferToMatch) -> OfferFit | None:
     """How ``offer`` fits ``need``; None when it is not to be listed for it (see the module's rule)."""
-    if not offer.active:
-        return None
-    fit, theme_phrase = theme_fit(tree, need.theme_id, offer.theme_ids)
-    wording = wording_reason(offer.support_type_name, f"{need.title} {need.description}")
-    if fit == ThemeFit.NONE and not (need.theme_id is None and wording):
-        return None
-    reasons: list[str] = [theme_phrase] if theme_phrase else []
-    points = 0
-    level = level_reason(offer.delivery_level_name, need.organisation_count)
-    if level:
-        points += LEVEL_POINTS
-        reasons.append(level)
-    if wording:
-        points += WORDING_POINTS
-        reasons.append(wording)
-    if offer.completed_uses > 0:
-        points += TRACK_RECORD_POINTS[min(offer.completed_uses, 2)]
-        reasons.append(f"used by {plural(offer.completed_uses, 'completed action')} here")
-    if offer.typical_cost_pence is not None:
-        points += COST_POINTS
-        reasons.append("cost known")
-    return OfferFit(
-        offer_id=offer.id,
-        theme_fit=fit,
-        points=points,
-        reasons=tuple(reasons),
-        sort_name=(normalise_name(offer.provider_name), normalise_name(offer.title)),
-    )
+    fits = Matcher(tree, [offer]).rank(need)
+    return fits[0] if fits else None
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """What an offer earns whatever the need: its track record and known cost, and its sort name."""
+
+    points: int
+    reasons: tuple[str, ...]
+    sort_name: tuple[str, str]
+
+    @classmethod
+    def of(cls, offer: OfferToMatch) -> _Fixed:
+        points = 0
+        reasons: list[str] = []
+        if offer.completed_uses > 0:
+            points += TRACK_RECORD_POINTS[min(offer.completed_uses, 2)]
+            reasons.append(f"used by {plural(offer.completed_uses, 'completed action')} here")
+        if offer.typical_cost_pence is not None:
+            points += COST_POINTS
+            reasons.append("cost known")
+        return cls(points, tuple(reasons), (normalise_name(offer.provider_name), normalise_name(offer.title)))
+
+
+class Matcher:
+    """Ranks a directory's offers for one need after another: how each offer's themes stand to each need theme
+    is worked out once (a workspace has a dozen themes and thousands of needs), as is what each offer earns
+    whatever the need, and each need's words are read once."""
+
+    def __init__(self, tree: ThemeTree, offers: Iterable[OfferToMatch]) -> None:
+        self.tree = tree
+        self.offers = [(offer, _Fixed.of(offer)) for offer in offers if offer.active]
+        self._themes: dict[tuple[uuid.UUID | None, frozenset[uuid.UUID]], tuple[ThemeFit, str]] = {}
+        self._levels: dict[tuple[str, int], str] = {}
+
+    def _theme_fit(self, need_theme: uuid.UUID | None, offer_themes: frozenset[uuid.UUID]) -> tuple[ThemeFit, str]:
+        key = (need_theme, offer_themes)
+        found = self._themes.get(key)
+        if found is None:
+            found = self._themes[key] = theme_fit(self.tree, need_theme, offer_themes)
+        return found
+
+    def _level(self, level_name: str, organisation_count: int) -> str:
+        key = (level_name, organisation_count)
+        found = self._levels.get(key)
+        if found is None:
+            found = self._levels[key] = level_reason(level_name, organisation_count)
+        return found
+
+    def fit(self, need: NeedToMatch, offer: OfferToMatch, fixed: _Fixed, wording: _Wording) -> OfferFit | None:
+        fit, theme_phrase = self._theme_fit(need.theme_id, offer.theme_ids)
+        if fit == ThemeFit.NONE and need.theme_id is not None:
+            return None
+        asked = wording.reason(offer.support_type_name)
+        if fit == ThemeFit.NONE and not asked:
+            return None
+        reasons: list[str] = [theme_phrase] if theme_phrase else []
+        points = fixed.points
+        level = self._level(offer.delivery_level_name, need.organisation_count)
+        if level:
+            points += LEVEL_POINTS
+            reasons.append(level)
+        if asked:
+            points += WORDING_POINTS
+            reasons.append(asked)
+        return OfferFit(offer.id, fit, points, (*reasons, *fixed.reasons), fixed.sort_name)
+
+    def rank(self, need: NeedToMatch) -> list[OfferFit]:
+        """The offers listed for ``need``, best first."""
+        wording = _Wording(f"{need.title} {need.description}")
+        fits = [fit for offer, fixed in self.offers if (fit := self.fit(need, offer, fixed, wording)) is not None]
+        fits.sort(key=lambda fit: fit.sort_key)
+        return fits
 
 
 def ranked_fits(tree: ThemeTree, need: NeedToMatch, offers: Iterable[OfferToMatch]) -> list[OfferFit]:
     """The offers listed for ``need``, best first."""
-    fits = [fit for offer in offers if (fit := offer_fit(tree, need, offer)) is not None]
-    fits.sort(key=lambda fit: fit.sort_key)
-    return fits
+    return Matcher(tree, offers).rank(need)
 
 
 def top_fits(fits: list[OfferFit]) -> list[OfferFit]:

@@ -18,12 +18,13 @@ needs call on nothing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from locality.domain.errors import NotFoundError
 from locality.domain.support_fit import (
     RULE_SUMMARY,
+    Matcher,
     NeedToMatch,
     OfferFit,
     OfferToMatch,
@@ -252,13 +253,16 @@ def _read(unit: UnitOfWork, need_id: uuid.UUID | None = None) -> _Directory:
     return _Directory(tree, offer_rows, to_match, theme_names, needs, action_calls)
 
 
-def _calls(directory: _Directory) -> dict[uuid.UUID, list[NeedCalling]]:
-    """For each offer, the open needs that call on it (in title order)."""
+def _calls(directory: _Directory, offers: Collection[OfferToMatch] | None = None) -> dict[uuid.UUID, list[NeedCalling]]:
+    """For each offer, the open needs that call on it (in title order). Given ``offers``, only needs of a theme
+    one of them serves are ranked: no other need can call on them by ranking (that takes the need's own theme)."""
+    matcher = Matcher(directory.tree, directory.to_match)
+    themes = None if offers is None else frozenset().union(*(offer.theme_ids for offer in offers))
     calling: dict[uuid.UUID, dict[uuid.UUID, bool]] = {}  # offer id → need id → by an action
     for facts in directory.needs.values():
-        if facts.row.status not in _OPEN:
+        if facts.row.status not in _OPEN or (themes is not None and facts.row.theme_id not in themes):
             continue
-        for fit in top_fits(ranked_fits(directory.tree, facts.to_match(), directory.to_match)):
+        for fit in top_fits(matcher.rank(facts.to_match())):
             if fit.theme_fit != ThemeFit.EXACT:
                 break  # the best is only near the need's theme: it calls on no offer by ranking
             calling.setdefault(fit.offer_id, {})[facts.row.id] = False
@@ -325,10 +329,11 @@ class SupportMatchingService:
         facts = directory.needs.get(need_id)
         if facts is None:
             raise NotFoundError("That need no longer exists; it may have been deleted by someone else.")
-        calls = _calls(directory)
+        fits = ranked_fits(directory.tree, facts.to_match(), directory.to_match)
+        listed = {fit.offer_id for fit in fits}
+        calls = _calls(directory, [offer for offer in directory.to_match if offer.id in listed])
         raiser = facts.raiser
         raised_by = raiser.organisation_name if raiser else ""
-        fits = ranked_fits(directory.tree, facts.to_match(), directory.to_match)
         matches = tuple(
             _match(directory, fit, _different_partners(calls.get(fit.offer_id, ()), need_id, raised_by)) for fit in fits
         )

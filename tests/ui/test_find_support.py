@@ -26,7 +26,9 @@ def _env(services: Services) -> UiEnv:
 
 
 def _loaded(qtbot: Any, dialog: FindSupportDialog) -> FindSupportDialog:
-    qtbot.waitUntil(lambda: dialog.support is not None and not dialog.loading, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: dialog.support is not None and dialog.shared_offers is not None and not dialog.loading, timeout=10_000
+    )
     return dialog
 
 

@@ -183,8 +183,12 @@ class FindSupportDialog(QDialog):
         self.services = env.services
         self.need_id = need_id
         self.support: SupportForNeed | None = None
+        self.shared_offers: list[SharedOffer] | None = None
         self.saved_actions: list[Action] = []
+        # Two loads: the offers for this need come quickly; the offers serving several partners rank every open
+        # need, and are not waited for.
         self.loader = BackgroundLoader(self, self.refresh)
+        self.shared_loader = BackgroundLoader(self, self.refresh)
 
         layout = QVBoxLayout(self)
         self.heading = section_heading("findSupportHeading", "Finding support…")
@@ -265,23 +269,19 @@ class FindSupportDialog(QDialog):
 
     @property
     def loading(self) -> bool:
-        return self.loader.busy
+        return self.loader.busy or self.shared_loader.busy
 
     def refresh(self) -> None:
         need_id = self.need_id
         matching = self.services.support_matching
-
-        def work() -> tuple[SupportForNeed, list[SharedOffer]]:
-            return matching.find_support(need_id), matching.shared_offers()
-
-        self.loader.start(work, self._show_result, self._show_failure)
+        self.loader.start(lambda: matching.find_support(need_id), self._show_result, self._show_failure)
+        self.shared_loader.start(matching.shared_offers, self._show_shared, self._show_failure)
 
     def _show_failure(self, error: BaseException) -> None:
         self.matches.say("The offers could not be read.")
         show_error(self, error, "Find support")
 
-    def _show_result(self, result: tuple[SupportForNeed, list[SharedOffer]]) -> None:
-        support, shared = result
+    def _show_result(self, support: SupportForNeed) -> None:
         self.support = support
         self.heading.setText(f"Support for \u201c{support.need_title}\u201d")
         theme = support.theme_name or "no theme"
@@ -292,13 +292,16 @@ class FindSupportDialog(QDialog):
         )
         count = len(support.matches)
         self.tabs.setTabText(0, f"Offers for this need ({count})")
+        self._show_selected()
+
+    def _show_shared(self, shared: list[SharedOffer]) -> None:
+        self.shared_offers = shared
         self.shared.show_rows(
             list(shared),
             "No offer is called on by the needs of two or more partners yet: each partner's best offers differ, "
             "or the directory has none that serves their themes.",
         )
         self.tabs.setTabText(1, f"Serving several partners ({len(shared)})")
-        self._show_selected()
 
     @staticmethod
     def _no_match_text(support: SupportForNeed) -> str:
