@@ -27,6 +27,7 @@ from locality.services.progress import ProgressService
 from locality.services.similar_needs import SimilarNeedsService
 from locality.services.snapshots import SnapshotService
 from locality.services.support import SupportService
+from locality.services.support_matching import SupportMatchingService
 from locality.services.timeline import TimelineService
 from locality.services.vocabulary import VocabularyService
 from locality.services.workshops import WorkshopService
@@ -60,6 +61,7 @@ class Services:
         self.workspace = WorkspaceInfoService(context)
         self.set_up = PartnershipSetUpService(context)
         self.chase = ChaseService(context)
+        self.support_matching = SupportMatchingService(context)
         #: What the account the workspace was opened with may change (a partner's account on a server: little).
         self.rights = AccountRights.read(context)
 

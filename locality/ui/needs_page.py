@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QPushButton,
     QWidget,
 )
 
@@ -19,6 +20,7 @@ from locality.ui.env import UiEnv
 from locality.ui.list_page import ListPage
 from locality.ui.need_dialog import open_need
 from locality.ui.pickers import organisation_choices, theme_choices, theme_with_subthemes
+from locality.ui.support.find_support import find_support
 from locality.ui.table_model import Column
 from locality.ui.undo import push_deleted
 
@@ -67,6 +69,12 @@ class NeedsPage(ListPage[NeedSummary]):
         )
         self._theme_ids: set[uuid.UUID] | None = None
         self._organisation_needs: set[uuid.UUID] | None = None
+        self.find_support_button = QPushButton("Find su&pport…")
+        self.find_support_button.setObjectName("findSupportButton")
+        self.find_support_button.setToolTip("The support directory's offers that fit the selected need, and why")
+        self.find_support_button.clicked.connect(self.find_support_for_selected)
+        self.footer.insertWidget(1, self.find_support_button)
+        self._update_buttons()
 
     def columns(self) -> Sequence[Column[NeedSummary]]:
         shared = lambda n: SHARED_BACKGROUND if n.is_shared else None  # noqa: E731
@@ -132,6 +140,16 @@ class NeedsPage(ListPage[NeedSummary]):
         saved = open_need(self.env, row.id if row is not None else None, self)
         if saved is not None:
             self.select_where(lambda n: n.id == saved.id)
+
+    def _update_buttons(self) -> None:
+        super()._update_buttons()
+        if hasattr(self, "find_support_button"):  # the base class calls this before the button exists
+            self.find_support_button.setEnabled(len(self.selected_rows()) == 1)
+
+    def find_support_for_selected(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            find_support(self.env, rows[0].id, self)
 
     def delete_rows(self, rows: list[NeedSummary]) -> None:
         needs = self.services.needs

@@ -1,4 +1,4 @@
-"""The support directory's page and dialogs (issue 16)."""
+"""The support directory's page and dialogs (issue 16), and the Find support dialog opened from needs."""
 
 from locality.ui.support.page import SupportPage
 
