@@ -27,6 +27,7 @@ from locality.services.similar_needs import SimilarNeedsService
 from locality.services.snapshots import SnapshotService
 from locality.services.timeline import TimelineService
 from locality.services.vocabulary import VocabularyService
+from locality.services.what_works import WhatWorksService
 from locality.services.workshops import WorkshopService
 from locality.services.workspace_info import WorkspaceInfoService
 from locality.store.creation import new_workspace_aside
@@ -56,6 +57,7 @@ class Services:
         self.history = HistoryService(context)
         self.workspace = WorkspaceInfoService(context)
         self.chase = ChaseService(context)
+        self.what_works = WhatWorksService(context)
         #: What the account the workspace was opened with may change (a partner's account on a server: little).
         self.rights = AccountRights.read(context)
 
