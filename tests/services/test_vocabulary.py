@@ -48,6 +48,8 @@ DESIGNED_TERMS = {
         "Peer councils",
         "In-house",
         "Other",
+        "Voluntary sector infrastructure body",
+        "Commercial",
     ],
     VocabularyKind.ACTION_TYPE: [
         "Peer challenge or review",
@@ -83,6 +85,14 @@ DESIGNED_TERMS = {
         "Other",
     ],
     VocabularyKind.SECTOR: ["Public", "Third sector", "Private"],
+    VocabularyKind.SUPPORT_TYPE: [
+        "Peer challenge",
+        "Mentoring",
+        "Training",
+        "Consultancy",
+        "Funding",
+        "Shared service design",
+    ],
 }
 FUNDING_SOURCES = [
     "Capacity-building fund",
