@@ -1,4 +1,4 @@
-"""What works: the completed actions grouped by action type, provider or theme, and for each group how many
+"""What works: the completed actions grouped by action type, provider, support offer or theme, and for each group how many
 finished on time, what they cost against their budgets, and how far the indicators that evidence them moved from
 baseline toward target — each figure with the number of actions behind it, its spread (median and range, not
 only a total) and a plain warning when there are too few actions to trust it.
@@ -36,6 +36,7 @@ ALL_COMPLETED = "All completed actions"
 class Grouping(Enum):
     ACTION_TYPE = "Action type"
     PROVIDER = "Provider"
+    OFFER = "Support offer"
     THEME = "Theme"
 
     @property
@@ -44,6 +45,7 @@ class Grouping(Enum):
         return {
             Grouping.ACTION_TYPE: "No action type",
             Grouping.PROVIDER: "No provider",
+            Grouping.OFFER: "No support offer",
             Grouping.THEME: "No theme",
         }[self]
 
@@ -106,6 +108,8 @@ class EvidenceAction:
     type_name: str
     provider_name: str
     theme_name: str
+    #: "Offer title (provider)" for an action commissioned from the support directory, else "".
+    offer_name: str
     due_on: date | None
     completed_on: date | None
     budget_pence: int | None
@@ -219,6 +223,8 @@ def _name_in(grouping: Grouping) -> Callable[[EvidenceAction], str]:
         return lambda action: action.type_name or grouping.missing
     if grouping is Grouping.PROVIDER:
         return lambda action: action.provider_name or grouping.missing
+    if grouping is Grouping.OFFER:
+        return lambda action: action.offer_name or grouping.missing
     return lambda action: action.theme_name or grouping.missing
 
 
@@ -306,6 +312,12 @@ class WhatWorksService:
         return group(self.evidence(), grouping)
 
 
+def offer_name(title: str | None, provider: str | None) -> str:
+    """An offer as the evidence names it: its title, and its provider in brackets (two providers may offer
+    courses of the same title)."""
+    return f"{title or 'Unnamed offer'} ({provider})" if provider else title or "Unnamed offer"
+
+
 def _evidence_action(row: CompletedActionRow, indicator_ids: list[uuid.UUID]) -> EvidenceAction:
     return EvidenceAction(
         id=row.id,
@@ -313,6 +325,7 @@ def _evidence_action(row: CompletedActionRow, indicator_ids: list[uuid.UUID]) ->
         type_name=row.type_name or "",
         provider_name=row.provider_name or "",
         theme_name=row.theme_name or "",
+        offer_name=offer_name(row.offer_title, row.offer_provider_name) if row.offer_id is not None else "",
         due_on=row.due_on,
         completed_on=row.completed_on,
         budget_pence=row.budget_pence,

@@ -1,4 +1,5 @@
-"""Queries behind "what works": the completed actions with what they were (type, provider, theme), their dates,
+"""Queries behind "what works": the completed actions with what they were (type, provider, theme, the support
+offer they were commissioned from), their dates,
 budget and spend, and the indicators that evidence them (their own, and those of the needs they address).
 
 A few statements however large the workspace. Tombstoned rows are left out; a vocabulary term or theme that was
@@ -22,6 +23,8 @@ from locality.store.models import (
     IndicatorRecord,
     NeedRecord,
     SpendRecord,
+    SupportOfferRecord,
+    SupportProviderRecord,
     ThemeRecord,
     VocabularyTermRecord,
 )
@@ -35,6 +38,9 @@ class CompletedActionRow:
     type_name: str | None
     provider_name: str | None
     theme_name: str | None
+    offer_id: uuid.UUID | None
+    offer_title: str | None
+    offer_provider_name: str | None
     lead_organisation_id: uuid.UUID | None
     due_on: date | None
     completed_on: date | None
@@ -82,6 +88,9 @@ def completed_actions(unit: UnitOfWork) -> list[CompletedActionRow]:
             action_type.name,
             provider.name,
             ThemeRecord.name,
+            ActionRecord.offer_id,
+            SupportOfferRecord.title,
+            SupportProviderRecord.name,
             ActionRecord.lead_organisation_id,
             ActionRecord.due_on,
             ActionRecord.completed_on,
@@ -91,14 +100,13 @@ def completed_actions(unit: UnitOfWork) -> list[CompletedActionRow]:
         .outerjoin(action_type, action_type.id == ActionRecord.type_id)
         .outerjoin(provider, provider.id == ActionRecord.provider_id)
         .outerjoin(ThemeRecord, ThemeRecord.id == ActionRecord.theme_id)
+        .outerjoin(SupportOfferRecord, SupportOfferRecord.id == ActionRecord.offer_id)
+        .outerjoin(SupportProviderRecord, SupportProviderRecord.id == SupportOfferRecord.provider_id)
         .outerjoin(spend, spend.c.action_id == ActionRecord.id)
         .where(_completed())
         .order_by(ActionRecord.title, ActionRecord.id)
     )
-    return [
-        CompletedActionRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], int(row[9] or 0))
-        for row in unit.session.execute(statement)
-    ]
+    return [CompletedActionRow(*row[:-1], spend_pence=int(row[-1] or 0)) for row in unit.session.execute(statement)]
 
 
 def linked_indicators(unit: UnitOfWork) -> list[LinkedIndicatorRow]:

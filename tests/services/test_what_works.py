@@ -7,11 +7,13 @@ from __future__ import annotations
 import statistics
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
+from locality.domain.entities import Entity
 from locality.domain.vocabulary import ActionStatus, Direction, TargetKind
+from locality.services import records
 from locality.services.registry import Services
 from locality.services.what_works import (
     ALL_COMPLETED,
@@ -21,6 +23,7 @@ from locality.services.what_works import (
     movement_fraction,
     too_few,
 )
+from locality.store.models import SupportOfferRecord, SupportProviderRecord
 
 
 @dataclass
@@ -37,7 +40,30 @@ class Expected:
     moved_ids: set[uuid.UUID]
 
 
-def _independent(services: Services, grouping: Grouping) -> dict[str, Expected]:
+def _commission_from_offers(services: Services) -> dict[uuid.UUID, str]:
+    """Two offers in the support directory, and three of the demo's completed actions commissioned from them;
+    returns each offer's name as the evidence should show it."""
+    with services.context.edit(Entity.SUPPORT_PROVIDER, Entity.SUPPORT_OFFER) as unit:
+        idea = records.create(unit, SupportProviderRecord(name="IDeA", active=True), ["name"])
+        peers = records.create(unit, SupportProviderRecord(name="North West peers", active=True), ["name"])
+        unit.flush()
+        challenge = records.create(
+            unit, SupportOfferRecord(provider_id=idea.id, title="Peer challenge", active=True), ["title"]
+        )
+        mentoring = records.create(
+            unit, SupportOfferRecord(provider_id=peers.id, title="Member mentoring", active=True), ["title"]
+        )
+        names = {challenge.id: "Peer challenge (IDeA)", mentoring.id: "Member mentoring (North West peers)"}
+    completed = [summary for summary in services.actions.list() if summary.status == ActionStatus.COMPLETED]
+    for summary, offer_id in zip(completed[:3], (challenge.id, challenge.id, mentoring.id), strict=True):
+        action = services.actions.get(summary.id)
+        services.actions.update(action.id, replace(action.as_draft(), offer_id=offer_id), action.version)
+    return names
+
+
+def _independent(
+    services: Services, grouping: Grouping, offer_names: dict[uuid.UUID, str] | None = None
+) -> dict[str, Expected]:
     """The what-works figures from the lists the rest of the app shows."""
     completed = [
         services.actions.get(summary.id)
@@ -74,6 +100,7 @@ def _independent(services: Services, grouping: Grouping) -> dict[str, Expected]:
     name_of = {
         Grouping.ACTION_TYPE: lambda a: a.type_name or "No action type",
         Grouping.PROVIDER: lambda a: a.provider_name or "No provider",
+        Grouping.OFFER: lambda a: (offer_names or {}).get(a.offer_id, "No support offer"),
         Grouping.THEME: lambda a: a.theme_name or "No theme",
     }[grouping]
     expected: dict[str, Expected] = {}
@@ -129,8 +156,15 @@ def _check(row: WhatWorksRow, want: Expected) -> None:
 
 @pytest.mark.parametrize("grouping", list(Grouping))
 def test_every_figure_matches_one_worked_out_from_the_lists(demo_services: Services, grouping: Grouping) -> None:
+    offer_names = _commission_from_offers(demo_services)
     table = demo_services.what_works.what_works(grouping)
-    expected = _independent(demo_services, grouping)
+    expected = _independent(demo_services, grouping, offer_names)
+    if grouping is Grouping.OFFER:
+        assert {row.name: row.count for row in table.rows} == {
+            "No support offer": table.total.count - 3,
+            "Peer challenge (IDeA)": 2,
+            "Member mentoring (North West peers)": 1,
+        }
 
     assert {row.name for row in table.rows} == set(expected) - {ALL_COMPLETED}
     for row in table.rows:
