@@ -1,6 +1,6 @@
-"""What works: the completed actions grouped by action type, provider, support offer or theme, and for each group how many
-finished on time, what they cost against their budgets, and how far the indicators that evidence them moved from
-baseline toward target — each figure with the number of actions behind it, its spread (median and range, not
+"""What works: the completed actions grouped by action type, provider, support offer or theme, and for each group
+how many finished on time, what they cost against their budgets, and how far the indicators that evidence them
+moved from baseline toward target — each figure with the number of actions behind it, its spread (median and range, not
 only a total) and a plain warning when there are too few actions to trust it.
 
 An indicator evidences an action when it is linked to the action, or to a need the action addresses. Its

@@ -106,7 +106,24 @@ def completed_actions(unit: UnitOfWork) -> list[CompletedActionRow]:
         .where(_completed())
         .order_by(ActionRecord.title, ActionRecord.id)
     )
-    return [CompletedActionRow(*row[:-1], spend_pence=int(row[-1] or 0)) for row in unit.session.execute(statement)]
+    return [
+        CompletedActionRow(
+            id=row[0],
+            title=row[1],
+            type_name=row[2],
+            provider_name=row[3],
+            theme_name=row[4],
+            offer_id=row[5],
+            offer_title=row[6],
+            offer_provider_name=row[7],
+            lead_organisation_id=row[8],
+            due_on=row[9],
+            completed_on=row[10],
+            budget_pence=row[11],
+            spend_pence=int(row[12] or 0),
+        )
+        for row in unit.session.execute(statement).tuples()
+    ]
 
 
 def linked_indicators(unit: UnitOfWork) -> list[LinkedIndicatorRow]:
