@@ -122,7 +122,7 @@ def completed_actions(unit: UnitOfWork) -> list[CompletedActionRow]:
             budget_pence=row[11],
             spend_pence=int(row[12] or 0),
         )
-        for row in unit.session.execute(statement).tuples()
+        for row in unit.session.execute(statement)
     ]
 
 
