@@ -13,6 +13,7 @@ from locality.services.bulk_edits import BulkEditService
 from locality.services.chase import ChaseService
 from locality.services.context import ServiceContext, User
 from locality.services.dashboard import DashboardService
+from locality.services.evidence_report import EvidenceReportService
 from locality.services.funding import FundingService
 from locality.services.history import HistoryService
 from locality.services.indicators import IndicatorService
@@ -58,6 +59,7 @@ class Services:
         self.workspace = WorkspaceInfoService(context)
         self.chase = ChaseService(context)
         self.what_works = WhatWorksService(context)
+        self.evidence_report = EvidenceReportService(context, self.what_works, self.funding, self.workspace)
         #: What the account the workspace was opened with may change (a partner's account on a server: little).
         self.rights = AccountRights.read(context)
 

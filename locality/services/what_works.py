@@ -192,6 +192,19 @@ class WhatWorksRow:
     def warning(self) -> str:
         return too_few(self.count)
 
+    @property
+    def caveat(self) -> str:
+        """Why not to lean on the row: too few actions in it, or (when it has enough) a figure resting on too few;
+        "" when every figure has enough behind it."""
+        if self.warning:
+            return self.warning
+        thin = [
+            f"{label} rests on only {plural(count, 'action')}"
+            for figure, label in ((Figure.ON_TIME, "On time"), (Figure.COST, "Cost"), (Figure.MOVEMENT, "Movement"))
+            if 0 < (count := self.figure_count(figure)) < TOO_FEW
+        ]
+        return "; ".join(thin)
+
     def figure_count(self, figure: Figure) -> int:
         """How many actions the figure rests on."""
         return len(self.actions_behind(figure))

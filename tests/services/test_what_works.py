@@ -214,6 +214,15 @@ def test_too_few_to_trust() -> None:
     assert too_few(200) == ""
 
 
+def test_a_figure_resting_on_too_few_says_so_even_when_the_row_has_enough(demo_services: Services) -> None:
+    total = demo_services.what_works.what_works(Grouping.THEME).total
+    assert total.count >= 5 and total.warning == ""
+    assert 0 < len(total.movement_ids) < 5  # the demo measures few of the indicators its completed actions have
+    assert f"Movement rests on only {len(total.movement_ids)} action" in total.caveat
+    small = demo_services.what_works.what_works(Grouping.THEME).rows[-1]
+    assert small.caveat == small.warning != ""
+
+
 def test_a_blank_workspace_has_nothing_to_show(services: Services) -> None:
     table = services.what_works.what_works(Grouping.THEME)
     assert table.rows == ()
