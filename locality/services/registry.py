@@ -13,6 +13,7 @@ from locality.services.bulk_edits import BulkEditService
 from locality.services.chase import ChaseService
 from locality.services.context import ServiceContext, User
 from locality.services.dashboard import DashboardService
+from locality.services.evidence_report import EvidenceReportService
 from locality.services.funding import FundingService
 from locality.services.history import HistoryService
 from locality.services.indicators import IndicatorService
@@ -30,6 +31,7 @@ from locality.services.support import SupportService
 from locality.services.support_matching import SupportMatchingService
 from locality.services.timeline import TimelineService
 from locality.services.vocabulary import VocabularyService
+from locality.services.what_works import WhatWorksService
 from locality.services.workshops import WorkshopService
 from locality.services.workspace_info import WorkspaceInfoService
 from locality.store.creation import new_workspace_aside
@@ -62,6 +64,8 @@ class Services:
         self.set_up = PartnershipSetUpService(context)
         self.chase = ChaseService(context)
         self.support_matching = SupportMatchingService(context)
+        self.what_works = WhatWorksService(context)
+        self.evidence_report = EvidenceReportService(context, self.what_works, self.funding, self.workspace)
         #: What the account the workspace was opened with may change (a partner's account on a server: little).
         self.rights = AccountRights.read(context)
 
