@@ -28,7 +28,7 @@ from locality.ui.errors import show_error
 from locality.ui.forms import DateField, select_data
 from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.pickers import organisation_choices, theme_choices
-from locality.ui.support.find_support import find_support
+from locality.ui.find_support import find_support
 from locality.ui.undo import save_with_undo
 
 

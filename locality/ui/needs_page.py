@@ -20,7 +20,7 @@ from locality.ui.env import UiEnv
 from locality.ui.list_page import ListPage
 from locality.ui.need_dialog import open_need
 from locality.ui.pickers import organisation_choices, theme_choices, theme_with_subthemes
-from locality.ui.support.find_support import find_support
+from locality.ui.find_support import find_support
 from locality.ui.table_model import Column
 from locality.ui.undo import push_deleted
 

@@ -38,7 +38,7 @@ from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.loader import BackgroundLoader
 from locality.ui.need_dialog import open_need
-from locality.ui.support.find_support import find_support
+from locality.ui.find_support import find_support
 from locality.ui.table_model import Column, RowTableModel
 from locality.ui.tables import make_row_table, message_label, section_heading
 
