@@ -25,10 +25,10 @@ from locality.services.needs import Need, NeedDraft, NeedLinkDraft
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.find_support import find_support
 from locality.ui.forms import DateField, select_data
 from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.pickers import organisation_choices, theme_choices
-from locality.ui.find_support import find_support
 from locality.ui.undo import save_with_undo
 
 

@@ -17,10 +17,10 @@ from locality.domain.vocabulary import OPEN_NEED_STATUSES, NeedStatus, Priority
 from locality.services.needs import NeedSummary
 from locality.ui.empty_state import NextStep, import_step, page_step
 from locality.ui.env import UiEnv
+from locality.ui.find_support import find_support
 from locality.ui.list_page import ListPage
 from locality.ui.need_dialog import open_need
 from locality.ui.pickers import organisation_choices, theme_choices, theme_with_subthemes
-from locality.ui.find_support import find_support
 from locality.ui.table_model import Column
 from locality.ui.undo import push_deleted
 
