@@ -20,6 +20,7 @@ from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.actions import ActionDraft
 from locality.services.context import User
 from locality.services.funding import SpendDraft
+from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
 from locality.ui.actions_page import ActionsPage
 from locality.ui.dashboard import links, snapshots
@@ -260,6 +261,19 @@ def test_empty_workspace_says_what_would_appear(qtbot, services: Services) -> No
     qtbot.addWidget(page)
     page.show()
     qtbot.waitUntil(lambda: page.figures is not None, timeout=10_000)
+    # A partnership with nothing in it yet: where to begin, in place of a page of zeros.
+    assert page.content.currentWidget() is page.empty_state
+    assert page.empty_state.step_texts() == [
+        "Add the partner organisations",
+        "Import them from a spreadsheet…",
+        "Read the user guide",
+    ]
+    # With its partners in, the figures show, each chart saying what would appear in it.
+    figures = page.figures
+    services.organisations.create(OrganisationDraft(name="Westshire County Council"))
+    page.refresh()
+    qtbot.waitUntil(lambda: page.figures is not figures and not page.busy, timeout=10_000)
+    assert page.content.currentWidget() is page.tabs
     assert page.overview.tiles["actions"].value_text == "0"
     assert RAG_BACKGROUND[Rag.RED].name() not in page.overview.tiles["red"].styleSheet()  # no alarm for nothing
     assert page.overview.rag_chart.empty.isVisible() and not page.overview.rag_chart.view.isVisible()
