@@ -55,6 +55,7 @@ def main() -> int:
     assert app is not None
 
     stalls: dict[str, float] = {}
+    memory: dict[str, float] = {}  # resident MB after each step
     current = ["opening (dashboard)"]
     last = [time.perf_counter()]
 
@@ -98,6 +99,7 @@ def main() -> int:
         while time.perf_counter() < quiet_until:
             app.processEvents()
             time.sleep(0.001)
+        memory[step] = resident_mb()
 
     dashboard = window.pages["dashboardPage"]
     settle("opening (dashboard)", lambda: dashboard.figures is not None)
@@ -144,11 +146,11 @@ def main() -> int:
     timer.stop()
 
     print(f"workspace: {given} (measured on a copy)")
-    print("longest GUI-thread stall by step (budget 100 ms):")
+    print("longest GUI-thread stall by step (budget 100 ms), and memory (resident) after it:")
     for step, stall in stalls.items():
         flag = "  OVER" if stall > 100 else ""
         collection = f" (longest full garbage collection {collections[step]:.0f} ms)" if step in collections else ""
-        print(f"  {stall:7.0f} ms  {step}{flag}{collection}")
+        print(f"  {stall:7.0f} ms  {memory.get(step, 0):5.0f} MB  {step}{flag}{collection}")
     worst = max(stalls, key=lambda step: stalls[step])
     print(f"worst: {stalls[worst]:.0f} ms ({worst})")
     print(f"memory (resident) after opening: {after_opening:.0f} MB (budget 250 MB)")

@@ -232,6 +232,11 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         spec = self.columns[column]
         return spec.sort_key or (lambda row: spec.text(row).casefold())
 
+    @property
+    def sort_order(self) -> tuple[int, Qt.SortOrder] | None:
+        """The (column, order) rows are shown in; None before any sort."""
+        return self._sort
+
     def sorted_copy(
         self, rows: Sequence[Row], column: int | None = None, order: Qt.SortOrder | None = None
     ) -> list[Row]:
