@@ -249,6 +249,37 @@ def test_a_slow_list_loads_in_the_background(qtbot, window, partnership) -> None
     assert page.count_label.text() == "1 action"
 
 
+def test_a_background_load_arrives_in_the_order_shown_even_if_the_sort_changed_meanwhile(
+    qtbot, window, partnership
+) -> None:  # type: ignore[no-untyped-def]
+    for title in ("Beta scheme", "Alpha scheme", "Gamma scheme"):
+        window.services.actions.create(ActionDraft(title=title))
+    page = window.show_page("actionsPage")
+    qtbot.waitUntil(lambda: not page.loading and page.model.total() == 3, timeout=5000)
+    title_column = next(number for number, column in enumerate(page.model.columns) if column.title == "Title")
+    page.table.sortByColumn(title_column, Qt.SortOrder.DescendingOrder)
+
+    # Sorted and folded for searching on the worker, in the order shown.
+    page._last_load_seconds = 1.0
+    page.refresh()
+    assert page.loading
+    qtbot.waitUntil(lambda: not page.loading, timeout=5000)
+    assert [a.title for a in page.model.all_rows()] == ["Gamma scheme", "Beta scheme", "Alpha scheme"]
+    page.search.setText("ALPHA")
+    page.apply_filters()
+    assert [a.title for a in page.model.all_rows()] == ["Alpha scheme"]
+    page.search.clear()
+    page.apply_filters()
+
+    # A header clicked while the rows load: they are sorted again as they arrive.
+    page._last_load_seconds = 1.0
+    page.refresh()
+    assert page.loading
+    page.table.sortByColumn(title_column, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: not page.loading, timeout=5000)
+    assert [a.title for a in page.model.all_rows()] == ["Alpha scheme", "Beta scheme", "Gamma scheme"]
+
+
 def test_a_failed_background_load_is_reported(qtbot, window, partnership, shown_warnings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from locality.domain.errors import WorkspaceError
 
