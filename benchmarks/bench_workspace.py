@@ -24,10 +24,16 @@ def large_demo(folder: Path) -> Path:
 
 
 def given_or_large_demo() -> Path:
-    """The workspace named as the first argument, else a large demo made in a temporary folder."""
+    """The workspace named as the first argument (a file, or a server URL, which is kept as written: ``Path``
+    would fold its "//"), else a large demo made in a temporary folder."""
     if len(sys.argv) > 1:
-        return Path(sys.argv[1])
+        return sys.argv[1] if is_server(sys.argv[1]) else Path(sys.argv[1])  # type: ignore[return-value]
     return large_demo(Path(tempfile.mkdtemp()))
+
+
+def is_server(location: object) -> bool:
+    """Whether a workspace location is a database server's URL rather than a file."""
+    return "://" in str(location)
 
 
 #: The environment variable naming a file each benchmark appends its figures to, one JSON object a line
