@@ -132,6 +132,8 @@ GLIBC="$(bundle_glibc_version dist/Locality)"
 [[ -n "$GLIBC" ]] || die "could not read the C library version the bundle needs"
 DEPENDS="libc6 (>= $GLIBC)$(printf ', %s' "${QT_PACKAGES[@]}")"
 INSTALLED_SIZE="$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)"
+# Recommends: the tools postinst runs, and the Wayland libraries Qt's Wayland plugin loads from the system (a
+# Wayland desktop has them; without them Qt falls back to X11 through XWayland).
 cat >"$STAGE/DEBIAN/control" <<CONTROL
 Package: locality
 Version: $VERSION
@@ -139,7 +141,7 @@ Architecture: amd64
 Maintainer: Locality <locality@localhost>
 Installed-Size: $INSTALLED_SIZE
 Depends: $DEPENDS
-Recommends: desktop-file-utils, shared-mime-info, hicolor-icon-theme
+Recommends: desktop-file-utils, shared-mime-info, hicolor-icon-theme, libwayland-cursor0, libwayland-egl1
 Section: misc
 Priority: optional
 Homepage: https://github.com/locality/locality
