@@ -45,17 +45,11 @@ find_python() {
     return 1
 }
 
-# The Debian packages of the system libraries Qt loads: the README's "# System libraries for Qt" apt-get line
-# (the list .ci/run installs), so that the package's Depends and the README cannot drift apart.
-readme_qt_packages() {
-    awk '
-        { sub(/\r$/, "") }
-        /^[[:space:]]*(```|~~~)/ { in_fence = !in_fence; marker = 0; next }
-        in_fence && marker && /apt-get install/ { sub(/.*apt-get install([[:space:]]+-y)?[[:space:]]+/, ""); print; found = 1; exit }
-        in_fence && /^[[:space:]]*#[[:space:]]*System libraries for Qt/ { marker = 1 }
-        END { exit(found ? 0 : 1) }
-    ' README.md
-}
+# readme_qt_packages: the Debian packages of the system libraries Qt loads, from the README's "# System libraries
+# for Qt" apt-get line. .ci/run's own function, so that the README, CI and the package's Depends share one list.
+# shellcheck source=/dev/null
+source <(sed -n '/^readme_qt_packages() {$/,/^}$/p' .ci/run)
+declare -F readme_qt_packages >/dev/null || die ".ci/run has no readme_qt_packages function"
 
 # The newest GLIBC_x.y symbol version that any executable or library in the bundle asks for: the bundle runs on
 # any system whose C library is at least that.
