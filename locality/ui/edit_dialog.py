@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -15,9 +15,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QScrollArea,
     QTabWidget,
     QTextEdit,
     QVBoxLayout,
@@ -36,6 +39,37 @@ DISCARD_CHANGES = "Discard your changes? They have not been saved."
 SAVE_BEFORE_PUTTING_BACK = "Save or undo your changes on the form first, then put the old value back."
 
 
+class FormArea(QScrollArea):
+    """A dialog's form at its full size, scrolling only when that is taller than a laptop's screen allows (at a
+    150% text size an action's details asked for 770 pixels)."""
+
+    def __init__(self, form: QLayout) -> None:
+        super().__init__()
+        self.body = QWidget()
+        self.body.setLayout(form)
+        form.setContentsMargins(0, 0, 0, 0)  # as it had laid straight into the dialog
+        self.setWidget(self.body)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, and scrolls to the one it reaches
+
+    def _room(self) -> int:
+        """The most height the form asks for: most of the screen, leaving room for the rest of the dialog."""
+        screen = self.screen()
+        return int(screen.availableGeometry().height() * 0.7) if screen is not None else 600
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = self.body.sizeHint()
+        margins = self.contentsMargins()
+        height = min(hint.height() + margins.top() + margins.bottom(), self._room())
+        return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), height)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        least = self.body.minimumSizeHint()
+        return QSize(least.width() + self.verticalScrollBar().sizeHint().width(), min(least.height(), 160))
+
+
 class EditDialog(QDialog):
     """Subclasses build their fields on ``self.form`` and implement ``save`` (which calls a service and returns
     the saved value) and ``load`` (which fills the fields from a record)."""
@@ -47,7 +81,8 @@ class EditDialog(QDialog):
         self.outer = QVBoxLayout(self)
         self.form = ErrorForm()
         self.forms = [self.form]
-        self.outer.addLayout(self.form)
+        self.form_area = FormArea(self.form)
+        self.outer.addWidget(self.form_area)
         self.outer.addWidget(self.form.general_error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.try_save)
@@ -70,16 +105,14 @@ class EditDialog(QDialog):
         """Moves the first form onto a tab (``title``: "Details" with no Alt+letter, which the form's own labels
         may have taken), in its place in the dialog; made once, then returned."""
         if self.tabs is None:
-            place = self.outer.indexOf(self.form)
-            self.outer.removeItem(self.form)
+            place = self.outer.indexOf(self.form_area)
+            self.outer.removeWidget(self.form_area)
             self.tabs = QTabWidget()
             self.tabs.setAccessibleName("Sections")
             self.outer.insertWidget(max(place, 0), self.tabs)
-            details = QWidget()
-            details.setLayout(self.form)
             # The tab's frame is margin enough: the form fills it, so a tall form still fits a small screen.
             self.form.setContentsMargins(6, 6, 6, 2)
-            self.tabs.addTab(details, title)
+            self.tabs.addTab(self.form_area, title)
         return self.tabs
 
     def add_history(self, env: UiEnv, entity: Entity, record_id: uuid.UUID) -> RecordHistory:

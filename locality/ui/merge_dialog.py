@@ -36,9 +36,9 @@ from locality.services.plan import ExportCancelled
 from locality.sync.merge import Conflict, MergePlan, MergeResult, Side, apply_merge, plan_merge
 from locality.ui.env import UiEnv
 from locality.ui.errors import user_message
-from locality.ui.forms import ERROR_STYLE
 from locality.ui.long_work import LongWork
 from locality.ui.main_window import WORKSPACE_FILTER
+from locality.ui.style import set_tone
 
 NOTHING_TO_MERGE = "Nothing to merge: this copy has nothing new."
 
@@ -186,7 +186,7 @@ class MergeDialog(QDialog):
 
     def _say(self, sentence: str, *, error: bool = False) -> None:
         self.summary.setText(sentence)
-        self.summary.setStyleSheet(ERROR_STYLE if error else "")
+        set_tone(self.summary, "error" if error else "")
 
     def _source(self) -> Path | None:
         text = self.path.text().strip()

@@ -36,6 +36,7 @@ from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.forms import find_data, refill_combo
 from locality.ui.page import Page
 from locality.ui.pickers import organisation_choices, theme_choices
+from locality.ui.style import set_tone
 from locality.ui.timeline.view import TimelineView
 from locality.ui.timeline.wording import PERIODS, period_dates, summary_text
 from locality.ui.timeline_layout import (
@@ -133,7 +134,7 @@ class TimelinePage(Page):
         )
         legend.setObjectName("timelineLegend")
         legend.setWordWrap(True)
-        legend.setStyleSheet("color: #546e7a;")
+        set_tone(legend, "muted")
         tools.addWidget(legend, 1)
         layout.addLayout(tools)
 
@@ -145,7 +146,7 @@ class TimelinePage(Page):
         self.empty_label.setObjectName("emptyLabel")
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet("color: #546e7a; padding: 40px;")
+        set_tone(self.empty_label, "muted", "padding: 40px;")
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty_label)
         layout.addWidget(self.stack, 1)
