@@ -44,6 +44,7 @@ NOTHING_TO_MERGE = "Nothing to merge: this copy has nothing new."
 
 RECORD, FIELD, MINE, THEIRS, KEEP = range(5)
 CHOSEN_BACKGROUND = QBrush(QColor("#e3f1e6"))  # the value that will be kept: a pale green behind dark text
+CHOSEN_TEXT = QBrush(QColor("#102027"))  # dark on the pale green in any palette (high contrast's text is white)
 SIDE_NAMES: dict[Side, str] = {"mine": "This workspace's", "theirs": "The copy's"}
 
 
@@ -295,6 +296,7 @@ class MergeDialog(QDialog):
             font.setBold(column_side == side)
             item.setFont(font)
             item.setData(Qt.ItemDataRole.BackgroundRole, CHOSEN_BACKGROUND if column_side == side else None)
+            item.setData(Qt.ItemDataRole.ForegroundRole, CHOSEN_TEXT if column_side == side else None)
         self._item(row, KEEP).setText(SIDE_NAMES[side])
 
     def choose(self, row: int, side: Side) -> None:
