@@ -40,8 +40,9 @@ SAVE_BEFORE_PUTTING_BACK = "Save or undo your changes on the form first, then pu
 
 
 class FormArea(QScrollArea):
-    """A dialog's form at its full size, scrolling only when that is taller than a laptop's screen allows (at a
-    150% text size an action's details asked for 770 pixels)."""
+    """A dialog's form, scrolling when it is taller than the screen allows (at a 150% text size an action's details
+    asked for 770 pixels): it asks for little height as a minimum, and ``EditDialog`` opens tall enough to show it
+    whole when the screen has room."""
 
     def __init__(self, form: QLayout) -> None:
         super().__init__()
@@ -54,16 +55,9 @@ class FormArea(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, and scrolls to the one it reaches
 
-    def _room(self) -> int:
-        """The most height the form asks for: most of the screen, leaving room for the rest of the dialog."""
-        screen = self.screen()
-        return int(screen.availableGeometry().height() * 0.7) if screen is not None else 600
-
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         hint = self.body.sizeHint()
-        margins = self.contentsMargins()
-        height = min(hint.height() + margins.top() + margins.bottom(), self._room())
-        return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), height)
+        return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         least = self.body.minimumSizeHint()
@@ -176,11 +170,26 @@ class EditDialog(QDialog):
         first_show = self._clean_state is None
         if first_show:
             self.mark_clean()
+            self._fit_form_to_screen()
         super().showEvent(event)
         if first_show:
             target = self.initial_focus or self._first_field()
             if target is not None:
                 target.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _fit_form_to_screen(self) -> None:
+        """Opens tall enough to show the whole form when the screen has room for it (a window's first size is
+        otherwise at most two thirds of the screen, and the form would scroll for nothing); the form scrolls only
+        when the screen is too small for it, at a large text size."""
+        screen = self.screen()
+        if screen is None:
+            return
+        room = screen.availableGeometry().height() - 40  # the window's title bar
+        # The dialog's natural height, with the whole form at its least height (as a form laid straight in it was).
+        whole_form = self.form_area.body.minimumSizeHint().height()
+        wanted = min(self.sizeHint().height() - self.form_area.sizeHint().height() + whole_form, room)
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
 
     def _first_field(self) -> QWidget | None:
         """Where typing starts when the dialog opens: the first field that takes the keyboard (not, say, a
