@@ -24,6 +24,7 @@ from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.help_window import show_user_guide
 from locality.ui.page import Page
+from locality.ui.style import set_tone
 
 #: How long after the dashboard is first shown its figures start to be worked out. None: a zero timer runs once the
 #: events queued by showing the window (its first paint among them) have been handled, so the window is painted
@@ -55,7 +56,7 @@ class DashboardPage(Page):
         heading_row.addWidget(self.heading, 1)
         self.state_label = QLabel()
         self.state_label.setObjectName("dashboardState")
-        self.state_label.setStyleSheet("color: #546e7a;")
+        set_tone(self.state_label, "muted")
         heading_row.addWidget(self.state_label, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         outer.addLayout(heading_row)
         self.details = QLabel()

@@ -41,6 +41,7 @@ from locality.ui.forms import ErrorForm
 from locality.ui.outside_poll import OutsideChangesPoll
 from locality.ui.pages import PAGES
 from locality.ui.settings import AppSettings
+from locality.ui.style import apply_style, high_contrast
 from locality.ui.workspace_settings_dialog import edit_workspace_settings
 
 WORKSPACE_FILTER = "Locality workspaces (*.locality *.sqlite *.db);;All files (*)"
@@ -125,7 +126,10 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Pages")
-        self.navigation.setMinimumWidth(170)
+        # Wide enough for the longest page name at the system's text size (at 150% "Organisations" was cut off).
+        self.navigation.ensurePolished()
+        longest = max(self.navigation.fontMetrics().horizontalAdvance(spec.title) for spec in PAGES)
+        self.navigation.setMinimumWidth(max(170, longest + 80))  # icon, item padding and margins, frame
         self.stack = QStackedWidget()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -160,6 +164,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.services: Services | None = None
         self.outside_poll: OutsideChangesPoll | None = None
+        apply_style(contrast=self.settings.high_contrast())
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -298,6 +303,12 @@ class MainWindow(QMainWindow):
         self.identity_action = self._action("Your &name and organisation…", self.ask_user)
         self.workspace_settings_action = self._action("&Workspace settings and RAG rule…", self._workspace_settings)
         self.chase_action = self._action("What needs &chasing…", self._chase, "Ctrl+Shift+C", "timeline.svg")
+        self.high_contrast_action = QAction("&High contrast", self)
+        self.high_contrast_action.setObjectName("highContrastAction")
+        self.high_contrast_action.setCheckable(True)
+        self.high_contrast_action.setChecked(self.settings.high_contrast())
+        self.high_contrast_action.setStatusTip("White and yellow on black, for those who need stronger contrast")
+        self.high_contrast_action.toggled.connect(self.set_high_contrast)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -333,6 +344,8 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(self.chase_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.high_contrast_action)
 
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.user_guide_action)
@@ -515,6 +528,18 @@ class MainWindow(QMainWindow):
         ShortcutSheet(self).exec()
 
     # ------------------------------------------------------------------ changes
+
+    def set_high_contrast(self, on: bool) -> None:
+        """Switches the high-contrast theme on or off, remembered for next time; pages draw their colours again."""
+        self.settings.set_high_contrast(on)
+        if self.high_contrast_action.isChecked() != on:
+            self.high_contrast_action.setChecked(on)  # toggled again: this runs once more and finds it done
+            return
+        if on == high_contrast():
+            return
+        apply_style(contrast=on)
+        # Charts, the matrix and the timeline chose their colours when they drew: they draw again.
+        self._on_changes(Changes(frozenset(Entity)))
 
     def _on_changes(self, changes: Changes) -> None:
         for page in self.pages.values():

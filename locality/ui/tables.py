@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
+from locality.ui.style import set_tone
 from locality.ui.table_model import RowTableModel
 
 
@@ -58,7 +59,7 @@ def message_label(name: str) -> QLabel:
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
     label.setContentsMargins(8, 8, 8, 8)
-    label.setStyleSheet("color: #455a64;")
+    set_tone(label, "muted")
     return label
 
 
