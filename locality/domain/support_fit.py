@@ -22,6 +22,7 @@ Each point earned comes with a short phrase saying why the offer fits.
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Iterable, Mapping
@@ -161,12 +162,19 @@ def level_reason(level_name: str, organisation_count: int) -> str:
     return ""
 
 
-_WORD = re.compile(r"[\w']+")
-
-
 def wording_reason(support_type_name: str, need_text: str) -> str:
     """The phrase saying the need's wording asks for this kind of support; "" if it does not."""
     return _Wording(need_text).reason(support_type_name)
+
+
+@functools.cache
+def _asking_for(support_type_name: str) -> re.Pattern[str] | None:
+    """A pattern finding, in a need's normalised wording, the first word or phrase that asks for this kind of
+    support (a word starting with one of its stems); None for a kind with no words."""
+    stems = SUPPORT_TYPE_WORDS.get(normalise_name(support_type_name))
+    if not stems:
+        return None
+    return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(stem) for stem in stems) + r")[\w']*")
 
 
 class _Wording:
@@ -174,36 +182,16 @@ class _Wording:
 
     def __init__(self, need_text: str) -> None:
         self._text = normalise_name(need_text)
-        self._tokens: list[str] | None = None
         self._reasons: dict[str, str] = {}
 
     def reason(self, support_type_name: str) -> str:
         found = self._reasons.get(support_type_name)
         if found is None:
-            found = self._reasons[support_type_name] = self._find(support_type_name)
+            pattern = _asking_for(support_type_name)
+            match = pattern.search(self._text) if pattern is not None else None
+            found = f'{support_type_name.lower()} — the need speaks of "{match.group(0)}"' if match else ""
+            self._reasons[support_type_name] = found
         return found
-
-    def _find(self, support_type_name: str) -> str:
-        words = SUPPORT_TYPE_WORDS.get(normalise_name(support_type_name))
-        if not words:
-            return ""
-        if self._tokens is None:
-            self._tokens = _WORD.findall(self._text)
-        for stem in words:
-            if " " in stem:
-                if stem in self._text:
-                    return f'{support_type_name.lower()} — the need speaks of "{stem}"'
-                continue
-            for token in self._tokens:
-                if token.startswith(stem):
-                    return f'{support_type_name.lower()} — the need speaks of "{token}"'
-        return ""
-
-
-def offer_fit(tree: ThemeTree, need: NeedToMatch, offer: OfferToMatch) -> OfferFit | None:
-    """How ``offer`` fits ``need``; None when it is not to be listed for it (see the module's rule)."""
-    fits = Matcher(tree, [offer]).rank(need)
-    return fits[0] if fits else None
 
 
 @dataclass(frozen=True)
@@ -235,6 +223,10 @@ class Matcher:
     def __init__(self, tree: ThemeTree, offers: Iterable[OfferToMatch]) -> None:
         self.tree = tree
         self.offers = [(offer, _Fixed.of(offer)) for offer in offers if offer.active]
+        self._by_theme: dict[uuid.UUID, list[tuple[OfferToMatch, _Fixed]]] = {}
+        for offer, fixed in self.offers:
+            for theme in offer.theme_ids:
+                self._by_theme.setdefault(theme, []).append((offer, fixed))
         self._themes: dict[tuple[uuid.UUID | None, frozenset[uuid.UUID]], tuple[ThemeFit, str]] = {}
         self._levels: dict[tuple[str, int], str] = {}
 
@@ -270,12 +262,23 @@ class Matcher:
             reasons.append(asked)
         return OfferFit(offer.id, fit, points, (*reasons, *fixed.reasons), fixed.sort_name)
 
-    def rank(self, need: NeedToMatch) -> list[OfferFit]:
-        """The offers listed for ``need``, best first."""
+    def rank(self, need: NeedToMatch, *, own_theme_only: bool = False) -> list[OfferFit]:
+        """The offers listed for ``need``, best first; with ``own_theme_only``, only those serving its own theme
+        (which come first in the full list, in the same order)."""
         wording = _Wording(f"{need.title} {need.description}")
-        fits = [fit for offer, fixed in self.offers if (fit := self.fit(need, offer, fixed, wording)) is not None]
+        if own_theme_only:
+            offers = self._by_theme.get(need.theme_id, []) if need.theme_id is not None else []
+        else:
+            offers = self.offers
+        fits = [fit for offer, fixed in offers if (fit := self.fit(need, offer, fixed, wording)) is not None]
         fits.sort(key=lambda fit: fit.sort_key)
         return fits
+
+
+def offer_fit(tree: ThemeTree, need: NeedToMatch, offer: OfferToMatch) -> OfferFit | None:
+    """How ``offer`` fits ``need``; None when it is not to be listed for it (see the module's rule)."""
+    fits = Matcher(tree, [offer]).rank(need)
+    return fits[0] if fits else None
 
 
 def ranked_fits(tree: ThemeTree, need: NeedToMatch, offers: Iterable[OfferToMatch]) -> list[OfferFit]:

@@ -262,9 +262,8 @@ def _calls(directory: _Directory, offers: Collection[OfferToMatch] | None = None
     for facts in directory.needs.values():
         if facts.row.status not in _OPEN or (themes is not None and facts.row.theme_id not in themes):
             continue
-        for fit in top_fits(matcher.rank(facts.to_match())):
-            if fit.theme_fit != ThemeFit.EXACT:
-                break  # the best is only near the need's theme: it calls on no offer by ranking
+        # Only an offer serving the need's own theme can be called on by ranking, and those rank first.
+        for fit in top_fits(matcher.rank(facts.to_match(), own_theme_only=True)):
             calling.setdefault(fit.offer_id, {})[facts.row.id] = False
     for offer_id, addressed in directory.action_calls.items():
         for need_id in addressed:

@@ -103,7 +103,7 @@ def test_wording_track_record_and_cost_add_points_with_reasons() -> None:
     )
     assert wording_reason("Training", "Councillors' skills in scrutiny") == 'training — the need speaks of "skills"'
     assert wording_reason("Shared service design", "Shared services for payroll") == (
-        'shared service design — the need speaks of "shared service"'
+        'shared service design — the need speaks of "shared services"'
     )
     assert wording_reason("Funding", "Safer streets") == ""
     assert wording_reason("Something new", "training") == ""  # a kind added by a user has no words
