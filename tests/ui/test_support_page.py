@@ -86,8 +86,8 @@ def test_a_provider_and_its_offer_are_added_through_their_dialogs(qtbot, window:
     qtbot.waitUntil(lambda: offer_titles(page) == ["Mentoring for housing leads"])
     assert page.offers.selected_rows()[0].id == offer.id
     assert "https://www.barset.gov.uk/mentoring</a>" in page.details.text()
-    assert page.offers.model.data(page.offers.model.index(0, 5)) == "£2,500"
-    assert page.providers.model.data(page.providers.model.index(0, 3)) == "1"
+    assert page.offers.model.data(page.offers.model.index(0, 5)) == "£2,500.00"
+    assert page.providers.model.data(page.providers.model.index(0, 4)) == "1"
 
 
 def test_a_bad_web_address_is_refused_beside_its_field(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -106,6 +106,7 @@ class OfferDialog(EditDialog):
         provider_id: uuid.UUID | None = None,
     ) -> None:
         super().__init__("Edit offer" if offer else "New offer", parent)
+        self.setMinimumWidth(620)  # the themes' full names
         self.is_new = offer is None
         self.env = env
         self.offer = offer

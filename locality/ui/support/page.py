@@ -1,6 +1,6 @@
-"""The Support directory page: who offers improvement support and what, side by side — the providers on the left,
-their offers on the right (filterable as you type, by provider, kind of support, theme and level), and the chosen
-offer's details beneath with its web address as a link."""
+"""The Support directory page: who offers improvement support and what — the providers above, their offers below
+(filterable as you type, by provider, kind of support, theme and level; choosing a provider shows its offers), and
+the chosen offer's details beneath with its web address as a link."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 from locality.domain.entities import Entity
 from locality.domain.support import SupportOffer, SupportProvider, is_web_address
 from locality.domain.text import plural
-from locality.domain.values import format_money, format_money_whole
+from locality.domain.values import format_money
 from locality.domain.vocabulary import VocabularyKind
 from locality.services.context import Changes
 from locality.ui.edit_dialog import run_dialog
@@ -39,7 +39,7 @@ class ProviderList(ListPage[SupportProvider]):
     watches = DIRECTORY
     show_heading = False
     table_name = "providersTable"
-    stretch_column = 0
+    stretch_column = 3
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)
@@ -53,9 +53,10 @@ class ProviderList(ListPage[SupportProvider]):
 
     def columns(self) -> Sequence[Column[SupportProvider]]:
         return [
-            Column("Provider", lambda p: p.name if p.active else f"{p.name} (not active)", width=200),
-            Column("Kind", lambda p: p.kind_name, width=130),
-            Column("Region", lambda p: p.region, width=100),
+            Column("Provider", lambda p: p.name if p.active else f"{p.name} (not active)", width=380),
+            Column("Kind", lambda p: p.kind_name, width=210),
+            Column("Region", lambda p: p.region or "National", width=110),
+            Column("Website", lambda p: p.website, width=230),
             Column(
                 "Offers", lambda p: f"{p.offer_count:,}", sort_key=lambda p: p.offer_count, align_right=True, width=55
             ),
@@ -123,14 +124,14 @@ class OfferList(ListPage[SupportOffer]):
 
     def columns(self) -> Sequence[Column[SupportOffer]]:
         return [
-            Column("Offer", lambda o: o.title if o.active else f"{o.title} (not active)", width=220),
-            Column("Provider", lambda o: o.provider_name, width=170),
-            Column("Kind of support", lambda o: o.support_type_name, width=120),
-            Column("Themes", lambda o: "; ".join(o.theme_names), width=180),
+            Column("Offer", lambda o: o.title if o.active else f"{o.title} (not active)", width=200),
+            Column("Provider", lambda o: o.provider_name, width=180),
+            Column("Kind of support", lambda o: o.support_type_name, width=125),
+            Column("Themes", lambda o: "; ".join(o.theme_names), width=200),
             Column("Level", lambda o: o.delivery_level_name, width=85),
             Column(
                 "Typical cost",
-                lambda o: format_money_whole(o.typical_cost_pence) if o.typical_cost_pence is not None else "",
+                lambda o: cost_text(o.typical_cost_pence),
                 sort_key=lambda o: -1 if o.typical_cost_pence is None else o.typical_cost_pence,
                 align_right=True,
                 width=85,
@@ -140,7 +141,7 @@ class OfferList(ListPage[SupportOffer]):
                 lambda o: "" if o.duration_days is None else f"{o.duration_days:,}",
                 sort_key=lambda o: o.duration_days or 0,
                 align_right=True,
-                width=45,
+                width=40,
             ),
         ]
 
@@ -185,12 +186,19 @@ class OfferList(ListPage[SupportOffer]):
         push_deleted(self.env.undo_stack, text, ids, deleted, support.delete_offers, support.restore, self)
 
 
+def cost_text(pence: int | None) -> str:
+    """An offer's typical cost: "£2,500.00", "Free" for nothing to pay, "" when not known."""
+    if pence is None:
+        return ""
+    return format_money(pence) if pence else "Free"
+
+
 def offer_details_html(offer: SupportOffer) -> str:
     """The chosen offer in a few lines, every value escaped; its web address a link only when it is http(s)."""
     facts = [
         offer.support_type_name,
         offer.delivery_level_name and f"{offer.delivery_level_name} level",
-        offer.typical_cost_pence is not None and f"typically {format_money(offer.typical_cost_pence)}",
+        offer.typical_cost_pence is not None and f"typically {cost_text(offer.typical_cost_pence).lower()}",
         offer.duration_days is not None and plural(offer.duration_days, "day"),
     ]
     lines = [
@@ -258,11 +266,12 @@ class SupportPage(Page):
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         right_layout.addWidget(self.details)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        # Providers above their offers: both tables get the page's full width, which long names need at 1366.
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.providers)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
 
