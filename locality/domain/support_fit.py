@@ -15,8 +15,9 @@ Listed offers are ordered first by theme (exact before near), then by points for
 - **kind of support** (1 point): the need's title or description uses a word that asks for it ("review" for peer
   challenge, "skills" for training, "shared service" for shared service design...).
 - **track record** (1 point, 2 for two or more): completed actions in this workspace were commissioned from it.
-- **cost known** (1 point): its typical cost is given, so a budget can be set.
-Ties go to the provider's and then the offer's name, so the order never depends on the order of reading.
+- **cost known** (1 point): its typical cost is given ("free of charge" when nothing), so a budget can be set.
+Ties go to the cheaper offer (a known cost before an unknown one: value for money), then to the provider's and
+the offer's name, so the order never depends on the order of reading.
 Each point earned comes with a short phrase saying why the offer fits.
 """
 
@@ -49,12 +50,12 @@ TRACK_RECORD_POINTS = {1: 1, 2: 2}  # completed actions → points (two or more 
 #: Words in a need's title or description that ask for a kind of support (a word matches when it starts with
 #: one of these; phrases of two words match as a phrase). Kinds added by users have no words and earn no point.
 SUPPORT_TYPE_WORDS: dict[str, tuple[str, ...]] = {
-    "peer challenge": ("peer", "challenge", "review"),
-    "mentoring": ("mentor", "coach", "shadowing"),
-    "training": ("training", "train", "skill", "learning", "course"),
-    "consultancy": ("advice", "consultan", "diagnostic", "expert", "options appraisal"),
-    "funding": ("funding", "fund", "grant", "investment"),
-    "shared service design": ("shared service", "sharing service", "joint service", "procurement", "merg"),
+    "peer challenge": ("peer", "challenge", "review", "self-assessment", "inspection"),
+    "mentoring": ("mentor", "coach", "shadowing", "leader", "manager", "succession"),
+    "training": ("training", "train", "skill", "learning", "course", "equip", "induction"),
+    "consultancy": ("advice", "consultan", "diagnostic", "expert", "evidence", "analysis", "appraisal", "insight"),
+    "funding": ("funding", "fund", "grant", "investment", "pump-prim", "money"),
+    "shared service design": ("shared service", "sharing service", "joint service", "procure", "back-office", "merg"),
 }
 
 RULE_SUMMARY = (
@@ -120,11 +121,13 @@ class OfferFit:
     points: int
     reasons: tuple[str, ...]
     sort_name: tuple[str, str]
+    cost_pence: int | None = None
 
     @property
-    def sort_key(self) -> tuple[int, int, str, str]:
+    def sort_key(self) -> tuple[int, int, bool, int, str, str]:
         """Best first when sorted ascending."""
-        return (-int(self.theme_fit), -self.points, *self.sort_name)
+        cost = self.cost_pence
+        return (-int(self.theme_fit), -self.points, cost is None, cost or 0, *self.sort_name)
 
 
 def theme_fit(tree: ThemeTree, need_theme: uuid.UUID | None, offer_themes: Iterable[uuid.UUID]) -> tuple[ThemeFit, str]:
@@ -211,7 +214,7 @@ class _Fixed:
             reasons.append(f"used by {plural(offer.completed_uses, 'completed action')} here")
         if offer.typical_cost_pence is not None:
             points += COST_POINTS
-            reasons.append("cost known")
+            reasons.append("free of charge" if offer.typical_cost_pence == 0 else "cost known")
         return cls(points, tuple(reasons), (normalise_name(offer.provider_name), normalise_name(offer.title)))
 
 
@@ -260,7 +263,8 @@ class Matcher:
         if asked:
             points += WORDING_POINTS
             reasons.append(asked)
-        return OfferFit(offer.id, fit, points, (*reasons, *fixed.reasons), fixed.sort_name)
+        reasons.extend(fixed.reasons)
+        return OfferFit(offer.id, fit, points, tuple(reasons), fixed.sort_name, offer.typical_cost_pence)
 
     def rank(self, need: NeedToMatch, *, own_theme_only: bool = False) -> list[OfferFit]:
         """The offers listed for ``need``, best first; with ``own_theme_only``, only those serving its own theme
@@ -286,9 +290,6 @@ def ranked_fits(tree: ThemeTree, need: NeedToMatch, offers: Iterable[OfferToMatc
     return Matcher(tree, offers).rank(need)
 
 
-def top_fits(fits: list[OfferFit]) -> list[OfferFit]:
-    """The offers that share the best place in ``fits`` (already ranked): those a need calls on first."""
-    if not fits:
-        return []
-    best = fits[0].sort_key[:2]
-    return [fit for fit in fits if fit.sort_key[:2] == best]
+def best_fit(fits: list[OfferFit]) -> OfferFit | None:
+    """The offer ranked first in ``fits`` (already ranked), if any: the one a need calls on."""
+    return fits[0] if fits else None

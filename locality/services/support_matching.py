@@ -4,15 +4,14 @@ several partners' needs at once (the seeds' "duplication avoided").
 How an offer is judged to fit a need, and the order offers are listed in, is the rule of
 ``locality.domain.support_fit`` (its docstring says it in full; ``RULE_SUMMARY`` says it in a sentence).
 
-**Duplication avoided.** A need *calls on* an offer when the offer serves the need's own theme and shares the
-best place in the need's ranking (an offer that only serves a neighbouring theme is no call to commission it), or
-when a live, not cancelled action commissioned from the offer already addresses the need. When open needs raised
-by two or more different organisations call on the same offer, commissioning it once could serve them all:
-``find_support`` says so beside each offer ("Also fits 'X' raised by Y: commissioning once serves both"), and
-``shared_offers`` lists every such offer. A need's *raising organisation* is the organisation linked to it as
-"Raised by" (else as "Lead", else the first by name); two needs count as different partners' needs when their
-raising organisations differ. Only open needs (identified, agreed, being addressed) are counted; met and closed
-needs call on nothing.
+**Duplication avoided.** A need *calls on* the offer ranked first for it when that offer serves the need's own
+theme (an offer that only serves a neighbouring theme is no call to commission it), and on any offer a live, not
+cancelled action commissioned from it already addresses. When open needs raised by two or more different
+organisations call on the same offer, commissioning it once could serve them all: ``find_support`` says so beside
+each offer ("Also fits 'X' raised by Y: commissioning once serves both"), and ``shared_offers`` lists every such
+offer. A need's *raising organisation* is the organisation linked to it as "Raised by" (else as "Lead", else the
+first by name); two needs count as different partners' needs when their raising organisations differ. Only open
+needs (identified, agreed, being addressed) are counted; met and closed needs call on nothing.
 """
 
 from __future__ import annotations
@@ -30,8 +29,8 @@ from locality.domain.support_fit import (
     OfferToMatch,
     ThemeFit,
     ThemeTree,
+    best_fit,
     ranked_fits,
-    top_fits,
 )
 from locality.domain.text import plural
 from locality.domain.values import format_money_whole
@@ -263,8 +262,9 @@ def _calls(directory: _Directory, offers: Collection[OfferToMatch] | None = None
         if facts.row.status not in _OPEN or (themes is not None and facts.row.theme_id not in themes):
             continue
         # Only an offer serving the need's own theme can be called on by ranking, and those rank first.
-        for fit in top_fits(matcher.rank(facts.to_match(), own_theme_only=True)):
-            calling.setdefault(fit.offer_id, {})[facts.row.id] = False
+        best = best_fit(matcher.rank(facts.to_match(), own_theme_only=True))
+        if best is not None:
+            calling.setdefault(best.offer_id, {})[facts.row.id] = False
     for offer_id, addressed in directory.action_calls.items():
         for need_id in addressed:
             found = directory.needs.get(need_id)
