@@ -11,13 +11,15 @@ import uuid
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from locality.domain.entities import Entity
 from locality.domain.text import plural
@@ -63,7 +66,7 @@ def _match_columns() -> list[Column[_Ranked]]:
     return [
         Column("#", lambda r: str(r.place), sort_key=lambda r: r.place, align_right=True, width=36),
         Column("Offer", lambda r: r.match.title, width=230, tooltip=lambda r: r.match.title),
-        Column("Provider", lambda r: r.match.provider_name, width=150, tooltip=lambda r: r.match.provider_name),
+        Column("Provider", lambda r: r.match.provider_name, width=190, tooltip=lambda r: r.match.provider_name),
         Column("Why it fits", lambda r: r.match.why, width=340, tooltip=lambda r: r.match.why),
         Column("Level", lambda r: r.match.delivery_level_name, width=90),
         Column(
@@ -87,13 +90,13 @@ def _match_columns() -> list[Column[_Ranked]]:
 def _shared_columns() -> list[Column[SharedOffer]]:
     return [
         Column("Offer", lambda o: o.title, width=230, tooltip=lambda o: o.title),
-        Column("Provider", lambda o: o.provider_name, width=150),
+        Column("Provider", lambda o: o.provider_name, width=190),
         Column(
             "Partners",
             lambda o: str(o.organisation_count),
             sort_key=lambda o: o.organisation_count,
             align_right=True,
-            width=70,
+            width=80,
         ),
         Column("Needs it would serve", lambda o: o.needs_text, width=420, tooltip=lambda o: o.needs_text),
         Column(
@@ -152,6 +155,21 @@ class _Table(QWidget, Generic[Row]):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
+    # Wrapped rows take their height from their columns' widths, which are known only once the table is laid out
+    # (one on a tab not yet shown has none) and change as the dialog is resized: rows are fitted after each.
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        QTimer.singleShot(0, self._fit_rows)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_rows)
+
+    def _fit_rows(self) -> None:
+        if isValid(self.table) and self.table.isVisible():
+            self.table.resizeRowsToContents()
+
     def show_rows(self, rows: list[Row], empty_text: str) -> None:
         self.model.set_rows(rows)
         if rows:
@@ -178,7 +196,10 @@ class FindSupportDialog(QDialog):
         self.setObjectName("findSupportDialog")
         self.setWindowTitle("Find support")
         self.setMinimumSize(900, 560)
-        self.resize(1100, 640)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        self.resize(
+            min(1280, screen.width() - 40) if screen else 1100, min(680, screen.height() - 60) if screen else 640
+        )
         self.env = env
         self.services = env.services
         self.need_id = need_id
@@ -226,8 +247,12 @@ class FindSupportDialog(QDialog):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.details.setContentsMargins(6, 6, 6, 6)
-        splitter.addWidget(self.details)
-        splitter.setSizes([300, 130])
+        details_scroll = QScrollArea()
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        details_scroll.setWidget(self.details)
+        splitter.addWidget(details_scroll)
+        splitter.setSizes([300, 150])
         offers_layout.addWidget(splitter, 1)
         buttons = QHBoxLayout()
         self.start_button = QPushButton("&Start a joint action…")
@@ -253,6 +278,8 @@ class FindSupportDialog(QDialog):
             RowTableModel(_shared_columns(), self), "sharedOffersTable", "Offers that would serve several partners"
         )
         shared_layout.addWidget(self.shared, 1)
+        # Those serving most partners first.
+        self.shared.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
         self.tabs.addTab(shared_page, "Serving several partners")
 
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
