@@ -9,10 +9,8 @@ from __future__ import annotations
 import html
 import uuid
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,13 +19,10 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from locality.domain.entities import Entity
 from locality.domain.text import plural
@@ -43,11 +38,10 @@ from locality.ui.action_dialog import open_action
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.loader import BackgroundLoader
-from locality.ui.table_model import Column, RowTableModel
-from locality.ui.tables import make_row_table, message_label, section_heading
+from locality.ui.table_model import Column, money_column
+from locality.ui.tables import RowList, section_heading
 
 _START_TIP = "A new action commissioned from the chosen offer, for this need's partners"
-Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -69,13 +63,7 @@ def _match_columns() -> list[Column[_Ranked]]:
         Column("Provider", lambda r: r.match.provider_name, width=190, tooltip=lambda r: r.match.provider_name),
         Column("Why it fits", lambda r: r.match.why, width=340, tooltip=lambda r: r.match.why),
         Column("Level", lambda r: r.match.delivery_level_name, width=90),
-        Column(
-            "Cost",
-            lambda r: format_money_whole(r.match.typical_cost_pence),
-            sort_key=lambda r: r.match.typical_cost_pence,
-            align_right=True,
-            width=80,
-        ),
+        money_column("Cost", lambda r: r.match.typical_cost_pence, width=80, whole_pounds=True),
         Column("Duration", lambda r: _days(r.match.duration_days), sort_key=lambda r: r.match.duration_days, width=75),
         Column(
             "Also serves",
@@ -99,13 +87,7 @@ def _shared_columns() -> list[Column[SharedOffer]]:
             width=80,
         ),
         Column("Needs it would serve", lambda o: o.needs_text, width=420, tooltip=lambda o: o.needs_text),
-        Column(
-            "Cost",
-            lambda o: format_money_whole(o.typical_cost_pence),
-            sort_key=lambda o: o.typical_cost_pence,
-            align_right=True,
-            width=80,
-        ),
+        money_column("Cost", lambda o: o.typical_cost_pence, width=80, whole_pounds=True),
     ]
 
 
@@ -136,56 +118,6 @@ def _offer_details(match: OfferMatch) -> str:
     if match.url:
         lines.append(f'<a href="{e(match.url, quote=True)}">{e(match.url)}</a>')
     return "<br>".join(lines)
-
-
-class _Table(QWidget, Generic[Row]):
-    """A table, or a sentence in its place when there is nothing to list (or while loading)."""
-
-    def __init__(self, model: RowTableModel[Row], name: str, accessible: str) -> None:
-        super().__init__()
-        self.model = model
-        # Wrapped, not cut short: why an offer fits is read whole.
-        self.table: QTableView = make_row_table(model, name, accessible, word_wrap=True, stretch_column=3)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.message = message_label(f"{name}Message")
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.message)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
-
-    # Wrapped rows take their height from their columns' widths, which are known only once the table is laid out
-    # (one on a tab not yet shown has none) and change as the dialog is resized: rows are fitted after each.
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        QTimer.singleShot(0, self._fit_rows)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        QTimer.singleShot(0, self._fit_rows)
-
-    def _fit_rows(self) -> None:
-        if isValid(self.table) and self.table.isVisible():
-            self.table.resizeRowsToContents()
-
-    def show_rows(self, rows: list[Row], empty_text: str) -> None:
-        self.model.set_rows(rows)
-        if rows:
-            self.stack.setCurrentWidget(self.table)
-            self.table.resizeRowsToContents()
-            self.table.selectRow(0)
-        else:
-            self.say(empty_text)
-
-    def say(self, text: str) -> None:
-        self.message.setText(text)
-        self.stack.setCurrentWidget(self.message)
-
-    def selected(self) -> Row | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
 
 
 class FindSupportDialog(QDialog):
@@ -235,8 +167,9 @@ class FindSupportDialog(QDialog):
         offers_layout = QVBoxLayout(offers_page)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
-        self.matches: _Table[_Ranked] = _Table(
-            RowTableModel(_match_columns(), self), "findSupportTable", "Offers that fit the need"
+        # Wrapped, not cut short: why an offer fits is read whole.
+        self.matches: RowList[_Ranked] = RowList(
+            _match_columns(), "findSupportTable", "Offers that fit the need", stretch_column=3, wrap=True
         )
         splitter.addWidget(self.matches)
         self.details = QLabel()
@@ -274,8 +207,12 @@ class FindSupportDialog(QDialog):
         definition.setObjectName("duplicationDefinition")
         definition.setWordWrap(True)
         shared_layout.addWidget(definition)
-        self.shared: _Table[SharedOffer] = _Table(
-            RowTableModel(_shared_columns(), self), "sharedOffersTable", "Offers that would serve several partners"
+        self.shared: RowList[SharedOffer] = RowList(
+            _shared_columns(),
+            "sharedOffersTable",
+            "Offers that would serve several partners",
+            stretch_column=3,
+            wrap=True,
         )
         shared_layout.addWidget(self.shared, 1)
         # Those serving most partners first.
@@ -314,16 +251,17 @@ class FindSupportDialog(QDialog):
         theme = support.theme_name or "no theme"
         self.need_line.setText(f"{theme} · {support.shared_by_text} · {support.need_status.value}")
         self.rule.setText(support.rule)
-        self.matches.show_rows(
+        self.matches.set_rows(
             [_Ranked(place, match) for place, match in enumerate(support.matches, 1)], self._no_match_text(support)
         )
+        self.matches.select_first()  # the best offer, ready for Start a joint action
         count = len(support.matches)
         self.tabs.setTabText(0, f"Offers for this need ({count})")
         self._show_selected()
 
     def _show_shared(self, shared: list[SharedOffer]) -> None:
         self.shared_offers = shared
-        self.shared.show_rows(
+        self.shared.set_rows(
             list(shared),
             "No offer is called on by the needs of two or more partners yet: each partner's best offers differ, "
             "or the directory has none that serves their themes.",
