@@ -59,7 +59,7 @@ class Services:
         self.history = HistoryService(context)
         self.workspace = WorkspaceInfoService(context)
         self.chase = ChaseService(context)
-        self.support_matching = SupportMatchingService(context)
+        self.support_matching = SupportMatchingService(context, self.support)
         #: What the account the workspace was opened with may change (a partner's account on a server: little).
         self.rights = AccountRights.read(context)
 
