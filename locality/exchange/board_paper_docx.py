@@ -4,6 +4,8 @@ of M"), on A4 landscape, with each chart embedded as a PNG picture."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from docx.shared import Pt
@@ -16,7 +18,7 @@ from locality.exchange.render_progress import Ticker
 from locality.services.board_report import BoardReport
 from locality.services.plan import Cancelled, check_cancelled
 
-__all__ = ["render_board_paper_docx", "write_blocks"]
+__all__ = ["render_board_paper_docx", "write_blocks", "write_paper_docx"]
 
 
 def write_blocks(writer: DocxWriter, blocks: list[Block]) -> None:
@@ -44,15 +46,34 @@ def write_blocks(writer: DocxWriter, blocks: list[Block]) -> None:
             writer.page_break()
 
 
-def render_board_paper_docx(report: BoardReport, target: Path, *, cancelled: Cancelled | None = None) -> None:
-    """Writes ``report`` to ``target`` as a Word document, atomically."""
+def write_paper_docx(
+    blocks_for: Callable[[float], list[Block]],
+    target: Path,
+    *,
+    title: str,
+    partnership: str,
+    produced_on: date,
+    cancelled: Cancelled | None = None,
+) -> None:
+    """A paper of blocks (``blocks_for`` the page's width) written to ``target`` as a landscape Word document,
+    atomically."""
     check_cancelled(cancelled)
     ticker = Ticker(None, cancelled, 1)
-    label = f"{board_paper.TITLE} – {report.partnership}" if report.partnership else board_paper.TITLE
-    writer = DocxWriter(
-        label=label, subject=board_paper.TITLE, author=report.partnership, produced_on=report.produced_on, ticker=ticker
-    )
+    label = f"{title} – {partnership}" if partnership else title
+    writer = DocxWriter(label=label, subject=title, author=partnership, produced_on=produced_on, ticker=ticker)
     writer.landscape_from_start()
-    write_blocks(writer, board_paper.paper_blocks(report, LANDSCAPE_WIDTH / 20))
+    write_blocks(writer, blocks_for(LANDSCAPE_WIDTH / 20))
     check_cancelled(cancelled)
     writer.save(target)
+
+
+def render_board_paper_docx(report: BoardReport, target: Path, *, cancelled: Cancelled | None = None) -> None:
+    """Writes ``report`` to ``target`` as a Word document, atomically."""
+    write_paper_docx(
+        lambda width: board_paper.paper_blocks(report, width),
+        target,
+        title=board_paper.TITLE,
+        partnership=report.partnership,
+        produced_on=report.produced_on,
+        cancelled=cancelled,
+    )

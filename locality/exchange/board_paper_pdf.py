@@ -3,6 +3,7 @@ the charts drawn as vector graphics."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
@@ -24,7 +25,7 @@ from locality.exchange.render_progress import Ticker
 from locality.services.board_report import BoardReport
 from locality.services.plan import Cancelled, check_cancelled
 
-__all__ = ["block_flowables", "render_board_paper_pdf"]
+__all__ = ["block_flowables", "render_board_paper_pdf", "write_paper_pdf"]
 
 CHART_GAP = 24.0
 
@@ -87,12 +88,29 @@ def block_flowables(blocks: list[Block], ticker: Ticker) -> list[Flowable]:
     return story
 
 
-def render_board_paper_pdf(report: BoardReport, target: Path, *, cancelled: Cancelled | None = None) -> None:
-    """Writes ``report`` to ``target`` as a PDF, atomically."""
+def write_paper_pdf(
+    blocks_for: Callable[[float], list[Block]],
+    target: Path,
+    *,
+    title: str,
+    partnership: str,
+    cancelled: Cancelled | None = None,
+) -> None:
+    """A paper of blocks (``blocks_for`` the frame's width) written to ``target`` as a PDF, atomically, with
+    "title – partnership" in each footer."""
     check_cancelled(cancelled)
     ticker = Ticker(None, cancelled, 1)
-    story = block_flowables(board_paper.paper_blocks(report, FRAME_WIDTH), ticker)
-    label = f"{board_paper.TITLE} – {report.partnership}" if report.partnership else board_paper.TITLE
-    write_document(
-        story, target, title=clean_text(label), author=report.partnership, subject=board_paper.TITLE, ticker=ticker
+    story = block_flowables(blocks_for(FRAME_WIDTH), ticker)
+    label = f"{title} – {partnership}" if partnership else title
+    write_document(story, target, title=clean_text(label), author=partnership, subject=title, ticker=ticker)
+
+
+def render_board_paper_pdf(report: BoardReport, target: Path, *, cancelled: Cancelled | None = None) -> None:
+    """Writes ``report`` to ``target`` as a PDF, atomically."""
+    write_paper_pdf(
+        lambda width: board_paper.paper_blocks(report, width),
+        target,
+        title=board_paper.TITLE,
+        partnership=report.partnership,
+        cancelled=cancelled,
     )

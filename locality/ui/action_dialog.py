@@ -182,7 +182,11 @@ class ActionDialog(EditDialog):
             self.form._errors[name] = self.form._errors["owner_name"]
         self.lead.currentIndexChanged.connect(lambda _index: self._show_owner_organisation())
         self._show_owner_organisation()
-        self.theme = self.form.add_field("theme_id", "T&heme:", _combo(theme_choices(env), "(no theme)"))
+        self.theme = self.form.add_field(
+            "theme_id",
+            "T&heme:",
+            _combo(theme_choices(env, action.theme_id if action else theme_id, in_use_only=True), "(no theme)"),
+        )
         self.type = self.form.add_field(
             "type_id", "T&ype:", _combo([(t.name, t.id) for t in vocabulary.terms(VocabularyKind.ACTION_TYPE)])
         )

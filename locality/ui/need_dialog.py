@@ -25,10 +25,10 @@ from locality.services.needs import Need, NeedDraft, NeedLinkDraft
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.find_support import find_support
 from locality.ui.forms import DateField, select_data
 from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.pickers import organisation_choices, theme_choices
-from locality.ui.support.find_support import find_support
 from locality.ui.undo import save_with_undo
 
 
@@ -45,7 +45,7 @@ class NeedDialog(EditDialog):
         self.description.setFixedHeight(54)
         self.theme = self.form.add_field("theme_id", "T&heme:", QComboBox())
         self.theme.addItem("(no theme)", None)
-        for text, value in theme_choices(env):
+        for text, value in theme_choices(env, need.theme_id if need else None, in_use_only=True):
             self.theme.addItem(text, value)
         self.area = self.form.add_field("area", "&Area:", QLineEdit())
         self.area.setPlaceholderText("for example North Westshire, or the whole county")

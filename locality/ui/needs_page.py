@@ -15,11 +15,12 @@ from locality.domain.entities import Entity
 from locality.domain.values import format_date
 from locality.domain.vocabulary import OPEN_NEED_STATUSES, NeedStatus, Priority
 from locality.services.needs import NeedSummary
+from locality.ui.empty_state import NextStep, import_step, page_step
 from locality.ui.env import UiEnv
+from locality.ui.find_support import find_support
 from locality.ui.list_page import ListPage
 from locality.ui.need_dialog import open_need
 from locality.ui.pickers import organisation_choices, theme_choices, theme_with_subthemes
-from locality.ui.support.find_support import find_support
 from locality.ui.table_model import Column
 from locality.ui.undo import push_deleted
 
@@ -32,6 +33,20 @@ class NeedsPage(ListPage[NeedSummary]):
     noun = "need"
     changes = Entity.NEED
     plural = "needs"
+
+    def empty_sentence(self) -> str:
+        return (
+            "No needs recorded yet. Record each improvement need, the theme it falls under and the organisations "
+            "that share it — a need two or more partners share is a shared need — or import them from a "
+            "spreadsheet."
+        )
+
+    def empty_steps(self) -> list[NextStep]:
+        steps = [*super().empty_steps(), import_step(self.env, self, "needs")]
+        if not self.services.workspace.count(Entity.ORGANISATION):
+            steps.append(page_step(self.env, "Add the &organisations first", "organisationsPage"))
+        return steps
+
     watches = frozenset(
         {Entity.NEED, Entity.NEED_ORGANISATION, Entity.ACTION_NEED, Entity.ACTION, Entity.ORGANISATION, Entity.THEME}
     )

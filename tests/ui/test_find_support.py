@@ -12,11 +12,11 @@ from locality.domain.vocabulary import VocabularyKind
 from locality.services.registry import Services
 from locality.ui.action_dialog import ActionDialog, open_action
 from locality.ui.env import UiEnv
+from locality.ui.find_support import FindSupportDialog
 from locality.ui.need_dialog import NeedDialog
 from locality.ui.needs_map.gaps import GapsTab
 from locality.ui.needs_page import NeedsPage
 from locality.ui.settings import AppSettings
-from locality.ui.support.find_support import FindSupportDialog
 from tests.support_directory_builder import Partnership
 from tests.ui.helpers import when_dialog_opens
 

@@ -33,9 +33,9 @@ from locality.services.need_analysis import (
 from locality.ui.action_dialog import open_action
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.find_support import find_support
 from locality.ui.loader import BackgroundLoader
 from locality.ui.need_dialog import open_need
-from locality.ui.support.find_support import find_support
 from locality.ui.table_model import Column
 from locality.ui.tables import RowList, section_heading
 
