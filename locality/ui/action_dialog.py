@@ -200,9 +200,14 @@ class ActionDialog(EditDialog):
             "Deli&very level:",
             _combo([(t.name, t.id) for t in vocabulary.terms(VocabularyKind.DELIVERY_LEVEL)]),
         )
-        self.offer_label = QLabel(offer_label or (action.offer_title if action is not None else ""))
+        # Shown, not chosen here: one line, read-only (a long offer name scrolls rather than squeezing the form).
+        offer_text = offer_label or (action.offer_title if action is not None else "")
+        self.offer_label = QLineEdit(offer_text)
         self.offer_label.setObjectName("offerLabel")
-        self.offer_label.setWordWrap(True)
+        self.offer_label.setReadOnly(True)
+        self.offer_label.setToolTip(offer_text)
+        self.offer_label.setAccessibleName("Support offer it was commissioned from")
+        self.offer_label.setCursorPosition(0)
         if self.offer_id is not None:  # only an action commissioned from the support directory has one
             self.form.add_field("offer_id", "Support offer:", self.offer_label)
         dates = QWidget()

@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from locality.domain.values import format_money
+from locality.domain.values import format_money, format_money_whole
 
 Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -48,11 +48,14 @@ def money_column(
     *,
     width: int = 120,
     foreground: Callable[[Row], QColor | None] | None = None,
+    whole_pounds: bool = False,
 ) -> Column[Row]:
-    """An amount in £, right-aligned and sorted by its pence (no amount sorts last)."""
+    """An amount in £ (rounded to whole pounds if ``whole_pounds``), right-aligned and sorted by its pence (no
+    amount sorts last)."""
+    shown = format_money_whole if whole_pounds else format_money
     return Column(
         title,
-        lambda row: format_money(pence(row)),
+        lambda row: shown(pence(row)),
         sort_key=pence,
         align_right=True,
         foreground=foreground,

@@ -16,9 +16,10 @@ from locality.services.need_analysis import MAX_WEIGHT, RankedNeed, Ranking, Ran
 from locality.ui.env import UiEnv
 from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.need_dialog import open_need
-from locality.ui.needs_map.gaps import AnalysisTab, RowList
+from locality.ui.needs_map.gaps import AnalysisTab
 from locality.ui.style import set_tone
 from locality.ui.table_model import Column
+from locality.ui.tables import RowList
 
 _PRIORITY_ORDER = {"High": 0, "Medium": 1, "Low": 2}
 
