@@ -31,7 +31,17 @@ from locality.exchange.board_paper import (
 from locality.exchange.charts import Bar, Chart
 from locality.services.evidence_report import EvidenceReport
 from locality.services.plan import Cancelled, Progress, check_cancelled
-from locality.services.what_works import TOO_FEW, IndicatorMove, Spread, WhatWorks, WhatWorksRow
+from locality.services.what_works import (
+    TOO_FEW,
+    IndicatorMove,
+    WhatWorks,
+    WhatWorksRow,
+    cost_text,
+    movement_text,
+    on_time_text,
+    percent,
+    spread_text,
+)
 
 if TYPE_CHECKING:
     from locality.services.registry import Services
@@ -60,39 +70,6 @@ METHOD = (
     "movement shows what happened alongside the actions, not that they caused it. "
     f"A figure resting on fewer than {TOO_FEW} actions is marked too few to trust."
 )
-
-
-def percent(value: float) -> str:
-    return f"{value * 100:,.0f}%"
-
-
-def spread_text(value: Spread) -> str:
-    """ "96% (range 86% to 110%)"; one value alone, "96%"."""
-    if value.count == 1 or value.low == value.high:
-        return percent(value.median)
-    return f"{percent(value.median)} (range {percent(value.low)} to {percent(value.high)})"
-
-
-def on_time_text(row: WhatWorksRow) -> str:
-    share = row.on_time_share
-    if share is None:
-        return "No due dates"
-    return f"{len(row.on_time_ids):,} of {len(row.dated_ids):,} ({percent(share)})"
-
-
-def cost_text(row: WhatWorksRow) -> str:
-    if row.cost_ratio is None:
-        return "No budgets"
-    return f"{spread_text(row.cost_ratio)}; {plural(row.cost_ratio.count, 'action')}"
-
-
-def movement_text(row: WhatWorksRow) -> str:
-    if row.movement is None:
-        return "No measured indicator"
-    return (
-        f"{spread_text(row.movement)}; {plural(row.movement.count, 'indicator')}, "
-        f"{plural(len(row.movement_ids), 'action')}"
-    )
 
 
 def _more(count: int, what: str) -> list[Block]:

@@ -1,5 +1,6 @@
 """The dashboard: the partnership's figures at a glance, each opening the list behind it, with charts of RAG,
-status and spend; and board snapshots, to record what a board was told and see what has moved since.
+status and spend; board snapshots, to record what a board was told and see what has moved since; and what works,
+the evidence of which kinds of support the completed actions show did best.
 
 Figures are worked out on a worker thread (about two seconds for 20,000 actions the first time) and shown when
 ready, so the window never waits for them. The parts are in ``ui/dashboard/``.
@@ -21,6 +22,7 @@ from locality.ui.dashboard.overview import OverviewTab
 from locality.ui.dashboard.snapshots import BoardSnapshotsTab
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.evidence.what_works_tab import WhatWorksTab
 from locality.ui.page import Page
 
 #: How long after the dashboard is first shown its figures start to be worked out: long enough for the window to
@@ -67,6 +69,8 @@ class DashboardPage(Page):
         self.snapshots = BoardSnapshotsTab(env)
         self.tabs.addTab(self.overview, "&Overview")
         self.tabs.addTab(self.snapshots, "&Board snapshots")
+        self.what_works = WhatWorksTab(env)
+        self.tabs.addTab(self.what_works, "&What works")
 
         # The figures are first worked out just after the page is first shown, so the window appears at once.
         self._first_load_pending = True
@@ -89,6 +93,7 @@ class DashboardPage(Page):
         """Works the figures out again in the background; the snapshot list is read at once (it is short)."""
         self.snapshots.refresh()
         self.chase_banner.refresh()
+        self.what_works.loader.refresh_when_shown()  # read when its tab is shown
         if self.figures is None:
             self.state_label.setText("Working out the figures…")
         else:
