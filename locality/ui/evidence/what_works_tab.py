@@ -198,7 +198,18 @@ class WhatWorksTab(QWidget):
         if row is None or self.evidence is None:
             return
         items = figure_items(self.evidence, row, figure)
-        intro = f"{row.name} — {figure.value.lower()}: {plural(len(items), 'completed action')}."
+        intro = (
+            f"{row.name}: "
+            + {
+                Figure.ACTIONS: f"{plural(row.count, 'completed action')}.",
+                Figure.ON_TIME: f"{len(row.on_time_ids):,} of the {plural(len(items), 'completed action')} with a due "
+                "date finished on time.",
+                Figure.COST: f"spend of budget for the {plural(len(items), 'completed action')} with a budget: "
+                f"{cost_text(row)}.",
+                Figure.MOVEMENT: f"the {plural(len(items), 'completed action')} evidenced by measured indicators: "
+                f"{movement_text(row)}.",
+            }[figure]
+        )
         if row.figure_warning(figure):
             intro += f" {row.figure_warning(figure)}."
         self.dialog = FigureListDialog(self.env, f"What works: {row.name}", intro, items, self)
