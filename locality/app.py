@@ -7,9 +7,11 @@ command does, without entering the event loop.
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -20,7 +22,12 @@ from locality.services.registry import Services
 from locality.ui.errors import user_message
 from locality.ui.main_window import MainWindow
 from locality.ui.settings import AppSettings
+from locality.ui.welcome import greet
 from locality.ui.workers import settle_garbage_collector
+
+#: Set to 1, ``locality`` closes its window and quits (exit status 0) as soon as the window is shown, asking
+#: nothing: how packaging/smoke-test.sh checks that a build opens its window (offscreen). Not for users.
+QUIT_AFTER_START_ENV = "LOCALITY_QUIT_AFTER_START"
 
 
 def application() -> QApplication:
@@ -60,12 +67,26 @@ def build_main_window(db: str | Path | None = None) -> MainWindow:
 
 def run(db: str | None = None) -> int:
     app = application()
+    quit_after_start = os.environ.get(QUIT_AFTER_START_ENV) == "1"
     try:
         window = build_main_window(db)
     except Exception as error:
+        if quit_after_start:  # nobody is there to close a message box
+            print(user_message(error), file=sys.stderr)
+            return 1
         QMessageBox.critical(None, "Locality", user_message(error))
         return 1
+    from locality.log import log_file
+    from locality.ui.crash import install_crash_reporter
+
+    # From here on a bug shows the crash dialog and the app carries on (building the window failing is above).
+    install_crash_reporter(log_file())
     window.show()
-    if window.settings.user() is None:
-        window.ask_user()  # asked once; written on the change log and progress updates
+    if quit_after_start:
+        # Once the event loop has shown the window: close it as a user would (saving its state), then quit.
+        QTimer.singleShot(0, window.close)
+        QTimer.singleShot(0, app.quit)
+        return app.exec()
+    # Once the event loop runs: the welcome while the workspace is empty, then (once only) who is editing.
+    QTimer.singleShot(0, lambda: greet(window))
     return app.exec()

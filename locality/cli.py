@@ -31,7 +31,7 @@ SIZES = ("small", "medium", "large")
 EXPORT_FORMATS = ("pdf", "docx", "xlsx", "csv", "html")
 REPORT_KINDS = ("board", "evidence")
 REPORT_FORMATS = ("pdf", "docx")
-IMPORT_KINDS = ("organisations", "needs", "actions", "progress")
+IMPORT_KINDS = ("organisations", "needs", "actions", "progress", "providers", "offers")
 
 
 class CommandError(LocalityError):

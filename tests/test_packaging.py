@@ -18,6 +18,10 @@ def test_wheel_ships_migrations_and_resources(tmp_path: Path) -> None:
     )
     wheel = next(tmp_path.glob("locality-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
+    # Every module of the source tree: a package missing from pyproject's list installs without it, and
+    # `pip install .` then starts no window (as locality.ui.dashboard once did).
+    modules = {path.relative_to(ROOT).as_posix() for path in (ROOT / "locality").rglob("*.py")}
+    assert modules and not modules - names, f"missing from the wheel: {sorted(modules - names)}"
     revisions = {path.name for path in (ROOT / "migrations" / "versions").glob("*.py")}
     for revision in revisions:
         assert f"locality/_migrations/versions/{revision}" in names

@@ -22,10 +22,13 @@ from locality.services.needs import NeedService
 from locality.services.needs_map import NeedsMapService
 from locality.services.network import NetworkService
 from locality.services.organisations import OrganisationService
+from locality.services.partnership_setup import PartnershipSetUpService
 from locality.services.permissions import AccountRights
 from locality.services.progress import ProgressService
 from locality.services.similar_needs import SimilarNeedsService
 from locality.services.snapshots import SnapshotService
+from locality.services.support import SupportService
+from locality.services.support_matching import SupportMatchingService
 from locality.services.timeline import TimelineService
 from locality.services.vocabulary import VocabularyService
 from locality.services.what_works import WhatWorksService
@@ -51,13 +54,16 @@ class Services:
         self.indicators = IndicatorService(context)
         self.funding = FundingService(context)
         self.workshops = WorkshopService(context)
+        self.support = SupportService(context)
         self.snapshots = SnapshotService(context)
-        self.dashboard = DashboardService(context, self.actions)
+        self.dashboard = DashboardService(context)
         self.board_report = BoardReportService(context, self.dashboard, self.actions, self.snapshots)
         self.timeline = TimelineService(context)
         self.history = HistoryService(context)
         self.workspace = WorkspaceInfoService(context)
+        self.set_up = PartnershipSetUpService(context)
         self.chase = ChaseService(context)
+        self.support_matching = SupportMatchingService(context)
         self.what_works = WhatWorksService(context)
         self.evidence_report = EvidenceReportService(context, self.what_works, self.funding, self.workspace)
         #: What the account the workspace was opened with may change (a partner's account on a server: little).

@@ -164,6 +164,12 @@ def need_list(unit: UnitOfWork, need_filter: NeedFilter) -> list[NeedListRow]:
     ]
 
 
+def need_count(unit: UnitOfWork, need_filter: NeedFilter) -> int:
+    """How many live needs the filter selects (what ``need_list`` would list), counted by the database."""
+    statement = select(func.count()).select_from(NeedRecord).where(*_conditions(need_filter))
+    return int(unit.session.scalar(statement) or 0)
+
+
 def link_rows(unit: UnitOfWork, need_ids: Collection[uuid.UUID]) -> list[LinkRow]:
     """The live organisation links of these needs, in organisation-name order."""
     statement = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from locality.domain.entities import Entity
@@ -20,9 +20,11 @@ from locality.ui.chase_dialog import ChaseBanner
 from locality.ui.dashboard.links import FigureLinks
 from locality.ui.dashboard.overview import OverviewTab
 from locality.ui.dashboard.snapshots import BoardSnapshotsTab
+from locality.ui.empty_state import EmptyState, NextStep, import_step, page_step
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.evidence.what_works_tab import WhatWorksTab
+from locality.ui.help_window import show_user_guide
 from locality.ui.page import Page
 
 #: How long after the dashboard is first shown its figures start to be worked out: long enough for the window to
@@ -63,7 +65,7 @@ class DashboardPage(Page):
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("dashboardTabs")
-        outer.addWidget(self.tabs, 1)
+        self.tabs.setAccessibleName("Dashboard views")
         self.links = FigureLinks(env, self)
         self.overview = OverviewTab(self.links)
         self.snapshots = BoardSnapshotsTab(env)
@@ -71,6 +73,21 @@ class DashboardPage(Page):
         self.tabs.addTab(self.snapshots, "&Board snapshots")
         self.what_works = WhatWorksTab(env)
         self.tabs.addTab(self.what_works, "&What works")
+        # A new partnership's dashboard would be all zeros: it says how to begin instead.
+        self.empty_state = EmptyState(
+            "This partnership has no organisations, needs or actions yet. Begin with the partner organisations, "
+            "then record the improvement needs they share, then agree joint actions for them. The user guide "
+            "(Help › User guide) walks through each step.",
+            [
+                page_step(env, "Add the partner &organisations", "organisationsPage"),
+                import_step(env, self, "organisations", "&Import them from a spreadsheet…"),
+                NextStep("Read the &user guide", lambda: show_user_guide(self)),
+            ],
+        )
+        self.content = QStackedWidget()
+        self.content.addWidget(self.tabs)
+        self.content.addWidget(self.empty_state)
+        outer.addWidget(self.content, 1)
 
         # The figures are first worked out just after the page is first shown, so the window appears at once.
         self._first_load_pending = True
@@ -119,6 +136,12 @@ class DashboardPage(Page):
         self.details.setText(" · ".join(part for part in parts if part))
         self.state_label.setText("")
         self.overview.show_figures(figures)
+        empty = (
+            figures.needs_total == 0
+            and figures.actions_total == 0
+            and self.services.workspace.count(Entity.ORGANISATION) == 0
+        )
+        self.content.setCurrentWidget(self.empty_state if empty else self.tabs)
 
 
 __all__ = ["DashboardPage"]

@@ -73,6 +73,7 @@ class EditDialog(QDialog):
             place = self.outer.indexOf(self.form)
             self.outer.removeItem(self.form)
             self.tabs = QTabWidget()
+            self.tabs.setAccessibleName("Sections")
             self.outer.insertWidget(max(place, 0), self.tabs)
             details = QWidget()
             details.setLayout(self.form)

@@ -61,6 +61,7 @@ class FundingPage(Page):
         layout.addWidget(heading)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("fundingTabs")
+        self.tabs.setAccessibleName("Funding views")
         layout.addWidget(self.tabs, 1)
         self.entries = ActionEntries(env, self.after_edit)
         self.sources = SourcesTab(self._filter_by_source)

@@ -27,6 +27,9 @@ from locality.ui.env import UiEnv
 from locality.ui.forms import ERROR_STYLE, ErrorForm
 from locality.ui.long_work import LongWork
 
+# The support directory's kinds, named as its page names them.
+_KIND_LABELS = {"providers": "Support providers", "offers": "Support offers"}
+
 
 class ImportDialog(QDialog):
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
@@ -38,7 +41,7 @@ class ImportDialog(QDialog):
         self.form = ErrorForm()
         self.kind = self.form.add_field("kind", "&What the file holds:", QComboBox())
         for kind in import_kinds():
-            self.kind.addItem(kind.capitalize(), kind)
+            self.kind.addItem(_KIND_LABELS.get(kind, kind.capitalize()), kind)
         file_row = QWidget()
         row = QHBoxLayout(file_row)
         row.setContentsMargins(0, 0, 0, 0)

@@ -7,6 +7,7 @@ its result comes back to the GUI thread through a queued Qt signal.
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -49,11 +50,14 @@ def run_in_background(
 
     def job() -> None:
         try:
-            result = work()
-        except Exception as error:  # handed to the GUI thread, which shows it in one place
-            outcome.failed.emit(error)
-        else:
-            outcome.succeeded.emit(result)
+            try:
+                result = work()
+            except Exception as error:  # handed to the GUI thread, which shows it in one place
+                outcome.failed.emit(error)
+            else:
+                outcome.succeeded.emit(result)
+        except BaseException:  # noqa: BLE001 - the executor would keep it in a future nobody reads
+            sys.excepthook(*sys.exc_info())  # the crash reporter in the app; pytest-qt's capture in tests
 
     _executor.submit(job)
 

@@ -52,6 +52,7 @@ class ChartPanel(QWidget):
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setMinimumSize(300, 260)
         self.view.setAccessibleName(title)
+        self.view.viewport().setAccessibleName(title)  # takes focus when clicked, so it is announced too
         self.empty = QLabel(empty_text)
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

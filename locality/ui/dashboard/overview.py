@@ -23,6 +23,7 @@ class OverviewTab(QScrollArea):
         self.figures: DashboardFigures | None = None
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAccessibleName("Dashboard overview")
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 8, 4, 8)

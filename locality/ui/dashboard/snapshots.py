@@ -265,6 +265,7 @@ class BoardSnapshotsTab(QWidget):
                 snapshots.delete,
                 snapshots.restore,
                 self,
+                background=True,  # 20,000 recorded positions to take away or bring back
             )
             if isValid(self):
                 self.refresh(select=snapshot.id)
@@ -289,6 +290,7 @@ class BoardSnapshotsTab(QWidget):
                 snapshots.delete,
                 snapshots.restore,
                 self,
+                background=True,
             )
 
         work.start(lambda _progress, _cancelled: snapshots.delete(snapshot_id), done)

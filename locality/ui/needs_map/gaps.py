@@ -38,6 +38,7 @@ from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.loader import BackgroundLoader
 from locality.ui.need_dialog import open_need
+from locality.ui.support.find_support import find_support
 from locality.ui.table_model import Column, RowTableModel
 from locality.ui.tables import make_row_table, message_label, section_heading
 
@@ -193,12 +194,19 @@ class GapsTab(AnalysisTab):
         self.plan_button = QPushButton("&Plan a joint action…")
         self.plan_button.setToolTip("Start a new action with the selected need already ticked")
         self.plan_button.clicked.connect(self.plan_joint_action)
+        self.find_support_button = QPushButton("Find &support…")
+        self.find_support_button.setObjectName("gapsFindSupportButton")
+        self.find_support_button.setToolTip(
+            "The support directory's offers that fit the selected need, and a joint action commissioned from one"
+        )
+        self.find_support_button.clicked.connect(self.find_support_for_selected)
         self.open_need_button = QPushButton("Open &need…")
         self.open_need_button.clicked.connect(lambda: self._open_selected_need())
         self.show_needs_button = QPushButton("Show in Needs &list")
         self.show_needs_button.setToolTip("Open the Needs page showing shared needs with no action yet")
         self.show_needs_button.clicked.connect(self.show_in_needs_list)
         needs_buttons.addWidget(self.plan_button)
+        needs_buttons.addWidget(self.find_support_button)
         needs_buttons.addWidget(self.open_need_button)
         needs_buttons.addStretch(1)
         needs_buttons.addWidget(self.show_needs_button)
@@ -282,6 +290,7 @@ class GapsTab(AnalysisTab):
     def _update_buttons(self) -> None:
         has_need = self.needs.selected() is not None
         self.plan_button.setEnabled(has_need)
+        self.find_support_button.setEnabled(has_need)
         self.open_need_button.setEnabled(has_need)
         self.open_action_button.setEnabled(self.needless_actions.selected() is not None)
 
@@ -312,6 +321,11 @@ class GapsTab(AnalysisTab):
         )
         if saved is not None:
             self.refresh()
+
+    def find_support_for_selected(self) -> None:
+        need = self.needs.selected()
+        if need is not None and find_support(self.env, need.id, self):
+            self.refresh()  # a joint action now addresses the need: it is no longer a gap
 
     def _open_selected_need(self) -> None:
         need = self.needs.selected()
