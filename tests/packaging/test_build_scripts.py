@@ -85,5 +85,5 @@ def test_ci_builds_and_smoke_tests_the_package() -> None:
     text = CI.read_text(encoding="utf-8")
     build, smoke = text.find("bash packaging/build-linux.sh"), text.find("bash packaging/smoke-test.sh")
     assert 0 < build < smoke, "CI builds, then smoke-tests"
-    assert text.find("run_check \"mypy\"") < build, "after the tests and linters"
+    assert text.find('run_check "mypy"') < build, "after the tests and linters"
     assert text.find('section "Summary"') > smoke, "a failure shows in the summary and fails the run"
