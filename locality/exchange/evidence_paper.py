@@ -33,6 +33,7 @@ from locality.services.evidence_report import EvidenceReport
 from locality.services.plan import Cancelled, Progress, check_cancelled
 from locality.services.what_works import (
     TOO_FEW,
+    Grouping,
     IndicatorMove,
     WhatWorks,
     WhatWorksRow,
@@ -109,7 +110,7 @@ def summary_text(report: EvidenceReport) -> str:
         )
     else:
         parts.append("No measured indicator evidences a completed action yet.")
-    trusted = [row for row in report.by_type.rows if not row.warning]
+    trusted = [row for row in report.by_type.rows if not row.warning and row.name != Grouping.ACTION_TYPE.missing]
     if not trusted:
         parts.append(
             f"No kind of action has {TOO_FEW} or more completed actions behind it yet, so the comparisons below "
@@ -266,12 +267,23 @@ def what_works_table(table: WhatWorks) -> list[Block]:
 
 
 def _best_sentence(table: WhatWorks) -> str:
-    trusted = [row for row in table.rows if not row.warning and row.on_time_share is not None]
+    # Actions recorded without a type, provider or offer are no kind of support to commend.
+    trusted = [
+        row
+        for row in table.rows
+        if not row.warning and row.on_time_share is not None and row.name != table.grouping.missing
+    ]
     what = table.grouping.value.lower()
     if not trusted:
         return (
             f"No {what} has {TOO_FEW} or more completed actions behind it yet: read the rows as early signs, "
             "not as a ranking."
+        )
+    if len(trusted) == 1:
+        only = trusted[0]
+        return (
+            f"Only {only.name} has {TOO_FEW} or more completed actions behind it ({on_time_text(only)} finished on "
+            f"time); no other {what} has enough to compare it with."
         )
     best = max(trusted, key=lambda row: (row.on_time_share or 0, row.count))
     return (
@@ -390,7 +402,7 @@ def paper_blocks(report: EvidenceReport, page_width: float) -> list[Block]:
     invested, bought, on_time, moved = report_charts(report, chart_width)
     blocks += [NewPage(), Charts((invested, bought)), Charts((on_time, moved))]
     blocks += [NewPage(), *bought_blocks(report), *moved_blocks(report)]
-    blocks += [NewPage(), *best_blocks(report), Heading(METHOD_TITLE, 0), Text(METHOD)]
+    blocks += [*best_blocks(report), Heading(METHOD_TITLE, 0), Text(METHOD)]
     return blocks
 
 

@@ -228,7 +228,7 @@ class WhatWorksRow:
 class WhatWorks:
     grouping: Grouping
     produced_on: date
-    rows: tuple[WhatWorksRow, ...]  # the most actions first
+    rows: tuple[WhatWorksRow, ...]  # the most actions first, then the actions without a group
     total: WhatWorksRow  # all completed actions together
     evidence: Evidence
 
@@ -275,7 +275,8 @@ def group(evidence: Evidence, grouping: Grouping) -> WhatWorks:
     for action in evidence.actions:
         groups.setdefault(name_of(action), []).append(action)
     rows = [figures_of(name, actions, evidence.moves) for name, actions in groups.items()]
-    rows.sort(key=lambda row: (-row.count, row.name == grouping.missing, row.name.casefold()))
+    # The most actions first; those recorded without a type, provider, offer or theme last, as they are no group.
+    rows.sort(key=lambda row: (row.name == grouping.missing, -row.count, row.name.casefold()))
     total = figures_of(ALL_COMPLETED, evidence.actions, evidence.moves)
     return WhatWorks(grouping, evidence.produced_on, tuple(rows), total, evidence)
 
