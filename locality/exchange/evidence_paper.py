@@ -398,11 +398,13 @@ def paper_blocks(report: EvidenceReport, page_width: float) -> list[Block]:
     blocks.append(Text(" · ".join(fact for fact in facts if fact)))
     blocks += [Heading(SUMMARY_TITLE, 0), Text(summary_text(report))]
     blocks += invested_blocks(report)
+    # How to read the figures comes before them, where the first page has room for it.
+    blocks += [Heading(METHOD_TITLE, 0), Text(METHOD)]
     chart_width = (page_width - 30) / 2
     invested, bought, on_time, moved = report_charts(report, chart_width)
     blocks += [NewPage(), Charts((invested, bought)), Charts((on_time, moved))]
     blocks += [NewPage(), *bought_blocks(report), *moved_blocks(report)]
-    blocks += [*best_blocks(report), Heading(METHOD_TITLE, 0), Text(METHOD)]
+    blocks += best_blocks(report)
     return blocks
 
 
