@@ -37,10 +37,9 @@ from locality.services.what_works import (
     IndicatorMove,
     WhatWorks,
     WhatWorksRow,
-    cost_text,
-    movement_text,
     on_time_text,
     percent,
+    row_cells,
     spread_text,
 )
 
@@ -250,18 +249,8 @@ def what_works_table(table: WhatWorks) -> list[Block]:
         TableColumn("Trust", 2.4),
     )
 
-    def cells(row: WhatWorksRow) -> tuple[str, ...]:
-        return (
-            row.name,
-            f"{row.count:,}",
-            on_time_text(row),
-            cost_text(row),
-            movement_text(row),
-            row.caveat or "Enough to compare",
-        )
-
-    rows = [cells(row) for row in table.rows[:ROWS_SHOWN]]
-    rows.append(cells(table.total))
+    rows = [row_cells(row) for row in table.rows[:ROWS_SHOWN]]
+    rows.append(row_cells(table.total))
     blocks: list[Block] = [Table(columns, tuple(rows))]
     return blocks + _more(len(table.rows) - ROWS_SHOWN, "groups (in the total)")
 

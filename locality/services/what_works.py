@@ -317,6 +317,18 @@ def movement_text(row: WhatWorksRow) -> str:
     )
 
 
+def row_cells(row: WhatWorksRow) -> tuple[str, ...]:
+    """A row of the what-works table in words: name, completed, on time, spend of budget, movement, trust."""
+    return (
+        row.name,
+        f"{row.count:,}",
+        on_time_text(row),
+        cost_text(row),
+        movement_text(row),
+        row.caveat or "Enough to compare",
+    )
+
+
 def _days(count: int) -> str:
     return plural(count, "day")
 

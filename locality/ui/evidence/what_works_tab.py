@@ -36,7 +36,7 @@ from locality.services.what_works import (
     figure_items,
     group,
     movement_text,
-    on_time_text,
+    row_cells,
 )
 from locality.ui.dashboard.links import FigureListDialog
 from locality.ui.env import UiEnv
@@ -153,14 +153,7 @@ class WhatWorksTab(QWidget):
         rows = [*data.rows, data.total]
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            cells = (
-                row.name,
-                f"{row.count:,}",
-                on_time_text(row),
-                cost_text(row),
-                movement_text(row),
-                row.caveat or "Enough to compare",
-            )
+            cells = row_cells(row)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 figure = COLUMNS[column][1]
