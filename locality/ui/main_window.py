@@ -283,6 +283,9 @@ class MainWindow(QMainWindow):
         self.board_report_action = self._action("&Board report…", self._board_report)
         self.board_report_action.setObjectName("boardReportAction")
         self.board_report_action.setStatusTip("A short exception report for the partnership board, as PDF or Word")
+        self.evidence_paper_action = self._action("E&vidence paper…", self._evidence_paper)
+        self.evidence_paper_action.setObjectName("evidencePaperAction")
+        self.evidence_paper_action.setStatusTip("What was invested, what it bought and which kinds of support did best")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -323,6 +326,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.board_report_action)
+        file_menu.addAction(self.evidence_paper_action)
         file_menu.addSeparator()
         file_menu.addAction(self.workspace_settings_action)
         file_menu.addAction(self.identity_action)
@@ -451,6 +455,13 @@ class MainWindow(QMainWindow):
         dialog = BoardReportDialog(self.env, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.written is not None:
             self.statusBar().showMessage(f"Saved the board report as {dialog.written}", 8000)
+
+    def _evidence_paper(self) -> None:
+        from locality.ui.evidence.paper_dialog import EvidencePaperDialog
+
+        dialog = EvidencePaperDialog(self.env, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.written is not None:
+            self.statusBar().showMessage(f"Saved the evidence paper as {dialog.written}", 8000)
 
     def _save_workshop_copy(self) -> None:
         from locality.ui.workshop_copy_dialog import WorkshopCopyDialog, copy_sentence
