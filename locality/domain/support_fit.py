@@ -15,13 +15,15 @@ Listed offers are ordered first by theme (exact before near), then by points for
 - **kind of support** (1 point): the need's title or description uses a word that asks for it ("review" for peer
   challenge, "skills" for training, "shared service" for shared service design...).
 - **track record** (1 point, 2 for two or more): completed actions in this workspace were commissioned from it.
-- **cost known** (1 point): its typical cost is given, so a budget can be set.
-Ties go to the provider's and then the offer's name, so the order never depends on the order of reading.
+- **cost known** (1 point): its typical cost is given ("free of charge" when nothing), so a budget can be set.
+Ties go to the cheaper offer (a known cost before an unknown one: value for money), then to the provider's and
+the offer's name, so the order never depends on the order of reading.
 Each point earned comes with a short phrase saying why the offer fits.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Iterable, Mapping
@@ -48,12 +50,12 @@ TRACK_RECORD_POINTS = {1: 1, 2: 2}  # completed actions → points (two or more 
 #: Words in a need's title or description that ask for a kind of support (a word matches when it starts with
 #: one of these; phrases of two words match as a phrase). Kinds added by users have no words and earn no point.
 SUPPORT_TYPE_WORDS: dict[str, tuple[str, ...]] = {
-    "peer challenge": ("peer", "challenge", "review"),
-    "mentoring": ("mentor", "coach", "shadowing"),
-    "training": ("training", "train", "skill", "learning", "course"),
-    "consultancy": ("advice", "consultan", "diagnostic", "expert", "options appraisal"),
-    "funding": ("funding", "fund", "grant", "investment"),
-    "shared service design": ("shared service", "sharing service", "joint service", "procurement", "merg"),
+    "peer challenge": ("peer", "challenge", "review", "self-assessment", "inspection"),
+    "mentoring": ("mentor", "coach", "shadowing", "leader", "manager", "succession"),
+    "training": ("training", "train", "skill", "learning", "course", "equip", "induction"),
+    "consultancy": ("advice", "consultan", "diagnostic", "expert", "evidence", "analysis", "appraisal", "insight"),
+    "funding": ("funding", "fund", "grant", "investment", "pump-prim", "money"),
+    "shared service design": ("shared service", "sharing service", "joint service", "procure", "back-office", "merg"),
 }
 
 RULE_SUMMARY = (
@@ -119,11 +121,13 @@ class OfferFit:
     points: int
     reasons: tuple[str, ...]
     sort_name: tuple[str, str]
+    cost_pence: int | None = None
 
     @property
-    def sort_key(self) -> tuple[int, int, str, str]:
+    def sort_key(self) -> tuple[int, int, bool, int, str, str]:
         """Best first when sorted ascending."""
-        return (-int(self.theme_fit), -self.points, *self.sort_name)
+        cost = self.cost_pence
+        return (-int(self.theme_fit), -self.points, cost is None, cost or 0, *self.sort_name)
 
 
 def theme_fit(tree: ThemeTree, need_theme: uuid.UUID | None, offer_themes: Iterable[uuid.UUID]) -> tuple[ThemeFit, str]:
@@ -161,12 +165,19 @@ def level_reason(level_name: str, organisation_count: int) -> str:
     return ""
 
 
-_WORD = re.compile(r"[\w']+")
-
-
 def wording_reason(support_type_name: str, need_text: str) -> str:
     """The phrase saying the need's wording asks for this kind of support; "" if it does not."""
     return _Wording(need_text).reason(support_type_name)
+
+
+@functools.cache
+def _asking_for(support_type_name: str) -> re.Pattern[str] | None:
+    """A pattern finding, in a need's normalised wording, the first word or phrase that asks for this kind of
+    support (a word starting with one of its stems); None for a kind with no words."""
+    stems = SUPPORT_TYPE_WORDS.get(normalise_name(support_type_name))
+    if not stems:
+        return None
+    return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(stem) for stem in stems) + r")[\w']*")
 
 
 class _Wording:
@@ -174,36 +185,16 @@ class _Wording:
 
     def __init__(self, need_text: str) -> None:
         self._text = normalise_name(need_text)
-        self._tokens: list[str] | None = None
         self._reasons: dict[str, str] = {}
 
     def reason(self, support_type_name: str) -> str:
         found = self._reasons.get(support_type_name)
         if found is None:
-            found = self._reasons[support_type_name] = self._find(support_type_name)
+            pattern = _asking_for(support_type_name)
+            match = pattern.search(self._text) if pattern is not None else None
+            found = f'{support_type_name.lower()} — the need speaks of "{match.group(0)}"' if match else ""
+            self._reasons[support_type_name] = found
         return found
-
-    def _find(self, support_type_name: str) -> str:
-        words = SUPPORT_TYPE_WORDS.get(normalise_name(support_type_name))
-        if not words:
-            return ""
-        if self._tokens is None:
-            self._tokens = _WORD.findall(self._text)
-        for stem in words:
-            if " " in stem:
-                if stem in self._text:
-                    return f'{support_type_name.lower()} — the need speaks of "{stem}"'
-                continue
-            for token in self._tokens:
-                if token.startswith(stem):
-                    return f'{support_type_name.lower()} — the need speaks of "{token}"'
-        return ""
-
-
-def offer_fit(tree: ThemeTree, need: NeedToMatch, offer: OfferToMatch) -> OfferFit | None:
-    """How ``offer`` fits ``need``; None when it is not to be listed for it (see the module's rule)."""
-    fits = Matcher(tree, [offer]).rank(need)
-    return fits[0] if fits else None
 
 
 @dataclass(frozen=True)
@@ -223,7 +214,7 @@ class _Fixed:
             reasons.append(f"used by {plural(offer.completed_uses, 'completed action')} here")
         if offer.typical_cost_pence is not None:
             points += COST_POINTS
-            reasons.append("cost known")
+            reasons.append("free of charge" if offer.typical_cost_pence == 0 else "cost known")
         return cls(points, tuple(reasons), (normalise_name(offer.provider_name), normalise_name(offer.title)))
 
 
@@ -235,6 +226,10 @@ class Matcher:
     def __init__(self, tree: ThemeTree, offers: Iterable[OfferToMatch]) -> None:
         self.tree = tree
         self.offers = [(offer, _Fixed.of(offer)) for offer in offers if offer.active]
+        self._by_theme: dict[uuid.UUID, list[tuple[OfferToMatch, _Fixed]]] = {}
+        for offer, fixed in self.offers:
+            for theme in offer.theme_ids:
+                self._by_theme.setdefault(theme, []).append((offer, fixed))
         self._themes: dict[tuple[uuid.UUID | None, frozenset[uuid.UUID]], tuple[ThemeFit, str]] = {}
         self._levels: dict[tuple[str, int], str] = {}
 
@@ -268,14 +263,26 @@ class Matcher:
         if asked:
             points += WORDING_POINTS
             reasons.append(asked)
-        return OfferFit(offer.id, fit, points, (*reasons, *fixed.reasons), fixed.sort_name)
+        reasons.extend(fixed.reasons)
+        return OfferFit(offer.id, fit, points, tuple(reasons), fixed.sort_name, offer.typical_cost_pence)
 
-    def rank(self, need: NeedToMatch) -> list[OfferFit]:
-        """The offers listed for ``need``, best first."""
+    def rank(self, need: NeedToMatch, *, own_theme_only: bool = False) -> list[OfferFit]:
+        """The offers listed for ``need``, best first; with ``own_theme_only``, only those serving its own theme
+        (which come first in the full list, in the same order)."""
         wording = _Wording(f"{need.title} {need.description}")
-        fits = [fit for offer, fixed in self.offers if (fit := self.fit(need, offer, fixed, wording)) is not None]
+        if own_theme_only:
+            offers = self._by_theme.get(need.theme_id, []) if need.theme_id is not None else []
+        else:
+            offers = self.offers
+        fits = [fit for offer, fixed in offers if (fit := self.fit(need, offer, fixed, wording)) is not None]
         fits.sort(key=lambda fit: fit.sort_key)
         return fits
+
+
+def offer_fit(tree: ThemeTree, need: NeedToMatch, offer: OfferToMatch) -> OfferFit | None:
+    """How ``offer`` fits ``need``; None when it is not to be listed for it (see the module's rule)."""
+    fits = Matcher(tree, [offer]).rank(need)
+    return fits[0] if fits else None
 
 
 def ranked_fits(tree: ThemeTree, need: NeedToMatch, offers: Iterable[OfferToMatch]) -> list[OfferFit]:
@@ -283,9 +290,6 @@ def ranked_fits(tree: ThemeTree, need: NeedToMatch, offers: Iterable[OfferToMatc
     return Matcher(tree, offers).rank(need)
 
 
-def top_fits(fits: list[OfferFit]) -> list[OfferFit]:
-    """The offers that share the best place in ``fits`` (already ranked): those a need calls on first."""
-    if not fits:
-        return []
-    best = fits[0].sort_key[:2]
-    return [fit for fit in fits if fit.sort_key[:2] == best]
+def best_fit(fits: list[OfferFit]) -> OfferFit | None:
+    """The offer ranked first in ``fits`` (already ranked), if any: the one a need calls on."""
+    return fits[0] if fits else None

@@ -93,7 +93,6 @@ class DemoSummary:
     workshop_votes: int
     support_providers: int = 0
     support_offers: int = 0
-    actions_from_offers: int = 0
 
     def counts(self) -> list[tuple[str, int]]:
         """(label, count) pairs in the order ``locality check`` prints them."""
@@ -115,7 +114,6 @@ class DemoSummary:
             ("workshop votes", self.workshop_votes),
             ("support providers", self.support_providers),
             ("support offers", self.support_offers),
-            ("actions commissioned from offers", self.actions_from_offers),
         ]
 
     @property
@@ -270,7 +268,6 @@ def generate_demo(
         workshop_votes=len(rows["workshop_vote"]),
         support_providers=len(rows["support_provider"]),
         support_offers=len(rows["support_offer"]),
-        actions_from_offers=sum(1 for row in rows["action"] if row.get("offer_id") is not None),
     )
 
 

@@ -63,7 +63,7 @@ class Services:
         self.workspace = WorkspaceInfoService(context)
         self.set_up = PartnershipSetUpService(context)
         self.chase = ChaseService(context)
-        self.support_matching = SupportMatchingService(context)
+        self.support_matching = SupportMatchingService(context, self.support)
         self.what_works = WhatWorksService(context)
         self.evidence_report = EvidenceReportService(context, self.what_works, self.funding, self.workspace)
         #: What the account the workspace was opened with may change (a partner's account on a server: little).

@@ -4,15 +4,14 @@ several partners' needs at once (the seeds' "duplication avoided").
 How an offer is judged to fit a need, and the order offers are listed in, is the rule of
 ``locality.domain.support_fit`` (its docstring says it in full; ``RULE_SUMMARY`` says it in a sentence).
 
-**Duplication avoided.** A need *calls on* an offer when the offer serves the need's own theme and shares the
-best place in the need's ranking (an offer that only serves a neighbouring theme is no call to commission it), or
-when a live, not cancelled action commissioned from the offer already addresses the need. When open needs raised
-by two or more different organisations call on the same offer, commissioning it once could serve them all:
-``find_support`` says so beside each offer ("Also fits 'X' raised by Y: commissioning once serves both"), and
-``shared_offers`` lists every such offer. A need's *raising organisation* is the organisation linked to it as
-"Raised by" (else as "Lead", else the first by name); two needs count as different partners' needs when their
-raising organisations differ. Only open needs (identified, agreed, being addressed) are counted; met and closed
-needs call on nothing.
+**Duplication avoided.** A need *calls on* the offer ranked first for it when that offer serves the need's own
+theme (an offer that only serves a neighbouring theme is no call to commission it), and on any offer a live, not
+cancelled action commissioned from it already addresses. When open needs raised by two or more different
+organisations call on the same offer, commissioning it once could serve them all: ``find_support`` says so beside
+each offer ("Also fits 'X' raised by Y: commissioning once serves both"), and ``shared_offers`` lists every such
+offer. A need's *raising organisation* is the organisation linked to it as "Raised by" (else as "Lead", else the
+first by name); two needs count as different partners' needs when their raising organisations differ. Only open
+needs (identified, agreed, being addressed) are counted; met and closed needs call on nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from locality.domain.errors import NotFoundError
+from locality.domain.support import SupportOffer
 from locality.domain.support_fit import (
     RULE_SUMMARY,
     Matcher,
@@ -30,14 +30,15 @@ from locality.domain.support_fit import (
     OfferToMatch,
     ThemeFit,
     ThemeTree,
+    best_fit,
     ranked_fits,
-    top_fits,
 )
 from locality.domain.text import plural
 from locality.domain.values import format_money_whole
 from locality.domain.vocabulary import OPEN_NEED_STATUSES, NeedRole, NeedStatus, VocabularyKind, normalise_name
 from locality.services.actions import ActionDraft, PartnerDraft
 from locality.services.context import ServiceContext
+from locality.services.support import SupportService
 from locality.store import support_matching_queries as queries
 from locality.store.models import VocabularyTermRecord
 from locality.store.unit_of_work import UnitOfWork
@@ -212,36 +213,38 @@ class _Directory:
     """Everything the matching reads, read in one transaction."""
 
     tree: ThemeTree
-    offers: dict[uuid.UUID, queries.OfferRow]
+    offers: dict[uuid.UUID, SupportOffer]
     to_match: tuple[OfferToMatch, ...]
     theme_names: dict[uuid.UUID, tuple[str, ...]]
     needs: dict[uuid.UUID, _NeedFacts]
     action_calls: dict[uuid.UUID, set[uuid.UUID]]  # offer id → ids of the needs its actions address
 
 
-def _read(unit: UnitOfWork, need_id: uuid.UUID | None = None) -> _Directory:
+def _read(unit: UnitOfWork, offers: Iterable[SupportOffer], need_id: uuid.UUID | None = None) -> _Directory:
+    """What the matching reads: ``offers`` (the directory, as the support service lists it) and, from ``unit``,
+    the themes, the open needs (and ``need_id`` whatever its status) with their organisations, and the actions
+    commissioned from offers."""
     tree_rows = queries.theme_tree(unit)
     tree = ThemeTree({row[0]: row[1] for row in tree_rows}, {row[0]: row[2] for row in tree_rows})
-    offer_rows = {row.id: row for row in queries.offers(unit)}
-    themes = queries.offer_themes(unit)
+    by_id = {offer.id: offer for offer in offers}
     uses = queries.completed_uses(unit)
     to_match = tuple(
         OfferToMatch(
-            id=row.id,
-            title=row.title,
-            provider_name=row.provider_name,
-            support_type_name=row.support_type_name,
-            delivery_level_name=row.delivery_level_name,
-            theme_ids=frozenset(themes.get(row.id, ())),
-            typical_cost_pence=row.typical_cost_pence,
-            completed_uses=uses.get(row.id, 0),
-            active=row.active,
+            id=offer.id,
+            title=offer.title,
+            provider_name=offer.provider_name,
+            support_type_name=offer.support_type_name,
+            delivery_level_name=offer.delivery_level_name,
+            theme_ids=frozenset(offer.theme_ids),
+            typical_cost_pence=offer.typical_cost_pence,
+            completed_uses=uses.get(offer.id, 0),
+            active=offer.active and offer.provider_active,
         )
-        for row in offer_rows.values()
+        for offer in by_id.values()
     )
     theme_names = {
-        offer_id: tuple(sorted((tree.name(theme) for theme in ids), key=normalise_name))
-        for offer_id, ids in themes.items()
+        offer.id: tuple(sorted((tree.name(theme) for theme in offer.theme_ids), key=normalise_name))
+        for offer in by_id.values()
     }
     links: dict[uuid.UUID, list[queries.NeedOrganisationRow]] = {}
     for link in queries.need_organisations(unit):
@@ -250,7 +253,7 @@ def _read(unit: UnitOfWork, need_id: uuid.UUID | None = None) -> _Directory:
     action_calls: dict[uuid.UUID, set[uuid.UUID]] = {}
     for offer_id, called_by in queries.offer_needs(unit):
         action_calls.setdefault(offer_id, set()).add(called_by)
-    return _Directory(tree, offer_rows, to_match, theme_names, needs, action_calls)
+    return _Directory(tree, by_id, to_match, theme_names, needs, action_calls)
 
 
 def _calls(directory: _Directory, offers: Collection[OfferToMatch] | None = None) -> dict[uuid.UUID, list[NeedCalling]]:
@@ -262,10 +265,10 @@ def _calls(directory: _Directory, offers: Collection[OfferToMatch] | None = None
     for facts in directory.needs.values():
         if facts.row.status not in _OPEN or (themes is not None and facts.row.theme_id not in themes):
             continue
-        for fit in top_fits(matcher.rank(facts.to_match())):
-            if fit.theme_fit != ThemeFit.EXACT:
-                break  # the best is only near the need's theme: it calls on no offer by ranking
-            calling.setdefault(fit.offer_id, {})[facts.row.id] = False
+        # Only an offer serving the need's own theme can be called on by ranking, and those rank first.
+        best = best_fit(matcher.rank(facts.to_match(), own_theme_only=True))
+        if best is not None:
+            calling.setdefault(best.offer_id, {})[facts.row.id] = False
     for offer_id, addressed in directory.action_calls.items():
         for need_id in addressed:
             found = directory.needs.get(need_id)
@@ -318,14 +321,16 @@ def _match(directory: _Directory, fit: OfferFit, also_fits: Sequence[NeedCalling
 
 
 class SupportMatchingService:
-    def __init__(self, context: ServiceContext) -> None:
+    def __init__(self, context: ServiceContext, support: SupportService) -> None:
         self._context = context
+        self._support = support  # the directory is read as its own service lists it
 
     def find_support(self, need_id: uuid.UUID) -> SupportForNeed:
         """The active offers that fit the need, best first, each with why it fits and the other partners' open
         needs it would serve too. ``NotFoundError`` when the need is gone."""
+        offers = self._support.offers()
         with self._context.read() as unit:
-            directory = _read(unit, need_id)
+            directory = _read(unit, offers, need_id)
         facts = directory.needs.get(need_id)
         if facts is None:
             raise NotFoundError("That need no longer exists; it may have been deleted by someone else.")
@@ -357,8 +362,9 @@ class SupportMatchingService:
     def shared_offers(self) -> list[SharedOffer]:
         """The offers that open needs of two or more organisations call on (see the module's definition), those
         serving most organisations first."""
+        offers = self._support.offers()
         with self._context.read() as unit:
-            directory = _read(unit)
+            directory = _read(unit, offers)
         shared: list[SharedOffer] = []
         for offer_id, callers in _calls(directory).items():
             raisers = {normalise_name(caller.raised_by) for caller in callers if caller.raised_by}

@@ -1,5 +1,6 @@
-"""Queries behind "Find support": the live offers with what the matching rule reads, the open needs with their
-organisations, and which needs the actions commissioned from an offer address.
+"""Queries behind "Find support" (the offers themselves come from the support service): the themes, the open needs
+with their organisations, how many completed actions each offer was used by, and which needs the actions
+commissioned from an offer address.
 
 A handful of statements whatever the size of the workspace; tombstones are left out everywhere (a link counts
 only when it and what it joins are live).
@@ -11,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import aliased
 
 from locality.domain.vocabulary import OPEN_NEED_STATUSES, ActionStatus
 from locality.store.live_queries import live_need_organisation_links
@@ -21,32 +21,9 @@ from locality.store.models import (
     NeedOrganisationRecord,
     NeedRecord,
     OrganisationRecord,
-    SupportOfferRecord,
-    SupportOfferThemeRecord,
-    SupportProviderRecord,
     ThemeRecord,
-    VocabularyTermRecord,
 )
 from locality.store.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class OfferRow:
-    """A live offer of a live provider, with the names the matching shows."""
-
-    id: uuid.UUID
-    title: str
-    provider_id: uuid.UUID
-    provider_name: str
-    provider_kind_id: uuid.UUID | None
-    support_type_name: str
-    delivery_level_id: uuid.UUID | None
-    delivery_level_name: str
-    typical_cost_pence: int | None
-    duration_days: int | None
-    eligibility: str
-    url: str
-    active: bool  # the offer and its provider both active
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,66 +49,6 @@ def theme_tree(unit: UnitOfWork) -> list[tuple[uuid.UUID, str, uuid.UUID | None]
     """(id, name, parent id) of every theme, retired ones included so that old records still name theirs."""
     statement = select(ThemeRecord.id, ThemeRecord.name, ThemeRecord.parent_id)
     return [(row[0], row[1], row[2]) for row in unit.session.execute(statement)]
-
-
-def offers(unit: UnitOfWork) -> list[OfferRow]:
-    """Every live offer of a live provider, with its provider's and terms' names."""
-    support_type = aliased(VocabularyTermRecord)
-    level = aliased(VocabularyTermRecord)
-    statement = (
-        select(
-            SupportOfferRecord.id,
-            SupportOfferRecord.title,
-            SupportProviderRecord.id,
-            SupportProviderRecord.name,
-            SupportProviderRecord.kind_id,
-            support_type.name,
-            SupportOfferRecord.delivery_level_id,
-            level.name,
-            SupportOfferRecord.typical_cost_pence,
-            SupportOfferRecord.duration_days,
-            SupportOfferRecord.eligibility,
-            SupportOfferRecord.url,
-            SupportOfferRecord.active,
-            SupportProviderRecord.active,
-        )
-        .join(SupportProviderRecord, SupportProviderRecord.id == SupportOfferRecord.provider_id)
-        .outerjoin(support_type, support_type.id == SupportOfferRecord.support_type_id)
-        .outerjoin(level, level.id == SupportOfferRecord.delivery_level_id)
-        .where(SupportOfferRecord.deleted_at.is_(None), SupportProviderRecord.deleted_at.is_(None))
-        .order_by(func.lower(SupportProviderRecord.name), func.lower(SupportOfferRecord.title))
-    )
-    return [
-        OfferRow(
-            id=row[0],
-            title=row[1],
-            provider_id=row[2],
-            provider_name=row[3],
-            provider_kind_id=row[4],
-            support_type_name=row[5] or "",
-            delivery_level_id=row[6],
-            delivery_level_name=row[7] or "",
-            typical_cost_pence=row[8],
-            duration_days=row[9],
-            eligibility=row[10] or "",
-            url=row[11] or "",
-            active=bool(row[12]) and bool(row[13]),
-        )
-        for row in unit.session.execute(statement)
-    ]
-
-
-def offer_themes(unit: UnitOfWork) -> dict[uuid.UUID, set[uuid.UUID]]:
-    """The live themes each live offer serves, by offer id."""
-    statement = (
-        select(SupportOfferThemeRecord.offer_id, SupportOfferThemeRecord.theme_id)
-        .join(ThemeRecord, ThemeRecord.id == SupportOfferThemeRecord.theme_id)
-        .where(SupportOfferThemeRecord.deleted_at.is_(None), ThemeRecord.deleted_at.is_(None))
-    )
-    themes: dict[uuid.UUID, set[uuid.UUID]] = {}
-    for offer_id, theme_id in unit.session.execute(statement):
-        themes.setdefault(offer_id, set()).add(theme_id)
-    return themes
 
 
 def completed_uses(unit: UnitOfWork) -> dict[uuid.UUID, int]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import uuid
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -18,9 +17,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
-    QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -40,11 +38,10 @@ from locality.ui.action_dialog import open_action
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.loader import BackgroundLoader
-from locality.ui.table_model import Column, RowTableModel
-from locality.ui.tables import make_row_table, message_label, section_heading
+from locality.ui.table_model import Column, money_column
+from locality.ui.tables import RowList, section_heading
 
 _START_TIP = "A new action commissioned from the chosen offer, for this need's partners"
-Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -63,16 +60,10 @@ def _match_columns() -> list[Column[_Ranked]]:
     return [
         Column("#", lambda r: str(r.place), sort_key=lambda r: r.place, align_right=True, width=36),
         Column("Offer", lambda r: r.match.title, width=230, tooltip=lambda r: r.match.title),
-        Column("Provider", lambda r: r.match.provider_name, width=150, tooltip=lambda r: r.match.provider_name),
+        Column("Provider", lambda r: r.match.provider_name, width=190, tooltip=lambda r: r.match.provider_name),
         Column("Why it fits", lambda r: r.match.why, width=340, tooltip=lambda r: r.match.why),
         Column("Level", lambda r: r.match.delivery_level_name, width=90),
-        Column(
-            "Cost",
-            lambda r: format_money_whole(r.match.typical_cost_pence),
-            sort_key=lambda r: r.match.typical_cost_pence,
-            align_right=True,
-            width=80,
-        ),
+        money_column("Cost", lambda r: r.match.typical_cost_pence, width=80, whole_pounds=True),
         Column("Duration", lambda r: _days(r.match.duration_days), sort_key=lambda r: r.match.duration_days, width=75),
         Column(
             "Also serves",
@@ -87,22 +78,16 @@ def _match_columns() -> list[Column[_Ranked]]:
 def _shared_columns() -> list[Column[SharedOffer]]:
     return [
         Column("Offer", lambda o: o.title, width=230, tooltip=lambda o: o.title),
-        Column("Provider", lambda o: o.provider_name, width=150),
+        Column("Provider", lambda o: o.provider_name, width=190),
         Column(
             "Partners",
             lambda o: str(o.organisation_count),
             sort_key=lambda o: o.organisation_count,
             align_right=True,
-            width=70,
-        ),
-        Column("Needs it would serve", lambda o: o.needs_text, width=420, tooltip=lambda o: o.needs_text),
-        Column(
-            "Cost",
-            lambda o: format_money_whole(o.typical_cost_pence),
-            sort_key=lambda o: o.typical_cost_pence,
-            align_right=True,
             width=80,
         ),
+        Column("Needs it would serve", lambda o: o.needs_text, width=420, tooltip=lambda o: o.needs_text),
+        money_column("Cost", lambda o: o.typical_cost_pence, width=80, whole_pounds=True),
     ]
 
 
@@ -135,41 +120,6 @@ def _offer_details(match: OfferMatch) -> str:
     return "<br>".join(lines)
 
 
-class _Table(QWidget, Generic[Row]):
-    """A table, or a sentence in its place when there is nothing to list (or while loading)."""
-
-    def __init__(self, model: RowTableModel[Row], name: str, accessible: str) -> None:
-        super().__init__()
-        self.model = model
-        # Wrapped, not cut short: why an offer fits is read whole.
-        self.table: QTableView = make_row_table(model, name, accessible, word_wrap=True, stretch_column=3)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.message = message_label(f"{name}Message")
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.message)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
-
-    def show_rows(self, rows: list[Row], empty_text: str) -> None:
-        self.model.set_rows(rows)
-        if rows:
-            self.stack.setCurrentWidget(self.table)
-            self.table.resizeRowsToContents()
-            self.table.selectRow(0)
-        else:
-            self.say(empty_text)
-
-    def say(self, text: str) -> None:
-        self.message.setText(text)
-        self.stack.setCurrentWidget(self.message)
-
-    def selected(self) -> Row | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
-
-
 class FindSupportDialog(QDialog):
     """The offers that fit one need, and the offers serving several partners; Start a joint action on one."""
 
@@ -178,7 +128,10 @@ class FindSupportDialog(QDialog):
         self.setObjectName("findSupportDialog")
         self.setWindowTitle("Find support")
         self.setMinimumSize(900, 560)
-        self.resize(1100, 640)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        self.resize(
+            min(1280, screen.width() - 40) if screen else 1100, min(680, screen.height() - 60) if screen else 640
+        )
         self.env = env
         self.services = env.services
         self.need_id = need_id
@@ -214,8 +167,9 @@ class FindSupportDialog(QDialog):
         offers_layout = QVBoxLayout(offers_page)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
-        self.matches: _Table[_Ranked] = _Table(
-            RowTableModel(_match_columns(), self), "findSupportTable", "Offers that fit the need"
+        # Wrapped, not cut short: why an offer fits is read whole.
+        self.matches: RowList[_Ranked] = RowList(
+            _match_columns(), "findSupportTable", "Offers that fit the need", stretch_column=3, wrap=True
         )
         splitter.addWidget(self.matches)
         self.details = QLabel()
@@ -226,8 +180,12 @@ class FindSupportDialog(QDialog):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.details.setContentsMargins(6, 6, 6, 6)
-        splitter.addWidget(self.details)
-        splitter.setSizes([300, 130])
+        details_scroll = QScrollArea()
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        details_scroll.setWidget(self.details)
+        splitter.addWidget(details_scroll)
+        splitter.setSizes([300, 150])
         offers_layout.addWidget(splitter, 1)
         buttons = QHBoxLayout()
         self.start_button = QPushButton("&Start a joint action…")
@@ -249,10 +207,16 @@ class FindSupportDialog(QDialog):
         definition.setObjectName("duplicationDefinition")
         definition.setWordWrap(True)
         shared_layout.addWidget(definition)
-        self.shared: _Table[SharedOffer] = _Table(
-            RowTableModel(_shared_columns(), self), "sharedOffersTable", "Offers that would serve several partners"
+        self.shared: RowList[SharedOffer] = RowList(
+            _shared_columns(),
+            "sharedOffersTable",
+            "Offers that would serve several partners",
+            stretch_column=3,
+            wrap=True,
         )
         shared_layout.addWidget(self.shared, 1)
+        # Those serving most partners first.
+        self.shared.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
         self.tabs.addTab(shared_page, "Serving several partners")
 
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -287,16 +251,17 @@ class FindSupportDialog(QDialog):
         theme = support.theme_name or "no theme"
         self.need_line.setText(f"{theme} · {support.shared_by_text} · {support.need_status.value}")
         self.rule.setText(support.rule)
-        self.matches.show_rows(
+        self.matches.set_rows(
             [_Ranked(place, match) for place, match in enumerate(support.matches, 1)], self._no_match_text(support)
         )
+        self.matches.select_first()  # the best offer, ready for Start a joint action
         count = len(support.matches)
         self.tabs.setTabText(0, f"Offers for this need ({count})")
         self._show_selected()
 
     def _show_shared(self, shared: list[SharedOffer]) -> None:
         self.shared_offers = shared
-        self.shared.show_rows(
+        self.shared.set_rows(
             list(shared),
             "No offer is called on by the needs of two or more partners yet: each partner's best offers differ, "
             "or the directory has none that serves their themes.",

@@ -14,12 +14,14 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from locality.domain.values import format_money
+from locality.domain.values import format_money, format_money_whole
 
 Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 BATCH = 200
+#: Text on a cell given a pale background (RAG, a total) when its column names no colour of its own.
+DARK_TEXT = QColor("#102027")
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,14 @@ def money_column(
     *,
     width: int = 120,
     foreground: Callable[[Row], QColor | None] | None = None,
+    whole_pounds: bool = False,
 ) -> Column[Row]:
-    """An amount in £, right-aligned and sorted by its pence (no amount sorts last)."""
+    """An amount in £ (rounded to whole pounds if ``whole_pounds``), right-aligned and sorted by its pence (no
+    amount sorts last)."""
+    shown = format_money_whole if whole_pounds else format_money
     return Column(
         title,
-        lambda row: format_money(pence(row)),
+        lambda row: shown(pence(row)),
         sort_key=pence,
         align_right=True,
         foreground=foreground,
@@ -162,6 +167,9 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         if role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None:
             colour = column.foreground(row)
             return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.ForegroundRole and column.background is not None:
+            # A pale background keeps dark text whatever the palette: white on it is unreadable in high contrast.
+            return QBrush(DARK_TEXT) if column.background(row) is not None else None
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

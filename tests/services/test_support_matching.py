@@ -9,7 +9,7 @@ import pytest
 
 from locality.domain.errors import NotFoundError
 from locality.domain.support_fit import ThemeFit
-from locality.domain.vocabulary import VocabularyKind
+from locality.domain.vocabulary import NeedStatus, VocabularyKind
 from locality.services.needs import NeedDraft
 from locality.services.registry import Services
 from locality.services.support_matching import NeedCalling, duplication_sentence
@@ -159,3 +159,51 @@ def test_funding_sets_no_action_type(services: Services) -> None:
     start = services.support_matching.joint_action(found, found.matches[0])
     assert start.draft.type_id is None and start.draft.budget_pence is None
     assert start.draft.lead_organisation_id is None and start.draft.partners == ()
+
+
+def test_on_the_demo_every_listed_offer_serves_the_need_theme_or_one_beside_it_and_none_is_missed(
+    demo_services: Services,
+) -> None:
+    """Checked against the theme rule worked out here from the support and vocabulary services' own lists."""
+    themes = {theme.id: theme for theme in demo_services.vocabulary.themes()}
+    offers = [o for o in demo_services.support.offers() if o.active and o.provider_active]
+    assert offers, "the demo ships a directory"
+
+    def related(need_theme: uuid.UUID, offer_themes: tuple[uuid.UUID, ...]) -> bool:
+        parent = themes[need_theme].parent_id
+        family = {need_theme, *(t for t in themes if themes[t].parent_id == need_theme)}
+        if parent is not None:
+            family |= {parent, *(t for t in themes if themes[t].parent_id == parent)}
+        return bool(family & set(offer_themes))
+
+    gaps = demo_services.analysis.gaps().shared_unaddressed
+    assert gaps
+    for line in gaps:
+        assert line.theme_id is not None
+        found = demo_services.support_matching.find_support(line.id)
+        expected = {offer.id for offer in offers if related(line.theme_id, offer.theme_ids)}
+        assert {match.offer_id for match in found.matches} == expected
+        exact = [match.theme_fit == ThemeFit.EXACT for match in found.matches]
+        assert exact == sorted(exact, reverse=True), "offers serving the need's own theme come first"
+        for match in found.matches:
+            assert match.reasons and match.reasons[0].startswith("serves ")
+            assert match.why == "; ".join(match.reasons)
+
+
+def test_on_the_demo_each_shared_offer_serves_open_needs_of_two_or_more_raising_organisations(
+    demo_services: Services,
+) -> None:
+    shared = demo_services.support_matching.shared_offers()
+    assert shared, "the demo has partners whose needs call on the same offer"
+    counts = [offer.organisation_count for offer in shared]
+    assert counts == sorted(counts, reverse=True)
+    for offer in shared:
+        raisers = {need.raised_by for need in offer.needs}
+        assert len(raisers) == offer.organisation_count >= 2
+        for calling in offer.needs:
+            need = demo_services.needs.get(calling.need_id)
+            assert need.status in {NeedStatus.IDENTIFIED, NeedStatus.AGREED, NeedStatus.BEING_ADDRESSED}
+            if not calling.by_action:
+                # Ranked first for the need, and serving its own theme.
+                best = demo_services.support_matching.find_support(calling.need_id).matches[0]
+                assert best.offer_id == offer.offer_id and best.theme_fit == ThemeFit.EXACT

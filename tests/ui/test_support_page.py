@@ -231,3 +231,30 @@ def test_offer_details_escape_what_they_show() -> None:
 
     assert "<script>" not in shown and "&lt;script&gt;" in shown and "&lt;b&gt;Evil&lt;/b&gt; &amp; Co" in shown
     assert "<a " not in shown
+
+
+def test_export_writes_the_offers_as_csv_in_the_import_columns(
+    qtbot, window: MainWindow, page: SupportPage, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from locality.exchange.import_columns import KINDS
+    from locality.ui.support.export_dialog import DirectoryExportDialog
+
+    fill_directory(window)
+    target = tmp_path / "offers.csv"
+
+    def write(dialog: QDialog) -> None:
+        assert isinstance(dialog, DirectoryExportDialog)
+        dialog.part.setCurrentIndex(dialog.part.findData("offers"))
+        dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+        assert not dialog.include_contacts.isEnabled()  # offers hold no personal data
+        dialog.target.setText(str(target))
+        answer_message_box(QMessageBox.StandardButton.Close)  # "Open it now?"
+        dialog.write_button.click()
+
+    failure = when_dialog_opens(write, kind=DirectoryExportDialog)
+    page.export_button.click()
+    failure.check()
+
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == ",".join(KINDS["offers"])
+    assert len(lines) == 4

@@ -1,14 +1,13 @@
 """The needs map's Gaps tab: shared needs that no joint action addresses, and actions that address no need.
 
-Also home to what the analysis tabs share: loading off the GUI thread, and a table of needs that opens a need on
-double-click and says what would appear when it is empty.
+Also home to what the analysis tabs share: loading off the GUI thread, and the columns of a list of needs (the
+list itself, with the sentence shown when it is empty, is ``ui.tables.RowList``).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -16,8 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,10 +36,8 @@ from locality.ui.errors import show_error
 from locality.ui.find_support import find_support
 from locality.ui.loader import BackgroundLoader
 from locality.ui.need_dialog import open_need
-from locality.ui.table_model import Column, RowTableModel
-from locality.ui.tables import make_row_table, message_label, section_heading
-
-Row = TypeVar("Row")
+from locality.ui.table_model import Column
+from locality.ui.tables import RowList, section_heading
 
 _PRIORITY_ORDER = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}
 
@@ -84,51 +79,6 @@ class AnalysisTab(QWidget):
 
     def show_failure(self, error: BaseException) -> None:
         show_error(self, error, self.title)
-
-
-def make_table(model: RowTableModel[Any], name: str, accessible: str) -> QTableView:
-    # The first column is the need's or action's title: it takes the room the short columns leave.
-    return make_row_table(model, name, accessible, word_wrap=False, stretch_column=0)
-
-
-class RowList(QWidget, Generic[Row]):
-    """A sortable table of rows, or a sentence in its place when there are none (or while loading)."""
-
-    def __init__(self, columns: Sequence[Column[Row]], name: str, accessible: str) -> None:
-        super().__init__()
-        self.model: RowTableModel[Row] = RowTableModel(columns, self)
-        self.table = make_table(self.model, name, accessible)
-        self.message = message_label(f"{name}Message")
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.message)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
-
-    def set_rows(self, rows: Sequence[Row], empty_text: str) -> None:
-        self.model.set_rows(rows)
-        if rows:
-            self.stack.setCurrentWidget(self.table)
-        else:
-            self.message.setText(empty_text)
-            self.stack.setCurrentWidget(self.message)
-
-    def say(self, text: str) -> None:
-        self.message.setText(text)
-        self.stack.setCurrentWidget(self.message)
-
-    def selected(self) -> Row | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
-
-    def select_first(self) -> None:
-        if self.model.rowCount() and self.stack.currentWidget() is self.table:
-            self.table.selectRow(0)
-
-    def on_activated(self, act: Callable[[Row], None]) -> None:
-        """Double-click or Enter on a row runs ``act`` on it."""
-        self.table.activated.connect(lambda index: act(self.model.row_at(index.row())))
 
 
 def need_columns(with_theme: bool = True) -> list[Column[NeedLine]]:
