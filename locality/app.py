@@ -22,6 +22,8 @@ from locality.services.registry import Services
 from locality.ui.errors import user_message
 from locality.ui.main_window import MainWindow
 from locality.ui.settings import AppSettings
+from locality.ui.style import apply_style
+from locality.ui.welcome import greet
 from locality.ui.workers import settle_garbage_collector
 
 #: Set to 1, ``locality`` closes its window and quits (exit status 0) as soon as the window is shown, asking
@@ -40,9 +42,7 @@ def application() -> QApplication:
         app.setOrganizationName(APP_NAME)
         app.setApplicationVersion(__version__)
         app.setWindowIcon(QIcon(str(resource("icons", "locality.svg"))))
-        style = resource("style.qss")
-        if style.exists():
-            app.setStyleSheet(style.read_text(encoding="utf-8"))
+        apply_style()
     return app
 
 
@@ -75,12 +75,17 @@ def run(db: str | None = None) -> int:
             return 1
         QMessageBox.critical(None, "Locality", user_message(error))
         return 1
+    from locality.log import log_file
+    from locality.ui.crash import install_crash_reporter
+
+    # From here on a bug shows the crash dialog and the app carries on (building the window failing is above).
+    install_crash_reporter(log_file())
     window.show()
     if quit_after_start:
         # Once the event loop has shown the window: close it as a user would (saving its state), then quit.
         QTimer.singleShot(0, window.close)
         QTimer.singleShot(0, app.quit)
         return app.exec()
-    if window.settings.user() is None:
-        window.ask_user()  # asked once; written on the change log and progress updates
+    # Once the event loop runs: the welcome while the workspace is empty, then (once only) who is editing.
+    QTimer.singleShot(0, lambda: greet(window))
     return app.exec()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from locality import __version__
 from locality.domain.errors import LocalityError
-from locality.domain.text import noun_for
+from locality.domain.text import noun_for, plural
 
 if TYPE_CHECKING:
     from locality.services.context import User
@@ -31,7 +31,7 @@ SIZES = ("small", "medium", "large")
 EXPORT_FORMATS = ("pdf", "docx", "xlsx", "csv", "html")
 REPORT_KINDS = ("board", "evidence")
 REPORT_FORMATS = ("pdf", "docx")
-IMPORT_KINDS = ("organisations", "needs", "actions", "progress")
+IMPORT_KINDS = ("organisations", "needs", "actions", "progress", "providers", "offers")
 
 
 class CommandError(LocalityError):
@@ -333,18 +333,25 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from locality.exchange.board_paper import write_board_paper
+    from locality.exchange.evidence_paper import write_evidence_paper
     from locality.services.registry import Services
 
-    if args.kind != "board":
-        raise CommandError(f"The {args.kind} report is not available yet; --kind board writes the board's paper.")
     db = _existing_db(args.db)
     out = Path(args.out).expanduser()
     _refuse_writing_over_a_workspace(db, out, "reported on")
     services = Services.open(db, create_missing=False, read_only=True)
     try:
-        report = write_board_paper(services, args.format, out, include_confidential=args.include_confidential)
+        if args.kind == "evidence":
+            # The evidence paper holds no confidential note or personal detail: --include-confidential changes
+            # nothing in it.
+            evidence = write_evidence_paper(services, args.format, out)
+        else:
+            report = write_board_paper(services, args.format, out, include_confidential=args.include_confidential)
     finally:
         services.close()
+    if args.kind == "evidence":
+        print(f"Wrote the evidence paper ({plural(evidence.completed, 'completed action')}) to {args.out}.")
+        return 0
     compared = f" (compared with the board snapshot “{report.snapshot.title}”)" if report.snapshot is not None else ""
     print(f"Wrote the board exception report to {args.out}{compared}.")
     return 0

@@ -10,6 +10,9 @@ from pathlib import Path
 from locality.paths import log_dir
 
 LOG_FILE_NAME = "locality.log"
+#: A log kept to a few megabytes however long the app runs: five old files of 1 MB besides the current one.
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUPS = 5
 
 
 def log_file() -> Path:
@@ -20,7 +23,9 @@ def configure_logging(level: int = logging.INFO) -> Path:
     path = log_file()
     root = logging.getLogger("locality")
     if not any(isinstance(handler, logging.handlers.RotatingFileHandler) for handler in root.handlers):
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+        )
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     root.setLevel(level)

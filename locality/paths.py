@@ -14,6 +14,9 @@ from pathlib import Path
 APP_NAME = "Locality"
 APP_AUTHOR = "Locality"
 DEFAULT_WORKSPACE_NAME = "workspace.locality"
+#: The demo partnership the welcome offers, made beside the default workspace; a workspace with this file name
+#: says in the window title that it is the demo.
+DEMO_WORKSPACE_NAME = "Demo partnership.locality"
 
 # Lets tests and developers keep their data away from the real user folder.
 DATA_DIR_OVERRIDE_ENV = "LOCALITY_DATA_DIR"
@@ -60,6 +63,14 @@ def user_data_dir() -> Path:
 
 def default_workspace_path() -> Path:
     return user_data_dir() / DEFAULT_WORKSPACE_NAME
+
+
+def demo_workspace_path() -> Path:
+    return user_data_dir() / DEMO_WORKSPACE_NAME
+
+
+def is_demo_workspace(path: Path | None) -> bool:
+    return path is not None and path.name == DEMO_WORKSPACE_NAME
 
 
 def log_dir() -> Path:

@@ -33,6 +33,9 @@ class Entity(StrEnum):
     WORKSHOP_VOTE = "workshop_vote"
     WORKSHOP_NOTE = "workshop_note"
     WORKSHOP_ACTION = "workshop_action"
+    SUPPORT_PROVIDER = "support_provider"
+    SUPPORT_OFFER = "support_offer"
+    SUPPORT_OFFER_THEME = "support_offer_theme"
     BOARD_SNAPSHOT = "board_snapshot"
     BOARD_SNAPSHOT_ITEM = "board_snapshot_item"
 

@@ -248,3 +248,15 @@ def validate_email(value: str | None, field: str = "contact_email") -> str | Non
     if not match or "." not in domain or domain.startswith(".") or domain.endswith(".") or ".." in domain:
         raise ValidationError({field: f'"{_shown(text)}" is not an e-mail address; use a form like name@example.org.'})
     return text
+
+
+def format_value(value: float | None, unit: str = "") -> str:
+    """An indicator's value as people write it: thousands separated, at most two decimals, the unit after it."""
+    if value is None:
+        return ""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit in ("%", "£") else f"{text} {unit}"

@@ -123,6 +123,7 @@ class VocabularyKind(StrEnum):
     NEED_SOURCE = "need_source"
     ORGANISATION_TYPE = "organisation_type"
     SECTOR = "sector"
+    SUPPORT_TYPE = "support_type"
 
     @property
     def label(self) -> str:
@@ -145,6 +146,7 @@ _KIND_LABELS = {
     VocabularyKind.NEED_SOURCE: "need source",
     VocabularyKind.ORGANISATION_TYPE: "organisation type",
     VocabularyKind.SECTOR: "sector",
+    VocabularyKind.SUPPORT_TYPE: "support type",
 }
 
 SERVICE_IMPROVEMENT = "Service improvement"
@@ -182,6 +184,8 @@ SEEDED_VOCABULARY: dict[VocabularyKind, tuple[str, ...]] = {
         "Peer councils",
         "In-house",
         "Other",
+        "Voluntary sector infrastructure body",
+        "Commercial",
     ),
     VocabularyKind.ACTION_TYPE: (
         "Peer challenge or review",
@@ -217,6 +221,14 @@ SEEDED_VOCABULARY: dict[VocabularyKind, tuple[str, ...]] = {
         "Other",
     ),
     VocabularyKind.SECTOR: ("Public", "Third sector", "Private"),
+    VocabularyKind.SUPPORT_TYPE: (
+        "Peer challenge",
+        "Mentoring",
+        "Training",
+        "Consultancy",
+        "Funding",
+        "Shared service design",
+    ),
 }
 
 SEEDED_FUNDING_SOURCES: tuple[str, ...] = (

@@ -117,7 +117,7 @@ def _capped_table(columns: tuple[TableColumn, ...], rows: Capped[tuple[str, ...]
 # --------------------------------------------------------------------------- charts
 
 
-def _money_axis(largest_pence: int) -> tuple[float, str]:
+def money_axis(largest_pence: int) -> tuple[float, str]:
     """Pence per charted unit and the unit's name, so the axis shows short numbers."""
     pounds = largest_pence / 100
     if pounds >= 10_000_000:
@@ -151,7 +151,7 @@ def report_charts(report: BoardReport, width: float) -> list[Chart]:
         ("All actions", figures.allocated_pence, figures.spent_pence)
     ]
     largest = max(max(allocated, spent) for _name, allocated, spent in columns)
-    unit, unit_name = _money_axis(largest)
+    unit, unit_name = money_axis(largest)
 
     def money_bar(pence: int, colour: charts.Colour) -> Bar:
         return Bar(pence / unit, colour, format_money(pence).split(".")[0])

@@ -3,6 +3,7 @@ the charts drawn as vector graphics."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
@@ -24,7 +25,7 @@ from locality.exchange.render_progress import Ticker
 from locality.services.board_report import BoardReport
 from locality.services.plan import Cancelled, check_cancelled
 
-__all__ = ["block_flowables", "render_board_paper_pdf"]
+__all__ = ["block_flowables", "render_board_paper_pdf", "write_paper_pdf"]
 
 CHART_GAP = 24.0
 
@@ -48,16 +49,28 @@ class _ChartRow(Flowable):
             x += chart.width + CHART_GAP
 
 
+def _lead_in(blocks: list[Block], index: int) -> int:
+    """How many blocks just before ``blocks[index]`` lead into it: up to two headings and a sentence, starting
+    with a heading (each of them one flowable in the story); 0 when there is no heading there."""
+    start = index
+    while start > 0 and index - start < 3 and isinstance(blocks[start - 1], Heading | Text):
+        previous = blocks[start - 1]
+        if isinstance(previous, Text) and (index - start > 0 or previous.text.startswith("…and")):
+            break  # one sentence at most, just before the table
+        start -= 1
+    while start < index and not isinstance(blocks[start], Heading):
+        start += 1
+    return index - start
+
+
 def block_flowables(blocks: list[Block], ticker: Ticker) -> list[Flowable]:
     story: list[Flowable] = []
     for index, block in enumerate(blocks):
         if isinstance(block, Table) and index and len(block.rows) < 20:
-            # A heading (and the sentence under it) stays with its table.
-            if isinstance(blocks[index - 1], Heading):
-                story[-1] = KeepTogether([story[-1], *block_flowables([block], ticker)])
-                continue
-            if index > 1 and isinstance(blocks[index - 1], Text) and isinstance(blocks[index - 2], Heading):
-                story[-2:] = [KeepTogether([*story[-2:], *block_flowables([block], ticker)])]
+            # The headings (a section's and a part's) and the sentence under them stay with their table.
+            lead = _lead_in(blocks, index)
+            if lead:
+                story[-lead:] = [KeepTogether([*story[-lead:], *block_flowables([block], ticker)])]
                 continue
         if isinstance(block, Title):
             story += [Spacer(1, 12), paragraph(block.text, "title")]
@@ -87,12 +100,29 @@ def block_flowables(blocks: list[Block], ticker: Ticker) -> list[Flowable]:
     return story
 
 
-def render_board_paper_pdf(report: BoardReport, target: Path, *, cancelled: Cancelled | None = None) -> None:
-    """Writes ``report`` to ``target`` as a PDF, atomically."""
+def write_paper_pdf(
+    blocks_for: Callable[[float], list[Block]],
+    target: Path,
+    *,
+    title: str,
+    partnership: str,
+    cancelled: Cancelled | None = None,
+) -> None:
+    """A paper of blocks (``blocks_for`` the frame's width) written to ``target`` as a PDF, atomically, with
+    "title – partnership" in each footer."""
     check_cancelled(cancelled)
     ticker = Ticker(None, cancelled, 1)
-    story = block_flowables(board_paper.paper_blocks(report, FRAME_WIDTH), ticker)
-    label = f"{board_paper.TITLE} – {report.partnership}" if report.partnership else board_paper.TITLE
-    write_document(
-        story, target, title=clean_text(label), author=report.partnership, subject=board_paper.TITLE, ticker=ticker
+    story = block_flowables(blocks_for(FRAME_WIDTH), ticker)
+    label = f"{title} – {partnership}" if partnership else title
+    write_document(story, target, title=clean_text(label), author=partnership, subject=title, ticker=ticker)
+
+
+def render_board_paper_pdf(report: BoardReport, target: Path, *, cancelled: Cancelled | None = None) -> None:
+    """Writes ``report`` to ``target`` as a PDF, atomically."""
+    write_paper_pdf(
+        lambda width: board_paper.paper_blocks(report, width),
+        target,
+        title=board_paper.TITLE,
+        partnership=report.partnership,
+        cancelled=cancelled,
     )

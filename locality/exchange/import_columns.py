@@ -33,6 +33,18 @@ KINDS: dict[str, tuple[str, ...]] = {
         "owner_phone",
     ),
     "progress": ("action", "date", "percent_complete", "status", "rag", "note", "author"),
+    "providers": ("name", "kind", "region", "website", "contact_name", "contact_email", "notes"),
+    "offers": (
+        "provider",
+        "title",
+        "support_type",
+        "themes",
+        "delivery_level",
+        "typical_cost",
+        "duration_days",
+        "eligibility",
+        "url",
+    ),
 }
 
 
@@ -41,6 +53,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "needs": ("title",),
     "actions": ("title",),
     "progress": ("action", "date"),
+    "providers": ("name",),
+    "offers": ("provider", "title"),
 }
 
 

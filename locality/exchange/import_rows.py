@@ -20,7 +20,7 @@ from locality.exchange.import_columns import heading_key
 from locality.exchange.import_table import Cell, OddCell, is_blank, shown
 from locality.services.vocabulary import VocabularyService, unknown_value_message
 from locality.store import action_queries, need_queries
-from locality.store.models import OrganisationRecord
+from locality.store.models import OrganisationRecord, SupportProviderRecord
 from locality.store.unit_of_work import UnitOfWork
 
 E = TypeVar("E", bound=StrEnum)
@@ -36,6 +36,8 @@ _LABELS = {
     "date": "Date",
     "budget": "Budget",
     "percent_complete": "Percent complete",
+    "typical_cost": "Typical cost",
+    "duration_days": "Duration (days)",
 }
 
 
@@ -73,6 +75,7 @@ class Lookups:
     themes: Names
     theme_names: list[str]
     funding_sources: Names
+    providers: Names  # the support directory's
 
 
 def lookups(unit: UnitOfWork, vocabulary: VocabularyService, kind: str) -> Lookups:
@@ -94,6 +97,11 @@ def lookups(unit: UnitOfWork, vocabulary: VocabularyService, kind: str) -> Looku
         themes=themes,
         theme_names=[theme.name for theme in all_themes],
         funding_sources=Names([(source.id, source.name) for source in vocabulary.funding_sources()]),
+        providers=(
+            Names([(row.id, row.name) for row in unit.list(SupportProviderRecord, order_by=("created_at",))])
+            if kind in ("providers", "offers")
+            else Names()
+        ),
     )
 
 
@@ -186,6 +194,40 @@ class RowReader:
         found = self.lookups.themes.get(text)
         if found is None:
             self.problem(unknown_value_message("theme", text, self.lookups.theme_names))
+        return found
+
+    def whole_number(self, column: str) -> int | None:
+        """A whole number of at least 1 ("5", or a number cell holding 5.0); None when blank."""
+        value = self.values.get(column)
+        if is_blank(value):
+            return None
+        text = cell_text(value).strip().replace(",", "")
+        if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+            self.problem(f'{_LABELS.get(column, column)}: "{shown(cell_text(value))}" is not a whole number of days')
+            return None
+        return int(text)
+
+    def themes(self, column: str) -> list[uuid.UUID]:
+        found: list[uuid.UUID] = []
+        for name in self.items(column):
+            theme_id = self.lookups.themes.get(name)
+            if theme_id is None:
+                self.problem(unknown_value_message("theme", name, self.lookups.theme_names))
+            elif theme_id not in found:
+                found.append(theme_id)
+        return found
+
+    def provider(self, column: str) -> uuid.UUID | None:
+        """The support directory's provider a row names."""
+        name = self.text(column)
+        if not name:
+            self.problem("Give the name of the provider that makes this offer")
+            return None
+        found = self.lookups.providers.get(name)
+        if found is None:
+            self.problem(
+                _unknown(name, "a support provider", self.lookups.providers, "add it (or import providers) first")
+            )
         return found
 
     def funding_source(self, column: str) -> uuid.UUID | None:

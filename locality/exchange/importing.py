@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from locality.domain.errors import ImportFileError, LocalityError, NotFoundError, ValidationError
+from locality.domain.support import OfferDraft, ProviderDraft
 from locality.domain.vocabulary import ActionStatus, NeedStatus, Priority, Rag, VocabularyKind, normalise_name
 from locality.exchange.import_columns import KINDS, match_columns
 from locality.exchange.import_rows import Names, RowReader, cell_text, lookups
@@ -64,7 +65,11 @@ NEEDS = "needs"
 ACTIONS = "actions"
 ALLOCATIONS = "funding allocations"
 PROGRESS_UPDATES = "progress updates"
+PROVIDERS = "support providers"
+OFFERS = "support offers"
 _SINGULAR = {
+    PROVIDERS: "support provider",
+    OFFERS: "support offer",
     ORGANISATIONS: "organisation",
     NEEDS: "need",
     ACTIONS: "action",
@@ -300,6 +305,10 @@ class _Importer:
             self.new_allocations = stack.enter_context(services.funding.creating_allocations(shared))
         elif kind == "progress":
             self.new_updates = stack.enter_context(services.progress.logging_many(shared))
+        elif kind in ("providers", "offers"):
+            self.new_support = stack.enter_context(services.support.creating_many(shared))
+            # (provider, title) of every live offer, to refuse an offer the directory already has.
+            self.offer_keys = {(offer.provider_id, normalise_name(offer.title)) for offer in services.support.offers()}
 
     def write(self) -> None:
         """Writes every row checked, in the one transaction (which is committed only if nothing was wrong)."""
@@ -420,6 +429,57 @@ class _Importer:
                     f"Row {number}: the funding source was not recorded, because the action has no budget to "
                     "allocate from it."
                 )
+
+    def _providers(self, number: int, reader: RowReader) -> None:
+        name = reader.text("name")
+        draft = ProviderDraft(
+            name=name,
+            kind_id=reader.term("kind", VocabularyKind.PROVIDER),
+            region=reader.text("region"),
+            website=reader.text("website"),
+            contact_name=reader.text("contact_name"),
+            contact_email=reader.text("contact_email"),
+            notes=reader.text("notes"),
+        )
+        self._new_name(number, reader, name, "provider", self.lookups.providers)
+        if reader.problems:
+            return
+        provider_id = self.new_support.create_provider(draft)
+        self.lookups.providers.add(provider_id, name)
+        self.outcome.count(PROVIDERS)
+
+    def _offers(self, number: int, reader: RowReader) -> None:
+        provider_id = reader.provider("provider")
+        title = reader.text("title")
+        support_type_id = reader.term("support_type", VocabularyKind.SUPPORT_TYPE)
+        theme_ids = tuple(reader.themes("themes"))
+        delivery_level_id = reader.term("delivery_level", VocabularyKind.DELIVERY_LEVEL)
+        cost = reader.money("typical_cost")
+        days = reader.whole_number("duration_days")
+        key = normalise_name(title)
+        if provider_id is not None and key:
+            earlier = self.earlier_rows.get(f"{provider_id}:{key}")
+            if earlier is not None:
+                reader.problem(f'"{title}" from {reader.text("provider")} is already on row {earlier} of this file')
+            elif (provider_id, key) in self.offer_keys:
+                reader.problem(f'{reader.text("provider")} already has an offer called "{title}" in this workspace')
+            else:
+                self.earlier_rows[f"{provider_id}:{key}"] = number
+        if reader.problems or provider_id is None:
+            return
+        draft = OfferDraft(
+            provider_id=provider_id,
+            title=title,
+            support_type_id=support_type_id,
+            theme_ids=theme_ids,
+            delivery_level_id=delivery_level_id,
+            typical_cost_pence=cost,
+            duration_days=days,
+            eligibility=reader.text("eligibility"),
+            url=reader.text("url"),
+        )
+        self.new_support.create_offer(draft)
+        self.outcome.count(OFFERS)
 
     def _progress(self, number: int, reader: RowReader) -> None:
         author = reader.text("author")

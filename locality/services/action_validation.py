@@ -23,7 +23,13 @@ from locality.domain.values import (
 from locality.domain.vocabulary import ActionStatus, Rag, VocabularyKind, choice
 from locality.services import records
 from locality.services.vocabulary import check_term, check_theme
-from locality.store.models import ActionRecord, MilestoneRecord, NeedRecord, OrganisationRecord
+from locality.store.models import (
+    ActionRecord,
+    MilestoneRecord,
+    NeedRecord,
+    OrganisationRecord,
+    SupportOfferRecord,
+)
 
 if TYPE_CHECKING:
     from locality.services.actions import ActionDraft, MilestoneDraft, PartnerDraft
@@ -171,6 +177,16 @@ def _check_organisation(
         errors[field_name] = f"{organisation.name} has been deleted; choose another lead organisation"
 
 
+def _check_offer(lookup: records.Lookup, offer_id: uuid.UUID | None, errors: dict[str, str]) -> None:
+    if offer_id is None:
+        return
+    offer = lookup.get(SupportOfferRecord, offer_id, include_deleted=True)
+    if offer is None:
+        errors["offer_id"] = "Choose a support offer from the directory"
+    elif offer.deleted_at is not None:
+        errors["offer_id"] = f"The offer {offer.title} has been deleted from the directory; choose another"
+
+
 def _validated_owner(draft: ActionDraft, errors: dict[str, str]) -> dict[str, str]:
     """The owner's name, e-mail and telephone as stored: trimmed, the e-mail checked as an organisation's contact
     e-mail is; an empty name means no owner, so an e-mail or telephone without a name is refused."""
@@ -225,6 +241,8 @@ def validated_action(
         if current is None or getattr(draft, name) != getattr(current, name):
             check_term(lookup, kind, getattr(draft, name), name, errors)
     _check_organisation(lookup, draft.lead_organisation_id, "lead_organisation_id", errors)
+    if current is None or draft.offer_id != current.offer_id:
+        _check_offer(lookup, draft.offer_id, errors)
     owner = _validated_owner(draft, errors)
 
     status = choice(ActionStatus, draft.status, "status", "status", errors, optional=False)
@@ -266,6 +284,7 @@ def validated_action(
         type_id=draft.type_id,
         delivery_level_id=draft.delivery_level_id,
         provider_id=draft.provider_id,
+        offer_id=draft.offer_id,
         lead_organisation_id=draft.lead_organisation_id,
         **owner,
         start_on=draft.start_on,

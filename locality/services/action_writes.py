@@ -24,6 +24,7 @@ ACTION_FIELDS = (
     "type_id",
     "delivery_level_id",
     "provider_id",
+    "offer_id",
     "lead_organisation_id",
     "owner_name",
     "owner_email",

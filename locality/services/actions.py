@@ -37,6 +37,7 @@ from locality.store.models import (
     NeedRecord,
     OrganisationRecord,
     SpendRecord,
+    SupportOfferRecord,
     ThemeRecord,
     VocabularyTermRecord,
 )
@@ -88,6 +89,8 @@ class ActionDraft:
     type_id: uuid.UUID | None = None
     delivery_level_id: uuid.UUID | None = None
     provider_id: uuid.UUID | None = None
+    # The support directory's offer the action was commissioned from (None for most actions).
+    offer_id: uuid.UUID | None = None
     lead_organisation_id: uuid.UUID | None = None
     # The named owner, a person at the lead organisation; an empty name means no owner.
     owner_name: str = ""
@@ -166,6 +169,8 @@ class Action:
     delivery_level_name: str
     provider_id: uuid.UUID | None
     provider_name: str
+    offer_id: uuid.UUID | None
+    offer_title: str  # "" when the action was commissioned from no offer
     lead_organisation_id: uuid.UUID | None
     lead_organisation_name: str
     owner_name: str  # "" when the action has no named owner
@@ -210,6 +215,7 @@ class Action:
             type_id=self.type_id,
             delivery_level_id=self.delivery_level_id,
             provider_id=self.provider_id,
+            offer_id=self.offer_id,
             lead_organisation_id=self.lead_organisation_id,
             owner_name=self.owner_name,
             owner_email=self.owner_email,
@@ -276,6 +282,7 @@ def to_action(unit: UnitOfWork, record: ActionRecord, today: date) -> Action:
         if record.lead_organisation_id
         else None
     )
+    offer = unit.get(SupportOfferRecord, record.offer_id, include_deleted=True) if record.offer_id else None
     milestone_rows = unit.list(MilestoneRecord, {"action_id": record.id}, order_by=("sort_order", "created_at"))
     closed = ActionStatus(record.status) in CLOSED_ACTION_STATUSES  # a finished action's milestones aren't chased
     milestones = tuple(
@@ -297,6 +304,8 @@ def to_action(unit: UnitOfWork, record: ActionRecord, today: date) -> Action:
         delivery_level_name=term(record.delivery_level_id),
         provider_id=record.provider_id,
         provider_name=term(record.provider_id),
+        offer_id=record.offer_id,
+        offer_title=offer.title if offer else "",
         lead_organisation_id=record.lead_organisation_id,
         lead_organisation_name=lead.name if lead else "",
         owner_name=record.owner_name,
@@ -455,6 +464,14 @@ class ActionService:
             if wanted_rags is None or (summary.rag is not None and summary.rag.value in wanted_rags)
         ]
 
+    def summaries(self, action_ids: Collection[uuid.UUID]) -> builtins.list[ActionSummary]:
+        """The list rows of these live actions, in title order (deleted ones are left out): what a list reads
+        again after an edit of a few actions, instead of every action."""
+        today = self._context.today()
+        with self._context.read() as unit:
+            rows = action_queries.action_rows(unit, builtins.list(action_ids))
+            return [summary for _key, summary in _summaries(unit, rows, [row.id for row in rows], today)]
+
     def get(self, action_id: uuid.UUID) -> Action:
         with self._context.read() as unit:
             return to_action(unit, records.require(unit, ActionRecord, action_id, LABEL), self._context.today())
@@ -492,7 +509,7 @@ class ActionService:
     def update(self, action_id: uuid.UUID, draft: ActionDraft, expected_version: int | None) -> Action:
         """Saves the action's fields and replaces its partners, needs and milestones with the draft's."""
         today = self._context.today()
-        with self._context.edit(*ALL_ENTITIES) as unit:
+        with self._context.edit(*ALL_ENTITIES, edited=(ENTITY, (action_id,))) as unit:
             record = records.require(unit, ActionRecord, action_id, LABEL)
             records.check_version(record, expected_version, LABEL, lambda: to_action(unit, record, today))
             valid = validated_action(unit, draft, record, today)

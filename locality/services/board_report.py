@@ -234,7 +234,7 @@ class BoardReportService:
     ) -> None:
         self._context = context
         self._actions = actions or ActionService(context)
-        self._dashboard = dashboard or DashboardService(context, self._actions)
+        self._dashboard = dashboard or DashboardService(context)
         self._snapshots = snapshots or SnapshotService(context)
 
     def build(self, *, include_confidential: bool = False, snapshot_id: uuid.UUID | None = None) -> BoardReport:

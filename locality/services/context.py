@@ -7,7 +7,8 @@ batch's one transaction, and listeners hear once, when the whole batch has commi
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +31,15 @@ class Changes:
     """What a service call changed: the kinds of record it wrote."""
 
     entities: frozenset[Entity] = field(default_factory=frozenset)
+    #: When the call only edited existing records of one kind — none of that kind added or deleted — that kind
+    #: and the edited records' ids, so a list can read again just those rows and a count of that kind stays as
+    #: it is (saving one action must not re-read and re-rate 20,000). None: records of any of ``entities`` may
+    #: have been added, edited or deleted.
+    edited: tuple[Entity, frozenset[uuid.UUID]] | None = None
+
+    def edited_only(self, entity: Entity) -> frozenset[uuid.UUID] | None:
+        """The ids of the ``entity`` records edited, when that is all that changed of that kind; else None."""
+        return self.edited[1] if self.edited is not None and self.edited[0] == entity else None
 
     def touches(self, *entities: Entity) -> bool:
         return bool(self.entities.intersection(entities))
@@ -105,9 +115,13 @@ class ServiceContext:
         self.notify(Changes(frozenset(batch.touched)))
 
     @contextmanager
-    def edit(self, *entities: Entity) -> Iterator[UnitOfWork]:
-        """One user edit as one transaction; listeners hear of ``entities`` once it has committed. Inside a
-        ``batch``: part of the batch's transaction, and listeners hear when the batch commits."""
+    def edit(
+        self, *entities: Entity, edited: tuple[Entity, Collection[uuid.UUID]] | None = None
+    ) -> Iterator[UnitOfWork]:
+        """One user edit as one transaction; listeners hear of ``entities`` once it has committed, and of
+        ``edited`` (see ``Changes.edited``) when the edit only changed those existing records of that kind.
+        Inside a ``batch``: part of the batch's transaction, and listeners hear when the batch commits (of the
+        kinds only: a batch may add and delete too)."""
         batch = self._open_batch()
         if batch is not None:
             try:
@@ -120,7 +134,8 @@ class ServiceContext:
             return
         with self.workspace.transaction(author=self.user.name, author_organisation=self.user.organisation) as unit:
             yield unit
-        self.notify(Changes(frozenset(entities)))
+        named = (edited[0], frozenset(edited[1])) if edited is not None else None
+        self.notify(Changes(frozenset(entities), named))
 
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:

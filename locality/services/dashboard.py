@@ -1,9 +1,10 @@
 """The dashboard: the partnership's figures at a glance, and what has moved since a board snapshot.
 
-The figures are worked out from the same lists the actions and needs pages show (so a figure and the list it
-opens always agree): the actions list with its derived RAG ratings, and the needs list's shared and unaddressed
-filters. A few bulk queries add milestones, allocations and indicators. The result is kept while the workspace
-and the day are unchanged, so asking again costs one small query.
+The figures count what the actions and needs pages list (so a figure and the list it opens always agree), but the
+database does the counting: the RAG split is the RAG rule as one SQL expression (``store/rag_queries.py``) counted
+with GROUP BY, and the other action figures are sums and counts in SQL, so 20,000 actions are never read into
+Python to be rated at every start. Indicators and funding come from their services. The result is kept while the
+workspace and the day are unchanged, so asking again costs one small query.
 """
 
 from __future__ import annotations
@@ -14,15 +15,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from locality.domain.values import format_date, format_money
-from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, OPEN_NEED_STATUSES, ActionStatus, Rag
-from locality.services.actions import ActionService, ActionSummary
+from locality.domain.vocabulary import OPEN_NEED_STATUSES, ActionStatus, Rag
+from locality.services.action_rag import rag_thresholds
 from locality.services.context import ServiceContext
 from locality.services.funding import FundingService
-from locality.services.indicators import TRACK_RULE, Indicator, IndicatorService
-from locality.services.needs import NeedService
+from locality.services.indicators import TRACK_RULE, Indicator, IndicatorService, on_track
 from locality.services.snapshots import SnapshotComparison, SnapshotService
 from locality.services.workspace_info import plan_period_text
-from locality.store import dashboard_queries, funding_summary_queries, snapshot_queries
+from locality.store import dashboard_queries, funding_summary_queries, need_queries, rag_queries, snapshot_queries
 from locality.store.models import NeedRecord
 
 RAG_ORDER: tuple[Rag | None, ...] = (Rag.RED, Rag.AMBER, Rag.GREEN, None)
@@ -172,23 +172,12 @@ def figure_values(figures: DashboardFigures) -> tuple[tuple[str, str], ...]:
 def indicator_on_track(indicator: Indicator) -> bool | None:
     """Whether ``indicator`` is on track by the indicators' own rule (``TRACK_RULE``); None when it cannot be
     assessed (no target or no measurement yet)."""
-    if indicator.off_track:
-        return False
-    if indicator.percent_to_target is None:
-        return None
-    return True
-
-
-def _item(action: ActionSummary, detail: str) -> FigureItem:
-    return FigureItem(action.id, action.title, detail)
+    return on_track(indicator.percent_to_target, indicator.off_track)
 
 
 class DashboardService:
-    def __init__(self, context: ServiceContext, actions: ActionService | None = None) -> None:
+    def __init__(self, context: ServiceContext) -> None:
         self._context = context
-        # Sharing the registry's action service shares its list cache with the actions page.
-        self._actions = actions or ActionService(context)
-        self._needs = NeedService(context)
         self._indicators = IndicatorService(context)
         self._snapshots = SnapshotService(context)
         self._funding = FundingService(context)
@@ -208,48 +197,40 @@ class DashboardService:
         with self._lock:
             if self._cache is not None and self._cache[0] == stamp:
                 return self._cache[1]
-        actions = self._actions.list()
-        shared_unaddressed = [
-            need
-            for need in self._needs.list(shared_only=True, unaddressed_only=True)
-            if need.status in OPEN_NEED_STATUSES  # a met or closed need is no gap
-        ]
-        indicators = self._indicators.list()
+        indicators = self._indicators.track_counts()
         sources = self._funding.totals_by_source()
-        with self._context.read() as unit:
-            milestones = dashboard_queries.overdue_milestones(unit, today)
-            allocated = dashboard_queries.allocated_total(unit)
-            needs_total = unit.count(NeedRecord)
-
-        statuses = dict.fromkeys(ActionStatus, 0)
-        rags: dict[Rag | None, int] = dict.fromkeys(RAG_ORDER, 0)
-        overdue = 0
-        due_soon: list[ActionSummary] = []
-        overspent: list[ActionSummary] = []
         soon_limit = today + timedelta(days=due_soon_days)
-        for action in actions:
-            statuses[action.status] += 1
-            if action.budget_pence is not None and action.spend_pence > action.budget_pence:
-                overspent.append(action)
-            if action.status in CLOSED_ACTION_STATUSES:
-                continue
-            rags[action.rag] += 1
-            if action.due_on is not None:
-                if action.due_on < today:
-                    overdue += 1
-                elif action.due_on <= soon_limit:
-                    due_soon.append(action)
-        due_soon.sort(key=lambda a: (a.due_on, a.title.casefold()))
-        overspent.sort(key=lambda a: (a.budget_pence or 0) - a.spend_pence)
-        tracks = [indicator_on_track(indicator) for indicator in indicators]
+        with self._context.read() as unit:
+            # Counted and added up by the database: no action is read into Python but those a figure lists.
+            statuses = dashboard_queries.status_totals(unit)
+            rag_counts = rag_queries.open_rag_counts(unit, today, rag_thresholds(unit))
+            overdue = dashboard_queries.overdue_action_count(unit, today)
+            due_soon = dashboard_queries.open_actions_due_between(unit, today, soon_limit)
+            overspent = dashboard_queries.overspent_actions(unit)
+            without_need = dashboard_queries.actions_without_need_count(unit)
+            milestones = dashboard_queries.overdue_milestones(unit, today)
+            needs_total = unit.count(NeedRecord)
+            # What the needs page's "shared" and "no action" filters list, less met and closed needs (no gap).
+            shared_unaddressed = need_queries.need_count(
+                unit,
+                need_queries.NeedFilter(
+                    statuses=frozenset(status.value for status in OPEN_NEED_STATUSES),
+                    shared_only=True,
+                    unaddressed_only=True,
+                ),
+            )
+
+        rags: dict[Rag | None, int] = {rag: rag_counts.get(rag, 0) if rag is not None else 0 for rag in RAG_ORDER}
+        due_soon.sort(key=lambda row: (row.due_on, row.title.casefold()))
+        overspent.sort(key=lambda row: row.budget_pence - row.spent_pence)
         result = DashboardFigures(
             partnership_name=name,
             area=area,
             plan_start=plan_start,
             plan_end=plan_end,
             computed_on=today,
-            actions_total=len(actions),
-            by_status=tuple(statuses.items()),
+            actions_total=sum(totals.count for totals in statuses.values()),
+            by_status=tuple((status, statuses[status].count if status in statuses else 0) for status in ActionStatus),
             rag_split=tuple(rags.items()),
             open_actions=sum(rags.values()),
             overdue_actions=overdue,
@@ -258,20 +239,26 @@ class DashboardService:
                 for row in milestones
             ),
             due_soon_days=due_soon_days,
-            due_soon=tuple(_item(a, f"due {format_date(a.due_on)}, {a.percent_complete}% complete") for a in due_soon),
+            due_soon=tuple(
+                FigureItem(row.action_id, row.title, f"due {format_date(row.due_on)}, {row.percent_complete}% complete")
+                for row in due_soon
+            ),
             needs_total=needs_total,
-            shared_needs_unaddressed=len(shared_unaddressed),
-            actions_without_need=sum(1 for action in actions if action.need_count == 0),
-            budget_pence=sum(action.budget_pence or 0 for action in actions),
-            allocated_pence=allocated,
-            spent_pence=sum(action.spend_pence for action in actions),
+            shared_needs_unaddressed=shared_unaddressed,
+            actions_without_need=without_need,
+            budget_pence=sum(totals.budget_pence for totals in statuses.values()),
+            # Every pound allocated or spent on a live action is under one source (or "no source"): the same
+            # totals the funding page shows, without adding the 60,000 entries up twice.
+            allocated_pence=sum(source.allocated_pence for source in sources),
+            spent_pence=sum(source.spent_pence for source in sources),
             overspent=tuple(
-                _item(
-                    a,
-                    f"spent {format_money(a.spend_pence)} of a {format_money(a.budget_pence)} budget "
-                    f"({format_money(a.spend_pence - (a.budget_pence or 0))} over)",
+                FigureItem(
+                    row.action_id,
+                    row.title,
+                    f"spent {format_money(row.spent_pence)} of a {format_money(row.budget_pence)} budget "
+                    f"({format_money(row.spent_pence - row.budget_pence)} over)",
                 )
-                for a in overspent
+                for row in overspent
             ),
             by_source=tuple(
                 SourceSpend(
@@ -280,10 +267,10 @@ class DashboardService:
                 for source in sources
                 if source.allocated_pence or source.spent_pence
             ),
-            indicators_total=len(indicators),
-            indicators_on_track=sum(1 for track in tracks if track is True),
-            indicators_off_track=sum(1 for track in tracks if track is False),
-            indicators_not_assessed=sum(1 for track in tracks if track is None),
+            indicators_total=indicators.total,
+            indicators_on_track=indicators.on_track,
+            indicators_off_track=indicators.off_track,
+            indicators_not_assessed=indicators.not_assessed,
         )
         with self._lock:
             self._cache = (stamp, result)

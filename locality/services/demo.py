@@ -6,7 +6,7 @@ from each record's own dates (a need's ``created_at`` is the day it was identifi
 
 The setting (name, plan period, sizes, phrase tables) is in ``demo_setting.py``; the rows are composed stage by
 stage, each in a module of its own (``demo_organisations``, ``demo_needs``, ``demo_actions`` with
-``demo_funding``, ``demo_progress``, ``demo_indicators``, ``demo_workshops``) on the shared state of
+``demo_funding``, ``demo_progress``, ``demo_indicators``, ``demo_workshops``, ``demo_support``) on the shared state of
 ``demo_state.py``, and put together in order by ``DemoComposer`` here.
 
 Rows are composed as plain dicts and written by ``locality.store.bulk.bulk_insert`` in one transaction:
@@ -54,6 +54,7 @@ from locality.services.demo_state import (
     Row,
     stamp_at,
 )
+from locality.services.demo_support import add_support_directory
 from locality.services.demo_workshop_board import add_workshop_board
 from locality.services.demo_workshops import WorkshopComposer
 from locality.store.bulk import TablesNotEmptyError, bulk_insert
@@ -90,6 +91,8 @@ class DemoSummary:
     workshops: int
     workshop_participants: int
     workshop_votes: int
+    support_providers: int = 0
+    support_offers: int = 0
 
     def counts(self) -> list[tuple[str, int]]:
         """(label, count) pairs in the order ``locality check`` prints them."""
@@ -109,6 +112,8 @@ class DemoSummary:
             ("workshops", self.workshops),
             ("workshop participants", self.workshop_participants),
             ("workshop votes", self.workshop_votes),
+            ("support providers", self.support_providers),
+            ("support offers", self.support_offers),
         ]
 
     @property
@@ -212,6 +217,7 @@ def generate_demo(
     builder = DemoComposer(chosen, seed, as_at, vocabulary, progress, cancelled)
     rows = builder.build()
     add_workshop_board(rows, seed)
+    add_support_directory(rows, seed, vocabulary)
     years = move_to_year_of.year - as_at.year if move_to_year_of is not None else 0
     if years:
         rows = {table: [_moved(row, years) for row in table_rows] for table, table_rows in rows.items()}
@@ -260,6 +266,8 @@ def generate_demo(
         workshops=len(rows["workshop"]),
         workshop_participants=len(rows["workshop_participant"]),
         workshop_votes=len(rows["workshop_vote"]),
+        support_providers=len(rows["support_provider"]),
+        support_offers=len(rows["support_offer"]),
     )
 
 

@@ -210,6 +210,24 @@ def assess_track(
     return False, f"{percent}% of the way to target"
 
 
+def on_track(percent: int | None, off_track: bool) -> bool | None:
+    """Whether an indicator is on track by ``TRACK_RULE``, from its percent to target and ``assess_track``'s
+    verdict; None when it cannot be assessed (no target or no measurement yet)."""
+    if off_track:
+        return False
+    if percent is None:
+        return None
+    return True
+
+
+@dataclass(frozen=True)
+class TrackCounts:
+    total: int
+    on_track: int
+    off_track: int
+    not_assessed: int
+
+
 def actual_value(target_kind: TargetKind, total: float | None, latest_value: float | None) -> float | None:
     """An indicator's latest value, the one the app and every export show as its "latest": the running total of
     its measurements (``total``) for a cumulative indicator, the latest measurement for a periodic one.
@@ -233,15 +251,40 @@ def progress_to_target(
     return percent_to_target(direction, baseline, target, actual)
 
 
+def _track(
+    direction: Direction,
+    target_kind: TargetKind,
+    baseline_value: float | None,
+    baseline_on: date | None,
+    target_value: float | None,
+    target_on: date | None,
+    summary: MeasurementSummary | None,
+    today: date,
+) -> tuple[float | None, int | None, bool, str]:
+    """(actual value, percent to target, off track, why) of an indicator today: the one way the indicators page,
+    the dashboard and every export decide it."""
+    actual = None if summary is None else actual_value(target_kind, summary.total, summary.latest_value)
+    percent = progress_to_target(direction, target_kind, baseline_value, target_value, actual)
+    off_track, note = assess_track(percent, target_value, actual, baseline_on, target_on, today)
+    return actual, percent, off_track, note
+
+
 def _indicator(
     row: IndicatorRow, summary: MeasurementSummary | None, today: date, theme_id: uuid.UUID | None = None
 ) -> Indicator:
     record = row.record
     direction = Direction(record.direction)
     target_kind = TargetKind(record.target_kind)
-    actual = None if summary is None else actual_value(target_kind, summary.total, summary.latest_value)
-    percent = progress_to_target(direction, target_kind, record.baseline_value, record.target_value, actual)
-    off_track, note = assess_track(percent, record.target_value, actual, record.baseline_on, record.target_on, today)
+    actual, percent, off_track, note = _track(
+        direction,
+        target_kind,
+        record.baseline_value,
+        record.baseline_on,
+        record.target_value,
+        record.target_on,
+        summary,
+        today,
+    )
     return Indicator(
         id=record.id,
         version=record.version,
@@ -386,6 +429,30 @@ class IndicatorService:
                 )
                 for row in rows
             ]
+
+    def track_counts(self) -> TrackCounts:
+        """How many live indicators are on track, off track and cannot be assessed today (what the dashboard
+        shows), from their target columns and measurement summaries alone: no records, names or links read."""
+        today = self._context.today()
+        with self._context.read() as unit:
+            rows = indicator_queries.track_rows(unit)
+            summaries = indicator_queries.measurement_summaries(unit)
+        states = [
+            on_track(
+                *_track(
+                    Direction(row.direction),
+                    TargetKind(row.target_kind),
+                    row.baseline_value,
+                    row.baseline_on,
+                    row.target_value,
+                    row.target_on,
+                    summaries.get(row.id),
+                    today,
+                )[1:3]
+            )
+            for row in rows
+        ]
+        return TrackCounts(len(states), states.count(True), states.count(False), states.count(None))
 
     def get(self, indicator_id: uuid.UUID) -> Indicator:
         with self._context.read() as unit:

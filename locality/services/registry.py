@@ -13,6 +13,7 @@ from locality.services.bulk_edits import BulkEditService
 from locality.services.chase import ChaseService
 from locality.services.context import ServiceContext, User
 from locality.services.dashboard import DashboardService
+from locality.services.evidence_report import EvidenceReportService
 from locality.services.funding import FundingService
 from locality.services.history import HistoryService
 from locality.services.indicators import IndicatorService
@@ -21,12 +22,16 @@ from locality.services.needs import NeedService
 from locality.services.needs_map import NeedsMapService
 from locality.services.network import NetworkService
 from locality.services.organisations import OrganisationService
+from locality.services.partnership_setup import PartnershipSetUpService
 from locality.services.permissions import AccountRights
 from locality.services.progress import ProgressService
 from locality.services.similar_needs import SimilarNeedsService
 from locality.services.snapshots import SnapshotService
+from locality.services.support import SupportService
+from locality.services.support_matching import SupportMatchingService
 from locality.services.timeline import TimelineService
 from locality.services.vocabulary import VocabularyService
+from locality.services.what_works import WhatWorksService
 from locality.services.workshops import WorkshopService
 from locality.services.workspace_info import WorkspaceInfoService
 from locality.store.creation import new_workspace_aside
@@ -49,13 +54,18 @@ class Services:
         self.indicators = IndicatorService(context)
         self.funding = FundingService(context)
         self.workshops = WorkshopService(context)
+        self.support = SupportService(context)
         self.snapshots = SnapshotService(context)
-        self.dashboard = DashboardService(context, self.actions)
+        self.dashboard = DashboardService(context)
         self.board_report = BoardReportService(context, self.dashboard, self.actions, self.snapshots)
         self.timeline = TimelineService(context)
         self.history = HistoryService(context)
         self.workspace = WorkspaceInfoService(context)
+        self.set_up = PartnershipSetUpService(context)
         self.chase = ChaseService(context)
+        self.support_matching = SupportMatchingService(context, self.support)
+        self.what_works = WhatWorksService(context)
+        self.evidence_report = EvidenceReportService(context, self.what_works, self.funding, self.workspace)
         #: What the account the workspace was opened with may change (a partner's account on a server: little).
         self.rights = AccountRights.read(context)
 

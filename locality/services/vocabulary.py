@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from locality.domain.entities import Entity
@@ -32,6 +33,9 @@ class Theme:
     parent_name: str | None
     colour: str
     sort_order: int
+    #: False for a theme the partnership does not use: pickers leave it out, though records filed under it
+    #: keep it and imports still find it by name.
+    active: bool = True
 
     @property
     def full_name(self) -> str:
@@ -62,6 +66,7 @@ def _themes(unit: UnitOfWork) -> list[Theme]:
             names.get(row.parent_id) if row.parent_id else None,
             row.colour,
             row.sort_order,
+            row.active,
         )
         for row in rows
     ]
@@ -146,6 +151,22 @@ class VocabularyService:
             )
             unit.flush()
             return next(theme for theme in _themes(unit) if theme.id == record.id)
+
+    def set_themes_in_use(self, in_use: Collection[uuid.UUID]) -> list[Theme]:
+        """Marks the themes in ``in_use`` as used and every other as not used (one edit, logged per theme that
+        changes). A theme whose service area is in use stays in use itself, so the two levels stay whole."""
+        chosen = set(in_use)
+        with self._context.edit(Entity.THEME) as unit:
+            themes = unit.list(ThemeRecord)
+            chosen |= {theme.parent_id for theme in themes if theme.id in chosen and theme.parent_id is not None}
+            unknown = chosen - {theme.id for theme in themes}
+            if unknown:
+                raise ValidationError({"themes": "A chosen theme no longer exists"})
+            for theme in themes:
+                if theme.active != (theme.id in chosen):
+                    records.update(unit, theme, {"active": theme.id in chosen})
+            unit.flush()
+            return _themes(unit)
 
     def resolve_theme(self, name: str) -> uuid.UUID:
         with self._context.read() as unit:

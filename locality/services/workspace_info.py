@@ -38,6 +38,8 @@ COUNTED_ENTITIES: tuple[tuple[Entity, str], ...] = (
     (Entity.WORKSHOP_PARTICIPANT, "workshop participants"),
     (Entity.WORKSHOP_VOTE, "workshop votes"),
     (Entity.BOARD_SNAPSHOT, "board snapshots"),
+    (Entity.SUPPORT_PROVIDER, "support providers"),
+    (Entity.SUPPORT_OFFER, "support offers"),
 )
 
 

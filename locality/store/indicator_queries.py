@@ -54,6 +54,33 @@ def indicator_rows(
     return [IndicatorRow(record, need, action) for record, need, action in unit.session.execute(statement)]
 
 
+@dataclass(frozen=True, slots=True)
+class TrackRow:
+    """What deciding whether an indicator is on track reads: its target and the direction and dates to it."""
+
+    id: uuid.UUID
+    direction: str
+    target_kind: str
+    baseline_value: float | None
+    baseline_on: date | None
+    target_value: float | None
+    target_on: date | None
+
+
+def track_rows(unit: UnitOfWork) -> list[TrackRow]:
+    """Every live indicator's target columns, as plain rows (no records, no joins): cheap for thousands."""
+    statement = select(
+        IndicatorRecord.id,
+        IndicatorRecord.direction,
+        IndicatorRecord.target_kind,
+        IndicatorRecord.baseline_value,
+        IndicatorRecord.baseline_on,
+        IndicatorRecord.target_value,
+        IndicatorRecord.target_on,
+    ).where(IndicatorRecord.deleted_at.is_(None))
+    return [TrackRow(*row) for row in unit.session.execute(statement)]
+
+
 @dataclass(frozen=True)
 class MeasurementSummary:
     """One indicator's live measurements in brief."""

@@ -253,6 +253,8 @@ class ActionRecord(TrackedMixin, Base):
     budget_pence: Mapped[int | None] = mapped_column(BigInteger)
     notes: Mapped[str] = mapped_column(Text, default="")
     notes_confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The support directory's offer the action was commissioned from (None for most actions).
+    offer_id: Mapped[uuid.UUID | None] = _fk("support_offer.id", nullable=True)
 
 
 class ActionPartnerRecord(TrackedMixin, Base):
@@ -413,6 +415,54 @@ class WorkshopActionRecord(TrackedMixin, Base):
     action_id: Mapped[uuid.UUID] = _fk("action.id")
 
 
+# --------------------------------------------------------------------------- support directory
+
+
+class SupportProviderRecord(TrackedMixin, Base):
+    """A body that offers improvement support: the improvement agency, a regional partnership, a peer council..."""
+
+    __tablename__ = "support_provider"
+    __table_args__ = (UniqueConstraint("name"),)
+
+    name: Mapped[str] = mapped_column(String(200))
+    kind_id: Mapped[uuid.UUID | None] = _fk("vocabulary_term.id", nullable=True)
+    region: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str] = mapped_column(Text, default="")
+    # Personal data: left out of every export unless confidential content is asked for.
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SupportOfferRecord(TrackedMixin, Base):
+    """One kind of help a provider offers: a peer challenge, a mentoring scheme, a grant..."""
+
+    __tablename__ = "support_offer"
+    __table_args__ = (UniqueConstraint("provider_id", "title"),)
+
+    provider_id: Mapped[uuid.UUID] = _fk("support_provider.id")
+    title: Mapped[str] = mapped_column(String(300))
+    support_type_id: Mapped[uuid.UUID | None] = _fk("vocabulary_term.id", nullable=True)
+    delivery_level_id: Mapped[uuid.UUID | None] = _fk("vocabulary_term.id", nullable=True)
+    typical_cost_pence: Mapped[int | None] = mapped_column(BigInteger)
+    duration_days: Mapped[int | None] = mapped_column(Integer)
+    eligibility: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SupportOfferThemeRecord(TrackedMixin, Base):
+    """A theme (or service area) an offer serves."""
+
+    __tablename__ = "support_offer_theme"
+    __table_args__ = (UniqueConstraint("offer_id", "theme_id"),)
+
+    offer_id: Mapped[uuid.UUID] = _fk("support_offer.id")
+    theme_id: Mapped[uuid.UUID] = _fk("theme.id")
+
+
 # --------------------------------------------------------------------------- board snapshots
 
 
@@ -468,6 +518,9 @@ TRACKED_MODELS: tuple[type[TrackedMixin], ...] = (
     BoardSnapshotItemRecord,
     WorkshopNoteRecord,
     WorkshopActionRecord,
+    SupportProviderRecord,
+    SupportOfferRecord,
+    SupportOfferThemeRecord,
 )
 
 # Each tracked model by the entity it holds (its table's name): the one map from the names edits, change

@@ -29,6 +29,7 @@ EXPECTED_SHAPES: dict[str, str] = {
     "0001_initial": "84f349efa9968b11405c4c7b0e18644ba1fd1dfa4f8099fc9ab8ac5779e70664",
     "0002_action_owner": "4f6c84ddeaaef847d790bb52db0cd1a9779f51703c616f49b080c6cf52356315",
     "0003_workshop_board": "00280808da8b75260d89c794a247906fb032c9a1fef3f1b6288285e926265dcd",
+    "0004_support_directory": "7c6956b964d0c8baa77bd88660cf388b51ae6348e82ffcb1ab3b94c50bc148d0",
 }
 
 

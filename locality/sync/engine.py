@@ -37,6 +37,7 @@ NAMED_ONCE: dict[Entity, tuple[str, ...]] = {
     Entity.VOCABULARY_TERM: ("kind", "name"),
     Entity.THEME: ("name",),
     Entity.FUNDING_SOURCE: ("name",),
+    Entity.SUPPORT_PROVIDER: ("name",),
 }
 
 #: The field a same-name conflict is keyed and shown by.
@@ -83,6 +84,9 @@ class Computed:
     #: Records of the other copy that are one of ours by name, as decided: their id → ours. They are kept as
     #: tombstones (so a later merge knows them) and what refers to them refers to ours instead.
     renamed: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
+    #: Those of ``renamed`` that are the same record as one of ours by a natural key the schema keeps unique (the
+    #: same provider added on two copies): not kept, since a tombstone would hold the key twice.
+    twinned: set[uuid.UUID] = field(default_factory=set)
     #: References moved to our record (entity, record, column, the other copy's id, ours): logged as changes made
     #: here, so the other copy, brought up to date, follows.
     moved: list[tuple[Entity, uuid.UUID, str, uuid.UUID, uuid.UUID]] = field(default_factory=list)
@@ -168,8 +172,12 @@ def _compute_model(
         )
         if twin is not None:
             pairs[record_id] = twin
+            # What refers to theirs (an offer to its provider, an action to its offer) refers to ours: the record
+            # itself is not carried over, and each merge finds it the same again.
+            computed.renamed[record_id] = twin
+            computed.twinned.add(record_id)
             original = computed.rewritten.get(entity, {}).get(record_id)
-            if original:
+            if original and not computed.twinned.intersection(original.values()):
                 # A twin only once it points at our record of the same name: kept as it was, as a tombstone, so
                 # that a later merge knows it (its own pair is no longer the same).
                 new_rows.append({**row, **original, "deleted_at": utc_now()})

@@ -113,14 +113,24 @@ class ActionDialog(EditDialog):
         lead_organisation_id: uuid.UUID | None = None,
         partner_ids: Sequence[uuid.UUID] = (),
         theme_id: uuid.UUID | None = None,
+        start: ActionDraft | None = None,
+        offer_label: str = "",
     ) -> None:
         """``need_ids``, ``lead_organisation_id``, ``partner_ids`` and ``theme_id`` start a new action with those
         needs ticked, that lead, those partners and that theme (a joint action planned from the needs map's
-        gaps)."""
+        gaps). ``start`` starts it from a whole draft instead (a joint action commissioned from a support offer,
+        ``offer_label`` naming the offer)."""
         super().__init__("Edit action" if action else "New action", parent)
         self.is_new = action is None
         self.env = env
         self.action = action
+        # The support offer the action was commissioned from: not edited here, but kept on every save.
+        self.offer_id = action.offer_id if action is not None else (start.offer_id if start else None)
+        if start is not None:
+            need_ids = start.need_ids
+            lead_organisation_id = start.lead_organisation_id
+            partner_ids = [partner.organisation_id for partner in start.partners]
+            theme_id = start.theme_id
         self.setMinimumSize(820, 640)
         vocabulary = env.services.vocabulary
         organisations = organisation_choices(env)
@@ -172,7 +182,11 @@ class ActionDialog(EditDialog):
             self.form._errors[name] = self.form._errors["owner_name"]
         self.lead.currentIndexChanged.connect(lambda _index: self._show_owner_organisation())
         self._show_owner_organisation()
-        self.theme = self.form.add_field("theme_id", "T&heme:", _combo(theme_choices(env), "(no theme)"))
+        self.theme = self.form.add_field(
+            "theme_id",
+            "T&heme:",
+            _combo(theme_choices(env, action.theme_id if action else theme_id, in_use_only=True), "(no theme)"),
+        )
         self.type = self.form.add_field(
             "type_id", "T&ype:", _combo([(t.name, t.id) for t in vocabulary.terms(VocabularyKind.ACTION_TYPE)])
         )
@@ -186,6 +200,16 @@ class ActionDialog(EditDialog):
             "Deli&very level:",
             _combo([(t.name, t.id) for t in vocabulary.terms(VocabularyKind.DELIVERY_LEVEL)]),
         )
+        # Shown, not chosen here: one line, read-only (a long offer name scrolls rather than squeezing the form).
+        offer_text = offer_label or (action.offer_title if action is not None else "")
+        self.offer_label = QLineEdit(offer_text)
+        self.offer_label.setObjectName("offerLabel")
+        self.offer_label.setReadOnly(True)
+        self.offer_label.setToolTip(offer_text)
+        self.offer_label.setAccessibleName("Support offer it was commissioned from")
+        self.offer_label.setCursorPosition(0)
+        if self.offer_id is not None:  # only an action commissioned from the support directory has one
+            self.form.add_field("offer_id", "Support offer:", self.offer_label)
         dates = QWidget()
         row = QHBoxLayout(dates)
         row.setContentsMargins(0, 0, 0, 0)
@@ -276,6 +300,10 @@ class ActionDialog(EditDialog):
         self.log_button.clicked.connect(self.log_progress)
         progress_layout.addWidget(self.log_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.tabs.addTab(progress_tab, "Pro&gress")
+        # The progress history is read when its tab is first shown (and again after each load while it shows).
+        self._progress_tab = progress_tab
+        self._progress_stale = True
+        self.tabs.currentChanged.connect(lambda _index: self._show_progress_if_visible())
 
         self.outer.addWidget(self.progress_saved)
         if action is not None:
@@ -292,8 +320,11 @@ class ActionDialog(EditDialog):
                 select_data(self.theme, theme_id)
             for partner_id in partner_ids:
                 self.partners.add_row({"organisation_id": partner_id})
+            if start is not None:
+                self._fill_from(start)
             if need_ids:
-                self.title_edit.setText(self._suggested_title(need_ids))
+                if start is None:
+                    self.title_edit.setText(self._suggested_title(need_ids))
                 self.title_edit.selectAll()  # typing replaces the suggestion
                 count = len(self._chosen_needs)
                 self.rag_label.setText(
@@ -348,6 +379,16 @@ class ActionDialog(EditDialog):
         self.account_note.setObjectName("accountNote")
         self.account_note.setWordWrap(True)
         self.outer.insertWidget(1, self.account_note)
+
+    def _fill_from(self, start: ActionDraft) -> None:
+        """A new action's fields from the draft it starts from (the needs, lead, partners and theme are set as
+        for a joint action planned from the gaps)."""
+        self.title_edit.setText(start.title)
+        self.description.setPlainText(start.description)
+        select_data(self.type, start.type_id)
+        select_data(self.provider, start.provider_id)
+        select_data(self.level, start.delivery_level_id)
+        self.budget.set_pence(start.budget_pence)
 
     def _suggested_title(self, need_ids: Sequence[uuid.UUID]) -> str:
         """A joint action planned from needs starts titled after them, for the user to improve."""
@@ -456,11 +497,17 @@ class ActionDialog(EditDialog):
         self.milestones.set_rows(
             [{"id": m.id, "title": m.title, "due_on": m.due_on, "done_on": m.done_on} for m in action.milestones]
         )
-        self._load_progress()
+        self._progress_stale = True
+        self._show_progress_if_visible()
+
+    def _show_progress_if_visible(self) -> None:
+        if self._progress_stale and self.tabs.currentWidget() is self._progress_tab:
+            self._load_progress()
 
     def _load_progress(self) -> None:
         if self.action is None:
             return
+        self._progress_stale = False
         history = self.env.services.progress.history(self.action.id)
         self.progress_table.setRowCount(len(history))
         for number, update in enumerate(history):
@@ -546,6 +593,7 @@ class ActionDialog(EditDialog):
             type_id=self.type.currentData(),
             delivery_level_id=self.level.currentData(),
             provider_id=self.provider.currentData(),
+            offer_id=self.offer_id,
             lead_organisation_id=self.lead.currentData(),
             owner_name=self.owner_name.text(),
             owner_email=self.owner_email.text(),
@@ -591,11 +639,13 @@ def open_action(
     lead_organisation_id: uuid.UUID | None = None,
     partner_ids: Sequence[uuid.UUID] = (),
     theme_id: uuid.UUID | None = None,
+    start: ActionDraft | None = None,
+    offer_label: str = "",
 ) -> Action | None:
     """Opens the action's dialog (a new action when ``action_id`` is None) from any page; returns what was saved,
     or None if the user cancelled or the action could not be read (the user has been told why). A new action
     can start with ``need_ids`` ticked, ``lead_organisation_id`` as its lead, ``partner_ids`` as partners and
-    ``theme_id`` as its theme."""
+    ``theme_id`` as its theme, or from a whole draft, ``start`` (commissioned from the offer ``offer_label``)."""
     try:
         current = env.services.actions.get(action_id) if action_id is not None else None
     except Exception as error:  # e.g. deleted by someone else a moment ago
@@ -612,5 +662,7 @@ def open_action(
             lead_organisation_id=lead_organisation_id,
             partner_ids=partner_ids,
             theme_id=theme_id,
+            start=start,
+            offer_label=offer_label,
         )
     )

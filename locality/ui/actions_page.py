@@ -27,6 +27,7 @@ from locality.services.context import Changes
 from locality.ui.action_dialog import LogProgressDialog, open_action
 from locality.ui.bulk_edit import BulkEditDialog
 from locality.ui.edit_dialog import run_dialog
+from locality.ui.empty_state import NextStep, import_step, page_step
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.grid import CellEditDelegate, FrozenColumnTableView, columns_menu
@@ -49,7 +50,23 @@ class ActionsPage(ListPage[ActionSummary]):
     unfiltered_matches_all = True
     noun = "action"
     changes = Entity.ACTION
+    row_entity = Entity.ACTION
     plural = "actions"
+
+    def empty_sentence(self) -> str:
+        return (
+            "No actions yet. Agree a joint capacity-building action for the needs partners share: who leads, "
+            "which partners contribute what, its dates and budget. The needs map's Gaps tab lists the shared "
+            "needs that have no action."
+        )
+
+    def empty_steps(self) -> list[NextStep]:
+        return [
+            *super().empty_steps(),
+            import_step(self.env, self, "actions"),
+            page_step(self.env, "Open the &needs map", "needsMapPage"),
+        ]
+
     watches = frozenset(
         {
             Entity.ACTION,
@@ -119,7 +136,7 @@ class ActionsPage(ListPage[ActionSummary]):
             lambda: self.columns_menu().exec(self.columns_button.mapToGlobal(QPoint(0, self.columns_button.height())))
         )
         bar.addWidget(self.columns_button)
-        self.page_layout.insertLayout(self.page_layout.indexOf(self.table), bar)
+        self.page_layout.insertLayout(self.page_layout.indexOf(self.table_area), bar)
 
     def _views_key(self) -> str:
         workspace = self.services.workspace.details().workspace_id
@@ -257,6 +274,9 @@ class ActionsPage(ListPage[ActionSummary]):
 
     def load_rows(self) -> list[ActionSummary]:
         return self.services.actions.list()
+
+    def load_rows_by_id(self, ids: frozenset[uuid.UUID]) -> list[ActionSummary]:
+        return self.services.actions.summaries(ids)
 
     def prepare_filters(self) -> None:
         self._theme_ids = self.looked_up("theme", lambda theme: theme_with_subthemes(self._themes, theme))

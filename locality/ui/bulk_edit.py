@@ -61,7 +61,7 @@ class BulkEditDialog(EditDialog):
         self.status.setAccessibleName("New status")
         self.lead = choice_combo(organisation_choices(env), "(no lead organisation)")
         self.lead.setAccessibleName("New lead organisation")
-        self.theme = choice_combo(theme_choices(env), "(no theme)")
+        self.theme = choice_combo(theme_choices(env, in_use_only=True), "(no theme)")
         self.theme.setAccessibleName("New theme")
         self.due = DateField()
         self.due.setAccessibleName("New due date")

@@ -1,7 +1,8 @@
 """The dashboard: the partnership's figures at a glance, each opening the list behind it, with charts of RAG,
-status and spend; and board snapshots, to record what a board was told and see what has moved since.
+status and spend; board snapshots, to record what a board was told and see what has moved since; and what works,
+the evidence of which kinds of support the completed actions show did best.
 
-Figures are worked out on a worker thread (about two seconds for 20,000 actions the first time) and shown when
+Figures are counted by the database on a worker thread (a fraction of a second for 20,000 actions) and shown when
 ready, so the window never waits for them. The parts are in ``ui/dashboard/``.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from locality.domain.entities import Entity
@@ -19,13 +20,19 @@ from locality.ui.chase_dialog import ChaseBanner
 from locality.ui.dashboard.links import FigureLinks
 from locality.ui.dashboard.overview import OverviewTab
 from locality.ui.dashboard.snapshots import BoardSnapshotsTab
+from locality.ui.empty_state import EmptyState, NextStep, import_step, page_step
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.evidence.what_works_tab import WhatWorksTab
+from locality.ui.help_window import show_user_guide
 from locality.ui.page import Page
+from locality.ui.style import set_tone
 
-#: How long after the dashboard is first shown its figures start to be worked out: long enough for the window to
-#: be painted and take clicks first (the work shares Python's interpreter lock with the GUI thread).
-FIRST_LOAD_DELAY_MS = 150
+#: How long after the dashboard is first shown its figures start to be worked out. None: a zero timer runs once the
+#: events queued by showing the window (its first paint among them) have been handled, so the window is painted
+#: first; the figures are counted in the database (which lets go of Python's interpreter lock meanwhile), so
+#: waiting longer only delayed them (it was 150 ms when the figures meant rating 20,000 actions in Python).
+FIRST_LOAD_DELAY_MS = 0
 
 
 class DashboardPage(Page):
@@ -51,7 +58,7 @@ class DashboardPage(Page):
         heading_row.addWidget(self.heading, 1)
         self.state_label = QLabel()
         self.state_label.setObjectName("dashboardState")
-        self.state_label.setStyleSheet("color: #546e7a;")
+        set_tone(self.state_label, "muted")
         heading_row.addWidget(self.state_label, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         outer.addLayout(heading_row)
         self.details = QLabel()
@@ -61,12 +68,29 @@ class DashboardPage(Page):
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("dashboardTabs")
-        outer.addWidget(self.tabs, 1)
+        self.tabs.setAccessibleName("Dashboard views")
         self.links = FigureLinks(env, self)
         self.overview = OverviewTab(self.links)
         self.snapshots = BoardSnapshotsTab(env)
         self.tabs.addTab(self.overview, "&Overview")
         self.tabs.addTab(self.snapshots, "&Board snapshots")
+        self.what_works = WhatWorksTab(env)
+        self.tabs.addTab(self.what_works, "&What works")
+        # A new partnership's dashboard would be all zeros: it says how to begin instead.
+        self.empty_state = EmptyState(
+            "This partnership has no organisations, needs or actions yet. Begin with the partner organisations, "
+            "then record the improvement needs they share, then agree joint actions for them. The user guide "
+            "(Help › User guide) walks through each step.",
+            [
+                page_step(env, "Add the partner &organisations", "organisationsPage"),
+                import_step(env, self, "organisations", "&Import them from a spreadsheet…"),
+                NextStep("Read the &user guide", lambda: show_user_guide(self)),
+            ],
+        )
+        self.content = QStackedWidget()
+        self.content.addWidget(self.tabs)
+        self.content.addWidget(self.empty_state)
+        outer.addWidget(self.content, 1)
 
         # The figures are first worked out just after the page is first shown, so the window appears at once.
         self._first_load_pending = True
@@ -87,13 +111,15 @@ class DashboardPage(Page):
 
     def refresh(self) -> None:
         """Works the figures out again in the background; the snapshot list is read at once (it is short)."""
-        self.snapshots.refresh()
-        self.chase_banner.refresh()
         if self.figures is None:
             self.state_label.setText("Working out the figures…")
         else:
             self.state_label.setText("Updating…")
+        # The figures first: they are what the page is for, and the first to start is the first to finish.
         self.loader.start(self.services.dashboard.figures, self.show_figures, self._figures_failed)
+        self.chase_banner.refresh()
+        self.snapshots.refresh()
+        self.what_works.loader.refresh_when_shown()  # read when its tab is shown
 
     @property
     def busy(self) -> bool:
@@ -114,6 +140,12 @@ class DashboardPage(Page):
         self.details.setText(" · ".join(part for part in parts if part))
         self.state_label.setText("")
         self.overview.show_figures(figures)
+        empty = (
+            figures.needs_total == 0
+            and figures.actions_total == 0
+            and self.services.workspace.count(Entity.ORGANISATION) == 0
+        )
+        self.content.setCurrentWidget(self.empty_state if empty else self.tabs)
 
 
 __all__ = ["DashboardPage"]

@@ -33,4 +33,18 @@ def user_message(error: BaseException) -> str:
 
 
 def show_error(parent: QWidget | None, error: BaseException, title: str = "Locality") -> None:
+    """A ``LocalityError`` (or a damaged value) as its sentence; a bug, in the app, in the crash dialog with its
+    details to copy (tests have no crash reporter, and see the message box the conftest guard records)."""
+    from locality.ui.crash import installed_crash_reporter
+
+    reporter = installed_crash_reporter()
+    if reporter is not None and not isinstance(error, LocalityError) and not _damaged_value(error):
+        reporter.report((type(error), error, error.__traceback__))
+        return
     QMessageBox.warning(parent, title, user_message(error))
+
+
+def _damaged_value(error: BaseException) -> bool:
+    from locality.services.workspace_info import damaged_value_explanation
+
+    return bool(damaged_value_explanation(error))

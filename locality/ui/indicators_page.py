@@ -31,6 +31,13 @@ class IndicatorsPage(ListPage[Indicator]):
     noun = "indicator"
     changes = Entity.INDICATOR
     plural = "indicators"
+
+    def empty_sentence(self) -> str:
+        return (
+            "No indicators yet. An indicator is the evidence of what the actions achieved: a measure with a "
+            "baseline and a target, linked to a need or an action, and measured as the plan goes on."
+        )
+
     watches = frozenset({Entity.INDICATOR, Entity.MEASUREMENT, Entity.NEED, Entity.ACTION, Entity.THEME})
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
@@ -49,8 +56,8 @@ class IndicatorsPage(ListPage[Indicator]):
         self.detail.setObjectName("indicatorDetail")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("indicatorSplitter")
-        self.page_layout.replaceWidget(self.table, splitter)
-        splitter.addWidget(self.table)
+        self.page_layout.replaceWidget(self.table_area, splitter)
+        splitter.addWidget(self.table_area)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QTextBrowser,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -32,7 +31,7 @@ from shiboken6 import isValid
 from locality import __version__
 from locality.domain.entities import Entity
 from locality.domain.text import plural
-from locality.paths import resource
+from locality.paths import is_demo_workspace, resource
 from locality.services.context import Changes, User
 from locality.services.registry import Services
 from locality.ui.chase_dialog import ChaseDialog
@@ -42,6 +41,7 @@ from locality.ui.forms import ErrorForm
 from locality.ui.outside_poll import OutsideChangesPoll
 from locality.ui.pages import PAGES
 from locality.ui.settings import AppSettings
+from locality.ui.style import apply_style, high_contrast
 from locality.ui.workspace_settings_dialog import edit_workspace_settings
 
 WORKSPACE_FILTER = "Locality workspaces (*.locality *.sqlite *.db);;All files (*)"
@@ -126,7 +126,10 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Pages")
-        self.navigation.setMinimumWidth(170)
+        # Wide enough for the longest page name at the system's text size (at 150% "Organisations" was cut off).
+        self.navigation.ensurePolished()
+        longest = max(self.navigation.fontMetrics().horizontalAdvance(spec.title) for spec in PAGES)
+        self.navigation.setMinimumWidth(max(170, longest + 80))  # icon, item padding and margins, frame
         self.stack = QStackedWidget()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -161,6 +164,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.services: Services | None = None
         self.outside_poll: OutsideChangesPoll | None = None
+        apply_style(contrast=self.settings.high_contrast())
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -279,6 +283,9 @@ class MainWindow(QMainWindow):
         self.board_report_action = self._action("&Board report…", self._board_report)
         self.board_report_action.setObjectName("boardReportAction")
         self.board_report_action.setStatusTip("A short exception report for the partnership board, as PDF or Word")
+        self.evidence_paper_action = self._action("E&vidence paper…", self._evidence_paper)
+        self.evidence_paper_action.setObjectName("evidencePaperAction")
+        self.evidence_paper_action.setStatusTip("What was invested, what it bought and which kinds of support did best")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -291,13 +298,20 @@ class MainWindow(QMainWindow):
         self.edit_item_action = self._action("&Edit selected…", self._edit_item, None, "edit.svg")
         self.delete_action = self._action("&Delete selected", self._delete, None, "delete.svg")
         self.about_action = self._action("&About Locality", self._about)
-        self.getting_started_action = self._action(
-            "&Getting started", self._getting_started, QKeySequence.StandardKey.HelpContents
+        self.user_guide_action = self._action(
+            "&User guide", self.show_user_guide, QKeySequence.StandardKey.HelpContents
         )
+        self.user_guide_action.setObjectName("userGuideAction")
         self.shortcuts_action = self._action("&Keyboard shortcuts", self._shortcuts)
         self.identity_action = self._action("Your &name and organisation…", self.ask_user)
         self.workspace_settings_action = self._action("&Workspace settings and RAG rule…", self._workspace_settings)
         self.chase_action = self._action("What needs &chasing…", self._chase, "Ctrl+Shift+C", "timeline.svg")
+        self.high_contrast_action = QAction("&High contrast", self)
+        self.high_contrast_action.setObjectName("highContrastAction")
+        self.high_contrast_action.setCheckable(True)
+        self.high_contrast_action.setChecked(self.settings.high_contrast())
+        self.high_contrast_action.setStatusTip("White and yellow on black, for those who need stronger contrast")
+        self.high_contrast_action.toggled.connect(self.set_high_contrast)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -312,6 +326,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.board_report_action)
+        file_menu.addAction(self.evidence_paper_action)
         file_menu.addSeparator()
         file_menu.addAction(self.workspace_settings_action)
         file_menu.addAction(self.identity_action)
@@ -333,9 +348,11 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(self.chase_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.high_contrast_action)
 
         help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self.getting_started_action)
+        help_menu.addAction(self.user_guide_action)
         help_menu.addAction(self.shortcuts_action)
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
@@ -439,6 +456,13 @@ class MainWindow(QMainWindow):
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.written is not None:
             self.statusBar().showMessage(f"Saved the board report as {dialog.written}", 8000)
 
+    def _evidence_paper(self) -> None:
+        from locality.ui.evidence.paper_dialog import EvidencePaperDialog
+
+        dialog = EvidencePaperDialog(self.env, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.written is not None:
+            self.statusBar().showMessage(f"Saved the evidence paper as {dialog.written}", 8000)
+
     def _save_workshop_copy(self) -> None:
         from locality.ui.workshop_copy_dialog import WorkshopCopyDialog, copy_sentence
 
@@ -504,36 +528,29 @@ class MainWindow(QMainWindow):
             "joint capacity-building actions, track their progress and export joint action plans.</p>",
         )
 
-    def _getting_started(self) -> None:
-        self._show_help("Getting started", GETTING_STARTED)
+    def show_user_guide(self) -> None:
+        from locality.ui.help_window import show_user_guide
+
+        show_user_guide(self)
 
     def _shortcuts(self) -> None:
-        native = QKeySequence.SequenceFormat.NativeText
-        rows = "".join(
-            f"<tr><td>{action.text().replace('&', '')}</td><td>{action.shortcut().toString(native)}</td></tr>"
-            for action in self.findChildren(QAction)
-            if not action.shortcut().isEmpty()
-        )
-        self._show_help(
-            "Keyboard shortcuts",
-            f"<table cellpadding='4'>{rows}<tr><td>Edit the selected row</td><td>Enter</td></tr>"
-            "<tr><td>Delete the selected rows</td><td>Delete</td></tr></table>",
-        )
+        from locality.ui.help_window import ShortcutSheet
 
-    def _show_help(self, title: str, html: str) -> None:
-        dialog = QDialog(self)
-        dialog.setWindowTitle(title)
-        layout = QVBoxLayout(dialog)
-        text = QTextBrowser()
-        text.setHtml(html)
-        layout.addWidget(text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(dialog.reject)
-        layout.addWidget(buttons)
-        dialog.resize(560, 460)
-        dialog.exec()
+        ShortcutSheet(self).exec()
 
     # ------------------------------------------------------------------ changes
+
+    def set_high_contrast(self, on: bool) -> None:
+        """Switches the high-contrast theme on or off, remembered for next time; pages draw their colours again."""
+        self.settings.set_high_contrast(on)
+        if self.high_contrast_action.isChecked() != on:
+            self.high_contrast_action.setChecked(on)  # toggled again: this runs once more and finds it done
+            return
+        if on == high_contrast():
+            return
+        apply_style(contrast=on)
+        # Charts, the matrix and the timeline chose their colours when they drew: they draw again.
+        self._on_changes(Changes(frozenset(Entity)))
 
     def _on_changes(self, changes: Changes) -> None:
         for page in self.pages.values():
@@ -542,15 +559,23 @@ class MainWindow(QMainWindow):
                 handler(changes)
         self._update_title_and_status(changes)
 
+    def workspace_is_empty(self) -> bool:
+        """No organisations, needs or actions yet: the welcome is offered, and the pages say where to begin."""
+        return not any(self._counts.get(entity) for entity in (Entity.ORGANISATION, Entity.NEED, Entity.ACTION))
+
     def _update_title_and_status(self, changes: Changes | None = None) -> None:
         """The partnership's name in the title and the counts in the status bar; after ``changes``, only what
         they touched is read again."""
         assert self.services is not None
         if changes is None or changes.touches(Entity.WORKSPACE_META):
             details = self.services.workspace.details()
-            self.setWindowTitle(f"{details.partnership_name or 'New partnership'} — Locality")
+            # The demo says so, so that nobody takes Westshire's figures for their own.
+            demo = " (demo partnership)" if is_demo_workspace(self.services.context.workspace.path) else ""
+            self.setWindowTitle(f"{details.partnership_name or 'New partnership'}{demo} — Locality")
         for entity in (Entity.ORGANISATION, Entity.NEED, Entity.ACTION):
-            if changes is None or changes.touches(entity) or entity not in self._counts:
+            # An edit of existing records (``Changes.edited``) leaves their count as it was.
+            recount = changes is None or (changes.touches(entity) and changes.edited_only(entity) is None)
+            if recount or entity not in self._counts:
                 self._counts[entity] = self.services.workspace.count(entity)
         counts = self._counts
         self._status.setText(
@@ -594,23 +619,3 @@ class MainWindow(QMainWindow):
         if self.outside_poll is not None:
             self.outside_poll.stop()
             self.outside_poll = None
-
-
-GETTING_STARTED = """
-<h2>Getting started</h2>
-<ol>
-<li><b>Organisations</b>: add the council and each partner (police, health, fire and rescue, housing, voluntary
-sector…).</li>
-<li><b>Needs</b>: record each improvement need, the theme it falls under and the organisations that share it.
-A need shared by two or more organisations is a <i>shared need</i>.</li>
-<li><b>Actions</b>: agree joint capacity-building actions — who leads, which partners contribute what, which
-needs each addresses, the dates and budget.</li>
-<li><b>Progress</b>: open an action and choose <i>Log progress</i> to record percent complete, status and a
-note. The RAG rating is worked out from the dates, milestones and progress, and says why.</li>
-<li><b>Needs map</b>: see which needs are shared and which have no joint action yet (the <i>Gaps</i> tab), and
-plan actions for them.</li>
-<li><b>Before a board meeting</b>: the <b>Dashboard</b> gives the figures and what moved since the last
-<i>board snapshot</i>; <b>View › What needs chasing</b> lists what is overdue, ready to e-mail to each lead.</li>
-</ol>
-<p>Every change is saved at once. Use Edit › Undo if you change your mind.</p>
-"""

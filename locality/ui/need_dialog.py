@@ -7,11 +7,14 @@ import uuid
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -22,6 +25,7 @@ from locality.services.needs import Need, NeedDraft, NeedLinkDraft
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.find_support import find_support
 from locality.ui.forms import DateField, select_data
 from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.pickers import organisation_choices, theme_choices
@@ -41,7 +45,7 @@ class NeedDialog(EditDialog):
         self.description.setFixedHeight(54)
         self.theme = self.form.add_field("theme_id", "T&heme:", QComboBox())
         self.theme.addItem("(no theme)", None)
-        for text, value in theme_choices(env):
+        for text, value in theme_choices(env, need.theme_id if need else None, in_use_only=True):
             self.theme.addItem(text, value)
         self.area = self.form.add_field("area", "&Area:", QLineEdit())
         self.area.setPlaceholderText("for example North Westshire, or the whole county")
@@ -84,7 +88,25 @@ class NeedDialog(EditDialog):
         self.actions_list = QListWidget()
         self.actions_list.setAccessibleName("Actions addressing this need")
         self.actions_list.setFixedHeight(54)  # low enough, with the History tab, for a 768-pixel screen
-        self.form.addRow(QLabel("Actions addressing it:"), self.actions_list)
+        # Find support sits beside the actions: the offers that fit the need, and a joint action from one.
+        self.find_support_button = QPushButton("&Find support…")
+        self.find_support_button.setObjectName("needFindSupportButton")
+        self.find_support_button.clicked.connect(self.find_support)
+        self.find_support_button.setEnabled(need is not None)
+        self.find_support_button.setToolTip(
+            "The support directory's offers that fit this need as saved"
+            if need is not None
+            else "Save the need first, then find the support that fits it"
+        )
+        actions_box = QWidget()
+        actions_row = QHBoxLayout(actions_box)
+        actions_row.setContentsMargins(0, 0, 0, 0)
+        actions_row.addWidget(self.actions_list, 1)
+        button_column = QVBoxLayout()
+        button_column.addWidget(self.find_support_button)
+        button_column.addStretch(1)
+        actions_row.addLayout(button_column)
+        self.form.addRow(QLabel("Actions addressing it:"), actions_box)
         if need is not None:
             self.add_history(env, Entity.NEED, need.id)
         self.finish_layout()
@@ -113,12 +135,22 @@ class NeedDialog(EditDialog):
         )
         self.notes.setPlainText(need.notes)
         self.confidential.setChecked(need.notes_confidential)
+        self._show_actions(need.action_ids)
+
+    def _show_actions(self, action_ids: tuple[uuid.UUID, ...]) -> None:
         self.actions_list.clear()
-        titles = [self.env.services.actions.get(action_id).title for action_id in need.action_ids[:50]]
+        titles = [self.env.services.actions.get(action_id).title for action_id in action_ids[:50]]
         for title in titles:
             self.actions_list.addItem(title)
         if not titles:
             self.actions_list.addItem("(no action addresses this need yet)")
+
+    def find_support(self) -> None:
+        """The Find support dialog for the need as saved; a joint action saved from it is listed here."""
+        if self.need is None:
+            return
+        if find_support(self.env, self.need.id, self):
+            self._show_actions(self.env.services.needs.get(self.need.id).action_ids)
 
     def draft(self) -> NeedDraft:
         links = []

@@ -11,10 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from locality.domain.entities import Entity
 from locality.services.context import Changes
+from locality.ui.empty_state import EmptyState, import_step, page_step
 from locality.ui.env import UiEnv
 from locality.ui.loader import BackgroundLoader
 from locality.ui.page import Page
@@ -84,12 +85,26 @@ class NeedsMapPage(Page):
         layout.addWidget(intro)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("needsMapTabs")
+        self.tabs.setAccessibleName("Needs map views")
         self.tabs.setDocumentMode(True)
         self.slots = [_TabSlot(spec, env) for spec in tabs]
         for slot in self.slots:
             self.tabs.addTab(slot, slot.spec.title)
-        layout.addWidget(self.tabs, 1)
+        # With no needs yet, every tab would be empty: the page says where needs come from instead.
+        self.empty_state = EmptyState(
+            "No needs to map yet. Record the improvement needs on the Needs page and link the organisations that "
+            "share them; the map then shows which needs are shared and which have no joint action.",
+            [
+                page_step(env, "Go to the &needs", "needsPage"),
+                import_step(env, self, "needs", "&Import needs from a spreadsheet…"),
+            ],
+        )
+        self.content = QStackedWidget()
+        self.content.addWidget(self.tabs)
+        self.content.addWidget(self.empty_state)
+        layout.addWidget(self.content, 1)
         self.tabs.currentChanged.connect(lambda _index: self._show_current())
+        self._no_needs: bool | None = None  # not counted yet
 
     def tab(self, object_name: str) -> QWidget:
         """The tab's widget (built if it was not yet), after bringing it to the front."""
@@ -101,10 +116,18 @@ class NeedsMapPage(Page):
 
     def _show_current(self) -> None:
         """Builds the tab on screen the first time it is shown (a stale tab reloads from its own showing)."""
-        if self.isVisible():
+        if not self.isVisible():
+            return
+        if self._no_needs is None:
+            self._no_needs = self.services.workspace.count(Entity.NEED) == 0
+        self.content.setCurrentWidget(self.empty_state if self._no_needs else self.tabs)
+        if not self._no_needs:
             self.slots[self.tabs.currentIndex()].ensure_built()
 
     def on_changes(self, changes: Changes) -> None:
+        if changes.touches(Entity.NEED):
+            self._no_needs = None  # counted again when next shown
+            self._show_current()
         for slot in self.slots:
             slot.note_changes(changes)
 

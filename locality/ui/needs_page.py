@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QPushButton,
     QWidget,
 )
 
@@ -14,7 +15,9 @@ from locality.domain.entities import Entity
 from locality.domain.values import format_date
 from locality.domain.vocabulary import OPEN_NEED_STATUSES, NeedStatus, Priority
 from locality.services.needs import NeedSummary
+from locality.ui.empty_state import NextStep, import_step, page_step
 from locality.ui.env import UiEnv
+from locality.ui.find_support import find_support
 from locality.ui.list_page import ListPage
 from locality.ui.need_dialog import open_need
 from locality.ui.pickers import organisation_choices, theme_choices, theme_with_subthemes
@@ -30,6 +33,21 @@ class NeedsPage(ListPage[NeedSummary]):
     noun = "need"
     changes = Entity.NEED
     plural = "needs"
+    row_entity = Entity.NEED
+
+    def empty_sentence(self) -> str:
+        return (
+            "No needs recorded yet. Record each improvement need, the theme it falls under and the organisations "
+            "that share it — a need two or more partners share is a shared need — or import them from a "
+            "spreadsheet."
+        )
+
+    def empty_steps(self) -> list[NextStep]:
+        steps = [*super().empty_steps(), import_step(self.env, self, "needs")]
+        if not self.services.workspace.count(Entity.ORGANISATION):
+            steps.append(page_step(self.env, "Add the &organisations first", "organisationsPage"))
+        return steps
+
     watches = frozenset(
         {Entity.NEED, Entity.NEED_ORGANISATION, Entity.ACTION_NEED, Entity.ACTION, Entity.ORGANISATION, Entity.THEME}
     )
@@ -52,6 +70,12 @@ class NeedsPage(ListPage[NeedSummary]):
         )
         self._theme_ids: set[uuid.UUID] | None = None
         self._organisation_needs: set[uuid.UUID] | None = None
+        self.find_support_button = QPushButton("Find su&pport…")
+        self.find_support_button.setObjectName("findSupportButton")
+        self.find_support_button.setToolTip("The support directory's offers that fit the selected need, and why")
+        self.find_support_button.clicked.connect(self.find_support_for_selected)
+        self.footer.insertWidget(1, self.find_support_button)
+        self._update_buttons()
 
     def columns(self) -> Sequence[Column[NeedSummary]]:
         shared = lambda n: SHARED_BACKGROUND if n.is_shared else None  # noqa: E731
@@ -86,6 +110,9 @@ class NeedsPage(ListPage[NeedSummary]):
     def load_rows(self) -> list[NeedSummary]:
         return self.services.needs.list()
 
+    def load_rows_by_id(self, ids: frozenset[uuid.UUID]) -> list[NeedSummary]:
+        return self.services.needs.list(ids=ids)
+
     def prepare_filters(self) -> None:
         self._theme_ids = self.looked_up("theme", lambda theme: theme_with_subthemes(self._themes, theme))
         self._organisation_needs = self.looked_up(
@@ -117,6 +144,16 @@ class NeedsPage(ListPage[NeedSummary]):
         saved = open_need(self.env, row.id if row is not None else None, self)
         if saved is not None:
             self.select_where(lambda n: n.id == saved.id)
+
+    def _update_buttons(self) -> None:
+        super()._update_buttons()
+        if hasattr(self, "find_support_button"):  # the base class calls this before the button exists
+            self.find_support_button.setEnabled(len(self.selected_rows()) == 1)
+
+    def find_support_for_selected(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            find_support(self.env, rows[0].id, self)
 
     def delete_rows(self, rows: list[NeedSummary]) -> None:
         needs = self.services.needs

@@ -10,6 +10,7 @@ from locality.domain.entities import Entity
 from locality.domain.vocabulary import VocabularyKind
 from locality.services.organisations import Organisation, OrganisationDraft
 from locality.ui.edit_dialog import EditDialog, run_dialog
+from locality.ui.empty_state import NextStep, import_step
 from locality.ui.env import UiEnv
 from locality.ui.forms import select_data
 from locality.ui.list_page import ListPage
@@ -88,6 +89,16 @@ class OrganisationsPage(ListPage[Organisation]):
     noun = "organisation"
     changes = Entity.ORGANISATION
     plural = "organisations"
+
+    def empty_sentence(self) -> str:
+        return (
+            "No organisations yet. Add the council and each partner — police, health, fire and rescue, housing, "
+            "the voluntary and community sector — or import the partner list from a spreadsheet."
+        )
+
+    def empty_steps(self) -> list[NextStep]:
+        return [*super().empty_steps(), import_step(self.env, self, "organisations")]
+
     watches = frozenset(
         {Entity.ORGANISATION, Entity.NEED_ORGANISATION, Entity.ACTION, Entity.ACTION_PARTNER, Entity.VOCABULARY_TERM}
     )

@@ -19,6 +19,7 @@ from locality.ui.indicators_page import IndicatorsPage
 from locality.ui.needs_map_page import NeedsMapPage, TabSpec
 from locality.ui.needs_page import NeedsPage
 from locality.ui.organisations_page import OrganisationsPage
+from locality.ui.support import SupportPage
 from locality.ui.timeline_page import TimelinePage
 from locality.ui.workshops import WorkshopsPage
 
@@ -61,5 +62,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("indicatorsPage", "Indicators", "indicators.svg", IndicatorsPage),
     PageSpec("fundingPage", "Funding", "funding.svg", FundingPage),
     PageSpec("workshopPage", "Workshops", "workshop.svg", WorkshopsPage),
+    PageSpec("supportPage", "Support directory", "support.svg", SupportPage),
     PageSpec("historyPage", "History", "history.svg", HistoryPage),
 )

@@ -14,12 +14,14 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from locality.domain.values import format_money
+from locality.domain.values import format_money, format_money_whole
 
 Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 BATCH = 200
+#: Text on a cell given a pale background (RAG, a total) when its column names no colour of its own.
+DARK_TEXT = QColor("#102027")
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,14 @@ def money_column(
     *,
     width: int = 120,
     foreground: Callable[[Row], QColor | None] | None = None,
+    whole_pounds: bool = False,
 ) -> Column[Row]:
-    """An amount in £, right-aligned and sorted by its pence (no amount sorts last)."""
+    """An amount in £ (rounded to whole pounds if ``whole_pounds``), right-aligned and sorted by its pence (no
+    amount sorts last)."""
+    shown = format_money_whole if whole_pounds else format_money
     return Column(
         title,
-        lambda row: format_money(pence(row)),
+        lambda row: shown(pence(row)),
         sort_key=pence,
         align_right=True,
         foreground=foreground,
@@ -63,6 +68,9 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         super().__init__(parent)
         self.columns = list(columns)
         self._rows: list[Row] = []
+        #: Each row's number by ``id()`` of the row, made when first wanted after the rows change (see
+        #: ``replace_rows``); None until then.
+        self._numbers: dict[int, int] | None = None
         self._loaded = 0
         self._sort: tuple[int, Qt.SortOrder] | None = None
         #: Saves a value edited in place: ``(row, column number, value)``, True if it was saved. The rows are
@@ -76,10 +84,29 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         which spares sorting twenty thousand rows on every keystroke of a search."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._numbers = None
         if self._sort is not None and not presorted:
             self._sort_rows(*self._sort)
         self._loaded = min(BATCH, len(self._rows))
         self.endResetModel()
+
+    def replace_rows(self, replacements: dict[int, Row]) -> None:
+        """Puts new rows in place of old ones, keyed by ``id()`` of the row object they replace, and redraws
+        just those rows: an edit of one record among 20,000 is shown without resetting the view (which would
+        lose the scroll position and cost a keystroke's time)."""
+        if self._numbers is None:
+            self._numbers = {id(row): number for number, row in enumerate(self._rows)}
+        changed: list[int] = []
+        for old_id, new in replacements.items():
+            number = self._numbers.pop(old_id, None)
+            if number is not None:
+                self._rows[number] = new
+                self._numbers[id(new)] = number
+                changed.append(number)
+        last_column = len(self.columns) - 1
+        for number in changed:
+            if number < self._loaded:
+                self.dataChanged.emit(self.index(number, 0), self.index(number, last_column))
 
     def row_at(self, row: int) -> Row:
         return self._rows[row]
@@ -140,6 +167,9 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         if role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None:
             colour = column.foreground(row)
             return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.ForegroundRole and column.background is not None:
+            # A pale background keeps dark text whatever the palette: white on it is unreadable in high contrast.
+            return QBrush(DARK_TEXT) if column.background(row) is not None else None
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -171,6 +201,49 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
 
     def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
         self._rows = self.sorted_copy(self._rows, column, order)
+        self._numbers = None
+
+    def sort_key_of(self, row: Row) -> Any:
+        """``row``'s key in the current sort order (None when the rows are not sorted by a column)."""
+        if self._sort is None or not 0 <= self._sort[0] < len(self.columns):
+            return None
+        return self._key(self._sort[0])(row)
+
+    def sorted_position(self, rows: Sequence[Row], row: Row) -> int | None:
+        """Where ``row`` goes among ``rows`` (in the current sort order) to keep them in that order, after any
+        that sort the same; None when the rows are not sorted by a column. A binary search: a row whose sort
+        key an edit changed moves without sorting 20,000 again."""
+        if self._sort is None or not 0 <= self._sort[0] < len(self.columns):
+            return None
+        key = self._key(self._sort[0])
+        wanted = key(row)
+        descending = self._sort[1] == Qt.SortOrder.DescendingOrder
+
+        def at_or_before(other: Row) -> bool:
+            other_key = key(other)
+            if wanted is None:
+                return True  # no value sorts last, after everything
+            if other_key is None:
+                return False
+            return bool(other_key >= wanted) if descending else bool(other_key <= wanted)
+
+        low, high = 0, len(rows)
+        while low < high:
+            middle = (low + high) // 2
+            if at_or_before(rows[middle]):
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    def _key(self, column: int) -> Callable[[Row], Any]:
+        spec = self.columns[column]
+        return spec.sort_key or (lambda row: spec.text(row).casefold())
+
+    @property
+    def sort_order(self) -> tuple[int, Qt.SortOrder] | None:
+        """The (column, order) rows are shown in; None before any sort."""
+        return self._sort
 
     def sorted_copy(
         self, rows: Sequence[Row], column: int | None = None, order: Qt.SortOrder | None = None
@@ -183,8 +256,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             column, order = self._sort
         if not 0 <= column < len(self.columns):
             return list(rows)
-        spec = self.columns[column]
-        key = spec.sort_key or (lambda row: spec.text(row).casefold())
+        key = self._key(column)
         keyed = [(key(row), number, row) for number, row in enumerate(rows)]
         present = [item for item in keyed if item[0] is not None]
         missing = [item[2] for item in keyed if item[0] is None]

@@ -1,14 +1,29 @@
 """The set-up every read-only table of rows shares: sortable, whole rows selected, striped, no row numbers, column
-widths from the model's columns; and the labels that go above and instead of such a table."""
+widths from the model's columns; the labels that go above and instead of such a table; and ``RowList``, a table
+with a sentence in its place when it has nothing to list."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
 
-from locality.ui.table_model import RowTableModel
+from locality.ui.style import set_tone
+from locality.ui.table_model import Column, RowTableModel
+
+Row = TypeVar("Row")
 
 
 def make_row_table(
@@ -58,7 +73,7 @@ def message_label(name: str) -> QLabel:
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
     label.setContentsMargins(8, 8, 8, 8)
-    label.setStyleSheet("color: #455a64;")
+    set_tone(label, "muted")
     return label
 
 
@@ -68,3 +83,75 @@ def section_heading(name: str, text: str = "") -> QLabel:
     label.setObjectName(name)
     label.setStyleSheet("font-weight: 600;")
     return label
+
+
+class RowList(QWidget, Generic[Row]):
+    """A sortable table of rows, or a sentence in its place when there are none (or while loading).
+
+    ``stretch_column`` takes the room the other columns leave (the first: usually a title). With ``wrap``, long
+    text wraps instead of losing its middle, and each row takes the height its text needs."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column[Row]],
+        name: str,
+        accessible: str,
+        *,
+        stretch_column: int = 0,
+        wrap: bool = False,
+    ) -> None:
+        super().__init__()
+        self.model: RowTableModel[Row] = RowTableModel(columns, self)
+        self.table = make_row_table(self.model, name, accessible, word_wrap=wrap, stretch_column=stretch_column)
+        self._wrap = wrap
+        if wrap:
+            self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.message = message_label(f"{name}Message")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.message)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+    def set_rows(self, rows: Sequence[Row], empty_text: str) -> None:
+        self.model.set_rows(rows)
+        if rows:
+            self.stack.setCurrentWidget(self.table)
+            self._fit_rows()
+        else:
+            self.message.setText(empty_text)
+            self.stack.setCurrentWidget(self.message)
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+        self.stack.setCurrentWidget(self.message)
+
+    def selected(self) -> Row | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def select_first(self) -> None:
+        if self.model.rowCount() and self.stack.currentWidget() is self.table:
+            self.table.selectRow(0)
+
+    def on_activated(self, act: Callable[[Row], None]) -> None:
+        """Double-click or Enter on a row runs ``act`` on it."""
+        self.table.activated.connect(lambda index: act(self.model.row_at(index.row())))
+
+    # Wrapped rows take their height from their columns' widths, which are known only once the table is laid out
+    # (one on a tab not yet shown has none) and change as the window is resized: rows are fitted after each.
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._wrap:
+            QTimer.singleShot(0, self._fit_rows)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self._wrap:
+            QTimer.singleShot(0, self._fit_rows)
+
+    def _fit_rows(self) -> None:
+        if self._wrap and isValid(self.table) and self.table.isVisible() and self.model.rowCount():
+            self.table.resizeRowsToContents()

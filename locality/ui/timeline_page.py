@@ -9,11 +9,11 @@ summary line.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -30,12 +30,14 @@ from locality.domain.entities import Entity
 from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.timeline import Timeline, TimelineGrouping
 from locality.ui.action_dialog import open_action
+from locality.ui.empty_state import EmptyState, NextStep, page_step
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.forms import find_data, refill_combo
 from locality.ui.page import Page
 from locality.ui.pickers import organisation_choices, theme_choices
+from locality.ui.style import set_tone
 from locality.ui.timeline.view import TimelineView
 from locality.ui.timeline.wording import PERIODS, period_dates, summary_text
 from locality.ui.timeline_layout import (
@@ -133,7 +135,7 @@ class TimelinePage(Page):
         )
         legend.setObjectName("timelineLegend")
         legend.setWordWrap(True)
-        legend.setStyleSheet("color: #546e7a;")
+        set_tone(legend, "muted")
         tools.addWidget(legend, 1)
         layout.addLayout(tools)
 
@@ -141,13 +143,9 @@ class TimelinePage(Page):
         self.view = TimelineView()
         self.view.actionActivated.connect(self.open_action)
         self.view.selectionChanged.connect(lambda _id: self._update_buttons())
-        self.empty_label = QLabel()
-        self.empty_label.setObjectName("emptyLabel")
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet("color: #546e7a; padding: 40px;")
+        self.empty_state = EmptyState()
         self.stack.addWidget(self.view)
-        self.stack.addWidget(self.empty_label)
+        self.stack.addWidget(self.empty_state)
         layout.addWidget(self.stack, 1)
 
         footer = QHBoxLayout()
@@ -274,7 +272,8 @@ class TimelinePage(Page):
             self._show_empty(
                 "No actions with dates yet. Actions appear here as bars from their start date to their due date, "
                 "with their milestones, once they have dates: add them on the Actions page (New action…), or "
-                "give existing actions a start or due date."
+                "give existing actions a start or due date.",
+                [page_step(self.env, "Go to the &actions", "actionsPage")],
             )
         self._update_buttons()
 
@@ -284,9 +283,9 @@ class TimelinePage(Page):
         # Hiding completed and cancelled actions only explains an empty chart when there are actions to hide.
         return not self.closed_check.isChecked() and self.services.workspace.count(Entity.ACTION) > 0
 
-    def _show_empty(self, text: str) -> None:
-        self.empty_label.setText(text)
-        self.stack.setCurrentWidget(self.empty_label)
+    def _show_empty(self, text: str, steps: Sequence[NextStep] = ()) -> None:
+        self.empty_state.show_steps(text, steps)
+        self.stack.setCurrentWidget(self.empty_state)
 
     def _update_buttons(self) -> None:
         selected = self.view.selected_id is not None

@@ -4,20 +4,27 @@ The first time an edit is made, it is made directly (so a validation error can b
 nothing is pushed); only a successful edit is pushed onto the undo stack, as a command that knows how to reverse
 and repeat it. If reversing fails because someone else changed the record meanwhile, the user is told and the
 command is dropped rather than overwriting their change.
+
+A step that writes thousands of rows (undoing a board snapshot: 20,000 recorded positions) is pushed with a
+``background`` label: its undo and redo then run on a worker thread with ``LongWork``'s progress dialog, one at a
+time in the order asked, so the window never freezes.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from locality.domain.errors import StaleRecordError
 from locality.ui.errors import show_error
+from locality.ui.long_work import LongWork
 
 
 class SavedRecord(Protocol):
@@ -66,15 +73,91 @@ class ServiceCommand(QUndoCommand):
             show_error(self._parent_widget, error, f"{title} {self.text()}")
 
 
+class _Step:
+    """One undo or redo of a ``BackgroundCommand``, waiting its turn or running."""
+
+    def __init__(self, command: BackgroundCommand, step: Callable[[], object], title: str) -> None:
+        self.command = command
+        self.step = step
+        self.title = f"{title} {command.text()}"  # "Undo record board snapshot March board"
+        self.label = f"{title}ing {command.text()}…"
+        self.window = command.window
+
+
+class _StepQueue:
+    """The background steps of one undo stack, run one after another in the order they were asked for (a redo
+    pressed while its undo still runs must not overtake it)."""
+
+    def __init__(self) -> None:
+        self.waiting: deque[_Step] = deque()
+        self.running: LongWork | None = None
+
+    def add(self, step: _Step) -> None:
+        self.waiting.append(step)
+        if self.running is None:
+            self._next()
+
+    def _next(self) -> None:
+        self.running = None
+        while self.waiting and not isValid(self.waiting[0].window):
+            self.waiting.popleft()  # its window was closed: nobody is left to undo for
+        if not self.waiting:
+            return
+        step = self.waiting.popleft()
+        # The window, which lives as long as the stack, shows the progress (the tab that pushed the command may
+        # have gone with its workspace).
+        work = LongWork(step.window, step.title, step.label)
+        self.running = work
+
+        def done(_result: object) -> None:
+            self._next()
+
+        def failed(error: BaseException) -> None:
+            if isValid(step.command):
+                step.command.setObsolete(True)  # the command can no longer be trusted
+            show_error(step.window, error, step.title)
+            self._next()
+
+        work.start(lambda _progress, _cancelled: step.step(), done, failed)
+
+
+_queues: weakref.WeakKeyDictionary[QUndoStack, _StepQueue] = weakref.WeakKeyDictionary()
+
+
+class BackgroundCommand(ServiceCommand):
+    """A ``ServiceCommand`` whose undo and redo run on a worker thread (see the module's docstring)."""
+
+    def __init__(
+        self,
+        stack: QUndoStack,
+        text: str,
+        redo: Callable[[], object],
+        undo: Callable[[], object],
+        parent_widget: QWidget,
+    ) -> None:
+        super().__init__(text, redo, undo, parent_widget)
+        self.window = parent_widget.window()
+        self._queue = _queues.setdefault(stack, _StepQueue())
+
+    def _run(self, step: Callable[[], object], title: str) -> None:
+        self._queue.add(_Step(self, step, title))
+
+
 def push_done(
     stack: QUndoStack,
     text: str,
     redo: Callable[[], object],
     undo: Callable[[], object],
     parent_widget: QWidget | None = None,
+    background: bool = False,
 ) -> None:
-    """Records an edit that has just been made so that it can be undone and redone."""
-    stack.push(ServiceCommand(text, redo, undo, parent_widget))
+    """Records an edit that has just been made so that it can be undone and redone; with ``background``, its
+    undo and redo run on a worker thread with a progress dialog (``parent_widget`` is then required)."""
+    if background:
+        assert parent_widget is not None, "a background step shows its progress over a window"
+        stack.push(BackgroundCommand(stack, text, redo, undo, parent_widget))
+    else:
+        stack.push(ServiceCommand(text, redo, undo, parent_widget))
 
 
 @contextmanager
@@ -99,6 +182,7 @@ def push_created(
     delete: Callable[[list[Any]], Any],
     restore: Callable[[Any], object],
     parent_widget: QWidget | None = None,
+    background: bool = False,
 ) -> None:
     """Records the creation of a record: undo deletes it (keeping what ``delete`` returns), redo restores that."""
     state: dict[str, Any] = {}
@@ -108,6 +192,7 @@ def push_created(
         redo=lambda: restore(state["deleted"]),
         undo=lambda: state.update(deleted=delete([record_id])),
         parent_widget=parent_widget,
+        background=background,
     )
 
 
@@ -119,6 +204,7 @@ def push_deleted(
     delete: Callable[[list[Any]], Any],
     restore: Callable[[Any], object],
     parent_widget: QWidget | None = None,
+    background: bool = False,
 ) -> None:
     """Records a delete that has just been made: undo restores the records, redo deletes them again."""
     state = {"deleted": deleted}
@@ -128,6 +214,7 @@ def push_deleted(
         redo=lambda: state.update(deleted=delete(record_ids)),
         undo=lambda: restore(state["deleted"]),
         parent_widget=parent_widget,
+        background=background,
     )
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEd
 from locality.domain.errors import ValidationError
 from locality.domain.rag import RagThresholds, describe_rule
 from locality.services.workspace_info import WorkspaceDetails
+from locality.ui.checklist import checked_values, checklist
 from locality.ui.edit_dialog import EditDialog, run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.forms import DateField, find_data
@@ -38,6 +39,9 @@ class WorkspaceSettingsDialog(EditDialog):
         super().__init__("Workspace settings", parent)
         self.env = env
         self.setMinimumWidth(900)
+        # Room for the themes in use above the RAG rule spelt out in full (a word-wrapped label does not ask for
+        # its height), and still within a 1366×768 laptop's screen.
+        self.setMinimumHeight(640)
         self.details: WorkspaceDetails = env.services.workspace.details()
 
         self.name = QLineEdit()
@@ -57,6 +61,20 @@ class WorkspaceSettingsDialog(EditDialog):
         for organisation_id, name in env.services.organisations.names():
             self.owner.addItem(name, organisation_id)
         self.form.add_field("owner_organisation_id", "&Owner organisation:", self.owner)
+        # The themes the partnership works on (chosen first in the set-up): the others stay, out of the pickers.
+        self.themes = checklist(
+            [
+                (("    " if theme.parent_id else "") + theme.name, theme.id)
+                for theme in env.services.vocabulary.themes()
+            ],
+            "Themes in use",
+            max_height=130,
+        )
+        self.themes.setObjectName("themesInUse")
+        self.themes.setToolTip(
+            "Themes not ticked are left out of the lists a need's or an action's theme is chosen from"
+        )
+        self.form.add_field("themes", "T&hemes in use:", self.themes)
 
         group = QGroupBox("RAG rating: the numbers the rule uses")
         group_layout = QHBoxLayout(group)
@@ -133,6 +151,11 @@ class WorkspaceSettingsDialog(EditDialog):
             self.owner.addItem("(an organisation since deleted)", details.owner_organisation_id)
             index = self.owner.count() - 1
         self.owner.setCurrentIndex(max(0, index))
+        in_use = self.env.services.set_up.themes_in_use()
+        for number in range(self.themes.count()):
+            item = self.themes.item(number)
+            ticked = item.data(Qt.ItemDataRole.UserRole) in in_use
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
         for name in THRESHOLD_FIELDS:
             self.spins[name].blockSignals(True)
             self.spins[name].setValue(getattr(details.rag_thresholds, name))
@@ -156,6 +179,9 @@ class WorkspaceSettingsDialog(EditDialog):
             "owner_organisation_id": self._owner_id(),
         }
         thresholds = self.thresholds()
+        services = self.env.services
+        themes_before = services.set_up.themes_in_use()
+        themes = frozenset(value for value in checked_values(self.themes) if isinstance(value, uuid.UUID))
         # Everything is checked before anything is written, so that a bad value saves nothing at all.
         errors: dict[str, str] = {}
         try:
@@ -173,12 +199,19 @@ class WorkspaceSettingsDialog(EditDialog):
             "plan_end": before.plan_end,
             "owner_organisation_id": before.owner_organisation_id,
         }
-        if fields == old_fields and thresholds == before.rag_thresholds:
+        if fields == old_fields and thresholds == before.rag_thresholds and themes == themes_before:
             return before
         workspace = self.env.services.workspace
         state = {"version": before.version}
 
-        def apply(values: dict[str, Any], rule: RagThresholds) -> WorkspaceDetails:
+        def apply(values: dict[str, Any], rule: RagThresholds, in_use: frozenset[uuid.UUID]) -> WorkspaceDetails:
+            with services.batch():  # all or nothing, and one notification
+                result = apply_details(values, rule)
+                if in_use != services.set_up.themes_in_use():
+                    services.vocabulary.set_themes_in_use(in_use)
+            return result
+
+        def apply_details(values: dict[str, Any], rule: RagThresholds) -> WorkspaceDetails:
             current = workspace.details()
             result = current
             if any(getattr(current, name) != value for name, value in values.items()):
@@ -193,12 +226,12 @@ class WorkspaceSettingsDialog(EditDialog):
             state["version"] = result.version
             return result
 
-        saved = apply(fields, thresholds)
+        saved = apply(fields, thresholds, themes)
         push_done(
             self.env.undo_stack,
             "Change workspace settings",
-            redo=lambda: apply(fields, thresholds),
-            undo=lambda: apply(old_fields, before.rag_thresholds),
+            redo=lambda: apply(fields, thresholds, themes),
+            undo=lambda: apply(old_fields, before.rag_thresholds, themes_before),
             parent_widget=self.parentWidget(),
         )
         return saved

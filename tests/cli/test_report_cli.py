@@ -85,15 +85,6 @@ def test_the_board_paper_as_a_word_document(db: Path, tmp_path: Path, data_dir: 
     assert len(document.inline_shapes) == 4  # the three dashboard charts and the RAG trend, as pictures
 
 
-def test_the_evidence_report_is_not_available_yet(db: Path, tmp_path: Path, data_dir: Path) -> None:
-    target = tmp_path / "evidence.pdf"
-    result = run(
-        "report", "--db", str(db), "--kind", "evidence", "--format", "pdf", "--out", str(target), data_dir=data_dir
-    )
-    assert_one_line_error(result, "not available yet")
-    assert not target.exists()
-
-
 def test_a_bad_out_is_one_clear_line_and_the_workspace_is_never_written_over(
     db: Path, tmp_path: Path, data_dir: Path
 ) -> None:

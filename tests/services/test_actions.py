@@ -949,3 +949,24 @@ def test_a_bad_owner_is_refused_with_a_plain_sentence(
     message = raised.value.field_errors[field]
     assert words in message and message.endswith(".")
     assert actions.get(created.id).owner_name == ""  # nothing saved
+
+
+def test_summaries_are_the_list_rows_of_the_actions_named(actions: ActionService, orgs: dict[str, uuid.UUID]) -> None:
+    made = [
+        actions.create(
+            ActionDraft(
+                title=f"Action {number}",
+                lead_organisation_id=orgs["county"] if number % 2 else None,
+                partners=(PartnerDraft(orgs["police"]),) if number == 1 else (),
+                milestones=(MilestoneDraft(title="Overdue", due_on=TODAY - timedelta(days=3)),) if number == 2 else (),
+                due_on=TODAY + timedelta(days=number),
+            )
+        )
+        for number in range(4)
+    ]
+    actions.delete([made[3].id])
+    wanted = frozenset({made[1].id, made[2].id, made[3].id})
+    by_id = {row.id: row for row in actions.list()}
+    # What a list shows after an edit of a few actions is exactly what reading every action would give them.
+    assert actions.summaries(wanted) == [by_id[made[1].id], by_id[made[2].id]]
+    assert actions.summaries(frozenset()) == []

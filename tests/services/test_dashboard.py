@@ -76,6 +76,11 @@ def test_figures_equal_the_lists_on_the_demo(demo_on_a_day: Services) -> None:
     assert figures.due_soon_days == horizon
     soon = [a for a in open_actions if a.due_on is not None and TODAY <= a.due_on <= TODAY + timedelta(days=horizon)]
     assert {item.action_id for item in figures.due_soon} == {a.id for a in soon}
+    soon.sort(key=lambda a: (a.due_on, a.title.casefold()))  # earliest first, as the tile's list shows them
+    assert [(item.action_id, item.title) for item in figures.due_soon] == [(a.id, a.title) for a in soon]
+    assert [item.detail for item in figures.due_soon] == [
+        f"due {a.due_on:%d/%m/%Y}, {a.percent_complete}% complete" for a in soon
+    ]
 
     late_milestones = [
         (action.id, milestone.title)
@@ -119,6 +124,10 @@ def test_figures_equal_the_lists_on_the_demo(demo_on_a_day: Services) -> None:
     assert sum(source.spent_pence for source in figures.by_source) == figures.spent_pence
     overspent = {a.id for a in actions if a.budget_pence is not None and a.spend_pence > a.budget_pence}
     assert {item.action_id for item in figures.overspent} == overspent
+    most_over_first = sorted(
+        (a for a in actions if a.id in overspent), key=lambda a: (a.budget_pence or 0) - a.spend_pence
+    )
+    assert [item.action_id for item in figures.overspent] == [a.id for a in most_over_first]
 
     indicators = services.indicators.list()
     tracks = [_on_track_here(services, indicator.id, TODAY) for indicator in indicators]

@@ -57,6 +57,7 @@ from locality.store.models import (
     OrganisationRecord,
     ProgressUpdateRecord,
     SpendRecord,
+    SupportOfferThemeRecord,
     ThemeRecord,
     WorkshopActionRecord,
     WorkshopNoteRecord,
@@ -590,10 +591,13 @@ def test_progress_is_reported_while_composing_and_writing(make_context: MakeCont
     assert "Writing actions" in stages and "Writing progress updates" in stages
     assert all(0 <= done <= total for done, total, _ in reports)
     writing = [(done, total) for done, total, stage in reports if stage.startswith("Writing")]
-    # The summary does not count the workshop board's notes and agreed-action links (demo_workshop_board).
+    # The summary does not count the workshop board's notes and agreed-action links (demo_workshop_board), nor the
+    # themes each support offer serves (demo_support).
     with context.read() as unit:
         board_rows = unit.count(WorkshopNoteRecord) + unit.count(WorkshopActionRecord)
-    assert board_rows > 0
+        offer_themes = unit.count(SupportOfferThemeRecord)
+    assert board_rows > 0 and offer_themes > 0
+    board_rows += offer_themes
     assert writing[-1] == (summary.total_rows + board_rows, summary.total_rows + board_rows)
     assert [done for done, _ in writing] == sorted(done for done, _ in writing)
 

@@ -48,6 +48,8 @@ DESIGNED_TERMS = {
         "Peer councils",
         "In-house",
         "Other",
+        "Voluntary sector infrastructure body",
+        "Commercial",
     ],
     VocabularyKind.ACTION_TYPE: [
         "Peer challenge or review",
@@ -83,6 +85,14 @@ DESIGNED_TERMS = {
         "Other",
     ],
     VocabularyKind.SECTOR: ["Public", "Third sector", "Private"],
+    VocabularyKind.SUPPORT_TYPE: [
+        "Peer challenge",
+        "Mentoring",
+        "Training",
+        "Consultancy",
+        "Funding",
+        "Shared service design",
+    ],
 }
 FUNDING_SOURCES = [
     "Capacity-building fund",
@@ -492,3 +502,39 @@ def test_rename_term_refuses_another_terms_name_of_the_same_kind(services: Servi
     # Its own name in another case is no duplicate.
     assert services.vocabulary.rename_term(police, "POLICE").name == "POLICE"
     assert heard == [Changes(frozenset({Entity.VOCABULARY_TERM}))]
+
+
+# --------------------------------------------------------------------------- themes in use (the set-up wizard)
+
+
+def test_themes_not_chosen_are_marked_not_in_use_and_logged(
+    services: Services, vocabulary: VocabularyService, heard: list[Changes]
+) -> None:
+    chosen = {theme_id(vocabulary, "Community engagement"), theme_id(vocabulary, "Leadership and governance")}
+    themes = vocabulary.set_themes_in_use(chosen)
+    assert {theme.id for theme in themes if theme.active} == chosen
+    assert {theme.id for theme in vocabulary.themes() if theme.active} == chosen
+    assert len(heard) == 1 and heard[0].touches(Entity.THEME)
+    # Each theme that changed is logged once, so a merge carries the choice to other copies.
+    assert sum(1 for entity, _, _ in logged(services) if entity == "theme") == len(vocabulary.themes()) - 2
+
+
+def test_a_chosen_service_area_keeps_its_parent_theme_in_use(vocabulary: VocabularyService) -> None:
+    housing = theme_id(vocabulary, "Housing")
+    themes = vocabulary.set_themes_in_use({housing})
+    assert {theme.name for theme in themes if theme.active} == {"Housing", "Service improvement"}
+
+
+def test_themes_chosen_again_are_back_in_use_and_still_found_by_name(vocabulary: VocabularyService) -> None:
+    vocabulary.set_themes_in_use(set())
+    assert not any(theme.active for theme in vocabulary.themes())
+    # A theme out of use is kept: an import naming it still finds it.
+    assert vocabulary.resolve_theme("housing") == theme_id(vocabulary, "Housing")
+    vocabulary.set_themes_in_use({theme.id for theme in vocabulary.themes()})
+    assert all(theme.active for theme in vocabulary.themes())
+
+
+def test_an_unknown_theme_is_refused_and_nothing_changes(vocabulary: VocabularyService) -> None:
+    with pytest.raises(ValidationError):
+        vocabulary.set_themes_in_use({uuid.uuid4()})
+    assert all(theme.active for theme in vocabulary.themes())

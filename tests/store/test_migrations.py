@@ -229,3 +229,52 @@ def test_a_workspace_made_before_the_workshop_board_keeps_its_workshops_and_vote
     assert [participant.name for participant in participants] == ["Alex Smith"]
     assert [(row.need_title, row.total_dots) for row in tally] == [("Shared data on antisocial behaviour", 3)]
     assert notes == [] and agreed == []
+
+
+@pytest.mark.parametrize("older", ["0001_initial", "0003_workshop_board"])
+def test_a_workspace_made_before_the_support_directory_keeps_its_actions_and_gains_the_new_terms(
+    workspace_path: Path, older: str
+) -> None:
+    """→ 0004: actions come through with no offer, the directory starts empty, and the workspace gains the
+    "support type" terms and the two new kinds of provider under the ids a new workspace gives them (so that
+    merging with a new workspace agrees on them)."""
+    from locality.domain.vocabulary import SEEDED_VOCABULARY, VocabularyKind, seeded_id
+    from locality.services.actions import ActionDraft
+    from locality.services.context import User
+    from locality.services.registry import Services
+
+    opened = Services.open(workspace_path, User("Test User", "Test Org"))
+    try:
+        action_id = opened.actions.create(ActionDraft("Joint peer review of housing")).id
+    finally:
+        opened.close()
+    engine = create_engine(f"sqlite:///{workspace_path}")
+    try:
+        with engine.connect() as connection:
+            command.downgrade(alembic_config(connection), older)
+            connection.commit()
+        # What the workspace looked like before: without the new terms (the downgrade leaves them).
+        with engine.connect() as connection:
+            connection.exec_driver_sql(
+                "DELETE FROM vocabulary_term"
+                " WHERE kind = 'support_type' OR name = 'Voluntary sector infrastructure body'"
+            )
+            connection.commit()
+    finally:
+        engine.dispose()
+
+    result = upgrade_workspace_file(workspace_path)
+    assert result.changed
+    reopened = Services.open(workspace_path, User("Test User", "Test Org"))
+    try:
+        action = reopened.actions.get(action_id)
+        support_types = reopened.vocabulary.terms(VocabularyKind.SUPPORT_TYPE)
+        providers = reopened.vocabulary.terms(VocabularyKind.PROVIDER)
+    finally:
+        reopened.close()
+    assert (action.title, action.offer_id) == ("Joint peer review of housing", None)
+    assert [term.name for term in support_types] == list(SEEDED_VOCABULARY[VocabularyKind.SUPPORT_TYPE])
+    assert [term.name for term in providers] == list(SEEDED_VOCABULARY[VocabularyKind.PROVIDER])
+    assert all(term.id == seeded_id(VocabularyKind.SUPPORT_TYPE, term.name) for term in support_types)
+    # "Commercial" was still there after the downgrade: the upgrade did not add a second.
+    assert [term.name for term in providers].count("Commercial") == 1

@@ -85,6 +85,28 @@ def test_a_file_copied_to_a_new_file_holds_every_record_and_history_entry(
     assert copy_replica != original_replica and original_replica in remembered
 
 
+def test_a_copy_carries_the_support_directory_and_the_offers_actions_came_from(
+    demo_workspace_path: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "moved.locality"
+    copy_workspace(str(demo_workspace_path), str(copy))
+    services = Services.open(copy, User("Test User", "Test Org"), create_missing=False)
+    try:
+        offers = services.support.offers()
+        providers = services.support.providers()
+    finally:
+        services.close()
+    original = _rows(_url(demo_workspace_path))
+    assert len(providers) == len(original["support_provider"]) > 0
+    assert len(offers) == len(original["support_offer"]) > 0
+    assert sum(len(offer.theme_ids) for offer in offers) == len(original["support_offer_theme"])
+    columns = [column.name for column in Base.metadata.tables["action"].columns]
+    with_offer = [row for row in _rows(_url(copy))["action"] if row[columns.index("offer_id")] is not None]
+    assert with_offer and with_offer == [
+        row for row in original["action"] if row[columns.index("offer_id")] is not None
+    ]
+
+
 def test_the_copy_is_a_workspace_that_takes_edits(demo_workspace_path: Path, tmp_path: Path) -> None:
     copy = tmp_path / "moved.locality"
     copy_workspace(str(demo_workspace_path), str(copy))

@@ -20,6 +20,7 @@ from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.actions import ActionDraft
 from locality.services.context import User
 from locality.services.funding import SpendDraft
+from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
 from locality.ui.actions_page import ActionsPage
 from locality.ui.dashboard import links, snapshots
@@ -34,6 +35,7 @@ from locality.ui.needs_page import NeedsPage
 from locality.ui.page import Page
 from locality.ui.rag import RAG_BACKGROUND
 from locality.ui.settings import AppSettings
+from locality.ui.workers import background_work_pending
 from tests.ui.helpers import when_dialog_opens
 
 LATER = date(2009, 3, 1)  # eleven months into the demo's plan: reds, overdue actions and milestones to show
@@ -259,6 +261,19 @@ def test_empty_workspace_says_what_would_appear(qtbot, services: Services) -> No
     qtbot.addWidget(page)
     page.show()
     qtbot.waitUntil(lambda: page.figures is not None, timeout=10_000)
+    # A partnership with nothing in it yet: where to begin, in place of a page of zeros.
+    assert page.content.currentWidget() is page.empty_state
+    assert page.empty_state.step_texts() == [
+        "Add the partner organisations",
+        "Import them from a spreadsheet…",
+        "Read the user guide",
+    ]
+    # With its partners in, the figures show, each chart saying what would appear in it.
+    figures = page.figures
+    services.organisations.create(OrganisationDraft(name="Westshire County Council"))
+    page.refresh()
+    qtbot.waitUntil(lambda: page.figures is not figures and not page.busy, timeout=10_000)
+    assert page.content.currentWidget() is page.tabs
     assert page.overview.tiles["actions"].value_text == "0"
     assert RAG_BACKGROUND[Rag.RED].name() not in page.overview.tiles["red"].styleSheet()  # no alarm for nothing
     assert page.overview.rag_chart.empty.isVisible() and not page.overview.rag_chart.view.isVisible()
@@ -342,9 +357,45 @@ def test_record_a_snapshot_then_see_what_moved(
     dashboard.snapshots.moved_tree.itemActivated.emit(reds.child(0), 0)
     assert opened == [green.id]
 
-    # Undo takes the recording back.
+    # Undo takes the recording back, on a worker thread: the GUI thread is free while 20,000 rows might go.
     dashboard.env.undo_stack.undo()
+    assert background_work_pending()
+    qtbot.waitUntil(lambda: not background_work_pending(), timeout=10_000)
     assert services.snapshots.list() == []
+    qtbot.waitUntil(lambda: dashboard.snapshots.snapshot_empty.isVisible(), timeout=5_000)
+
+
+def test_undo_and_redo_of_a_snapshot_delete_run_off_the_gui_thread_in_order(
+    qtbot, dashboard: DashboardPage, later_services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    services = later_services
+    taken = services.snapshots.take("February board", date(2009, 2, 26), "")
+    recorded = services.snapshots.compare(taken.id)
+    dashboard.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: dashboard.snapshots.compare_combo.count() == 1, timeout=10_000)
+    stack = dashboard.env.undo_stack
+
+    dashboard.snapshots.delete_snapshot_button.click()
+    qtbot.waitUntil(lambda: stack.count() == 1 and not background_work_pending(), timeout=10_000)
+    assert services.snapshots.list() == []
+    assert stack.undoText() == "delete board snapshot February board — 26/02/2009"
+
+    # Undo brings it back through a worker, not on the GUI thread.
+    stack.undo()
+    assert background_work_pending() and services.snapshots.list() == []
+    qtbot.waitUntil(lambda: not background_work_pending(), timeout=10_000)
+    assert [snapshot.id for snapshot in services.snapshots.list()] == [taken.id]
+    back = services.snapshots.compare(taken.id)
+    assert replace(back, snapshot=recorded.snapshot) == recorded  # every recorded position is back (a new version)
+    qtbot.waitUntil(lambda: dashboard.snapshots.compare_combo.count() == 1, timeout=10_000)
+
+    # Pressed quickly one after another, each waits for the one before: delete, restore, delete.
+    stack.redo()
+    stack.undo()
+    stack.redo()
+    qtbot.waitUntil(lambda: not background_work_pending(), timeout=20_000)
+    assert services.snapshots.list() == []
+    assert stack.index() == 1 and stack.count() == 1  # nothing failed or was dropped
     qtbot.waitUntil(lambda: dashboard.snapshots.snapshot_empty.isVisible(), timeout=5_000)
 
 

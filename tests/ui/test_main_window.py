@@ -23,6 +23,7 @@ PAGE_NAMES = [
     "indicatorsPage",
     "fundingPage",
     "workshopPage",
+    "supportPage",
     "historyPage",
 ]
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from locality.domain.entities import Entity
 from locality.services.context import Changes
+from locality.services.needs import NeedDraft
 from locality.services.registry import Services
 from locality.ui.env import UiEnv
 from locality.ui.needs_map_page import NeedsMapPage, TabSpec
@@ -29,6 +30,8 @@ class _CountingTab(QWidget):
 
 
 def _page(qtbot, services: Services) -> NeedsMapPage:  # type: ignore[no-untyped-def]
+    # With no needs at all the page shows what to do first instead of its tabs.
+    services.needs.create(NeedDraft(title="Stronger scrutiny of community safety"))
     env = UiEnv(services, QUndoStack(), AppSettings())
     page = NeedsMapPage(env, (TabSpec("firstTab", "First", _CountingTab), TabSpec("secondTab", "Second", _CountingTab)))
     qtbot.addWidget(page)
@@ -74,3 +77,15 @@ def test_a_hidden_page_reloads_its_tab_when_shown_again(qtbot, services: Service
     page.show()
     assert first.refreshes == 1
     assert page.slots[1].widget is None  # a tab never shown is never built
+
+
+def test_with_no_needs_the_page_says_where_needs_come_from(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
+    env = UiEnv(services, QUndoStack(), AppSettings())
+    page = NeedsMapPage(env, (TabSpec("firstTab", "First", _CountingTab),))
+    qtbot.addWidget(page)
+    page.show()
+    assert page.content.currentWidget() is page.empty_state
+    assert page.empty_state.step_texts() == ["Go to the needs", "Import needs from a spreadsheet…"]
+    services.needs.create(NeedDraft(title="Stronger scrutiny of community safety"))
+    page.on_changes(Changes(frozenset({Entity.NEED})))
+    assert page.content.currentWidget() is page.tabs

@@ -208,8 +208,8 @@ def test_filters_and_grouping_reduce_and_regroup_rows(qtbot, page: TimelinePage,
     page.closed_check.setChecked(False)
     page.set_filter("status", ActionStatus.COMPLETED)
     _wait(qtbot, page)
-    assert page.stack.currentWidget() is page.empty_label
-    assert "No actions with dates match these filters" in page.empty_label.text()
+    assert page.stack.currentWidget() is page.empty_state
+    assert "No actions with dates match these filters" in page.empty_state.sentence.text()
 
 
 def test_hover_describes_the_action(page: TimelinePage) -> None:
@@ -297,8 +297,8 @@ def test_empty_workspace_says_what_would_appear(qtbot, services: Services) -> No
     qtbot.addWidget(shown)
     shown.show()
     qtbot.waitUntil(lambda: shown.timeline is not None and not shown.loading)
-    assert shown.stack.currentWidget() is shown.empty_label
-    assert shown.empty_label.text().startswith("No actions with dates yet")
+    assert shown.stack.currentWidget() is shown.empty_state
+    assert shown.empty_state.sentence.text().startswith("No actions with dates yet")
     assert not shown.today_button.isEnabled()
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog
 
@@ -144,3 +145,25 @@ def test_saving_without_changes_pushes_nothing(qtbot: Any, env: UiEnv) -> None:
     dialog.try_save()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert env.undo_stack.count() == 0
+
+
+def test_themes_taken_out_of_use_can_be_brought_back_and_the_change_undone(qtbot: Any, env: UiEnv) -> None:
+    services = env.services
+    housing = next(theme.id for theme in services.vocabulary.themes() if theme.name == "Housing")
+    services.vocabulary.set_themes_in_use({theme.id for theme in services.vocabulary.themes()} - {housing})
+    dialog = open_dialog(qtbot, env)
+    ticked = {
+        dialog.themes.item(number).data(Qt.ItemDataRole.UserRole)
+        for number in range(dialog.themes.count())
+        if dialog.themes.item(number).checkState() == Qt.CheckState.Checked
+    }
+    assert housing not in ticked and len(ticked) == dialog.themes.count() - 1
+    row = next(
+        n for n in range(dialog.themes.count()) if dialog.themes.item(n).data(Qt.ItemDataRole.UserRole) == housing
+    )
+    dialog.themes.item(row).setCheckState(Qt.CheckState.Checked)
+    dialog.try_save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert all(theme.active for theme in services.vocabulary.themes())
+    env.undo_stack.undo()
+    assert [theme.name for theme in services.vocabulary.themes() if not theme.active] == ["Housing"]

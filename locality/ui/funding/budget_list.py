@@ -14,6 +14,7 @@ from locality.domain.errors import LocalityError
 from locality.domain.funding import NO_FUNDING_SOURCE, FundingSourceChoice, source_id_of
 from locality.services.funding import BudgetLine
 from locality.ui.action_dialog import open_action
+from locality.ui.empty_state import NextStep, page_step
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.funding.tables import OVERSPENT_COLOUR
@@ -36,6 +37,16 @@ class BudgetList(ListPage[BudgetLine]):
     show_heading = False
     searchable = False
     editable = False
+
+    def empty_sentence(self) -> str:
+        return (
+            "No actions to fund yet. Give an action a budget on the Actions page, then record the money allocated "
+            "to it from each funding source and what is spent."
+        )
+
+    def empty_steps(self) -> list[NextStep]:
+        return [page_step(self.env, "Go to the &actions", "actionsPage")]
+
     table_name = "budgetTable"
     # The action's title takes the room the figures leave, so every figure is on screen without scrolling
     # sideways on a 1366-pixel laptop, and the totals line up under their columns.

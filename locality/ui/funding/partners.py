@@ -39,6 +39,7 @@ class PartnersTab(QWidget):
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
         self.table = read_only_table("partnersTable", ["", "", "", "", ""], [360, 80, 130, 100, 300])
+        self.table.setAccessibleName("Partner contributions")
         self.table.itemDoubleClicked.connect(self._open_partner_row)
         layout.addWidget(self.table, 1)
         self._partners: list[PartnerContribution] = []

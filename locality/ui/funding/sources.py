@@ -31,6 +31,7 @@ class SourcesTab(QWidget):
         )
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName("Funding sources")
         self.table.itemDoubleClicked.connect(self._filter_by_source_row)
         layout.addWidget(self.table, 1)
 

@@ -44,6 +44,8 @@ class TrendChart(QStackedWidget):
         self.chart_view.setObjectName("trendChart")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(220)
+        self.chart_view.setAccessibleName("Trend of the chosen indicator")
+        self.chart_view.viewport().setAccessibleName("Trend of the chosen indicator")
         self.empty = QLabel()
         self.empty.setObjectName("chartEmpty")
         self.empty.setWordWrap(True)

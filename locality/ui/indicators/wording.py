@@ -8,20 +8,8 @@ from datetime import date
 from html import escape
 
 from locality.domain.errors import ValidationError
-from locality.domain.values import format_date
+from locality.domain.values import format_date, format_value
 from locality.services.indicators import Indicator
-
-
-def format_value(value: float | None, unit: str = "") -> str:
-    """A measured value as people write it: thousands separated, at most two decimals, the unit after it."""
-    if value is None:
-        return ""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    if not unit:
-        return text
-    return f"{text}{unit}" if unit in ("%", "£") else f"{text} {unit}"
 
 
 def parse_value(text: str, field: str, label: str, *, required: bool = False) -> float | None:

@@ -1,14 +1,13 @@
 """The needs map's Gaps tab: shared needs that no joint action addresses, and actions that address no need.
 
-Also home to what the analysis tabs share: loading off the GUI thread, and a table of needs that opens a need on
-double-click and says what would appear when it is empty.
+Also home to what the analysis tabs share: loading off the GUI thread, and the columns of a list of needs (the
+list itself, with the sentence shown when it is empty, is ``ui.tables.RowList``).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -16,8 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,12 +33,11 @@ from locality.services.need_analysis import (
 from locality.ui.action_dialog import open_action
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.find_support import find_support
 from locality.ui.loader import BackgroundLoader
 from locality.ui.need_dialog import open_need
-from locality.ui.table_model import Column, RowTableModel
-from locality.ui.tables import make_row_table, message_label, section_heading
-
-Row = TypeVar("Row")
+from locality.ui.table_model import Column
+from locality.ui.tables import RowList, section_heading
 
 _PRIORITY_ORDER = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}
 
@@ -83,51 +79,6 @@ class AnalysisTab(QWidget):
 
     def show_failure(self, error: BaseException) -> None:
         show_error(self, error, self.title)
-
-
-def make_table(model: RowTableModel[Any], name: str, accessible: str) -> QTableView:
-    # The first column is the need's or action's title: it takes the room the short columns leave.
-    return make_row_table(model, name, accessible, word_wrap=False, stretch_column=0)
-
-
-class RowList(QWidget, Generic[Row]):
-    """A sortable table of rows, or a sentence in its place when there are none (or while loading)."""
-
-    def __init__(self, columns: Sequence[Column[Row]], name: str, accessible: str) -> None:
-        super().__init__()
-        self.model: RowTableModel[Row] = RowTableModel(columns, self)
-        self.table = make_table(self.model, name, accessible)
-        self.message = message_label(f"{name}Message")
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.message)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
-
-    def set_rows(self, rows: Sequence[Row], empty_text: str) -> None:
-        self.model.set_rows(rows)
-        if rows:
-            self.stack.setCurrentWidget(self.table)
-        else:
-            self.message.setText(empty_text)
-            self.stack.setCurrentWidget(self.message)
-
-    def say(self, text: str) -> None:
-        self.message.setText(text)
-        self.stack.setCurrentWidget(self.message)
-
-    def selected(self) -> Row | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
-
-    def select_first(self) -> None:
-        if self.model.rowCount() and self.stack.currentWidget() is self.table:
-            self.table.selectRow(0)
-
-    def on_activated(self, act: Callable[[Row], None]) -> None:
-        """Double-click or Enter on a row runs ``act`` on it."""
-        self.table.activated.connect(lambda index: act(self.model.row_at(index.row())))
 
 
 def need_columns(with_theme: bool = True) -> list[Column[NeedLine]]:
@@ -193,12 +144,19 @@ class GapsTab(AnalysisTab):
         self.plan_button = QPushButton("&Plan a joint action…")
         self.plan_button.setToolTip("Start a new action with the selected need already ticked")
         self.plan_button.clicked.connect(self.plan_joint_action)
+        self.find_support_button = QPushButton("Find &support…")
+        self.find_support_button.setObjectName("gapsFindSupportButton")
+        self.find_support_button.setToolTip(
+            "The support directory's offers that fit the selected need, and a joint action commissioned from one"
+        )
+        self.find_support_button.clicked.connect(self.find_support_for_selected)
         self.open_need_button = QPushButton("Open &need…")
         self.open_need_button.clicked.connect(lambda: self._open_selected_need())
         self.show_needs_button = QPushButton("Show in Needs &list")
         self.show_needs_button.setToolTip("Open the Needs page showing shared needs with no action yet")
         self.show_needs_button.clicked.connect(self.show_in_needs_list)
         needs_buttons.addWidget(self.plan_button)
+        needs_buttons.addWidget(self.find_support_button)
         needs_buttons.addWidget(self.open_need_button)
         needs_buttons.addStretch(1)
         needs_buttons.addWidget(self.show_needs_button)
@@ -282,6 +240,7 @@ class GapsTab(AnalysisTab):
     def _update_buttons(self) -> None:
         has_need = self.needs.selected() is not None
         self.plan_button.setEnabled(has_need)
+        self.find_support_button.setEnabled(has_need)
         self.open_need_button.setEnabled(has_need)
         self.open_action_button.setEnabled(self.needless_actions.selected() is not None)
 
@@ -312,6 +271,11 @@ class GapsTab(AnalysisTab):
         )
         if saved is not None:
             self.refresh()
+
+    def find_support_for_selected(self) -> None:
+        need = self.needs.selected()
+        if need is not None and find_support(self.env, need.id, self):
+            self.refresh()  # a joint action now addresses the need: it is no longer a gap
 
     def _open_selected_need(self) -> None:
         need = self.needs.selected()

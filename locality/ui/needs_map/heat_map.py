@@ -33,8 +33,8 @@ from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.loader import BackgroundLoader
 from locality.ui.need_dialog import open_need
-from locality.ui.needs_map.gaps import AnalysisTab, RowList, need_columns
-from locality.ui.tables import section_heading
+from locality.ui.needs_map.gaps import AnalysisTab, need_columns
+from locality.ui.tables import RowList, section_heading
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

@@ -159,6 +159,14 @@ class WorkshopList(ListPage[Workshop]):
     title = "Workshops"
     noun = "workshop"
     plural = "workshops"
+
+    def empty_sentence(self) -> str:
+        return (
+            "No workshops yet. Record a workshop to capture the needs each partner raises on its board, "
+            "dot-vote to rank them and agree actions; take a copy of the workspace out on a laptop and merge it "
+            "back afterwards."
+        )
+
     table_name = "workshopsTable"
     stretch_column = 8
     watches = frozenset(
