@@ -159,7 +159,8 @@ dpkg-deb --root-owner-group -Zxz -z6 --build "$STAGE" "$DEB"
 
 step "checks"
 if command -v desktop-file-validate >/dev/null 2>&1; then
-    desktop-file-validate "$STAGE/usr/share/applications/$APP_ID.desktop" && echo "desktop entry: valid"
+    desktop-file-validate "$STAGE/usr/share/applications/$APP_ID.desktop" || die "the desktop entry is not valid"
+    echo "desktop entry: valid"
 else
     echo "desktop-file-validate is not installed: desktop entry not validated here (tests/packaging parses it)."
 fi
