@@ -343,7 +343,8 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         for index, spec in enumerate(PAGES):
             action = QAction(icon(spec.icon), spec.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{(index + 1) % 10}"))
+            if index < 10:  # Ctrl+1 … Ctrl+0; an eleventh page would take Ctrl+1 again, and neither would work
+                action.setShortcut(QKeySequence(f"Ctrl+{(index + 1) % 10}"))
             action.triggered.connect(lambda _checked=False, name=spec.object_name: self.show_page(name))
             view_menu.addAction(action)
         view_menu.addSeparator()

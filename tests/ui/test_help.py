@@ -159,3 +159,9 @@ def test_an_empty_page_offers_its_next_steps(qtbot, window: MainWindow) -> None:
     page.search.setText("no such partner")  # type: ignore[attr-defined]
     page.apply_filters()  # type: ignore[attr-defined]
     assert page.table_area.currentWidget() is page.table  # type: ignore[attr-defined]
+
+
+def test_no_two_commands_share_a_key(window: MainWindow) -> None:
+    # A key two actions share does neither (Qt calls it ambiguous): each must be one command's alone.
+    keys = [action.shortcut().toString() for action in window.findChildren(QAction) if not action.shortcut().isEmpty()]
+    assert sorted(keys) == sorted(set(keys))
