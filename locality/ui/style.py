@@ -141,3 +141,9 @@ def alarm_colour() -> QColor:
 def good_colour() -> QColor:
     """Text that reassures (target met): dark green, or light green on high contrast's black."""
     return QColor("#9effa8") if _high_contrast else QColor("#1b5e20")
+
+
+def scaled(pixels: int) -> int:
+    """A size in pixels chosen for the base text size, grown with the system's text (a 60-pixel description box
+    holds three lines at any size)."""
+    return round(pixels * text_scale())
