@@ -41,6 +41,7 @@ from locality.ui.forms import DateField, ErrorForm, MoneyField, choice_combo, se
 from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.pickers import organisation_choices, theme_choices
 from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND, rag_style, rag_text
+from locality.ui.style import scaled
 from locality.ui.undo import push_done, save_with_undo
 
 
@@ -68,7 +69,7 @@ class LogProgressDialog(EditDialog):
         self.rag = self.form.add_field("rag", "&RAG as reported:", _combo([(r.value, r) for r in Rag], "(not given)"))
         self.note = self.form.add_field("note", "&Note:", QPlainTextEdit())
         self.note.setTabChangesFocus(True)
-        self.note.setFixedHeight(90)
+        self.note.setFixedHeight(scaled(90))
         self.confidential = self.form.add_field("confidential", "", QCheckBox("Note is &confidential"))
         self.finish_layout()
         self.initial_focus = self.note
@@ -150,7 +151,7 @@ class ActionDialog(EditDialog):
         self.title_edit = self.form.add_field("title", "&Title:", QLineEdit())
         self.description = self.form.add_field("description", "Desc&ription:", QPlainTextEdit())
         self.description.setTabChangesFocus(True)
-        self.description.setFixedHeight(60)
+        self.description.setFixedHeight(scaled(60))
         self.lead = self.form.add_field("lead_organisation_id", "&Lead organisation:", _combo(organisations))
         # The named owner, a person at the lead organisation: name, e-mail and telephone on one row, each field's
         # message shown under it (as the dates below).
@@ -237,7 +238,7 @@ class ActionDialog(EditDialog):
         self.rag_reason = self.form.add_field("rag_override_reason", "Reason for setting it:", QLineEdit())
         self.notes = self.form.add_field("notes", "N&otes:", QPlainTextEdit())
         self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(50)
+        self.notes.setFixedHeight(scaled(50))
         self.confidential = self.form.add_field(
             "notes_confidential", "", QCheckBox("Notes are confidential (left out of exports)")
         )

@@ -468,6 +468,8 @@ class ChaseBanner(QFrame):
         self.setStyleSheet(
             "QFrame#chaseBanner { background: #fff4e0; border: 1px solid #f0c36d; border-radius: 4px; }"
             "QLabel#chaseBannerText { color: #4e3500; }"
+            # Dark on the cream in any theme (high contrast's white text vanished on it).
+            "QToolButton#closeChaseBanner { color: #4e3500; }"
         )
         self.summary: ChaseSummary | None = None
         self.dismissed = False

@@ -22,9 +22,10 @@ from locality.ui.funding.budget_list import BudgetList
 from locality.ui.funding.entries import ActionEntries
 from locality.ui.funding.partners import PartnersTab
 from locality.ui.funding.sources import SourcesTab
-from locality.ui.funding.tables import CELL_PADDING, MONEY_COLUMN_MIN, OVERSPENT_COLOUR, cell
+from locality.ui.funding.tables import CELL_PADDING, MONEY_COLUMN_MIN, cell
 from locality.ui.funding.wording import totals_cells
 from locality.ui.page import Page
+from locality.ui.style import alarm_colour
 
 SLOW_LOAD_SECONDS = 0.1
 BACKGROUND_ACTIONS = 3000
@@ -177,7 +178,7 @@ class FundingPage(Page):
         cells = totals_cells(totals)
         for number, text in enumerate(cells):
             red = number == len(cells) - 2 and totals.overspent > 0
-            item = cell(text, right=3 <= number <= 6, bold=True, colour=OVERSPENT_COLOUR if red else None)
+            item = cell(text, right=3 <= number <= 6, bold=True, colour=alarm_colour() if red else None)
             self.totals_table.setItem(0, number, item)
         # Money columns as wide as the widest total in bold ("£103,599,500.00"), not a fixed guess that cut it.
         bold = QFont(self.totals_table.font())

@@ -17,11 +17,12 @@ from locality.services.indicators import Indicator
 from locality.ui.edit_dialog import run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
-from locality.ui.indicators.detail import MET_COLOUR, OFF_TRACK_COLOUR, IndicatorDetail
+from locality.ui.indicators.detail import IndicatorDetail
 from locality.ui.indicators.dialog import IndicatorDialog
 from locality.ui.indicators.wording import evidences, format_value, value_on
 from locality.ui.list_page import ListPage
 from locality.ui.pickers import theme_choices, theme_with_subthemes
+from locality.ui.style import alarm_colour, good_colour
 from locality.ui.table_model import Column
 from locality.ui.undo import push_deleted
 
@@ -68,7 +69,7 @@ class IndicatorsPage(ListPage[Indicator]):
 
     def columns(self) -> Sequence[Column[Indicator]]:
         def track_colour(row: Indicator) -> QColor | None:
-            return OFF_TRACK_COLOUR if row.off_track else MET_COLOUR if row.target_met else None
+            return alarm_colour() if row.off_track else good_colour() if row.target_met else None
 
         # What a board asks first (how far, on track or not) comes before the figures behind it.
         return [

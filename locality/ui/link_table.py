@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from locality.ui.forms import DateField, MoneyField, choice_combo, choice_model, find_data
+from locality.ui.style import scaled
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class LinkTable(QWidget):
                 width = max(width, date_width)
             self.table.setColumnWidth(number, width)
         self.table.setMinimumHeight(130)  # three rows and the header: a dialog with one fits a small screen
-        self.table.verticalHeader().setDefaultSectionSize(34)
+        self.table.verticalHeader().setDefaultSectionSize(scaled(34))
         layout.addWidget(self.table)
         buttons = QHBoxLayout()
         self.add_button = QPushButton(f"Add {noun}")

@@ -47,29 +47,56 @@ from locality.ui.workspace_settings_dialog import edit_workspace_settings
 WORKSPACE_FILTER = "Locality workspaces (*.locality *.sqlite *.db);;All files (*)"
 
 
+#: Where a navigation item keeps its icon's file name, to draw it again when the theme changes.
+ICON_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def set_icon(action: QAction, name: str) -> None:
+    """Gives ``action`` the icon ``name``, remembered so that switching high contrast can draw it again."""
+    action.setProperty("iconName", name)
+    action.setIcon(icon(name))
+
+
 class ChangeBridge(QObject):
     """Turns the services' change notifications into a Qt signal, delivered on the GUI thread."""
 
     changed = Signal(object)
 
 
-@cache
 def icon(name: str) -> QIcon:
-    """An icon from resources/icons, with a white variant for selected rows (dark strokes vanish on teal)."""
+    """An icon from resources/icons for the current theme (see ``themed_icon``)."""
+    return themed_icon(name, high_contrast())
+
+
+@cache
+def themed_icon(name: str, contrast: bool) -> QIcon:
+    """An icon from resources/icons, with a white variant for selected rows (dark strokes vanish on teal); in high
+    contrast, white strokes on the black window and black ones on the yellow of a selected row."""
     path = resource("icons", name)
     if not path.exists():
         return QIcon()
-    result = QIcon(str(path))
-    white = QByteArray(path.read_text(encoding="utf-8").replace("#37474f", "#ffffff").encode("utf-8"))
+    svg = path.read_text(encoding="utf-8")
+    if not contrast:
+        result = QIcon(str(path))
+        _add_pixmaps(result, svg.replace("#37474f", "#ffffff"), QIcon.Mode.Selected)
+        return result
+    result = QIcon()
+    _add_pixmaps(result, svg.replace("#37474f", "#ffffff"), QIcon.Mode.Normal)
+    _add_pixmaps(result, svg.replace("#37474f", "#000000"), QIcon.Mode.Selected)
+    _add_pixmaps(result, svg.replace("#37474f", "#8c8c8c"), QIcon.Mode.Disabled)
+    return result
+
+
+def _add_pixmaps(result: QIcon, svg: str, mode: QIcon.Mode) -> None:
+    drawing = QByteArray(svg.encode("utf-8"))
     for size in (16, 24, 32, 48):
         pixmap = QPixmap(size, size)
         pixmap.fill(Qt.GlobalColor.transparent)
-        renderer = QSvgRenderer(white)
+        renderer = QSvgRenderer(drawing)
         painter = QPainter(pixmap)
         renderer.render(painter)
         painter.end()
-        result.addPixmap(pixmap, QIcon.Mode.Selected)
-    return result
+        result.addPixmap(pixmap, mode)
 
 
 class UserDialog(QDialog):
@@ -202,6 +229,7 @@ class MainWindow(QMainWindow):
             self.pages[spec.object_name] = page
             self.stack.addWidget(page)
             item = QListWidgetItem(icon(spec.icon), spec.title)
+            item.setData(ICON_NAME_ROLE, spec.icon)
             item.setData(Qt.ItemDataRole.UserRole, spec.object_name)
             self.navigation.addItem(item)
         # A workspace opens on its dashboard, which leads with what needs chasing.
@@ -266,7 +294,7 @@ class MainWindow(QMainWindow):
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if icon_name:
-            action.setIcon(icon(icon_name))
+            set_icon(action, icon_name)
         action.triggered.connect(lambda _checked=False: slot())
         return action
 
@@ -289,10 +317,10 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.setIcon(icon("undo.svg"))
+        set_icon(self.undo_action, "undo.svg")
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.redo_action.setIcon(icon("redo.svg"))
+        set_icon(self.redo_action, "redo.svg")
         self.find_action = self._action("&Find…", self._find, QKeySequence.StandardKey.Find, "search.svg")
         self.new_item_action = self._action("New &item…", self._new_item, "Ctrl+Shift+N", "add.svg")
         self.edit_item_action = self._action("&Edit selected…", self._edit_item, None, "edit.svg")
@@ -342,7 +370,8 @@ class MainWindow(QMainWindow):
 
         view_menu = self.menuBar().addMenu("&View")
         for index, spec in enumerate(PAGES):
-            action = QAction(icon(spec.icon), spec.title, self)
+            action = QAction(spec.title, self)
+            set_icon(action, spec.icon)
             if index < 10:  # Ctrl+1 … Ctrl+0; an eleventh page would take Ctrl+1 again, and neither would work
                 action.setShortcut(QKeySequence(f"Ctrl+{(index + 1) % 10}"))
             action.triggered.connect(lambda _checked=False, name=spec.object_name: self.show_page(name))
@@ -383,7 +412,9 @@ class MainWindow(QMainWindow):
     def _short_twin(self, action: QAction, text: str) -> QAction:
         """A copy of ``action`` with a short fixed text, following its enabled state and using its text as the
         tooltip."""
-        twin = QAction(action.icon(), text, self)
+        twin = QAction(text, self)
+        if action.property("iconName"):
+            set_icon(twin, str(action.property("iconName")))
         twin.triggered.connect(action.trigger)
 
         def follow() -> None:
@@ -550,8 +581,19 @@ class MainWindow(QMainWindow):
         if on == high_contrast():
             return
         apply_style(contrast=on)
+        self._refresh_icons()
         # Charts, the matrix and the timeline chose their colours when they drew: they draw again.
         self._on_changes(Changes(frozenset(Entity)))
+
+    def _refresh_icons(self) -> None:
+        """The icons again, drawn for the theme just chosen."""
+        for action in self.findChildren(QAction):
+            name = action.property("iconName")
+            if name:
+                action.setIcon(icon(str(name)))
+        for row in range(self.navigation.count()):
+            item = self.navigation.item(row)
+            item.setIcon(icon(str(item.data(ICON_NAME_ROLE))))
 
     def _on_changes(self, changes: Changes) -> None:
         for page in self.pages.values():

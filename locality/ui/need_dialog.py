@@ -29,6 +29,7 @@ from locality.ui.find_support import find_support
 from locality.ui.forms import DateField, select_data
 from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.pickers import organisation_choices, theme_choices
+from locality.ui.style import scaled
 from locality.ui.undo import save_with_undo
 
 
@@ -42,7 +43,7 @@ class NeedDialog(EditDialog):
         self.title_edit = self.form.add_field("title", "&Title:", QLineEdit())
         self.description = self.form.add_field("description", "&Description:", QPlainTextEdit())
         self.description.setTabChangesFocus(True)
-        self.description.setFixedHeight(54)
+        self.description.setFixedHeight(scaled(54))
         self.theme = self.form.add_field("theme_id", "T&heme:", QComboBox())
         self.theme.addItem("(no theme)", None)
         for text, value in theme_choices(env, need.theme_id if need else None, in_use_only=True):
@@ -81,13 +82,13 @@ class NeedDialog(EditDialog):
         self.form.add_field("organisations", "Or&ganisations:", self.organisations)
         self.notes = self.form.add_field("notes", "&Notes:", QPlainTextEdit())
         self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(48)
+        self.notes.setFixedHeight(scaled(48))
         self.confidential = self.form.add_field(
             "notes_confidential", "", QCheckBox("Notes are &confidential (left out of exports)")
         )
         self.actions_list = QListWidget()
         self.actions_list.setAccessibleName("Actions addressing this need")
-        self.actions_list.setFixedHeight(54)  # low enough, with the History tab, for a 768-pixel screen
+        self.actions_list.setFixedHeight(scaled(54))  # low enough, with the History tab, for a 768-pixel screen
         # Find support sits beside the actions: the offers that fit the need, and a joint action from one.
         self.find_support_button = QPushButton("&Find support…")
         self.find_support_button.setObjectName("needFindSupportButton")

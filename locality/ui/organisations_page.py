@@ -14,6 +14,7 @@ from locality.ui.empty_state import NextStep, import_step
 from locality.ui.env import UiEnv
 from locality.ui.forms import select_data
 from locality.ui.list_page import ListPage
+from locality.ui.style import scaled
 from locality.ui.table_model import Column
 from locality.ui.undo import push_deleted, save_with_undo
 
@@ -37,7 +38,7 @@ class OrganisationDialog(EditDialog):
         self.contact_email = self.form.add_field("contact_email", "Contact &e-mail:", QLineEdit())
         self.notes = self.form.add_field("notes", "N&otes:", QPlainTextEdit())
         self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(80)
+        self.notes.setFixedHeight(scaled(80))
         self.active = self.form.add_field("active", "", QCheckBox("&Active partner"))
         self.active.setChecked(True)
         if organisation is not None:

@@ -131,3 +131,19 @@ def set_tone(widget: QWidget, tone: str, style: str = "") -> None:
     widget.setStyleSheet(style)
     widget.style().unpolish(widget)  # a property the style sheet selects on is read only when polished
     widget.style().polish(widget)
+
+
+def alarm_colour() -> QColor:
+    """Text that warns (overspent, off track): dark red, or light red on high contrast's black."""
+    return QColor("#ff9e9e") if _high_contrast else QColor("#b00020")
+
+
+def good_colour() -> QColor:
+    """Text that reassures (target met): dark green, or light green on high contrast's black."""
+    return QColor("#9effa8") if _high_contrast else QColor("#1b5e20")
+
+
+def scaled(pixels: int) -> int:
+    """A size in pixels chosen for the base text size, grown with the system's text (a 60-pixel description box
+    holds three lines at any size)."""
+    return round(pixels * text_scale())

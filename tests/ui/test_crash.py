@@ -190,3 +190,14 @@ def test_the_log_rotates_past_its_limit_keeping_a_few_old_files(log_path: Path) 
     logs = sorted(path.name for path in log_path.parent.iterdir() if path.name.startswith(log_path.name))
     assert logs == [log_path.name] + [f"{log_path.name}.{number}" for number in range(1, LOG_BACKUPS + 1)]
     assert all(path.stat().st_size <= LOG_MAX_BYTES for path in log_path.parent.iterdir())
+
+
+def test_the_window_built_for_tests_leaves_exceptions_to_pytest_qt(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """Only ``locality.app.run`` installs the reporter: a window built as the tests build it leaves sys.excepthook
+    alone, so that an error in a slot still fails the test that raised it instead of opening a dialog."""
+    import sys
+
+    from locality.ui.crash import installed_crash_reporter
+
+    assert installed_crash_reporter() is None
+    assert not isinstance(getattr(sys.excepthook, "__self__", None), CrashReporter)

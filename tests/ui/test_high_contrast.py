@@ -111,3 +111,17 @@ def test_pale_cells_keep_dark_text_in_high_contrast(qtbot, window: MainWindow) -
                 assert ratio >= 4.5, f"{model.data(index)!r}: {colour.name()} on {background.color().name()}"
                 checked += 1
     assert checked > 50
+
+
+def test_icons_are_drawn_white_on_high_contrasts_black(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    def stroke_lightness(icon_owner_icon) -> int:  # type: ignore[no-untyped-def]
+        image = icon_owner_icon.pixmap(24, 24).toImage()
+        colours = [image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())]
+        drawn = [colour for colour in colours if colour.alpha() > 200]
+        assert drawn
+        return max(colour.lightness() for colour in drawn)
+
+    assert stroke_lightness(window.find_action.icon()) < 128  # dark strokes on the light window
+    window.set_high_contrast(True)
+    assert stroke_lightness(window.find_action.icon()) > 200
+    assert stroke_lightness(window.navigation.item(1).icon()) > 200

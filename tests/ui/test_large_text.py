@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTabBar, QW
 from locality.app import build_main_window
 from locality.ui.main_window import MainWindow
 from locality.ui.style import text_scale
+from locality.ui.workers import background_work_pending
 from tests.ui.test_accessibility import _dialogs, _every_tab
 from tests.ui.test_small_screen import SCREEN_HEIGHT, SCREEN_WIDTH
 
@@ -40,6 +41,12 @@ def window(qtbot, large_text: float, demo_workspace_path: Path) -> Iterator[Main
     built.show()
     yield built
     built.close()
+
+
+def settle(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Lets the dialogs' background loads finish here rather than slow the next test's (a needs-map test that
+    times its first load then took the slow path)."""
+    qtbot.waitUntil(lambda: not background_work_pending(), timeout=60_000)
 
 
 def cut_short(root: QWidget) -> list[str]:
@@ -107,5 +114,6 @@ def test_every_dialog_fits_the_screen_and_cuts_no_button_short(qtbot, window: Ma
             problems.setdefault(where, []).extend(cut_short(dialog))
             if not problems[where]:
                 del problems[where]
-        dialog.hide()
+        dialog.close()
+    settle(qtbot)
     assert not problems, "\n".join(f"{where}: {found}" for where, found in problems.items())

@@ -36,7 +36,7 @@ from locality.ui.errors import show_error
 from locality.ui.forms import DateField, find_data
 from locality.ui.loader import BackgroundLoader
 from locality.ui.long_work import LongWork
-from locality.ui.style import set_tone
+from locality.ui.style import scaled, set_tone
 from locality.ui.undo import push_created, push_deleted
 
 EMPTY_SNAPSHOTS = "No board snapshots yet — record one on the day of a board meeting to compare against later."
@@ -61,7 +61,7 @@ class RecordSnapshotDialog(EditDialog):
         self.meeting_on.set_value(today)
         self.notes = self.form.add_field("notes", "&Notes:", QPlainTextEdit())
         self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(80)
+        self.notes.setFixedHeight(scaled(80))
         self.finish_layout()
         self.title_edit.selectAll()
         self.title_edit.setFocus()

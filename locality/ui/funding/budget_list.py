@@ -17,15 +17,15 @@ from locality.ui.action_dialog import open_action
 from locality.ui.empty_state import NextStep, page_step
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
-from locality.ui.funding.tables import OVERSPENT_COLOUR
 from locality.ui.funding.wording import budget_position, percent_text
 from locality.ui.list_page import ListPage
 from locality.ui.pickers import organisation_choices
+from locality.ui.style import alarm_colour
 from locality.ui.table_model import Column, money_column
 
 
 def _red_if_overspent(line: BudgetLine) -> QColor | None:
-    return OVERSPENT_COLOUR if line.overspent else None
+    return alarm_colour() if line.overspent else None
 
 
 class BudgetList(ListPage[BudgetLine]):

@@ -28,6 +28,7 @@ from locality.ui.errors import show_error
 from locality.ui.funding.dialogs import AllocationDialog, SpendDialog
 from locality.ui.funding.tables import cell, read_only_table
 from locality.ui.funding.wording import action_money_text
+from locality.ui.style import alarm_colour
 from locality.ui.undo import push_deleted
 
 NO_ACTION_TEXT = (
@@ -118,7 +119,7 @@ class ActionEntries(QStackedWidget):
             return False
         self.funding = funding
         self.setCurrentIndex(1)
-        self.action_label.setText(action_money_text(funding))
+        self.action_label.setText(action_money_text(funding, alarm_colour().name()))
         self._fill(
             self.allocations_table,
             [[a.funding_source_name, format_money(a.amount_pence), a.note] for a in funding.allocations],

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidgetItem, QVBoxLayout
 from locality.domain.funding import FundingSourceChoice, choice_of
 from locality.domain.values import format_money
 from locality.services.funding import SourceTotals
-from locality.ui.funding.tables import CELL_PADDING, OVERSPENT_COLOUR, cell, read_only_table
+from locality.ui.funding.tables import CELL_PADDING, cell, read_only_table
+from locality.ui.style import alarm_colour
 
 
 class SourcesTab(QWidget):
@@ -40,7 +41,7 @@ class SourcesTab(QWidget):
         table.setRowCount(len(sources) + 1)
         for number, source in enumerate(sources):
             remaining = source.remaining_pence
-            red = OVERSPENT_COLOUR if remaining < 0 else None
+            red = alarm_colour() if remaining < 0 else None
             name = cell(source.funding_source_name)
             name.setData(Qt.ItemDataRole.UserRole, choice_of(source.funding_source_id))
             table.setItem(number, 0, name)

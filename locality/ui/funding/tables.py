@@ -8,8 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
-OVERSPENT_COLOUR = QColor("#b00020")
-
 #: Room beside a cell's text for its margins, so a figure is never cut to "£103,599,500.…".
 CELL_PADDING = 16
 MONEY_COLUMN_MIN = 96

@@ -45,12 +45,12 @@ def totals_cells(totals: BudgetTotals) -> list[str]:
     ]
 
 
-def action_money_text(funding: ActionFunding) -> str:
-    """The selected action's budget, allocated, spent and what is left (or by how much it is overspent), as rich
-    text."""
+def action_money_text(funding: ActionFunding, alarm: str = "#b00020") -> str:
+    """The selected action's budget, allocated, spent and what is left (or by how much it is overspent, in the
+    ``alarm`` colour, which high contrast makes lighter), as rich text."""
     budget = format_money(funding.budget_pence) if funding.budget_pence is not None else "no budget"
     state = (
-        f' <span style="color:#b00020; font-weight:600">{OVERSPENT} by {format_money(-funding.remaining_pence)}</span>'
+        f' <span style="color:{alarm}; font-weight:600">{OVERSPENT} by {format_money(-funding.remaining_pence)}</span>'
         if funding.overspent
         else f" — {format_money(funding.remaining_pence)} remaining"
     )

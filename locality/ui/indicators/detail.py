@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -35,11 +34,9 @@ from locality.ui.indicators.measurements import DATE_COLUMN, VALUE_COLUMN, Measu
 from locality.ui.indicators.trend_chart import TrendChart
 from locality.ui.indicators.wording import links_html, parse_value, progress_text, summary_text
 from locality.ui.need_dialog import open_need
-from locality.ui.style import set_tone, text_points
+from locality.ui.style import alarm_colour, good_colour, set_tone, text_points
 from locality.ui.undo import push_created, push_deleted, push_done
 
-OFF_TRACK_COLOUR = QColor("#b00020")
-MET_COLOUR = QColor("#1b5e20")
 NO_DETAIL = (
     "Select an indicator in the list to see its measurements, its trend against the target, and the need and "
     "action it evidences. Use “New indicator…” to add one."
@@ -182,7 +179,7 @@ class IndicatorDetail(QWidget):
         self.stack.setCurrentIndex(1)
         self.name_label.setText(indicator.name)
         self.progress_label.setText(progress_text(indicator))
-        colour = OFF_TRACK_COLOUR if indicator.off_track else MET_COLOUR if indicator.target_met else None
+        colour = alarm_colour() if indicator.off_track else good_colour() if indicator.target_met else None
         self.progress_label.setStyleSheet(
             f"font-size: {text_points(12)};" + (f" color: {colour.name()}; font-weight: 600;" if colour else "")
         )

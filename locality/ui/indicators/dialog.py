@@ -15,6 +15,7 @@ from locality.ui.edit_dialog import EditDialog
 from locality.ui.env import UiEnv
 from locality.ui.forms import ChoiceCombo, DateField, choice_combo, select_data
 from locality.ui.indicators.wording import format_value, parse_value
+from locality.ui.style import scaled
 from locality.ui.undo import save_with_undo
 
 
@@ -30,7 +31,7 @@ class IndicatorDialog(EditDialog):
         self.name = self.form.add_field("name", "&Name:", QLineEdit())
         self.description = self.form.add_field("description", "&Description:", QPlainTextEdit())
         self.description.setTabChangesFocus(True)
-        self.description.setFixedHeight(60)
+        self.description.setFixedHeight(scaled(60))
         self.unit = self.form.add_field("unit", "&Unit:", QLineEdit())
         self.unit.setPlaceholderText("for example %, incidents, days")
         self.direction = self.form.add_field(

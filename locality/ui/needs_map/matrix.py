@@ -61,6 +61,7 @@ from locality.ui.needs_map.matrix_cells import (
 from locality.ui.needs_map.matrix_model import MatrixModel
 from locality.ui.needs_map.matrix_view import FrozenTableView
 from locality.ui.pickers import organisation_choices, theme_choices
+from locality.ui.style import scaled
 from locality.ui.undo import push_done
 
 # A load that took longer than this, or a workspace with more needs than this, loads off the GUI thread.
@@ -357,11 +358,13 @@ class MatrixTab(QWidget):
         header = self.table.horizontalHeader()
         header.setMinimumSectionSize(30)
         for column, width in enumerate(FIXED_WIDTHS):
-            self.table.setColumnWidth(column, width)
-        header.setDefaultSectionSize(ORGANISATION_WIDTH)
+            self.table.setColumnWidth(column, scaled(width))
+        # As wide as "Raised 3" needs at the system's text size (cut to "Rais…" at 150% otherwise).
+        organisation_width = scaled(ORGANISATION_WIDTH)
+        header.setDefaultSectionSize(organisation_width)
         for column in range(FIXED_COLUMNS, self.model.columnCount()):
-            if header.sectionSize(column) != ORGANISATION_WIDTH:
-                self.table.setColumnWidth(column, ORGANISATION_WIDTH)
+            if header.sectionSize(column) != organisation_width:
+                self.table.setColumnWidth(column, organisation_width)
         self.table.sync_columns()
 
     # ------------------------------------------------------------------ linking cells

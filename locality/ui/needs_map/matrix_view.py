@@ -9,6 +9,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QStyleOptionHeader, QTableView, QWidget
 
+from locality.ui.style import scaled
+
 #: Height of the column headings: organisation names are written upwards, so a narrow column shows a whole name.
 HEADER_HEIGHT = 140
 
@@ -72,7 +74,7 @@ class FrozenTableView(QTableView):
             view.horizontalHeader().setFixedHeight(HEADER_HEIGHT)
             view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
             view.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
-            view.verticalHeader().setDefaultSectionSize(24)
+            view.verticalHeader().setDefaultSectionSize(scaled(24))
             view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().hide()
         self.frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)

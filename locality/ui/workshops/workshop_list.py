@@ -18,6 +18,7 @@ from locality.ui.forms import DateField
 from locality.ui.link_table import LinkColumn, LinkTable
 from locality.ui.list_page import ListPage
 from locality.ui.pickers import organisation_choices
+from locality.ui.style import scaled
 from locality.ui.table_model import Column
 from locality.ui.undo import one_undo_step, push_created, push_deleted, save_with_undo
 
@@ -60,7 +61,7 @@ class WorkshopDialog(EditDialog):
         )
         self.notes = self.form.add_field("notes", "N&otes:", QPlainTextEdit())
         self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(60)
+        self.notes.setFixedHeight(scaled(60))
         self.finish_layout()
         self._saved_participants: list[dict[str, Any]] = []
         if workshop is not None:
