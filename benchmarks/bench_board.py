@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench_workspace import given_or_large_demo
+from bench_workspace import figure, given_or_large_demo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LOCALITY_DATA_DIR", tempfile.mkdtemp())
@@ -101,6 +101,7 @@ def main() -> int:
     print(f"Board figures on {source.name}")
     for label, seconds in figures:
         print(f"  {label:<58} {seconds * 1000:>9.1f} ms")
+        figure(f"board: {label}", seconds * 1000, "ms")
     return 0
 
 

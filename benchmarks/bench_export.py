@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_workspace import large_demo
+from bench_workspace import figure, is_server, large_demo
 
 from locality.exchange.export import FORMATS, export_plan
 from locality.services.plan import PlanFilters
@@ -39,7 +39,7 @@ def _available(format: str) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--db", type=Path, help="an existing workspace (default: a new large demo)")
+    parser.add_argument("--db", help="an existing workspace or server URL (default: a new large demo)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--format", action="append", choices=FORMATS, help="formats to time (default: all)")
     args = parser.parse_args(argv)
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="locality-bench-export-") as folder_name:
         folder = Path(folder_name)
-        db = args.db if args.db is not None else large_demo(folder)
+        db = (args.db if is_server(args.db) else Path(args.db)) if args.db is not None else large_demo(folder)
         services = Services.open(db, create_missing=False, read_only=True)
         over_budget = False
         try:
@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                 plan = build_plan(services, PlanFilters())
                 build_times.append(time.perf_counter() - started)
             print(f"  build the plan:  {min(build_times):6.2f} s  ({len(plan.actions):,} actions)")
+            figure("export: build the plan", min(build_times), "s")
             for format in formats:
                 problem = _available(format)
                 if problem is not None:
@@ -79,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
                 verdict = "ok" if best < budget else "OVER BUDGET"
                 over_budget = over_budget or best >= budget
                 size_mb = target.stat().st_size / 1_000_000
+                figure(f"export {format.upper()}", best, "s", budget)
                 print(
                     f"  {format:5s} build+write: {best:6.2f} s  (budget {budget:.0f} s: {verdict}; "
                     f"worst {max(times):.2f} s; {size_mb:.1f} MB)"

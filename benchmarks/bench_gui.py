@@ -1,6 +1,7 @@
 """GUI budgets on a workspace (DESIGN.md): filter-as-you-type in the actions view (< 50 ms a keystroke), opening a
-detail panel (< 50 ms), saving one edit (< 20 ms), and the longest the GUI thread is busy while the actions list
-loads (< 100 ms).
+detail panel (< 50 ms), saving one edit (< 20 ms in the worst case, the actions list shown again included: the
+time runs until the page has shown the saved row), and the longest the GUI thread is busy while the actions list
+loads (< 100 ms). Each figure is reported as its median, 95th percentile and worst.
 
     python benchmarks/bench_gui.py [WORKSPACE]      (default: a large demo workspace made in a temp folder)
 """
@@ -12,10 +13,16 @@ import statistics
 import tempfile
 import time
 
-from bench_workspace import given_or_large_demo
+from bench_workspace import figure, given_or_large_demo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LOCALITY_DATA_DIR", tempfile.mkdtemp())
+
+
+def _percentile(values: list[float], percent: int) -> float:
+    """The value ``percent`` per cent of ``values`` are at or below (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, -(-len(ordered) * percent // 100) - 1))]
 
 
 def main() -> int:
@@ -74,26 +81,34 @@ def main() -> int:
 
     saving = []
     actions = window.services.actions
-    for row in rows:
+    for row in rows * 3:
         action = actions.get(row.id)
         draft = action.as_draft()
         begun = time.perf_counter()
         actions.update(
             action.id, draft.__class__(**{**draft.__dict__, "notes": draft.notes + " (checked)"}), action.version
         )
+        while page.loading:  # a page that reloads in the background has not shown the edit until it has
+            app.processEvents()
+        app.processEvents()
         saving.append((time.perf_counter() - begun) * 1000)
 
+    longest_pause = max(gaps) * 1000 if gaps else 0.0  # a tiny list loads before the timer ever ticks
     print(f"workspace: {workspace} ({page.model.total():,} actions)")
-    print(f"actions list loaded in {load_seconds:.2f} s; longest GUI-thread pause meanwhile {max(gaps) * 1000:.0f} ms")
-    print(
-        f"filter-as-you-type: median {statistics.median(keystrokes):.1f} ms, worst {max(keystrokes):.1f} ms "
-        "a keystroke (budget 50 ms)"
-    )
-    print(
-        f"open an action's detail panel: median {statistics.median(opening):.1f} ms, worst {max(opening):.1f} ms "
-        "(budget 50 ms)"
-    )
-    print(f"save one edit: median {statistics.median(saving):.1f} ms, worst {max(saving):.1f} ms (budget 20 ms)")
+    print(f"actions list loaded in {load_seconds:.2f} s; longest GUI-thread pause meanwhile {longest_pause:.0f} ms")
+    figure("actions list load", load_seconds, "s")
+    figure("longest GUI pause while the actions list loads", longest_pause, "ms", 100)
+    for measure, times, budget in (
+        ("filter-as-you-type a keystroke", keystrokes, 50.0),
+        ("open an action's detail panel", opening, 50.0),
+        ("save one edit, list shown again", saving, 20.0),
+    ):
+        print(
+            f"{measure}: median {statistics.median(times):.1f} ms, 95th percentile {_percentile(times, 95):.1f} ms, "
+            f"worst {max(times):.1f} ms (budget {budget:.0f} ms)"
+        )
+        figure(f"{measure} (median)", statistics.median(times), "ms", budget)
+        figure(f"{measure} (worst)", max(times), "ms", budget)
     window.close()
     return 0
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench_workspace import large_demo
+from bench_workspace import figure, large_demo
 
 from locality.domain.vocabulary import ActionStatus, NeedStatus, Priority, Rag, VocabularyKind
 from locality.exchange.import_columns import KINDS
@@ -213,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
                 budget = BUDGET_MS_PER_ROW * count / 1000
                 verdict = "ok" if elapsed < budget else "OVER BUDGET"
                 over_budget = over_budget or (not dry_run and elapsed >= budget)
+                figure(f"import {count:,} {kind} ({label})", elapsed, "s", None if dry_run else budget)
                 print(
                     f"  {kind:13s} {label:7s} {count:7,} rows: {elapsed:7.2f} s  {per_row:6.2f} ms/row  "
                     f"(CPU {cpu:6.2f} s; budget {budget:.1f} s: {verdict})  {said}",

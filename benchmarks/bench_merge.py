@@ -30,7 +30,7 @@ from locality.sync.copy import save_workshop_copy
 from locality.sync.merge import apply_merge, plan_merge
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_workspace import large_demo  # noqa: E402 - the one way the benchmarks make the large demo
+from bench_workspace import figure, large_demo  # noqa: E402 - the one way the benchmarks make the large demo
 
 BUDGET_SECONDS = 10.0
 
@@ -96,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         result = apply_merge(str(office), laptop)
         merge_seconds = time.perf_counter() - started
         print(f"Merge (apply_merge, backup included): {merge_seconds:.2f} s — {result.summary}")
+        figure("merge: dry run", plan_seconds, "s")
+        figure("merge: two copies that each changed records", merge_seconds, "s", BUDGET_SECONDS)
         started = time.perf_counter()
         again = plan_merge(str(office), laptop)
         print(f"Merging again would change nothing: {again.is_empty} ({time.perf_counter() - started:.2f} s)")

@@ -10,6 +10,7 @@ The workspace is copied to a temporary folder first: the benchmark links and unl
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -17,6 +18,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_workspace import figure
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LOCALITY_DATA_DIR", tempfile.mkdtemp())
@@ -140,6 +143,7 @@ def main() -> int:
     )
     for label, seconds in figures:
         print(f"  {label:<55}{_ms(seconds)}")
+        figure(f"needs map: {re.sub(r' [(].*[)]', '', label)}", seconds * 1000, "ms")
     tab.close()
     services.close()
     shutil.rmtree(folder, ignore_errors=True)

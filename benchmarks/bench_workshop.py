@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench_workspace import given_or_large_demo
+from bench_workspace import figure, given_or_large_demo
 
 os.environ.setdefault("LOCALITY_DATA_DIR", tempfile.mkdtemp())
 
@@ -46,6 +46,7 @@ class Timings:
         for label, times in self.samples.items():
             ordered = sorted(times)
             p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+            figure(f"workshop: {label} (median)", statistics.median(times) * 1000, "ms")
             print(
                 f"{label:<52} {len(times):>6} {statistics.median(times) * 1000:>10.1f} {p95 * 1000:>8.1f} "
                 f"{ordered[-1] * 1000:>8.1f} {sum(times):>8.2f}"

@@ -22,6 +22,7 @@ from locality.services.registry import Services
 from locality.ui.errors import user_message
 from locality.ui.main_window import MainWindow
 from locality.ui.settings import AppSettings
+from locality.ui.style import apply_style
 from locality.ui.welcome import greet
 from locality.ui.workers import settle_garbage_collector
 
@@ -41,9 +42,7 @@ def application() -> QApplication:
         app.setOrganizationName(APP_NAME)
         app.setApplicationVersion(__version__)
         app.setWindowIcon(QIcon(str(resource("icons", "locality.svg"))))
-        style = resource("style.qss")
-        if style.exists():
-            app.setStyleSheet(style.read_text(encoding="utf-8"))
+        apply_style()
     return app
 
 

@@ -45,17 +45,11 @@ find_python() {
     return 1
 }
 
-# The Debian packages of the system libraries Qt loads: the README's "# System libraries for Qt" apt-get line
-# (the list .ci/run installs), so that the package's Depends and the README cannot drift apart.
-readme_qt_packages() {
-    awk '
-        { sub(/\r$/, "") }
-        /^[[:space:]]*(```|~~~)/ { in_fence = !in_fence; marker = 0; next }
-        in_fence && marker && /apt-get install/ { sub(/.*apt-get install([[:space:]]+-y)?[[:space:]]+/, ""); print; found = 1; exit }
-        in_fence && /^[[:space:]]*#[[:space:]]*System libraries for Qt/ { marker = 1 }
-        END { exit(found ? 0 : 1) }
-    ' README.md
-}
+# readme_qt_packages: the Debian packages of the system libraries Qt loads, from the README's "# System libraries
+# for Qt" apt-get line. .ci/run's own function, so that the README, CI and the package's Depends share one list.
+# shellcheck source=/dev/null
+source <(sed -n '/^readme_qt_packages() {$/,/^}$/p' .ci/run)
+declare -F readme_qt_packages >/dev/null || die ".ci/run has no readme_qt_packages function"
 
 # The newest GLIBC_x.y symbol version that any executable or library in the bundle asks for: the bundle runs on
 # any system whose C library is at least that.
@@ -132,6 +126,8 @@ GLIBC="$(bundle_glibc_version dist/Locality)"
 [[ -n "$GLIBC" ]] || die "could not read the C library version the bundle needs"
 DEPENDS="libc6 (>= $GLIBC)$(printf ', %s' "${QT_PACKAGES[@]}")"
 INSTALLED_SIZE="$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)"
+# Recommends: the tools postinst runs, and the Wayland libraries Qt's Wayland plugin loads from the system (a
+# Wayland desktop has them; without them Qt falls back to X11 through XWayland).
 cat >"$STAGE/DEBIAN/control" <<CONTROL
 Package: locality
 Version: $VERSION
@@ -139,7 +135,7 @@ Architecture: amd64
 Maintainer: Locality <locality@localhost>
 Installed-Size: $INSTALLED_SIZE
 Depends: $DEPENDS
-Recommends: desktop-file-utils, shared-mime-info, hicolor-icon-theme
+Recommends: desktop-file-utils, shared-mime-info, hicolor-icon-theme, libwayland-cursor0, libwayland-egl1
 Section: misc
 Priority: optional
 Homepage: https://github.com/locality/locality

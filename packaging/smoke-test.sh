@@ -175,10 +175,10 @@ print(QMimeDatabase().mimeTypeForFile(sys.argv[1]).name())' "$WORK/demo.locality
 fi
 
 step "figures"
-printf '%-34s %s\n' "Bundle dist/Locality" "$(du -sh dist/Locality | cut -f1)" \
+printf '%-40s %s\n' "Bundle dist/Locality" "$(du -sh dist/Locality | cut -f1)" \
     "Package $(basename "$DEB")" "$(du -h "$DEB" | cut -f1)" \
     "Installed size (dpkg)" "$(($(dpkg-deb --field "$DEB" Installed-Size) / 1024)) MiB"
-printf '%-34s %-10s %s\n' "Start-up, seconds" "bundle" "source install" \
+printf '%-40s %-10s %s\n' "Start-up, seconds" "bundle" "source install" \
     "locality --version" "$BUNDLE_VERSION_TIME" "$SOURCE_VERSION_TIME" \
     "window shown and closed (small demo)" "$BUNDLE_WINDOW_TIME" "$SOURCE_WINDOW_TIME"
 echo "Smoke test passed."

@@ -1,8 +1,11 @@
 ; Inno Setup 6.3+ script for Locality.
 ;
 ; Packs the PyInstaller one-folder build (dist\Locality, made by packaging\locality.spec) into
-; dist\Locality-<version>-setup.exe, which installs to Program Files\Locality with a Start menu shortcut,
-; an optional desktop shortcut, an optional .locality file association and an uninstaller.
+; dist\Locality-<version>-setup.exe. It installs for the current user without administrator rights (to
+; %LOCALAPPDATA%\Programs\Locality, with its registry keys under HKEY_CURRENT_USER), as managed office PCs
+; allow; someone with administrator rights may choose "Install for all users" instead (Program Files and
+; HKEY_LOCAL_MACHINE). Either way: a Start menu shortcut, an optional desktop shortcut, .locality workspace
+; files opening in Locality on a double-click, and an uninstaller.
 ;
 ; Build from the repository root after PyInstaller:
 ;     iscc packaging\windows-installer.iss
@@ -29,10 +32,13 @@ AppName={#AppName}
 AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
 AppPublisher={#AppPublisher}
+; Per-user by default: {autopf} is %LOCALAPPDATA%\Programs, and HKA (below) HKEY_CURRENT_USER; the dialog lets
+; an administrator install for all users instead (Program Files, HKEY_LOCAL_MACHINE).
+PrivilegesRequired=lowest
+PrivilegesRequiredOverridesAllowed=dialog commandline
 DefaultDirName={autopf}\{#AppName}
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
-PrivilegesRequired=admin
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 OutputDir={#RepoRoot}\dist
@@ -68,10 +74,15 @@ Name: "{group}\Uninstall {#AppName}"; Filename: "{uninstallexe}"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopicon
 
 [Registry]
+; The workspace file type, in Software\Classes of HKA: HKEY_CURRENT_USER for a per-user install, which needs no
+; administrator rights. A double-click runs Locality.exe --db "<file>".
+Root: HKA; Subkey: "Software\Classes\.locality"; ValueType: string; ValueName: ""; ValueData: "Locality.Workspace"; Flags: uninsdeletevalue; Tasks: association
+Root: HKA; Subkey: "Software\Classes\.locality"; ValueType: string; ValueName: "Content Type"; ValueData: "application/x-locality-workspace"; Flags: uninsdeletevalue; Tasks: association
 Root: HKA; Subkey: "Software\Classes\.locality\OpenWithProgids"; ValueType: string; ValueName: "Locality.Workspace"; ValueData: ""; Flags: uninsdeletevalue; Tasks: association
 Root: HKA; Subkey: "Software\Classes\Locality.Workspace"; ValueType: string; ValueName: ""; ValueData: "Locality workspace"; Flags: uninsdeletekey; Tasks: association
 Root: HKA; Subkey: "Software\Classes\Locality.Workspace\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"; Tasks: association
 Root: HKA; Subkey: "Software\Classes\Locality.Workspace\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" --db ""%1"""; Tasks: association
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".locality"; ValueData: ""; Flags: uninsdeletekey; Tasks: association
 
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent

@@ -22,15 +22,19 @@ __all__ = ["render_board_paper_docx", "write_blocks", "write_paper_docx"]
 
 
 def write_blocks(writer: DocxWriter, blocks: list[Block]) -> None:
-    for block in blocks:
+    for index, block in enumerate(blocks):
+        # A heading, and a sentence leading into a table, go to the next page with what follows them.
+        before_table = index + 1 < len(blocks) and isinstance(blocks[index + 1], Table)
         if isinstance(block, Title):
             writer.document.add_heading(block.text, 0)
             if block.subtitle:
                 writer.paragraph(block.subtitle, style="Subtitle")
         elif isinstance(block, Heading):
-            writer.heading(block.text, block.level + 1)
+            writer.heading(block.text, block.level + 1).paragraph_format.keep_with_next = True
         elif isinstance(block, Text):
-            writer.paragraph(block.text, bold=block.strong)
+            paragraph = writer.paragraph(block.text, bold=block.strong)
+            if before_table and not block.text.startswith("…and"):
+                paragraph.paragraph_format.keep_with_next = True
         elif isinstance(block, Table):
             columns = [Column(column.heading, column.weight, column.right) for column in block.columns]
             shades = [RAG_FILLS.get(shade) if shade else None for shade in block.shades] if block.shades else None
@@ -43,7 +47,7 @@ def write_blocks(writer: DocxWriter, blocks: list[Block]) -> None:
                 cell.width = Pt(chart.width + 12)
                 cell.paragraphs[0].add_run().add_picture(io.BytesIO(png_bytes(chart)), width=Pt(chart.width))
         elif isinstance(block, NewPage):
-            writer.page_break()
+            writer.new_page()
 
 
 def write_paper_docx(

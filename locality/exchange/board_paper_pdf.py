@@ -49,16 +49,28 @@ class _ChartRow(Flowable):
             x += chart.width + CHART_GAP
 
 
+def _lead_in(blocks: list[Block], index: int) -> int:
+    """How many blocks just before ``blocks[index]`` lead into it: up to two headings and a sentence, starting
+    with a heading (each of them one flowable in the story); 0 when there is no heading there."""
+    start = index
+    while start > 0 and index - start < 3 and isinstance(blocks[start - 1], Heading | Text):
+        previous = blocks[start - 1]
+        if isinstance(previous, Text) and (index - start > 0 or previous.text.startswith("…and")):
+            break  # one sentence at most, just before the table
+        start -= 1
+    while start < index and not isinstance(blocks[start], Heading):
+        start += 1
+    return index - start
+
+
 def block_flowables(blocks: list[Block], ticker: Ticker) -> list[Flowable]:
     story: list[Flowable] = []
     for index, block in enumerate(blocks):
         if isinstance(block, Table) and index and len(block.rows) < 20:
-            # A heading (and the sentence under it) stays with its table.
-            if isinstance(blocks[index - 1], Heading):
-                story[-1] = KeepTogether([story[-1], *block_flowables([block], ticker)])
-                continue
-            if index > 1 and isinstance(blocks[index - 1], Text) and isinstance(blocks[index - 2], Heading):
-                story[-2:] = [KeepTogether([*story[-2:], *block_flowables([block], ticker)])]
+            # The headings (a section's and a part's) and the sentence under them stay with their table.
+            lead = _lead_in(blocks, index)
+            if lead:
+                story[-lead:] = [KeepTogether([*story[-lead:], *block_flowables([block], ticker)])]
                 continue
         if isinstance(block, Title):
             story += [Spacer(1, 12), paragraph(block.text, "title")]

@@ -276,9 +276,14 @@ def png_bytes(chart: Chart, scale: float = 3.0) -> bytes:
         key = (label.size, label.bold)
         if key not in fonts:
             fonts[key] = _pil_font(label.size * scale, label.bold)
-        draw.text(
-            (label.x * scale, label.y * scale), label.text, fill=TEXT, font=fonts[key], anchor=anchors[label.anchor]
-        )
+        font = fonts[key]
+        # The layout measured the text in Arial; a wider font (DejaVu Sans, where Arial is not installed) would run
+        # past the room it was given (a bar's name over the chart's left edge), so it is drawn a little smaller.
+        measured = text_width(label.text, label.size, label.bold) * scale
+        drawn = font.getlength(label.text) if hasattr(font, "getlength") else 0.0
+        if drawn > measured * 1.02 > 0:
+            font = _pil_font(label.size * scale * measured / drawn, label.bold)
+        draw.text((label.x * scale, label.y * scale), label.text, fill=TEXT, font=font, anchor=anchors[label.anchor])
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

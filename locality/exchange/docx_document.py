@@ -365,6 +365,14 @@ class DocxWriter:
     def page_break(self) -> None:
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
+    def new_page(self) -> None:
+        """What follows starts a new page: an empty paragraph that starts one itself (a page break inside a
+        paragraph that fell just past a full page would leave the next page empty)."""
+        paragraph = self.document.add_paragraph()
+        paragraph.paragraph_format.page_break_before = True
+        paragraph.paragraph_format.space_before = Pt(0)
+        paragraph.paragraph_format.space_after = Pt(0)
+
     def new_section(self, landscape: bool) -> None:
         self.document.add_section(WD_SECTION.NEW_PAGE)
         self._orient(landscape)

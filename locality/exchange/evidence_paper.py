@@ -31,7 +31,17 @@ from locality.exchange.board_paper import (
 from locality.exchange.charts import Bar, Chart
 from locality.services.evidence_report import EvidenceReport
 from locality.services.plan import Cancelled, Progress, check_cancelled
-from locality.services.what_works import TOO_FEW, IndicatorMove, Spread, WhatWorks, WhatWorksRow
+from locality.services.what_works import (
+    TOO_FEW,
+    Grouping,
+    IndicatorMove,
+    WhatWorks,
+    WhatWorksRow,
+    on_time_text,
+    percent,
+    row_cells,
+    spread_text,
+)
 
 if TYPE_CHECKING:
     from locality.services.registry import Services
@@ -60,39 +70,6 @@ METHOD = (
     "movement shows what happened alongside the actions, not that they caused it. "
     f"A figure resting on fewer than {TOO_FEW} actions is marked too few to trust."
 )
-
-
-def percent(value: float) -> str:
-    return f"{value * 100:,.0f}%"
-
-
-def spread_text(value: Spread) -> str:
-    """ "96% (range 86% to 110%)"; one value alone, "96%"."""
-    if value.count == 1 or value.low == value.high:
-        return percent(value.median)
-    return f"{percent(value.median)} (range {percent(value.low)} to {percent(value.high)})"
-
-
-def on_time_text(row: WhatWorksRow) -> str:
-    share = row.on_time_share
-    if share is None:
-        return "No due dates"
-    return f"{len(row.on_time_ids):,} of {len(row.dated_ids):,} ({percent(share)})"
-
-
-def cost_text(row: WhatWorksRow) -> str:
-    if row.cost_ratio is None:
-        return "No budgets"
-    return f"{spread_text(row.cost_ratio)}; {plural(row.cost_ratio.count, 'action')}"
-
-
-def movement_text(row: WhatWorksRow) -> str:
-    if row.movement is None:
-        return "No measured indicator"
-    return (
-        f"{spread_text(row.movement)}; {plural(row.movement.count, 'indicator')}, "
-        f"{plural(len(row.movement_ids), 'action')}"
-    )
 
 
 def _more(count: int, what: str) -> list[Block]:
@@ -132,7 +109,7 @@ def summary_text(report: EvidenceReport) -> str:
         )
     else:
         parts.append("No measured indicator evidences a completed action yet.")
-    trusted = [row for row in report.by_type.rows if not row.warning]
+    trusted = [row for row in report.by_type.rows if not row.warning and row.name != Grouping.ACTION_TYPE.missing]
     if not trusted:
         parts.append(
             f"No kind of action has {TOO_FEW} or more completed actions behind it yet, so the comparisons below "
@@ -272,29 +249,30 @@ def what_works_table(table: WhatWorks) -> list[Block]:
         TableColumn("Trust", 2.4),
     )
 
-    def cells(row: WhatWorksRow) -> tuple[str, ...]:
-        return (
-            row.name,
-            f"{row.count:,}",
-            on_time_text(row),
-            cost_text(row),
-            movement_text(row),
-            row.caveat or "Enough to compare",
-        )
-
-    rows = [cells(row) for row in table.rows[:ROWS_SHOWN]]
-    rows.append(cells(table.total))
+    rows = [row_cells(row) for row in table.rows[:ROWS_SHOWN]]
+    rows.append(row_cells(table.total))
     blocks: list[Block] = [Table(columns, tuple(rows))]
     return blocks + _more(len(table.rows) - ROWS_SHOWN, "groups (in the total)")
 
 
 def _best_sentence(table: WhatWorks) -> str:
-    trusted = [row for row in table.rows if not row.warning and row.on_time_share is not None]
+    # Actions recorded without a type, provider or offer are no kind of support to commend.
+    trusted = [
+        row
+        for row in table.rows
+        if not row.warning and row.on_time_share is not None and row.name != table.grouping.missing
+    ]
     what = table.grouping.value.lower()
     if not trusted:
         return (
             f"No {what} has {TOO_FEW} or more completed actions behind it yet: read the rows as early signs, "
             "not as a ranking."
+        )
+    if len(trusted) == 1:
+        only = trusted[0]
+        return (
+            f"Only {only.name} has {TOO_FEW} or more completed actions behind it ({on_time_text(only)} finished on "
+            f"time); no other {what} has enough to compare it with."
         )
     best = max(trusted, key=lambda row: (row.on_time_share or 0, row.count))
     return (
@@ -409,11 +387,13 @@ def paper_blocks(report: EvidenceReport, page_width: float) -> list[Block]:
     blocks.append(Text(" · ".join(fact for fact in facts if fact)))
     blocks += [Heading(SUMMARY_TITLE, 0), Text(summary_text(report))]
     blocks += invested_blocks(report)
+    # How to read the figures comes before them, where the first page has room for it.
+    blocks += [Heading(METHOD_TITLE, 0), Text(METHOD)]
     chart_width = (page_width - 30) / 2
     invested, bought, on_time, moved = report_charts(report, chart_width)
     blocks += [NewPage(), Charts((invested, bought)), Charts((on_time, moved))]
     blocks += [NewPage(), *bought_blocks(report), *moved_blocks(report)]
-    blocks += [NewPage(), *best_blocks(report), Heading(METHOD_TITLE, 0), Text(METHOD)]
+    blocks += best_blocks(report)
     return blocks
 
 

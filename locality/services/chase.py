@@ -195,6 +195,15 @@ def _days(due_on: date, today: date) -> tuple[int, int]:
     return (late, 0) if late > 0 else (0, -late)
 
 
+def _check_days(due_within_days: int | None) -> None:
+    if due_within_days is not None and (
+        isinstance(due_within_days, bool)
+        or not isinstance(due_within_days, int)
+        or not 0 <= due_within_days <= MAX_DAYS_AHEAD
+    ):
+        raise ValidationError({"due_within_days": f"Choose a number of days from 0 to {MAX_DAYS_AHEAD}"})
+
+
 class ChaseService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
@@ -214,12 +223,7 @@ class ChaseService:
         """Open actions and their milestones that are overdue or due within ``due_within_days`` (the workspace's
         "due soon" days when None), most overdue first. ``organisation_id`` keeps the actions it leads, and with
         ``include_partners`` those it is a partner in too."""
-        if due_within_days is not None and (
-            isinstance(due_within_days, bool)
-            or not isinstance(due_within_days, int)
-            or not 0 <= due_within_days <= MAX_DAYS_AHEAD
-        ):
-            raise ValidationError({"due_within_days": f"Choose a number of days from 0 to {MAX_DAYS_AHEAD}"})
+        _check_days(due_within_days)
         today = self._context.today()
         with self._context.read() as unit:
             thresholds = rag_thresholds(unit)
@@ -260,8 +264,20 @@ class ChaseService:
         return ChaseList(tuple(items), today, days, organisation_id, include_partners)
 
     def summary(self, due_within_days: int | None = None) -> ChaseSummary:
-        """How many actions and milestones are overdue and due soon, across the whole partnership."""
-        return self.chase_list(None, due_within_days).summary
+        """How many actions and milestones are overdue and due soon, across the whole partnership: what
+        ``chase_list(None, due_within_days).summary`` says, counted by the database (the banner on every start)."""
+        _check_days(due_within_days)
+        today = self._context.today()
+        with self._context.read() as unit:
+            days = rag_thresholds(unit).due_soon_days if due_within_days is None else due_within_days
+            counts = chase_queries.chase_counts(unit, today, today + timedelta(days=days))
+        return ChaseSummary(
+            overdue_actions=counts.overdue_actions,
+            overdue_milestones=counts.overdue_milestones,
+            due_soon_actions=counts.due_soon_actions,
+            due_soon_milestones=counts.due_soon_milestones,
+            due_within_days=days,
+        )
 
     @staticmethod
     def _item(

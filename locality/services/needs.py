@@ -394,9 +394,11 @@ class NeedService:
         shared_only: bool = False,
         unaddressed_only: bool = False,
         search: str = "",
+        ids: Collection[uuid.UUID] | None = None,
     ) -> builtins.list[NeedSummary]:
         """Live needs in title order, filtered: ``theme_id`` includes the service areas beneath a theme;
-        ``search`` matches title, description, area or a linked organisation's name, ignoring case."""
+        ``search`` matches title, description, area or a linked organisation's name, ignoring case; ``ids``
+        keeps only those needs (a list reading again the rows of needs just edited)."""
         with self._context.read() as unit:
             labels = theme_labels(unit)
             theme_ids = theme_and_service_areas(unit, theme_id)
@@ -412,6 +414,7 @@ class NeedService:
                 shared_only=shared_only,
                 unaddressed_only=unaddressed_only,
                 search=search,
+                ids=frozenset(ids) if ids is not None else None,
             )
             summaries = []
             for row in need_queries.need_list(unit, need_filter):
@@ -468,7 +471,7 @@ class NeedService:
 
     def update(self, need_id: uuid.UUID, draft: NeedDraft, expected_version: int | None) -> Need:
         """Saves the need's fields and replaces its organisation links with ``draft.organisations``."""
-        with self._context.edit(ENTITY, LINK_ENTITY) as unit:
+        with self._context.edit(ENTITY, LINK_ENTITY, edited=(ENTITY, (need_id,))) as unit:
             record = records.require(unit, NeedRecord, need_id, LABEL)
             records.check_version(record, expected_version, LABEL, lambda: to_need(unit, record))
             values, links = _validated(unit, draft, record)

@@ -22,8 +22,10 @@ from enum import Enum
 from functools import cached_property
 
 from locality.domain.text import plural
+from locality.domain.values import format_date, format_money_whole
 from locality.domain.vocabulary import Direction, TargetKind
 from locality.services.context import ServiceContext
+from locality.services.dashboard import FigureItem
 from locality.services.indicators import actual_value
 from locality.store import indicator_queries, what_works_queries
 from locality.store.what_works_queries import CompletedActionRow
@@ -226,7 +228,7 @@ class WhatWorksRow:
 class WhatWorks:
     grouping: Grouping
     produced_on: date
-    rows: tuple[WhatWorksRow, ...]  # the most actions first
+    rows: tuple[WhatWorksRow, ...]  # the most actions first, then the actions without a group
     total: WhatWorksRow  # all completed actions together
     evidence: Evidence
 
@@ -273,9 +275,91 @@ def group(evidence: Evidence, grouping: Grouping) -> WhatWorks:
     for action in evidence.actions:
         groups.setdefault(name_of(action), []).append(action)
     rows = [figures_of(name, actions, evidence.moves) for name, actions in groups.items()]
-    rows.sort(key=lambda row: (-row.count, row.name == grouping.missing, row.name.casefold()))
+    # The most actions first; those recorded without a type, provider, offer or theme last, as they are no group.
+    rows.sort(key=lambda row: (row.name == grouping.missing, -row.count, row.name.casefold()))
     total = figures_of(ALL_COMPLETED, evidence.actions, evidence.moves)
     return WhatWorks(grouping, evidence.produced_on, tuple(rows), total, evidence)
+
+
+# --------------------------------------------------------------------------- in words (the tab and the paper)
+
+
+def percent(value: float) -> str:
+    return f"{value * 100:,.0f}%"
+
+
+def spread_text(value: Spread) -> str:
+    """ "96% (range 86% to 110%)"; one value alone, "96%"."""
+    if value.count == 1 or value.low == value.high:
+        return percent(value.median)
+    return f"{percent(value.median)} (range {percent(value.low)} to {percent(value.high)})"
+
+
+def on_time_text(row: WhatWorksRow) -> str:
+    share = row.on_time_share
+    if share is None:
+        return "No due dates"
+    return f"{len(row.on_time_ids):,} of {len(row.dated_ids):,} ({percent(share)})"
+
+
+def cost_text(row: WhatWorksRow) -> str:
+    if row.cost_ratio is None:
+        return "No budgets"
+    return f"{spread_text(row.cost_ratio)}; {plural(row.cost_ratio.count, 'action')}"
+
+
+def movement_text(row: WhatWorksRow) -> str:
+    if row.movement is None:
+        return "No measured indicator"
+    return (
+        f"{spread_text(row.movement)}; {plural(row.movement.count, 'indicator')}, "
+        f"{plural(len(row.movement_ids), 'action')}"
+    )
+
+
+def row_cells(row: WhatWorksRow) -> tuple[str, ...]:
+    """A row of the what-works table in words: name, completed, on time, spend of budget, movement, trust."""
+    return (
+        row.name,
+        f"{row.count:,}",
+        on_time_text(row),
+        cost_text(row),
+        movement_text(row),
+        row.caveat or "Enough to compare",
+    )
+
+
+def _days(count: int) -> str:
+    return plural(count, "day")
+
+
+def figure_detail(evidence: Evidence, action_id: uuid.UUID, figure: Figure) -> str:
+    """Why an action is behind a figure, in words: its dates, its spend against budget, its indicators."""
+    action = evidence.action(action_id)
+    if figure is Figure.ON_TIME and action.due_on is not None and action.completed_on is not None:
+        late = (action.completed_on - action.due_on).days
+        verdict = "on time" if late <= 0 else f"{_days(late)} late"
+        return f"Due {format_date(action.due_on)}, completed {format_date(action.completed_on)}: {verdict}"
+    if figure is Figure.COST and action.cost_ratio is not None:
+        return (
+            f"Spent {format_money_whole(action.spend_pence)} of a {format_money_whole(action.budget_pence)} budget "
+            f"({percent(action.cost_ratio)})"
+        )
+    if figure is Figure.MOVEMENT and action.indicator_ids:
+        moves = sorted((evidence.moves[i] for i in action.indicator_ids), key=lambda move: move.name.casefold())
+        return "; ".join(f"{move.name}: {percent(move.fraction)} of the way to target" for move in moves)
+    parts = [f"Completed {format_date(action.completed_on)}" if action.completed_on else "Completed"]
+    parts += [name for name in (action.type_name, action.provider_name) if name]
+    return " · ".join(parts)
+
+
+def figure_items(evidence: Evidence, row: WhatWorksRow, figure: Figure) -> list[FigureItem]:
+    """The actions behind a figure of ``row``, by title, each with why it is there."""
+    items = [
+        FigureItem(action_id, evidence.action(action_id).title, figure_detail(evidence, action_id, figure))
+        for action_id in row.actions_behind(figure)
+    ]
+    return sorted(items, key=lambda item: (item.title.casefold(), item.action_id))
 
 
 class WhatWorksService:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, String, and_, case, func, or_, select, type_coerce
 
 from locality.store.action_queries import CLOSED_STATUSES, NAMED_IDS_LIMIT, milestone_dates
 from locality.store.live_queries import live_lead, partnered_action_ids, rag_columns
@@ -134,6 +134,38 @@ def chase_rows(
     milestones = [ChaseMilestoneRow(*row) for row in _tuples(unit, milestone_statement)]
     wanted = [row.id for row in actions] if len(actions) <= NAMED_IDS_LIMIT else None
     return ChaseRows(actions, milestones, milestone_dates(unit, wanted))
+
+
+@dataclass(frozen=True)
+class ChaseCounts:
+    overdue_actions: int
+    due_soon_actions: int
+    overdue_milestones: int
+    due_soon_milestones: int
+
+
+def chase_counts(unit: UnitOfWork, today: date, horizon: date) -> ChaseCounts:
+    """How many of ``chase_rows``' actions (across the partnership) are overdue (due before ``today``) or due by
+    ``horizon``, and the same of its milestones: counted by the database, nothing rated or read into Python."""
+    scope = _action_scope(None, False)
+    overdue = case((ActionRecord.due_on < today, 1), else_=0)
+    actions = unit.session.execute(
+        select(func.coalesce(func.sum(overdue), 0), func.count()).where(
+            *scope, ActionRecord.due_on.is_not(None), ActionRecord.due_on <= horizon
+        )
+    ).one()
+    late = case((MilestoneRecord.due_on < today, 1), else_=0)
+    milestones = unit.session.execute(
+        select(func.coalesce(func.sum(late), 0), func.count())
+        .join(ActionRecord, ActionRecord.id == MilestoneRecord.action_id)
+        .where(*_milestone_pending(today, horizon), *scope)
+    ).one()
+    return ChaseCounts(
+        overdue_actions=int(actions[0]),
+        due_soon_actions=int(actions[1]) - int(actions[0]),
+        overdue_milestones=int(milestones[0]),
+        due_soon_milestones=int(milestones[1]) - int(milestones[0]),
+    )
 
 
 def _tuples(unit: UnitOfWork, statement: Any) -> list[tuple[Any, ...]]:

@@ -32,6 +32,7 @@ class NeedFilter:
     shared_only: bool = False
     unaddressed_only: bool = False
     search: str = ""
+    ids: frozenset[uuid.UUID] | None = None  # only these needs (those a list reads again after editing them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,8 @@ _LOOKUP_BY_ID_LIMIT = 500
 
 def _conditions(need_filter: NeedFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [NeedRecord.deleted_at.is_(None)]
+    if need_filter.ids is not None:
+        conditions.append(NeedRecord.id.in_(list(need_filter.ids)))
     if need_filter.theme_ids is not None:
         conditions.append(NeedRecord.theme_id.in_(list(need_filter.theme_ids)))
     if need_filter.statuses is not None:

@@ -300,6 +300,10 @@ class ActionDialog(EditDialog):
         self.log_button.clicked.connect(self.log_progress)
         progress_layout.addWidget(self.log_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.tabs.addTab(progress_tab, "Pro&gress")
+        # The progress history is read when its tab is first shown (and again after each load while it shows).
+        self._progress_tab = progress_tab
+        self._progress_stale = True
+        self.tabs.currentChanged.connect(lambda _index: self._show_progress_if_visible())
 
         self.outer.addWidget(self.progress_saved)
         if action is not None:
@@ -493,11 +497,17 @@ class ActionDialog(EditDialog):
         self.milestones.set_rows(
             [{"id": m.id, "title": m.title, "due_on": m.due_on, "done_on": m.done_on} for m in action.milestones]
         )
-        self._load_progress()
+        self._progress_stale = True
+        self._show_progress_if_visible()
+
+    def _show_progress_if_visible(self) -> None:
+        if self._progress_stale and self.tabs.currentWidget() is self._progress_tab:
+            self._load_progress()
 
     def _load_progress(self) -> None:
         if self.action is None:
             return
+        self._progress_stale = False
         history = self.env.services.progress.history(self.action.id)
         self.progress_table.setRowCount(len(history))
         for number, update in enumerate(history):

@@ -43,6 +43,7 @@ from locality.ui.errors import show_error
 from locality.ui.forms import find_data
 from locality.ui.loader import BackgroundLoader
 from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND, rag_text
+from locality.ui.style import set_tone
 from locality.ui.table_model import Column, RowTableModel
 from locality.ui.workers import run_in_background
 
@@ -197,7 +198,7 @@ class ChaseDialog(QDialog):
         self.empty.setObjectName("chaseEmpty")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet("color: #455a64; padding: 24px;")
+        set_tone(self.empty, "muted", "padding: 24px;")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)

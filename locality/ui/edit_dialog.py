@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -15,9 +15,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QScrollArea,
     QTabWidget,
     QTextEdit,
     QVBoxLayout,
@@ -36,6 +39,31 @@ DISCARD_CHANGES = "Discard your changes? They have not been saved."
 SAVE_BEFORE_PUTTING_BACK = "Save or undo your changes on the form first, then put the old value back."
 
 
+class FormArea(QScrollArea):
+    """A dialog's form, scrolling when it is taller than the screen allows (at a 150% text size an action's details
+    asked for 770 pixels): it asks for little height as a minimum, and ``EditDialog`` opens tall enough to show it
+    whole when the screen has room."""
+
+    def __init__(self, form: QLayout) -> None:
+        super().__init__()
+        self.body = QWidget()
+        self.body.setLayout(form)
+        form.setContentsMargins(0, 0, 0, 0)  # as it had laid straight into the dialog
+        self.setWidget(self.body)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, and scrolls to the one it reaches
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = self.body.sizeHint()
+        return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        least = self.body.minimumSizeHint()
+        return QSize(least.width() + self.verticalScrollBar().sizeHint().width(), min(least.height(), 160))
+
+
 class EditDialog(QDialog):
     """Subclasses build their fields on ``self.form`` and implement ``save`` (which calls a service and returns
     the saved value) and ``load`` (which fills the fields from a record)."""
@@ -47,7 +75,8 @@ class EditDialog(QDialog):
         self.outer = QVBoxLayout(self)
         self.form = ErrorForm()
         self.forms = [self.form]
-        self.outer.addLayout(self.form)
+        self.form_area = FormArea(self.form)
+        self.outer.addWidget(self.form_area)
         self.outer.addWidget(self.form.general_error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.try_save)
@@ -70,16 +99,14 @@ class EditDialog(QDialog):
         """Moves the first form onto a tab (``title``: "Details" with no Alt+letter, which the form's own labels
         may have taken), in its place in the dialog; made once, then returned."""
         if self.tabs is None:
-            place = self.outer.indexOf(self.form)
-            self.outer.removeItem(self.form)
+            place = self.outer.indexOf(self.form_area)
+            self.outer.removeWidget(self.form_area)
             self.tabs = QTabWidget()
             self.tabs.setAccessibleName("Sections")
             self.outer.insertWidget(max(place, 0), self.tabs)
-            details = QWidget()
-            details.setLayout(self.form)
             # The tab's frame is margin enough: the form fills it, so a tall form still fits a small screen.
             self.form.setContentsMargins(6, 6, 6, 2)
-            self.tabs.addTab(details, title)
+            self.tabs.addTab(self.form_area, title)
         return self.tabs
 
     def add_history(self, env: UiEnv, entity: Entity, record_id: uuid.UUID) -> RecordHistory:
@@ -143,11 +170,26 @@ class EditDialog(QDialog):
         first_show = self._clean_state is None
         if first_show:
             self.mark_clean()
+            self._fit_form_to_screen()
         super().showEvent(event)
         if first_show:
             target = self.initial_focus or self._first_field()
             if target is not None:
                 target.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _fit_form_to_screen(self) -> None:
+        """Opens tall enough to show the whole form when the screen has room for it (a window's first size is
+        otherwise at most two thirds of the screen, and the form would scroll for nothing); the form scrolls only
+        when the screen is too small for it, at a large text size."""
+        screen = self.screen()
+        if screen is None:
+            return
+        room = screen.availableGeometry().height() - 40  # the window's title bar
+        # The dialog's natural height, with the whole form at its least height (as a form laid straight in it was).
+        whole_form = self.form_area.body.minimumSizeHint().height()
+        wanted = min(self.sizeHint().height() - self.form_area.sizeHint().height() + whole_form, room)
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
 
     def _first_field(self) -> QWidget | None:
         """Where typing starts when the dialog opens: the first field that takes the keyboard (not, say, a

@@ -52,6 +52,7 @@ from locality.domain.values import (
     parse_optional_date,
     parse_optional_money,
 )
+from locality.ui.style import set_tone
 from locality.ui.workers import run_in_background
 
 Field = TypeVar("Field", bound=QWidget)
@@ -280,7 +281,7 @@ class ErrorForm(QFormLayout):
         self._errors: dict[str, QLabel] = {}
         self._fields: dict[str, QWidget] = {}
         self.general_error = QLabel()
-        self.general_error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.general_error, "error")
         self.general_error.setWordWrap(True)
         self.general_error.hide()
 
@@ -292,7 +293,7 @@ class ErrorForm(QFormLayout):
         column.addWidget(widget)
         message = QLabel()
         message.setObjectName(f"{name}Error")
-        message.setStyleSheet(ERROR_STYLE)
+        set_tone(message, "error")
         message.setWordWrap(True)
         message.hide()
         column.addWidget(message)

@@ -102,7 +102,7 @@ class FundingPage(Page):
         self.totals_table.setSpan(0, 0, 1, 3)
         self.totals_table.setSpan(0, len(columns) - 2, 1, 2)
         self.totals_table.setFixedHeight(self.totals_table.verticalHeader().defaultSectionSize() + 4)
-        self.totals_table.setStyleSheet("QTableWidget { background: #eef3f2; }")
+        self.totals_table.setProperty("totals", True)  # its shade is in the style sheets (high contrast too)
         for number, column in enumerate(columns):
             self.totals_table.setColumnWidth(number, column.width)
         header = self.budget_table.horizontalHeader()

@@ -13,7 +13,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -28,6 +27,7 @@ from locality.services.history import HistoryEntry, HistoryFilter
 from locality.ui.action_dialog import open_action
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
+from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.forms import DateField, find_data, refill_combo
 from locality.ui.loader import BackgroundLoader
 from locality.ui.need_dialog import open_need
@@ -72,7 +72,8 @@ class HistoryPage(Page):
         heading.setObjectName("pageHeading")
         layout.addWidget(heading)
 
-        bar = QHBoxLayout()
+        # Wraps onto a second line rather than widening the window (five filters at a 150% text size).
+        bar = FlowLayout()
         self.person_filter = self._picker("personFilter", "Filter by person", bar)
         self.organisation_filter = self._picker("organisationFilter", "Filter by organisation", bar)
         self.kind_filter = self._picker("kindFilter", "Filter by kind of record", bar)
@@ -87,9 +88,8 @@ class HistoryPage(Page):
         for label, field in (("Fro&m:", self.since), ("&To:", self.until)):
             caption = QLabel(label)
             caption.setBuddy(field)
-            bar.addWidget(caption)
             field.setFixedWidth(field.sizeHint().width())
-            bar.addWidget(field)
+            bar.addWidget(together(caption, field))
             field.changed.connect(self._date_timer_start)
             field.edit.editingFinished.connect(self.apply_filters)
         self.clear_button = QPushButton("C&lear filters")
@@ -123,7 +123,7 @@ class HistoryPage(Page):
         # The pickers' choices change only when the history does, not when a filter does.
         self._choices_stale = True
 
-    def _picker(self, name: str, accessible: str, bar: QHBoxLayout) -> QComboBox:
+    def _picker(self, name: str, accessible: str, bar: FlowLayout) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(name)
         combo.setAccessibleName(accessible)

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from locality.exchange.importing import ImportPreview, ImportReport, import_file, import_kinds, preview
 from locality.ui.env import UiEnv
-from locality.ui.forms import ERROR_STYLE, ErrorForm
+from locality.ui.forms import ErrorForm
 from locality.ui.long_work import LongWork
+from locality.ui.style import set_tone
 
 # The support directory's kinds, named as its page names them.
 _KIND_LABELS = {"providers": "Support providers", "offers": "Support offers"}
@@ -79,7 +80,7 @@ class ImportDialog(QDialog):
         layout.addLayout(panes, 3)
         self.errors = QListWidget()
         self.errors.setAccessibleName("Rows that cannot be imported")
-        self.errors.setStyleSheet(ERROR_STYLE)
+        set_tone(self.errors, "error")
         self.errors.setWordWrap(True)
         layout.addWidget(self.errors, 1)
 

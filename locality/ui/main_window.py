@@ -41,6 +41,7 @@ from locality.ui.forms import ErrorForm
 from locality.ui.outside_poll import OutsideChangesPoll
 from locality.ui.pages import PAGES
 from locality.ui.settings import AppSettings
+from locality.ui.style import apply_style, high_contrast
 from locality.ui.workspace_settings_dialog import edit_workspace_settings
 
 WORKSPACE_FILTER = "Locality workspaces (*.locality *.sqlite *.db);;All files (*)"
@@ -125,7 +126,10 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Pages")
-        self.navigation.setMinimumWidth(170)
+        # Wide enough for the longest page name at the system's text size (at 150% "Organisations" was cut off).
+        self.navigation.ensurePolished()
+        longest = max(self.navigation.fontMetrics().horizontalAdvance(spec.title) for spec in PAGES)
+        self.navigation.setMinimumWidth(max(170, longest + 80))  # icon, item padding and margins, frame
         self.stack = QStackedWidget()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -160,6 +164,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.services: Services | None = None
         self.outside_poll: OutsideChangesPoll | None = None
+        apply_style(contrast=self.settings.high_contrast())
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -278,6 +283,9 @@ class MainWindow(QMainWindow):
         self.board_report_action = self._action("&Board report…", self._board_report)
         self.board_report_action.setObjectName("boardReportAction")
         self.board_report_action.setStatusTip("A short exception report for the partnership board, as PDF or Word")
+        self.evidence_paper_action = self._action("E&vidence paper…", self._evidence_paper)
+        self.evidence_paper_action.setObjectName("evidencePaperAction")
+        self.evidence_paper_action.setStatusTip("What was invested, what it bought and which kinds of support did best")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -298,6 +306,12 @@ class MainWindow(QMainWindow):
         self.identity_action = self._action("Your &name and organisation…", self.ask_user)
         self.workspace_settings_action = self._action("&Workspace settings and RAG rule…", self._workspace_settings)
         self.chase_action = self._action("What needs &chasing…", self._chase, "Ctrl+Shift+C", "timeline.svg")
+        self.high_contrast_action = QAction("&High contrast", self)
+        self.high_contrast_action.setObjectName("highContrastAction")
+        self.high_contrast_action.setCheckable(True)
+        self.high_contrast_action.setChecked(self.settings.high_contrast())
+        self.high_contrast_action.setStatusTip("White and yellow on black, for those who need stronger contrast")
+        self.high_contrast_action.toggled.connect(self.set_high_contrast)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -312,6 +326,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.board_report_action)
+        file_menu.addAction(self.evidence_paper_action)
         file_menu.addSeparator()
         file_menu.addAction(self.workspace_settings_action)
         file_menu.addAction(self.identity_action)
@@ -333,6 +348,8 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(self.chase_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.high_contrast_action)
 
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.user_guide_action)
@@ -439,6 +456,13 @@ class MainWindow(QMainWindow):
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.written is not None:
             self.statusBar().showMessage(f"Saved the board report as {dialog.written}", 8000)
 
+    def _evidence_paper(self) -> None:
+        from locality.ui.evidence.paper_dialog import EvidencePaperDialog
+
+        dialog = EvidencePaperDialog(self.env, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.written is not None:
+            self.statusBar().showMessage(f"Saved the evidence paper as {dialog.written}", 8000)
+
     def _save_workshop_copy(self) -> None:
         from locality.ui.workshop_copy_dialog import WorkshopCopyDialog, copy_sentence
 
@@ -515,6 +539,18 @@ class MainWindow(QMainWindow):
         ShortcutSheet(self).exec()
 
     # ------------------------------------------------------------------ changes
+
+    def set_high_contrast(self, on: bool) -> None:
+        """Switches the high-contrast theme on or off, remembered for next time; pages draw their colours again."""
+        self.settings.set_high_contrast(on)
+        if self.high_contrast_action.isChecked() != on:
+            self.high_contrast_action.setChecked(on)  # toggled again: this runs once more and finds it done
+            return
+        if on == high_contrast():
+            return
+        apply_style(contrast=on)
+        # Charts, the matrix and the timeline chose their colours when they drew: they draw again.
+        self._on_changes(Changes(frozenset(Entity)))
 
     def _on_changes(self, changes: Changes) -> None:
         for page in self.pages.values():

@@ -36,14 +36,15 @@ from locality.services.plan import ExportCancelled
 from locality.sync.merge import Conflict, MergePlan, MergeResult, Side, apply_merge, plan_merge
 from locality.ui.env import UiEnv
 from locality.ui.errors import user_message
-from locality.ui.forms import ERROR_STYLE
 from locality.ui.long_work import LongWork
 from locality.ui.main_window import WORKSPACE_FILTER
+from locality.ui.style import set_tone
 
 NOTHING_TO_MERGE = "Nothing to merge: this copy has nothing new."
 
 RECORD, FIELD, MINE, THEIRS, KEEP = range(5)
 CHOSEN_BACKGROUND = QBrush(QColor("#e3f1e6"))  # the value that will be kept: a pale green behind dark text
+CHOSEN_TEXT = QBrush(QColor("#102027"))  # dark on the pale green in any palette (high contrast's text is white)
 SIDE_NAMES: dict[Side, str] = {"mine": "This workspace's", "theirs": "The copy's"}
 
 
@@ -186,7 +187,7 @@ class MergeDialog(QDialog):
 
     def _say(self, sentence: str, *, error: bool = False) -> None:
         self.summary.setText(sentence)
-        self.summary.setStyleSheet(ERROR_STYLE if error else "")
+        set_tone(self.summary, "error" if error else "")
 
     def _source(self) -> Path | None:
         text = self.path.text().strip()
@@ -295,6 +296,7 @@ class MergeDialog(QDialog):
             font.setBold(column_side == side)
             item.setFont(font)
             item.setData(Qt.ItemDataRole.BackgroundRole, CHOSEN_BACKGROUND if column_side == side else None)
+            item.setData(Qt.ItemDataRole.ForegroundRole, CHOSEN_TEXT if column_side == side else None)
         self._item(row, KEEP).setText(SIDE_NAMES[side])
 
     def choose(self, row: int, side: Side) -> None:

@@ -33,6 +33,7 @@ class NeedsPage(ListPage[NeedSummary]):
     noun = "need"
     changes = Entity.NEED
     plural = "needs"
+    row_entity = Entity.NEED
 
     def empty_sentence(self) -> str:
         return (
@@ -108,6 +109,9 @@ class NeedsPage(ListPage[NeedSummary]):
 
     def load_rows(self) -> list[NeedSummary]:
         return self.services.needs.list()
+
+    def load_rows_by_id(self, ids: frozenset[uuid.UUID]) -> list[NeedSummary]:
+        return self.services.needs.list(ids=ids)
 
     def prepare_filters(self) -> None:
         self._theme_ids = self.looked_up("theme", lambda theme: theme_with_subthemes(self._themes, theme))

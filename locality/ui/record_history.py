@@ -335,12 +335,37 @@ class RecordHistory(QWidget):
         self._may_put_back = may_put_back
         self._put_back_done = put_back_done
         self._stale = True
-        layout = QVBoxLayout(self)
-        self.view = HistoryTable(env, RECORD_COLUMNS, "recordHistoryTable", "Changes to this record", self._put_back)
-        layout.addWidget(self.view)
-        self.model, self.table = self.view.model, self.view.table
-        self.count_label, self.put_back_button = self.view.count_label, self.view.put_back_button
-        self.table.doubleClicked.connect(lambda _index: self.view.put_back_selected())
+        self._layout = QVBoxLayout(self)
+        # The table is made when the tab is first shown: most dialogs are opened and closed without a look at
+        # the history, and making it was a fifth of opening an action.
+        self._view: HistoryTable | None = None
+
+    @property
+    def view(self) -> HistoryTable:
+        if self._view is None:
+            self._view = HistoryTable(
+                self.env, RECORD_COLUMNS, "recordHistoryTable", "Changes to this record", self._put_back
+            )
+            self._layout.addWidget(self._view)
+            self._view.show()  # a child added to a widget already shown stays hidden unless told
+            self._view.table.doubleClicked.connect(lambda _index: self.view.put_back_selected())
+        return self._view
+
+    @property
+    def model(self) -> HistoryModel:
+        return self.view.model
+
+    @property
+    def table(self) -> QTableView:
+        return self.view.table
+
+    @property
+    def count_label(self) -> QLabel:
+        return self.view.count_label
+
+    @property
+    def put_back_button(self) -> QPushButton:
+        return self.view.put_back_button
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

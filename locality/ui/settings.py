@@ -1,5 +1,5 @@
 """What the app remembers between sessions (QSettings): window and splitter geometry, the last workspace,
-recent files, table columns and sort, saved views of lists, and who the user is."""
+recent files, high contrast, table columns and sort, saved views of lists, and who the user is."""
 
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ class AppSettings:
     def set_user(self, user: User) -> None:
         self._settings.setValue("user/name", user.name)
         self._settings.setValue("user/organisation", user.organisation)
+
+    # ------------------------------------------------------------------ how the app looks
+
+    def high_contrast(self) -> bool:
+        return str(self._settings.value("view/high_contrast", "false")).lower() == "true"
+
+    def set_high_contrast(self, on: bool) -> None:
+        self._settings.setValue("view/high_contrast", "true" if on else "false")
 
     # ------------------------------------------------------------------ workspaces
 

@@ -89,8 +89,8 @@ class PartnersPage(QWizardPage):
         self.setObjectName("partnersPage")
         self.setTitle("Partner organisations")
         self.setSubTitle(
-            "Type the council and each partner, one a line — police, health, fire and rescue, housing, the "
-            "voluntary sector… Their types and contacts can be added later on the Organisations page."
+            "Type the council and each partner, one a line. Their types and contacts can be added later on the "
+            "Organisations page."
         )
         layout = QVBoxLayout(self)
         self.names = QPlainTextEdit()

@@ -20,6 +20,8 @@ Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 BATCH = 200
+#: Text on a cell given a pale background (RAG, a total) when its column names no colour of its own.
+DARK_TEXT = QColor("#102027")
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,9 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         if role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None:
             colour = column.foreground(row)
             return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.ForegroundRole and column.background is not None:
+            # A pale background keeps dark text whatever the palette: white on it is unreadable in high contrast.
+            return QBrush(DARK_TEXT) if column.background(row) is not None else None
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -234,6 +239,11 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     def _key(self, column: int) -> Callable[[Row], Any]:
         spec = self.columns[column]
         return spec.sort_key or (lambda row: spec.text(row).casefold())
+
+    @property
+    def sort_order(self) -> tuple[int, Qt.SortOrder] | None:
+        """The (column, order) rows are shown in; None before any sort."""
+        return self._sort
 
     def sorted_copy(
         self, rows: Sequence[Row], column: int | None = None, order: Qt.SortOrder | None = None

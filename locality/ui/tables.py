@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from locality.ui.style import set_tone
 from locality.ui.table_model import Column, RowTableModel
 
 Row = TypeVar("Row")
@@ -72,7 +73,7 @@ def message_label(name: str) -> QLabel:
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
     label.setContentsMargins(8, 8, 8, 8)
-    label.setStyleSheet("color: #455a64;")
+    set_tone(label, "muted")
     return label
 
 

@@ -37,6 +37,7 @@ from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.forms import find_data, refill_combo
 from locality.ui.page import Page
 from locality.ui.pickers import organisation_choices, theme_choices
+from locality.ui.style import set_tone
 from locality.ui.timeline.view import TimelineView
 from locality.ui.timeline.wording import PERIODS, period_dates, summary_text
 from locality.ui.timeline_layout import (
@@ -134,7 +135,7 @@ class TimelinePage(Page):
         )
         legend.setObjectName("timelineLegend")
         legend.setWordWrap(True)
-        legend.setStyleSheet("color: #546e7a;")
+        set_tone(legend, "muted")
         tools.addWidget(legend, 1)
         layout.addLayout(tools)
 

@@ -43,6 +43,9 @@ def run_in_background(
         _running.discard(outcome)
         if isValid(owner):
             callback(value)
+        # What was just loaded and shown (20,000 rows, a needs map) lives until the next load replaces it: exempt
+        # it from full collections, which otherwise walked it again and again (bench_gui_pauses: up to 2.5 s).
+        settle_garbage_collector()
 
     queued = Qt.ConnectionType.QueuedConnection
     outcome.succeeded.connect(lambda result: finish(on_done, result), queued)
@@ -68,12 +71,16 @@ def background_work_pending() -> bool:
 
 
 def settle_garbage_collector() -> None:
-    """Exempts every object alive now (modules, mappers, widgets) from later full collections.
+    """Exempts every object alive now (modules, mappers, widgets, the rows a page shows) from later full
+    collections.
 
     A full collection holds Python's interpreter lock while it walks every tracked object; with a large workspace
-    loaded that took 50-100 ms on a worker thread, which froze the GUI thread for as long (measured by
-    benchmarks/bench_needs_map.py). Objects alive once the window is built live as long as the window does, so
-    walking them again finds nothing to free. (No collection first: it would cost ~55 ms of the start-up budget
-    to free the little that importing leaves behind.)
+    loaded that took from 50 ms to over two seconds, on whichever thread it happened, and froze the GUI thread
+    for as long (benchmarks/bench_needs_map.py, bench_gui_pauses.py). Called once the window is built and again
+    whenever background work has handed its result over: what is alive then is what the window shows, which
+    lives until it is replaced, so walking it again finds nothing to free. Exempt objects are still freed as
+    soon as nothing refers to them (reference counting); only a reference cycle among them would stay, and the
+    rows and records loaded are plain values without cycles. (No collection first: it would cost as long as the
+    collection it avoids.)
     """
     gc.freeze()

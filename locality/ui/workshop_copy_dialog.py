@@ -21,9 +21,10 @@ from locality.sync.copy import CopySummary, save_workshop_copy
 from locality.ui.checklist import checked_values, checklist
 from locality.ui.env import UiEnv
 from locality.ui.errors import user_message
-from locality.ui.forms import ERROR_STYLE, ErrorForm
+from locality.ui.forms import ErrorForm
 from locality.ui.long_work import LongWork
 from locality.ui.save_as import SaveAsRow, default_folder
+from locality.ui.style import set_tone
 
 WORKSPACE_SUFFIX = "locality"
 
@@ -105,7 +106,7 @@ class WorkshopCopyDialog(QDialog):
 
     def _say(self, sentence: str, *, error: bool) -> None:
         self.outcome.setText(sentence)
-        self.outcome.setStyleSheet(ERROR_STYLE if error else "")
+        set_tone(self.outcome, "error" if error else "")
         self.outcome.show()
 
     def save(self) -> None:

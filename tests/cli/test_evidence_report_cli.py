@@ -18,10 +18,10 @@ from tests.cli.test_report_cli import digest, pdf_text
 SECTIONS = (
     evidence_paper.SUMMARY_TITLE,
     evidence_paper.INVESTED_TITLE,
+    evidence_paper.METHOD_TITLE,
     evidence_paper.BOUGHT_TITLE,
     evidence_paper.MOVED_TITLE,
     evidence_paper.BEST_TITLE,
-    evidence_paper.METHOD_TITLE,
 )
 
 

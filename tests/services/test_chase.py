@@ -11,7 +11,7 @@ import pytest
 from locality.domain.errors import ValidationError
 from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.actions import Action, ActionDraft, MilestoneDraft, PartnerDraft
-from locality.services.chase import ChaseKind, ChaseList, ChaseSummary
+from locality.services.chase import MAX_DAYS_AHEAD, ChaseKind, ChaseList, ChaseSummary
 from locality.services.demo import DEMO_TODAY
 from locality.services.registry import Services
 
@@ -296,3 +296,15 @@ def test_the_owner_is_asked_when_they_have_an_e_mail_else_the_organisation_conta
     assert unreachable.contact_source == "Organisation contact" and unreachable.owner_name == "Ravi Patel"
     plain = got["No owner"]
     assert (plain.contact_name, plain.contact_is_owner, plain.owner_name) == ("Pat Edge", False, "")
+
+
+@pytest.mark.parametrize("days", [None, 0, 30])
+def test_the_counted_summary_is_the_chase_lists_on_every_day(demo_services: Services, days: int | None) -> None:
+    """The banner's summary is counted by the database; it says what the whole chase list says, day by day."""
+    start = demo_services.context.today()
+    for step in range(0, 540, 45):
+        day = start + timedelta(days=step)
+        demo_services.context.today = lambda day=day: day  # type: ignore[method-assign]
+        assert demo_services.chase.summary(days) == demo_services.chase.chase_list(None, days).summary, day
+    with pytest.raises(ValidationError):
+        demo_services.chase.summary(MAX_DAYS_AHEAD + 1)

@@ -29,6 +29,7 @@ from locality.ui.bulk_edit import BulkEditDialog
 from locality.ui.chase_dialog import ChaseDialog
 from locality.ui.crash import CrashDialog
 from locality.ui.dashboard.snapshots import RecordSnapshotDialog
+from locality.ui.evidence.paper_dialog import EvidencePaperDialog
 from locality.ui.export_dialog import ExportDialog
 from locality.ui.funding.dialogs import AllocationDialog, SpendDialog
 from locality.ui.import_dialog import ImportDialog
@@ -141,6 +142,7 @@ def _dialogs(window: MainWindow) -> list[QDialog]:
         UserDialog(services.context.user, window, ["Police"]),
         ExportDialog(env, window),
         BoardReportDialog(env, window),
+        EvidencePaperDialog(env, window),
         ImportDialog(env, window),
         ChaseDialog(env, window),
         WorkshopCopyDialog(env, window),

@@ -17,8 +17,10 @@ from locality.domain.entities import Entity
 from locality.domain.vocabulary import ActionStatus
 from locality.services.actions import ActionDraft
 from locality.services.context import Changes
+from locality.services.needs import NeedDraft
 from locality.ui.actions_page import ActionsPage
 from locality.ui.main_window import MainWindow
+from locality.ui.needs_page import NeedsPage
 
 
 @pytest.fixture
@@ -152,3 +154,25 @@ def test_an_edit_of_an_action_not_in_the_list_reads_the_whole_list(qtbot, window
     page._numbers = None  # noqa: SLF001
     actions.update(created.id, replace(created.as_draft(), notes="Seen"), created.version)
     assert "Added elsewhere" in _shown_titles(page)
+
+
+def test_saving_one_need_redraws_its_row_in_place(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    needs = window.services.needs
+    for title in ("Damp housing", "Lonely older people", "School readiness"):
+        needs.create(NeedDraft(title=title))
+    page = window.show_page("needsPage")
+    assert isinstance(page, NeedsPage)
+    qtbot.waitUntil(lambda: page.model.total() == 3)
+    resets: list[bool] = []
+    page.model.modelReset.connect(lambda: resets.append(True))
+    loads_before = page.loader.generation
+    [lonely] = [row for row in needs.list() if row.title == "Lonely older people"]
+    current = needs.get(lonely.id)
+    needs.update(current.id, replace(current.as_draft(), title="Isolated older people"), current.version)
+    assert [page.model.row_at(number).title for number in range(3)] == [
+        "Damp housing",
+        "Isolated older people",
+        "School readiness",
+    ]
+    assert resets == [] and page.loader.generation == loads_before
+    assert needs.list(ids=[lonely.id]) == [row for row in needs.list() if row.id == lonely.id]

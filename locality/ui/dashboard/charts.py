@@ -26,6 +26,7 @@ from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.dashboard import RAG_SPLIT_TITLE, SPEND_CHART_TITLE, STATUS_CHART_TITLE, DashboardFigures
 from locality.ui.dashboard.wording import short_name, spend_scale
 from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND
+from locality.ui.style import set_tone
 
 NOT_RATED_COLOUR = QColor("#cfd8dc")
 STATUS_COLOUR = QColor("#4db6ac")
@@ -57,7 +58,7 @@ class ChartPanel(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setMinimumSize(300, 260)
-        self.empty.setStyleSheet("color: #546e7a; border: 1px dashed #cfd8dc; border-radius: 6px; padding: 12px;")
+        set_tone(self.empty, "muted", "border: 1px dashed #cfd8dc; border-radius: 6px; padding: 12px;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)

@@ -25,6 +25,7 @@ from locality.domain.vocabulary import ActionStatus, Rag
 from locality.services.dashboard import FigureItem
 from locality.ui.action_dialog import open_action
 from locality.ui.env import UiEnv
+from locality.ui.style import set_tone
 
 ACTION_ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -61,7 +62,7 @@ class FigureListDialog(QDialog):
         self.tree.itemActivated.connect(self._open)
         layout.addWidget(self.tree, 1)
         hint = QLabel("Double-click an action (or press Enter) to open it.")
-        hint.setStyleSheet("color: #546e7a;")
+        set_tone(hint, "muted")
         layout.addWidget(hint)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -12,6 +12,7 @@ from locality.services.dashboard import FIGURE_CAPTIONS, INDICATOR_RULE, Dashboa
 from locality.ui.dashboard.charts import RagChart, SpendChart, StatusChart
 from locality.ui.dashboard.links import FigureLinks
 from locality.ui.dashboard.tiles import FigureTile, show_tile_figures
+from locality.ui.style import set_tone
 
 
 class OverviewTab(QScrollArea):
@@ -110,7 +111,7 @@ class OverviewTab(QScrollArea):
         )
         hint.setObjectName("dashboardHint")
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #546e7a;")
+        set_tone(hint, "muted")
         layout.addWidget(hint)
         layout.addStretch(1)
         self.setWidget(body)

@@ -36,6 +36,7 @@ from locality.ui.errors import show_error
 from locality.ui.forms import DateField, find_data
 from locality.ui.loader import BackgroundLoader
 from locality.ui.long_work import LongWork
+from locality.ui.style import set_tone
 from locality.ui.undo import push_created, push_deleted
 
 EMPTY_SNAPSHOTS = "No board snapshots yet — record one on the day of a board meeting to compare against later."
@@ -123,9 +124,7 @@ class BoardSnapshotsTab(QWidget):
         self.snapshot_empty.setObjectName("snapshotEmpty")
         self.snapshot_empty.setWordWrap(True)
         self.snapshot_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.snapshot_empty.setStyleSheet(
-            "color: #546e7a; border: 1px dashed #cfd8dc; border-radius: 6px; padding: 24px;"
-        )
+        set_tone(self.snapshot_empty, "muted", "border: 1px dashed #cfd8dc; border-radius: 6px; padding: 24px;")
         layout.addWidget(self.snapshot_empty)
         self.comparison_summary = QLabel()
         self.comparison_summary.setObjectName("comparisonSummary")
@@ -142,7 +141,7 @@ class BoardSnapshotsTab(QWidget):
         layout.addWidget(self.moved_tree, 1)
         hint = QLabel("Double-click an action (or press Enter) to open it.")
         hint.setObjectName("movedHint")
-        hint.setStyleSheet("color: #546e7a;")
+        set_tone(hint, "muted")
         layout.addWidget(hint)
         self._moved_widgets: list[QWidget] = [
             self.compare_label,

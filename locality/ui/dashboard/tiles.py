@@ -11,6 +11,7 @@ from locality.domain.vocabulary import Rag
 from locality.services.dashboard import DashboardFigures
 from locality.ui.dashboard.wording import compact_money
 from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND
+from locality.ui.style import text_points
 
 
 class FigureTile(QFrame):
@@ -57,7 +58,7 @@ class FigureTile(QFrame):
         if caption is not None:
             self._caption_text = caption
             self.caption.setText(caption)
-        self.number.setText(f"<span style='font-size:20pt; font-weight:600'>{value}</span>")
+        self.number.setText(f"<span style='font-size:{text_points(20)}; font-weight:600'>{value}</span>")
         self.setAccessibleName(f"{value} {self._caption_text}")
 
     @property

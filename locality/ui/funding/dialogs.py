@@ -13,6 +13,7 @@ from locality.services.funding import Allocation, AllocationDraft, BudgetLine, S
 from locality.ui.edit_dialog import EditDialog
 from locality.ui.env import UiEnv
 from locality.ui.forms import DateField, MoneyField, select_data
+from locality.ui.style import set_tone
 from locality.ui.undo import save_with_undo
 
 
@@ -127,14 +128,14 @@ class SpendDialog(EditDialog):
         total = others + amount
         what = "budget" if line.budget_pence is not None else "allocations"
         if total > limit:
-            self.budget_note.setStyleSheet("color: #b00020;")
+            set_tone(self.budget_note, "error")
             self.budget_note.setText(
                 f"This takes spend on the action to {format_money(total)} against {format_money(limit)} of "
                 f"{what}: {format_money(total - limit)} over. It can still be saved; the action will show as "
                 "overspent."
             )
         else:
-            self.budget_note.setStyleSheet("color: #455a64;")
+            set_tone(self.budget_note, "muted")
             self.budget_note.setText(
                 f"Spend on the action would be {format_money(total)} of {format_money(limit)} {what} "
                 f"({format_money(limit - total)} left)."

@@ -12,11 +12,13 @@ from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -28,11 +30,12 @@ from locality.services.indicators import Indicator, Measurement
 from locality.ui.action_dialog import open_action
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error, user_message
-from locality.ui.forms import ERROR_STYLE, DateField
+from locality.ui.forms import DateField
 from locality.ui.indicators.measurements import DATE_COLUMN, VALUE_COLUMN, MeasurementDelegate, MeasurementModel
 from locality.ui.indicators.trend_chart import TrendChart
 from locality.ui.indicators.wording import links_html, parse_value, progress_text, summary_text
 from locality.ui.need_dialog import open_need
+from locality.ui.style import set_tone, text_points
 from locality.ui.undo import push_created, push_deleted, push_done
 
 OFF_TRACK_COLOUR = QColor("#b00020")
@@ -70,11 +73,11 @@ class IndicatorDetail(QWidget):
         self.name_label = QLabel()
         self.name_label.setObjectName("indicatorName")
         self.name_label.setWordWrap(True)
-        self.name_label.setStyleSheet("font-weight: 600; font-size: 12pt;")
+        self.name_label.setStyleSheet(f"font-weight: 600; font-size: {text_points(12)};")
         layout.addWidget(self.name_label)
         self.progress_label = QLabel()
         self.progress_label.setObjectName("progressLabel")
-        self.progress_label.setStyleSheet("font-size: 12pt;")
+        self.progress_label.setStyleSheet(f"font-size: {text_points(12)};")
         layout.addWidget(self.progress_label)
         self.summary_label = QLabel()
         self.summary_label.setObjectName("summaryLabel")
@@ -141,11 +144,19 @@ class IndicatorDetail(QWidget):
         layout.addLayout(add_row)
         self.error_label = QLabel()
         self.error_label.setObjectName("measurementError")
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error_label, "error")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         layout.addWidget(self.error_label)
-        self.stack.addWidget(body)
+        # Scrolls rather than making the window taller than a laptop's screen (at a 150% text size it asked
+        # for 630 pixels).
+        scroll = QScrollArea()
+        scroll.setObjectName("indicatorDetailScroll")
+        scroll.setAccessibleName("Indicator details")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.stack.addWidget(scroll)
         self.new_date.set_value(self.env.services.context.today())
         self._update_buttons()
 
@@ -173,7 +184,7 @@ class IndicatorDetail(QWidget):
         self.progress_label.setText(progress_text(indicator))
         colour = OFF_TRACK_COLOUR if indicator.off_track else MET_COLOUR if indicator.target_met else None
         self.progress_label.setStyleSheet(
-            "font-size: 12pt;" + (f" color: {colour.name()}; font-weight: 600;" if colour else "")
+            f"font-size: {text_points(12)};" + (f" color: {colour.name()}; font-weight: 600;" if colour else "")
         )
         self.summary_label.setText(summary_text(indicator))
         self.links_label.setText(links_html(indicator))

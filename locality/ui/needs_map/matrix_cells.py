@@ -14,13 +14,16 @@ FIXED_TITLES = ("Need", "Shared by", "Actions")
 FIXED_WIDTHS = (300, 90, 84)
 ORGANISATION_WIDTH = 66
 
-# Colour by role, shade by severity: (not set, 1 low, 2 medium, 3 high). The darkest shades take white text.
+# Colour by role, shade by severity: (not set, 1 low, 2 medium, 3 high). The darkest shades take white text, at
+# 4.5:1 contrast or more (the orange was #e65100, 3.8:1).
 ROLE_SHADES: dict[NeedRole, tuple[str, str, str, str]] = {
     NeedRole.LEAD: ("#e3f2fd", "#bbdefb", "#64b5f6", "#1565c0"),
-    NeedRole.RAISED_BY: ("#fff3e0", "#ffe0b2", "#ffb74d", "#e65100"),
+    NeedRole.RAISED_BY: ("#fff3e0", "#ffe0b2", "#ffb74d", "#bf360c"),
     NeedRole.SHARES: ("#e8f5e9", "#c8e6c9", "#81c784", "#2e7d32"),
 }
 SHARED_TINT = "#e0f2f1"
+#: Text on the tint: dark whatever the palette (white text on it was unreadable in high contrast).
+SHARED_TEXT = "#102027"
 NO_ACTION_BACKGROUND = "#ffcdd2"
 NO_ACTION_TEXT = "#b71c1c"
 SORT_CHOICES = (

@@ -22,6 +22,7 @@ from locality.ui.needs_map.matrix_cells import (
     NO_ACTION_BACKGROUND,
     NO_ACTION_TEXT,
     SHARED_COLUMN,
+    SHARED_TEXT,
     SHARED_TINT,
     cell_colours,
     link_tooltip,
@@ -165,7 +166,11 @@ class MatrixModel(QAbstractTableModel):
                 return self._brush(SHARED_TINT)
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
-            return self._brush(NO_ACTION_TEXT) if column == ACTIONS_COLUMN and not need.has_action else None
+            if column == ACTIONS_COLUMN and not need.has_action:
+                return self._brush(NO_ACTION_TEXT)
+            if column in (NEED_COLUMN, SHARED_COLUMN) and need.is_shared:
+                return self._brush(SHARED_TEXT)
+            return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column == NEED_COLUMN:
                 return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

@@ -133,6 +133,9 @@ class NetworkTab(QWidget):
 
         self.scene = QGraphicsScene(self)
         self.view = NetworkView(self.scene)
+        picture = "Network of organisations, linked by the needs and actions they share"
+        self.view.setAccessibleName(picture)
+        self.view.viewport().setAccessibleName(picture)
         self.message = QLabel()
         self.message.setObjectName("networkEmpty")
         self.message.setWordWrap(True)

@@ -17,6 +17,7 @@ from locality.ui.env import UiEnv
 from locality.ui.flow_layout import FlowLayout, together
 from locality.ui.need_dialog import open_need
 from locality.ui.needs_map.gaps import AnalysisTab
+from locality.ui.style import set_tone
 from locality.ui.table_model import Column
 from locality.ui.tables import RowList
 
@@ -97,7 +98,7 @@ class RankingTab(AnalysisTab):
         self.error_label = QLabel()
         self.error_label.setObjectName("rankingError")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b71c1c;")
+        set_tone(self.error_label, "error")
         self.error_label.hide()
         layout.addWidget(self.error_label)
 

@@ -43,6 +43,7 @@ from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.loader import BackgroundLoader
 from locality.ui.need_dialog import open_need
+from locality.ui.style import set_tone
 from locality.ui.table_model import Column, RowTableModel
 from locality.ui.tables import make_row_table, message_label
 from locality.ui.undo import push_done
@@ -386,7 +387,7 @@ class _SideBox(QGroupBox):
         for row, (label, value) in enumerate(details):
             name = QLabel(label)
             name.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            name.setStyleSheet("color: #546e7a;")
+            set_tone(name, "muted")
             text = QLabel(value)
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -26,7 +26,7 @@ from locality.domain.text import plural
 from locality.domain.values import format_date
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES, Rag
 from locality.services.timeline import TimelineAction, TimelineGrouping
-from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND
+from locality.ui.rag import RAG_BACKGROUND, RAG_FOREGROUND, rag_text
 from locality.ui.timeline.wording import describe_action, describe_milestone
 from locality.ui.timeline_layout import (
     BAR_HEIGHT,
@@ -59,6 +59,11 @@ def _blend(a: QColor, b: QColor, share_of_b: float) -> QColor:
         round(a.green() * (1 - share_of_b) + b.green() * share_of_b),
         round(a.blue() * (1 - share_of_b) + b.blue() * share_of_b),
     )
+
+
+def bar_label(action: TimelineAction) -> str:
+    """The words on a bar: its RAG, so that the colour is never the only sign of it, and the percent done."""
+    return f"{rag_text(action.rag)} {action.percent_complete}%"
 
 
 def bar_colours(rag: Rag | None) -> tuple[QColor, QColor, QColor]:
@@ -420,7 +425,7 @@ class TimelineView(QAbstractScrollArea):
         if x1 >= left_edge and x0 <= right_edge:
             # The percent done, on a tag of the bar's colour so that milestones never hide it; it keeps to the
             # visible part of a bar that starts off screen, and sits after a bar too short to hold it.
-            label = f"{action.percent_complete}%"
+            label = bar_label(action)
             text_width = metrics.horizontalAdvance(label) + 8
             visible_left = vx(max(x0, left_edge))
             tag_left = visible_left + 4

@@ -41,9 +41,9 @@ from locality.services.workshops import (
 from locality.ui.edit_dialog import run_dialog
 from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
-from locality.ui.forms import ERROR_STYLE
 from locality.ui.loader import BackgroundLoader
 from locality.ui.pickers import organisation_choices
+from locality.ui.style import set_tone
 from locality.ui.undo import push_created, push_deleted, push_done
 from locality.ui.workshops.board_decisions import BoardDecisions
 from locality.ui.workshops.board_dialogs import NoteDialog
@@ -423,7 +423,7 @@ class WorkshopBoard(BoardDecisions, QWidget):
             self.actions_list.addItem(item)
 
     def say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet(ERROR_STYLE + " font-weight: bold;" if error else "color: #1b5e20;")
+        set_tone(self.message, "error" if error else "success", "font-weight: bold;" if error else "")
         self.message.setText(text)
         if self.presentation is not None:
             self.presentation.update()

@@ -1,0 +1,1 @@
+"""The evidence of what works: the dashboard's "What works" tab and File › Evidence paper…"""
