@@ -100,6 +100,7 @@ class Partnership:
             ["Community safety"],
             level="Sub-regional",
             support_type="Peer challenge",
+            url="https://www.idea.gov.uk/safer-communities",
             cost_pence=1_200_000,
             duration_days=5,
         )

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from locality.domain.entities import Entity
+from locality.domain.support import is_web_address
 from locality.domain.text import plural
 from locality.domain.values import format_money_whole
 from locality.services.actions import Action
@@ -92,7 +93,8 @@ def _shared_columns() -> list[Column[SharedOffer]]:
 
 
 def _offer_details(match: OfferMatch) -> str:
-    """The chosen offer in full, as rich text: what it is, why it fits, who else it would serve, its link."""
+    """The chosen offer in full, as rich text, every value escaped: what it is, why it fits, who else it would
+    serve, and its web page (a link only when it is http or https)."""
     e = html.escape
     facts = [
         part
@@ -115,8 +117,10 @@ def _offer_details(match: OfferMatch) -> str:
         lines.append("Eligibility: " + e(match.eligibility))
     if match.also_fits:
         lines.append(f"<b>{e(match.duplication_text)}.</b>")
-    if match.url:
+    if match.url and is_web_address(match.url):  # only an http(s) page is a link that opens
         lines.append(f'<a href="{e(match.url, quote=True)}">{e(match.url)}</a>')
+    elif match.url:
+        lines.append(e(match.url))
     return "<br>".join(lines)
 
 

@@ -87,6 +87,7 @@ def test_from_a_gap_to_an_offer_to_a_saved_joint_action(qtbot, services: Service
         "Also fits &#x27;Wardens on estates&#x27; raised by Council B: commissioning once serves both"
         in (seen["details"])
     )
+    assert '<a href="https://www.idea.gov.uk/safer-communities">' in seen["details"]
     assert seen["tabs"] == ("Offers for this need (2)", "Serving several partners (1)")
     assert seen["shared"] == ["Safer communities peer challenge"]
     assert seen["title"] == "Safer communities peer challenge — Safer streets at night"
