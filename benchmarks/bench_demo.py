@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  composing rows:    {composed:6.2f} s")
         print(f"  writing rows:      {finished - opened - composed:6.2f} s")
         print(f"  generation total:  {finished - opened:6.2f} s  (budget: well under 60 s)")
-        figure(f"demo: make the {args.size} workspace", finished - opened, "s", 60)
+        figure("demo: make the workspace of that size", finished - opened, "s", 60)
         print(f"  file size:         {size_mb:6.1f} MB")
         print(f"  integrity:         {'ok' if not problems else f'{len(problems)} problem(s)'}")
         print(f"  rows written:      {summary.total_rows:,}")

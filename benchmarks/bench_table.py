@@ -83,7 +83,7 @@ BENCHMARKS: dict[str, Arguments] = {
     ),
     "needs_map": _file_only,
     "history": _positional,
-    "board": _positional,
+    "board": _file_only,
     "workshop": _file_only,
     "demo": lambda column: None if column.on_server else ["--size", column.size],
 }
