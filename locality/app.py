@@ -24,7 +24,7 @@ from locality.ui.main_window import MainWindow
 from locality.ui.settings import AppSettings
 from locality.ui.style import apply_style
 from locality.ui.welcome import greet
-from locality.ui.workers import settle_garbage_collector
+from locality.ui.workers import collect_on_gui_thread, settle_garbage_collector
 
 #: Set to 1, ``locality`` closes its window and quits (exit status 0) as soon as the window is shown, asking
 #: nothing: how packaging/smoke-test.sh checks that a build opens its window (offscreen). Not for users.
@@ -60,6 +60,7 @@ def build_main_window(db: str | Path | None = None) -> MainWindow:
     target = db if db is not None else default_workspace_path()
     services = Services.open(target, settings.user() or _default_user())
     window = MainWindow(services, settings)
+    collect_on_gui_thread()
     settle_garbage_collector()
     return window
 

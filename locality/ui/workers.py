@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from shiboken6 import isValid
 
 _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="locality-worker")
@@ -21,6 +21,7 @@ _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="locality-worke
 class _Outcome(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
+    abandoned = Signal()  # the work raised what is not an Exception: nothing to hand over, but it has finished
 
 
 _running: set[_Outcome] = set()
@@ -35,6 +36,7 @@ def run_in_background(
     """Runs ``work`` on a worker thread; ``on_done`` or ``on_error`` then runs on ``owner``'s (the GUI) thread,
     unless ``owner`` has been deleted meanwhile (its window closed, its workspace replaced): then the result is
     dropped, as nobody is left to show it."""
+    collect_on_gui_thread()
     outcome = _Outcome()
     outcome.moveToThread(owner.thread())
     _running.add(outcome)
@@ -45,11 +47,16 @@ def run_in_background(
             callback(value)
         # What was just loaded and shown (20,000 rows, a needs map) lives until the next load replaces it: exempt
         # it from full collections, which otherwise walked it again and again (bench_gui_pauses: up to 2.5 s).
+        # The young generations are collected first, here on the GUI thread, so that the cycles the load left
+        # behind (a session's bookkeeping) are freed rather than exempted with it; the timer's regular young
+        # collections keep those generations short.
+        gc.collect(1)
         settle_garbage_collector()
 
     queued = Qt.ConnectionType.QueuedConnection
     outcome.succeeded.connect(lambda result: finish(on_done, result), queued)
     outcome.failed.connect(lambda error: finish(on_error, error), queued)
+    outcome.abandoned.connect(lambda: _running.discard(outcome), queued)
 
     def job() -> None:
         try:
@@ -61,6 +68,7 @@ def run_in_background(
                 outcome.succeeded.emit(result)
         except BaseException:  # noqa: BLE001 - the executor would keep it in a future nobody reads
             sys.excepthook(*sys.exc_info())  # the crash reporter in the app; pytest-qt's capture in tests
+            outcome.abandoned.emit()  # otherwise it would count as pending for ever, and waits for it never end
 
     _executor.submit(job)
 
@@ -84,3 +92,49 @@ def settle_garbage_collector() -> None:
     collection it avoids.)
     """
     gc.freeze()
+
+
+#: How often the GUI thread checks whether a collection is due (what the interpreter would check at each
+#: allocation); short enough that young objects never pile up for long.
+COLLECTION_CHECK_MS = 100
+
+
+class _GuiThreadCollector(QObject):
+    """Runs Python's cyclic garbage collection on the GUI thread only, in place of the automatic one.
+
+    The automatic collector runs on whichever thread happens to allocate when a threshold is passed. On a worker
+    thread it can free the last Python wrapper of a closed window's Qt objects, whose C++ side must be destroyed on
+    the GUI thread: that crashed the process (a segmentation fault while a worker read the vocabulary for the
+    network tab). Here the same thresholds are checked on a timer, and the collection is made on the GUI thread.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timer = QTimer(self)
+        self.timer.setInterval(COLLECTION_CHECK_MS)
+        self.timer.timeout.connect(self.collect_if_due)
+        self.timer.start()
+
+    @staticmethod
+    def collect_if_due() -> None:
+        thresholds = gc.get_threshold()
+        counts = gc.get_count()
+        if counts[0] <= thresholds[0]:
+            return
+        generation = 0
+        while generation < 2 and counts[generation + 1] > thresholds[generation + 1]:
+            generation += 1
+        gc.collect(generation)
+
+
+_collector: _GuiThreadCollector | None = None
+
+
+def collect_on_gui_thread() -> None:
+    """Turns the automatic collector off and collects on the GUI thread instead (once; called on that thread,
+    before any background work starts, by ``run_in_background`` and when the window is built)."""
+    global _collector
+    if _collector is not None and isValid(_collector):
+        return
+    _collector = _GuiThreadCollector()
+    gc.disable()

@@ -20,7 +20,7 @@ from locality.log import LOG_BACKUPS, LOG_MAX_BYTES, configure_logging
 from locality.services.organisations import OrganisationDraft
 from locality.ui.crash import HEADLINE, CrashDialog, CrashReporter, install_crash_reporter, uninstall_crash_reporter
 from locality.ui.errors import show_error
-from locality.ui.workers import run_in_background
+from locality.ui.workers import background_work_pending, run_in_background
 
 # pytest-qt's own hook would take the exceptions these tests raise on purpose; the reporter takes them instead.
 pytestmark = pytest.mark.qt_no_exception_capture
@@ -144,6 +144,8 @@ def test_what_escapes_a_background_worker_is_shown_not_lost(qtbot, window, repor
     run_in_background(work, lambda _result: None, lambda _error: None, window)
     qtbot.waitUntil(lambda: len(crash_dialogs()) == 1)
     assert "_Stop: escaped the worker" in crash_dialogs()[0].details_text()
+    # ... and it has finished: nothing waits for it for ever (it once stayed pending, and every later wait timed out).
+    qtbot.waitUntil(lambda: not background_work_pending(), timeout=5_000)
 
 
 def test_show_error_sends_a_bug_to_the_crash_dialog_and_a_users_error_to_its_sentence(
