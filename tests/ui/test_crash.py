@@ -28,9 +28,16 @@ pytestmark = pytest.mark.qt_no_exception_capture
 
 @pytest.fixture
 def log_path() -> Iterator[Path]:
-    """The app's rotating log, in this test's data folder, detached afterwards so later tests do not write to it."""
+    """The app's rotating log, in this test's data folder, detached afterwards so later tests do not write to it.
+    A log an earlier test left attached (an in-process command configures logging too) is detached first, or
+    configure_logging would keep writing there."""
+    _detach_file_logs()
     path = configure_logging()
     yield path
+    _detach_file_logs()
+
+
+def _detach_file_logs() -> None:
     root = logging.getLogger("locality")
     for handler in [h for h in root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]:
         root.removeHandler(handler)
