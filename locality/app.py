@@ -9,7 +9,9 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -19,12 +21,12 @@ from locality import __version__
 from locality.paths import APP_NAME, default_workspace_path, resource
 from locality.services.context import User
 from locality.services.registry import Services
-from locality.ui.errors import user_message
-from locality.ui.main_window import MainWindow
 from locality.ui.settings import AppSettings
 from locality.ui.style import apply_style
-from locality.ui.welcome import greet
-from locality.ui.workers import collect_on_gui_thread, settle_garbage_collector
+from locality.ui.workers import collect_on_gui_thread, settle_garbage_collector, warm_in_background
+
+if TYPE_CHECKING:
+    from locality.ui.main_window import MainWindow
 
 #: Set to 1, ``locality`` closes its window and quits (exit status 0) as soon as the window is shown, asking
 #: nothing: how packaging/smoke-test.sh checks that a build opens its window (offscreen). Not for users.
@@ -53,19 +55,53 @@ def _default_user() -> User:
         return User()
 
 
+class _OpeningWorkspace(threading.Thread):
+    """Opens a workspace on its own thread, so that the window's code is imported meanwhile: checking a large
+    file is the database's work (a quarter of a second on the large demo), which lets go of Python's lock."""
+
+    def __init__(self, target: str | Path, user: User) -> None:
+        super().__init__(name="locality-open", daemon=True)
+        self._target = target
+        self._user = user
+        self._services: Services | None = None
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._services = Services.open(self._target, self._user)
+        except BaseException as error:  # noqa: BLE001 - raised again on the thread that asked, by services()
+            self._error = error
+
+    def services(self) -> Services:
+        self.join()
+        if self._error is not None:
+            raise self._error
+        assert self._services is not None
+        return self._services
+
+
 def build_main_window(db: str | Path | None = None) -> MainWindow:
     """Opens the workspace (the default one, created on first run, when ``db`` is None) and builds the window."""
     application()
+    # Before any other thread runs Python: collections then happen on this (the GUI) thread only.
+    collect_on_gui_thread()
     settings = AppSettings()
     target = db if db is not None else default_workspace_path()
-    services = Services.open(target, settings.user() or _default_user())
+    opening = _OpeningWorkspace(target, settings.user() or _default_user())
+    from locality.ui.main_window import MainWindow
+
+    services = opening.services()
+    # The dashboard opens first and its figures take longest: they are counted while the window is built.
+    warm_in_background(services.dashboard.figures)
     window = MainWindow(services, settings)
-    collect_on_gui_thread()
     settle_garbage_collector()
     return window
 
 
 def run(db: str | None = None) -> int:
+    from locality.ui.errors import user_message
+
     app = application()
     quit_after_start = os.environ.get(QUIT_AFTER_START_ENV) == "1"
     try:
@@ -78,6 +114,7 @@ def run(db: str | None = None) -> int:
         return 1
     from locality.log import log_file
     from locality.ui.crash import install_crash_reporter
+    from locality.ui.welcome import greet
 
     # From here on a bug shows the crash dialog and the app carries on (building the window failing is above).
     install_crash_reporter(log_file())

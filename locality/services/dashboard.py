@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,7 +19,7 @@ from locality.domain.values import format_date, format_money
 from locality.domain.vocabulary import OPEN_NEED_STATUSES, ActionStatus, Rag
 from locality.services.action_rag import rag_thresholds
 from locality.services.context import ServiceContext
-from locality.services.funding import FundingService
+from locality.services.funding import FundingService, SourceTotals
 from locality.services.indicators import TRACK_RULE, Indicator, IndicatorService, on_track
 from locality.services.snapshots import SnapshotComparison, SnapshotService
 from locality.services.workspace_info import plan_period_text
@@ -175,17 +176,27 @@ def indicator_on_track(indicator: Indicator) -> bool | None:
     return on_track(indicator.percent_to_target, indicator.off_track)
 
 
+#: Threads that count some of the dashboard's figures while the caller counts the rest (``figures``).
+_alongside = ThreadPoolExecutor(max_workers=2, thread_name_prefix="locality-figures")
+
+
 class DashboardService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
         self._indicators = IndicatorService(context)
         self._snapshots = SnapshotService(context)
         self._funding = FundingService(context)
-        self._lock = threading.Lock()
+        # One working-out at a time: a second caller (the dashboard asking while the figures started as the
+        # workspace opened are still being counted) waits and takes that result instead of counting alongside.
+        self._working = threading.Lock()
         self._cache: tuple[tuple[object, ...], DashboardFigures] | None = None
 
     def figures(self) -> DashboardFigures:
         """The dashboard's figures as of today (worked out again only when the workspace has changed)."""
+        with self._working:
+            return self._figures()
+
+    def _figures(self) -> DashboardFigures:
         today = self._context.today()
         with self._context.read() as unit:
             # Read first: anything written while the figures are worked out changes it, so it is never too new.
@@ -194,11 +205,13 @@ class DashboardService:
             name, area, plan_start, plan_end = meta.partnership_name, meta.area, meta.plan_start, meta.plan_end
             # "Due soon" means what the RAG rule and the chase list mean by it: the workspace's own setting.
             due_soon_days = meta.rag_due_soon_days
-        with self._lock:
-            if self._cache is not None and self._cache[0] == stamp:
-                return self._cache[1]
-        indicators = self._indicators.track_counts()
-        sources = self._funding.totals_by_source()
+        if self._cache is not None and self._cache[0] == stamp:
+            return self._cache[1]
+        # The indicators' and the money's figures are counted alongside the actions' (each on its own connection):
+        # the database does most of the work, and lets go of Python's lock while it does, so on a large workspace
+        # the three together take about as long as the longest of them.
+        indicators_counted = _alongside.submit(self._indicators.track_counts)
+        money_counted = _alongside.submit(self._money_figures)
         soon_limit = today + timedelta(days=due_soon_days)
         with self._context.read() as unit:
             # Counted and added up by the database: no action is read into Python but those a figure lists.
@@ -206,7 +219,6 @@ class DashboardService:
             rag_counts = rag_queries.open_rag_counts(unit, today, rag_thresholds(unit))
             overdue = dashboard_queries.overdue_action_count(unit, today)
             due_soon = dashboard_queries.open_actions_due_between(unit, today, soon_limit)
-            overspent = dashboard_queries.overspent_actions(unit)
             without_need = dashboard_queries.actions_without_need_count(unit)
             milestones = dashboard_queries.overdue_milestones(unit, today)
             needs_total = unit.count(NeedRecord)
@@ -219,6 +231,8 @@ class DashboardService:
                     unaddressed_only=True,
                 ),
             )
+        indicators = indicators_counted.result()
+        sources, overspent = money_counted.result()
 
         rags: dict[Rag | None, int] = {rag: rag_counts.get(rag, 0) if rag is not None else 0 for rag in RAG_ORDER}
         due_soon.sort(key=lambda row: (row.due_on, row.title.casefold()))
@@ -272,9 +286,13 @@ class DashboardService:
             indicators_off_track=indicators.off_track,
             indicators_not_assessed=indicators.not_assessed,
         )
-        with self._lock:
-            self._cache = (stamp, result)
+        self._cache = (stamp, result)
         return result
+
+    def _money_figures(self) -> tuple[list[SourceTotals], list[dashboard_queries.OverspentRow]]:
+        sources = self._funding.totals_by_source()
+        with self._context.read() as unit:
+            return sources, dashboard_queries.overspent_actions(unit)
 
     def spend_since(self, snapshot_id: uuid.UUID) -> SpendComparison:
         """Budgets and spend now against what the snapshot recorded, with the actions that spent more since."""

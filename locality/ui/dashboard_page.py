@@ -8,10 +8,9 @@ ready, so the window never waits for them. The parts are in ``ui/dashboard/``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
-from shiboken6 import isValid
 
 from locality.domain.entities import Entity
 from locality.domain.values import format_date
@@ -27,12 +26,6 @@ from locality.ui.evidence.what_works_tab import WhatWorksTab
 from locality.ui.help_window import show_user_guide
 from locality.ui.page import Page
 from locality.ui.style import set_tone
-
-#: How long after the dashboard is first shown its figures start to be worked out. None: a zero timer runs once the
-#: events queued by showing the window (its first paint among them) have been handled, so the window is painted
-#: first; the figures are counted in the database (which lets go of Python's interpreter lock meanwhile), so
-#: waiting longer only delayed them (it was 150 ms when the figures meant rating 20,000 actions in Python).
-FIRST_LOAD_DELAY_MS = 0
 
 
 class DashboardPage(Page):
@@ -92,20 +85,19 @@ class DashboardPage(Page):
         self.content.addWidget(self.empty_state)
         outer.addWidget(self.content, 1)
 
-        # The figures are first worked out just after the page is first shown, so the window appears at once.
-        self._first_load_pending = True
+        # The figures are worked out (off the GUI thread) from the moment the page is built: the window opens on
+        # the dashboard, and the rest of it is built and shown while they are counted. The rest of the page (the
+        # chase banner, the snapshots) is read when it is first shown.
+        self.state_label.setText("Working out the figures…")
+        self.loader.start(self.services.dashboard.figures, self.show_figures, self._figures_failed)
+        self._first_showing = True
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)  # later showings reload if a change came while the dashboard was hidden
-        if self._first_load_pending:
-            self._first_load_pending = False
-            QTimer.singleShot(FIRST_LOAD_DELAY_MS, self._first_load)
-
-    def _first_load(self) -> None:
-        if not isValid(self) or self.figures is not None or self.loader.busy:
-            return
-        # If the user moved on at once, the figures are worked out when the dashboard is next shown.
-        self.loader.refresh_when_shown()
+        if self._first_showing:
+            self._first_showing = False
+            self.chase_banner.refresh()
+            self.snapshots.refresh()
 
     # ------------------------------------------------------------------ figures
 
@@ -130,6 +122,11 @@ class DashboardPage(Page):
         show_error(self, error, "Dashboard")
 
     def show_figures(self, figures: DashboardFigures) -> None:
+        if figures.computed_on != self.services.context.today():
+            # Worked out for a day that is over (the figures started as the workspace opened, and midnight, or a
+            # test's chosen date, came since): as of today instead.
+            self.loader.start(self.services.dashboard.figures, self.show_figures, self._figures_failed)
+            return
         self.figures = figures
         self.heading.setText(figures.partnership_name or "New partnership")
         parts = [

@@ -97,7 +97,11 @@ class ListPage(QWidget, Generic[Row]):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(180)
         bar.addWidget(self.search, 2)
-        self.search.setVisible(self.searchable)
+        # Hidden when not wanted, never shown here: showing a widget that has no parent yet (the bar is not in
+        # the page until below) opens it as a window of its own for a moment, which takes the keyboard focus
+        # from the main window when a page is built while the window is on screen.
+        if not self.searchable:
+            self.search.hide()
         self.filters: dict[str, QComboBox] = {}
         self._filter_choices: dict[str, Any] = {}
         self._filter_values: dict[str, Any] | None = None  # the pickers' values while a filter pass runs
@@ -136,7 +140,8 @@ class ListPage(QWidget, Generic[Row]):
         self.delete_button = QPushButton("&Delete")
         for button in (self.new_button, self.edit_button, self.delete_button):
             footer.addWidget(button)
-            button.setVisible(self.editable)
+            if not self.editable:
+                button.hide()  # hidden or left alone, as the search box above
         self.new_button.clicked.connect(lambda: self.open_editor(None))
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)

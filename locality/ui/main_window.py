@@ -39,6 +39,7 @@ from locality.ui.env import UiEnv
 from locality.ui.errors import show_error
 from locality.ui.forms import ErrorForm
 from locality.ui.outside_poll import OutsideChangesPoll
+from locality.ui.page_stack import LazyPages
 from locality.ui.pages import PAGES
 from locality.ui.settings import AppSettings
 from locality.ui.style import apply_style, high_contrast
@@ -180,7 +181,7 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.workspace_banner)
         central_layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.currentRowChanged.connect(self._show_row)
 
         self._status = QLabel()
         #: The counts the status bar shows, kept between changes: an edit recounts only the kinds it touched
@@ -188,7 +189,7 @@ class MainWindow(QMainWindow):
         self._counts: dict[Entity, int] = {}
         self._status.setObjectName("workspaceStatus")
         self.statusBar().addPermanentWidget(self._status)
-        self.pages: dict[str, QWidget] = {}
+        self.pages: LazyPages  # made by set_services, just below
         self.services: Services | None = None
         self.outside_poll: OutsideChangesPoll | None = None
         apply_style(contrast=self.settings.high_contrast())
@@ -218,16 +219,11 @@ class MainWindow(QMainWindow):
         self.outside_poll = OutsideChangesPoll(services, self)
         self.undo_stack.clear()
         self.navigation.clear()
-        while (page := self.stack.widget(0)) is not None:
-            self.stack.removeWidget(page)
-            page.deleteLater()
-        self.pages = {}
-        env = self.env
+        if hasattr(self, "pages"):
+            self.pages.clear()
+        # Pages are built when first shown or asked for; a workspace opens on its dashboard.
+        self.pages = LazyPages(PAGES, self.env, self.stack)
         for spec in PAGES:
-            page = spec.build(env)
-            page.setObjectName(spec.object_name)
-            self.pages[spec.object_name] = page
-            self.stack.addWidget(page)
             item = QListWidgetItem(icon(spec.icon), spec.title)
             item.setData(ICON_NAME_ROLE, spec.icon)
             item.setData(Qt.ItemDataRole.UserRole, spec.object_name)
@@ -275,8 +271,11 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ navigation
 
     def show_page(self, object_name: str) -> QWidget:
-        self.navigation.setCurrentRow(list(self.pages).index(object_name))
+        self.navigation.setCurrentRow(self.pages.index(object_name))
         return self.pages[object_name]
+
+    def _show_row(self, row: int) -> None:
+        self.pages.show(row)
 
     def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()
@@ -596,7 +595,7 @@ class MainWindow(QMainWindow):
             item.setIcon(icon(str(item.data(ICON_NAME_ROLE))))
 
     def _on_changes(self, changes: Changes) -> None:
-        for page in self.pages.values():
+        for page in self.pages.built():
             handler = getattr(page, "on_changes", None)
             if handler is not None:
                 handler(changes)
@@ -640,7 +639,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
 
     def _save_tables(self) -> None:
-        for page in self.pages.values():
+        for page in self.pages.built():
             saver = getattr(page, "save_table_state", None)
             if saver is not None:
                 saver()

@@ -1,5 +1,9 @@
 """The pages of the main window, in navigation order, each with the stable object name of DESIGN.md's window
-contract. Later pages plug in here without the shell changing."""
+contract. Later pages plug in here without the shell changing.
+
+A page's module is imported only when the page is first built: the window opens on the dashboard, and importing
+every page's code (with its charts, models and dialogs) would delay its figures for pages not yet visited.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +14,8 @@ from typing import cast
 
 from PySide6.QtWidgets import QWidget
 
-from locality.ui.actions_page import ActionsPage
-from locality.ui.dashboard_page import DashboardPage
 from locality.ui.env import UiEnv
-from locality.ui.funding_page import FundingPage
-from locality.ui.history_page import HistoryPage
-from locality.ui.indicators_page import IndicatorsPage
-from locality.ui.needs_map_page import NeedsMapPage, TabSpec
-from locality.ui.needs_page import NeedsPage
-from locality.ui.organisations_page import OrganisationsPage
-from locality.ui.support import SupportPage
-from locality.ui.timeline_page import TimelinePage
-from locality.ui.workshops import WorkshopsPage
+from locality.ui.needs_map_page import TabSpec
 
 
 @dataclass(frozen=True)
@@ -29,12 +23,25 @@ class PageSpec:
     object_name: str
     title: str
     icon: str
-    build: Callable[[UiEnv], QWidget]
+    #: Builds the page with the window's ``UiEnv`` inside its parent (the window's page stack).
+    build: Callable[[UiEnv, QWidget], QWidget]
+
+
+def _built_by(module: str, class_name: str, *args: object) -> Callable[[UiEnv, QWidget], QWidget]:
+    """Builds ``class_name`` of ``locality.ui.<module>`` with ``env`` (and ``args``) inside ``parent``, importing
+    the module only then. (A page built on its own would be a window of its own until put in its place, and
+    what it set up meanwhile, focus among it, would belong to that window.)"""
+
+    def build(env: UiEnv, parent: QWidget) -> QWidget:
+        widget_class = getattr(importlib.import_module(f"locality.ui.{module}"), class_name)
+        return cast(QWidget, widget_class(env, *args, parent=parent))
+
+    return build
 
 
 def _tab(module: str, class_name: str) -> Callable[[UiEnv], QWidget]:
-    """Builds a needs-map tab, importing its module only then: the tabs' Qt graphics and rapidfuzz cost a
-    tenth of a second that starting the app need not pay."""
+    """A needs-map tab, built when first shown: the tabs' Qt graphics and rapidfuzz cost a tenth of a second
+    that starting the app need not pay."""
 
     def build(env: UiEnv) -> QWidget:
         tab_class = getattr(importlib.import_module(f"locality.ui.needs_map.{module}"), class_name)
@@ -53,15 +60,17 @@ NEEDS_MAP_TABS: tuple[TabSpec, ...] = (
 )
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("dashboardPage", "Dashboard", "dashboard.svg", DashboardPage),
-    PageSpec("organisationsPage", "Organisations", "organisations.svg", OrganisationsPage),
-    PageSpec("needsPage", "Needs", "needs.svg", NeedsPage),
-    PageSpec("actionsPage", "Actions", "actions.svg", ActionsPage),
-    PageSpec("needsMapPage", "Needs map", "needs-map.svg", lambda env: NeedsMapPage(env, NEEDS_MAP_TABS)),
-    PageSpec("timelinePage", "Timeline", "timeline.svg", TimelinePage),
-    PageSpec("indicatorsPage", "Indicators", "indicators.svg", IndicatorsPage),
-    PageSpec("fundingPage", "Funding", "funding.svg", FundingPage),
-    PageSpec("workshopPage", "Workshops", "workshop.svg", WorkshopsPage),
-    PageSpec("supportPage", "Support directory", "support.svg", SupportPage),
-    PageSpec("historyPage", "History", "history.svg", HistoryPage),
+    PageSpec("dashboardPage", "Dashboard", "dashboard.svg", _built_by("dashboard_page", "DashboardPage")),
+    PageSpec(
+        "organisationsPage", "Organisations", "organisations.svg", _built_by("organisations_page", "OrganisationsPage")
+    ),
+    PageSpec("needsPage", "Needs", "needs.svg", _built_by("needs_page", "NeedsPage")),
+    PageSpec("actionsPage", "Actions", "actions.svg", _built_by("actions_page", "ActionsPage")),
+    PageSpec("needsMapPage", "Needs map", "needs-map.svg", _built_by("needs_map_page", "NeedsMapPage", NEEDS_MAP_TABS)),
+    PageSpec("timelinePage", "Timeline", "timeline.svg", _built_by("timeline_page", "TimelinePage")),
+    PageSpec("indicatorsPage", "Indicators", "indicators.svg", _built_by("indicators_page", "IndicatorsPage")),
+    PageSpec("fundingPage", "Funding", "funding.svg", _built_by("funding_page", "FundingPage")),
+    PageSpec("workshopPage", "Workshops", "workshop.svg", _built_by("workshops", "WorkshopsPage")),
+    PageSpec("supportPage", "Support directory", "support.svg", _built_by("support", "SupportPage")),
+    PageSpec("historyPage", "History", "history.svg", _built_by("history_page", "HistoryPage")),
 )

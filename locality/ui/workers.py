@@ -7,6 +7,7 @@ its result comes back to the GUI thread through a queued Qt signal.
 from __future__ import annotations
 
 import gc
+import logging
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from shiboken6 import isValid
+
+log = logging.getLogger(__name__)
 
 _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="locality-worker")
 
@@ -73,9 +76,33 @@ def run_in_background(
     _executor.submit(job)
 
 
+#: Work started by ``warm_in_background`` that has not finished yet.
+_warming: set[object] = set()
+
+
+def warm_in_background(work: Callable[[], object]) -> None:
+    """Runs ``work`` on a worker thread for what it leaves behind (a service's cache), not for its result: the
+    dashboard's figures are started as the workspace opens, and counted while the window is built; the page then
+    asks for them and gets what was counted. A failure is only logged: whoever asks next works it out again and
+    shows the error there."""
+    collect_on_gui_thread()
+    token = object()
+    _warming.add(token)
+
+    def job() -> None:
+        try:
+            work()
+        except Exception:  # noqa: BLE001 - asked for again by the page, which says what went wrong
+            log.info("work started ahead of time failed; it is done again when asked for", exc_info=True)
+        finally:
+            _warming.discard(token)
+
+    _executor.submit(job)
+
+
 def background_work_pending() -> bool:
     """Whether work started here has yet to hand back its result (a test waits for none before closing)."""
-    return bool(_running)
+    return bool(_running or _warming)
 
 
 def settle_garbage_collector() -> None:
