@@ -117,3 +117,24 @@ def test_every_dialog_fits_the_screen_and_cuts_no_button_short(qtbot, window: Ma
         dialog.close()
     settle(qtbot)
     assert not problems, "\n".join(f"{where}: {found}" for where, found in problems.items())
+
+
+def test_the_style_follows_a_text_size_changed_while_the_app_runs(
+    qtbot, qapp: QApplication, demo_workspace_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    built = build_main_window(str(demo_workspace_path))
+    qtbot.addWidget(built)
+    built.show()
+    heading = built.findChild(QLabel, "pageHeading")
+    assert heading is not None
+    before = heading.font().pointSizeF()
+    normal = QFont(qapp.font())
+    larger = QFont(normal)
+    larger.setPointSizeF(normal.pointSizeF() * 1.5)
+    qapp.setFont(larger)  # as the system's text size raised in its settings
+    try:
+        qtbot.waitUntil(lambda: heading.font().pointSizeF() > before * 1.2, timeout=5_000)
+    finally:
+        qapp.setFont(normal)
+    qtbot.waitUntil(lambda: abs(heading.font().pointSizeF() - before) < 0.1, timeout=5_000)
+    built.close()
