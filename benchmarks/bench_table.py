@@ -68,6 +68,7 @@ def _file_only(column: Column) -> list[str] | None:
 BENCHMARKS: dict[str, Arguments] = {
     "startup": _positional,
     "gui": _positional,
+    "gui_pauses": _positional,
     "export": lambda column: ["--db", column.location, "--repeat", "2"],
     "import": lambda column: (
         None

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from locality.domain.errors import ValidationError
+from locality.domain.errors import NotFoundError, ValidationError
 from locality.domain.values import format_date
 from locality.services.comparison_text import comparison_text
 from locality.services.dashboard import BoardComparison
@@ -193,6 +193,12 @@ class BoardSnapshotsTab(QWidget):
         self.comparison_summary.setText("Comparing with the snapshot…")
 
         def failed(error: BaseException) -> None:
+            if isinstance(error, NotFoundError):
+                # Deleted while it was being compared (an undo or redo pressed at once, or someone else): the
+                # list is read again without it; nothing went wrong that the user should be warned of.
+                self.comparison_summary.setText("")
+                self.refresh()
+                return
             self.comparison_summary.setText("The comparison could not be made.")
             show_error(self, error, "Compare with board snapshot")
 
