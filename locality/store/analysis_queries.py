@@ -17,9 +17,13 @@ from sqlalchemy import ColumnElement, Select, func, select
 
 from locality.domain.vocabulary import OPEN_NEED_STATUSES
 from locality.store import workshop_queries
-from locality.store.live_queries import addressed_need_ids, live_lead, live_need_organisation_links
+from locality.store.live_queries import (
+    action_without_live_need,
+    live_lead,
+    live_need_organisation_links,
+    need_not_addressed,
+)
 from locality.store.models import (
-    ActionNeedRecord,
     ActionRecord,
     NeedOrganisationRecord,
     NeedRecord,
@@ -99,17 +103,12 @@ def shared_unaddressed_needs(unit: UnitOfWork) -> list[NeedRow]:
         unit,
         NeedRecord.status.in_([status.value for status in OPEN_NEED_STATUSES]),
         NeedRecord.id.in_(_shared_need_ids()),
-        NeedRecord.id.not_in(addressed_need_ids()),
+        need_not_addressed(),
     )
 
 
 def needless_actions(unit: UnitOfWork) -> list[NeedlessActionRow]:
     """Live actions with no live link to a live need, in title order, with their lead's name."""
-    linked = (
-        select(ActionNeedRecord.action_id)
-        .join(NeedRecord, NeedRecord.id == ActionNeedRecord.need_id)
-        .where(ActionNeedRecord.deleted_at.is_(None), NeedRecord.deleted_at.is_(None))
-    )
     statement = (
         select(
             ActionRecord.id,
@@ -120,7 +119,7 @@ def needless_actions(unit: UnitOfWork) -> list[NeedlessActionRow]:
             ActionRecord.due_on,
         )
         .outerjoin(OrganisationRecord, live_lead())
-        .where(ActionRecord.deleted_at.is_(None), ActionRecord.id.not_in(linked))
+        .where(ActionRecord.deleted_at.is_(None), action_without_live_need())
         .order_by(func.lower(ActionRecord.title), ActionRecord.created_at, ActionRecord.id)
     )
     return [NeedlessActionRow(*row) for row in unit.session.execute(statement)]

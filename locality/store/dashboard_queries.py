@@ -13,12 +13,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 
 from locality.domain.vocabulary import CLOSED_ACTION_STATUSES
+from locality.store.live_queries import action_without_live_need
 from locality.store.models import (
-    ActionNeedRecord,
     ActionRecord,
     BoardSnapshotItemRecord,
     MilestoneRecord,
-    NeedRecord,
     SpendRecord,
 )
 from locality.store.unit_of_work import UnitOfWork
@@ -187,10 +186,5 @@ def overspent_actions(unit: UnitOfWork) -> list[OverspentRow]:
 
 def actions_without_need_count(unit: UnitOfWork) -> int:
     """Live actions linked to no live need (by no live link)."""
-    linked = (
-        select(ActionNeedRecord.action_id)
-        .join(NeedRecord, NeedRecord.id == ActionNeedRecord.need_id)
-        .where(ActionNeedRecord.deleted_at.is_(None), NeedRecord.deleted_at.is_(None))
-    )
-    statement = select(func.count()).where(ActionRecord.deleted_at.is_(None), ActionRecord.id.not_in(linked))
+    statement = select(func.count()).where(ActionRecord.deleted_at.is_(None), action_without_live_need())
     return int(unit.session.scalar(statement) or 0)

@@ -93,9 +93,28 @@ def live_action_links() -> ColumnElement[bool]:
     return ActionNeedRecord.deleted_at.is_(None) & ActionNeedRecord.action_id.not_in(deleted_actions)
 
 
-def addressed_need_ids() -> Select[Any]:
-    """need_id of every live action–need link to a live action: the needs some live action addresses."""
-    return select(ActionNeedRecord.need_id).where(live_action_links())
+# "Not linked" is asked with NOT EXISTS over the links of the row at hand, never with NOT IN over every link:
+# PostgreSQL ran NOT IN against the whole list of links for each row (3.4 s for the dashboard's count of actions
+# without a need on the large workspace; NOT EXISTS is an anti-join, 40 ms).
+
+
+def need_not_addressed() -> ColumnElement[bool]:
+    """True for a need that no live action addresses (by a live link)."""
+    return ~select(ActionNeedRecord.id).where(ActionNeedRecord.need_id == NeedRecord.id, live_action_links()).exists()
+
+
+def action_without_live_need() -> ColumnElement[bool]:
+    """True for an action that no live link ties to a live need."""
+    return ~(
+        select(ActionNeedRecord.id)
+        .join(NeedRecord, NeedRecord.id == ActionNeedRecord.need_id)
+        .where(
+            ActionNeedRecord.action_id == ActionRecord.id,
+            ActionNeedRecord.deleted_at.is_(None),
+            NeedRecord.deleted_at.is_(None),
+        )
+        .exists()
+    )
 
 
 def partnered_action_ids() -> Select[Any]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, String, distinct, func, select, type_coerce
 
-from locality.store.live_queries import addressed_need_ids, linked_need_ids, live_action_links
+from locality.store.live_queries import linked_need_ids, live_action_links, need_not_addressed
 from locality.store.models import (
     ActionNeedRecord,
     NeedOrganisationRecord,
@@ -77,7 +77,7 @@ def _conditions(map_filter: MapFilter) -> list[ColumnElement[bool]]:
         shared = linked_need_ids().group_by(NeedOrganisationRecord.need_id).having(func.count() >= 2)
         conditions.append(NeedRecord.id.in_(shared))
     if map_filter.no_action_only:
-        conditions.append(NeedRecord.id.not_in(addressed_need_ids()))
+        conditions.append(need_not_addressed())
     return conditions
 
 

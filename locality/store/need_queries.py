@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, String, func, or_, select, type_coerce
 
-from locality.store.live_queries import addressed_need_ids, like_pattern, linked_need_ids, live_action_links
+from locality.store.live_queries import like_pattern, linked_need_ids, live_action_links, need_not_addressed
 from locality.store.models import (
     ActionNeedRecord,
     ActionRecord,
@@ -81,7 +81,7 @@ def _conditions(need_filter: NeedFilter) -> list[ColumnElement[bool]]:
         shared = linked_need_ids().group_by(NeedOrganisationRecord.need_id).having(func.count() >= 2)
         conditions.append(NeedRecord.id.in_(shared))
     if need_filter.unaddressed_only:
-        conditions.append(NeedRecord.id.not_in(addressed_need_ids()))
+        conditions.append(need_not_addressed())
     search = " ".join(need_filter.search.split())
     if search:
         pattern = like_pattern(search)
