@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
 
 from locality import cli
 from locality.domain.errors import WorkspaceError
@@ -195,3 +195,25 @@ def test_a_server_copy_takes_edits_and_is_never_copied_over(demo_workspace_path:
     with pytest.raises(WorkspaceError, match="already holds tables"):
         copy_workspace(str(demo_workspace_path), server_url)
     assert _rows(server_url) == rows
+
+
+def test_a_server_copy_leaves_the_planner_statistics_for_every_table(
+    demo_workspace_path: Path, server_url: str
+) -> None:
+    copy_workspace(str(demo_workspace_path), server_url)
+    engine = create_engine(server_url)
+    try:
+        with engine.connect() as connection:
+            analysed = {
+                name
+                for (name,) in connection.execute(
+                    text(
+                        "SELECT relname FROM pg_stat_user_tables "
+                        "WHERE schemaname = current_schema() AND last_analyze IS NOT NULL"
+                    )
+                )
+            }
+    finally:
+        engine.dispose()
+    # Without them the first queries after a move were planned for empty tables (a dashboard took 11 s, not 1.5 s).
+    assert {table.name for table in Base.metadata.sorted_tables} <= analysed
