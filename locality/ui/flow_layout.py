@@ -16,6 +16,10 @@ class FlowLayout(QLayout):
         self._items: list[QLayoutItem] = []
         self._stretch: dict[int, int] = {}
         self._spacing = spacing
+        #: The last height worked out for a width, until the layout is invalidated: Qt asks again and again for
+        #: the same width while it settles a window (some 200 times, 0.1 s, when a change refreshed the
+        #: filter bars' choices on every page), as QBoxLayout keeps its own answer for the same reason.
+        self._height_for_width: tuple[int, int] | None = None
         self.setContentsMargins(QMargins(0, 0, 0, 0))
 
     # -- what QHBoxLayout offers that the pages use
@@ -32,6 +36,7 @@ class FlowLayout(QLayout):
 
     def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt override
         self._items.append(item)
+        self.invalidate()
 
     def count(self) -> int:
         return len(self._items)
@@ -44,6 +49,7 @@ class FlowLayout(QLayout):
             return None
         item = self._items.pop(index)
         self._stretch.pop(id(item), None)
+        self.invalidate()
         return item
 
     def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 - Qt override
@@ -53,7 +59,17 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        known = self._height_for_width
+        if known is not None and known[0] == width:
+            return known[1]
+        height = self._arrange(QRect(0, 0, width, 0), move=False)
+        self._height_for_width = (width, height)
+        return height
+
+    def invalidate(self) -> None:
+        """Something in the row changed (a control added, shown, hidden or resized): work the height out again."""
+        self._height_for_width = None
+        super().invalidate()
 
     def setGeometry(self, rect: QRect) -> None:  # noqa: N802 - Qt override
         super().setGeometry(rect)
