@@ -499,3 +499,27 @@ def test_a_healthy_demo_has_no_value_problems(demo_template: Path) -> None:
         assert value_problems(connection) == []
         assert unreadable_text(connection) == []
     connection.close()
+
+
+def test_the_window_refuses_a_damaged_or_foreign_file_opened_on_its_thread_and_leaves_it_as_it_was(
+    demo: Path,
+    tmp_path: Path,
+    qtbot,  # noqa: ANN001
+) -> None:
+    """The window opens its workspace on a thread of its own (while its code is imported); what that thread
+    refuses is raised where the window is built, in the same sentence, with nothing written and no thread left."""
+    import threading
+
+    from locality.app import build_main_window
+
+    truncated = tmp_path / "truncated.locality"
+    truncated.write_bytes(demo.read_bytes()[: demo.stat().st_size // 2])
+    foreign = tmp_path / "foreign.locality"
+    with sqlite3.connect(foreign) as connection:
+        connection.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, owner TEXT)")
+    for path, sentence in ((truncated, "damaged"), (foreign, "another application")):
+        saved = _digest(path)
+        with pytest.raises(WorkspaceError, match=sentence):
+            build_main_window(str(path))
+        assert _digest(path) == saved
+        assert not any(thread.name == "locality-open" for thread in threading.enumerate())
