@@ -89,7 +89,7 @@ class DashboardPage(Page):
         # the dashboard, and the rest of it is built and shown while they are counted. The rest of the page (the
         # chase banner, the snapshots) is read when it is first shown.
         self.state_label.setText("Working out the figures…")
-        self.loader.start(self.services.dashboard.figures, self.show_figures, self._figures_failed)
+        self._count_figures()
         self._first_showing = True
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
@@ -108,10 +108,13 @@ class DashboardPage(Page):
         else:
             self.state_label.setText("Updating…")
         # The figures first: they are what the page is for, and the first to start is the first to finish.
-        self.loader.start(self.services.dashboard.figures, self.show_figures, self._figures_failed)
+        self._count_figures()
         self.chase_banner.refresh()
         self.snapshots.refresh()
         self.what_works.loader.refresh_when_shown()  # read when its tab is shown
+
+    def _count_figures(self) -> None:
+        self.loader.start(self.services.dashboard.figures, self.show_figures, self._figures_failed)
 
     @property
     def busy(self) -> bool:
@@ -125,7 +128,7 @@ class DashboardPage(Page):
         if figures.computed_on != self.services.context.today():
             # Worked out for a day that is over (the figures started as the workspace opened, and midnight, or a
             # test's chosen date, came since): as of today instead.
-            self.loader.start(self.services.dashboard.figures, self.show_figures, self._figures_failed)
+            self._count_figures()
             return
         self.figures = figures
         self.heading.setText(figures.partnership_name or "New partnership")

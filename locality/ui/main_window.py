@@ -213,14 +213,13 @@ class MainWindow(QMainWindow):
             self._stop_outside_poll()
             self.services.context.unsubscribe(self._bridge.changed.emit)
             self.services.close()
+            self.pages.clear()
         self.services = services
         services.context.subscribe(self._bridge.changed.emit)
         # Another app's changes to the same file or server show here too, as they are made.
         self.outside_poll = OutsideChangesPoll(services, self)
         self.undo_stack.clear()
         self.navigation.clear()
-        if hasattr(self, "pages"):
-            self.pages.clear()
         # Pages are built when first shown or asked for; a workspace opens on its dashboard.
         self.pages = LazyPages(PAGES, self.env, self.stack)
         for spec in PAGES:

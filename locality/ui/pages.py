@@ -27,14 +27,19 @@ class PageSpec:
     build: Callable[[UiEnv, QWidget], QWidget]
 
 
+def _widget_class(module: str, class_name: str) -> type:
+    """``class_name`` of ``locality.ui.<module>``, the module imported now if it was not already."""
+    widget_class: type = getattr(importlib.import_module(f"locality.ui.{module}"), class_name)
+    return widget_class
+
+
 def _built_by(module: str, class_name: str, *args: object) -> Callable[[UiEnv, QWidget], QWidget]:
     """Builds ``class_name`` of ``locality.ui.<module>`` with ``env`` (and ``args``) inside ``parent``, importing
     the module only then. (A page built on its own would be a window of its own until put in its place, and
     what it set up meanwhile, focus among it, would belong to that window.)"""
 
     def build(env: UiEnv, parent: QWidget) -> QWidget:
-        widget_class = getattr(importlib.import_module(f"locality.ui.{module}"), class_name)
-        return cast(QWidget, widget_class(env, *args, parent=parent))
+        return cast(QWidget, _widget_class(module, class_name)(env, *args, parent=parent))
 
     return build
 
@@ -44,8 +49,7 @@ def _tab(module: str, class_name: str) -> Callable[[UiEnv], QWidget]:
     that starting the app need not pay."""
 
     def build(env: UiEnv) -> QWidget:
-        tab_class = getattr(importlib.import_module(f"locality.ui.needs_map.{module}"), class_name)
-        return cast(QWidget, tab_class(env))
+        return cast(QWidget, _widget_class(f"needs_map.{module}", class_name)(env))
 
     return build
 
