@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import builtins
 import re
+import uuid
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -350,6 +351,26 @@ class _Importer:
         else:
             self.earlier_rows[key] = number
 
+    def _create_named(
+        self,
+        number: int,
+        reader: RowReader,
+        name: str,
+        what: str,
+        existing: Names,
+        create: Callable[[], uuid.UUID],
+        counted: str,
+    ) -> uuid.UUID | None:
+        """Creates a row's record once its name is known to be new and the row has no problem; its id (None,
+        with nothing created, otherwise), the name then known to later rows and the record counted."""
+        self._new_name(number, reader, name, what, existing)
+        if reader.problems:
+            return None
+        created = create()
+        existing.add(created, name)
+        self.outcome.count(counted)
+        return created
+
     # ------------------------------------------------------------------ one method per kind
 
     def _organisations(self, number: int, reader: RowReader) -> None:
@@ -363,14 +384,17 @@ class _Importer:
             contact_email=reader.text("contact_email"),
             notes=reader.text("notes"),
         )
-        self._new_name(number, reader, name, "organisation", self.lookups.organisations)
-        if reader.problems:
-            return
-        organisation_id = self.new_organisations.create(draft)
-        self.lookups.organisations.add(organisation_id, draft.name)
-        if draft.short_name:
+        organisation_id = self._create_named(
+            number,
+            reader,
+            name,
+            "organisation",
+            self.lookups.organisations,
+            lambda: self.new_organisations.create(draft),
+            ORGANISATIONS,
+        )
+        if organisation_id is not None and draft.short_name:
             self.lookups.short_names.add(organisation_id, draft.short_name)
-        self.outcome.count(ORGANISATIONS)
 
     def _needs(self, number: int, reader: RowReader) -> None:
         title = reader.text("title")
@@ -384,12 +408,9 @@ class _Importer:
             status=reader.choice("status", NeedStatus, "need status") or NeedStatus.IDENTIFIED,
             identified_on=reader.date("identified_on"),
         )
-        self._new_name(number, reader, title, "need", self.lookups.needs)
-        if reader.problems:
-            return
-        need_id = self.new_needs.create(draft)
-        self.lookups.needs.add(need_id, title)
-        self.outcome.count(NEEDS)
+        self._create_named(
+            number, reader, title, "need", self.lookups.needs, lambda: self.new_needs.create(draft), NEEDS
+        )
 
     def _actions(self, number: int, reader: RowReader) -> None:
         title = reader.text("title")
@@ -414,13 +435,10 @@ class _Importer:
             owner_email=reader.text("owner_email"),
             owner_phone=reader.text("owner_phone"),
         )
-        self._new_name(number, reader, title, "action", self.lookups.actions)
-        if reader.problems:
-            return
-        action_id = self.new_actions.create(draft)
-        self.lookups.actions.add(action_id, title)
-        self.outcome.count(ACTIONS)
-        if source_id is not None:
+        action_id = self._create_named(
+            number, reader, title, "action", self.lookups.actions, lambda: self.new_actions.create(draft), ACTIONS
+        )
+        if action_id is not None and source_id is not None:
             if budget:
                 self.new_allocations.create(AllocationDraft(action_id, source_id, budget))
                 self.outcome.count(ALLOCATIONS)
@@ -441,12 +459,15 @@ class _Importer:
             contact_email=reader.text("contact_email"),
             notes=reader.text("notes"),
         )
-        self._new_name(number, reader, name, "provider", self.lookups.providers)
-        if reader.problems:
-            return
-        provider_id = self.new_support.create_provider(draft)
-        self.lookups.providers.add(provider_id, name)
-        self.outcome.count(PROVIDERS)
+        self._create_named(
+            number,
+            reader,
+            name,
+            "provider",
+            self.lookups.providers,
+            lambda: self.new_support.create_provider(draft),
+            PROVIDERS,
+        )
 
     def _offers(self, number: int, reader: RowReader) -> None:
         provider_id = reader.provider("provider")
