@@ -97,6 +97,8 @@ class BoardSnapshotsTab(QWidget):
         # The comparison is worked out when the tab is on screen; a change while it is hidden waits for it.
         self.loader = BackgroundLoader(self, self.compare)
         self.loader.stale = False  # nothing to compare with until the snapshots are listed
+        # The list is read even while the tab is hidden, so that the tab opens on it.
+        self.list_loader = BackgroundLoader(self, self.refresh)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.record_button = QPushButton("&Record board snapshot…")
@@ -161,11 +163,15 @@ class BoardSnapshotsTab(QWidget):
         return value if isinstance(value, uuid.UUID) else None
 
     def refresh(self, select: uuid.UUID | None = None) -> None:
-        try:
-            snapshots: list[BoardSnapshot] = self.services.snapshots.list()
-        except Exception as error:
-            show_error(self, error, "Board snapshots")
-            return
+        """Reads the snapshots in the background (counting their rows reads every recorded row, which takes a
+        large partnership's window tens of milliseconds), then shows them and compares with the chosen one."""
+        self.list_loader.start(
+            self.services.snapshots.list,
+            lambda snapshots: self._show_snapshots(snapshots, select),
+            lambda error: show_error(self, error, "Board snapshots"),
+        )
+
+    def _show_snapshots(self, snapshots: list[BoardSnapshot], select: uuid.UUID | None) -> None:
         current = select or self._chosen_snapshot()
         self.compare_combo.blockSignals(True)
         self.compare_combo.clear()
