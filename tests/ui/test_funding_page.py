@@ -151,6 +151,16 @@ def test_deleting_an_action_drops_its_money_from_the_page_and_undo_brings_it_bac
     assert page.totals_texts()[5] == spent_total
 
 
+def test_partner_contributions_are_laid_out_when_their_tab_is_first_shown(qtbot, page: FundingPage) -> None:  # type: ignore[no-untyped-def]
+    # Loaded with the page, but not put into the table while the budget tab is the one on screen.
+    qtbot.waitUntil(lambda: not page.loading)
+    assert page.partners.table.rowCount() == 0
+    page.tabs.setCurrentIndex(2)
+    summaries = page.services.funding.partner_contributions()
+    assert page.partners.table.rowCount() == len(summaries) + 1
+    assert page.partners.totals_texts()[0] == "Total of every partner"
+
+
 def test_partner_contributions_total_per_partner(page: FundingPage) -> None:
     page.tabs.setCurrentIndex(2)
     summaries = page.services.funding.partner_contributions()

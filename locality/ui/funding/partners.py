@@ -4,6 +4,7 @@ partner in, or one organisation's ledger action by action."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from locality.domain.text import plural
@@ -43,6 +44,9 @@ class PartnersTab(QWidget):
         self.table.itemDoubleClicked.connect(self._open_partner_row)
         layout.addWidget(self.table, 1)
         self._partners: list[PartnerContribution] = []
+        # Totals that came while the tab was hidden are laid out when it is shown: a large partnership's 200
+        # organisations take the window a tenth of a second, better not spent on a tab nobody is looking at.
+        self._stale = False
 
     def refill(self) -> None:
         """The organisations to choose from, read again."""
@@ -52,7 +56,16 @@ class PartnersTab(QWidget):
         self._partners = partners
         self.show_partners()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.show_partners()
+
     def show_partners(self) -> None:
+        if not self.isVisible():
+            self._stale = True
+            return
         organisation = self.picker.currentData()
         table = self.table
         if organisation is None:
