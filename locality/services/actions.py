@@ -236,7 +236,7 @@ class Action:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActionSummary:
     """One row of the actions list: lighter than ``Action``, built for thousands at once."""
 

@@ -54,7 +54,7 @@ FIGURE_CAPTIONS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FigureItem:
     """One action behind a figure, with what puts it there in words."""
 

@@ -120,7 +120,7 @@ class SourceTotals:
         return self.allocated_pence - self.spent_pence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InKindContribution:
     action_id: uuid.UUID
     action_title: str
@@ -147,7 +147,7 @@ class DeletedFunding:
     spend_ids: tuple[uuid.UUID, ...] = field(default_factory=tuple)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BudgetLine:
     """One live action's spend against its budget, as the "Spend against budget" table shows it."""
 

@@ -31,7 +31,7 @@ LABEL = "indicator"
 MEASUREMENT_LABEL = "measurement"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorDraft:
     """What the user enters for an indicator."""
 
@@ -48,7 +48,7 @@ class IndicatorDraft:
     action_id: uuid.UUID | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Indicator:
     id: uuid.UUID
     version: int

@@ -68,7 +68,7 @@ class NeedLine:
         return "; ".join(self.organisation_names)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NeedlessAction:
     """A live action that addresses no need."""
 
@@ -181,7 +181,7 @@ class RankingFormula:
         return self.priority * points, self.organisations * organisations, self.dots * dots
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RankedNeed:
     """A need's place in the ranking (1 is first; equal scores share a rank) and the parts of its score."""
 

@@ -145,7 +145,7 @@ class Need:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NeedSummary:
     """One row of the needs list: lighter than ``Need``, built for thousands at once."""
 

@@ -35,7 +35,7 @@ class TimelineGrouping(StrEnum):
     LEAD = "lead"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineMilestone:
     id: uuid.UUID
     title: str
@@ -48,7 +48,7 @@ class TimelineMilestone:
         return self.done_on is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineAction:
     """One bar: the action's own dates, and the span drawn (``bar_start`` to ``bar_end``, both included)."""
 
@@ -109,7 +109,7 @@ class Timeline:
         return f"{count:,} actions have no dates and are not shown"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Entry:
     """One live action as the filters see it; ``action`` is None when it has no date to place it by."""
 

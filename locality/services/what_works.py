@@ -101,7 +101,7 @@ def movement_fraction(
     return (actual - baseline) / distance
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EvidenceAction:
     """A completed action as the evidence sees it."""
 

@@ -59,7 +59,7 @@ def _unit_months(zoom: Zoom) -> int:
 # --------------------------------------------------------------------------- the layout model
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayoutRow:
     """A row of the timeline: a group's heading (``action`` None) or one action's bar."""
 
