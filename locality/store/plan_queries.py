@@ -4,7 +4,7 @@ Each function is one statement however many actions or needs it covers, so build
 workspace (20,000 actions, 47,000 milestones, 100,000 progress updates) costs a dozen queries, never one per
 action. Records are identified by the stored form of their id as text (``key``): turning some 150,000 ids into
 UUIDs would cost more than all the queries together. Rows are read through the session's connection, as plain
-tuples without the ORM's per-row bookkeeping.
+tuples without the ORM's per-row bookkeeping (``plain_rows``).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from locality.store.models import (
     SpendRecord,
     ThemeRecord,
 )
+from locality.store.plain_rows import plain_rows
 from locality.store.unit_of_work import UnitOfWork
 
 # The records whose related rows are wanted: those named, or None for every record (rows of records not
@@ -134,11 +135,11 @@ class MeasurementTotals(NamedTuple):
 
 
 def _rows(unit: UnitOfWork, statement: Any) -> list[tuple[Any, ...]]:
-    return list(map(tuple, unit.session.connection().execute(statement).all()))
+    return plain_rows(unit, statement)
 
 
 def _made(unit: UnitOfWork, statement: Any, row_type: Any) -> list[Any]:
-    return list(map(row_type._make, unit.session.connection().execute(statement).all()))
+    return list(map(row_type._make, plain_rows(unit, statement)))
 
 
 def _scoped(statement: Any, column: Any, ids: Ids) -> Any:

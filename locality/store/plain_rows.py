@@ -1,0 +1,81 @@
+"""Reading tens of thousands of rows as plain tuples, without SQLAlchemy building a ``Row`` for each.
+
+An export reads some 150,000 rows (actions, milestones, links). SQLAlchemy makes each a ``Row`` and runs each
+value through its type's result processor; for rows of text and numbers that is most of the time the read
+takes (partner links: 190 ms against the driver's own 80 ms on the large demo). ``plain_rows`` runs the statement
+through SQLAlchemy as usual (its compiled-statement cache, its bound parameters) and then takes the driver's
+tuples straight from the cursor, turning only what the driver leaves as text into what the columns hold: SQLite
+keeps dates as ISO text and UUIDs as 32 hex digits, and answers booleans as 0 and 1.
+
+A statement selecting a column of any other type that needs processing (a ``TypeDecorator`` such as the UTC
+timestamps) is read the ordinary way instead, so a caller never gets a value in a form its column does not have.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Boolean, Date, Float, Integer, String, Text, Uuid
+from sqlalchemy.types import TypeEngine
+
+from locality.store.unit_of_work import UnitOfWork
+
+Converter = Callable[[Any], Any]
+
+
+def _date(value: Any) -> Any:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _uuid(value: Any) -> Any:
+    return uuid.UUID(hex=value) if isinstance(value, str) else value
+
+
+def _bool(value: Any) -> Any:
+    return None if value is None else bool(value)
+
+
+def _converter(column_type: TypeEngine[Any]) -> Converter | None | bool:
+    """What turns the driver's value of a column of this type into the column's own: None for nothing (the
+    driver's value is the column's), False for a type that is not known here (read the ordinary way)."""
+    if isinstance(column_type, Date):
+        return _date
+    if isinstance(column_type, Uuid):
+        return _uuid if column_type.as_uuid else None
+    if isinstance(column_type, Boolean):
+        return _bool
+    # Text and numbers come back from both drivers as Python's own str, int and float.
+    if type(column_type) in (String, Text) or isinstance(column_type, (Integer, Float)):
+        return None
+    if type(column_type).__name__ == "NullType":  # literal() and the like: nothing to process
+        return None
+    return False
+
+
+def plain_rows(unit: UnitOfWork, statement: Any) -> list[tuple[Any, ...]]:
+    """Every row ``statement`` selects, as plain tuples of the columns' values (as ``Result.all()`` gives them)."""
+    connection = unit.session.connection()
+    converters = [_converter(column.type) for column in statement.selected_columns]
+    if any(converter is False for converter in converters) or connection.dialect.name != "sqlite":
+        # An unknown type, or a driver (psycopg) that already hands back dates, UUIDs and booleans.
+        return list(map(tuple, connection.execute(statement).all()))
+    result = connection.execute(statement)
+    try:
+        # The driver's cursor, read directly: SQLAlchemy has only executed the statement so far.
+        rows: list[tuple[Any, ...]] = list(result.cursor.fetchall())
+    finally:
+        result.close()
+    wanted = [(index, converter) for index, converter in enumerate(converters) if callable(converter)]
+    if not wanted:
+        return rows
+    converted: list[tuple[Any, ...]] = []
+    append = converted.append
+    for row in rows:
+        values = list(row)
+        for index, converter in wanted:
+            values[index] = converter(values[index])
+        append(tuple(values))
+    return converted
