@@ -11,6 +11,9 @@ from locality.domain.rag import MilestoneDates, RagAssessment, RagInput, RagThre
 from locality.domain.vocabulary import ActionStatus, Rag, optional_enum
 from locality.store.unit_of_work import UnitOfWork
 
+# Looked up rather than made by ``ActionStatus(value)``, which costs several times as much, 20,000 times an export.
+_STATUSES = {status.value: status for status in ActionStatus}
+
 
 def rag_thresholds(unit: UnitOfWork) -> RagThresholds:
     """The workspace's own RAG thresholds."""
@@ -36,12 +39,12 @@ def rag_input(
 ) -> RagInput:
     """What the RAG rule looks at, from an action's stored values."""
     return RagInput(
-        status=ActionStatus(status),
+        status=_STATUSES.get(status) or ActionStatus(status),
         start=start_on,
         due=due_on,
         completed_on=completed_on,
         percent_complete=percent_complete,
-        milestones=tuple(MilestoneDates(due, done) for due, done in milestones),
+        milestones=tuple(map(MilestoneDates._make, milestones)),
         override=optional_enum(Rag, rag_override),
         override_reason=rag_override_reason,
     )
