@@ -10,16 +10,21 @@ from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLayout, QLayoutItem, QSizePolicy, QStyle, QWidget
 
 
+#: How many widths' heights are kept at most.
+_WIDTHS_KEPT = 8
+
+
 class FlowLayout(QLayout):
     def __init__(self, parent: QWidget | None = None, spacing: int = -1) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._stretch: dict[int, int] = {}
         self._spacing = spacing
-        #: The last height worked out for a width, until the layout is invalidated: Qt asks again and again for
-        #: the same width while it settles a window (some 200 times, 0.1 s, when a change refreshed the
-        #: filter bars' choices on every page), as QBoxLayout keeps its own answer for the same reason.
-        self._height_for_width: tuple[int, int] | None = None
+        #: The heights worked out for widths, until the layout is invalidated: Qt asks again and again while it
+        #: settles a window (some 200 times, 0.1 s, when a change refreshed the filter bars' choices on every
+        #: page), and asks by turns for two widths (the page's own and the page stack's), so one answer is not
+        #: enough: kept for one width only, a board snapshot's undo laid two hidden pages' bars out 256 times.
+        self._heights: dict[int, int] = {}
         self.setContentsMargins(QMargins(0, 0, 0, 0))
 
     # -- what QHBoxLayout offers that the pages use
@@ -59,16 +64,16 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
-        known = self._height_for_width
-        if known is not None and known[0] == width:
-            return known[1]
-        height = self._arrange(QRect(0, 0, width, 0), move=False)
-        self._height_for_width = (width, height)
+        height = self._heights.get(width)
+        if height is None:
+            if len(self._heights) >= _WIDTHS_KEPT:  # a window dragged through many widths
+                self._heights.clear()
+            height = self._heights[width] = self._arrange(QRect(0, 0, width, 0), move=False)
         return height
 
     def invalidate(self) -> None:
         """Something in the row changed (a control added, shown, hidden or resized): work the height out again."""
-        self._height_for_width = None
+        self._heights.clear()
         super().invalidate()
 
     def setGeometry(self, rect: QRect) -> None:  # noqa: N802 - Qt override

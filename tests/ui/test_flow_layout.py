@@ -54,3 +54,21 @@ def test_asking_again_for_the_same_width_does_not_lay_the_row_out_again(qtbot, m
     for _ in range(50):
         layout.heightForWidth(300)
     assert arranged.count(False) == 1
+
+
+def test_asking_by_turns_for_two_widths_lays_the_row_out_once_for_each(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # As the page stack asks for a hidden page's width and its own, by turns, while the window settles.
+    _host, layout, _buttons = _row(qtbot, 4)
+    arranged: list[int] = []
+    original = layout._arrange
+
+    def counting(rect, *, move):  # type: ignore[no-untyped-def]
+        arranged.append(rect.width())
+        return original(rect, move=move)
+
+    monkeypatch.setattr(layout, "_arrange", counting)
+    heights = {width: layout.heightForWidth(width) for width in (250, 1000)}
+    for _ in range(50):
+        for width, height in heights.items():
+            assert layout.heightForWidth(width) == height
+    assert sorted(arranged) == [250, 1000]

@@ -63,8 +63,9 @@ def test_the_tab_shows_the_figures_for_the_grouping_chosen(qtbot, window) -> Non
     assert "too few to trust" in expected.rows[small].warning
 
     tab.grouping.setCurrentIndex(find_data(tab.grouping, Grouping.PROVIDER))
+    assert background_work_pending()  # regrouped on a worker thread: the window does not wait for it
     by_provider = window.services.what_works.what_works(Grouping.PROVIDER)
-    assert tab.table.horizontalHeaderItem(0).text() == "Provider"
+    qtbot.waitUntil(lambda: tab.table.horizontalHeaderItem(0).text() == "Provider", timeout=10_000)
     assert [tab.table.item(i, 0).text() for i in range(len(by_provider.rows))] == [r.name for r in by_provider.rows]
     window.grab().save("/tmp/evidence-what-works.png")
 
