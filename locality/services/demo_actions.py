@@ -267,7 +267,9 @@ class ActionComposer(FundingComposer):
                     "title": names[name_index],
                     "due_on": due_on,
                     "done_on": done,
-                    "sort_order": position,
+                    # Counted from 0, as the app numbers an action's milestones when it saves them: numbered from 1,
+                    # the first save of every demo action rewrote all its milestones and logged them as changed.
+                    "sort_order": position - 1,
                     "created_at": created,
                     "updated_at": stamp_at(done, 15) if done else created,
                 }
@@ -291,7 +293,7 @@ class ActionComposer(FundingComposer):
             if not candidates:
                 # Early in the plan little is due yet: bring an under-way action's first milestone forward.
                 starts = {a.id: a.start for a in self.actions if a.id in in_progress and a.start < today}
-                firsts = [row for row in rows if row["action_id"] in starts and row["sort_order"] == 1]
+                firsts = [row for row in rows if row["action_id"] in starts and row["sort_order"] == 0]
                 if firsts:
                     firsts[0]["due_on"] = day_between(
                         self.rng, starts[firsts[0]["action_id"]], today - timedelta(days=1)

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from locality.domain.errors import ValidationError
 from locality.domain.vocabulary import (
@@ -689,3 +690,22 @@ def test_the_demo_can_be_moved_to_run_through_the_current_year(workspace_path) -
         assert not any("2009" in need.title for need in services.needs.list())
     finally:
         services.close()
+
+
+def test_saving_a_demo_action_logs_only_what_was_changed(demo_services) -> None:  # type: ignore[no-untyped-def]
+    """The demo numbers an action's milestones as the app does: a first edit of a demo action's notes changes its
+    notes, not the order of its milestones (which the history would then list as changed)."""
+    services = demo_services
+    action = next(a for a in services.actions.list() if len(services.actions.get(a.id).milestones) >= 2)
+    record = services.actions.get(action.id)
+    with services.context.read() as unit:
+        before = unit.session.scalar(select(func.max(ChangeLogRecord.id)))
+    draft = record.as_draft()
+    services.actions.update(record.id, draft.__class__(**{**draft.__dict__, "notes": "Checked."}), record.version)
+    with services.context.read() as unit:
+        logged = unit.session.execute(
+            select(ChangeLogRecord.entity, ChangeLogRecord.field).where(ChangeLogRecord.id > before)
+        ).all()
+    assert {entity for entity, _field in logged} == {"action"}
+    assert "notes" in {field for _entity, field in logged}
+    assert [m.title for m in services.actions.get(record.id).milestones] == [m.title for m in record.milestones]
