@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from locality.domain.errors import LocalityError
 from locality.domain.values import format_date
@@ -84,8 +84,9 @@ class PlanFilters:
         return lines or ["All actions"]
 
 
-@dataclass(frozen=True)
-class PlanMilestone:
+# A plan's actions, needs and milestones are named tuples rather than frozen dataclasses: a large partnership's plan
+# makes 70,000 of them, and a frozen dataclass takes three times as long to make (0.15 s more for each export).
+class PlanMilestone(NamedTuple):
     action_title: str
     title: str
     due_on: date | None
@@ -93,8 +94,7 @@ class PlanMilestone:
     overdue: bool
 
 
-@dataclass(frozen=True)
-class PlanAction:
+class PlanAction(NamedTuple):
     id: uuid.UUID
     title: str
     theme: str  # theme name or ""
@@ -119,8 +119,7 @@ class PlanAction:
     owner_phone: str = ""
 
 
-@dataclass(frozen=True)
-class PlanNeed:
+class PlanNeed(NamedTuple):
     id: uuid.UUID
     title: str
     theme: str

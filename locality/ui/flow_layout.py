@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLayout, QLayoutItem, QSizePolicy, QStyle, QWidget
 
-
 #: How many widths' heights are kept at most.
 _WIDTHS_KEPT = 8
 
