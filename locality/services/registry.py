@@ -5,69 +5,202 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from locality.services.actions import ActionService
-from locality.services.board_report import BoardReportService
-from locality.services.bulk_edits import BulkEditService
-from locality.services.chase import ChaseService
 from locality.services.context import ServiceContext, User
-from locality.services.dashboard import DashboardService
-from locality.services.evidence_report import EvidenceReportService
-from locality.services.funding import FundingService
-from locality.services.history import HistoryService
-from locality.services.indicators import IndicatorService
-from locality.services.need_analysis import NeedAnalysisService
-from locality.services.needs import NeedService
-from locality.services.needs_map import NeedsMapService
-from locality.services.network import NetworkService
-from locality.services.organisations import OrganisationService
-from locality.services.partnership_setup import PartnershipSetUpService
 from locality.services.permissions import AccountRights
-from locality.services.progress import ProgressService
-from locality.services.similar_needs import SimilarNeedsService
-from locality.services.snapshots import SnapshotService
-from locality.services.support import SupportService
-from locality.services.support_matching import SupportMatchingService
-from locality.services.timeline import TimelineService
-from locality.services.vocabulary import VocabularyService
-from locality.services.what_works import WhatWorksService
-from locality.services.workshops import WorkshopService
-from locality.services.workspace_info import WorkspaceInfoService
 from locality.store.creation import new_workspace_aside
 from locality.store.workspace import Workspace, open_workspace
 
+if TYPE_CHECKING:
+    from locality.services.actions import ActionService
+    from locality.services.board_report import BoardReportService
+    from locality.services.bulk_edits import BulkEditService
+    from locality.services.chase import ChaseService
+    from locality.services.dashboard import DashboardService
+    from locality.services.evidence_report import EvidenceReportService
+    from locality.services.funding import FundingService
+    from locality.services.history import HistoryService
+    from locality.services.indicators import IndicatorService
+    from locality.services.need_analysis import NeedAnalysisService
+    from locality.services.needs import NeedService
+    from locality.services.needs_map import NeedsMapService
+    from locality.services.network import NetworkService
+    from locality.services.organisations import OrganisationService
+    from locality.services.partnership_setup import PartnershipSetUpService
+    from locality.services.progress import ProgressService
+    from locality.services.similar_needs import SimilarNeedsService
+    from locality.services.snapshots import SnapshotService
+    from locality.services.support import SupportService
+    from locality.services.support_matching import SupportMatchingService
+    from locality.services.timeline import TimelineService
+    from locality.services.vocabulary import VocabularyService
+    from locality.services.what_works import WhatWorksService
+    from locality.services.workshops import WorkshopService
+    from locality.services.workspace_info import WorkspaceInfoService
+
 
 class Services:
+    """Every service of one open workspace. Each is made (and its module imported) when first asked for: the
+    window opens on the dashboard, and importing the other two dozen services and their queries before it could
+    show took a tenth of a second of every launch."""
+
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
-        self.vocabulary = VocabularyService(context)
-        self.organisations = OrganisationService(context)
-        self.needs = NeedService(context)
-        self.needs_map = NeedsMapService(context)
-        self.analysis = NeedAnalysisService(context)
-        self.network = NetworkService(context)
-        self.similar_needs = SimilarNeedsService(context)
-        self.actions = ActionService(context)
-        self.bulk_edits = BulkEditService(context)
-        self.progress = ProgressService(context)
-        self.indicators = IndicatorService(context)
-        self.funding = FundingService(context)
-        self.workshops = WorkshopService(context)
-        self.support = SupportService(context)
-        self.snapshots = SnapshotService(context)
-        self.dashboard = DashboardService(context)
-        self.board_report = BoardReportService(context, self.dashboard, self.actions, self.snapshots)
-        self.timeline = TimelineService(context)
-        self.history = HistoryService(context)
-        self.workspace = WorkspaceInfoService(context)
-        self.set_up = PartnershipSetUpService(context)
-        self.chase = ChaseService(context)
-        self.support_matching = SupportMatchingService(context, self.support)
-        self.what_works = WhatWorksService(context)
-        self.evidence_report = EvidenceReportService(context, self.what_works, self.funding, self.workspace)
         #: What the account the workspace was opened with may change (a partner's account on a server: little).
         self.rights = AccountRights.read(context)
+
+    @cached_property
+    def vocabulary(self) -> VocabularyService:
+        from locality.services.vocabulary import VocabularyService
+
+        return VocabularyService(self.context)
+
+    @cached_property
+    def organisations(self) -> OrganisationService:
+        from locality.services.organisations import OrganisationService
+
+        return OrganisationService(self.context)
+
+    @cached_property
+    def needs(self) -> NeedService:
+        from locality.services.needs import NeedService
+
+        return NeedService(self.context)
+
+    @cached_property
+    def needs_map(self) -> NeedsMapService:
+        from locality.services.needs_map import NeedsMapService
+
+        return NeedsMapService(self.context)
+
+    @cached_property
+    def analysis(self) -> NeedAnalysisService:
+        from locality.services.need_analysis import NeedAnalysisService
+
+        return NeedAnalysisService(self.context)
+
+    @cached_property
+    def network(self) -> NetworkService:
+        from locality.services.network import NetworkService
+
+        return NetworkService(self.context)
+
+    @cached_property
+    def similar_needs(self) -> SimilarNeedsService:
+        from locality.services.similar_needs import SimilarNeedsService
+
+        return SimilarNeedsService(self.context)
+
+    @cached_property
+    def actions(self) -> ActionService:
+        from locality.services.actions import ActionService
+
+        return ActionService(self.context)
+
+    @cached_property
+    def bulk_edits(self) -> BulkEditService:
+        from locality.services.bulk_edits import BulkEditService
+
+        return BulkEditService(self.context)
+
+    @cached_property
+    def progress(self) -> ProgressService:
+        from locality.services.progress import ProgressService
+
+        return ProgressService(self.context)
+
+    @cached_property
+    def indicators(self) -> IndicatorService:
+        from locality.services.indicators import IndicatorService
+
+        return IndicatorService(self.context)
+
+    @cached_property
+    def funding(self) -> FundingService:
+        from locality.services.funding import FundingService
+
+        return FundingService(self.context)
+
+    @cached_property
+    def workshops(self) -> WorkshopService:
+        from locality.services.workshops import WorkshopService
+
+        return WorkshopService(self.context)
+
+    @cached_property
+    def support(self) -> SupportService:
+        from locality.services.support import SupportService
+
+        return SupportService(self.context)
+
+    @cached_property
+    def snapshots(self) -> SnapshotService:
+        from locality.services.snapshots import SnapshotService
+
+        return SnapshotService(self.context)
+
+    @cached_property
+    def dashboard(self) -> DashboardService:
+        from locality.services.dashboard import DashboardService
+
+        return DashboardService(self.context)
+
+    @cached_property
+    def board_report(self) -> BoardReportService:
+        from locality.services.board_report import BoardReportService
+
+        return BoardReportService(self.context, self.dashboard, self.actions, self.snapshots)
+
+    @cached_property
+    def timeline(self) -> TimelineService:
+        from locality.services.timeline import TimelineService
+
+        return TimelineService(self.context)
+
+    @cached_property
+    def history(self) -> HistoryService:
+        from locality.services.history import HistoryService
+
+        return HistoryService(self.context)
+
+    @cached_property
+    def workspace(self) -> WorkspaceInfoService:
+        from locality.services.workspace_info import WorkspaceInfoService
+
+        return WorkspaceInfoService(self.context)
+
+    @cached_property
+    def set_up(self) -> PartnershipSetUpService:
+        from locality.services.partnership_setup import PartnershipSetUpService
+
+        return PartnershipSetUpService(self.context)
+
+    @cached_property
+    def chase(self) -> ChaseService:
+        from locality.services.chase import ChaseService
+
+        return ChaseService(self.context)
+
+    @cached_property
+    def support_matching(self) -> SupportMatchingService:
+        from locality.services.support_matching import SupportMatchingService
+
+        return SupportMatchingService(self.context, self.support)
+
+    @cached_property
+    def what_works(self) -> WhatWorksService:
+        from locality.services.what_works import WhatWorksService
+
+        return WhatWorksService(self.context)
+
+    @cached_property
+    def evidence_report(self) -> EvidenceReportService:
+        from locality.services.evidence_report import EvidenceReportService
+
+        return EvidenceReportService(self.context, self.what_works, self.funding, self.workspace)
 
     @classmethod
     def open(
