@@ -266,17 +266,20 @@ def save_document(document: DocumentObject, token: str, tables: list[_Table], ta
     )
     package = io.BytesIO()
     document.save(package)
-    with zipfile.ZipFile(package) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as written:
+    # Level 1 compression, as for the workbooks: the large demo's plan (108 MB of XML) is compressed in 0.23 s
+    # instead of 0.49 s, into 5.0 MB instead of 3.6 MB.
+    with (
+        zipfile.ZipFile(package) as source,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as written,
+    ):
         for info in source.infolist():
             data = source.read(info)
             if info.filename != "word/document.xml":
-                written.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+                written.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
                 continue
             xml = data.decode("utf-8")
-            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
             placed = 0
-            with written.open(entry, "w", force_zip64=True) as stream:
+            with written.open(info.filename, "w", force_zip64=True) as stream:
                 position = 0
                 for match in placeholder.finditer(xml):
                     stream.write(xml[position : match.start()].encode("utf-8"))
