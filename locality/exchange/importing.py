@@ -315,6 +315,15 @@ class _Importer:
         """Writes every row checked, in the one transaction (which is committed only if nothing was wrong)."""
         self.new_records.write()
 
+    def read_ahead(self, rows: Sequence[dict[str, Cell]]) -> None:
+        """Reads at once the records the rows will be checked against: the actions a progress file names (else
+        the first row's check reads every action of the workspace, as a batch does for a name it does not
+        know)."""
+        if self.kind != "progress":
+            return
+        named = (self.lookups.actions.get(RowReader(values, self.lookups).text("action")) for values in rows)
+        self.new_updates.read_actions(action_id for action_id in named if action_id is not None)
+
     def row(self, number: int, values: dict[str, Cell], problems: Sequence[str] = ()) -> None:
         if problems:  # the reader found the row itself bad (its shape or its characters): its values mean nothing
             reasons = (problem.strip() for problem in problems)
@@ -549,14 +558,18 @@ def _run(
     try:
         with services.context.batch() as unit, ExitStack() as stack:
             importer = _Importer(services, unit, kind, outcome, stack)
-            for done, row in enumerate(table.rows, start=1):
-                if cancelled is not None and cancelled():
-                    raise ImportCancelled()
-                values = {
+            by_column = [
+                {
                     column: row.cells[index] if index < len(row.cells) else None
                     for index, column in enumerate(columns.by_index)
                     if column is not None
                 }
+                for row in table.rows
+            ]
+            importer.read_ahead(by_column)
+            for done, (row, values) in enumerate(zip(table.rows, by_column, strict=True), start=1):
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
                 importer.row(row.number, values, row.problems)
                 if progress is not None:
                     progress(done, total)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -197,6 +197,11 @@ class ProgressBatch:
         self._context = context
         self._batch = batch
         self._today = context.today()
+
+    def read_actions(self, action_ids: Iterable[uuid.UUID]) -> None:
+        """Reads at once the actions the drafts to come name, rather than every action when the first is checked
+        (``records.Known.preload``)."""
+        self._batch.known.preload(ActionRecord, action_ids)
 
     def log(self, draft: ProgressDraft, author: User | None = None) -> uuid.UUID:
         """The new update's id; ``ValidationError`` (and nothing kept) when the draft is wrong. ``author``: who

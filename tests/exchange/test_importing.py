@@ -22,15 +22,18 @@ import openpyxl
 import pytest
 
 from locality.domain.errors import ImportFileError
+from locality.domain.values import format_date
 from locality.domain.vocabulary import ActionStatus, NeedStatus, Priority, Rag, VocabularyKind
 from locality.exchange.importing import ImportCancelled, import_file, preview
 from locality.exchange.read_csv import sniff_delimiter
 from locality.exchange.reading import read_table
+from locality.services import records
 from locality.services.actions import ActionDraft
 from locality.services.context import Changes
 from locality.services.needs import NeedDraft
 from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
+from locality.store.models import ActionRecord
 
 ORGANISATION_HEADER = ["name", "short_name", "type", "sector", "contact_name", "contact_email", "notes"]
 
@@ -593,6 +596,34 @@ def test_progress_from_csv(services: Services, action_id: uuid.UUID, tmp_path: P
     assert newest.author_organisation == "Test Org"
     action = services.actions.get(action_id)
     assert (action.percent_complete, action.status) == (30, ActionStatus.ON_HOLD)
+
+
+def test_a_progress_file_reads_only_the_actions_it_names(
+    demo_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A partner's tracker names a few of the partnership's actions: those are read, not every action (which took
+    a large partnership's import of 2,000 updates a second), and each update still moves its own action on."""
+    services = demo_services
+    named = [action for action in services.actions.list() if action.status == ActionStatus.IN_PROGRESS][:3]
+    path = write_csv(
+        tmp_path / "progress.csv",
+        [["Action", "Date", "Percent complete", "Note"]]
+        + [[action.title, format_date(services.context.today()), "95", "Nearly there"] for action in named],
+    )
+    read_whole: list[type] = []
+    whole = records.Known._of
+
+    def spying(self: records.Known, model: type, *, complete: bool) -> dict[uuid.UUID, object]:
+        if complete and model not in self._complete:
+            read_whole.append(model)
+        return whole(self, model, complete=complete)
+
+    monkeypatch.setattr(records.Known, "_of", spying)
+    report = import_file(services, "progress", path)
+
+    assert report.count("progress updates") == 3
+    assert ActionRecord not in read_whole
+    assert [services.actions.get(action.id).percent_complete for action in named] == [95, 95, 95]
 
 
 def test_progress_from_xlsx(services: Services, action_id: uuid.UUID, tmp_path: Path) -> None:
