@@ -15,6 +15,7 @@ from locality.domain.values import require_text, validate_email
 from locality.domain.vocabulary import VocabularyKind
 from locality.services import records
 from locality.services.context import ServiceContext
+from locality.services.stamped import Stamped
 from locality.services.vocabulary import check_term, term_names
 from locality.store import queries
 from locality.store.models import (
@@ -184,6 +185,7 @@ class OrganisationBatch:
 class OrganisationService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
+        self._names: Stamped[tuple[tuple[uuid.UUID, str], ...]] = Stamped()
 
     def list(self, *, include_inactive: bool = True) -> builtins.list[Organisation]:
         with self._context.read() as unit:
@@ -193,9 +195,10 @@ class OrganisationService:
             return [to_organisation(unit, row, names, usage) for row in rows if include_inactive or row.active]
 
     def names(self) -> builtins.list[tuple[uuid.UUID, str]]:
-        """Every live organisation's id and name, A to Z: for pickers, without the usage counts."""
+        """Every live organisation's id and name, A to Z: for pickers, without the usage counts (read again
+        only once the workspace has changed)."""
         with self._context.read() as unit:
-            return queries.organisation_names(unit)
+            return builtins.list(self._names.get(unit, "names", lambda: tuple(queries.organisation_names(unit))))
 
     def get(self, organisation_id: uuid.UUID) -> Organisation:
         with self._context.read() as unit:

@@ -12,6 +12,7 @@ from locality.domain.values import require_text
 from locality.domain.vocabulary import VocabularyKind, normalise_name
 from locality.services import records
 from locality.services.context import ServiceContext
+from locality.services.stamped import Stamped
 from locality.store.models import FundingSourceRecord, ThemeRecord, VocabularyTermRecord
 from locality.store.unit_of_work import UnitOfWork
 
@@ -79,13 +80,20 @@ def unknown_value_message(label: str, value: str, allowed: list[str]) -> str:
 class VocabularyService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
+        # The terms of each kind and the themes, as the pickers offer them: read again once the workspace changes.
+        self._terms: Stamped[tuple[Term, ...]] = Stamped()
+        self._themes: Stamped[tuple[Theme, ...]] = Stamped()
 
     # ------------------------------------------------------------------ terms
 
     def terms(self, kind: VocabularyKind) -> list[Term]:
         with self._context.read() as unit:
-            rows = unit.list(VocabularyTermRecord, {"kind": kind.value}, order_by=("sort_order", "name"))
-            return [_term(row) for row in rows]
+
+            def read() -> tuple[Term, ...]:
+                rows = unit.list(VocabularyTermRecord, {"kind": kind.value}, order_by=("sort_order", "name"))
+                return tuple(_term(row) for row in rows)
+
+            return list(self._terms.get(unit, kind, read))
 
     def add_term(self, kind: VocabularyKind, name: str) -> Term:
         name = require_text(name, "name", kind.label.capitalize(), max_length=200)
@@ -124,7 +132,7 @@ class VocabularyService:
 
     def themes(self) -> list[Theme]:
         with self._context.read() as unit:
-            return _themes(unit)
+            return list(self._themes.get(unit, "themes", lambda: tuple(_themes(unit))))
 
     def add_theme(self, name: str, parent_id: uuid.UUID | None = None, colour: str = "#607d8b") -> Theme:
         name = require_text(name, "name", "Theme name", max_length=200)

@@ -13,9 +13,11 @@ from locality.domain.entities import Entity
 from locality.domain.errors import DuplicateError, ValidationError
 from locality.domain.vocabulary import VocabularyKind
 from locality.services.context import Changes, ServiceContext, User
+from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
 from locality.services.vocabulary import VocabularyService
-from locality.store.models import ChangeLogRecord
+from locality.store.models import ChangeLogRecord, ThemeRecord, VocabularyTermRecord
+from locality.store.unit_of_work import UnitOfWork
 from locality.store.workspace import Workspace, open_workspace
 
 # --------------------------------------------------------------------------- DESIGN.md, "Vocabulary"
@@ -538,3 +540,42 @@ def test_an_unknown_theme_is_refused_and_nothing_changes(vocabulary: VocabularyS
     with pytest.raises(ValidationError):
         vocabulary.set_themes_in_use({uuid.uuid4()})
     assert all(theme.active for theme in vocabulary.themes())
+
+
+def test_pickers_lists_are_read_again_only_once_the_workspace_has_changed(
+    workspace_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terms, themes and organisation names an editor offers are kept while nothing is written, and read
+    again as soon as anything is, by this window or by another program on the same workspace."""
+    here = Services.open(workspace_path, User("Coordinator"))
+    elsewhere = Services.open(workspace_path, User("Someone else"))
+    try:
+        listed: list[type] = []
+        original = UnitOfWork.list
+
+        def counting(self: UnitOfWork, model: type, *args: object, **kwargs: object) -> object:
+            listed.append(model)
+            return original(self, model, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(UnitOfWork, "list", counting)
+        first = here.vocabulary.terms(VocabularyKind.PROVIDER)
+        themes = here.vocabulary.themes()
+        names = here.organisations.names()
+        listed.clear()
+        assert here.vocabulary.terms(VocabularyKind.PROVIDER) == first
+        assert here.vocabulary.themes() == themes
+        assert here.organisations.names() == names
+        assert VocabularyTermRecord not in listed and ThemeRecord not in listed  # kept, not read again
+
+        elsewhere.vocabulary.add_term(VocabularyKind.PROVIDER, "Regional improvement hub")
+        elsewhere.vocabulary.add_theme("Digital inclusion")
+        elsewhere.organisations.create(OrganisationDraft(name="Westshire Digital Trust"))
+        assert [term.name for term in here.vocabulary.terms(VocabularyKind.PROVIDER)][-1] == "Regional improvement hub"
+        assert "Digital inclusion" in [theme.name for theme in here.vocabulary.themes()]
+        assert "Westshire Digital Trust" in [name for _id, name in here.organisations.names()]
+
+        here.vocabulary.rename_term(first[0].id, "Renamed provider")
+        assert here.vocabulary.terms(VocabularyKind.PROVIDER)[0].name == "Renamed provider"
+    finally:
+        here.close()
+        elsewhere.close()
