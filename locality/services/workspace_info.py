@@ -14,6 +14,7 @@ from locality.domain.values import format_date
 from locality.services import records
 from locality.services.action_rag import rag_thresholds
 from locality.services.context import ServiceContext
+from locality.services.stamped import Stamped
 from locality.store import queries
 from locality.store.error_sentences import stored_value_problem
 from locality.store.models import MODEL_OF, ChangeLogRecord, OrganisationRecord
@@ -90,6 +91,9 @@ class CheckReport:
 class WorkspaceInfoService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
+        # A list page asks how many rows it will load before its first load, on the GUI thread: counting 20,000
+        # actions is a round trip and a scan on a server, so the count is kept until the workspace changes.
+        self._counts: Stamped[int] = Stamped()
 
     def details(self) -> WorkspaceDetails:
         with self._context.read() as unit:
@@ -165,8 +169,9 @@ class WorkspaceInfoService:
 
     def count(self, entity: Entity) -> int:
         """Live records of one entity."""
+        model = MODEL_OF[entity]
         with self._context.read() as unit:
-            return queries.live_counts(unit, [MODEL_OF[entity]])[MODEL_OF[entity]]
+            return self._counts.get(unit, entity, lambda: queries.live_counts(unit, [model])[model])
 
     def counts(self) -> list[tuple[str, int]]:
         """Live records per entity, labelled for people, and the change log's entries."""

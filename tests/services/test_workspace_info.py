@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from locality.domain.entities import Entity
 from locality.domain.errors import StaleRecordError, ValidationError
 from locality.domain.rag import RagThresholds
 from locality.domain.vocabulary import ActionStatus, Rag
@@ -18,6 +19,7 @@ from locality.services.needs import NeedDraft, NeedLinkDraft
 from locality.services.organisations import OrganisationDraft
 from locality.services.registry import Services
 from locality.services.workspace_info import WorkspaceDetails
+from locality.store import queries
 from locality.store.migrate import head_revision
 from locality.store.models import ChangeLogRecord
 
@@ -389,3 +391,33 @@ def test_save_copy_makes_a_workspace_with_the_same_records_and_its_own_replica(
         assert copied.replica_id != original.replica_id
     finally:
         copy.close()
+
+
+def test_a_count_is_kept_until_anything_is_written_here_or_elsewhere(
+    workspace_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """How many actions there are (asked before a list's first load) is counted again only once the workspace
+    has changed, whoever changed it."""
+    here = Services.open(workspace_path, User("Coordinator"))
+    elsewhere = Services.open(workspace_path, User("Someone else"))
+    try:
+        assert here.workspace.count(Entity.ACTION) == 0
+        counted: list[object] = []
+        original = queries.live_counts
+
+        def counting(unit, models):  # type: ignore[no-untyped-def]
+            counted.append(models)
+            return original(unit, models)
+
+        monkeypatch.setattr(queries, "live_counts", counting)
+        assert here.workspace.count(Entity.ACTION) == 0
+        assert counted == []  # nothing written since: not counted again
+
+        elsewhere.actions.create(ActionDraft(title="Peer review"))
+        assert here.workspace.count(Entity.ACTION) == 1
+        here.actions.delete([here.actions.list()[0].id])
+        assert here.workspace.count(Entity.ACTION) == 0
+        assert len(counted) == 2
+    finally:
+        here.close()
+        elsewhere.close()
