@@ -3,12 +3,12 @@ and CLI."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from locality.services.context import ServiceContext, User
 from locality.services.permissions import AccountRights
@@ -43,6 +43,36 @@ if TYPE_CHECKING:
     from locality.services.workspace_info import WorkspaceInfoService
 
 
+S = TypeVar("S")
+
+
+class _made_once(Generic[S]):  # noqa: N801 - used as a decorator, like functools.cached_property
+    """A service made the first time it is asked for and kept, as ``functools.cached_property`` would, but made
+    under the services' lock: two threads asking at once (a page's worker and the GUI thread) get the one
+    service, with its one cache and its one lock, on every Python (3.12 dropped cached_property's own lock)."""
+
+    def __init__(self, make: Callable[[Services], S]) -> None:
+        self._make = make
+        self._name = make.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, services: None, owner: type | None = None) -> _made_once[S]: ...
+    @overload
+    def __get__(self, services: Services, owner: type | None = None) -> S: ...
+    def __get__(self, services: Services | None, owner: type | None = None) -> Any:
+        if services is None:
+            return self
+        with services._making:  # reentrant: making one service may ask for another
+            made = services.__dict__.get(self._name)
+            if made is None:
+                # Kept in the instance's own dictionary: later look-ups find it there, without this descriptor.
+                made = services.__dict__[self._name] = self._make(services)
+        return made
+
+
 class Services:
     """Every service of one open workspace. Each is made (and its module imported) when first asked for: the
     window opens on the dashboard, and importing the other two dozen services and their queries before it could
@@ -50,154 +80,155 @@ class Services:
 
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
+        self._making = threading.RLock()
         #: What the account the workspace was opened with may change (a partner's account on a server: little).
         self.rights = AccountRights.read(context)
 
-    @cached_property
+    @_made_once
     def vocabulary(self) -> VocabularyService:
         from locality.services.vocabulary import VocabularyService
 
         return VocabularyService(self.context)
 
-    @cached_property
+    @_made_once
     def organisations(self) -> OrganisationService:
         from locality.services.organisations import OrganisationService
 
         return OrganisationService(self.context)
 
-    @cached_property
+    @_made_once
     def needs(self) -> NeedService:
         from locality.services.needs import NeedService
 
         return NeedService(self.context)
 
-    @cached_property
+    @_made_once
     def needs_map(self) -> NeedsMapService:
         from locality.services.needs_map import NeedsMapService
 
         return NeedsMapService(self.context)
 
-    @cached_property
+    @_made_once
     def analysis(self) -> NeedAnalysisService:
         from locality.services.need_analysis import NeedAnalysisService
 
         return NeedAnalysisService(self.context)
 
-    @cached_property
+    @_made_once
     def network(self) -> NetworkService:
         from locality.services.network import NetworkService
 
         return NetworkService(self.context)
 
-    @cached_property
+    @_made_once
     def similar_needs(self) -> SimilarNeedsService:
         from locality.services.similar_needs import SimilarNeedsService
 
         return SimilarNeedsService(self.context)
 
-    @cached_property
+    @_made_once
     def actions(self) -> ActionService:
         from locality.services.actions import ActionService
 
         return ActionService(self.context)
 
-    @cached_property
+    @_made_once
     def bulk_edits(self) -> BulkEditService:
         from locality.services.bulk_edits import BulkEditService
 
         return BulkEditService(self.context)
 
-    @cached_property
+    @_made_once
     def progress(self) -> ProgressService:
         from locality.services.progress import ProgressService
 
         return ProgressService(self.context)
 
-    @cached_property
+    @_made_once
     def indicators(self) -> IndicatorService:
         from locality.services.indicators import IndicatorService
 
         return IndicatorService(self.context)
 
-    @cached_property
+    @_made_once
     def funding(self) -> FundingService:
         from locality.services.funding import FundingService
 
         return FundingService(self.context)
 
-    @cached_property
+    @_made_once
     def workshops(self) -> WorkshopService:
         from locality.services.workshops import WorkshopService
 
         return WorkshopService(self.context)
 
-    @cached_property
+    @_made_once
     def support(self) -> SupportService:
         from locality.services.support import SupportService
 
         return SupportService(self.context)
 
-    @cached_property
+    @_made_once
     def snapshots(self) -> SnapshotService:
         from locality.services.snapshots import SnapshotService
 
         return SnapshotService(self.context)
 
-    @cached_property
+    @_made_once
     def dashboard(self) -> DashboardService:
         from locality.services.dashboard import DashboardService
 
         return DashboardService(self.context)
 
-    @cached_property
+    @_made_once
     def board_report(self) -> BoardReportService:
         from locality.services.board_report import BoardReportService
 
         return BoardReportService(self.context, self.dashboard, self.actions, self.snapshots)
 
-    @cached_property
+    @_made_once
     def timeline(self) -> TimelineService:
         from locality.services.timeline import TimelineService
 
         return TimelineService(self.context)
 
-    @cached_property
+    @_made_once
     def history(self) -> HistoryService:
         from locality.services.history import HistoryService
 
         return HistoryService(self.context)
 
-    @cached_property
+    @_made_once
     def workspace(self) -> WorkspaceInfoService:
         from locality.services.workspace_info import WorkspaceInfoService
 
         return WorkspaceInfoService(self.context)
 
-    @cached_property
+    @_made_once
     def set_up(self) -> PartnershipSetUpService:
         from locality.services.partnership_setup import PartnershipSetUpService
 
         return PartnershipSetUpService(self.context)
 
-    @cached_property
+    @_made_once
     def chase(self) -> ChaseService:
         from locality.services.chase import ChaseService
 
         return ChaseService(self.context)
 
-    @cached_property
+    @_made_once
     def support_matching(self) -> SupportMatchingService:
         from locality.services.support_matching import SupportMatchingService
 
         return SupportMatchingService(self.context, self.support)
 
-    @cached_property
+    @_made_once
     def what_works(self) -> WhatWorksService:
         from locality.services.what_works import WhatWorksService
 
         return WhatWorksService(self.context)
 
-    @cached_property
+    @_made_once
     def evidence_report(self) -> EvidenceReportService:
         from locality.services.evidence_report import EvidenceReportService
 
