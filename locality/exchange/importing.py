@@ -316,9 +316,9 @@ class _Importer:
         self.new_records.write()
 
     def read_ahead(self, rows: Sequence[dict[str, Cell]]) -> None:
-        """Reads at once the records the rows will be checked against: the actions a progress file names (else
-        the first row's check reads every action of the workspace, as a batch does for a name it does not
-        know)."""
+        """Reads at once the records the well-formed rows will be checked against: the actions a progress file
+        names (else the first row's check reads every action of the workspace, as a batch does for a name it does
+        not know)."""
         if self.kind != "progress":
             return
         named = (self.lookups.actions.get(RowReader(values, self.lookups).text("action")) for values in rows)
@@ -566,7 +566,7 @@ def _run(
                 }
                 for row in table.rows
             ]
-            importer.read_ahead(by_column)
+            importer.read_ahead([values for row, values in zip(table.rows, by_column, strict=True) if not row.problems])
             for done, (row, values) in enumerate(zip(table.rows, by_column, strict=True), start=1):
                 if cancelled is not None and cancelled():
                     raise ImportCancelled()

@@ -45,9 +45,15 @@ def _flags(values: list[Any]) -> list[Any]:
     return [None if value is None else bool(value) for value in values]
 
 
-def _converter(column_type: TypeEngine[Any]) -> Callable[[list[Any]], list[Any]] | None | bool:
+#: A converter: a column of the driver's values in, the column's own values out.
+Converter = Callable[[list[Any]], list[Any]]
+#: What ``_converter`` answers for a type it does not know: the statement is read the ordinary way.
+_UNKNOWN: Converter = list
+
+
+def _converter(column_type: TypeEngine[Any]) -> Converter | None:
     """What turns a column of the driver's values of this type into the column's own: None for nothing (the
-    driver's value is the column's), False for a type that is not known here (read the ordinary way)."""
+    driver's value is the column's), ``_UNKNOWN`` for a type that is not known here."""
     if isinstance(column_type, Date):
         return lambda values: list(map(_Dates().__getitem__, values))
     if isinstance(column_type, Uuid):
@@ -59,14 +65,14 @@ def _converter(column_type: TypeEngine[Any]) -> Callable[[list[Any]], list[Any]]
         return None
     if type(column_type).__name__ == "NullType":  # literal() and the like: nothing to process
         return None
-    return False
+    return _UNKNOWN
 
 
 def plain_rows(unit: UnitOfWork, statement: Any) -> list[tuple[Any, ...]]:
     """Every row ``statement`` selects, as plain tuples of the columns' values (as ``Result.all()`` gives them)."""
     connection = unit.session.connection()
     converters = [_converter(column.type) for column in statement.selected_columns]
-    if any(converter is False for converter in converters) or connection.dialect.name != "sqlite":
+    if _UNKNOWN in converters or connection.dialect.name != "sqlite":
         # An unknown type, or a driver (psycopg) that already hands back dates, UUIDs and booleans.
         return list(map(tuple, connection.execute(statement).all()))
     result = connection.execute(statement)
@@ -75,7 +81,7 @@ def plain_rows(unit: UnitOfWork, statement: Any) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = list(result.cursor.fetchall())
     finally:
         result.close()
-    wanted = [(index, converter) for index, converter in enumerate(converters) if callable(converter)]
+    wanted = [(index, converter) for index, converter in enumerate(converters) if converter is not None]
     if not wanted or not rows:
         return rows
     # Column by column: each column converted in one pass, then the rows put back together (zip, in C).
